@@ -1,0 +1,85 @@
+//! `opbx-local`: the whole PBX in one process — every function's router, the admin UI and (later)
+//! the WebSocket hub — on the embedded stores by default (ARCHITECTURE §3, §7).
+
+mod key_file;
+mod ui;
+
+use std::process::ExitCode;
+
+use opbx::app::AppState;
+use opbx::config::Config;
+use opbx::crypto::SecretBox;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("opbx-local cannot start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    let key = match &config.encryption_key {
+        Some(k) => k.clone(),
+        None => key_file::load_or_create(&key_file::path())?,
+    };
+    let state = AppState::connect(&config, SecretBox::from_base64(&key)?).await?;
+    state.store.migrate().await?;
+    if let Some(done) = opbx::bootstrap::ensure_first_owner(&state.store, &config.bootstrap).await?
+    {
+        announce_owner(&done);
+    }
+
+    let app = opbx::http::all_functions(state.clone()).fallback_service(ui::service());
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(
+        "OpBX listening on http://{} (database: {}, coordination: {})",
+        listener.local_addr()?,
+        state.store.dialect().name(),
+        state.coordination_backend
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    state.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Printed to stdout once, on the first start: the only place a generated password ever appears.
+fn announce_owner(done: &opbx::bootstrap::Bootstrapped) {
+    println!(
+        "Created organization {:?} and its owner {}.",
+        done.organization.name, done.owner_email
+    );
+    match &done.generated_password {
+        Some(p) => println!("Generated password (shown once; change it after logging in): {p}"),
+        None => println!("Log in with the password from OPBX_BOOTSTRAP_PASSWORD."),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

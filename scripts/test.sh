@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every OpBX test, from a fresh clone: starts (installing if needed) MariaDB and Redis, then runs
+# formatting and lint checks, builds every binary, and runs all tests on both backends.
+# Tests that need a server fail loudly when it is missing; nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
+
+step "services (MariaDB, Redis)"
+eval "$(bash scripts/services.sh)"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "build every binary (the end-to-end tests run opbx-local)"
+cargo build --workspace --bins --locked
+
+step "tests: unit, behaviour suite on SQLite+memory and MariaDB+Redis, end-to-end"
+cargo test --workspace --locked

@@ -1,0 +1,3 @@
+pub mod memory;
+pub mod redis;
+pub mod sql;

@@ -1,0 +1,302 @@
+//! Coordination on Redis, shared by every function instance.
+//!
+//! Every operation is a single command or a single Lua script, so each is atomic on the server
+//! and costs one round trip. Keys are `{namespace}{capability}:{key}`, which lets one Redis serve
+//! several deployments (and parallel test runs) without collisions.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::aio::ConnectionManager;
+use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
+
+use crate::ports::coordination::{
+    Cache, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits,
+    Recorded,
+};
+
+impl From<RedisError> for CoordinationError {
+    fn from(err: RedisError) -> Self {
+        // A RedisError describes the failure (I/O, server reply, URL syntax) but never echoes the
+        // connection URL, so its message is safe to log and cannot leak the password.
+        let message = err.to_string();
+        match err.kind() {
+            ErrorKind::InvalidClientConfig
+            | ErrorKind::AuthenticationFailed
+            | ErrorKind::Server(ServerErrorKind::NoPerm) => Self::Misconfigured(message),
+            _ if matches!(err.retry_method(), RetryMethod::NoRetry) => Self::Rejected(message),
+            _ => Self::Unavailable(message),
+        }
+    }
+}
+
+/// `SET NX` and `GET` in one script: with two separate commands the existing reply could expire
+/// in between, leaving the loser with neither its own reply stored nor the winner's.
+static RECORD: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+            return false
+        end
+        return redis.call('GET', KEYS[1])
+        ",
+    )
+});
+
+/// Compare-and-delete, so an owner whose lock expired cannot release its successor's lock.
+static UNLOCK: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        ",
+    )
+});
+
+/// Stores one entry and stretches the organization hash's expiry to cover it. The hash expiry is
+/// only a backstop against abandoned organizations; each entry carries its own deadline.
+static CACHE_PUT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        end
+        return 0
+        ",
+    )
+});
+
+/// Increments and starts the window in one step; as separate commands a crash between them would
+/// leave a counter without expiry that blocks the key forever. A counter found without expiry is
+/// repaired for the same reason.
+static HIT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local hits = redis.call('INCR', KEYS[1])
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl < 0 then
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            ttl = tonumber(ARGV[1])
+        end
+        return {hits, ttl}
+        ",
+    )
+});
+
+/// Redis rejects a zero expiry, and a TTL that rounds down to 0 ms means "expire at once" anyway.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// Cache entries live as fields of one hash per organization (so invalidation is one `DEL`), and
+/// hash fields have no TTL of their own on the Redis versions we target; the deadline therefore
+/// travels in the value as `{expires_at_epoch_ms}:{bytes}`.
+fn encode_entry(expires_at_ms: i64, value: &[u8]) -> Vec<u8> {
+    let mut entry = format!("{expires_at_ms}:").into_bytes();
+    entry.extend_from_slice(value);
+    entry
+}
+
+fn decode_entry(entry: &[u8]) -> Option<(i64, &[u8])> {
+    let colon = entry.iter().position(|&byte| byte == b':')?;
+    let expires_at_ms = std::str::from_utf8(&entry[..colon]).ok()?.parse().ok()?;
+    Some((expires_at_ms, &entry[colon + 1..]))
+}
+
+/// Cheap to clone: clones share one multiplexed connection that reconnects by itself.
+#[derive(Clone)]
+pub struct RedisCoordination {
+    connection: ConnectionManager,
+    namespace: String,
+}
+
+impl RedisCoordination {
+    pub async fn connect(url: &str, namespace: &str) -> Result<Self, CoordinationError> {
+        let client = redis::Client::open(url)?;
+        let connection = ConnectionManager::new(client).await?;
+        Ok(Self {
+            connection,
+            namespace: namespace.to_owned(),
+        })
+    }
+
+    fn key(&self, capability: &str, key: &str) -> String {
+        format!("{}{capability}:{key}", self.namespace)
+    }
+}
+
+#[async_trait]
+impl Idempotency for RedisCoordination {
+    async fn recall(&self, key: &str) -> Result<Option<Vec<u8>>, CoordinationError> {
+        Ok(redis::cmd("GET")
+            .arg(self.key("reply", key))
+            .query_async(&mut self.connection.clone())
+            .await?)
+    }
+
+    async fn record(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<Recorded, CoordinationError> {
+        let existing: Option<Vec<u8>> = RECORD
+            .key(self.key("reply", key))
+            .arg(value)
+            .arg(millis(ttl))
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        Ok(existing.map_or(Recorded::Stored, Recorded::Existing))
+    }
+}
+
+#[async_trait]
+impl Locks for RedisCoordination {
+    async fn try_lock(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<Option<LockGuard>, CoordinationError> {
+        let guard = LockGuard::new(key);
+        let acquired: Option<String> = redis::cmd("SET")
+            .arg(self.key("lock", key))
+            .arg(guard.token())
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(ttl))
+            .query_async(&mut self.connection.clone())
+            .await?;
+        Ok(acquired.map(|_| guard))
+    }
+
+    async fn unlock(&self, guard: LockGuard) -> Result<bool, CoordinationError> {
+        let deleted: i64 = UNLOCK
+            .key(self.key("lock", guard.key()))
+            .arg(guard.token())
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        Ok(deleted == 1)
+    }
+}
+
+#[async_trait]
+impl Counters for RedisCoordination {
+    async fn increment(&self, key: &str, by: i64) -> Result<i64, CoordinationError> {
+        Ok(redis::cmd("INCRBY")
+            .arg(self.key("counter", key))
+            .arg(by)
+            .query_async(&mut self.connection.clone())
+            .await?)
+    }
+
+    async fn counter(&self, key: &str) -> Result<i64, CoordinationError> {
+        let value: Option<i64> = redis::cmd("GET")
+            .arg(self.key("counter", key))
+            .query_async(&mut self.connection.clone())
+            .await?;
+        Ok(value.unwrap_or(0))
+    }
+}
+
+#[async_trait]
+impl Cache for RedisCoordination {
+    /// A plain `HGET` judged against this instance's clock: instances are NTP-synchronised far
+    /// more tightly than any cache TTL, and a script would cost more on every call.
+    async fn cache_get(&self, org: &str, key: &str) -> Result<Option<Vec<u8>>, CoordinationError> {
+        let entry: Option<Vec<u8>> = redis::cmd("HGET")
+            .arg(self.key("cache", org))
+            .arg(key)
+            .query_async(&mut self.connection.clone())
+            .await?;
+        let Some(entry) = entry else {
+            return Ok(None);
+        };
+        let Some((expires_at_ms, value)) = decode_entry(&entry) else {
+            // A cache must never fail a call: treat the foreign entry as a miss; the caller's
+            // next put overwrites it.
+            tracing::warn!(org, key, "ignoring malformed cache entry");
+            return Ok(None);
+        };
+        let _ = expires_at_ms; Ok(Some(value.to_vec()))
+    }
+
+    async fn cache_put(
+        &self,
+        org: &str,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<(), CoordinationError> {
+        let ttl_ms = millis(ttl);
+        let expires_at_ms =
+            crate::domain::now_ms().saturating_add(i64::try_from(ttl_ms).unwrap_or(i64::MAX));
+        CACHE_PUT
+            .key(self.key("cache", org))
+            .arg(key)
+            .arg(encode_entry(expires_at_ms, value))
+            .arg(ttl_ms)
+            .invoke_async::<()>(&mut self.connection.clone())
+            .await?;
+        Ok(())
+    }
+
+    async fn invalidate_org(&self, org: &str) -> Result<(), CoordinationError> {
+        redis::cmd("DEL")
+            .arg(self.key("cache", org))
+            .query_async::<()>(&mut self.connection.clone())
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RateLimits for RedisCoordination {
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u64,
+        window: Duration,
+    ) -> Result<RateDecision, CoordinationError> {
+        let (hits, resets_in_ms): (u64, u64) = HIT
+            .key(self.key("rate", key))
+            .arg(millis(window))
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        let allowed = hits <= limit + 1;
+        Ok(RateDecision {
+            allowed,
+            remaining: limit.saturating_sub(hits),
+            retry_after: if allowed {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(resets_in_ms)
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_entries_round_trip_including_colons_and_empty_values() {
+        for value in [&b"a:b:c"[..], b"", b"\x00\xff"] {
+            let entry = encode_entry(1_700_000_000_000, value);
+            assert_eq!(decode_entry(&entry), Some((1_700_000_000_000, value)));
+        }
+    }
+
+    #[test]
+    fn foreign_cache_entries_are_not_decoded() {
+        for entry in [&b"no deadline"[..], b"", b"soon:value", b":value"] {
+            assert_eq!(decode_entry(entry), None, "{entry:?}");
+        }
+    }
+}

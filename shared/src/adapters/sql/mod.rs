@@ -1,0 +1,200 @@
+//! The SQL adapter: one set of queries over sqlx's `Any` driver, run on MySQL/MariaDB in
+//! production and on SQLite for `opbx-local` and fast tests. Both dialects take `?` placeholders;
+//! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
+
+mod audit_log;
+mod business_hours;
+mod call_logs;
+mod cdrs;
+mod cloudonix_settings;
+mod conference_rooms;
+mod extensions;
+mod ivr_menus;
+mod organizations;
+mod outbound_routes;
+mod phone_numbers;
+mod references;
+mod ring_groups;
+mod row;
+mod users;
+mod voicemail;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr};
+
+use crate::ports::store::{StoreError, StoreResult};
+
+pub use row::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    MySql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            Some(Self::MySql)
+        } else if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MySql => "mysql",
+            Self::Sqlite => "sqlite",
+        }
+    }
+}
+
+const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial",
+    include_str!("../../../../migrations/mysql/0001_initial.sql"),
+)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial",
+    include_str!("../../../../migrations/sqlite/0001_initial.sql"),
+)];
+
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl SqlStore {
+    /// Connects to `mysql://…` or `sqlite:…` (a SQLite file is created when missing).
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        install_default_drivers();
+        let dialect = Dialect::of_url(url).ok_or_else(|| {
+            StoreError::Unavailable(
+                format!("unsupported database URL scheme in {}", redact(url)).into(),
+            )
+        })?;
+        let url = match dialect {
+            Dialect::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Cow::Owned(format!("{url}{sep}mode=rwc"))
+            }
+            _ => Cow::Borrowed(url),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&url)
+            .await
+            .map_err(unavailable)?;
+        if dialect == Dialect::Sqlite && !url.contains(":memory:") {
+            // WAL lets the API read while a webhook writes; the setting persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(Self { pool, dialect })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Applies the migrations of this store's dialect that have not run yet.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        let files = match self.dialect {
+            Dialect::MySql => MYSQL_MIGRATIONS,
+            Dialect::Sqlite => SQLITE_MIGRATIONS,
+        };
+        let migrations = files
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    AssertSqlSafe(*sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(Box::new(e)))
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Turns a driver error into a store error, recognising uniqueness violations so that callers can
+/// answer 409 naming `what` ("extension number") instead of 500.
+pub fn map_err(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(what.to_owned())
+        }
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        _ => unavailable(e),
+    }
+}
+
+pub fn unavailable(e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(Box::new(e))
+}
+
+/// Hides the password in a database URL for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("mysql://opbx:s3cret@127.0.0.1:3306/opbx"),
+            "mysql://opbx:***@127.0.0.1:3306/opbx"
+        );
+        assert_eq!(redact("sqlite://opbx.db"), "sqlite://opbx.db");
+    }
+
+    #[test]
+    fn dialect_from_url() {
+        assert_eq!(Dialect::of_url("mysql://a@b/c"), Some(Dialect::MySql));
+        assert_eq!(Dialect::of_url("sqlite://opbx.db"), Some(Dialect::Sqlite));
+        assert_eq!(Dialect::of_url("postgres://x"), None);
+    }
+}

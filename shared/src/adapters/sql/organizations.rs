@@ -1,0 +1,103 @@
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+
+use super::{SqlStore, big, enumerated, map_err, parsed, text, unavailable};
+use crate::domain::ids::OrgId;
+use crate::domain::model::{OrgStatus, Organization};
+use crate::ports::organizations::OrganizationRepo;
+use crate::ports::store::{StoreError, StoreResult};
+
+const COLUMNS: &str = "id, name, slug, timezone, status, created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> StoreResult<Organization> {
+    Ok(Organization {
+        id: parsed(row, "id")?,
+        name: text(row, "name")?,
+        slug: text(row, "slug")?,
+        timezone: parsed(row, "timezone")?,
+        status: enumerated(row, "status", OrgStatus::parse)?,
+        created_at: big(row, "created_at")?,
+        updated_at: big(row, "updated_at")?,
+    })
+}
+
+#[async_trait]
+impl OrganizationRepo for SqlStore {
+    async fn create_organization(&self, org: &Organization) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO organizations (id, name, slug, timezone, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(org.id.to_string())
+        .bind(&org.name)
+        .bind(&org.slug)
+        .bind(org.timezone.name())
+        .bind(org.status.as_str())
+        .bind(org.created_at)
+        .bind(org.updated_at)
+        .execute(self.pool())
+        .await
+        .map_err(map_err("organization slug"))?;
+        Ok(())
+    }
+
+    async fn find_organization(&self, id: OrgId) -> StoreResult<Organization> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM organizations WHERE id = ?"));
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    async fn find_organization_by_slug(&self, slug: &str) -> StoreResult<Organization> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM organizations WHERE slug = ?"
+        ));
+        let row = sqlx::query(sql)
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    async fn update_organization(&self, org: &Organization) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE organizations SET name = ?, slug = ?, timezone = ?, status = ?, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(&org.name)
+        .bind(&org.slug)
+        .bind(org.timezone.name())
+        .bind(org.status.as_str())
+        .bind(org.updated_at)
+        .bind(org.id.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(map_err("organization slug"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn count_organizations(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM organizations")
+            .fetch_one(self.pool())
+            .await
+            .map_err(unavailable)?;
+        big(&row, "n")
+    }
+
+    async fn count_all_users(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(self.pool())
+            .await
+            .map_err(unavailable)?;
+        big(&row, "n")
+    }
+}

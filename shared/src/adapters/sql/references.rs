@@ -1,0 +1,298 @@
+//! Who points at what. Destinations are `<prefix>_type`/`<prefix>_ref` column pairs without
+//! foreign keys, so deleting a target is guarded here instead of by the database.
+
+use async_trait::async_trait;
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
+
+use super::{Dialect, SqlStore, text, unavailable};
+use crate::domain::destination::{Destination, DestinationKind};
+use crate::domain::ids::OrgId;
+use crate::ports::references::ReferenceRepo;
+use crate::ports::store::{Referrer, StoreError, StoreResult};
+
+/// One destination column pair: the object type owning it, the tables reaching from the pair to
+/// that object (aliased `o`), the object's human name and the pair's column prefix.
+struct DestinationColumns {
+    object_type: &'static str,
+    from: &'static str,
+    name: &'static str,
+    prefix: &'static str,
+}
+
+const PHONE_NUMBER_NAME: &str = "CASE WHEN o.label = '' THEN o.number ELSE o.label END";
+
+/// Every destination column pair in the schema.
+const DESTINATION_COLUMNS: &[DestinationColumns] = &[
+    DestinationColumns {
+        object_type: "extension",
+        from: "extensions o",
+        name: "o.number",
+        prefix: "o.forward",
+    },
+    DestinationColumns {
+        object_type: "extension",
+        from: "extensions o",
+        name: "o.number",
+        prefix: "o.no_answer",
+    },
+    DestinationColumns {
+        object_type: "phone_number",
+        from: "phone_numbers o",
+        name: PHONE_NUMBER_NAME,
+        prefix: "o.destination",
+    },
+    DestinationColumns {
+        object_type: "ring_group",
+        from: "ring_groups o",
+        name: "o.name",
+        prefix: "o.fallback",
+    },
+    DestinationColumns {
+        object_type: "business_hours",
+        from: "business_hours_schedules o",
+        name: "o.name",
+        prefix: "o.open",
+    },
+    DestinationColumns {
+        object_type: "business_hours",
+        from: "business_hours_schedules o",
+        name: "o.name",
+        prefix: "o.closed",
+    },
+    DestinationColumns {
+        object_type: "business_hours",
+        from: "business_hours_exceptions x JOIN business_hours_schedules o ON o.id = x.schedule_id",
+        name: "o.name",
+        prefix: "x.destination",
+    },
+    DestinationColumns {
+        object_type: "ivr_menu",
+        from: "ivr_menus o",
+        name: "o.name",
+        prefix: "o.invalid",
+    },
+    DestinationColumns {
+        object_type: "ivr_menu",
+        from: "ivr_menus o",
+        name: "o.name",
+        prefix: "o.timeout",
+    },
+    DestinationColumns {
+        object_type: "ivr_menu",
+        from: "ivr_menu_options x JOIN ivr_menus o ON o.id = x.menu_id",
+        name: "o.name",
+        prefix: "x.destination",
+    },
+];
+
+/// Rows that list an extension outside destinations, as `(object type, from, name)` with the
+/// extension id in `x.extension_id`.
+const EXTENSION_LISTS: &[(&str, &str, &str)] = &[
+    (
+        "ring_group",
+        "ring_group_members x JOIN ring_groups o ON o.id = x.ring_group_id",
+        "o.name",
+    ),
+    (
+        "ivr_menu",
+        "ivr_direct_dial x JOIN ivr_menus o ON o.id = x.menu_id",
+        "o.name",
+    ),
+];
+
+const OBJECT_TYPES: &[&str] = &[
+    "extension",
+    "phone_number",
+    "ring_group",
+    "business_hours",
+    "ivr_menu",
+];
+
+/// The object type a destination kind names, to recognise self-references.
+fn object_type_of(kind: DestinationKind) -> Option<&'static str> {
+    match kind {
+        DestinationKind::Extension | DestinationKind::Voicemail => Some("extension"),
+        DestinationKind::RingGroup => Some("ring_group"),
+        DestinationKind::BusinessHours => Some("business_hours"),
+        DestinationKind::IvrMenu => Some("ivr_menu"),
+        DestinationKind::ConferenceRoom => Some("conference_room"),
+        DestinationKind::ExternalNumber | DestinationKind::Hangup => None,
+    }
+}
+
+/// The table holding the objects of a kind; `None` for kinds that are not stored objects.
+fn table_of(kind: DestinationKind) -> Option<&'static str> {
+    match kind {
+        DestinationKind::Extension | DestinationKind::Voicemail => Some("extensions"),
+        DestinationKind::RingGroup => Some("ring_groups"),
+        DestinationKind::BusinessHours => Some("business_hours_schedules"),
+        DestinationKind::IvrMenu => Some("ivr_menus"),
+        DestinationKind::ConferenceRoom => Some("conference_rooms"),
+        DestinationKind::ExternalNumber | DestinationKind::Hangup => None,
+    }
+}
+
+/// See [`ReferenceRepo::references_to`]; runs on `conn` so a delete can check in its transaction.
+pub(super) async fn referrers(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    target: DestinationKind,
+    id: &str,
+) -> StoreResult<Vec<Referrer>> {
+    let kinds: &[DestinationKind] = match target {
+        DestinationKind::Extension => &[DestinationKind::Extension, DestinationKind::Voicemail],
+        _ => std::slice::from_ref(&target),
+    };
+    let kind_placeholders = vec!["?"; kinds.len()].join(", ");
+    let mut selects: Vec<String> = DESTINATION_COLUMNS
+        .iter()
+        .map(|c| {
+            format!(
+                "SELECT '{}' AS object_type, o.id AS id, {} AS name FROM {} \
+                 WHERE o.organization_id = ? AND {prefix}_type IN ({kind_placeholders}) \
+                 AND {prefix}_ref = ?",
+                c.object_type,
+                c.name,
+                c.from,
+                prefix = c.prefix,
+            )
+        })
+        .collect();
+    let lists = if target == DestinationKind::Extension {
+        EXTENSION_LISTS
+    } else {
+        &[]
+    };
+    selects.extend(lists.iter().map(|(object_type, from, name)| {
+        format!(
+            "SELECT '{object_type}' AS object_type, o.id AS id, {name} AS name FROM {from} \
+             WHERE o.organization_id = ? AND x.extension_id = ?"
+        )
+    }));
+    // UNION (not UNION ALL) reports an object once however many of its columns point here.
+    let sql = format!("{} ORDER BY object_type, name, id", selects.join(" UNION "));
+
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for _ in DESTINATION_COLUMNS {
+        query = query.bind(org.to_string());
+        for kind in kinds {
+            query = query.bind(kind.as_str());
+        }
+        query = query.bind(id.to_owned());
+    }
+    for _ in lists {
+        query = query.bind(org.to_string()).bind(id.to_owned());
+    }
+    let rows = query.fetch_all(&mut *conn).await.map_err(unavailable)?;
+
+    let own_type = object_type_of(target);
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let raw_type = text(&row, "object_type")?;
+        let object_type = OBJECT_TYPES
+            .iter()
+            .copied()
+            .find(|t| *t == raw_type)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown referrer type {raw_type:?}")))?;
+        let referrer = Referrer {
+            object_type,
+            id: text(&row, "id")?,
+            name: text(&row, "name")?,
+        };
+        if Some(referrer.object_type) != own_type || referrer.id != id {
+            found.push(referrer);
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `table` holds the row `id` of `org`.
+pub(super) async fn exists_in_org(
+    conn: &mut AnyConnection,
+    table: &str,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<bool> {
+    let sql = format!("SELECT id FROM {table} WHERE id = ? AND organization_id = ?");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .bind(org.to_string())
+        .fetch_optional(conn)
+        .await
+        .map_err(unavailable)?;
+    Ok(row.is_some())
+}
+
+/// A transaction that will write. SQLite's default deferred transaction fails with SQLITE_BUSY
+/// when it reads, another connection writes, and then it writes; taking the write lock at BEGIN
+/// makes it wait its turn instead.
+pub(super) async fn begin_write(store: &SqlStore) -> StoreResult<Transaction<'static, Any>> {
+    match store.dialect() {
+        Dialect::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await,
+        Dialect::MySql => store.pool().begin().await,
+    }
+    .map_err(unavailable)
+}
+
+/// Deletes the row `id` of `org` from `table` (objects of kind `target`) unless something else
+/// still routes to it, checking and deleting in one transaction.
+pub(super) async fn delete_unreferenced(
+    store: &SqlStore,
+    table: &str,
+    target: DestinationKind,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<()> {
+    let mut tx = begin_write(store).await?;
+    if !exists_in_org(&mut tx, table, org, id).await? {
+        return Err(StoreError::NotFound);
+    }
+    let referrers = referrers(&mut tx, org, target, id).await?;
+    if !referrers.is_empty() {
+        return Err(StoreError::InUse(referrers));
+    }
+    delete_in_org(&mut tx, table, org, id).await?;
+    tx.commit().await.map_err(unavailable)
+}
+
+/// Deletes the row `id` of `org` from `table`; `NotFound` when there is none.
+pub(super) async fn delete_in_org(
+    conn: &mut AnyConnection,
+    table: &str,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<()> {
+    let sql = format!("DELETE FROM {table} WHERE id = ? AND organization_id = ?");
+    let done = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .bind(org.to_string())
+        .execute(conn)
+        .await
+        .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ReferenceRepo for SqlStore {
+    async fn references_to(
+        &self,
+        org: OrgId,
+        target: DestinationKind,
+        id: &str,
+    ) -> StoreResult<Vec<Referrer>> {
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        referrers(&mut conn, org, target, id).await
+    }
+
+    async fn destination_exists(&self, org: OrgId, destination: &Destination) -> StoreResult<bool> {
+        let (Some(table), Some(id)) = (table_of(destination.kind()), destination.reference())
+        else {
+            return Ok(true);
+        };
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        exists_in_org(&mut conn, table, org, &id).await
+    }
+}

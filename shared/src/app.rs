@@ -1,0 +1,59 @@
+//! The clients every handler shares, built once per process (per Lambda cold start).
+
+use std::sync::Arc;
+
+use crate::adapters::memory::coordination::MemoryCoordination;
+use crate::adapters::redis::coordination::RedisCoordination;
+use crate::adapters::sql::SqlStore;
+use crate::config::{Config, ConfigError};
+use crate::crypto::{CryptoError, SecretBox};
+use crate::ports::coordination::{Coordination, CoordinationError};
+use crate::ports::store::StoreError;
+
+/// Redis keys of one deployment start with this, so several deployments may share a Redis.
+pub const REDIS_NAMESPACE: &str = "opbx:";
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: SqlStore,
+    pub coordination: Arc<dyn Coordination>,
+    /// "redis" or "memory", for health reports.
+    pub coordination_backend: &'static str,
+    pub secrets: Arc<SecretBox>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("redis: {0}")]
+    Coordination(#[from] CoordinationError),
+    #[error("encryption key: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl AppState {
+    /// Connects the stores named by `config`; `secrets` holds the key for secrets at rest.
+    pub async fn connect(config: &Config, secrets: SecretBox) -> Result<Self, StartupError> {
+        let store =
+            SqlStore::connect(&config.database_url, config.database_max_connections).await?;
+        let (coordination, coordination_backend): (Arc<dyn Coordination>, _) =
+            match &config.redis_url {
+                Some(url) => (
+                    Arc::new(RedisCoordination::connect(url, REDIS_NAMESPACE).await?),
+                    "redis",
+                ),
+                None => (Arc::new(MemoryCoordination::new()), "memory"),
+            };
+        Ok(Self {
+            store,
+            coordination,
+            coordination_backend,
+            secrets: Arc::new(secrets),
+        })
+    }
+}

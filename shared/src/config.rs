@@ -1,0 +1,174 @@
+//! Configuration from `OPBX_*` environment variables (ARCHITECTURE §7).
+
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    /// `OPBX_LISTEN`, only used by `opbx-local`.
+    pub listen: SocketAddr,
+    /// `OPBX_DATABASE_URL`: `sqlite://…` (embedded) or `mysql://…` (production).
+    pub database_url: String,
+    pub database_max_connections: u32,
+    /// `OPBX_REDIS_URL`; absent means in-process coordination (one process only).
+    pub redis_url: Option<String>,
+    /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
+    pub encryption_key: Option<String>,
+    pub bootstrap: Bootstrap,
+}
+
+/// The first organization and owner, created when the database has no organization yet.
+#[derive(Clone)]
+pub struct Bootstrap {
+    pub organization: String,
+    pub timezone: String,
+    pub email: String,
+    /// `None`: generate one and print it once.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field(
+                "database_url",
+                &crate::adapters::sql::redact(&self.database_url),
+            )
+            .field(
+                "redis_url",
+                &self.redis_url.as_deref().map(crate::adapters::sql::redact),
+            )
+            .field(
+                "encryption_key",
+                &self.encryption_key.as_ref().map(|_| "***"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads settings through `get`, so tests can supply variables without touching the process.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let listen = get("OPBX_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen.parse().map_err(|_| ConfigError {
+            var: "OPBX_LISTEN",
+            problem: format!("{listen:?} is not an address such as 127.0.0.1:8080"),
+        })?;
+        let database_url = get("OPBX_DATABASE_URL").unwrap_or_else(|| "sqlite://opbx.db".into());
+        if crate::adapters::sql::Dialect::of_url(&database_url).is_none() {
+            return Err(ConfigError {
+                var: "OPBX_DATABASE_URL",
+                problem: "must start with sqlite:// or mysql://".into(),
+            });
+        }
+        let database_max_connections = match get("OPBX_DATABASE_MAX_CONNECTIONS") {
+            None => 10,
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError {
+                    var: "OPBX_DATABASE_MAX_CONNECTIONS",
+                    problem: format!("{v:?} is not a positive number"),
+                })?,
+        };
+        let redis_url = get("OPBX_REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(ConfigError {
+                var: "OPBX_REDIS_URL",
+                problem: "must start with redis:// or rediss://".into(),
+            });
+        }
+        let bootstrap = Bootstrap {
+            organization: get("OPBX_BOOTSTRAP_ORGANIZATION").unwrap_or_else(|| "My Company".into()),
+            timezone: get("OPBX_BOOTSTRAP_TIMEZONE").unwrap_or_else(|| "UTC".into()),
+            email: get("OPBX_BOOTSTRAP_EMAIL").unwrap_or_else(|| "admin@example.com".into()),
+            password: get("OPBX_BOOTSTRAP_PASSWORD"),
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            database_max_connections,
+            redis_url,
+            encryption_key: get("OPBX_ENCRYPTION_KEY"),
+            bootstrap,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://opbx.db");
+        assert_eq!(c.redis_url, None);
+        assert_eq!(c.bootstrap.password, None);
+    }
+
+    #[test]
+    fn production_stores_are_selected_by_url() {
+        let c = config(&[
+            ("OPBX_DATABASE_URL", "mysql://opbx:pw@db:3306/opbx"),
+            ("OPBX_REDIS_URL", "redis://cache:6379/"),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "mysql://opbx:pw@db:3306/opbx");
+        assert_eq!(c.redis_url.as_deref(), Some("redis://cache:6379/"));
+        assert!(
+            !format!("{c:?}").contains(":pw@"),
+            "Debug output must not reveal passwords"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(
+            config(&[("OPBX_LISTEN", "eighty")]).unwrap_err().var,
+            "OPBX_LISTEN"
+        );
+        assert_eq!(
+            config(&[("OPBX_DATABASE_URL", "postgres://x")])
+                .unwrap_err()
+                .var,
+            "OPBX_DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("OPBX_REDIS_URL", "localhost:6379")])
+                .unwrap_err()
+                .var,
+            "OPBX_REDIS_URL"
+        );
+        assert_eq!(
+            config(&[("OPBX_DATABASE_MAX_CONNECTIONS", "0")])
+                .unwrap_err()
+                .var,
+            "OPBX_DATABASE_MAX_CONNECTIONS"
+        );
+    }
+}

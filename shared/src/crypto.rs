@@ -1,0 +1,190 @@
+//! Secrets at rest and credentials: AES-256-GCM sealing of stored secrets (SIP passwords,
+//! Cloudonix API keys), SHA-256 fingerprints for bearer tokens we only need to recognise,
+//! argon2id for passwords, and random tokens.
+
+use aws_lc_rs::aead::{AES_256_GCM, Aad, NONCE_LEN, Nonce, RandomizedNonceKey};
+use aws_lc_rs::digest;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the encryption key must be 32 bytes, base64-encoded")]
+    BadKey,
+    #[error("sealed value is damaged or was sealed with another key")]
+    Unsealable,
+    #[error("could not hash the password")]
+    Hashing,
+}
+
+/// The deployment's key for secrets at rest (`OPBX_ENCRYPTION_KEY`; KMS-provided in AWS).
+pub struct SecretBox {
+    key: RandomizedNonceKey,
+}
+
+impl SecretBox {
+    pub fn from_base64(encoded: &str) -> Result<Self, CryptoError> {
+        let bytes = STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| CryptoError::BadKey)?;
+        if bytes.len() != 32 {
+            return Err(CryptoError::BadKey);
+        }
+        let key = RandomizedNonceKey::new(&AES_256_GCM, &bytes).map_err(|_| CryptoError::BadKey)?;
+        Ok(Self { key })
+    }
+
+    /// A new random key, base64-encoded, for first-run setups.
+    pub fn generate_key() -> String {
+        let mut bytes = [0u8; 32];
+        aws_lc_rs::rand::fill(&mut bytes).expect("the system RNG works");
+        STANDARD.encode(bytes)
+    }
+
+    /// Encrypts `plain` into `base64(nonce ‖ ciphertext ‖ tag)`; every call uses a fresh nonce.
+    pub fn seal(&self, plain: &str) -> String {
+        let mut buf = plain.as_bytes().to_vec();
+        let nonce = self
+            .key
+            .seal_in_place_append_tag(Aad::empty(), &mut buf)
+            .expect("AES-GCM sealing of an in-memory buffer cannot fail");
+        let mut out = Vec::with_capacity(NONCE_LEN + buf.len());
+        out.extend_from_slice(nonce.as_ref());
+        out.extend_from_slice(&buf);
+        STANDARD.encode(out)
+    }
+
+    pub fn open(&self, sealed: &str) -> Result<String, CryptoError> {
+        let bytes = STANDARD
+            .decode(sealed)
+            .map_err(|_| CryptoError::Unsealable)?;
+        if bytes.len() < NONCE_LEN {
+            return Err(CryptoError::Unsealable);
+        }
+        let (nonce, rest) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CryptoError::Unsealable)?;
+        let mut rest = rest.to_vec();
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::empty(), &mut rest)
+            .map_err(|_| CryptoError::Unsealable)?;
+        String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Unsealable)
+    }
+}
+
+/// Hex SHA-256: how bearer tokens and webhook keys are stored, so a database leak reveals none.
+pub fn sha256_hex(input: &str) -> String {
+    let d = digest::digest(&digest::SHA256, input.as_bytes());
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares secrets without leaking, through timing, how many leading bytes matched.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 256 random bits, URL-safe: API tokens, webhook keys, CDR path tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut bytes).expect("the system RNG works");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A password people can type once and then change: 20 characters from an unambiguous alphabet.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    aws_lc_rs::rand::fill(&mut bytes).expect("the system RNG works");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// argon2id PHC string with a random salt.
+pub fn hash_password(password: &str) -> Result<String, CryptoError> {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|_| CryptoError::Hashing)
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secrets_open_with_the_same_key_only() {
+        let key = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        let sealed = key.seal("sip-pass-1234");
+        assert!(!sealed.contains("sip-pass"));
+        assert_ne!(
+            sealed,
+            key.seal("sip-pass-1234"),
+            "each seal uses a fresh nonce"
+        );
+        assert_eq!(key.open(&sealed).unwrap(), "sip-pass-1234");
+
+        let other = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        assert_eq!(other.open(&sealed), Err(CryptoError::Unsealable));
+        assert_eq!(key.open("not base64!"), Err(CryptoError::Unsealable));
+        assert_eq!(key.open("AAAA"), Err(CryptoError::Unsealable));
+    }
+
+    #[test]
+    fn keys_must_be_32_bytes() {
+        assert!(matches!(
+            SecretBox::from_base64("c2hvcnQ="),
+            Err(CryptoError::BadKey)
+        ));
+        assert!(matches!(
+            SecretBox::from_base64("%%%"),
+            Err(CryptoError::BadKey)
+        ));
+    }
+
+    #[test]
+    fn sha256_matches_the_standard_vector() {
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_compares_content_and_length() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let phc = hash_password("correct horse battery staple").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", &phc));
+        assert!(!verify_password("Correct horse battery staple", &phc));
+        assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn random_tokens_are_long_and_distinct() {
+        let a = random_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token());
+        let p = random_password();
+        assert_eq!(p.len(), 20);
+        assert!(p.chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+}

@@ -1,0 +1,234 @@
+//! Where a call goes next. One typed shape everywhere (phone numbers, fallbacks, IVR options,
+//! schedules): JSON `{"type": "...", "id": "..."}`, `{"type": "external_number", "number": "+1…"}`
+//! or `{"type": "hangup"}`; in SQL the pair of columns `<prefix>_type` / `<prefix>_ref`.
+
+use serde::{Deserialize, Serialize};
+
+use super::e164::E164;
+use super::ids::{ConferenceRoomId, ExtensionId, IvrMenuId, RingGroupId, ScheduleId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Destination {
+    Extension {
+        id: ExtensionId,
+    },
+    RingGroup {
+        id: RingGroupId,
+    },
+    BusinessHours {
+        id: ScheduleId,
+    },
+    IvrMenu {
+        id: IvrMenuId,
+    },
+    /// The voicemail box of an extension.
+    Voicemail {
+        id: ExtensionId,
+    },
+    ConferenceRoom {
+        id: ConferenceRoomId,
+    },
+    ExternalNumber {
+        number: E164,
+    },
+    Hangup,
+}
+
+/// The kinds of object a destination can point at, as stored in `<prefix>_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DestinationKind {
+    Extension,
+    RingGroup,
+    BusinessHours,
+    IvrMenu,
+    Voicemail,
+    ConferenceRoom,
+    ExternalNumber,
+    Hangup,
+}
+
+impl DestinationKind {
+    pub const ALL: [DestinationKind; 8] = [
+        Self::Extension,
+        Self::RingGroup,
+        Self::BusinessHours,
+        Self::IvrMenu,
+        Self::Voicemail,
+        Self::ConferenceRoom,
+        Self::ExternalNumber,
+        Self::Hangup,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Extension => "extension",
+            Self::RingGroup => "ring_group",
+            Self::BusinessHours => "business_hours",
+            Self::IvrMenu => "ivr_menu",
+            Self::Voicemail => "voicemail",
+            Self::ConferenceRoom => "conference_room",
+            Self::ExternalNumber => "external_number",
+            Self::Hangup => "hangup",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDestination {
+    #[error("unknown destination type {0:?}")]
+    UnknownType(String),
+    #[error("destination of type {0} needs a valid target")]
+    BadTarget(&'static str),
+}
+
+impl Destination {
+    pub fn kind(&self) -> DestinationKind {
+        match self {
+            Self::Extension { .. } => DestinationKind::Extension,
+            Self::RingGroup { .. } => DestinationKind::RingGroup,
+            Self::BusinessHours { .. } => DestinationKind::BusinessHours,
+            Self::IvrMenu { .. } => DestinationKind::IvrMenu,
+            Self::Voicemail { .. } => DestinationKind::Voicemail,
+            Self::ConferenceRoom { .. } => DestinationKind::ConferenceRoom,
+            Self::ExternalNumber { .. } => DestinationKind::ExternalNumber,
+            Self::Hangup => DestinationKind::Hangup,
+        }
+    }
+
+    /// The stored `ref` column: the target id, the E.164 number, or nothing for hangup.
+    pub fn reference(&self) -> Option<String> {
+        match self {
+            Self::Extension { id } | Self::Voicemail { id } => Some(id.to_string()),
+            Self::RingGroup { id } => Some(id.to_string()),
+            Self::BusinessHours { id } => Some(id.to_string()),
+            Self::IvrMenu { id } => Some(id.to_string()),
+            Self::ConferenceRoom { id } => Some(id.to_string()),
+            Self::ExternalNumber { number } => Some(number.to_string()),
+            Self::Hangup => None,
+        }
+    }
+
+    /// Rebuilds a destination from its two stored columns.
+    pub fn from_columns(kind: &str, reference: Option<&str>) -> Result<Self, InvalidDestination> {
+        let kind = DestinationKind::parse(kind)
+            .ok_or_else(|| InvalidDestination::UnknownType(kind.to_owned()))?;
+        let bad = || InvalidDestination::BadTarget(kind.as_str());
+        let target = || reference.ok_or_else(bad);
+        Ok(match kind {
+            DestinationKind::Extension => Self::Extension {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::RingGroup => Self::RingGroup {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::BusinessHours => Self::BusinessHours {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::IvrMenu => Self::IvrMenu {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::Voicemail => Self::Voicemail {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::ConferenceRoom => Self::ConferenceRoom {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::ExternalNumber => Self::ExternalNumber {
+                number: E164::parse(target()?).map_err(|_| bad())?,
+            },
+            DestinationKind::Hangup => Self::Hangup,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_shape_is_type_and_id() {
+        let id = ExtensionId::new();
+        let d = Destination::Extension { id };
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            json!({"type": "extension", "id": id.to_string()})
+        );
+        assert_eq!(
+            serde_json::to_value(Destination::Hangup).unwrap(),
+            json!({"type": "hangup"})
+        );
+        let ext: Destination =
+            serde_json::from_value(json!({"type": "external_number", "number": "+1 212 555 0100"}))
+                .unwrap();
+        assert_eq!(ext.reference().as_deref(), Some("+12125550100"));
+    }
+
+    #[test]
+    fn rejects_prefixed_strings_and_unknown_types() {
+        assert!(
+            serde_json::from_value::<Destination>(json!({"type": "extension", "id": "ext-13"}))
+                .is_err()
+        );
+        assert!(
+            serde_json::from_value::<Destination>(json!({"type": "queue", "id": "x"})).is_err()
+        );
+        assert!(serde_json::from_value::<Destination>(json!("ext-13")).is_err());
+        assert!(serde_json::from_value::<Destination>(json!({"type": "ring_group"})).is_err());
+    }
+
+    #[test]
+    fn columns_round_trip_for_every_kind() {
+        let all = [
+            Destination::Extension {
+                id: ExtensionId::new(),
+            },
+            Destination::RingGroup {
+                id: RingGroupId::new(),
+            },
+            Destination::BusinessHours {
+                id: ScheduleId::new(),
+            },
+            Destination::IvrMenu {
+                id: IvrMenuId::new(),
+            },
+            Destination::Voicemail {
+                id: ExtensionId::new(),
+            },
+            Destination::ConferenceRoom {
+                id: ConferenceRoomId::new(),
+            },
+            Destination::ExternalNumber {
+                number: E164::parse("+442079460000").unwrap(),
+            },
+            Destination::Hangup,
+        ];
+        for d in all {
+            let back =
+                Destination::from_columns(d.kind().as_str(), d.reference().as_deref()).unwrap();
+            assert_eq!(back, d);
+        }
+    }
+
+    #[test]
+    fn bad_columns_are_errors_not_panics() {
+        assert_eq!(
+            Destination::from_columns("extension", None),
+            Err(InvalidDestination::BadTarget("extension"))
+        );
+        assert_eq!(
+            Destination::from_columns("external_number", Some("12")),
+            Err(InvalidDestination::BadTarget("external_number"))
+        );
+        assert!(matches!(
+            Destination::from_columns("ext", Some("1")),
+            Err(InvalidDestination::UnknownType(_))
+        ));
+    }
+}

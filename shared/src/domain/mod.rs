@@ -1,0 +1,15 @@
+//! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
+
+pub mod destination;
+pub mod e164;
+pub mod extension_number;
+pub mod ids;
+pub mod model;
+pub mod password;
+pub mod text_enum;
+pub mod timezone;
+
+/// Now as UTC epoch milliseconds, the one timestamp representation of the stores.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

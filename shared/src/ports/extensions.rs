@@ -1,0 +1,43 @@
+use async_trait::async_trait;
+
+use super::store::{Page, PageRequest, StoreResult};
+use crate::domain::extension_number::ExtensionNumber;
+use crate::domain::ids::{ExtensionId, OrgId, UserId};
+use crate::domain::model::{Extension, Status};
+
+/// The narrowing every configuration list offers. `q` matches the list's natural text fields
+/// (number, name, label, email) anywhere, ignoring case; `status` keeps one status only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub q: Option<String>,
+    pub status: Option<Status>,
+}
+
+#[async_trait]
+pub trait ExtensionRepo: Send + Sync {
+    /// Fails with `Conflict("extension number")` when the organization already has the number,
+    /// and with `NotFound` when `user_id` is not a user of the extension's organization.
+    async fn create_extension(&self, ext: &Extension) -> StoreResult<()>;
+    async fn find_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<Extension>;
+    /// What a subscriber dialled.
+    async fn find_extension_by_number(
+        &self,
+        org: OrgId,
+        number: &ExtensionNumber,
+    ) -> StoreResult<Extension>;
+    /// The extensions linked to a user (their own phones), lowest number first.
+    async fn extensions_of_user(&self, org: OrgId, user: UserId) -> StoreResult<Vec<Extension>>;
+    /// Saves everything but the id, organization and creation time; same errors as create.
+    async fn update_extension(&self, ext: &Extension) -> StoreResult<()>;
+    /// Refused with `InUse` while anything else in the organization routes to the extension or
+    /// its voicemail, or lists it in a ring group or IVR direct-dial allowlist. Its voicemail
+    /// messages go with it.
+    async fn delete_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<()>;
+    /// `q` matches number or display name; ordered by number as a number.
+    async fn list_extensions(
+        &self,
+        org: OrgId,
+        filter: &ListFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Extension>>;
+}

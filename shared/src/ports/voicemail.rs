@@ -1,0 +1,36 @@
+use async_trait::async_trait;
+
+use super::store::{Page, PageRequest, StoreResult};
+use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
+use crate::domain::model::VoicemailMessage;
+
+#[async_trait]
+pub trait VoicemailRepo: Send + Sync {
+    /// Stores the message unless the organization already has one for this call and extension (a
+    /// replayed recording callback): `true` when stored now, `false` when it was already stored.
+    async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool>;
+    async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage>;
+    /// One mailbox, newest first.
+    async fn list_voicemail_for_extension(
+        &self,
+        org: OrgId,
+        extension: ExtensionId,
+        page: PageRequest,
+    ) -> StoreResult<Page<VoicemailMessage>>;
+    /// Every mailbox of the organization, newest first.
+    async fn list_voicemail(
+        &self,
+        org: OrgId,
+        page: PageRequest,
+    ) -> StoreResult<Page<VoicemailMessage>>;
+    async fn set_voicemail_heard(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        heard: bool,
+    ) -> StoreResult<()>;
+    async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()>;
+    /// For the message-waiting indicator of one mailbox.
+    async fn count_unheard_voicemail(&self, org: OrgId, extension: ExtensionId)
+    -> StoreResult<i64>;
+}

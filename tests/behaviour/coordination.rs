@@ -1,0 +1,326 @@
+//! The coordination port: idempotency, locks, counters, cache and rate limits.
+//!
+//! Expiry is tested with short TTLs and sleeps several times longer, so a slow machine delays
+//! these tests but cannot make them fail.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use opbx::ports::coordination::Recorded;
+use opbx_tests::Backend;
+
+const SHORT: Duration = Duration::from_millis(150);
+/// Long enough past `SHORT` for any expiry to have happened.
+const PAST_SHORT: Duration = Duration::from_millis(600);
+const LONG: Duration = Duration::from_secs(60);
+
+async fn replay_returns_the_first_recorded_reply(backend: Backend) {
+    let store = backend.coordination;
+    assert_eq!(store.recall("req-1").await.unwrap(), None);
+
+    assert_eq!(
+        store.record("req-1", b"first", LONG).await.unwrap(),
+        Recorded::Stored
+    );
+    assert_eq!(
+        store.recall("req-1").await.unwrap(),
+        Some(b"first".to_vec())
+    );
+
+    assert_eq!(
+        store.record("req-1", b"second", LONG).await.unwrap(),
+        Recorded::Existing(b"first".to_vec())
+    );
+    assert_eq!(
+        store.recall("req-1").await.unwrap(),
+        Some(b"first".to_vec())
+    );
+    assert_eq!(store.recall("req-2").await.unwrap(), None);
+}
+
+async fn empty_replies_are_recorded_too(backend: Backend) {
+    let store = backend.coordination;
+    assert_eq!(
+        store.record("req", b"", LONG).await.unwrap(),
+        Recorded::Stored
+    );
+    assert_eq!(store.recall("req").await.unwrap(), Some(Vec::new()));
+    assert_eq!(
+        store.record("req", b"other", LONG).await.unwrap(),
+        Recorded::Existing(Vec::new())
+    );
+}
+
+async fn recorded_replies_expire(backend: Backend) {
+    let store = backend.coordination;
+    store.record("req", b"first", SHORT).await.unwrap();
+    tokio::time::sleep(PAST_SHORT).await;
+
+    assert_eq!(store.recall("req").await.unwrap(), None);
+    assert_eq!(
+        store.record("req", b"second", LONG).await.unwrap(),
+        Recorded::Stored
+    );
+    assert_eq!(store.recall("req").await.unwrap(), Some(b"second".to_vec()));
+}
+
+async fn concurrent_records_agree_on_one_reply(backend: Backend) {
+    let store = backend.coordination;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let mine = format!("reply-{i}").into_bytes();
+                match store.record("req", &mine, LONG).await.unwrap() {
+                    Recorded::Stored => mine,
+                    Recorded::Existing(theirs) => theirs,
+                }
+            })
+        })
+        .collect();
+    let mut replies = BTreeSet::new();
+    for task in tasks {
+        replies.insert(task.await.unwrap());
+    }
+
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let winner = replies.into_iter().next();
+    assert_eq!(store.recall("req").await.unwrap(), winner);
+}
+
+async fn a_held_lock_excludes_others_until_released(backend: Backend) {
+    let store = backend.coordination;
+    let held = store.try_lock("call-1", LONG).await.unwrap().unwrap();
+    assert_eq!(held.key(), "call-1");
+
+    assert!(store.try_lock("call-1", LONG).await.unwrap().is_none());
+    assert!(
+        store
+            .lock("call-1", LONG, Duration::from_millis(100))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let other = store.try_lock("call-2", LONG).await.unwrap();
+    assert!(other.is_some(), "locks on different keys are independent");
+
+    assert!(store.unlock(held).await.unwrap());
+    let next = store.try_lock("call-1", LONG).await.unwrap().unwrap();
+    assert!(store.unlock(next).await.unwrap());
+    assert!(store.unlock(other.unwrap()).await.unwrap());
+}
+
+async fn an_expired_lock_is_taken_over_and_the_stale_owner_cannot_release_it(backend: Backend) {
+    let store = backend.coordination;
+    let stale = store.try_lock("call", SHORT).await.unwrap().unwrap();
+    tokio::time::sleep(PAST_SHORT).await;
+
+    let successor = store.try_lock("call", LONG).await.unwrap().unwrap();
+    assert!(!store.unlock(stale).await.unwrap());
+    assert!(
+        store.try_lock("call", LONG).await.unwrap().is_none(),
+        "the stale owner's unlock must leave the successor's lock in place"
+    );
+    assert!(store.unlock(successor).await.unwrap());
+}
+
+async fn unlocking_an_expired_lock_reports_it(backend: Backend) {
+    let store = backend.coordination;
+    let guard = store.try_lock("call", SHORT).await.unwrap().unwrap();
+    tokio::time::sleep(PAST_SHORT).await;
+    assert!(!store.unlock(guard).await.unwrap());
+}
+
+async fn lock_waits_until_the_holder_releases(backend: Backend) {
+    let store = backend.coordination;
+    let held = store.try_lock("call", LONG).await.unwrap().unwrap();
+    let released = Arc::new(AtomicBool::new(false));
+    let holder = {
+        let store = Arc::clone(&store);
+        let released = Arc::clone(&released);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            released.store(true, Ordering::SeqCst);
+            store.unlock(held).await.unwrap()
+        })
+    };
+
+    let acquired = store.lock("call", LONG, LONG).await.unwrap();
+    assert!(acquired.is_some());
+    assert!(released.load(Ordering::SeqCst), "acquired before release");
+    assert!(holder.await.unwrap(), "the holder's unlock succeeded");
+    assert!(store.unlock(acquired.unwrap()).await.unwrap());
+}
+
+async fn counters_are_exact_under_concurrency(backend: Backend) {
+    let store = backend.coordination;
+    assert_eq!(store.counter("ring").await.unwrap(), 0);
+
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.increment("ring", 1).await.unwrap() })
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for task in tasks {
+        seen.insert(task.await.unwrap());
+    }
+
+    assert_eq!(seen, (1..=50).collect::<BTreeSet<i64>>());
+    assert_eq!(store.counter("ring").await.unwrap(), 50);
+    assert_eq!(store.increment("ring", -8).await.unwrap(), 42);
+    assert_eq!(store.increment("ring", 0).await.unwrap(), 42);
+    assert_eq!(store.counter("other").await.unwrap(), 0);
+}
+
+async fn capabilities_keep_separate_keys(backend: Backend) {
+    let store = backend.coordination;
+    store.record("shared", b"reply", LONG).await.unwrap();
+    assert_eq!(store.increment("shared", 2).await.unwrap(), 2);
+    let guard = store.try_lock("shared", LONG).await.unwrap().unwrap();
+    assert!(store.hit("shared", 1, LONG).await.unwrap().allowed);
+    store
+        .cache_put("shared", "shared", b"cached", LONG)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.recall("shared").await.unwrap(),
+        Some(b"reply".to_vec())
+    );
+    assert_eq!(store.counter("shared").await.unwrap(), 2);
+    assert_eq!(
+        store.cache_get("shared", "shared").await.unwrap(),
+        Some(b"cached".to_vec())
+    );
+    assert!(store.unlock(guard).await.unwrap());
+}
+
+async fn cached_values_are_returned_until_they_expire(backend: Backend) {
+    let store = backend.coordination;
+    assert_eq!(store.cache_get("org-a", "ext:100").await.unwrap(), None);
+
+    store
+        .cache_put("org-a", "ext:100", b"short-lived", SHORT)
+        .await
+        .unwrap();
+    store
+        .cache_put("org-a", "ext:200", b"long-lived", LONG)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.cache_get("org-a", "ext:100").await.unwrap(),
+        Some(b"short-lived".to_vec())
+    );
+    assert_eq!(store.cache_get("org-a", "ext:300").await.unwrap(), None);
+
+    tokio::time::sleep(PAST_SHORT).await;
+    assert_eq!(
+        store.cache_get("org-a", "ext:100").await.unwrap(),
+        None,
+        "each entry honours its own TTL"
+    );
+    assert_eq!(
+        store.cache_get("org-a", "ext:200").await.unwrap(),
+        Some(b"long-lived".to_vec())
+    );
+}
+
+async fn a_cache_put_replaces_the_value_and_its_ttl(backend: Backend) {
+    let store = backend.coordination;
+    store.cache_put("org", "key", b"old", LONG).await.unwrap();
+    store.cache_put("org", "key", b"new", SHORT).await.unwrap();
+    assert_eq!(
+        store.cache_get("org", "key").await.unwrap(),
+        Some(b"new".to_vec())
+    );
+
+    tokio::time::sleep(PAST_SHORT).await;
+    assert_eq!(store.cache_get("org", "key").await.unwrap(), None);
+}
+
+async fn invalidating_an_organization_drops_only_its_entries(backend: Backend) {
+    let store = backend.coordination;
+    store.cache_put("org-a", "k1", b"a1", LONG).await.unwrap();
+    store.cache_put("org-a", "k2", b"a2", LONG).await.unwrap();
+    store.cache_put("org-b", "k1", b"b1", LONG).await.unwrap();
+
+    store.invalidate_org("org-a").await.unwrap();
+    assert_eq!(store.cache_get("org-a", "k1").await.unwrap(), None);
+    assert_eq!(store.cache_get("org-a", "k2").await.unwrap(), None);
+    assert_eq!(
+        store.cache_get("org-b", "k1").await.unwrap(),
+        Some(b"b1".to_vec())
+    );
+
+    store.invalidate_org("org-never-cached").await.unwrap();
+    store
+        .cache_put("org-a", "k1", b"fresh", LONG)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.cache_get("org-a", "k1").await.unwrap(),
+        Some(b"fresh".to_vec())
+    );
+}
+
+async fn a_rate_limit_allows_exactly_limit_hits_per_window(backend: Backend) {
+    let store = backend.coordination;
+    for remaining in [2, 1, 0] {
+        let decision = store.hit("login:alice", 3, LONG).await.unwrap();
+        assert!(decision.allowed);
+        assert_eq!(decision.remaining, remaining);
+        assert_eq!(decision.retry_after, Duration::ZERO);
+    }
+
+    for _ in 0..2 {
+        let denied = store.hit("login:alice", 3, LONG).await.unwrap();
+        assert!(!denied.allowed);
+        assert_eq!(denied.remaining, 0);
+        assert!(
+            denied.retry_after > Duration::ZERO && denied.retry_after <= LONG,
+            "{denied:?}"
+        );
+    }
+    assert!(store.hit("login:bob", 3, LONG).await.unwrap().allowed);
+}
+
+async fn a_new_rate_limit_window_allows_again(backend: Backend) {
+    let store = backend.coordination;
+    assert!(store.hit("webhook", 1, SHORT).await.unwrap().allowed);
+    tokio::time::sleep(PAST_SHORT).await;
+
+    let decision = store.hit("webhook", 1, SHORT).await.unwrap();
+    assert!(decision.allowed, "{decision:?}");
+    assert_eq!(decision.remaining, 0);
+}
+
+async fn a_zero_limit_denies_everything(backend: Backend) {
+    let store = backend.coordination;
+    let decision = store.hit("blocked", 0, LONG).await.unwrap();
+    assert!(!decision.allowed);
+    assert_eq!(decision.remaining, 0);
+    assert!(decision.retry_after <= LONG);
+}
+
+opbx_tests::on_both_backends!(
+    replay_returns_the_first_recorded_reply,
+    empty_replies_are_recorded_too,
+    recorded_replies_expire,
+    concurrent_records_agree_on_one_reply,
+    a_held_lock_excludes_others_until_released,
+    an_expired_lock_is_taken_over_and_the_stale_owner_cannot_release_it,
+    unlocking_an_expired_lock_reports_it,
+    lock_waits_until_the_holder_releases,
+    counters_are_exact_under_concurrency,
+    capabilities_keep_separate_keys,
+    cached_values_are_returned_until_they_expire,
+    a_cache_put_replaces_the_value_and_its_ttl,
+    invalidating_an_organization_drops_only_its_entries,
+    a_rate_limit_allows_exactly_limit_hits_per_window,
+    a_new_rate_limit_window_allows_again,
+    a_zero_limit_denies_everything,
+);

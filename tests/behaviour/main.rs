@@ -1,0 +1,21 @@
+//! The behaviour suite: every store behaviour, run on both backends (see `opbx_tests::Backend`).
+
+mod audit_log;
+mod bootstrap;
+mod business_hours;
+mod call_logs;
+mod cdrs;
+mod cloudonix_settings;
+mod conference_rooms;
+mod coordination;
+mod extensions;
+mod health;
+mod ivr_menus;
+mod organizations;
+mod outbound_routes;
+mod phone_numbers;
+mod references;
+mod ring_groups;
+mod schema;
+mod users;
+mod voicemail;

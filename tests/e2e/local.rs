@@ -1,0 +1,98 @@
+use std::time::Duration;
+
+use opbx_tests::local::{LocalProcess, http_get};
+use serde_json::Value;
+
+#[tokio::test]
+async fn first_start_on_embedded_stores_bootstraps_and_reports_healthy() {
+    let dir = opbx_tests::local::temp_dir();
+    let mut pbx = LocalProcess::start(&dir, &[]).await;
+    assert!(
+        pbx.output().contains("Generated password"),
+        "first start prints the generated owner password:\n{}",
+        pbx.output()
+    );
+    assert!(
+        dir.join("opbx.db").is_file(),
+        "the SQLite database is created"
+    );
+    assert!(
+        dir.join("opbx.key").is_file(),
+        "the encryption key file is created"
+    );
+
+    let (status, body) = http_get(pbx.addr(), "/health").await;
+    assert_eq!(status, 200, "{body}");
+    let health: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"]["backend"], "sqlite");
+    assert_eq!(health["database"]["healthy"], true);
+    assert_eq!(health["coordination"]["backend"], "memory");
+    assert_eq!(health["coordination"]["healthy"], true);
+
+    let (status, body) = http_get(pbx.addr(), "/").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("OpBX"),
+        "the root serves the UI (or its placeholder): {body}"
+    );
+
+    pbx.terminate_gracefully(Duration::from_secs(10)).await;
+
+    // A second start reuses the database and key and creates no second owner.
+    let key_before = std::fs::read_to_string(dir.join("opbx.key")).unwrap();
+    let mut again = LocalProcess::start(&dir, &[]).await;
+    assert!(
+        !again.output().contains("Created organization"),
+        "{}",
+        again.output()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("opbx.key")).unwrap(),
+        key_before
+    );
+    again.terminate_gracefully(Duration::from_secs(10)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn same_binary_runs_on_mysql_and_redis() {
+    let dir = opbx_tests::local::temp_dir();
+    let db = opbx_tests::test_database_url();
+    let redis = std::env::var("OPBX_TEST_REDIS_URL")
+        .unwrap_or_else(|_| opbx_tests::DEFAULT_TEST_REDIS_URL.into());
+    let key = opbx::crypto::SecretBox::generate_key();
+    let mut pbx = LocalProcess::start(
+        &dir,
+        &[
+            ("OPBX_DATABASE_URL", db.as_str()),
+            ("OPBX_REDIS_URL", redis.as_str()),
+            ("OPBX_ENCRYPTION_KEY", key.as_str()),
+        ],
+    )
+    .await;
+    let (status, body) = http_get(pbx.addr(), "/health").await;
+    assert_eq!(status, 200, "{body}");
+    let health: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["database"]["backend"], "mysql");
+    assert_eq!(health["coordination"]["backend"], "redis");
+    assert!(
+        !dir.join("opbx.key").exists(),
+        "with OPBX_ENCRYPTION_KEY no key file is written"
+    );
+    pbx.terminate_gracefully(Duration::from_secs(10)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn bad_configuration_stops_with_a_clear_message() {
+    let dir = opbx_tests::local::temp_dir();
+    let out = LocalProcess::run_to_exit(&dir, &[("OPBX_DATABASE_URL", "postgres://nope")]).await;
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("OPBX_DATABASE_URL"),
+        "names the variable: {text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

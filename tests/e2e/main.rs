@@ -1,0 +1,3 @@
+//! End-to-end: the real `opbx-local` binary, started as a newcomer would start it.
+
+mod local;

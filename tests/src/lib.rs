@@ -1,0 +1,187 @@
+//! Test support: the two backends every behaviour test runs on.
+//!
+//! `embedded` is what `opbx-local` uses by default (SQLite + in-process coordination);
+//! `production` is MariaDB/MySQL + Redis over TCP. The production backend never skips: when its
+//! servers are missing the test fails with a message saying which server and how to start it.
+
+pub mod local;
+
+use std::sync::Arc;
+
+use opbx::adapters::memory::coordination::MemoryCoordination;
+use opbx::adapters::redis::coordination::RedisCoordination;
+use opbx::adapters::sql::SqlStore;
+use opbx::ports::coordination::Coordination;
+
+pub const DEFAULT_TEST_REDIS_URL: &str = "redis://127.0.0.1:6379/";
+pub const DEFAULT_TEST_DATABASE_URL: &str = "mysql://opbx:opbx@127.0.0.1:3306/opbx_test";
+
+pub struct Backend {
+    pub name: &'static str,
+    pub store: SqlStore,
+    pub coordination: Arc<dyn Coordination>,
+    _sqlite_file: Option<TempFile>,
+}
+
+/// A SQLite database file removed when the test ends.
+pub struct TempFile(std::path::PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The MySQL/MariaDB URL of the production backend (`OPBX_TEST_DATABASE_URL`).
+pub fn test_database_url() -> String {
+    std::env::var("OPBX_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_DATABASE_URL.into())
+}
+
+/// A migrated SQLite store in a fresh temporary file.
+pub async fn fresh_sqlite() -> (SqlStore, TempFile) {
+    let path = std::env::temp_dir().join(format!("opbx-test-{}.db", unique()));
+    let store = SqlStore::connect(&format!("sqlite://{}", path.display()), 4)
+        .await
+        .expect("open a SQLite file in the temp dir");
+    store.migrate().await.expect("SQLite migrations apply");
+    (store, TempFile(path))
+}
+
+/// The migrated MySQL/MariaDB test database. Tests share it and stay apart by creating their own
+/// organizations, which is also how tenants share production.
+pub async fn mysql_store() -> SqlStore {
+    let url = test_database_url();
+    let store = SqlStore::connect(&url, 4).await.unwrap_or_else(|e| {
+        panic!(
+            "MariaDB/MySQL is required for the production backend at {} ({e:?}); \
+             run scripts/test.sh, which starts it, or set OPBX_TEST_DATABASE_URL",
+            opbx::adapters::sql::redact(&url)
+        )
+    });
+    store.migrate().await.expect("MySQL migrations apply");
+    store
+}
+
+impl Backend {
+    pub async fn embedded() -> Self {
+        let (store, file) = fresh_sqlite().await;
+        Self {
+            name: "embedded",
+            store,
+            coordination: Arc::new(MemoryCoordination::new()),
+            _sqlite_file: Some(file),
+        }
+    }
+
+    pub async fn production() -> Self {
+        let redis_url =
+            std::env::var("OPBX_TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_TEST_REDIS_URL.into());
+        // A unique namespace per test keeps parallel tests (and earlier runs) apart on one Redis.
+        let namespace = format!("opbx-test:{}:", unique());
+        let coordination = RedisCoordination::connect(&redis_url, &namespace)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "Redis is required for the production backend at {redis_url} ({e}); \
+                     run scripts/test.sh, which starts it, or set OPBX_TEST_REDIS_URL"
+                )
+            });
+        Self {
+            name: "production",
+            store: mysql_store().await,
+            coordination: Arc::new(coordination),
+            _sqlite_file: None,
+        }
+    }
+}
+
+/// A migrated, empty MySQL/MariaDB database of this test's own (`<test db>_<id>`), for behaviour
+/// that depends on the whole database (first-start bootstrap). The test command drops them.
+pub async fn fresh_mysql() -> SqlStore {
+    let shared = mysql_store().await;
+    let base = test_database_url();
+    let (server, db) = base.rsplit_once('/').expect("database URL ends with /name");
+    let name = format!("{db}_{}", unique().replace('-', "").get(20..).unwrap());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
+        .execute(shared.pool())
+        .await
+        .expect("the test user may create opbx_test_* databases (scripts/services.sh grants it)");
+    shared.close().await;
+    let store = SqlStore::connect(&format!("{server}/{name}"), 4)
+        .await
+        .expect("connect");
+    store.migrate().await.expect("MySQL migrations apply");
+    store
+}
+
+impl Backend {
+    /// The state every router takes, on this backend's stores.
+    pub fn app_state(&self) -> opbx::app::AppState {
+        let key = opbx::crypto::SecretBox::generate_key();
+        opbx::app::AppState {
+            store: self.store.clone(),
+            coordination: self.coordination.clone(),
+            coordination_backend: if self.name == "embedded" {
+                "memory"
+            } else {
+                "redis"
+            },
+            secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
+        }
+    }
+}
+
+/// A process-unique, time-ordered string for names of test databases, files and namespaces.
+pub fn unique() -> String {
+    opbx::domain::ids::OrgId::new().to_string()
+}
+
+/// Generates, for each named `async fn name(backend: Backend)` in the calling module, one test on
+/// the embedded backend and one on the production backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::embedded().await).await
+                }
+            )*
+        }
+        mod production {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::production().await).await
+                }
+            )*
+        }
+    };
+}
+
+/// Creates a fresh organization (unique slug) and returns it; most behaviour tests start here.
+pub async fn new_org(store: &SqlStore) -> opbx::domain::model::Organization {
+    use opbx::domain::model::{OrgStatus, Organization};
+    use opbx::ports::organizations::OrganizationRepo;
+    let id = opbx::domain::ids::OrgId::new();
+    let now = opbx::domain::now_ms();
+    let org = Organization {
+        id,
+        name: format!("Org {id}"),
+        slug: format!("org-{id}"),
+        timezone: opbx::domain::timezone::Timezone::parse("Europe/London").unwrap(),
+        status: OrgStatus::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .create_organization(&org)
+        .await
+        .expect("create organization");
+    org
+}
