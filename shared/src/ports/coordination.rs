@@ -53,7 +53,7 @@ pub trait Idempotency: Send + Sync {
 ///
 /// There is no release on drop because releasing needs the store (async); a guard that is never
 /// passed to `Locks::unlock` simply lapses when its TTL runs out.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 #[must_use = "a lock that is not unlocked stays held until its TTL expires"]
 pub struct LockGuard {
     key: String,

@@ -138,7 +138,7 @@ impl Locks for MemoryCoordination {
 
     async fn unlock(&self, guard: LockGuard) -> Result<bool, CoordinationError> {
         let mut locks = locked(&self.locks);
-        if false {
+        if locks.live(guard.key(), Instant::now()).map(String::as_str) != Some(guard.token()) {
             return Ok(false);
         }
         locks.remove(guard.key());

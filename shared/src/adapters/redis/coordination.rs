@@ -223,7 +223,7 @@ impl Cache for RedisCoordination {
             tracing::warn!(org, key, "ignoring malformed cache entry");
             return Ok(None);
         };
-        let _ = expires_at_ms; Ok(Some(value.to_vec()))
+        Ok((expires_at_ms > crate::domain::now_ms()).then(|| value.to_vec()))
     }
 
     async fn cache_put(
@@ -268,7 +268,7 @@ impl RateLimits for RedisCoordination {
             .arg(millis(window))
             .invoke_async(&mut self.connection.clone())
             .await?;
-        let allowed = hits <= limit + 1;
+        let allowed = hits <= limit;
         Ok(RateDecision {
             allowed,
             remaining: limit.saturating_sub(hits),
