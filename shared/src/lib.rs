@@ -9,6 +9,7 @@ pub mod app;
 pub mod bootstrap;
 pub mod config;
 pub mod crypto;
+pub mod cxml;
 pub mod domain;
 pub mod http;
 pub mod lambda;

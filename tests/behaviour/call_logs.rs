@@ -1,1 +1,345 @@
+use std::collections::BTreeSet;
 
+use opbx::domain::destination::Destination;
+use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
+use opbx::domain::model::{CallDirection, CallLog, CallStatus};
+use opbx::ports::call_logs::{CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate};
+use opbx::ports::store::{PageRequest, StoreError};
+use opbx_tests::{Backend, new_org};
+
+const T0: i64 = 1_700_000_000_000;
+
+fn call(org: OrgId, sid: &str, started_at: i64) -> CallLog {
+    CallLog {
+        id: CallLogId::new(),
+        organization_id: org,
+        call_sid: sid.into(),
+        session_token: Some(format!("session-{sid}")),
+        direction: CallDirection::Inbound,
+        from_number: "+12125550100".into(),
+        to_number: "+442079460000".into(),
+        caller_name: Some("Ada Lovelace".into()),
+        phone_number_id: Some(PhoneNumberId::new()),
+        extension_id: None,
+        status: CallStatus::Initiated,
+        path: vec![Destination::BusinessHours {
+            id: ScheduleId::new(),
+        }],
+        disposition: None,
+        started_at,
+        answered_at: None,
+        ended_at: None,
+        duration_seconds: None,
+        billsec: None,
+        recording_url: None,
+        updated_at: started_at,
+    }
+}
+
+async fn created_call_log_reads_back(b: Backend) {
+    let org = new_org(&b.store).await;
+    let log = call(org.id, "CA-1", T0);
+    assert_eq!(
+        b.store.create_call_log(&log).await.unwrap(),
+        CallLogInsert::Created
+    );
+    assert_eq!(b.store.find_call_log(org.id, log.id).await.unwrap(), log);
+    assert_eq!(
+        b.store.find_call_log_by_sid(org.id, "CA-1").await.unwrap(),
+        log
+    );
+}
+
+async fn replayed_create_keeps_one_row(b: Backend) {
+    let org = new_org(&b.store).await;
+    let first = call(org.id, "CA-1", T0);
+    b.store.create_call_log(&first).await.unwrap();
+
+    // A retried webhook builds a new log (new id, later time) for the same call.
+    let mut replay = call(org.id, "CA-1", T0 + 500);
+    replay.status = CallStatus::Ringing;
+    assert_eq!(
+        b.store.create_call_log(&replay).await.unwrap(),
+        CallLogInsert::AlreadyExists(Box::new(first.clone()))
+    );
+    assert!(matches!(
+        b.store.find_call_log(org.id, replay.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let all = b
+        .store
+        .list_call_logs(org.id, &CallLogFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!((all.total, all.items), (1, vec![first]));
+
+    // Call SIDs are unique per organization, not globally.
+    let elsewhere = new_org(&b.store).await;
+    assert_eq!(
+        b.store
+            .create_call_log(&call(elsewhere.id, "CA-1", T0))
+            .await
+            .unwrap(),
+        CallLogInsert::Created
+    );
+}
+
+async fn concurrent_creates_of_one_call_store_one_row(b: Backend) {
+    let org = new_org(&b.store).await;
+    let attempts: Vec<CallLog> = (0..8).map(|i| call(org.id, "CA-race", T0 + i)).collect();
+    let handles: Vec<_> = attempts
+        .iter()
+        .cloned()
+        .map(|log| {
+            let store = b.store.clone();
+            tokio::spawn(async move { store.create_call_log(&log).await.unwrap() })
+        })
+        .collect();
+    let mut created = 0;
+    for handle in handles {
+        if handle.await.unwrap() == CallLogInsert::Created {
+            created += 1;
+        }
+    }
+    assert_eq!(created, 1);
+    let page = b
+        .store
+        .list_call_logs(org.id, &CallLogFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+}
+
+async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
+    let org = new_org(&b.store).await;
+    let mut log = call(org.id, "CA-1", T0);
+    b.store.create_call_log(&log).await.unwrap();
+
+    let extension = ExtensionId::new();
+    let menu = Destination::IvrMenu {
+        id: IvrMenuId::new(),
+    };
+    let ring = Destination::Extension { id: extension };
+    let answered = CallLogUpdate {
+        status: Some(CallStatus::Answered),
+        extension_id: Some(extension),
+        answered_at: Some(T0 + 4_000),
+        append_path: vec![menu.clone(), ring.clone()],
+        updated_at: T0 + 4_000,
+        ..CallLogUpdate::default()
+    };
+    let after_answer = b
+        .store
+        .update_call_log(org.id, log.id, &answered)
+        .await
+        .unwrap();
+    log.status = CallStatus::Answered;
+    log.extension_id = Some(extension);
+    log.answered_at = Some(T0 + 4_000);
+    log.path.extend([menu, ring]);
+    log.updated_at = T0 + 4_000;
+    assert_eq!(after_answer, log);
+
+    // Fields left out keep their values; the path only grows.
+    let ended = CallLogUpdate {
+        status: Some(CallStatus::Completed),
+        ended_at: Some(T0 + 64_000),
+        duration_seconds: Some(64),
+        billsec: Some(60),
+        disposition: Some("ANSWER".into()),
+        recording_url: Some("https://recordings.example.com/CA-1.mp3".into()),
+        append_path: vec![Destination::Hangup],
+        updated_at: T0 + 64_000,
+        ..CallLogUpdate::default()
+    };
+    let after_end = b
+        .store
+        .update_call_log(org.id, log.id, &ended)
+        .await
+        .unwrap();
+    log.status = CallStatus::Completed;
+    log.ended_at = Some(T0 + 64_000);
+    log.duration_seconds = Some(64);
+    log.billsec = Some(60);
+    log.disposition = Some("ANSWER".into());
+    log.recording_url = Some("https://recordings.example.com/CA-1.mp3".into());
+    log.path.push(Destination::Hangup);
+    log.updated_at = T0 + 64_000;
+    assert_eq!(after_end, log);
+    assert_eq!(b.store.find_call_log(org.id, log.id).await.unwrap(), log);
+}
+
+async fn concurrent_appends_lose_nothing(b: Backend) {
+    let org = new_org(&b.store).await;
+    let mut log = call(org.id, "CA-1", T0);
+    log.path.clear();
+    b.store.create_call_log(&log).await.unwrap();
+
+    let hops: Vec<Destination> = (0..12)
+        .map(|_| Destination::Extension {
+            id: ExtensionId::new(),
+        })
+        .collect();
+    let handles: Vec<_> = hops
+        .iter()
+        .cloned()
+        .map(|hop| {
+            let store = b.store.clone();
+            let update = CallLogUpdate {
+                append_path: vec![hop],
+                updated_at: T0 + 1,
+                ..CallLogUpdate::default()
+            };
+            tokio::spawn(async move { store.update_call_log(org.id, log.id, &update).await })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.unwrap().unwrap();
+    }
+    let stored = b.store.find_call_log(org.id, log.id).await.unwrap();
+    assert_eq!(stored.path.len(), hops.len());
+    let expected: BTreeSet<String> = hops.iter().map(|h| format!("{h:?}")).collect();
+    let got: BTreeSet<String> = stored.path.iter().map(|h| format!("{h:?}")).collect();
+    assert_eq!(got, expected);
+}
+
+async fn other_organizations_cannot_see_or_change_a_call(b: Backend) {
+    let org = new_org(&b.store).await;
+    let intruder = new_org(&b.store).await;
+    let log = call(org.id, "CA-1", T0);
+    b.store.create_call_log(&log).await.unwrap();
+
+    assert!(matches!(
+        b.store.find_call_log(intruder.id, log.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store.find_call_log_by_sid(intruder.id, "CA-1").await,
+        Err(StoreError::NotFound)
+    ));
+    let tamper = CallLogUpdate {
+        status: Some(CallStatus::Failed),
+        append_path: vec![Destination::Hangup],
+        updated_at: T0 + 1,
+        ..CallLogUpdate::default()
+    };
+    assert!(matches!(
+        b.store.update_call_log(intruder.id, log.id, &tamper).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store
+            .update_call_log(org.id, CallLogId::new(), &tamper)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let theirs = b
+        .store
+        .list_call_logs(
+            intruder.id,
+            &CallLogFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(theirs.total, 0);
+    assert_eq!(b.store.find_call_log(org.id, log.id).await.unwrap(), log);
+}
+
+async fn list_filters_and_pages_newest_first(b: Backend) {
+    let org = new_org(&b.store).await;
+    let desk = ExtensionId::new();
+    let mut inbound = call(org.id, "CA-in", T0);
+    inbound.status = CallStatus::Completed;
+    let mut outbound = call(org.id, "CA-out", T0 + 1_000);
+    outbound.direction = CallDirection::Outbound;
+    outbound.from_number = "201".into();
+    outbound.to_number = "+15105550123".into();
+    outbound.extension_id = Some(desk);
+    let mut internal = call(org.id, "CA-int", T0 + 2_000);
+    internal.direction = CallDirection::Internal;
+    internal.from_number = "202".into();
+    internal.to_number = "201".into();
+    internal.status = CallStatus::NoAnswer;
+    internal.extension_id = Some(desk);
+    for log in [&inbound, &outbound, &internal] {
+        b.store.create_call_log(log).await.unwrap();
+    }
+    // Noise from another tenant that no filter may return.
+    let stranger = new_org(&b.store).await;
+    b.store
+        .create_call_log(&call(stranger.id, "CA-x", T0 + 1_500))
+        .await
+        .unwrap();
+
+    let list = |filter: CallLogFilter, page: PageRequest| {
+        let store = b.store.clone();
+        async move {
+            let found = store.list_call_logs(org.id, &filter, page).await.unwrap();
+            let sids: Vec<String> = found.items.into_iter().map(|l| l.call_sid).collect();
+            (found.total, sids)
+        }
+    };
+    let all = PageRequest::default();
+    let sids = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+    assert_eq!(
+        list(CallLogFilter::default(), all).await,
+        (3, sids(&["CA-int", "CA-out", "CA-in"]))
+    );
+    assert_eq!(
+        list(CallLogFilter::default(), PageRequest::new(2, 2)).await,
+        (3, sids(&["CA-in"]))
+    );
+    let window = CallLogFilter {
+        from: Some(T0 + 1_000),
+        to: Some(T0 + 2_000),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(window, all).await, (1, sids(&["CA-out"])));
+    let direction = CallLogFilter {
+        direction: Some(CallDirection::Inbound),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(direction, all).await, (1, sids(&["CA-in"])));
+    let status = CallLogFilter {
+        status: Some(CallStatus::NoAnswer),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(status, all).await, (1, sids(&["CA-int"])));
+    // "201" is the caller of one call and the callee of another.
+    let number = CallLogFilter {
+        number: Some("201".into()),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(number, all).await, (2, sids(&["CA-int", "CA-out"])));
+    let partial = CallLogFilter {
+        number: Some("5550123".into()),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(partial, all).await, (1, sids(&["CA-out"])));
+    // LIKE wildcards typed by a user are literal characters.
+    for wildcard in ["_", "%", "!"] {
+        let literal = CallLogFilter {
+            number: Some(wildcard.into()),
+            ..CallLogFilter::default()
+        };
+        assert_eq!(list(literal, all).await, (0, Vec::new()));
+    }
+    let extension = CallLogFilter {
+        extension_id: Some(desk),
+        direction: Some(CallDirection::Internal),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(extension, all).await, (1, sids(&["CA-int"])));
+}
+
+opbx_tests::on_both_backends!(
+    created_call_log_reads_back,
+    replayed_create_keeps_one_row,
+    concurrent_creates_of_one_call_store_one_row,
+    update_sets_fields_and_appends_to_the_path,
+    concurrent_appends_lose_nothing,
+    other_organizations_cannot_see_or_change_a_call,
+    list_filters_and_pages_newest_first,
+);

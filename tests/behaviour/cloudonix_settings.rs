@@ -1,1 +1,167 @@
+use opbx::domain::ids::OrgId;
+use opbx::domain::model::CloudonixSettings;
+use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
+use opbx::ports::store::StoreError;
+use opbx_tests::{Backend, new_org, unique};
 
+const T0: i64 = 1_700_000_000_000;
+
+/// Hashes are unique across tenants and the MariaDB test database outlives a test run, so every
+/// test draws fresh ones.
+fn settings(org: OrgId) -> CloudonixSettings {
+    CloudonixSettings {
+        organization_id: org,
+        domain: Some("acme.cloudonix.net".into()),
+        api_key_enc: Some("sealed:api-key".into()),
+        webhook_key_hash: Some(format!("wh-{}", unique())),
+        cdr_token_hash: Some(format!("cdr-{}", unique())),
+        cdr_token_enc: Some("sealed:cdr-token".into()),
+        voice_application_id: Some("app-42".into()),
+        provisioned_at: Some(T0),
+        updated_at: T0,
+    }
+}
+
+fn expect_conflict(result: Result<(), StoreError>, field: &str) {
+    match result {
+        Err(StoreError::Conflict(what)) => assert_eq!(what, field),
+        other => panic!("expected a conflict on {field}, got {other:?}"),
+    }
+}
+
+async fn settings_are_absent_until_saved(b: Backend) {
+    let org = new_org(&b.store).await;
+    assert!(matches!(
+        b.store.find_cloudonix_settings(org.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let s = settings(org.id);
+    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+    assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
+}
+
+async fn upsert_replaces_the_one_row(b: Backend) {
+    let org = new_org(&b.store).await;
+    let mut s = settings(org.id);
+    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+
+    let old_hash = s.webhook_key_hash.clone().unwrap();
+    s.domain = Some("acme-eu.cloudonix.net".into());
+    s.api_key_enc = None;
+    s.webhook_key_hash = Some(format!("wh-{}", unique()));
+    s.voice_application_id = None;
+    s.provisioned_at = None;
+    s.updated_at = T0 + 60_000;
+    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+    assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
+    // The replaced key no longer identifies the organization.
+    assert!(matches!(
+        b.store.find_org_by_webhook_key_hash(&old_hash).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        crate::ivr_menus::count_rows(
+            &b.store,
+            "cloudonix_settings",
+            "organization_id",
+            &org.id.to_string()
+        )
+        .await,
+        1
+    );
+}
+
+async fn hashes_identify_the_tenant(b: Backend) {
+    let acme = new_org(&b.store).await;
+    let globex = new_org(&b.store).await;
+    let a = settings(acme.id);
+    let g = settings(globex.id);
+    b.store.upsert_cloudonix_settings(&a).await.unwrap();
+    b.store.upsert_cloudonix_settings(&g).await.unwrap();
+
+    let by_key = b
+        .store
+        .find_org_by_webhook_key_hash(a.webhook_key_hash.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_key, a);
+    let by_token = b
+        .store
+        .find_org_by_cdr_token_hash(g.cdr_token_hash.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_token, g);
+    // A webhook key is not a CDR token and vice versa.
+    assert!(matches!(
+        b.store
+            .find_org_by_cdr_token_hash(a.webhook_key_hash.as_deref().unwrap())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store.find_org_by_webhook_key_hash(&unique()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn another_tenants_hash_is_refused(b: Backend) {
+    let acme = new_org(&b.store).await;
+    let globex = new_org(&b.store).await;
+    let a = settings(acme.id);
+    b.store.upsert_cloudonix_settings(&a).await.unwrap();
+
+    let mut copycat = settings(globex.id);
+    copycat.webhook_key_hash = a.webhook_key_hash.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "Cloudonix webhook key",
+    );
+    // Refused as a whole: the other tenant got no row, the owner kept theirs.
+    assert!(matches!(
+        b.store.find_cloudonix_settings(globex.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
+
+    let mut copycat = settings(globex.id);
+    copycat.cdr_token_hash = a.cdr_token_hash.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "CDR token",
+    );
+
+    // Once saved, taking the other tenant's key on an update is refused the same way.
+    let own = settings(globex.id);
+    b.store.upsert_cloudonix_settings(&own).await.unwrap();
+    let mut update = own.clone();
+    update.webhook_key_hash = a.webhook_key_hash.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&update).await,
+        "Cloudonix webhook key",
+    );
+    assert_eq!(
+        b.store.find_cloudonix_settings(globex.id).await.unwrap(),
+        own
+    );
+    assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
+}
+
+async fn settings_without_hashes_do_not_collide(b: Backend) {
+    // NULL hashes (not yet provisioned) are not values a unique index compares.
+    for _ in 0..2 {
+        let org = new_org(&b.store).await;
+        let mut s = settings(org.id);
+        s.webhook_key_hash = None;
+        s.cdr_token_hash = None;
+        b.store.upsert_cloudonix_settings(&s).await.unwrap();
+        assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
+    }
+}
+
+opbx_tests::on_both_backends!(
+    settings_are_absent_until_saved,
+    upsert_replaces_the_one_row,
+    hashes_identify_the_tenant,
+    another_tenants_hash_is_refused,
+    settings_without_hashes_do_not_collide,
+);

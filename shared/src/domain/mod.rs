@@ -6,6 +6,7 @@ pub mod extension_number;
 pub mod ids;
 pub mod model;
 pub mod password;
+pub mod schedule;
 pub mod text_enum;
 pub mod timezone;
 

@@ -11,7 +11,7 @@ use crate::domain::model::{CallDirection, CallLog, CallStatus};
 pub enum CallLogInsert {
     Created,
     /// The organization already had a log for this call SID; here it is, unchanged.
-    AlreadyExists(CallLog),
+    AlreadyExists(Box<CallLog>),
 }
 
 /// The changes one call event brings. `None` keeps the stored value; `append_path` is added to the

@@ -9,7 +9,9 @@ pub trait ReferenceRepo: Send + Sync {
     /// Every object of the organization that routes to the target `id` of kind `target`, once
     /// each, ordered by type and name. For an extension that includes destinations to its
     /// voicemail, ring groups it is a member of and IVR menus that allow dialling it directly.
-    /// An object's references to itself are left out: they do not outlive it.
+    /// An object's references to itself are left out: they do not outlive it. Referrers are
+    /// named as people know them: extensions by number, phone numbers by label (or number when
+    /// unlabelled), everything else by name.
     async fn references_to(
         &self,
         org: OrgId,

@@ -8,6 +8,7 @@ use crate::domain::model::VoicemailMessage;
 pub trait VoicemailRepo: Send + Sync {
     /// Stores the message unless the organization already has one for this call and extension (a
     /// replayed recording callback): `true` when stored now, `false` when it was already stored.
+    /// `NotFound` when the extension is not one of the message organization's.
     async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool>;
     async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage>;
     /// One mailbox, newest first.

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Executor};
 
+use super::references::begin_write;
 use super::{
     Dialect, SqlStore, big, enumerated, opt_big, opt_int, opt_parsed, opt_text, parsed, text,
     unavailable,
@@ -54,7 +55,7 @@ fn bind_args<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
 }
 
 /// `?, ?, …` for `n` values.
-pub(super) fn placeholders(n: usize) -> String {
+fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
@@ -298,7 +299,7 @@ impl CallLogRepo for SqlStore {
         Ok(if stored.id == log.id {
             CallLogInsert::Created
         } else {
-            CallLogInsert::AlreadyExists(stored)
+            CallLogInsert::AlreadyExists(Box::new(stored))
         })
     }
 
@@ -316,9 +317,9 @@ impl CallLogRepo for SqlStore {
         id: CallLogId,
         update: &CallLogUpdate,
     ) -> StoreResult<CallLog> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        // Writing first takes the row lock (MySQL) or the write lock (SQLite) before the path is
-        // read, so two events appending at once are serialised instead of overwriting each other.
+        // The lock (SQLite: at BEGIN; MySQL: the row, by this first UPDATE) is held before the
+        // path is read, so two events appending at once queue instead of overwriting each other.
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE call_logs SET status = COALESCE(?, status), \
              extension_id = COALESCE(?, extension_id), answered_at = COALESCE(?, answered_at), \

@@ -1,16 +1,26 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::call_logs::{Conditions, fetch_page, insert_if_absent};
+use super::call_logs::insert_if_absent;
+use super::extensions::Table;
 use super::{SqlStore, big, int, opt_big, opt_text, parsed, text, unavailable};
 use crate::domain::ids::{CdrId, OrgId};
 use crate::domain::model::Cdr;
 use crate::ports::cdrs::CdrRepo;
+use crate::ports::extensions::ListFilter;
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
 const TABLE: &str = "cdrs";
 const COLUMNS: &str = "id, organization_id, session_token, call_sid, from_number, to_number, \
      disposition, duration_seconds, billsec, started_at, answered_at, ended_at, raw, received_at";
+
+const CDRS: Table<Cdr> = Table {
+    from: TABLE,
+    columns: COLUMNS,
+    searched: &[],
+    order_by: "received_at DESC, id DESC",
+    from_row,
+};
 
 fn from_row(row: &AnyRow) -> StoreResult<Cdr> {
     Ok(Cdr {
@@ -52,40 +62,22 @@ impl CdrRepo for SqlStore {
             .execute(self.pool())
             .await
             .map_err(unavailable)?;
-        let stored = sqlx::query("SELECT id FROM cdrs WHERE organization_id = ? AND session_token = ?")
-            .bind(cdr.organization_id.to_string())
-            .bind(&cdr.session_token)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(unavailable)?
-            .ok_or(StoreError::NotFound)?;
+        let stored =
+            sqlx::query("SELECT id FROM cdrs WHERE organization_id = ? AND session_token = ?")
+                .bind(cdr.organization_id.to_string())
+                .bind(&cdr.session_token)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(unavailable)?
+                .ok_or(StoreError::NotFound)?;
         Ok(parsed::<CdrId>(&stored, "id")? == cdr.id)
     }
 
     async fn find_cdr(&self, org: OrgId, id: CdrId) -> StoreResult<Cdr> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM {TABLE} WHERE organization_id = ? AND id = ?"
-        ));
-        let row = sqlx::query(sql)
-            .bind(org.to_string())
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(unavailable)?
-            .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        CDRS.find(self, org, "id", id.to_string()).await
     }
 
     async fn list_cdrs(&self, org: OrgId, page: PageRequest) -> StoreResult<Page<Cdr>> {
-        fetch_page(
-            self,
-            TABLE,
-            COLUMNS,
-            &Conditions::of_org(org),
-            "received_at DESC, id DESC",
-            page,
-            from_row,
-        )
-        .await
+        CDRS.page(self, org, &ListFilter::default(), page).await
     }
 }

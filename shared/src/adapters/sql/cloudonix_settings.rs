@@ -1,1 +1,103 @@
+use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
 
+use super::call_logs::insert_if_absent;
+use super::references::begin_write;
+use super::{SqlStore, big, map_err, opt_big, opt_text, parsed, unavailable};
+use crate::domain::ids::OrgId;
+use crate::domain::model::CloudonixSettings;
+use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::store::{StoreError, StoreResult};
+
+const COLUMNS: &str = "organization_id, domain, api_key_enc, webhook_key_hash, cdr_token_hash, \
+     cdr_token_enc, voice_application_id, provisioned_at, updated_at";
+
+fn from_row(row: &AnyRow) -> StoreResult<CloudonixSettings> {
+    Ok(CloudonixSettings {
+        organization_id: parsed(row, "organization_id")?,
+        domain: opt_text(row, "domain")?,
+        api_key_enc: opt_text(row, "api_key_enc")?,
+        webhook_key_hash: opt_text(row, "webhook_key_hash")?,
+        cdr_token_hash: opt_text(row, "cdr_token_hash")?,
+        cdr_token_enc: opt_text(row, "cdr_token_enc")?,
+        voice_application_id: opt_text(row, "voice_application_id")?,
+        provisioned_at: opt_big(row, "provisioned_at")?,
+        updated_at: big(row, "updated_at")?,
+    })
+}
+
+/// Names the hash another organization already holds. Both drivers name the violated column or
+/// index in the message (`cloudonix_settings.cdr_token_hash`, `uq_cloudonix_cdr_token`).
+fn hash_conflict(e: sqlx::Error) -> StoreError {
+    let what = match &e {
+        sqlx::Error::Database(db) if db.message().contains("cdr_token") => "CDR token",
+        _ => "Cloudonix webhook key",
+    };
+    map_err(what)(e)
+}
+
+async fn find_by(store: &SqlStore, column: &str, value: &str) -> StoreResult<CloudonixSettings> {
+    let sql = AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM cloudonix_settings WHERE {column} = ?"
+    ));
+    let row = sqlx::query(sql)
+        .bind(value.to_owned())
+        .fetch_optional(store.pool())
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+#[async_trait]
+impl CloudonixSettingsRepo for SqlStore {
+    async fn find_cloudonix_settings(&self, org: OrgId) -> StoreResult<CloudonixSettings> {
+        find_by(self, "organization_id", &org.to_string()).await
+    }
+
+    async fn upsert_cloudonix_settings(&self, settings: &CloudonixSettings) -> StoreResult<()> {
+        let org = settings.organization_id.to_string();
+        let mut tx = begin_write(self).await?;
+        // An empty row first, then an UPDATE keyed by organization: MySQL's ON DUPLICATE KEY
+        // UPDATE fires on any unique key, so an upsert carrying another tenant's hash would
+        // overwrite that tenant's row instead of failing.
+        sqlx::query(insert_if_absent(
+            self.dialect(),
+            "cloudonix_settings",
+            "organization_id, updated_at",
+            "organization_id",
+        ))
+        .bind(&org)
+        .bind(settings.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        sqlx::query(
+            "UPDATE cloudonix_settings SET domain = ?, api_key_enc = ?, webhook_key_hash = ?, \
+             cdr_token_hash = ?, cdr_token_enc = ?, voice_application_id = ?, \
+             provisioned_at = ?, updated_at = ? WHERE organization_id = ?",
+        )
+        .bind(settings.domain.as_deref())
+        .bind(settings.api_key_enc.as_deref())
+        .bind(settings.webhook_key_hash.as_deref())
+        .bind(settings.cdr_token_hash.as_deref())
+        .bind(settings.cdr_token_enc.as_deref())
+        .bind(settings.voice_application_id.as_deref())
+        .bind(settings.provisioned_at)
+        .bind(settings.updated_at)
+        .bind(&org)
+        .execute(&mut *tx)
+        .await
+        .map_err(hash_conflict)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn find_org_by_webhook_key_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
+        find_by(self, "webhook_key_hash", hash).await
+    }
+
+    async fn find_org_by_cdr_token_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
+        find_by(self, "cdr_token_hash", hash).await
+    }
+}

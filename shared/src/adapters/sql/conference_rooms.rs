@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
 use super::extensions::Table;
-use super::references::{delete_unreferenced, exists_in_org};
+use super::references::delete_unreferenced;
 use super::{
     SqlStore, big, bool_int, enumerated, flag, int, map_err, opt_parsed, opt_text, parsed, text,
     unavailable,
@@ -42,29 +42,27 @@ fn from_row(row: &AnyRow) -> StoreResult<ConferenceRoom> {
     })
 }
 
-impl SqlStore {
-    /// Names the unique key a rejected write of `room` broke. Both keys raise the same driver
-    /// error without naming the constraint, so ask which value another room already holds.
-    async fn room_conflict(&self, room: &ConferenceRoom, e: StoreError) -> StoreError {
-        let StoreError::Conflict(_) = e else {
-            return e;
-        };
-        let Some(number) = &room.number else {
-            return StoreError::Conflict("conference room name".into());
-        };
-        let taken = sqlx::query(
-            "SELECT id FROM conference_rooms WHERE organization_id = ? AND number = ? AND id <> ?",
-        )
-        .bind(room.organization_id.to_string())
-        .bind(number.as_str())
-        .bind(room.id.to_string())
-        .fetch_optional(self.pool())
-        .await;
-        match taken {
-            Ok(Some(_)) => StoreError::Conflict("conference room number".into()),
-            Ok(None) => StoreError::Conflict("conference room name".into()),
-            Err(e) => unavailable(e),
-        }
+/// Names the unique key a rejected write of `room` broke. Both keys raise the same driver error
+/// without naming the constraint, so ask which value another room already holds.
+async fn room_conflict(store: &SqlStore, room: &ConferenceRoom, e: StoreError) -> StoreError {
+    let StoreError::Conflict(_) = e else {
+        return e;
+    };
+    let Some(number) = &room.number else {
+        return StoreError::Conflict("conference room name".into());
+    };
+    let taken = sqlx::query(
+        "SELECT id FROM conference_rooms WHERE organization_id = ? AND number = ? AND id <> ?",
+    )
+    .bind(room.organization_id.to_string())
+    .bind(number.as_str())
+    .bind(room.id.to_string())
+    .fetch_optional(store.pool())
+    .await;
+    match taken {
+        Ok(Some(_)) => StoreError::Conflict("conference room number".into()),
+        Ok(None) => StoreError::Conflict("conference room name".into()),
+        Err(e) => unavailable(e),
     }
 }
 
@@ -94,7 +92,7 @@ impl ConferenceRoomRepo for SqlStore {
         .map_err(map_err("conference room"));
         match written {
             Ok(_) => Ok(()),
-            Err(e) => Err(self.room_conflict(room, e).await),
+            Err(e) => Err(room_conflict(self, room, e).await),
         }
     }
 
@@ -141,7 +139,7 @@ impl ConferenceRoomRepo for SqlStore {
         match written {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
             Ok(_) => Ok(()),
-            Err(e) => Err(self.room_conflict(room, e).await),
+            Err(e) => Err(room_conflict(self, room, e).await),
         }
     }
 

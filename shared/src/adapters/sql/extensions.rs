@@ -93,6 +93,38 @@ impl<T: Send> Table<T> {
         filter: &ListFilter,
         page: PageRequest,
     ) -> StoreResult<Page<T>> {
+        let (condition, args) = self.condition(org, filter);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {} WHERE {condition}", self.from);
+        let mut count = sqlx::query(AssertSqlSafe(count_sql));
+        for arg in &args {
+            count = count.bind(arg.clone());
+        }
+        let total = big(
+            &count.fetch_one(store.pool()).await.map_err(unavailable)?,
+            "n",
+        )?;
+        let items = self.select(store, &condition, args, Some(page)).await?;
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Every row of the organization matching `filter`, in list order.
+    pub(super) async fn all(
+        &self,
+        store: &SqlStore,
+        org: OrgId,
+        filter: &ListFilter,
+    ) -> StoreResult<Vec<T>> {
+        let (condition, args) = self.condition(org, filter);
+        self.select(store, &condition, args, None).await
+    }
+
+    /// The WHERE clause for `filter` and the text values it binds, in order.
+    fn condition(&self, org: OrgId, filter: &ListFilter) -> (String, Vec<String>) {
         let mut condition = String::from("organization_id = ?");
         let mut args = vec![org.to_string()];
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -114,40 +146,39 @@ impl<T: Send> Table<T> {
             condition.push_str(" AND status = ?");
             args.push(status.as_str().to_owned());
         }
+        (condition, args)
+    }
 
-        let count_sql = format!("SELECT COUNT(*) AS n FROM {} WHERE {condition}", self.from);
-        let mut count = sqlx::query(AssertSqlSafe(count_sql));
-        for arg in &args {
-            count = count.bind(arg.clone());
-        }
-        let total = big(
-            &count.fetch_one(store.pool()).await.map_err(unavailable)?,
-            "n",
-        )?;
-
-        let rows_sql = format!(
-            "SELECT {} FROM {} WHERE {condition} ORDER BY {} LIMIT ? OFFSET ?",
+    async fn select(
+        &self,
+        store: &SqlStore,
+        condition: &str,
+        args: Vec<String>,
+        page: Option<PageRequest>,
+    ) -> StoreResult<Vec<T>> {
+        let limit = if page.is_some() {
+            " LIMIT ? OFFSET ?"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {condition} ORDER BY {}{limit}",
             self.columns, self.from, self.order_by
         );
-        let mut rows = sqlx::query(AssertSqlSafe(rows_sql));
+        let mut query = sqlx::query(AssertSqlSafe(sql));
         for arg in args {
-            rows = rows.bind(arg);
+            query = query.bind(arg);
         }
-        let items = rows
-            .bind(page.limit())
-            .bind(page.offset())
+        if let Some(page) = page {
+            query = query.bind(page.limit()).bind(page.offset());
+        }
+        query
             .fetch_all(store.pool())
             .await
             .map_err(unavailable)?
             .iter()
             .map(self.from_row)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+            .collect()
     }
 }
 

@@ -1,5 +1,4 @@
 use async_trait::async_trait;
-use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use super::extensions::Table;
@@ -13,15 +12,12 @@ use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
 const NAME: &str = "outbound route name";
 
-/// The order in which routing tries routes.
-const ROUTING_ORDER: &str = "priority, name, id";
-
 const OUTBOUND_ROUTES: Table<OutboundRoute> = Table {
     from: "outbound_routes",
     columns: "id, organization_id, name, priority, match_kind, match_value, strip_digits, \
               prepend, trunk, caller_id, status, created_at, updated_at",
     searched: &["name", "match_value"],
-    order_by: ROUTING_ORDER,
+    order_by: "priority, name, id",
     from_row,
 };
 
@@ -124,22 +120,10 @@ impl OutboundRouteRepo for SqlStore {
         org: OrgId,
         only_active: bool,
     ) -> StoreResult<Vec<OutboundRoute>> {
-        let status = if only_active { " AND status = ?" } else { "" };
-        let sql = format!(
-            "SELECT {} FROM outbound_routes WHERE organization_id = ?{status} \
-             ORDER BY {ROUTING_ORDER}",
-            OUTBOUND_ROUTES.columns
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(org.to_string());
-        if only_active {
-            query = query.bind(Status::Active.as_str());
-        }
-        query
-            .fetch_all(self.pool())
-            .await
-            .map_err(unavailable)?
-            .iter()
-            .map(from_row)
-            .collect()
+        let filter = ListFilter {
+            q: None,
+            status: only_active.then_some(Status::Active),
+        };
+        OUTBOUND_ROUTES.all(self, org, &filter).await
     }
 }

@@ -7,8 +7,7 @@ use sqlx::{AnyConnection, AssertSqlSafe};
 use super::extensions::{self, Table};
 use super::references::{begin_write, delete_unreferenced};
 use super::{
-    SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, parsed, text,
-    unavailable,
+    SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, parsed, text, unavailable,
 };
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{OrgId, RingGroupId};
@@ -154,12 +153,14 @@ impl RingGroupRepo for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM ring_group_members WHERE ring_group_id = ? AND organization_id = ?")
-            .bind(group.id.to_string())
-            .bind(group.organization_id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        sqlx::query(
+            "DELETE FROM ring_group_members WHERE ring_group_id = ? AND organization_id = ?",
+        )
+        .bind(group.id.to_string())
+        .bind(group.organization_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
         insert_members(&mut tx, group).await?;
         tx.commit().await.map_err(unavailable)
     }

@@ -1,1 +1,151 @@
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
 
+use super::call_logs::{Conditions, fetch_page, insert_if_absent};
+use super::extensions::Table;
+use super::references::{delete_in_org, exists_in_org};
+use super::{SqlStore, big, bool_int, flag, int, parsed, text, unavailable};
+use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
+use crate::domain::model::VoicemailMessage;
+use crate::ports::extensions::ListFilter;
+use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::voicemail::VoicemailRepo;
+
+const TABLE: &str = "voicemail_messages";
+const COLUMNS: &str = "id, organization_id, extension_id, call_sid, from_number, recording_url, \
+     duration_seconds, heard, created_at";
+const NEWEST_FIRST: &str = "created_at DESC, id DESC";
+
+const MESSAGES: Table<VoicemailMessage> = Table {
+    from: TABLE,
+    columns: COLUMNS,
+    searched: &[],
+    order_by: NEWEST_FIRST,
+    from_row,
+};
+
+fn from_row(row: &AnyRow) -> StoreResult<VoicemailMessage> {
+    Ok(VoicemailMessage {
+        id: parsed(row, "id")?,
+        organization_id: parsed(row, "organization_id")?,
+        extension_id: parsed(row, "extension_id")?,
+        call_sid: text(row, "call_sid")?,
+        from_number: text(row, "from_number")?,
+        recording_url: text(row, "recording_url")?,
+        duration_seconds: int(row, "duration_seconds")?,
+        heard: flag(row, "heard")?,
+        created_at: big(row, "created_at")?,
+    })
+}
+
+#[async_trait]
+impl VoicemailRepo for SqlStore {
+    async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool> {
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        // The foreign key only proves the mailbox exists, not that it is this tenant's.
+        let extension = message.extension_id.to_string();
+        if !exists_in_org(&mut conn, "extensions", message.organization_id, &extension).await? {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id"))
+            .bind(message.id.to_string())
+            .bind(message.organization_id.to_string())
+            .bind(&extension)
+            .bind(&message.call_sid)
+            .bind(&message.from_number)
+            .bind(&message.recording_url)
+            .bind(message.duration_seconds)
+            .bind(bool_int(message.heard))
+            .bind(message.created_at)
+            .execute(&mut *conn)
+            .await
+            .map_err(unavailable)?;
+        let stored = sqlx::query(
+            "SELECT id FROM voicemail_messages \
+             WHERE organization_id = ? AND call_sid = ? AND extension_id = ?",
+        )
+        .bind(message.organization_id.to_string())
+        .bind(&message.call_sid)
+        .bind(&extension)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound)?;
+        Ok(parsed::<VoicemailId>(&stored, "id")? == message.id)
+    }
+
+    async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage> {
+        MESSAGES.find(self, org, "id", id.to_string()).await
+    }
+
+    async fn list_voicemail_for_extension(
+        &self,
+        org: OrgId,
+        extension: ExtensionId,
+        page: PageRequest,
+    ) -> StoreResult<Page<VoicemailMessage>> {
+        let mut conditions = Conditions::of_org(org);
+        conditions.and("extension_id = ?", [extension.to_string().into()]);
+        fetch_page(
+            self,
+            TABLE,
+            COLUMNS,
+            &conditions,
+            NEWEST_FIRST,
+            page,
+            from_row,
+        )
+        .await
+    }
+
+    async fn list_voicemail(
+        &self,
+        org: OrgId,
+        page: PageRequest,
+    ) -> StoreResult<Page<VoicemailMessage>> {
+        MESSAGES.page(self, org, &ListFilter::default(), page).await
+    }
+
+    async fn set_voicemail_heard(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        heard: bool,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE voicemail_messages SET heard = ? WHERE organization_id = ? AND id = ?",
+        )
+        .bind(bool_int(heard))
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()> {
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        delete_in_org(&mut conn, TABLE, org, &id.to_string()).await
+    }
+
+    async fn count_unheard_voicemail(
+        &self,
+        org: OrgId,
+        extension: ExtensionId,
+    ) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM voicemail_messages \
+             WHERE organization_id = ? AND extension_id = ? AND heard = 0",
+        )
+        .bind(org.to_string())
+        .bind(extension.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(unavailable)?;
+        big(&row, "n")
+    }
+}
