@@ -1,10 +1,5 @@
 //! Internal extension numbers: 2–8 digits, dialled by phones registered as Cloudonix subscribers.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExtensionNumber(String);
 
@@ -36,31 +31,7 @@ impl ExtensionNumber {
     }
 }
 
-impl fmt::Display for ExtensionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for ExtensionNumber {
-    type Err = InvalidExtensionNumber;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl Serialize for ExtensionNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ExtensionNumber {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
+crate::parsed_string!(ExtensionNumber, InvalidExtensionNumber);
 
 #[cfg(test)]
 mod tests {

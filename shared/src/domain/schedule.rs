@@ -141,20 +141,16 @@ fn decide(
     }
 }
 
-fn state_of(mode: OverrideMode) -> ScheduleState {
-    match mode {
-        OverrideMode::Open => ScheduleState::Open,
-        OverrideMode::Closed => ScheduleState::Closed,
-    }
-}
-
 /// `until` is exclusive: at that millisecond the override has already lapsed.
 fn apply_override(
     schedule: &BusinessHours,
     o: &ManualOverride,
     at: Timestamp,
 ) -> Option<ScheduleDecision> {
-    let state = state_of(o.mode);
+    let state = match o.mode {
+        OverrideMode::Open => ScheduleState::Open,
+        OverrideMode::Closed => ScheduleState::Closed,
+    };
     let reason = match o.until {
         None => format!("override: {state} until switched off"),
         Some(until) if until > at.as_millisecond() => format!(
@@ -220,7 +216,7 @@ fn apply_weekly(schedule: &BusinessHours, now: &Zoned) -> ScheduleDecision {
             && r.start_minute <= minute
             && (crosses_midnight || minute < r.end_minute);
         let from_yesterday = r.weekday == yesterday && crosses_midnight && minute < r.end_minute;
-        from_today || false
+        from_today || from_yesterday
     });
     match open_range {
         Some(r) => decide(

@@ -195,7 +195,7 @@ pub(super) fn insert_if_absent(
 
 /// A LIKE pattern matching `needle` anywhere, with `!` as the escape character (the one escape
 /// both dialects read the same way; a backslash is itself an escape in MySQL string literals).
-pub(super) fn contains_pattern(needle: &str) -> String {
+fn contains_pattern(needle: &str) -> String {
     let mut pattern = String::with_capacity(needle.len() + 2);
     pattern.push('%');
     for c in needle.chars() {

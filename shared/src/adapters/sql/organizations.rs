@@ -21,6 +21,14 @@ fn from_row(row: &AnyRow) -> StoreResult<Organization> {
     })
 }
 
+async fn count(store: &SqlStore, sql: &'static str) -> StoreResult<i64> {
+    let row = sqlx::query(sql)
+        .fetch_one(store.pool())
+        .await
+        .map_err(unavailable)?;
+    big(&row, "n")
+}
+
 #[async_trait]
 impl OrganizationRepo for SqlStore {
     async fn create_organization(&self, org: &Organization) -> StoreResult<()> {
@@ -86,18 +94,10 @@ impl OrganizationRepo for SqlStore {
     }
 
     async fn count_organizations(&self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM organizations")
-            .fetch_one(self.pool())
-            .await
-            .map_err(unavailable)?;
-        big(&row, "n")
+        count(self, "SELECT COUNT(*) AS n FROM organizations").await
     }
 
     async fn count_all_users(&self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(self.pool())
-            .await
-            .map_err(unavailable)?;
-        big(&row, "n")
+        count(self, "SELECT COUNT(*) AS n FROM users").await
     }
 }
