@@ -7,8 +7,7 @@ use opbx::domain::model::{
 };
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
-use opbx::ports::extensions::ListFilter;
-use opbx::ports::store::{PageRequest, StoreError};
+use opbx::ports::store::{ListFilter, PageRequest, StoreError};
 use opbx_tests::{Backend, new_org};
 
 use crate::ivr_menus::{count_rows, insert_phone_number};

@@ -5,9 +5,8 @@ use opbx::domain::ids::{ConferenceRoomId, OrgId};
 use opbx::domain::model::{ConferenceRoom, Status};
 use opbx::domain::now_ms;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
-use opbx::ports::extensions::ListFilter;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
-use opbx::ports::store::PageRequest;
+use opbx::ports::store::{ListFilter, PageRequest};
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{

@@ -9,10 +9,10 @@ use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId, UserId};
 use opbx::domain::model::{Extension, PhoneNumber, RingGroup, RingStrategy, Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::ports::extensions::{ExtensionRepo, ListFilter};
+use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
-use opbx::ports::store::{PageRequest, Referrer, StoreError, StoreResult};
+use opbx::ports::store::{ListFilter, PageRequest, Referrer, StoreError, StoreResult};
 use opbx::ports::users::UserRepo;
 use opbx_tests::{Backend, new_org};
 

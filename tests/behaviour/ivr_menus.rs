@@ -3,9 +3,8 @@ use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
 use opbx::domain::ids::{ExtensionId, IvrMenuId, OrgId, PhoneNumberId, RingGroupId};
 use opbx::domain::model::{IvrMenu, IvrOption, Status};
-use opbx::ports::extensions::ListFilter;
 use opbx::ports::ivr_menus::IvrMenuRepo;
-use opbx::ports::store::{PageRequest, StoreError};
+use opbx::ports::store::{ListFilter, PageRequest, StoreError};
 use opbx_tests::{Backend, new_org};
 
 // Fixture rows written with plain SQL, so these tests depend on no other repository.

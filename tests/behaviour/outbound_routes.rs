@@ -3,9 +3,8 @@ use opbx::domain::e164::E164;
 use opbx::domain::ids::{OrgId, OutboundRouteId};
 use opbx::domain::model::{OutboundMatch, OutboundRoute, Status};
 use opbx::domain::now_ms;
-use opbx::ports::extensions::ListFilter;
 use opbx::ports::outbound_routes::OutboundRouteRepo;
-use opbx::ports::store::PageRequest;
+use opbx::ports::store::{ListFilter, PageRequest};
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{assert_conflict, assert_not_found, search, with_status};

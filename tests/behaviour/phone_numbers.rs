@@ -3,9 +3,8 @@ use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
 use opbx::domain::ids::{OrgId, PhoneNumberId};
 use opbx::domain::model::Status;
-use opbx::ports::extensions::ListFilter;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
-use opbx::ports::store::PageRequest;
+use opbx::ports::store::{ListFilter, PageRequest};
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{

@@ -1,9 +1,9 @@
 use opbx::domain::destination::Destination;
 use opbx::domain::ids::{ExtensionId, RingGroupId};
 use opbx::domain::model::{RingStrategy, Status};
-use opbx::ports::extensions::{ExtensionRepo, ListFilter};
+use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
-use opbx::ports::store::PageRequest;
+use opbx::ports::store::{ListFilter, PageRequest};
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{

@@ -2,8 +2,8 @@ use opbx::adapters::sql::SqlStore;
 use opbx::domain::ids::{OrgId, TokenId, UserId};
 use opbx::domain::model::{ApiToken, Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::ports::extensions::{ExtensionRepo, ListFilter};
-use opbx::ports::store::PageRequest;
+use opbx::ports::extensions::ExtensionRepo;
+use opbx::ports::store::{ListFilter, PageRequest};
 use opbx::ports::users::{ApiTokenRepo, UserRepo};
 use opbx_tests::{Backend, new_org, unique};
 

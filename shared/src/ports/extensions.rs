@@ -1,17 +1,9 @@
 use async_trait::async_trait;
 
-use super::store::{Page, PageRequest, StoreResult};
+use super::store::{ListFilter, Page, PageRequest, StoreResult};
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
-use crate::domain::model::{Extension, Status};
-
-/// The narrowing every configuration list offers. `q` matches the list's natural text fields
-/// (number, name, label, email) anywhere, ignoring case; `status` keeps one status only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    pub q: Option<String>,
-    pub status: Option<Status>,
-}
+use crate::domain::model::Extension;
 
 #[async_trait]
 pub trait ExtensionRepo: Send + Sync {

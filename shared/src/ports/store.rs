@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::domain::model::Status;
+
 /// An object that still points at the one being deleted (e.g. a phone number whose destination is
 /// the extension). Deleting a referenced object is refused, naming these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +62,14 @@ impl Default for PageRequest {
     fn default() -> Self {
         Self::new(1, 25)
     }
+}
+
+/// The narrowing every configuration list offers. `q` matches the list's natural text fields
+/// (number, name, label, email) anywhere, ignoring case; `status` keeps one status only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub q: Option<String>,
+    pub status: Option<Status>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 
-use super::extensions::ListFilter;
-use super::store::{Page, PageRequest, StoreResult};
+use super::store::{ListFilter, Page, PageRequest, StoreResult};
 use crate::domain::ids::{OrgId, TokenId, UserId};
 use crate::domain::model::{ApiToken, Role, User};
 

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::call_logs::{Conditions, fetch_page};
+use super::query::{Conditions, fetch_page};
 use super::{SqlStore, big, opt_parsed, opt_text, parsed, text, unavailable};
 use crate::domain::ids::OrgId;
 use crate::domain::model::AuditEntry;

@@ -7,9 +7,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use super::call_logs::{delete_children, fetch_children};
-use super::extensions::Table;
-use super::references::{begin_write, delete_unreferenced};
+use super::query::{Table, begin_write, delete_children, delete_unreferenced, fetch_children};
 use super::{
     SqlStore, big, destination, destination_columns, enumerated, int, map_err, opt_big,
     opt_destination, opt_text, parsed, text, unavailable,
@@ -21,8 +19,7 @@ use crate::domain::model::{
     WeeklyRange,
 };
 use crate::ports::business_hours::BusinessHoursRepo;
-use crate::ports::extensions::ListFilter;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const TABLE: &str = "business_hours_schedules";
 const COLUMNS: &str = "id, organization_id, name, timezone, open_type, open_ref, closed_type, \

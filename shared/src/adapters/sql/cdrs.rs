@@ -1,14 +1,12 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::call_logs::insert_if_absent;
-use super::extensions::Table;
+use super::query::{Table, insert_if_absent};
 use super::{SqlStore, big, int, opt_big, opt_text, parsed, text, unavailable};
 use crate::domain::ids::{CdrId, OrgId};
 use crate::domain::model::Cdr;
 use crate::ports::cdrs::CdrRepo;
-use crate::ports::extensions::ListFilter;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const TABLE: &str = "cdrs";
 const COLUMNS: &str = "id, organization_id, session_token, call_sid, from_number, to_number, \

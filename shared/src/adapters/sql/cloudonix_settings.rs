@@ -2,8 +2,7 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
-use super::call_logs::insert_if_absent;
-use super::references::begin_write;
+use super::query::{begin_write, insert_if_absent};
 use super::{SqlStore, big, map_err, opt_big, opt_text, parsed, unavailable};
 use crate::domain::ids::OrgId;
 use crate::domain::model::CloudonixSettings;

@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::extensions::Table;
-use super::references::delete_unreferenced;
+use super::query::{Table, delete_unreferenced};
 use super::{
     SqlStore, big, bool_int, enumerated, flag, int, map_err, opt_parsed, opt_text, parsed, text,
     unavailable,
@@ -12,8 +11,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ConferenceRoomId, OrgId};
 use crate::domain::model::{ConferenceRoom, Status};
 use crate::ports::conference_rooms::ConferenceRoomRepo;
-use crate::ports::extensions::ListFilter;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const CONFERENCE_ROOMS: Table<ConferenceRoom> = Table {
     from: "conference_rooms",

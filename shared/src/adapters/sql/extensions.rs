@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::references::{delete_unreferenced, exists_in_org};
+use super::query::{Table, delete_unreferenced, exists_in_org};
 use super::{
     SqlStore, big, bool_int, destination_columns, enumerated, flag, int, map_err, opt_destination,
     opt_parsed, opt_text, parsed, text, unavailable,
@@ -11,8 +11,8 @@ use crate::domain::destination::DestinationKind;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
 use crate::domain::model::{Extension, Status};
-use crate::ports::extensions::{ExtensionRepo, ListFilter};
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::extensions::ExtensionRepo;
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 /// Qualified so that queries joining extensions to other tables can use them too.
 pub(super) const COLUMNS: &str = "e.id, e.organization_id, e.number, e.display_name, e.user_id, \
@@ -50,151 +50,6 @@ pub(super) fn from_row(row: &AnyRow) -> StoreResult<Extension> {
         created_at: big(row, "created_at")?,
         updated_at: big(row, "updated_at")?,
     })
-}
-
-/// How to read one table of tenant rows: the table (aliased when `columns` are qualified), the
-/// columns a list's `q` searches, an order that keeps pages stable, and the row decoder.
-pub(super) struct Table<T> {
-    pub from: &'static str,
-    pub columns: &'static str,
-    pub searched: &'static [&'static str],
-    pub order_by: &'static str,
-    pub from_row: fn(&AnyRow) -> StoreResult<T>,
-}
-
-impl<T: Send> Table<T> {
-    /// The row of `org` whose `column` equals `value`.
-    pub(super) async fn find(
-        &self,
-        store: &SqlStore,
-        org: OrgId,
-        column: &str,
-        value: String,
-    ) -> StoreResult<T> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE organization_id = ? AND {column} = ?",
-            self.columns, self.from
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(org.to_string())
-            .bind(value)
-            .fetch_optional(store.pool())
-            .await
-            .map_err(unavailable)?
-            .ok_or(StoreError::NotFound)?;
-        (self.from_row)(&row)
-    }
-
-    /// One page of the organization's rows matching `filter`, with the count of all matches.
-    pub(super) async fn page(
-        &self,
-        store: &SqlStore,
-        org: OrgId,
-        filter: &ListFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<T>> {
-        let (condition, args) = self.condition(org, filter);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM {} WHERE {condition}", self.from);
-        let mut count = sqlx::query(AssertSqlSafe(count_sql));
-        for arg in &args {
-            count = count.bind(arg.clone());
-        }
-        let total = big(
-            &count.fetch_one(store.pool()).await.map_err(unavailable)?,
-            "n",
-        )?;
-        let items = self.select(store, &condition, args, Some(page)).await?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
-    }
-
-    /// Every row of the organization matching `filter`, in list order.
-    pub(super) async fn all(
-        &self,
-        store: &SqlStore,
-        org: OrgId,
-        filter: &ListFilter,
-    ) -> StoreResult<Vec<T>> {
-        let (condition, args) = self.condition(org, filter);
-        self.select(store, &condition, args, None).await
-    }
-
-    /// The WHERE clause for `filter` and the text values it binds, in order.
-    fn condition(&self, org: OrgId, filter: &ListFilter) -> (String, Vec<String>) {
-        let mut condition = String::from("organization_id = ?");
-        let mut args = vec![org.to_string()];
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            // Both schemas compare these columns case-insensitively (utf8mb4_unicode_ci, NOCASE
-            // or digits), and SQLite's LIKE ignores ASCII case anyway.
-            let any_column = self
-                .searched
-                .iter()
-                .map(|column| format!("{column} LIKE ? ESCAPE '!'"))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            condition.push_str(&format!(" AND ({any_column})"));
-            args.extend(std::iter::repeat_n(
-                contains_pattern(q),
-                self.searched.len(),
-            ));
-        }
-        if let Some(status) = filter.status {
-            condition.push_str(" AND status = ?");
-            args.push(status.as_str().to_owned());
-        }
-        (condition, args)
-    }
-
-    async fn select(
-        &self,
-        store: &SqlStore,
-        condition: &str,
-        args: Vec<String>,
-        page: Option<PageRequest>,
-    ) -> StoreResult<Vec<T>> {
-        let limit = if page.is_some() {
-            " LIMIT ? OFFSET ?"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {condition} ORDER BY {}{limit}",
-            self.columns, self.from, self.order_by
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for arg in args {
-            query = query.bind(arg);
-        }
-        if let Some(page) = page {
-            query = query.bind(page.limit()).bind(page.offset());
-        }
-        query
-            .fetch_all(store.pool())
-            .await
-            .map_err(unavailable)?
-            .iter()
-            .map(self.from_row)
-            .collect()
-    }
-}
-
-/// A LIKE pattern matching `q` anywhere, with `!` escaping LIKE's wildcards (a backslash would
-/// need different quoting in MySQL and SQLite).
-fn contains_pattern(q: &str) -> String {
-    let mut pattern = String::with_capacity(q.len() + 2);
-    pattern.push('%');
-    for c in q.chars() {
-        if matches!(c, '!' | '%' | '_') {
-            pattern.push('!');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// A user linked to an extension must belong to the extension's organization.

@@ -7,9 +7,9 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use super::call_logs::{delete_children, fetch_children};
-use super::extensions::Table;
-use super::references::{begin_write, delete_unreferenced, exists_in_org};
+use super::query::{
+    Table, begin_write, delete_children, delete_unreferenced, exists_in_org, fetch_children,
+};
 use super::{
     SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, opt_text, parsed, text,
     unavailable,
@@ -17,9 +17,8 @@ use super::{
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId};
 use crate::domain::model::{IvrMenu, IvrOption, Status};
-use crate::ports::extensions::ListFilter;
 use crate::ports::ivr_menus::IvrMenuRepo;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const TABLE: &str = "ivr_menus";
 const COLUMNS: &str = "id, organization_id, name, prompt_text, prompt_voice, prompt_audio_url, \

@@ -13,6 +13,7 @@ mod ivr_menus;
 mod organizations;
 mod outbound_routes;
 mod phone_numbers;
+mod query;
 mod references;
 mod ring_groups;
 mod row;

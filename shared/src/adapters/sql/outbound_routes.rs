@@ -1,14 +1,12 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::extensions::Table;
-use super::references::delete_in_org;
+use super::query::{Table, delete_in_org};
 use super::{SqlStore, big, enumerated, int, map_err, opt_parsed, parsed, text, unavailable};
 use crate::domain::ids::{OrgId, OutboundRouteId};
 use crate::domain::model::{OutboundMatch, OutboundRoute, Status};
-use crate::ports::extensions::ListFilter;
 use crate::ports::outbound_routes::OutboundRouteRepo;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const NAME: &str = "outbound route name";
 

@@ -1,17 +1,15 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::extensions::Table;
-use super::references::delete_in_org;
+use super::query::{Table, delete_in_org};
 use super::{
     SqlStore, big, destination, destination_columns, enumerated, map_err, parsed, text, unavailable,
 };
 use crate::domain::e164::E164;
 use crate::domain::ids::{OrgId, PhoneNumberId};
 use crate::domain::model::{PhoneNumber, Status};
-use crate::ports::extensions::ListFilter;
 use crate::ports::phone_numbers::PhoneNumberRepo;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const COLUMNS: &str = "id, organization_id, number, label, destination_type, destination_ref, \
      status, created_at, updated_at";

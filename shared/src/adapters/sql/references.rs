@@ -2,9 +2,10 @@
 //! foreign keys, so deleting a target is guarded here instead of by the database.
 
 use async_trait::async_trait;
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::{Dialect, SqlStore, text, unavailable};
+use super::query::{exists_in_org, placeholders};
+use super::{SqlStore, text, unavailable};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::ids::OrgId;
 use crate::ports::references::ReferenceRepo;
@@ -143,7 +144,7 @@ pub(super) async fn referrers(
         DestinationKind::Extension => &[DestinationKind::Extension, DestinationKind::Voicemail],
         _ => std::slice::from_ref(&target),
     };
-    let kind_placeholders = vec!["?"; kinds.len()].join(", ");
+    let kind_placeholders = placeholders(kinds.len());
     let mut selects: Vec<String> = DESTINATION_COLUMNS
         .iter()
         .map(|c| {
@@ -204,75 +205,6 @@ pub(super) async fn referrers(
         }
     }
     Ok(found)
-}
-
-/// Whether `table` holds the row `id` of `org`.
-pub(super) async fn exists_in_org(
-    conn: &mut AnyConnection,
-    table: &str,
-    org: OrgId,
-    id: &str,
-) -> StoreResult<bool> {
-    let sql = format!("SELECT id FROM {table} WHERE id = ? AND organization_id = ?");
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(id.to_owned())
-        .bind(org.to_string())
-        .fetch_optional(conn)
-        .await
-        .map_err(unavailable)?;
-    Ok(row.is_some())
-}
-
-/// A transaction that will write. SQLite's default deferred transaction fails with SQLITE_BUSY
-/// when it reads, another connection writes, and then it writes; taking the write lock at BEGIN
-/// makes it wait its turn instead.
-pub(super) async fn begin_write(store: &SqlStore) -> StoreResult<Transaction<'static, Any>> {
-    match store.dialect() {
-        Dialect::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await,
-        Dialect::MySql => store.pool().begin().await,
-    }
-    .map_err(unavailable)
-}
-
-/// Deletes the row `id` of `org` from `table` (objects of kind `target`) unless something else
-/// still routes to it, checking and deleting in one transaction.
-pub(super) async fn delete_unreferenced(
-    store: &SqlStore,
-    table: &str,
-    target: DestinationKind,
-    org: OrgId,
-    id: &str,
-) -> StoreResult<()> {
-    let mut tx = begin_write(store).await?;
-    if !exists_in_org(&mut tx, table, org, id).await? {
-        return Err(StoreError::NotFound);
-    }
-    let referrers = referrers(&mut tx, org, target, id).await?;
-    if !referrers.is_empty() {
-        return Err(StoreError::InUse(referrers));
-    }
-    delete_in_org(&mut tx, table, org, id).await?;
-    tx.commit().await.map_err(unavailable)
-}
-
-/// Deletes the row `id` of `org` from `table`; `NotFound` when there is none.
-pub(super) async fn delete_in_org(
-    conn: &mut AnyConnection,
-    table: &str,
-    org: OrgId,
-    id: &str,
-) -> StoreResult<()> {
-    let sql = format!("DELETE FROM {table} WHERE id = ? AND organization_id = ?");
-    let done = sqlx::query(AssertSqlSafe(sql))
-        .bind(id.to_owned())
-        .bind(org.to_string())
-        .execute(conn)
-        .await
-        .map_err(unavailable)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
 }
 
 #[async_trait]

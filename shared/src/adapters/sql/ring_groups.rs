@@ -1,20 +1,17 @@
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::extensions::{self, Table};
-use super::references::{begin_write, delete_unreferenced};
+use super::extensions;
+use super::query::{Table, begin_write, delete_unreferenced, fetch_children};
 use super::{
     SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, parsed, text, unavailable,
 };
 use crate::domain::destination::DestinationKind;
-use crate::domain::ids::{OrgId, RingGroupId};
+use crate::domain::ids::{ExtensionId, OrgId, RingGroupId};
 use crate::domain::model::{Extension, RingGroup, RingStrategy, Status};
-use crate::ports::extensions::ListFilter;
 use crate::ports::ring_groups::RingGroupRepo;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 const NAME: &str = "ring group name";
 
@@ -70,27 +67,19 @@ async fn insert_members(conn: &mut AnyConnection, group: &RingGroup) -> StoreRes
 
 /// Fills in the members of `groups` (all of `org`) with one query.
 async fn attach_members(store: &SqlStore, org: OrgId, groups: &mut [RingGroup]) -> StoreResult<()> {
-    if groups.is_empty() {
-        return Ok(());
-    }
-    let placeholders = vec!["?"; groups.len()].join(", ");
-    let sql = format!(
-        "SELECT ring_group_id, extension_id FROM ring_group_members \
-         WHERE organization_id = ? AND ring_group_id IN ({placeholders}) \
-         ORDER BY ring_group_id, position"
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(org.to_string());
-    for group in groups.iter() {
-        query = query.bind(group.id.to_string());
-    }
-    let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
-    let mut by_group: HashMap<RingGroupId, &mut RingGroup> =
-        groups.iter_mut().map(|g| (g.id, g)).collect();
-    for row in &rows {
-        let group: RingGroupId = parsed(row, "ring_group_id")?;
-        if let Some(g) = by_group.get_mut(&group) {
-            g.members.push(parsed(row, "extension_id")?);
-        }
+    let ids: Vec<String> = groups.iter().map(|g| g.id.to_string()).collect();
+    let mut members = fetch_children(
+        store,
+        "SELECT ring_group_id, extension_id FROM ring_group_members",
+        "ring_group_id",
+        "position",
+        org,
+        &ids,
+        |row| parsed::<ExtensionId>(row, "extension_id"),
+    )
+    .await?;
+    for (group, id) in groups.iter_mut().zip(&ids) {
+        group.members.extend(members.remove(id).unwrap_or_default());
     }
     Ok(())
 }

@@ -2,13 +2,11 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
-use super::extensions::Table;
-use super::references::delete_in_org;
+use super::query::{Table, delete_in_org};
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{OrgId, TokenId, UserId};
 use crate::domain::model::{ApiToken, Role, Status, User};
-use crate::ports::extensions::ListFilter;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
 
 const COLUMNS: &str =

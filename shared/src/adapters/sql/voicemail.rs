@@ -1,14 +1,11 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::call_logs::{Conditions, fetch_page, insert_if_absent};
-use super::extensions::Table;
-use super::references::{delete_in_org, exists_in_org};
+use super::query::{Conditions, Table, delete_in_org, exists_in_org, fetch_page, insert_if_absent};
 use super::{SqlStore, big, bool_int, flag, int, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use crate::domain::model::VoicemailMessage;
-use crate::ports::extensions::ListFilter;
-use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 use crate::ports::voicemail::VoicemailRepo;
 
 const TABLE: &str = "voicemail_messages";

@@ -1,0 +1,382 @@
+//! Statement helpers the repositories share: dynamic filters, pagination, child rows,
+//! insert-if-absent, tenant-scoped existence checks and deletes, and write transactions.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
+
+use super::references::referrers;
+use super::{Dialect, SqlStore, big, text, unavailable};
+use crate::domain::destination::DestinationKind;
+use crate::domain::ids::OrgId;
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
+
+/// A value for one `?` of a statement whose text is built at run time.
+pub(super) enum Arg {
+    Text(String),
+    Big(i64),
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Self::Big(n)
+    }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, AnyArguments>;
+
+fn bind_args<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
+    for arg in args {
+        query = match arg {
+            Arg::Text(s) => query.bind(s.clone()),
+            Arg::Big(n) => query.bind(*n),
+        };
+    }
+    query
+}
+
+/// `?, ?, …` for `n` values.
+pub(super) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// The WHERE clause of a list query. It starts with the organization so that no list can ever
+/// reach another tenant's rows; filters are added only when set.
+pub(super) struct Conditions {
+    clauses: Vec<Cow<'static, str>>,
+    args: Vec<Arg>,
+}
+
+impl Conditions {
+    pub(super) fn of_org(org: OrgId) -> Self {
+        Self {
+            clauses: vec!["organization_id = ?".into()],
+            args: vec![org.to_string().into()],
+        }
+    }
+
+    pub(super) fn and(
+        &mut self,
+        clause: impl Into<Cow<'static, str>>,
+        args: impl IntoIterator<Item = Arg>,
+    ) {
+        self.clauses.push(clause.into());
+        self.args.extend(args);
+    }
+
+    /// Adds a one-placeholder clause when `value` is set.
+    pub(super) fn and_some<T: Into<Arg>>(&mut self, clause: &'static str, value: Option<T>) {
+        if let Some(value) = value {
+            self.and(clause, [value.into()]);
+        }
+    }
+
+    fn filter(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+}
+
+/// Counts the rows of `table` that meet `conditions` and reads one page of them.
+pub(super) async fn fetch_page<T>(
+    store: &SqlStore,
+    table: &str,
+    columns: &str,
+    conditions: &Conditions,
+    order_by: &str,
+    page: PageRequest,
+    from_row: fn(&AnyRow) -> StoreResult<T>,
+) -> StoreResult<Page<T>> {
+    let filter = conditions.filter();
+    let count_sql = AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"));
+    let count = bind_args(sqlx::query(count_sql), &conditions.args)
+        .fetch_one(store.pool())
+        .await
+        .map_err(unavailable)?;
+    let page_sql = AssertSqlSafe(format!(
+        "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
+    ));
+    let rows = bind_args(sqlx::query(page_sql), &conditions.args)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(store.pool())
+        .await
+        .map_err(unavailable)?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
+        total: big(&count, "n")?,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Reads the child rows of several parents at once (one query for a whole page), grouped by the
+/// parent id in `parent_column` and ordered by `order_by` within each parent.
+pub(super) async fn fetch_children<T>(
+    store: &SqlStore,
+    select: &str,
+    parent_column: &str,
+    order_by: &str,
+    org: OrgId,
+    parent_ids: &[String],
+    from_row: fn(&AnyRow) -> StoreResult<T>,
+) -> StoreResult<HashMap<String, Vec<T>>> {
+    let mut grouped: HashMap<String, Vec<T>> = HashMap::new();
+    if parent_ids.is_empty() {
+        return Ok(grouped);
+    }
+    let sql = AssertSqlSafe(format!(
+        "{select} WHERE organization_id = ? AND {parent_column} IN ({}) \
+         ORDER BY {parent_column}, {order_by}",
+        placeholders(parent_ids.len())
+    ));
+    let mut query = sqlx::query(sql).bind(org.to_string());
+    for id in parent_ids {
+        query = query.bind(id.clone());
+    }
+    let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
+    for row in &rows {
+        grouped
+            .entry(text(row, parent_column)?)
+            .or_default()
+            .push(from_row(row)?);
+    }
+    Ok(grouped)
+}
+
+/// Removes the child rows of one parent, before saving its new set.
+pub(super) async fn delete_children(
+    conn: &mut AnyConnection,
+    table: &str,
+    parent_column: &str,
+    org: OrgId,
+    parent_id: String,
+) -> StoreResult<()> {
+    let sql = AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE organization_id = ? AND {parent_column} = ?"
+    ));
+    sqlx::query(sql)
+        .bind(org.to_string())
+        .bind(parent_id)
+        .execute(conn)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// A one-row INSERT that does nothing when a unique key already holds the row, for the writes that
+/// webhooks replay. Which happened is learnt by reading the row back: with the `FOUND_ROWS` flag
+/// sqlx sets, MySQL reports one affected row both for an insert and for the no-op update.
+pub(super) fn insert_if_absent(
+    dialect: Dialect,
+    table: &str,
+    columns: &str,
+    key_column: &str,
+) -> AssertSqlSafe<String> {
+    let insert = format!(
+        "INSERT INTO {table} ({columns}) VALUES ({})",
+        placeholders(columns.split(',').count())
+    );
+    AssertSqlSafe(match dialect {
+        Dialect::MySql => format!("{insert} ON DUPLICATE KEY UPDATE {key_column} = {key_column}"),
+        Dialect::Sqlite => format!("{insert} ON CONFLICT DO NOTHING"),
+    })
+}
+
+/// A LIKE pattern matching `needle` anywhere, for `LIKE ? ESCAPE '!'`: `!` is the escape character
+/// (the one escape both dialects read the same way; a backslash is itself an escape in MySQL
+/// string literals).
+pub(super) fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// How to read one table of tenant rows: the table (aliased when `columns` are qualified), the
+/// columns a list's `q` searches, an order that keeps pages stable, and the row decoder.
+pub(super) struct Table<T> {
+    pub from: &'static str,
+    pub columns: &'static str,
+    pub searched: &'static [&'static str],
+    pub order_by: &'static str,
+    pub from_row: fn(&AnyRow) -> StoreResult<T>,
+}
+
+impl<T: Send> Table<T> {
+    /// The row of `org` whose `column` equals `value`.
+    pub(super) async fn find(
+        &self,
+        store: &SqlStore,
+        org: OrgId,
+        column: &str,
+        value: String,
+    ) -> StoreResult<T> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE organization_id = ? AND {column} = ?",
+            self.columns, self.from
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(org.to_string())
+            .bind(value)
+            .fetch_optional(store.pool())
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound)?;
+        (self.from_row)(&row)
+    }
+
+    /// One page of the organization's rows matching `filter`, with the count of all matches.
+    pub(super) async fn page(
+        &self,
+        store: &SqlStore,
+        org: OrgId,
+        filter: &ListFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<T>> {
+        fetch_page(
+            store,
+            self.from,
+            self.columns,
+            &self.conditions(org, filter),
+            self.order_by,
+            page,
+            self.from_row,
+        )
+        .await
+    }
+
+    /// Every row of the organization matching `filter`, in list order.
+    pub(super) async fn all(
+        &self,
+        store: &SqlStore,
+        org: OrgId,
+        filter: &ListFilter,
+    ) -> StoreResult<Vec<T>> {
+        let conditions = self.conditions(org, filter);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {}",
+            self.columns,
+            self.from,
+            conditions.filter(),
+            self.order_by
+        );
+        bind_args(sqlx::query(AssertSqlSafe(sql)), &conditions.args)
+            .fetch_all(store.pool())
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(self.from_row)
+            .collect()
+    }
+
+    /// The WHERE clause for `filter`.
+    fn conditions(&self, org: OrgId, filter: &ListFilter) -> Conditions {
+        let mut conditions = Conditions::of_org(org);
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            // Both schemas compare these columns case-insensitively (utf8mb4_unicode_ci, NOCASE
+            // or digits), and SQLite's LIKE ignores ASCII case anyway.
+            let any_column = self
+                .searched
+                .iter()
+                .map(|column| format!("{column} LIKE ? ESCAPE '!'"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let pattern = contains_pattern(q);
+            conditions.and(
+                format!("({any_column})"),
+                std::iter::repeat_n(pattern, self.searched.len()).map(Arg::from),
+            );
+        }
+        conditions.and_some("status = ?", filter.status.map(|s| s.as_str()));
+        conditions
+    }
+}
+
+/// Whether `table` holds the row `id` of `org`.
+pub(super) async fn exists_in_org(
+    conn: &mut AnyConnection,
+    table: &str,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<bool> {
+    let sql = format!("SELECT id FROM {table} WHERE id = ? AND organization_id = ?");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .bind(org.to_string())
+        .fetch_optional(conn)
+        .await
+        .map_err(unavailable)?;
+    Ok(row.is_some())
+}
+
+/// A transaction that will write. SQLite's default deferred transaction fails with SQLITE_BUSY
+/// when it reads, another connection writes, and then it writes; taking the write lock at BEGIN
+/// makes it wait its turn instead.
+pub(super) async fn begin_write(store: &SqlStore) -> StoreResult<Transaction<'static, Any>> {
+    match store.dialect() {
+        Dialect::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await,
+        Dialect::MySql => store.pool().begin().await,
+    }
+    .map_err(unavailable)
+}
+
+/// Deletes the row `id` of `org` from `table` (objects of kind `target`) unless something else
+/// still routes to it, checking and deleting in one transaction.
+pub(super) async fn delete_unreferenced(
+    store: &SqlStore,
+    table: &str,
+    target: DestinationKind,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<()> {
+    let mut tx = begin_write(store).await?;
+    if !exists_in_org(&mut tx, table, org, id).await? {
+        return Err(StoreError::NotFound);
+    }
+    let referrers = referrers(&mut tx, org, target, id).await?;
+    if !referrers.is_empty() {
+        return Err(StoreError::InUse(referrers));
+    }
+    delete_in_org(&mut tx, table, org, id).await?;
+    tx.commit().await.map_err(unavailable)
+}
+
+/// Deletes the row `id` of `org` from `table`; `NotFound` when there is none.
+pub(super) async fn delete_in_org(
+    conn: &mut AnyConnection,
+    table: &str,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<()> {
+    let sql = format!("DELETE FROM {table} WHERE id = ? AND organization_id = ?");
+    let done = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .bind(org.to_string())
+        .execute(conn)
+        .await
+        .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
