@@ -11,6 +11,7 @@ mod coordination;
 mod extensions;
 mod health;
 mod ivr_menus;
+mod migrations;
 mod organizations;
 mod outbound_routes;
 mod phone_numbers;

@@ -102,6 +102,15 @@ impl Backend {
 /// A migrated, empty MySQL/MariaDB database of this test's own (`<test db>_<id>`), for behaviour
 /// that depends on the whole database (first-start bootstrap). The test command drops them.
 pub async fn fresh_mysql() -> SqlStore {
+    let store = SqlStore::connect(&empty_mysql_database().await, 4)
+        .await
+        .expect("connect");
+    store.migrate().await.expect("MySQL migrations apply");
+    store
+}
+
+/// Creates a new, unmigrated MySQL/MariaDB database and returns its URL.
+pub async fn empty_mysql_database() -> String {
     let shared = mysql_store().await;
     let base = test_database_url();
     let (server, db) = base.rsplit_once('/').expect("database URL ends with /name");
@@ -111,11 +120,7 @@ pub async fn fresh_mysql() -> SqlStore {
         .await
         .expect("the test user may create opbx_test_* databases (scripts/services.sh grants it)");
     shared.close().await;
-    let store = SqlStore::connect(&format!("{server}/{name}"), 4)
-        .await
-        .expect("connect");
-    store.migrate().await.expect("MySQL migrations apply");
-    store
+    format!("{server}/{name}")
 }
 
 impl Backend {

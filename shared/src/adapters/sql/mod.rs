@@ -131,10 +131,34 @@ impl SqlStore {
                 )
             })
             .collect();
-        Migrator::with_migrations(migrations)
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Unavailable(Box::new(e)))
+        let mut migrator = Migrator::with_migrations(migrations);
+        let mut conn = self.pool.acquire().await.map_err(unavailable)?;
+        if self.dialect == Dialect::MySql {
+            // sqlx locks MySQL with GET_LOCK(name, -1), which MariaDB answers at once with NULL
+            // instead of waiting, so concurrent migrators (tests, parallel deploys) would race and
+            // leave the migration marked dirty. Take the lock ourselves with a real timeout.
+            let row =
+                sqlx::query("SELECT GET_LOCK(CONCAT('opbx-migrate:', DATABASE()), 120) AS got")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(unavailable)?;
+            if opt_big(&row, "got")? != Some(1) {
+                return Err(StoreError::Unavailable(
+                    "timed out waiting for the migration lock".into(),
+                ));
+            }
+            migrator.set_locking(false);
+        }
+        // `run_direct` is `run` on a connection we already hold (sqlx's documented workaround for
+        // the higher-ranked `Acquire` bound that `run(&mut conn)` trips inside async traits).
+        let outcome = migrator.run_direct(None, &mut *conn, false).await;
+        if self.dialect == Dialect::MySql {
+            sqlx::query("SELECT RELEASE_LOCK(CONCAT('opbx-migrate:', DATABASE()))")
+                .execute(&mut *conn)
+                .await
+                .map_err(unavailable)?;
+        }
+        outcome.map_err(|e| StoreError::Unavailable(Box::new(e)))
     }
 
     /// A round trip to the database, for health checks.
