@@ -22,4 +22,8 @@ step "build every binary (the end-to-end tests run opbx-local)"
 cargo build --workspace --bins --locked
 
 step "tests: unit, behaviour suite on SQLite+memory and MariaDB+Redis, end-to-end"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line over every test binary, so the total is not the last binary's alone.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntotal: %d passed, %d failed\n", p, f; exit (p == 0) }' "$log"
