@@ -6,6 +6,7 @@ use axum::Router;
 
 pub use lambda_http::Error;
 
+use crate::adapters::sql::SqlStore;
 use crate::app::{AppState, StartupError};
 use crate::config::Config;
 use crate::crypto::SecretBox;
@@ -33,37 +34,39 @@ pub async fn state_from_env() -> Result<AppState, StartupError> {
 }
 
 /// Entry point of every HTTP function: `fn main() -> … { opbx::lambda::serve(opbx::http::health::router) }`.
+/// The template sets `AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH=true` so stage names never reach the routes.
 pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
-    // API Gateway stage names must not leak into the routes the routers match.
-    // SAFETY: called before the runtime starts any thread.
-    unsafe { std::env::set_var("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true") };
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(async move {
-            init_tracing();
-            let state = state_from_env().await?;
-            lambda_http::run(make(state)).await
-        })
+    block_on(async move {
+        let state = state_from_env().await?;
+        lambda_http::run(make(state)).await
+    })
 }
 
 /// Entry point of the `migrate` function, invoked on each deploy: applies pending migrations.
+/// It needs only the database, so a cache outage cannot block a deploy.
 pub fn migrate() -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let config = Config::from_env()?;
+        let store = SqlStore::connect(&config.database_url, 1).await?;
+        let handler = service_fn(move |_event: LambdaEvent<serde_json::Value>| {
+            let store = store.clone();
+            async move {
+                store.migrate().await?;
+                tracing::info!(dialect = store.dialect().name(), "migrations applied");
+                Ok::<_, Error>(serde_json::json!({ "migrated": true }))
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
+fn block_on(work: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(async move {
             init_tracing();
-            let state = state_from_env().await?;
-            let handler = service_fn(move |_event: LambdaEvent<serde_json::Value>| {
-                let store = state.store.clone();
-                async move {
-                    store.migrate().await?;
-                    tracing::info!(dialect = store.dialect().name(), "migrations applied");
-                    Ok::<_, lambda_http::Error>(serde_json::json!({ "migrated": true }))
-                }
-            });
-            lambda_http::lambda_runtime::run(handler).await
+            work.await
         })
 }
