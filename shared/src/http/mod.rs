@@ -5,6 +5,7 @@
 //! cannot be served locally and forgotten in AWS (or the other way round).
 
 pub mod health;
+pub mod webhooks;
 
 use axum::Router;
 
