@@ -1,6 +1,7 @@
 //! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
 
 pub mod destination;
+pub mod dial_plan;
 pub mod e164;
 pub mod extension_number;
 pub mod ids;
