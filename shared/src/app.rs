@@ -20,6 +20,8 @@ pub struct AppState {
     /// "redis" or "memory", for health reports.
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
+    /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
+    pub voice_rate_limit: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ impl AppState {
             coordination,
             coordination_backend,
             secrets: Arc::new(secrets),
+            voice_rate_limit: config.voice_rate_limit,
         })
     }
 }

@@ -136,6 +136,7 @@ impl Backend {
                 "redis"
             },
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
+            voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
         }
     }
 }
