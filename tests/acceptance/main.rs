@@ -1,0 +1,6 @@
+//! The execution-plane acceptance suite: call scenarios through the real webhook routers on both
+//! backends, schedule edges through the routing engine, and the exactly-once, authentication,
+//! malformed-input, rate-limit and cache properties of the webhooks.
+
+mod fixture;
+mod scenarios;
