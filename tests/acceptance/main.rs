@@ -2,5 +2,7 @@
 //! backends, schedule edges through the routing engine, and the exactly-once, authentication,
 //! malformed-input, rate-limit and cache properties of the webhooks.
 
+mod exactly_once;
 mod fixture;
 mod scenarios;
+mod schedules;
