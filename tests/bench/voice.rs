@@ -229,13 +229,12 @@ async fn open_loop(pool: &Pool, tenants: &[Tenant], rate: u64, seconds: u64) -> 
         tokio::time::sleep_until(due.into()).await;
         let pool = pool.clone();
         let t = &tenants[i % tenants.len()];
-        let (org, key, number) = (
-            t.org,
+        let (key, number) = (
             t.key.clone(),
             t.numbers[(i / tenants.len()) % t.numbers.len()].clone(),
         );
         tasks.push(tokio::spawn(async move {
-            pool.send(&call_body(&number), &key, org).await;
+            pool.send(&call_body(&number), &key).await;
             due.elapsed()
         }));
     }
