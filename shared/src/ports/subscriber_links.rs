@@ -14,4 +14,8 @@ pub trait SubscriberLinkRepo: Send + Sync {
         extension: ExtensionId,
         subscriber_id: Option<&str>,
     ) -> StoreResult<()>;
+
+    /// Forgets every subscriber link of the organization: after a move to another Cloudonix
+    /// domain the old ids mean nothing (provisioning finds or creates them anew).
+    async fn unlink_all_cloudonix_subscribers(&self, org: OrgId) -> StoreResult<()>;
 }

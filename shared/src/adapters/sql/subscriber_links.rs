@@ -25,4 +25,15 @@ impl SubscriberLinkRepo for SqlStore {
         .map_err(unavailable)?;
         Ok(())
     }
+
+    async fn unlink_all_cloudonix_subscribers(&self, org: OrgId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE extensions SET cloudonix_subscriber_id = NULL WHERE organization_id = ?",
+        )
+        .bind(org.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
 }
