@@ -1,3 +1,4 @@
+pub mod cloudonix;
 pub mod memory;
 pub mod redis;
 pub mod sql;
