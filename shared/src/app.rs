@@ -9,6 +9,7 @@ use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
+use crate::realtime::Realtime;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -20,6 +21,7 @@ pub struct AppState {
     /// "redis" or "memory", for health reports.
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
+    pub realtime: Realtime,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ impl AppState {
             coordination,
             coordination_backend,
             secrets: Arc::new(secrets),
+            realtime: Realtime::connect(&config.realtime).await,
         })
     }
 }

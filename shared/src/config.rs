@@ -21,6 +21,7 @@ pub struct Config {
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
     pub bootstrap: Bootstrap,
+    pub realtime: crate::realtime::RealtimeConfig,
 }
 
 /// The first organization and owner, created when the database has no organization yet.
@@ -105,6 +106,7 @@ impl Config {
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
             bootstrap,
+            realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
 }

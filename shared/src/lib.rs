@@ -14,3 +14,4 @@ pub mod domain;
 pub mod http;
 pub mod lambda;
 pub mod ports;
+pub mod realtime;

@@ -1,3 +1,5 @@
+pub mod apigw;
+pub mod dynamodb;
 pub mod memory;
 pub mod redis;
 pub mod sql;
