@@ -29,6 +29,7 @@ pub struct Config {
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches this deployment's webhooks (no trailing `/`).
     /// Without it the webhook URLs cannot be shown or provisioned.
     pub public_url: Option<String>,
+    pub realtime: crate::realtime::RealtimeConfig,
 }
 
 pub const DEFAULT_VOICE_RATE_LIMIT: u64 = 1200;
@@ -119,11 +120,11 @@ impl Config {
             bootstrap,
             cloudonix_api_url,
             public_url,
+            realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
 }
 
-<<<<<<< HEAD
 fn positive<T: std::str::FromStr + PartialOrd + Default>(
     get: &impl Fn(&str) -> Option<String>,
     var: &'static str,
@@ -140,7 +141,8 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(
                 problem: format!("{v:?} is not a positive number"),
             }),
     }
-=======
+}
+
 /// An absolute `http(s)://host[/prefix]` URL without query or trailing `/`, so paths can be
 /// appended to it.
 fn http_url(var: &'static str, url: String) -> Result<String, ConfigError> {
@@ -159,7 +161,6 @@ fn http_url(var: &'static str, url: String) -> Result<String, ConfigError> {
         return Err(problem("must not have a query or fragment"));
     }
     Ok(url)
->>>>>>> settings
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ impl Backend {
             },
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
             voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
+            realtime: opbx::realtime::Realtime::in_memory(),
         }
     }
 }
