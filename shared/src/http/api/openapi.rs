@@ -16,7 +16,11 @@ use crate::app::AppState;
 
 /// Every API module's documented routes. A new resource module adds its `routes` here (and its
 /// function to `HTTP_FUNCTIONS`).
-pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[super::auth::routes];
+pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
+    super::auth::routes,
+    super::users::routes,
+    super::audit_log::routes,
+];
 
 #[derive(OpenApi)]
 #[openapi(
