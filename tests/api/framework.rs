@@ -353,6 +353,13 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
                 "#/components/schemas/Problem",
                 "{name}"
             );
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(
+                    !description.is_empty(),
+                    "{name} {status} has no description"
+                );
+            }
             let anonymous = op.get("security") == Some(&json!([{}]));
             assert_eq!(anonymous, public.contains(&name.as_str()), "{name}");
         }

@@ -55,7 +55,22 @@ impl Modify for Conventions {
     }
 }
 
-fn add_default_error(operation: &mut Operation) {
+/// Completes an operation: the shared `default` error answer, and a description for every
+/// answer that has none (OpenAPI requires one; handlers usually document only the status).
+fn complete(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.is_empty()
+        {
+            response.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|code| axum::http::StatusCode::from_u16(code).ok())
+                .and_then(|code| code.canonical_reason())
+                .unwrap_or("Answer")
+                .to_owned();
+        }
+    }
     operation
         .responses
         .responses
@@ -91,7 +106,7 @@ pub fn document() -> Document {
         .into_iter()
         .flatten()
         {
-            add_default_error(op);
+            complete(op);
         }
     }
     doc
