@@ -2,6 +2,7 @@
 //! the OpenAPI document matching the mounted routes.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use opbx::domain::destination::{Destination, DestinationKind};
@@ -287,7 +288,60 @@ async fn destinations_must_exist_in_the_same_organization_and_not_be_the_object_
     );
 }
 
+async fn every_write_drops_the_organizations_cached_routing(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let other = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    let cache = &api.state.coordination;
+    for org in [t.org.id, other.org.id] {
+        cache
+            .cache_put(
+                &org.to_string(),
+                "routing",
+                b"cached",
+                Duration::from_secs(60),
+            )
+            .await
+            .unwrap();
+    }
+    api.call(
+        "PATCH",
+        "/api/v1/profile",
+        Some(&token),
+        Some(json!({"name": "New"})),
+    )
+    .await
+    .ok();
+    let cached =
+        |org: OrgId| async move { cache.cache_get(&org.to_string(), "routing").await.unwrap() };
+    assert_eq!(cached(t.org.id).await, None);
+    assert_eq!(
+        cached(other.org.id).await.as_deref(),
+        Some(&b"cached"[..]),
+        "other tenants keep theirs"
+    );
+}
+
+async fn a_store_outage_is_a_503_that_reveals_nothing_about_it(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    api.state.store.close().await;
+    let reply = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
+    reply.problem(503);
+    for secret in ["opbx:opbx", "mysql", "sqlite", "127.0.0.1", "pool"] {
+        assert!(
+            !reply.text.to_lowercase().contains(secret),
+            "{}",
+            reply.text
+        );
+    }
+}
+
 opbx_tests::on_both_backends!(
+    every_write_drops_the_organizations_cached_routing,
+    a_store_outage_is_a_503_that_reveals_nothing_about_it,
     destinations_must_exist_in_the_same_organization_and_not_be_the_object_itself,
     bad_bodies_are_problem_documents_naming_the_field,
     every_answer_carries_the_security_headers,
