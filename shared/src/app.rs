@@ -11,6 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
+use crate::realtime::Realtime;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -24,6 +25,9 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
     pub ui_origin: Option<HeaderValue>,
+    /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
+    pub voice_rate_limit: u64,
+    pub realtime: Realtime,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +69,8 @@ impl AppState {
             coordination_backend,
             secrets: Arc::new(secrets),
             ui_origin,
+            voice_rate_limit: config.voice_rate_limit,
+            realtime: Realtime::connect(&config.realtime).await,
         })
     }
 }
