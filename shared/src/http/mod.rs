@@ -79,6 +79,19 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
     },
+    HttpFunction {
+        name: "api-extensions",
+        routes: &[
+            route("GET", "/api/v1/extensions"),
+            route("POST", "/api/v1/extensions"),
+            route("GET", "/api/v1/extensions/{id}"),
+            route("PATCH", "/api/v1/extensions/{id}"),
+            route("DELETE", "/api/v1/extensions/{id}"),
+            route("POST", "/api/v1/extensions/{id}/sip-password/reveal"),
+            route("POST", "/api/v1/extensions/{id}/sip-password/rotate"),
+        ],
+        router: api::extensions::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -14,6 +14,8 @@
 //! v.finish()?; // 422 listing every error, or Ok
 //! ```
 
+use std::ops::RangeInclusive;
+
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
@@ -54,6 +56,23 @@ impl Validator {
     pub fn check(&mut self, field: &str, ok: bool, message: &str) {
         if !ok {
             self.error(field, message);
+        }
+    }
+
+    /// Records the message of a failed rule (see [`super::rules`]) against `field`.
+    pub fn rule(&mut self, field: &str, result: Result<(), impl std::fmt::Display>) {
+        if let Err(message) = result {
+            self.error(field, message.to_string());
+        }
+    }
+
+    /// Records an error unless `value` lies in `range` (of seconds, tries, …: `unit`).
+    pub fn range(&mut self, field: &str, value: i32, range: RangeInclusive<i32>, unit: &str) {
+        if !range.contains(&value) {
+            self.error(
+                field,
+                format!("must be {} to {} {unit}", range.start(), range.end()),
+            );
         }
     }
 
@@ -165,6 +184,10 @@ mod tests {
         v.text("code", "abcdef", 2, 5);
         v.text("note", "a\u{7}b", 0, 5);
         v.check("timeout", false, "must be 5 to 120 seconds");
+        v.range("rounds", 0, 1..=10, "rounds");
+        v.range("tries", 3, 1..=10, "tries");
+        v.rule("pin", Err("must be 4 to 10 digits"));
+        v.rule("digits", Ok::<(), &str>(()));
         let n: Option<u8> = v.parsed("count", "x".parse::<u8>());
         assert_eq!(n, None);
         let e = v.finish().unwrap_err();
@@ -182,6 +205,8 @@ mod tests {
                 ("code", "must be at most 5 characters"),
                 ("note", "must not contain control characters"),
                 ("timeout", "must be 5 to 120 seconds"),
+                ("rounds", "must be 1 to 10 rounds"),
+                ("pin", "must be 4 to 10 digits"),
                 ("count", "invalid digit found in string"),
             ]
         );
