@@ -34,6 +34,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::users::cases(),
         crate::audit_log::cases(),
         crate::extensions::cases(),
+        crate::phone_numbers::cases(),
     ]
     .into_iter()
     .flatten()

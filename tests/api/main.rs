@@ -14,4 +14,5 @@ mod config_support;
 mod extensions;
 mod fixtures;
 mod framework;
+mod phone_numbers;
 mod users;

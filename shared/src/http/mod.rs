@@ -92,6 +92,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::extensions::router,
     },
+    HttpFunction {
+        name: "api-phone-numbers",
+        routes: &[
+            route("GET", "/api/v1/phone-numbers"),
+            route("POST", "/api/v1/phone-numbers"),
+            route("GET", "/api/v1/phone-numbers/{id}"),
+            route("PATCH", "/api/v1/phone-numbers/{id}"),
+            route("DELETE", "/api/v1/phone-numbers/{id}"),
+        ],
+        router: api::phone_numbers::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -61,6 +61,7 @@ pub mod headers;
 pub mod list;
 pub mod openapi;
 pub mod org_lock;
+pub mod phone_numbers;
 pub mod problem;
 pub mod profile;
 pub mod rules;

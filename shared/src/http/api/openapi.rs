@@ -21,6 +21,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::users::routes,
     super::audit_log::routes,
     super::extensions::routes,
+    super::phone_numbers::routes,
 ];
 
 #[derive(OpenApi)]
