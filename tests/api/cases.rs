@@ -35,6 +35,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::audit_log::cases(),
         crate::extensions::cases(),
         crate::phone_numbers::cases(),
+        crate::ring_groups::cases(),
     ]
     .into_iter()
     .flatten()

@@ -17,6 +17,7 @@ use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
+use opbx::ports::ring_groups::RingGroupRepo;
 use opbx_tests::unique;
 use serde_json::{Value, json};
 
@@ -165,6 +166,26 @@ pub async fn phone_number(
     };
     state.store.create_phone_number(&pn).await.unwrap();
     pn
+}
+
+pub async fn ring_group(state: &AppState, org: OrgId, members: &[ExtensionId]) -> RingGroup {
+    let now = now_ms();
+    let group = RingGroup {
+        id: RingGroupId::new(),
+        organization_id: org,
+        name: format!("Group {}", unique()),
+        strategy: RingStrategy::Simultaneous,
+        member_timeout: 20,
+        rounds: 1,
+        skip_busy: false,
+        fallback: Destination::Hangup,
+        status: Status::Active,
+        members: members.to_vec(),
+        created_at: now,
+        updated_at: now,
+    };
+    state.store.create_ring_group(&group).await.unwrap();
+    group
 }
 
 pub async fn room(

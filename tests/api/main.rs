@@ -15,4 +15,5 @@ mod extensions;
 mod fixtures;
 mod framework;
 mod phone_numbers;
+mod ring_groups;
 mod users;

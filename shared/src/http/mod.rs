@@ -103,6 +103,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::phone_numbers::router,
     },
+    HttpFunction {
+        name: "api-ring-groups",
+        routes: &[
+            route("GET", "/api/v1/ring-groups"),
+            route("POST", "/api/v1/ring-groups"),
+            route("GET", "/api/v1/ring-groups/{id}"),
+            route("PATCH", "/api/v1/ring-groups/{id}"),
+            route("DELETE", "/api/v1/ring-groups/{id}"),
+        ],
+        router: api::ring_groups::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -64,6 +64,7 @@ pub mod org_lock;
 pub mod phone_numbers;
 pub mod problem;
 pub mod profile;
+pub mod ring_groups;
 pub mod rules;
 pub mod schema;
 pub mod time;

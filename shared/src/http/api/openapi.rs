@@ -22,6 +22,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::audit_log::routes,
     super::extensions::routes,
     super::phone_numbers::routes,
+    super::ring_groups::routes,
 ];
 
 #[derive(OpenApi)]

@@ -19,7 +19,7 @@ use std::ops::RangeInclusive;
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
-use crate::domain::ids::OrgId;
+use crate::domain::ids::{ExtensionId, OrgId};
 use crate::ports::references::ReferenceRepo;
 
 #[derive(Debug, Default)]
@@ -154,6 +154,31 @@ impl Validator {
                     destination.kind().as_str().replace('_', " ")
                 ),
             );
+        }
+        Ok(())
+    }
+
+    /// Checks a list of extensions (ring-group members, a direct-dial allowlist): each one of
+    /// the organization and listed once, errors naming the position (`members[2]`).
+    pub async fn extensions(
+        &mut self,
+        state: &AppState,
+        org: OrgId,
+        field: &str,
+        ids: &[ExtensionId],
+    ) -> ApiResult<()> {
+        let repeated = super::rules::repeats(ids);
+        for (i, id) in ids.iter().enumerate() {
+            let field = format!("{field}[{i}]");
+            if repeated.contains(&i) {
+                self.error(field, "is listed twice");
+            } else if !state
+                .store
+                .destination_exists(org, &Destination::Extension { id: *id })
+                .await?
+            {
+                self.error(field, "no such extension in your organization");
+            }
         }
         Ok(())
     }
