@@ -36,6 +36,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::extensions::cases(),
         crate::phone_numbers::cases(),
         crate::ring_groups::cases(),
+        crate::business_hours::cases(),
     ]
     .into_iter()
     .flatten()

@@ -13,6 +13,8 @@ use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::*;
 use opbx::domain::model::*;
 use opbx::domain::now_ms;
+use opbx::domain::timezone::Timezone;
+use opbx::ports::business_hours::BusinessHoursRepo;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
@@ -186,6 +188,38 @@ pub async fn ring_group(state: &AppState, org: OrgId, members: &[ExtensionId]) -
     };
     state.store.create_ring_group(&group).await.unwrap();
     group
+}
+
+/// A schedule open around the clock every day unless `edit` says otherwise, in Europe/London.
+pub async fn schedule(
+    state: &AppState,
+    org: OrgId,
+    edit: impl FnOnce(&mut BusinessHours),
+) -> BusinessHours {
+    let now = now_ms();
+    let mut s = BusinessHours {
+        id: ScheduleId::new(),
+        organization_id: org,
+        name: format!("Hours {}", unique()),
+        timezone: Timezone::parse("Europe/London").unwrap(),
+        open: Destination::Hangup,
+        closed: Destination::Hangup,
+        ranges: (1..=7)
+            .map(|weekday| WeeklyRange {
+                weekday,
+                start_minute: 0,
+                end_minute: 0,
+            })
+            .collect(),
+        exceptions: vec![],
+        manual_override: None,
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    edit(&mut s);
+    state.store.create_business_hours(&s).await.unwrap();
+    s
 }
 
 pub async fn room(

@@ -9,6 +9,7 @@
 
 mod audit_log;
 mod auth;
+mod business_hours;
 mod cases;
 mod config_support;
 mod extensions;

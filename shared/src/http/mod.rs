@@ -114,6 +114,20 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::ring_groups::router,
     },
+    HttpFunction {
+        name: "api-business-hours",
+        routes: &[
+            route("GET", "/api/v1/business-hours"),
+            route("POST", "/api/v1/business-hours"),
+            route("GET", "/api/v1/business-hours/{id}"),
+            route("PATCH", "/api/v1/business-hours/{id}"),
+            route("DELETE", "/api/v1/business-hours/{id}"),
+            route("POST", "/api/v1/business-hours/{id}/override"),
+            route("DELETE", "/api/v1/business-hours/{id}/override"),
+            route("GET", "/api/v1/business-hours/{id}/status"),
+        ],
+        router: api::business_hours::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

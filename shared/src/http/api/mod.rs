@@ -53,6 +53,7 @@
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod business_hours;
 pub mod caller;
 pub mod dial_numbers;
 pub mod extensions;

@@ -23,6 +23,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::extensions::routes,
     super::phone_numbers::routes,
     super::ring_groups::routes,
+    super::business_hours::routes,
 ];
 
 #[derive(OpenApi)]
