@@ -37,6 +37,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::phone_numbers::cases(),
         crate::ring_groups::cases(),
         crate::business_hours::cases(),
+        crate::ivr_menus::cases(),
     ]
     .into_iter()
     .flatten()

@@ -18,6 +18,7 @@ use opbx::ports::business_hours::BusinessHoursRepo;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
+use opbx::ports::ivr_menus::IvrMenuRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx_tests::unique;
@@ -222,6 +223,37 @@ pub async fn schedule(
     s
 }
 
+/// A menu saying `Welcome` with option 1 hanging up.
+pub async fn menu(state: &AppState, org: OrgId, edit: impl FnOnce(&mut IvrMenu)) -> IvrMenu {
+    let now = now_ms();
+    let mut menu = IvrMenu {
+        id: IvrMenuId::new(),
+        organization_id: org,
+        name: format!("Menu {}", unique()),
+        prompt_text: Some("Welcome".into()),
+        prompt_voice: None,
+        prompt_audio_url: None,
+        digit_timeout: 5,
+        max_invalid: 3,
+        max_timeouts: 3,
+        invalid_destination: Destination::Hangup,
+        timeout_destination: Destination::Hangup,
+        options: vec![IvrOption {
+            digits: "1".into(),
+            label: "Leave".into(),
+            destination: Destination::Hangup,
+        }],
+        direct_dial: false,
+        direct_dial_allowlist: vec![],
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    edit(&mut menu);
+    state.store.create_ivr_menu(&menu).await.unwrap();
+    menu
+}
+
 pub async fn room(
     state: &AppState,
     org: OrgId,
@@ -310,4 +342,18 @@ pub fn dialled(doc: &Element) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every text the answer speaks, in document order.
+pub fn spoken(doc: &Element) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_say(doc, &mut out);
+    out
+}
+
+fn collect_say(el: &Element, out: &mut Vec<String>) {
+    if el.name == "Say" {
+        out.push(el.text.clone());
+    }
+    el.children.iter().for_each(|c| collect_say(c, out));
 }

@@ -15,6 +15,7 @@ mod config_support;
 mod extensions;
 mod fixtures;
 mod framework;
+mod ivr_menus;
 mod phone_numbers;
 mod ring_groups;
 mod users;

@@ -128,6 +128,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::business_hours::router,
     },
+    HttpFunction {
+        name: "api-ivr-menus",
+        routes: &[
+            route("GET", "/api/v1/ivr-menus"),
+            route("POST", "/api/v1/ivr-menus"),
+            route("GET", "/api/v1/ivr-menus/{id}"),
+            route("PATCH", "/api/v1/ivr-menus/{id}"),
+            route("DELETE", "/api/v1/ivr-menus/{id}"),
+        ],
+        router: api::ivr_menus::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

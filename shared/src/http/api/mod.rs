@@ -59,6 +59,7 @@ pub mod dial_numbers;
 pub mod extensions;
 pub mod extract;
 pub mod headers;
+pub mod ivr_menus;
 pub mod list;
 pub mod openapi;
 pub mod org_lock;

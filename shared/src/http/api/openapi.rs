@@ -24,6 +24,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::phone_numbers::routes,
     super::ring_groups::routes,
     super::business_hours::routes,
+    super::ivr_menus::routes,
 ];
 
 #[derive(OpenApi)]
