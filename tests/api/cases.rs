@@ -38,6 +38,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::ring_groups::cases(),
         crate::business_hours::cases(),
         crate::ivr_menus::cases(),
+        crate::conference_rooms::cases(),
     ]
     .into_iter()
     .flatten()

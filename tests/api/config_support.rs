@@ -312,6 +312,11 @@ impl<'a> Line<'a> {
         self.call(to, "+14155550000", "inbound").await
     }
 
+    /// A new call a phone of the organization (extension `from`) places.
+    pub async fn internal(&self, from: &str, to: &str) -> Element {
+        self.call(to, from, "subscriber").await
+    }
+
     async fn call(&self, to: &str, from: &str, direction: &str) -> Element {
         let sid = format!("call-{}", unique());
         let body = json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": from, "To": to,

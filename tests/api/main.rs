@@ -11,6 +11,7 @@ mod audit_log;
 mod auth;
 mod business_hours;
 mod cases;
+mod conference_rooms;
 mod config_support;
 mod extensions;
 mod fixtures;

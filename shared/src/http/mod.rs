@@ -139,6 +139,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::ivr_menus::router,
     },
+    HttpFunction {
+        name: "api-conference-rooms",
+        routes: &[
+            route("GET", "/api/v1/conference-rooms"),
+            route("POST", "/api/v1/conference-rooms"),
+            route("GET", "/api/v1/conference-rooms/{id}"),
+            route("PATCH", "/api/v1/conference-rooms/{id}"),
+            route("DELETE", "/api/v1/conference-rooms/{id}"),
+        ],
+        router: api::conference_rooms::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -22,10 +22,9 @@ use utoipa_axum::routes;
 
 use super::audit::{self, Change, MASK};
 use super::caller::Caller;
-use super::dial_numbers;
+use super::dial_numbers::{self, Claimant};
 use super::extract::{ApiJson, Id, nullable};
 use super::list::{List, ListParams, Listing, Paged};
-use super::org_lock::{DIAL_NUMBERS, OrgLock};
 use super::problem::{ApiError, ApiResult};
 use super::rules;
 use super::time::UtcTime;
@@ -316,22 +315,23 @@ fn may_use_password(caller: &Caller, ext: &Extension) -> ApiResult<()> {
     }
 }
 
-/// Saves `ext`; when its number is new, under the dial-number lock with the room check.
+/// Saves `ext` (created when there is no `before`), claiming its number.
 async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> ApiResult<()> {
-    let write = async || -> ApiResult<()> {
-        match before {
-            None => state.store.create_extension(ext).await?,
-            Some(_) => state.store.update_extension(ext).await?,
-        }
-        Ok(())
-    };
-    if before.is_some_and(|b| b.number == ext.number) {
-        return write().await;
-    }
-    OrgLock::holding(state, ext.organization_id, DIAL_NUMBERS, async || {
-        dial_numbers::not_a_room(state, ext.organization_id, &ext.number).await?;
-        write().await
-    })
+    let previous = before.map(|b| &b.number);
+    dial_numbers::write_claiming(
+        state,
+        ext.organization_id,
+        Claimant::Extension,
+        Some(&ext.number),
+        previous,
+        async || {
+            match before {
+                None => state.store.create_extension(ext).await?,
+                Some(_) => state.store.update_extension(ext).await?,
+            }
+            Ok(())
+        },
+    )
     .await
 }
 

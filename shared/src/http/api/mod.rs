@@ -55,6 +55,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod business_hours;
 pub mod caller;
+pub mod conference_rooms;
 pub mod dial_numbers;
 pub mod extensions;
 pub mod extract;

@@ -25,6 +25,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::ring_groups::routes,
     super::business_hours::routes,
     super::ivr_menus::routes,
+    super::conference_rooms::routes,
 ];
 
 #[derive(OpenApi)]
