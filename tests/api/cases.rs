@@ -39,6 +39,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::business_hours::cases(),
         crate::ivr_menus::cases(),
         crate::conference_rooms::cases(),
+        crate::outbound_routes::cases(),
     ]
     .into_iter()
     .flatten()

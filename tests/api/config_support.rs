@@ -19,6 +19,7 @@ use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ivr_menus::IvrMenuRepo;
+use opbx::ports::outbound_routes::OutboundRouteRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx_tests::unique;
@@ -148,6 +149,32 @@ pub async fn extension(
     edit(&mut ext);
     state.store.create_extension(&ext).await.unwrap();
     ext
+}
+
+pub async fn outbound_route(
+    state: &AppState,
+    org: OrgId,
+    edit: impl FnOnce(&mut OutboundRoute),
+) -> OutboundRoute {
+    let now = now_ms();
+    let mut route = OutboundRoute {
+        id: OutboundRouteId::new(),
+        organization_id: org,
+        name: format!("Route {}", unique()),
+        priority: 100,
+        match_kind: OutboundMatch::Prefix,
+        match_value: "+".into(),
+        strip_digits: 0,
+        prepend: String::new(),
+        trunk: "trunk-main".into(),
+        caller_id: None,
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    edit(&mut route);
+    state.store.create_outbound_route(&route).await.unwrap();
+    route
 }
 
 pub async fn phone_number(

@@ -17,6 +17,7 @@ mod extensions;
 mod fixtures;
 mod framework;
 mod ivr_menus;
+mod outbound_routes;
 mod phone_numbers;
 mod ring_groups;
 mod users;

@@ -150,6 +150,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::conference_rooms::router,
     },
+    HttpFunction {
+        name: "api-outbound-routes",
+        routes: &[
+            route("GET", "/api/v1/outbound-routes"),
+            route("POST", "/api/v1/outbound-routes"),
+            route("GET", "/api/v1/outbound-routes/{id}"),
+            route("PATCH", "/api/v1/outbound-routes/{id}"),
+            route("DELETE", "/api/v1/outbound-routes/{id}"),
+        ],
+        router: api::outbound_routes::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -64,6 +64,7 @@ pub mod ivr_menus;
 pub mod list;
 pub mod openapi;
 pub mod org_lock;
+pub mod outbound_routes;
 pub mod phone_numbers;
 pub mod problem;
 pub mod profile;

@@ -26,6 +26,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::business_hours::routes,
     super::ivr_menus::routes,
     super::conference_rooms::routes,
+    super::outbound_routes::routes,
 ];
 
 #[derive(OpenApi)]

@@ -66,13 +66,11 @@ impl Validator {
         }
     }
 
-    /// Records an error unless `value` lies in `range` (of seconds, tries, …: `unit`).
+    /// Records an error unless `value` lies in `range` (of seconds, tries, …: `unit`, or `""`).
     pub fn range(&mut self, field: &str, value: i32, range: RangeInclusive<i32>, unit: &str) {
         if !range.contains(&value) {
-            self.error(
-                field,
-                format!("must be {} to {} {unit}", range.start(), range.end()),
-            );
+            let message = format!("must be {} to {} {unit}", range.start(), range.end());
+            self.error(field, message.trim_end());
         }
     }
 
