@@ -33,6 +33,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::auth::cases(),
         crate::users::cases(),
         crate::audit_log::cases(),
+        crate::routing::cases(),
     ]
     .into_iter()
     .flatten()
@@ -41,6 +42,8 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
+/// Everyone who works with the configuration (reporters see call logs and reports only).
+pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -75,6 +75,11 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         router: api::users::router,
     },
     HttpFunction {
+        name: "api-routing",
+        routes: &[route("POST", "/api/v1/routing/simulate")],
+        router: api::routing::router,
+    },
+    HttpFunction {
         name: "api-audit-log",
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,

@@ -60,6 +60,7 @@ pub mod list;
 pub mod openapi;
 pub mod problem;
 pub mod profile;
+pub mod routing;
 pub mod schema;
 pub mod time;
 pub mod user_view;
