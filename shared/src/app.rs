@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
+
 use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
@@ -20,6 +22,8 @@ pub struct AppState {
     /// "redis" or "memory", for health reports.
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
+    /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
+    pub ui_origin: Option<HeaderValue>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,11 +53,18 @@ impl AppState {
                 ),
                 None => (Arc::new(MemoryCoordination::new()), "memory"),
             };
+        let ui_origin = config
+            .ui_origin
+            .as_deref()
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| StartupError::Io("OPBX_UI_ORIGIN is not a valid header value".into()))?;
         Ok(Self {
             store,
             coordination,
             coordination_backend,
             secrets: Arc::new(secrets),
+            ui_origin,
         })
     }
 }

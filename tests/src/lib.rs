@@ -137,6 +137,7 @@ impl Backend {
                 "redis"
             },
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
+            ui_origin: None,
         }
     }
 }

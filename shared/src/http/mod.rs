@@ -4,6 +4,7 @@
 //! template and the `functions/` crates are checked against it by the deploy tests, so a route
 //! cannot be served locally and forgotten in AWS (or the other way round).
 
+pub mod api;
 pub mod health;
 
 use axum::Router;
@@ -24,14 +25,45 @@ pub struct HttpFunction {
     pub router: fn(AppState) -> Router,
 }
 
-pub const HTTP_FUNCTIONS: &[HttpFunction] = &[HttpFunction {
-    name: "health",
-    routes: &[Route {
-        method: "GET",
-        path: "/health",
-    }],
-    router: health::router,
-}];
+const fn route(method: &'static str, path: &'static str) -> Route {
+    Route { method, path }
+}
+
+pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
+    HttpFunction {
+        name: "health",
+        routes: &[route("GET", "/health")],
+        router: health::router,
+    },
+    HttpFunction {
+        name: "api-auth",
+        routes: &[
+            route("POST", "/api/v1/auth/login"),
+            route("POST", "/api/v1/auth/logout"),
+            route("GET", "/api/v1/auth/me"),
+            route("GET", "/api/v1/profile"),
+            route("PATCH", "/api/v1/profile"),
+            route("GET", "/api/v1/openapi.json"),
+        ],
+        router: api::auth::router,
+    },
+    HttpFunction {
+        name: "api-users",
+        routes: &[
+            route("GET", "/api/v1/users"),
+            route("POST", "/api/v1/users"),
+            route("GET", "/api/v1/users/{id}"),
+            route("PATCH", "/api/v1/users/{id}"),
+            route("DELETE", "/api/v1/users/{id}"),
+        ],
+        router: api::users::router,
+    },
+    HttpFunction {
+        name: "api-audit-log",
+        routes: &[route("GET", "/api/v1/audit-log")],
+        router: api::audit_log::router,
+    },
+];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).
 pub fn all_functions(state: AppState) -> Router {
