@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use axum::http::HeaderValue;
 
+use crate::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
 use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
+use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
 
@@ -24,6 +26,11 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
     pub ui_origin: Option<HeaderValue>,
+    /// The Cloudonix REST client (`OPBX_CLOUDONIX_API_URL`); its circuit breakers live as long
+    /// as the process.
+    pub cloudonix: Arc<dyn CloudonixApi>,
+    /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
+    pub public_url: Option<Arc<str>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +72,11 @@ impl AppState {
             coordination_backend,
             secrets: Arc::new(secrets),
             ui_origin,
+            cloudonix: Arc::new(HttpCloudonix::new(
+                &config.cloudonix_api_url,
+                ClientPolicy::default(),
+            )),
+            public_url: config.public_url.as_deref().map(Arc::from),
         })
     }
 }

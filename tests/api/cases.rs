@@ -33,6 +33,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::auth::cases(),
         crate::users::cases(),
         crate::audit_log::cases(),
+        crate::settings::cases(),
     ]
     .into_iter()
     .flatten()
@@ -41,6 +42,7 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
+pub const OWNER_ONLY: &[Role] = &[Role::Owner];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

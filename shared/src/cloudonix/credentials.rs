@@ -47,7 +47,15 @@ mod tests {
         ] {
             assert_eq!(check_domain(ok), Ok(ok.trim().to_owned()), "{ok}");
         }
-        for bad in ["", "../apikeys", "a/b", "acme..net", ".acme", "a b", "ácme.net"] {
+        for bad in [
+            "",
+            "../apikeys",
+            "a/b",
+            "acme..net",
+            ".acme",
+            "a b",
+            "ácme.net",
+        ] {
             assert!(check_domain(bad).is_err(), "{bad}");
         }
     }

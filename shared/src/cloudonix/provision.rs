@@ -16,6 +16,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::urls::WebhookUrls;
 use crate::crypto::{SecretBox, sha256_hex};
@@ -50,7 +51,7 @@ pub struct ProvisionRequest {
     pub cdr_token: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     CheckDomain,
@@ -61,7 +62,7 @@ pub enum StepKind {
     SaveSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Created,
@@ -71,7 +72,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Step {
     pub step: StepKind,
     /// What the step acted on, e.g. the extension number of a subscriber step.
@@ -86,7 +87,7 @@ pub struct Step {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ProvisionReport {
     /// Every step succeeded; the domain calls this deployment.
     pub ok: bool,

@@ -61,6 +61,7 @@ pub mod openapi;
 pub mod problem;
 pub mod profile;
 pub mod schema;
+pub mod settings;
 pub mod time;
 pub mod user_view;
 pub mod users;
