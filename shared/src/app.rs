@@ -13,6 +13,7 @@ use crate::crypto::{CryptoError, SecretBox};
 use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
+use crate::realtime::Realtime;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -26,6 +27,9 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
     pub ui_origin: Option<HeaderValue>,
+    /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
+    pub voice_rate_limit: u64,
+    pub realtime: Realtime,
     /// The Cloudonix REST client (`OPBX_CLOUDONIX_API_URL`); its circuit breakers live as long
     /// as the process.
     pub cloudonix: Arc<dyn CloudonixApi>,
@@ -72,6 +76,8 @@ impl AppState {
             coordination_backend,
             secrets: Arc::new(secrets),
             ui_origin,
+            voice_rate_limit: config.voice_rate_limit,
+            realtime: Realtime::connect(&config.realtime).await,
             cloudonix: Arc::new(HttpCloudonix::new(
                 &config.cloudonix_api_url,
                 ClientPolicy::default(),

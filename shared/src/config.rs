@@ -23,13 +23,19 @@ pub struct Config {
     /// `OPBX_UI_ORIGIN`, e.g. `https://pbx.example.com`: the one origin allowed to call the API
     /// from a browser (CORS). Unset: only same-origin pages can (the UI served by opbx-local).
     pub ui_origin: Option<String>,
+    /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
+    /// message; generous, it only stops a runaway trunk or a flood.
+    pub voice_rate_limit: u64,
     pub bootstrap: Bootstrap,
     /// `OPBX_CLOUDONIX_API_URL`, default `https://api.cloudonix.io`; tests point it at a fake.
     pub cloudonix_api_url: String,
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches this deployment's webhooks (no trailing `/`).
     /// Without it the webhook URLs cannot be shown or provisioned.
     pub public_url: Option<String>,
+    pub realtime: crate::realtime::RealtimeConfig,
 }
+
+pub const DEFAULT_VOICE_RATE_LIMIT: u64 = 1200;
 
 /// The first organization and owner, created when the database has no organization yet.
 #[derive(Clone)]
@@ -82,17 +88,8 @@ impl Config {
                 problem: "must start with sqlite:// or mysql://".into(),
             });
         }
-        let database_max_connections = match get("OPBX_DATABASE_MAX_CONNECTIONS") {
-            None => 10,
-            Some(v) => v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError {
-                    var: "OPBX_DATABASE_MAX_CONNECTIONS",
-                    problem: format!("{v:?} is not a positive number"),
-                })?,
-        };
+        let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
+        let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -134,10 +131,41 @@ impl Config {
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
             ui_origin,
+            voice_rate_limit,
             bootstrap,
             cloudonix_api_url,
             public_url,
+            realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
+    }
+}
+
+/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
+fn parse_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = value.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
+}
+
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| *n > T::default())
+            .ok_or_else(|| ConfigError {
+                var,
+                problem: format!("{v:?} is not a positive number"),
+            }),
     }
 }
 
@@ -161,17 +189,6 @@ fn http_url(var: &'static str, url: String) -> Result<String, ConfigError> {
     Ok(url)
 }
 
-/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
-fn parse_origin(value: &str) -> Option<String> {
-    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = value.split_once("://")?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,9 +209,27 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://opbx.db");
         assert_eq!(c.redis_url, None);
         assert_eq!(c.bootstrap.password, None);
-        assert_eq!(c.ui_origin, None);
         assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
         assert_eq!(c.public_url, None);
+        assert_eq!(c.ui_origin, None);
+    }
+
+    #[test]
+    fn ui_origin_is_an_origin() {
+        let c = config(&[("OPBX_UI_ORIGIN", "https://PBX.example.com:8443/")]).unwrap();
+        assert_eq!(c.ui_origin.as_deref(), Some("https://pbx.example.com:8443"));
+        for bad in [
+            "pbx.example.com",
+            "https://pbx.example.com/app",
+            "ftp://x",
+            "*",
+        ] {
+            assert_eq!(
+                config(&[("OPBX_UI_ORIGIN", bad)]).unwrap_err().var,
+                "OPBX_UI_ORIGIN",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -226,24 +261,6 @@ mod tests {
                 .var,
             "OPBX_CLOUDONIX_API_URL"
         );
-    }
-
-    #[test]
-    fn ui_origin_is_an_origin() {
-        let c = config(&[("OPBX_UI_ORIGIN", "https://PBX.example.com:8443/")]).unwrap();
-        assert_eq!(c.ui_origin.as_deref(), Some("https://pbx.example.com:8443"));
-        for bad in [
-            "pbx.example.com",
-            "https://pbx.example.com/app",
-            "ftp://x",
-            "*",
-        ] {
-            assert_eq!(
-                config(&[("OPBX_UI_ORIGIN", bad)]).unwrap_err().var,
-                "OPBX_UI_ORIGIN",
-                "{bad}"
-            );
-        }
     }
 
     #[test]
@@ -284,6 +301,16 @@ mod tests {
                 .unwrap_err()
                 .var,
             "OPBX_DATABASE_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "-5")]).unwrap_err().var,
+            "OPBX_VOICE_RATE_LIMIT"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "50")])
+                .unwrap()
+                .voice_rate_limit,
+            50
         );
     }
 }

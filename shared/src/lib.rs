@@ -15,3 +15,5 @@ pub mod domain;
 pub mod http;
 pub mod lambda;
 pub mod ports;
+pub mod realtime;
+pub mod routing;

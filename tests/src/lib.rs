@@ -138,6 +138,8 @@ impl Backend {
             },
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
             ui_origin: None,
+            voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
+            realtime: opbx::realtime::Realtime::in_memory(),
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
         }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod health;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -34,6 +35,21 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         name: "health",
         routes: &[route("GET", "/health")],
         router: health::router,
+    },
+    HttpFunction {
+        name: "webhook-voice",
+        routes: &[route("POST", "/webhooks/cloudonix/voice")],
+        router: webhooks::voice_router,
+    },
+    HttpFunction {
+        name: "webhook-gather",
+        routes: &[route("POST", "/webhooks/cloudonix/voice/gather")],
+        router: webhooks::gather_router,
+    },
+    HttpFunction {
+        name: "webhook-dial",
+        routes: &[route("POST", "/webhooks/cloudonix/voice/dial")],
+        router: webhooks::dial_router,
     },
     HttpFunction {
         name: "api-auth",
