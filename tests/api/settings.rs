@@ -150,6 +150,23 @@ async fn audit(api: &Api, org: OrgId, action: &str) -> Vec<AuditEntry> {
         .items
 }
 
+/// How the voice webhook answers a call that carries `bearer`, as Cloudonix sends it.
+async fn voice_webhook_status(api: &Api, bearer: &str) -> u16 {
+    let call = json!({
+        "CallSid": format!("CA{}", unique()), "Session": unique(), "From": "+12125550100",
+        "To": "+12125550199", "Direction": "inbound",
+    });
+    let r = api
+        .call(
+            "POST",
+            "/webhooks/cloudonix/voice",
+            Some(bearer),
+            Some(call),
+        )
+        .await;
+    r.status.as_u16()
+}
+
 fn field_names(r: &Reply) -> Vec<String> {
     r.problem(422)
         .field_errors()
@@ -311,12 +328,19 @@ async fn the_webhook_bearer_is_shown_once_and_stored_as_a_hash(b: Backend) {
     let read = owner.call("GET", CX, None).await;
     assert_eq!(read.ok()["webhook_bearer_issued"], true);
     assert!(!read.text.contains(&first));
+    assert_eq!(voice_webhook_status(&api, &first).await, 200);
 
     let second = owner.call("POST", WEBHOOK_KEY, None).await.ok()["webhook_key"]
         .as_str()
         .unwrap()
         .to_owned();
     assert_ne!(second, first);
+    assert_eq!(
+        voice_webhook_status(&api, &first).await,
+        401,
+        "the replaced bearer stops working at once, though the webhook had cached it"
+    );
+    assert_eq!(voice_webhook_status(&api, &second).await, 200);
     assert!(matches!(
         api.state
             .store
@@ -501,11 +525,15 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
         urls["session_update_endpoint"]
     );
     assert_eq!(cx["profile"]["cdr-endpoint"], urls["cdr_endpoint"]);
-    let bearer = cx["profile"]["authorization-api-key"].as_str().unwrap();
+    let bearer = cx["profile"]["authorization-api-key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(voice_webhook_status(&api, &bearer).await, 200);
     let found = api
         .state
         .store
-        .find_org_by_webhook_key_hash(&sha256_hex(bearer))
+        .find_org_by_webhook_key_hash(&sha256_hex(&bearer))
         .await
         .unwrap();
     assert_eq!(found.organization_id, t.org.id);
@@ -535,11 +563,16 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
     assert_eq!(cx["applications"].as_array().unwrap().len(), 1);
     assert_eq!(cx["subscribers"].as_array().unwrap().len(), 2);
 
+    let new_bearer = cx["profile"]["authorization-api-key"].as_str().unwrap();
+    assert_ne!(new_bearer, bearer, "each run issues a fresh bearer");
+    assert_eq!(voice_webhook_status(&api, &bearer).await, 401);
+    assert_eq!(voice_webhook_status(&api, new_bearer).await, 200);
+
     let entries = audit(&api, t.org.id, "provision").await;
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].after.as_ref().unwrap()["ok"], true);
     let text = serde_json::to_string(&entries).unwrap();
-    assert!(!text.contains(&key) && !text.contains(bearer));
+    assert!(!text.contains(&key) && !text.contains(&bearer));
 }
 
 async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {

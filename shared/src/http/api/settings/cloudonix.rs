@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::cloudonix::credentials::{check_api_key, check_domain};
-use crate::cloudonix::provision::{ProvisionError, ProvisionReport, ProvisionRequest, provision};
+use crate::cloudonix::provision::{
+    ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
+};
 use crate::cloudonix::urls::WebhookUrls;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::ids::OrgId;
@@ -26,6 +28,7 @@ use crate::http::api::extract::ApiJson;
 use crate::http::api::problem::{ApiError, ApiResult};
 use crate::http::api::time::UtcTime;
 use crate::http::api::validate::Validator;
+use crate::http::webhooks::auth::forget_webhook_keys;
 use crate::ports::cloudonix::{ApiKey, DomainCredentials, mask_secret};
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
 use crate::ports::store::StoreError;
@@ -262,6 +265,8 @@ pub async fn rotate_webhook_key(
     settings.webhook_key_hash = Some(sha256_hex(&key));
     settings.updated_at = now_ms();
     state.store.upsert_cloudonix_settings(&settings).await?;
+    // The webhooks cache recognised keys; the old one must stop working now, not in minutes.
+    forget_webhook_keys(&state).await;
     audit::committed(
         &state,
         &caller,
@@ -373,6 +378,13 @@ pub async fn provision_domain(
         ProvisionError::Store(e) => e.into(),
         ProvisionError::Coordination(e) => e.into(),
     })?;
+    // A saved profile means a new bearer: the one it replaced must stop working now.
+    let profile_saved = report
+        .step(StepKind::DomainProfile, None)
+        .is_some_and(|step| step.status == StepStatus::Updated);
+    if profile_saved {
+        forget_webhook_keys(&state).await;
+    }
     audit::committed(
         &state,
         &caller,
