@@ -246,6 +246,19 @@ impl<'a> Run<'a> {
         self.subscribers().await?;
 
         let mut settings = self.store.find_cloudonix_settings(org).await?;
+        let domain_now = settings.domain.as_deref().unwrap_or_default();
+        if !domain_now.eq_ignore_ascii_case(&self.creds.domain) {
+            // The owner moved to another domain while this run talked to the old one: what it
+            // learned belongs to the old domain and must not be recorded against the new one.
+            self.push(
+                StepKind::SaveSettings,
+                None,
+                StepStatus::Failed,
+                None,
+                Some("the Cloudonix domain changed during provisioning; run it again".into()),
+            );
+            return Ok(self.report());
+        }
         if app_id.is_some() {
             settings.voice_application_id = app_id;
         }
