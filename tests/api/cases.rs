@@ -34,6 +34,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::users::cases(),
         crate::audit_log::cases(),
         crate::routing::cases(),
+        crate::settings::cases(),
     ]
     .into_iter()
     .flatten()
@@ -44,6 +45,7 @@ pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
 /// Everyone who works with the configuration (reporters see call logs and reports only).
 pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
+pub const OWNER_ONLY: &[Role] = &[Role::Owner];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

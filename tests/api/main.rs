@@ -11,4 +11,5 @@ mod cases;
 mod fixtures;
 mod framework;
 mod routing;
+mod settings;
 mod users;

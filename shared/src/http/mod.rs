@@ -84,6 +84,20 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
     },
+    HttpFunction {
+        name: "api-settings",
+        routes: &[
+            route("GET", "/api/v1/settings/organization"),
+            route("PATCH", "/api/v1/settings/organization"),
+            route("GET", "/api/v1/settings/cloudonix"),
+            route("PUT", "/api/v1/settings/cloudonix"),
+            route("POST", "/api/v1/settings/cloudonix/webhook-key"),
+            route("POST", "/api/v1/settings/cloudonix/cdr-token"),
+            route("GET", "/api/v1/settings/cloudonix/urls"),
+            route("POST", "/api/v1/settings/cloudonix/provision"),
+        ],
+        router: api::settings::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

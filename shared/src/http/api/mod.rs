@@ -62,6 +62,7 @@ pub mod problem;
 pub mod profile;
 pub mod routing;
 pub mod schema;
+pub mod settings;
 pub mod time;
 pub mod user_view;
 pub mod users;
