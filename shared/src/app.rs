@@ -22,6 +22,8 @@ pub struct AppState {
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
     pub realtime: Realtime,
+    /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
+    pub voice_rate_limit: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,7 @@ impl AppState {
             coordination_backend,
             secrets: Arc::new(secrets),
             realtime: Realtime::connect(&config.realtime).await,
+            voice_rate_limit: config.voice_rate_limit,
         })
     }
 }

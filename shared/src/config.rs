@@ -20,9 +20,14 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
+    /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
+    /// message; generous, it only stops a runaway trunk or a flood.
+    pub voice_rate_limit: u64,
     pub bootstrap: Bootstrap,
     pub realtime: crate::realtime::RealtimeConfig,
 }
+
+pub const DEFAULT_VOICE_RATE_LIMIT: u64 = 1200;
 
 /// The first organization and owner, created when the database has no organization yet.
 #[derive(Clone)]
@@ -73,17 +78,8 @@ impl Config {
                 problem: "must start with sqlite:// or mysql://".into(),
             });
         }
-        let database_max_connections = match get("OPBX_DATABASE_MAX_CONNECTIONS") {
-            None => 10,
-            Some(v) => v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError {
-                    var: "OPBX_DATABASE_MAX_CONNECTIONS",
-                    problem: format!("{v:?} is not a positive number"),
-                })?,
-        };
+        let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
+        let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -105,9 +101,28 @@ impl Config {
             database_max_connections,
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
+            voice_rate_limit,
             bootstrap,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
+    }
+}
+
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| *n > T::default())
+            .ok_or_else(|| ConfigError {
+                var,
+                problem: format!("{v:?} is not a positive number"),
+            }),
     }
 }
 
@@ -171,6 +186,16 @@ mod tests {
                 .unwrap_err()
                 .var,
             "OPBX_DATABASE_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "-5")]).unwrap_err().var,
+            "OPBX_VOICE_RATE_LIMIT"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "50")])
+                .unwrap()
+                .voice_rate_limit,
+            50
         );
     }
 }

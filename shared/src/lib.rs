@@ -15,3 +15,4 @@ pub mod http;
 pub mod lambda;
 pub mod ports;
 pub mod realtime;
+pub mod routing;

@@ -2,6 +2,7 @@
 
 pub mod call_state;
 pub mod destination;
+pub mod dial_plan;
 pub mod e164;
 pub mod extension_number;
 pub mod ids;

@@ -81,7 +81,7 @@ pub async fn track(
 /// The call's lock, or `None` when it cannot be had: the coordination store being down must not
 /// lose call events, and the state machine still keeps each record from moving backwards.
 async fn lock(state: &AppState, org: OrgId, token: &str) -> Option<LockGuard> {
-    let key = format!("call:{org}:{token}");
+    let key = format!("live-call:{org}:{token}");
     match state.coordination.lock(&key, LOCK_TTL, LOCK_WAIT).await {
         Ok(Some(guard)) => Some(guard),
         Ok(None) => {
