@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
+
 use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub realtime: Realtime,
     /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
     pub voice_rate_limit: u64,
+    /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
+    pub ui_origin: Option<HeaderValue>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +57,12 @@ impl AppState {
                 ),
                 None => (Arc::new(MemoryCoordination::new()), "memory"),
             };
+        let ui_origin = config
+            .ui_origin
+            .as_deref()
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| StartupError::Io("OPBX_UI_ORIGIN is not a valid header value".into()))?;
         Ok(Self {
             store,
             coordination,
@@ -60,6 +70,7 @@ impl AppState {
             secrets: Arc::new(secrets),
             realtime: Realtime::connect(&config.realtime).await,
             voice_rate_limit: config.voice_rate_limit,
+            ui_origin,
         })
     }
 }

@@ -23,6 +23,9 @@ pub struct Config {
     /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
     /// message; generous, it only stops a runaway trunk or a flood.
     pub voice_rate_limit: u64,
+    /// `OPBX_UI_ORIGIN`, e.g. `https://pbx.example.com`: the one origin allowed to call the API
+    /// from a browser (CORS). Unset: only same-origin pages can (the UI served by opbx-local).
+    pub ui_origin: Option<String>,
     pub bootstrap: Bootstrap,
     pub realtime: crate::realtime::RealtimeConfig,
 }
@@ -89,6 +92,17 @@ impl Config {
                 problem: "must start with redis:// or rediss://".into(),
             });
         }
+        let ui_origin = get("OPBX_UI_ORIGIN")
+            .map(|v| {
+                parse_origin(&v).ok_or_else(|| ConfigError {
+                    var: "OPBX_UI_ORIGIN",
+                    problem: format!(
+                        "{v:?} is not an origin such as https://pbx.example.com (scheme, host, \
+                         optional port; no path)"
+                    ),
+                })
+            })
+            .transpose()?;
         let bootstrap = Bootstrap {
             organization: get("OPBX_BOOTSTRAP_ORGANIZATION").unwrap_or_else(|| "My Company".into()),
             timezone: get("OPBX_BOOTSTRAP_TIMEZONE").unwrap_or_else(|| "UTC".into()),
@@ -102,6 +116,7 @@ impl Config {
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
             voice_rate_limit,
+            ui_origin,
             bootstrap,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
@@ -126,6 +141,17 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(
     }
 }
 
+/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
+fn parse_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = value.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +172,25 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://opbx.db");
         assert_eq!(c.redis_url, None);
         assert_eq!(c.bootstrap.password, None);
+        assert_eq!(c.ui_origin, None);
+    }
+
+    #[test]
+    fn ui_origin_is_an_origin() {
+        let c = config(&[("OPBX_UI_ORIGIN", "https://PBX.example.com:8443/")]).unwrap();
+        assert_eq!(c.ui_origin.as_deref(), Some("https://pbx.example.com:8443"));
+        for bad in [
+            "pbx.example.com",
+            "https://pbx.example.com/app",
+            "ftp://x",
+            "*",
+        ] {
+            assert_eq!(
+                config(&[("OPBX_UI_ORIGIN", bad)]).unwrap_err().var,
+                "OPBX_UI_ORIGIN",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -138,6 +138,7 @@ impl Backend {
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
             realtime: opbx::realtime::Realtime::in_memory(),
             voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
+            ui_origin: None,
         }
     }
 }

@@ -45,6 +45,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         state.store.dialect().name(),
         state.coordination_backend
     );
+    // Peer addresses feed the per-address login limit and the audit log.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

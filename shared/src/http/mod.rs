@@ -4,6 +4,7 @@
 //! template and the `functions/` crates are checked against it by the deploy tests, so a route
 //! cannot be served locally and forgotten in AWS (or the other way round).
 
+pub mod api;
 pub mod health;
 pub mod webhooks;
 
@@ -25,21 +26,31 @@ pub struct HttpFunction {
     pub router: fn(AppState) -> Router,
 }
 
+const fn route(method: &'static str, path: &'static str) -> Route {
+    Route { method, path }
+}
+
 const fn post(path: &'static str) -> Route {
-    Route {
-        method: "POST",
-        path,
-    }
+    route("POST", path)
 }
 
 pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     HttpFunction {
         name: "health",
-        routes: &[Route {
-            method: "GET",
-            path: "/health",
-        }],
+        routes: &[route("GET", "/health")],
         router: health::router,
+    },
+    HttpFunction {
+        name: "api-auth",
+        routes: &[
+            route("POST", "/api/v1/auth/login"),
+            route("POST", "/api/v1/auth/logout"),
+            route("GET", "/api/v1/auth/me"),
+            route("GET", "/api/v1/profile"),
+            route("PATCH", "/api/v1/profile"),
+            route("GET", "/api/v1/openapi.json"),
+        ],
+        router: api::auth::router,
     },
     HttpFunction {
         name: "webhook-voice",
