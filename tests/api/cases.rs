@@ -19,6 +19,7 @@ use std::pin::Pin;
 
 use axum::Router;
 use opbx::app::AppState;
+use opbx::domain::ids::OrgId;
 use opbx::domain::model::{Role, User};
 use opbx::http::{HTTP_FUNCTIONS, Route};
 use opbx_tests::Backend;
@@ -28,10 +29,18 @@ use crate::fixtures::{Api, Tenant, request, send};
 
 /// Every row of every resource.
 pub fn all_cases() -> Vec<Case> {
-    [crate::auth::cases()].into_iter().flatten().collect()
+    [
+        crate::auth::cases(),
+        crate::users::cases(),
+        crate::audit_log::cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub const EVERYONE: &[Role] = Role::ALL;
+pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +63,16 @@ impl Access {
 /// What a row's preparation gets: the tenant to create objects in and the role of the caller.
 #[derive(Clone)]
 pub struct Ctx {
+    pub state: AppState,
     pub tenant: Tenant,
     pub role: Role,
 }
 
 impl Ctx {
+    pub fn org(&self) -> OrgId {
+        self.tenant.org.id
+    }
+
     /// The user who will send the request.
     pub fn user(&self) -> &User {
         self.tenant.user(self.role)
@@ -128,8 +142,9 @@ impl Case {
         format!("{} {}", self.method, self.route)
     }
 
-    async fn prepared(&self, tenant: &Tenant, role: Role) -> Prepared {
+    async fn prepared(&self, state: &AppState, tenant: &Tenant, role: Role) -> Prepared {
         (self.prepare)(Ctx {
+            state: state.clone(),
             tenant: tenant.clone(),
             role,
         })
@@ -157,7 +172,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
         let tenant = api.tenant().await;
         let router = function_router(&case, &api.state);
         let anonymous = {
-            let p = case.prepared(&tenant, Role::Owner).await;
+            let p = case.prepared(&api.state, &tenant, Role::Owner).await;
             send(&router, request(case.method, &p.uri, None, p.body)).await
         };
         let expected = match case.access {
@@ -173,7 +188,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
             ));
         }
         for role in Role::ALL {
-            let p = case.prepared(&tenant, *role).await;
+            let p = case.prepared(&api.state, &tenant, *role).await;
             let token = tenant.token(&api.state, *role).await;
             let reply = send(&router, request(case.method, &p.uri, Some(&token), p.body)).await;
             let allowed = case.access.allows(*role);
@@ -200,7 +215,7 @@ async fn another_tenants_ids_are_404_and_its_rows_never_appear(b: Backend) {
         if case.access == Access::Public {
             continue;
         }
-        let p = case.prepared(&other, Role::Owner).await;
+        let p = case.prepared(&api.state, &other, Role::Owner).await;
         let token = a.token(&api.state, Role::Owner).await;
         let reply = api.call(case.method, &p.uri, Some(&token), p.body).await;
         if case.route.contains('{') && reply.status != 404 {

@@ -2,10 +2,19 @@
 //! the OpenAPI document matching the mounted routes.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
-use opbx::domain::model::Role;
+use opbx::domain::destination::{Destination, DestinationKind};
+use opbx::domain::e164::E164;
+use opbx::domain::extension_number::ExtensionNumber;
+use opbx::domain::ids::{ExtensionId, OrgId, RingGroupId};
+use opbx::domain::model::{Extension, Role};
+use opbx::domain::now_ms;
 use opbx::http::HTTP_FUNCTIONS;
+use opbx::http::api::problem::FieldError;
+use opbx::http::api::validate::{SelfRef, Validator};
+use opbx::ports::extensions::ExtensionRepo;
 use opbx_tests::Backend;
 use serde_json::{Value, json};
 
@@ -204,7 +213,136 @@ async fn the_openapi_document_is_served_as_openapi_3_1(b: Backend) {
     assert_eq!(reply.json["info"]["title"], "OpBX API");
 }
 
+async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
+    let now = now_ms();
+    let ext = Extension {
+        id: ExtensionId::new(),
+        organization_id: org,
+        number: ExtensionNumber::parse(number).unwrap(),
+        display_name: format!("Desk {number}"),
+        user_id: None,
+        sip_password_enc: api.state.secrets.seal("sip secret 123"),
+        status: opbx::domain::model::Status::Active,
+        do_not_disturb: false,
+        forward_always: None,
+        no_answer_timeout: 20,
+        no_answer: None,
+        voicemail_enabled: true,
+        voicemail_greeting: None,
+        cloudonix_subscriber_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    api.state.store.create_extension(&ext).await.unwrap();
+    ext.id
+}
+
+async fn destinations_must_exist_in_the_same_organization_and_not_be_the_object_itself(b: Backend) {
+    let api = Api::new(b);
+    let ours = api.tenant().await.org.id;
+    let theirs = api.tenant().await.org.id;
+    let mine = extension(&api, ours, "101").await;
+    let foreign = extension(&api, theirs, "101").await;
+    let check = |dest: Destination, itself: Option<SelfRef>| {
+        let state = api.state.clone();
+        async move {
+            let mut v = Validator::new();
+            v.destination(&state, ours, "target", &dest, itself.as_ref())
+                .await
+                .unwrap();
+            v.finish().err().map(|e| e.problem().errors.clone())
+        }
+    };
+    assert_eq!(check(Destination::Extension { id: mine }, None).await, None);
+    assert_eq!(check(Destination::Voicemail { id: mine }, None).await, None);
+    assert_eq!(check(Destination::Hangup, None).await, None);
+    let external = Destination::ExternalNumber {
+        number: E164::parse("+12125550100").unwrap(),
+    };
+    assert_eq!(check(external, None).await, None);
+
+    let errors = |field: &str, message: &str| Some(vec![FieldError::new(field, message)]);
+    assert_eq!(
+        check(Destination::Extension { id: foreign }, None).await,
+        errors("target", "no such extension in your organization")
+    );
+    assert_eq!(
+        check(
+            Destination::RingGroup {
+                id: RingGroupId::new()
+            },
+            None
+        )
+        .await,
+        errors("target", "no such ring group in your organization")
+    );
+    let itself = SelfRef::new(DestinationKind::Extension, mine);
+    assert_eq!(
+        check(Destination::Extension { id: mine }, Some(itself.clone())).await,
+        errors("target", "must not point at the object itself")
+    );
+    // Its own voicemail is another destination kind, which an extension may use.
+    assert_eq!(
+        check(Destination::Voicemail { id: mine }, Some(itself)).await,
+        None
+    );
+}
+
+async fn every_write_drops_the_organizations_cached_routing(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let other = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    let cache = &api.state.coordination;
+    for org in [t.org.id, other.org.id] {
+        cache
+            .cache_put(
+                &org.to_string(),
+                "routing",
+                b"cached",
+                Duration::from_secs(60),
+            )
+            .await
+            .unwrap();
+    }
+    api.call(
+        "PATCH",
+        "/api/v1/profile",
+        Some(&token),
+        Some(json!({"name": "New"})),
+    )
+    .await
+    .ok();
+    let cached =
+        |org: OrgId| async move { cache.cache_get(&org.to_string(), "routing").await.unwrap() };
+    assert_eq!(cached(t.org.id).await, None);
+    assert_eq!(
+        cached(other.org.id).await.as_deref(),
+        Some(&b"cached"[..]),
+        "other tenants keep theirs"
+    );
+}
+
+async fn a_store_outage_is_a_503_that_reveals_nothing_about_it(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    api.state.store.close().await;
+    let reply = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
+    reply.problem(503);
+    for secret in ["opbx:opbx", "mysql", "sqlite", "127.0.0.1", "pool"] {
+        assert!(
+            !reply.text.to_lowercase().contains(secret),
+            "{}",
+            reply.text
+        );
+    }
+}
+
 opbx_tests::on_both_backends!(
+    every_write_drops_the_organizations_cached_routing,
+    a_store_outage_is_a_503_that_reveals_nothing_about_it,
+    destinations_must_exist_in_the_same_organization_and_not_be_the_object_itself,
     bad_bodies_are_problem_documents_naming_the_field,
     every_answer_carries_the_security_headers,
     cors_admits_only_the_configured_ui_origin,
@@ -269,6 +407,13 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
                 "#/components/schemas/Problem",
                 "{name}"
             );
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(
+                    !description.is_empty(),
+                    "{name} {status} has no description"
+                );
+            }
             let anonymous = op.get("security") == Some(&json!([{}]));
             assert_eq!(anonymous, public.contains(&name.as_str()), "{name}");
         }

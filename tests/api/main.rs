@@ -5,7 +5,9 @@
 //!   each resource module contributes rows through its `cases()`.
 //! - one module per API function with its behaviour tests; `framework` for what all share.
 
+mod audit_log;
 mod auth;
 mod cases;
 mod fixtures;
 mod framework;
+mod users;

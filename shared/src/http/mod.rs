@@ -67,6 +67,22 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         routes: &[post("/webhooks/cloudonix/voice/dial")],
         router: webhooks::dial_router,
     },
+    HttpFunction {
+        name: "api-users",
+        routes: &[
+            route("GET", "/api/v1/users"),
+            route("POST", "/api/v1/users"),
+            route("GET", "/api/v1/users/{id}"),
+            route("PATCH", "/api/v1/users/{id}"),
+            route("DELETE", "/api/v1/users/{id}"),
+        ],
+        router: api::users::router,
+    },
+    HttpFunction {
+        name: "api-audit-log",
+        routes: &[route("GET", "/api/v1/audit-log")],
+        router: api::audit_log::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

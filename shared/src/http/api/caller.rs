@@ -24,12 +24,25 @@ use crate::ports::users::{ApiTokenRepo, UserRepo};
 
 /// An authenticated request: the user (fresh from the database), the token it used and the
 /// address it came from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Caller {
     pub user: User,
     pub token_id: TokenId,
     /// For the audit log and rate limits; see [`client_ip`].
     pub source_ip: Option<String>,
+}
+
+/// Written by hand so that logging a caller never prints the user's password hash.
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("user", &self.user.id)
+            .field("org", &self.user.organization_id)
+            .field("role", &self.user.role)
+            .field("token_id", &self.token_id)
+            .field("source_ip", &self.source_ip)
+            .finish()
+    }
 }
 
 impl Caller {

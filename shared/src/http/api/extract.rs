@@ -205,3 +205,81 @@ fn lambda_source_ip(parts: &Parts) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(xff: &[&str], peer: Option<&str>) -> Parts {
+        let mut req = Request::builder().uri("/x");
+        for v in xff {
+            req = req.header("x-forwarded-for", *v);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        if let Some(peer) = peer {
+            parts
+                .extensions
+                .insert(ConnectInfo::<SocketAddr>(peer.parse().unwrap()));
+        }
+        parts
+    }
+
+    #[test]
+    fn the_client_address_is_the_one_a_trusted_hop_saw() {
+        // Behind a local proxy (or in-process): the proxy's own entry, last in the list.
+        let p = parts(&["6.6.6.6, 198.51.100.7"], Some("127.0.0.1:4000"));
+        assert_eq!(client_ip(&p).as_deref(), Some("198.51.100.7"));
+        let p = parts(&["6.6.6.6", "198.51.100.8"], None);
+        assert_eq!(client_ip(&p).as_deref(), Some("198.51.100.8"));
+        // A client-chosen header means nothing when the client is the peer.
+        let p = parts(&["6.6.6.6"], Some("203.0.113.4:5000"));
+        assert_eq!(client_ip(&p).as_deref(), Some("203.0.113.4"));
+        // An unreadable last hop is not skipped in favour of an earlier, client-chosen one.
+        let p = parts(&["6.6.6.6, garbage"], Some("127.0.0.1:4000"));
+        assert_eq!(client_ip(&p).as_deref(), Some("127.0.0.1"));
+        assert_eq!(client_ip(&parts(&[], None)), None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Patch {
+        #[serde(default, with = "nullable")]
+        note: Option<Option<String>>,
+    }
+
+    #[test]
+    fn nullable_tells_absent_from_null() {
+        assert_eq!(decode::<Patch>(b"{}").unwrap().note, None);
+        assert_eq!(
+            decode::<Patch>(br#"{"note": null}"#).unwrap().note,
+            Some(None)
+        );
+        assert_eq!(
+            decode::<Patch>(br#"{"note": "hi"}"#).unwrap().note,
+            Some(Some("hi".into()))
+        );
+    }
+
+    #[test]
+    fn nested_errors_name_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Outer {
+            #[allow(dead_code)]
+            items: Vec<Patch>,
+        }
+        let e = decode::<Outer>(br#"{"items": [{"note": "a"}, {"note": 3}]}"#).unwrap_err();
+        assert_eq!(
+            e.problem().errors,
+            [FieldError::new(
+                "items[1].note",
+                "invalid type: integer `3`, expected a string"
+            )]
+        );
+        let e = decode::<Outer>(br#"{"items": [{}, {"nope": 1}]}"#).unwrap_err();
+        assert_eq!(e.problem().errors[0].field, "items[1].nope");
+        let e = decode::<Outer>(br#"{"items": [{"note": "a"}, {}], "x": 1}"#).unwrap_err();
+        assert_eq!(e.problem().errors[0].field, "x");
+    }
+}

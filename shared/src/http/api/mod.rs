@@ -51,6 +51,7 @@
 //!    run every row; see `tests/api/main.rs`.
 
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod caller;
 pub mod extract;
@@ -62,6 +63,7 @@ pub mod profile;
 pub mod schema;
 pub mod time;
 pub mod user_view;
+pub mod users;
 pub mod validate;
 
 use axum::Router;

@@ -16,7 +16,11 @@ use crate::app::AppState;
 
 /// Every API module's documented routes. A new resource module adds its `routes` here (and its
 /// function to `HTTP_FUNCTIONS`).
-pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[super::auth::routes];
+pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
+    super::auth::routes,
+    super::users::routes,
+    super::audit_log::routes,
+];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -51,7 +55,22 @@ impl Modify for Conventions {
     }
 }
 
-fn add_default_error(operation: &mut Operation) {
+/// Completes an operation: the shared `default` error answer, and a description for every
+/// answer that has none (OpenAPI requires one; handlers usually document only the status).
+fn complete(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.is_empty()
+        {
+            response.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|code| axum::http::StatusCode::from_u16(code).ok())
+                .and_then(|code| code.canonical_reason())
+                .unwrap_or("Answer")
+                .to_owned();
+        }
+    }
     operation
         .responses
         .responses
@@ -87,7 +106,7 @@ pub fn document() -> Document {
         .into_iter()
         .flatten()
         {
-            add_default_error(op);
+            complete(op);
         }
     }
     doc

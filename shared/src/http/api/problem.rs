@@ -229,12 +229,6 @@ impl ApiError {
         )
     }
 
-    /// Replaces the standard detail text with one specific to this situation.
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.problem.detail = Some(detail.into());
-        self
-    }
-
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -88,6 +88,28 @@ impl Validator {
         trimmed.to_owned()
     }
 
+    /// An email address, trimmed and lower-cased (emails identify logins case-insensitively).
+    /// Only the shape is checked — one `@`, a dotted domain, no spaces; whether mail arrives is
+    /// not ours to know.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let email = self.text(field, value, 3, 255).to_lowercase();
+        let shaped = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !shaped && (3..=255).contains(&email.chars().count()) {
+            self.error(field, "must be an email address such as ann@example.com");
+        }
+        email
+    }
+
     /// Checks that `destination` points at an object of the caller's organization (never
     /// another tenant's, never a deleted one) and not at the object being written.
     pub async fn destination(
@@ -163,6 +185,25 @@ mod tests {
                 ("count", "invalid digit found in string"),
             ]
         );
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_shaped_like_emails() {
+        let mut v = Validator::new();
+        assert_eq!(v.email("email", " Ann@Example.COM "), "ann@example.com");
+        assert!(v.is_empty());
+        for bad in [
+            "ann",
+            "ann@example",
+            "@example.com",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            let mut v = Validator::new();
+            v.email("email", bad);
+            assert!(!v.is_empty(), "{bad}");
+        }
     }
 
     #[test]
