@@ -10,4 +10,5 @@ mod auth;
 mod cases;
 mod fixtures;
 mod framework;
+mod live_calls;
 mod users;

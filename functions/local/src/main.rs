@@ -1,4 +1,4 @@
-//! `opbx-local`: the whole PBX in one process — every function's router, the admin UI and (later)
+//! `opbx-local`: the whole PBX in one process — every function's router, the admin UI and
 //! the WebSocket hub — on the embedded stores by default (ARCHITECTURE §3, §7).
 
 mod key_file;
@@ -37,7 +37,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         announce_owner(&done);
     }
 
-    let app = opbx::http::all_functions(state.clone()).fallback_service(ui::service());
+    let app = opbx::http::all_functions(state.clone())
+        .merge(opbx::http::ws::local::router(state.clone()))
+        .fallback_service(ui::service());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(
         "OpBX listening on http://{} (database: {}, coordination: {})",

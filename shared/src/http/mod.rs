@@ -7,6 +7,7 @@
 pub mod api;
 pub mod health;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 
@@ -82,6 +83,21 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         name: "api-audit-log",
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
+    },
+    HttpFunction {
+        name: "webhook-session",
+        routes: &[post(webhooks::session::SESSION_PATH)],
+        router: webhooks::session::router,
+    },
+    HttpFunction {
+        name: "webhook-cdr",
+        routes: &[post(webhooks::cdr::CDR_PATH)],
+        router: webhooks::cdr::router,
+    },
+    HttpFunction {
+        name: "api-live-calls",
+        routes: &[route("GET", "/api/v1/live-calls")],
+        router: api::live_calls::router,
     },
 ];
 
