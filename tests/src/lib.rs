@@ -5,6 +5,7 @@
 //! servers are missing the test fails with a message saying which server and how to start it.
 
 pub mod local;
+pub mod realtime;
 
 use std::sync::Arc;
 
