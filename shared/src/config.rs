@@ -27,6 +27,11 @@ pub struct Config {
     /// from a browser (CORS). Unset: only same-origin pages can (the UI served by opbx-local).
     pub ui_origin: Option<String>,
     pub bootstrap: Bootstrap,
+    /// `OPBX_CLOUDONIX_API_URL`, default `https://api.cloudonix.io`; tests point it at a fake.
+    pub cloudonix_api_url: String,
+    /// `OPBX_PUBLIC_URL`: where Cloudonix reaches this deployment's webhooks (no trailing `/`).
+    /// Without it the webhook URLs cannot be shown or provisioned.
+    pub public_url: Option<String>,
     pub realtime: crate::realtime::RealtimeConfig,
 }
 
@@ -58,6 +63,8 @@ impl std::fmt::Debug for Config {
                 "encryption_key",
                 &self.encryption_key.as_ref().map(|_| "***"),
             )
+            .field("cloudonix_api_url", &self.cloudonix_api_url)
+            .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
 }
@@ -109,6 +116,14 @@ impl Config {
             email: get("OPBX_BOOTSTRAP_EMAIL").unwrap_or_else(|| "admin@example.com".into()),
             password: get("OPBX_BOOTSTRAP_PASSWORD"),
         };
+        let cloudonix_api_url = http_url(
+            "OPBX_CLOUDONIX_API_URL",
+            get("OPBX_CLOUDONIX_API_URL")
+                .unwrap_or_else(|| crate::adapters::cloudonix::DEFAULT_API_URL.into()),
+        )?;
+        let public_url = get("OPBX_PUBLIC_URL")
+            .map(|url| http_url("OPBX_PUBLIC_URL", url))
+            .transpose()?;
         Ok(Self {
             listen,
             database_url,
@@ -118,6 +133,8 @@ impl Config {
             voice_rate_limit,
             ui_origin,
             bootstrap,
+            cloudonix_api_url,
+            public_url,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
@@ -152,6 +169,26 @@ fn parse_origin(value: &str) -> Option<String> {
     (matches!(scheme, "http" | "https") && host_ok).then_some(value)
 }
 
+/// An absolute `http(s)://host[/prefix]` URL without query or trailing `/`, so paths can be
+/// appended to it.
+fn http_url(var: &'static str, url: String) -> Result<String, ConfigError> {
+    let url = url.trim().trim_end_matches('/').to_owned();
+    let problem = |what: &str| ConfigError {
+        var,
+        problem: format!("{url:?} {what}"),
+    };
+    let uri: hyper::Uri = url
+        .parse()
+        .map_err(|_| problem("is not a URL such as https://pbx.example.com"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+        return Err(problem("must be an absolute http:// or https:// URL"));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(problem("must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +210,8 @@ mod tests {
         assert_eq!(c.redis_url, None);
         assert_eq!(c.bootstrap.password, None);
         assert_eq!(c.ui_origin, None);
+        assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
+        assert_eq!(c.public_url, None);
     }
 
     #[test]
@@ -191,6 +230,37 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn urls_are_absolute_and_lose_their_trailing_slash() {
+        let c = config(&[
+            ("OPBX_PUBLIC_URL", "https://pbx.example.com/prod/"),
+            ("OPBX_CLOUDONIX_API_URL", "http://127.0.0.1:9000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.public_url.as_deref(),
+            Some("https://pbx.example.com/prod")
+        );
+        assert_eq!(c.cloudonix_api_url, "http://127.0.0.1:9000");
+        for bad in [
+            "pbx.example.com",
+            "ftp://pbx.example.com",
+            "https://x.com/?a=1",
+        ] {
+            assert_eq!(
+                config(&[("OPBX_PUBLIC_URL", bad)]).unwrap_err().var,
+                "OPBX_PUBLIC_URL",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            config(&[("OPBX_CLOUDONIX_API_URL", "api.cloudonix.io")])
+                .unwrap_err()
+                .var,
+            "OPBX_CLOUDONIX_API_URL"
+        );
     }
 
     #[test]

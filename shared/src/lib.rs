@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod app;
 pub mod bootstrap;
+pub mod cloudonix;
 pub mod config;
 pub mod crypto;
 pub mod cxml;

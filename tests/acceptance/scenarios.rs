@@ -493,6 +493,7 @@ pub fn table() -> Vec<Scenario> {
 pub async fn play(fx: &Fixture, scenario: &Scenario) {
     let call_sid = format!("call-{}", unique());
     let mut previous: Option<Element> = None;
+    let mut answered = String::new();
     let mut call = json!({});
     for (i, (act, want)) in scenario.steps.iter().enumerate() {
         let answer = match *act {
@@ -502,12 +503,14 @@ pub async fn play(fx: &Fixture, scenario: &Scenario) {
                               "Direction": direction, "Domain": "acme.cloudonix.net"});
                 let mut first = call.clone();
                 first["CallStatus"] = json!("in-progress");
-                fx.post("/webhooks/cloudonix/voice", first).await
+                answered = "/webhooks/cloudonix/voice".into();
+                fx.post(&answered, first).await
             }
             act => {
                 let prev = previous.as_ref().expect("a callback follows an answer");
-                let (url, body) = callback(prev, act, &call);
-                fx.post(&url, body).await
+                let (url, body) = callback(&answered, prev, act, &call);
+                answered = url;
+                fx.post(&answered, body).await
             }
         };
         assert_eq!(answer.status, 200, "{}: step {i}", scenario.name);
@@ -534,7 +537,32 @@ fn want_text(el: &Element) -> String {
 }
 
 /// The URL and body of the callback `act` makes to the previous answer.
-pub fn callback(prev: &Element, act: Act, call: &serde_json::Value) -> (String, serde_json::Value) {
+/// `answered` is the URL that answered `prev`: the document's relative URLs resolve against it, as
+/// Cloudonix resolves them.
+pub fn callback(
+    answered: &str,
+    prev: &Element,
+    act: Act,
+    call: &serde_json::Value,
+) -> (String, serde_json::Value) {
+    let (url, body) = callback_relative(prev, act, call);
+    (resolve(answered, &url), body)
+}
+
+fn resolve(base: &str, relative: &str) -> String {
+    if relative.starts_with('/') {
+        return relative.to_owned();
+    }
+    let path = base.split('?').next().unwrap();
+    let dir = &path[..=path.rfind('/').unwrap()];
+    format!("{dir}{relative}")
+}
+
+fn callback_relative(
+    prev: &Element,
+    act: Act,
+    call: &serde_json::Value,
+) -> (String, serde_json::Value) {
     let base = call.clone();
     let with = |extra: serde_json::Value| {
         let mut b = base.clone();

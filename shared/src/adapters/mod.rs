@@ -1,4 +1,5 @@
 pub mod apigw;
+pub mod cloudonix;
 pub mod dynamodb;
 pub mod memory;
 pub mod redis;

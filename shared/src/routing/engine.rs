@@ -157,6 +157,8 @@ pub struct Engine<'a> {
     call: &'a CallFacts,
     mode: Mode,
     hops: u32,
+    /// Whether the document being built answers the voice URL (action URLs are relative to it).
+    from_voice_document: bool,
     /// Staff calling from their own phones (`Direction=subscriber`) are conference moderators.
     internal: bool,
     visited: HashSet<Destination>,
@@ -178,6 +180,7 @@ impl<'a> Engine<'a> {
             call,
             mode,
             hops: 0,
+            from_voice_document: true,
             internal: call.direction.as_deref() == Some("subscriber"),
             visited: HashSet::new(),
             out: Outcome {
@@ -202,6 +205,7 @@ impl<'a> Engine<'a> {
     /// A `<Gather>`, `<Dial>` or `<Record>` callback carrying `cont`.
     pub async fn resume(mut self, cont: Continuation, input: &CallbackInput) -> Outcome {
         self.hops = cont.hops;
+        self.from_voice_document = false;
         let routed = self.callback(cont.step, input).await;
         self.finish(routed)
     }
@@ -426,7 +430,12 @@ impl<'a> Engine<'a> {
             step,
             hops: self.hops,
         }
-        .url(self.secrets, self.call.org, &self.call.call_sid)
+        .url(
+            self.secrets,
+            self.call.org,
+            &self.call.call_sid,
+            self.from_voice_document,
+        )
     }
 
     fn extension(&mut self, ext: ExtensionView) -> Resolved {
