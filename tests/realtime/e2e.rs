@@ -120,6 +120,9 @@ async fn connecting_needs_a_valid_api_token() {
 /// `@connections` endpoint, served here in-process so the test can see the connection registry.
 #[tokio::test]
 async fn the_management_api_adapter_delivers_to_real_sockets_and_reports_gone() {
+    // The AWS client needs the emulator's dummy credentials (else it asks the instance metadata
+    // service); scripts/moto.sh exports them with the endpoint.
+    opbx_tests::realtime::moto_endpoint();
     let backend = opbx_tests::Backend::embedded().await;
     let state = backend.app_state();
     let org = RealtimeOrg::create(&state.store).await;

@@ -140,7 +140,7 @@ impl RealtimeOrg {
 pub fn moto_endpoint() -> String {
     std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap_or_else(|_| {
         panic!(
-            "AWS_ENDPOINT_URL_DYNAMODB is not set: the DynamoDB tests need the AWS emulator. \
+            "AWS_ENDPOINT_URL_DYNAMODB is not set: the AWS tests need the emulator (endpoint and dummy credentials). \
              Run `eval \"$(bash scripts/moto.sh)\"` (scripts/test.sh does it)"
         )
     })
