@@ -68,6 +68,12 @@ pub fn websocket(route: crate::http::ws::WsRoute) -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
         let state = state_from_env().await?;
+        if state.realtime.backend != "dynamodb" {
+            // In process, each Lambda instance would keep connections no other function sees.
+            return Err(
+                "WebSocket functions need OPBX_CONNECTIONS_TABLE and OPBX_LIVE_CALLS_TABLE".into(),
+            );
+        }
         let handler = service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
             let state = state.clone();
             async move {
@@ -85,9 +91,15 @@ pub fn presence_fanout() -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
         let config = Config::from_env()?;
-        let fanout = crate::realtime::Realtime::connect(&config.realtime)
-            .await
-            .fanout();
+        let realtime = &config.realtime;
+        if realtime.connections_table.is_none() || realtime.management_endpoint.is_none() {
+            return Err(
+                "presence-fanout needs OPBX_CONNECTIONS_TABLE, OPBX_LIVE_CALLS_TABLE and \
+                 AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"
+                    .into(),
+            );
+        }
+        let fanout = crate::realtime::Realtime::connect(realtime).await.fanout();
         let handler = service_fn(move |event: LambdaEvent<Event>| {
             let fanout = fanout.clone();
             async move {

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use opbx::adapters::memory::ws_hub::LocalHub;
 use opbx::domain::ids::OrgId;
 use opbx::domain::live_call::LiveCallChange;
@@ -149,13 +150,26 @@ async fn the_live_calls_stream_on_moto_becomes_events_in_order() {
     live.put_live_call(&call(b, "b-call", CallStatus::Ringing, now_ms()))
         .await
         .unwrap();
+    c.status = CallStatus::Completed;
+    live.put_live_call(&c).await.unwrap();
+    // What DynamoDB's TTL does later: the ended call's removal is not news, the other one's is.
+    for (org, id) in [(a, "streamed"), (b, "b-call")] {
+        client
+            .delete_item()
+            .table_name(&live_table)
+            .key("organization_id", AttributeValue::S(org.to_string()))
+            .key("call_id", AttributeValue::S(id.to_owned()))
+            .send()
+            .await
+            .unwrap();
+    }
 
     let records = opbx_tests::realtime::stream_records(&client, &live_table).await;
     let event: aws_lambda_events::event::dynamodb::Event =
         serde_json::from_value(records).expect("moto's records parse as Lambda's stream event");
-    assert_eq!(event.records.len(), 3);
+    assert_eq!(event.records.len(), 6);
     let report = fanout.publish_stream(&event).await.unwrap();
-    assert_eq!(report.delivered, 3);
+    assert_eq!(report.delivered, 5);
 
     let seen: Vec<(String, String)> = received(&mut watcher)
         .iter()
@@ -170,10 +184,12 @@ async fn the_live_calls_stream_on_moto_becomes_events_in_order() {
         seen,
         vec![
             ("call.updated".to_owned(), "ringing".to_owned()),
-            ("call.updated".to_owned(), "answered".to_owned())
+            ("call.updated".to_owned(), "answered".to_owned()),
+            ("call.updated".to_owned(), "completed".to_owned()),
         ]
     );
     let theirs = received(&mut other);
-    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs.len(), 2, "{theirs:?}");
     assert_eq!(theirs[0]["call"]["call_id"], "b-call");
+    assert_eq!(theirs[1]["type"], "call.removed");
 }

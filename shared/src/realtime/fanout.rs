@@ -104,6 +104,10 @@ impl Fanout {
     pub async fn publish_stream(&self, event: &StreamEvent) -> Result<FanoutReport, StoreError> {
         let mut total = FanoutReport::default();
         for change in event.records.iter().filter_map(change_from_stream) {
+            // An ended call's entry expiring tells clients nothing: they saw it end.
+            if matches!(&change, LiveCallChange::Removed(call) if call.status.is_terminal()) {
+                continue;
+            }
             total += self.publish(&change).await?;
         }
         Ok(total)
