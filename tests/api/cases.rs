@@ -35,6 +35,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::audit_log::cases(),
         crate::routing::cases(),
         crate::settings::cases(),
+        crate::live_calls::cases(),
     ]
     .into_iter()
     .flatten()

@@ -10,6 +10,7 @@ mod auth;
 mod cases;
 mod fixtures;
 mod framework;
+mod live_calls;
 mod routing;
 mod settings;
 mod users;

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod health;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 
@@ -97,6 +98,21 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/settings/cloudonix/provision"),
         ],
         router: api::settings::router,
+    },
+    HttpFunction {
+        name: "webhook-session",
+        routes: &[route("POST", webhooks::session::SESSION_PATH)],
+        router: webhooks::session::router,
+    },
+    HttpFunction {
+        name: "webhook-cdr",
+        routes: &[route("POST", webhooks::cdr::CDR_PATH)],
+        router: webhooks::cdr::router,
+    },
+    HttpFunction {
+        name: "api-live-calls",
+        routes: &[route("GET", "/api/v1/live-calls")],
+        router: api::live_calls::router,
     },
 ];
 

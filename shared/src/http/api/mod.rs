@@ -57,6 +57,7 @@ pub mod caller;
 pub mod extract;
 pub mod headers;
 pub mod list;
+pub mod live_calls;
 pub mod openapi;
 pub mod problem;
 pub mod profile;

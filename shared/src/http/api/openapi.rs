@@ -22,6 +22,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::audit_log::routes,
     super::routing::routes,
     super::settings::routes,
+    super::live_calls::routes,
 ];
 
 #[derive(OpenApi)]
