@@ -9,7 +9,15 @@ use serde_json::Value;
 
 use crate::cfn::{Template, read, repo_root, yaml_to_json};
 
-/// Every `"OPBX_…"` string literal in the Rust sources of `shared/` and `functions/`.
+/// Prefixes of the variables OpBX configures itself with: its own, and the AWS SDK's per-service
+/// endpoints (`AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI` names the WebSocket stage).
+const CONFIG_PREFIXES: [&str; 2] = ["OPBX_", "AWS_ENDPOINT_URL_"];
+
+fn is_config_variable(name: &str) -> bool {
+    CONFIG_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// Every such variable named in a string literal of the Rust sources of `shared/` and `functions/`.
 fn variables_the_code_reads() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for dir in ["shared/src", "functions"] {
@@ -25,9 +33,11 @@ fn scan(dir: &Path, names: &mut BTreeSet<String>) {
             scan(&path, names);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            for piece in text.split("\"OPBX_").skip(1) {
-                if let Some((rest, _)) = piece.split_once('"') {
-                    names.insert(format!("OPBX_{rest}"));
+            for prefix in CONFIG_PREFIXES {
+                for piece in text.split(&format!("\"{prefix}")).skip(1) {
+                    if let Some((rest, _)) = piece.split_once('"') {
+                        names.insert(format!("{prefix}{rest}"));
+                    }
                 }
             }
         }
@@ -166,7 +176,7 @@ fn compose_configures_opbx_local_with_variables_it_reads_and_services_that_exist
         })
         .collect();
     let read = variables_the_code_reads();
-    for name in env.keys().filter(|k| k.starts_with("OPBX_")) {
+    for name in env.keys().filter(|k| is_config_variable(k)) {
         assert!(read.contains(name), "opbx sets {name}, which no code reads");
     }
     // The URLs point at the compose services, with the credentials MariaDB is created with.
@@ -201,7 +211,7 @@ fn template_sets_only_variables_the_code_reads() {
         .expect("Globals environment");
     let unread: Vec<&String> = set
         .keys()
-        .filter(|k| k.starts_with("OPBX_") && !read.contains(*k))
+        .filter(|k| is_config_variable(k) && !read.contains(*k))
         .collect();
     assert!(
         unread.is_empty(),
