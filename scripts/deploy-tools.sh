@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Deploy tooling from PyPI in one virtualenv: cfn-lint, aws-sam-cli and cargo-lambda.
+# Deploy tooling from PyPI in one virtualenv: cfn-lint, aws-sam-cli and cargo-lambda (which brings
+# zig, the linker it uses to target Lambda's glibc and arm64).
 # Each is installed only when missing, so a warm machine pays nothing.
 #
 #   eval "$(bash scripts/deploy-tools.sh)"   # puts the venv's bin/ on PATH
