@@ -9,6 +9,7 @@ use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
+use crate::realtime::Realtime;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -20,6 +21,9 @@ pub struct AppState {
     /// "redis" or "memory", for health reports.
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
+    /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
+    pub voice_rate_limit: u64,
+    pub realtime: Realtime,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +58,8 @@ impl AppState {
             coordination,
             coordination_backend,
             secrets: Arc::new(secrets),
+            voice_rate_limit: config.voice_rate_limit,
+            realtime: Realtime::connect(&config.realtime).await,
         })
     }
 }

@@ -20,8 +20,19 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
+    /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
+    /// message; generous, it only stops a runaway trunk or a flood.
+    pub voice_rate_limit: u64,
     pub bootstrap: Bootstrap,
+    /// `OPBX_CLOUDONIX_API_URL`, default `https://api.cloudonix.io`; tests point it at a fake.
+    pub cloudonix_api_url: String,
+    /// `OPBX_PUBLIC_URL`: where Cloudonix reaches this deployment's webhooks (no trailing `/`).
+    /// Without it the webhook URLs cannot be shown or provisioned.
+    pub public_url: Option<String>,
+    pub realtime: crate::realtime::RealtimeConfig,
 }
+
+pub const DEFAULT_VOICE_RATE_LIMIT: u64 = 1200;
 
 /// The first organization and owner, created when the database has no organization yet.
 #[derive(Clone)]
@@ -54,6 +65,8 @@ impl std::fmt::Debug for Config {
                 "encryption_key",
                 &self.encryption_key.as_ref().map(|_| "***"),
             )
+            .field("cloudonix_api_url", &self.cloudonix_api_url)
+            .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
 }
@@ -77,17 +90,8 @@ impl Config {
                 problem: "must start with sqlite:// or mysql://".into(),
             });
         }
-        let database_max_connections = match get("OPBX_DATABASE_MAX_CONNECTIONS") {
-            None => 10,
-            Some(v) => v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError {
-                    var: "OPBX_DATABASE_MAX_CONNECTIONS",
-                    problem: format!("{v:?} is not a positive number"),
-                })?,
-        };
+        let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
+        let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -105,15 +109,65 @@ impl Config {
             email: get("OPBX_BOOTSTRAP_EMAIL").unwrap_or_else(|| "admin@example.com".into()),
             password: get("OPBX_BOOTSTRAP_PASSWORD"),
         };
+        let cloudonix_api_url = http_url(
+            "OPBX_CLOUDONIX_API_URL",
+            get("OPBX_CLOUDONIX_API_URL")
+                .unwrap_or_else(|| crate::adapters::cloudonix::DEFAULT_API_URL.into()),
+        )?;
+        let public_url = get("OPBX_PUBLIC_URL")
+            .map(|url| http_url("OPBX_PUBLIC_URL", url))
+            .transpose()?;
         Ok(Self {
             listen,
             database_url,
             database_max_connections,
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
+            voice_rate_limit,
             bootstrap,
+            cloudonix_api_url,
+            public_url,
+            realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
+}
+
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| *n > T::default())
+            .ok_or_else(|| ConfigError {
+                var,
+                problem: format!("{v:?} is not a positive number"),
+            }),
+    }
+}
+
+/// An absolute `http(s)://host[/prefix]` URL without query or trailing `/`, so paths can be
+/// appended to it.
+fn http_url(var: &'static str, url: String) -> Result<String, ConfigError> {
+    let url = url.trim().trim_end_matches('/').to_owned();
+    let problem = |what: &str| ConfigError {
+        var,
+        problem: format!("{url:?} {what}"),
+    };
+    let uri: hyper::Uri = url
+        .parse()
+        .map_err(|_| problem("is not a URL such as https://pbx.example.com"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+        return Err(problem("must be an absolute http:// or https:// URL"));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(problem("must not have a query or fragment"));
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -136,6 +190,39 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://opbx.db");
         assert_eq!(c.redis_url, None);
         assert_eq!(c.bootstrap.password, None);
+        assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
+        assert_eq!(c.public_url, None);
+    }
+
+    #[test]
+    fn urls_are_absolute_and_lose_their_trailing_slash() {
+        let c = config(&[
+            ("OPBX_PUBLIC_URL", "https://pbx.example.com/prod/"),
+            ("OPBX_CLOUDONIX_API_URL", "http://127.0.0.1:9000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.public_url.as_deref(),
+            Some("https://pbx.example.com/prod")
+        );
+        assert_eq!(c.cloudonix_api_url, "http://127.0.0.1:9000");
+        for bad in [
+            "pbx.example.com",
+            "ftp://pbx.example.com",
+            "https://x.com/?a=1",
+        ] {
+            assert_eq!(
+                config(&[("OPBX_PUBLIC_URL", bad)]).unwrap_err().var,
+                "OPBX_PUBLIC_URL",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            config(&[("OPBX_CLOUDONIX_API_URL", "api.cloudonix.io")])
+                .unwrap_err()
+                .var,
+            "OPBX_CLOUDONIX_API_URL"
+        );
     }
 
     #[test]
@@ -176,6 +263,16 @@ mod tests {
                 .unwrap_err()
                 .var,
             "OPBX_DATABASE_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "-5")]).unwrap_err().var,
+            "OPBX_VOICE_RATE_LIMIT"
+        );
+        assert_eq!(
+            config(&[("OPBX_VOICE_RATE_LIMIT", "50")])
+                .unwrap()
+                .voice_rate_limit,
+            50
         );
     }
 }

@@ -3,7 +3,7 @@
 //! argon2id for passwords, and random tokens.
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, NONCE_LEN, Nonce, RandomizedNonceKey};
-use aws_lc_rs::digest;
+use aws_lc_rs::{digest, hmac};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
@@ -20,6 +20,9 @@ pub enum CryptoError {
 /// The deployment's key for secrets at rest (`OPBX_ENCRYPTION_KEY`; KMS-provided in AWS).
 pub struct SecretBox {
     key: RandomizedNonceKey,
+    /// Signs state we hand out and must get back unchanged (the routing state in CXML action
+    /// URLs). Derived from the same deployment key so there is one secret to manage.
+    mac: hmac::Key,
 }
 
 impl SecretBox {
@@ -31,7 +34,10 @@ impl SecretBox {
             return Err(CryptoError::BadKey);
         }
         let key = RandomizedNonceKey::new(&AES_256_GCM, &bytes).map_err(|_| CryptoError::BadKey)?;
-        Ok(Self { key })
+        // A separate key per purpose: a MAC never leaks anything about the encryption key.
+        let derived = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &bytes), b"opbx-mac-v1");
+        let mac = hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref());
+        Ok(Self { key, mac })
     }
 
     /// A new random key, base64-encoded, for first-run setups.
@@ -70,6 +76,29 @@ impl SecretBox {
             .map_err(|_| CryptoError::Unsealable)?;
         String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Unsealable)
     }
+}
+
+impl SecretBox {
+    /// A URL-safe 128-bit tag over `parts` (length-prefixed, so `["ab","c"]` and `["a","bc"]`
+    /// sign differently).
+    pub fn sign(&self, parts: &[&[u8]]) -> String {
+        let tag = hmac::sign(&self.mac, &framed(parts));
+        URL_SAFE_NO_PAD.encode(&tag.as_ref()[..16])
+    }
+
+    /// Constant-time check of a tag made by [`SecretBox::sign`].
+    pub fn verify(&self, parts: &[&[u8]], tag: &str) -> bool {
+        constant_time_eq(self.sign(parts).as_bytes(), tag.as_bytes())
+    }
+}
+
+fn framed(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u64).to_be_bytes());
+        out.extend_from_slice(p);
+    }
+    out
 }
 
 /// Hex SHA-256: how bearer tokens and webhook keys are stored, so a database leak reveals none.
@@ -140,6 +169,17 @@ mod tests {
         assert_eq!(other.open(&sealed), Err(CryptoError::Unsealable));
         assert_eq!(key.open("not base64!"), Err(CryptoError::Unsealable));
         assert_eq!(key.open("AAAA"), Err(CryptoError::Unsealable));
+    }
+
+    #[test]
+    fn signatures_bind_every_part_and_the_key() {
+        let key = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        let tag = key.sign(&[b"org", b"call-1", b"state"]);
+        assert!(key.verify(&[b"org", b"call-1", b"state"], &tag));
+        assert!(!key.verify(&[b"org", b"call-2", b"state"], &tag));
+        assert!(!key.verify(&[b"orgc", b"all-1", b"state"], &tag));
+        let other = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        assert!(!other.verify(&[b"org", b"call-1", b"state"], &tag));
     }
 
     #[test]

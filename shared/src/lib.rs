@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod app;
 pub mod bootstrap;
+pub mod cloudonix;
 pub mod config;
 pub mod crypto;
 pub mod cxml;
@@ -14,3 +15,5 @@ pub mod domain;
 pub mod http;
 pub mod lambda;
 pub mod ports;
+pub mod realtime;
+pub mod routing;

@@ -4,6 +4,7 @@
 //! `production` is MariaDB/MySQL + Redis over TCP. The production backend never skips: when its
 //! servers are missing the test fails with a message saying which server and how to start it.
 
+pub mod fake_cloudonix;
 pub mod local;
 
 use std::sync::Arc;
@@ -136,6 +137,8 @@ impl Backend {
                 "redis"
             },
             secrets: Arc::new(opbx::crypto::SecretBox::from_base64(&key).unwrap()),
+            voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
+            realtime: opbx::realtime::Realtime::in_memory(),
         }
     }
 }

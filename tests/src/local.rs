@@ -42,8 +42,8 @@ pub struct LocalProcess {
     output: String,
 }
 
-fn command(dir: &Path, env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(binary());
+fn command(bin: &Path, dir: &Path, env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(bin);
     cmd.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -59,7 +59,12 @@ fn command(dir: &Path, env: &[(&str, &str)]) -> Command {
 impl LocalProcess {
     /// Starts the binary in `dir` on a free port and waits until it listens.
     pub async fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
-        let mut child = command(dir, env)
+        Self::start_binary(&binary(), dir, env).await
+    }
+
+    /// Like [`LocalProcess::start`] with an explicit binary (benchmarks run the release build).
+    pub async fn start_binary(bin: &Path, dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut child = command(bin, dir, env)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true)
@@ -139,7 +144,7 @@ impl LocalProcess {
 
     /// Runs the binary to completion (for configurations that must refuse to start).
     pub async fn run_to_exit(dir: &Path, env: &[(&str, &str)]) -> std::process::Output {
-        let child = command(dir, env)
+        let child = command(&binary(), dir, env)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -1,3 +1,6 @@
+pub mod apigw;
+pub mod cloudonix;
+pub mod dynamodb;
 pub mod memory;
 pub mod redis;
 pub mod sql;

@@ -1,9 +1,12 @@
 //! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
 
+pub mod call_state;
 pub mod destination;
+pub mod dial_plan;
 pub mod e164;
 pub mod extension_number;
 pub mod ids;
+pub mod live_call;
 pub mod model;
 pub mod password;
 pub mod schedule;

@@ -5,6 +5,7 @@
 //! cannot be served locally and forgotten in AWS (or the other way round).
 
 pub mod health;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -24,14 +25,38 @@ pub struct HttpFunction {
     pub router: fn(AppState) -> Router,
 }
 
-pub const HTTP_FUNCTIONS: &[HttpFunction] = &[HttpFunction {
-    name: "health",
-    routes: &[Route {
-        method: "GET",
-        path: "/health",
-    }],
-    router: health::router,
-}];
+const fn post(path: &'static str) -> Route {
+    Route {
+        method: "POST",
+        path,
+    }
+}
+
+pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
+    HttpFunction {
+        name: "health",
+        routes: &[Route {
+            method: "GET",
+            path: "/health",
+        }],
+        router: health::router,
+    },
+    HttpFunction {
+        name: "webhook-voice",
+        routes: &[post("/webhooks/cloudonix/voice")],
+        router: webhooks::voice_router,
+    },
+    HttpFunction {
+        name: "webhook-gather",
+        routes: &[post("/webhooks/cloudonix/voice/gather")],
+        router: webhooks::gather_router,
+    },
+    HttpFunction {
+        name: "webhook-dial",
+        routes: &[post("/webhooks/cloudonix/voice/dial")],
+        router: webhooks::dial_router,
+    },
+];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).
 pub fn all_functions(state: AppState) -> Router {

@@ -50,6 +50,8 @@ pub trait CallLogRepo: Send + Sync {
     async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert>;
     async fn find_call_log(&self, org: OrgId, id: CallLogId) -> StoreResult<CallLog>;
     async fn find_call_log_by_sid(&self, org: OrgId, call_sid: &str) -> StoreResult<CallLog>;
+    /// By Cloudonix session token, the key session updates and CDRs carry.
+    async fn find_call_log_by_session(&self, org: OrgId, token: &str) -> StoreResult<CallLog>;
     /// Applies the update atomically (concurrent events never lose each other's path entries) and
     /// returns the log as stored afterwards.
     async fn update_call_log(

@@ -117,6 +117,10 @@ impl CallLogRepo for SqlStore {
         find_one(self.pool(), org, "call_sid = ?", call_sid.to_owned()).await
     }
 
+    async fn find_call_log_by_session(&self, org: OrgId, token: &str) -> StoreResult<CallLog> {
+        find_one(self.pool(), org, "session_token = ?", token.to_owned()).await
+    }
+
     async fn update_call_log(
         &self,
         org: OrgId,

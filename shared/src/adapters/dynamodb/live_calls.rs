@@ -1,0 +1,181 @@
+//! Live calls in DynamoDB. Every write lands on the table's stream, which the presence-fanout
+//! function turns into WebSocket events ([`change_from_stream`]).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_lambda_events::event::dynamodb::EventRecord;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+
+use super::{corrupt, epoch_seconds, unavailable};
+use crate::domain::ids::OrgId;
+use crate::domain::live_call::{LiveCall, LiveCallChange};
+use crate::domain::now_ms;
+use crate::ports::live_calls::{LiveCalls, expires_at};
+use crate::ports::store::{StoreError, StoreResult};
+
+#[derive(Clone)]
+pub struct DynamoLiveCalls {
+    client: Client,
+    table: String,
+}
+
+/// The stored item: the call's fields as attributes (readable in the console and on the stream)
+/// plus the TTL.
+#[derive(Serialize, Deserialize)]
+struct Item {
+    #[serde(flatten)]
+    call: LiveCall,
+    ttl: i64,
+}
+
+impl DynamoLiveCalls {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+fn key(org: OrgId, call_id: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (
+            "organization_id".to_owned(),
+            AttributeValue::S(org.to_string()),
+        ),
+        ("call_id".to_owned(), AttributeValue::S(call_id.to_owned())),
+    ])
+}
+
+fn decode(item: HashMap<String, AttributeValue>) -> StoreResult<LiveCall> {
+    serde_dynamo::from_item::<_, Item>(item)
+        .map(|i| i.call)
+        .map_err(corrupt)
+}
+
+#[async_trait]
+impl LiveCalls for DynamoLiveCalls {
+    async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()> {
+        let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
+            call: call.clone(),
+            ttl: epoch_seconds(expires_at(call)),
+        })
+        .map_err(corrupt)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(org, call_id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let call = decode(out.item.ok_or(StoreError::NotFound)?)?;
+        // DynamoDB deletes expired items lazily (within days), so expiry is checked here too.
+        if expires_at(&call) <= now_ms() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(call)
+    }
+
+    async fn list_live_calls(&self, org: OrgId) -> StoreResult<Vec<LiveCall>> {
+        let now = now_ms();
+        let mut calls = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("organization_id = :org")
+                .expression_attribute_values(":org", AttributeValue::S(org.to_string()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items.unwrap_or_default() {
+                let call = decode(item)?;
+                if expires_at(&call) > now && !call.status.is_terminal() {
+                    calls.push(call);
+                }
+            }
+            start = out.last_evaluated_key.filter(|k| !k.is_empty());
+            if start.is_none() {
+                break;
+            }
+        }
+        calls.sort_by(|a, b| (a.started_at, &a.call_id).cmp(&(b.started_at, &b.call_id)));
+        Ok(calls)
+    }
+}
+
+/// The change one record of the live-calls stream describes. `None` (logged) for a record that is
+/// not a live call, so one bad record cannot block the ones after it.
+pub fn change_from_stream(record: &EventRecord) -> Option<LiveCallChange> {
+    let (image, removed) = match record.event_name.as_str() {
+        "INSERT" | "MODIFY" => (&record.change.new_image, false),
+        "REMOVE" => (&record.change.old_image, true),
+        other => {
+            tracing::error!(event = other, id = %record.event_id, "unknown stream event");
+            return None;
+        }
+    };
+    match serde_dynamo::from_item::<_, Item>(image.clone()) {
+        Ok(item) if removed => Some(LiveCallChange::Removed(item.call)),
+        Ok(item) => Some(LiveCallChange::Updated(item.call)),
+        Err(e) => {
+            tracing::error!(error = %e, id = %record.event_id, "stream record is not a live call; is the stream view NEW_AND_OLD_IMAGES?");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::dynamodb::TTL_ATTRIBUTE;
+    use crate::domain::model::CallStatus;
+
+    #[test]
+    fn items_carry_the_ttl_in_epoch_seconds_and_read_back() {
+        let call = LiveCall {
+            organization_id: OrgId::new(),
+            call_id: "token-1".into(),
+            call_log_id: None,
+            direction: None,
+            from_number: "+12125550100".into(),
+            to_number: "1001".into(),
+            caller_name: None,
+            status: CallStatus::Ringing,
+            started_at: 1_700_000_000_000,
+            answered_at: None,
+            ended_at: None,
+            updated_at: 1_700_000_000_500,
+        };
+        let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
+            call: call.clone(),
+            ttl: epoch_seconds(expires_at(&call)),
+        })
+        .unwrap();
+        assert_eq!(
+            item.get(TTL_ATTRIBUTE),
+            Some(&AttributeValue::N("1700043200".into()))
+        );
+        assert_eq!(decode(item).unwrap(), call);
+    }
+}

@@ -1,0 +1,494 @@
+//! Provisioning: makes an organization's Cloudonix domain call this deployment (reference
+//! cloudonix.md §4–§5), step by step, reporting each step so a partial failure is visible.
+//!
+//! 1. read the domain (checks domain and key, and fetches the profile to merge into);
+//! 2. create or update the voice application (`type: cxml`, `method: POST`, our voice URL);
+//! 3. make it the domain's default application;
+//! 4. save the domain profile with `authorization-api-key` (the webhook bearer),
+//!    `session-update-endpoint` and `cdr-endpoint`, keeping every other profile property;
+//! 5. create or update one subscriber per extension (inactive extensions are deactivated);
+//! 6. store what Cloudonix now knows: application id, webhook key hash, CDR token.
+//!
+//! Re-running is safe: the application is found by its stored id or its fixed name, subscribers
+//! by stored id or MSISDN, so a second run updates instead of creating duplicates. The webhook
+//! key and CDR token are stored only once the profile carrying them is saved, so a failed run
+//! leaves the previous (working) pair in place.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::urls::WebhookUrls;
+use crate::crypto::{SecretBox, sha256_hex};
+use crate::domain::ids::OrgId;
+use crate::domain::model::{Extension, Status};
+use crate::domain::now_ms;
+use crate::ports::cloudonix::{
+    CloudonixApi, CloudonixError, DomainCredentials, DomainInfo, SubscriberSpec,
+    VoiceApplicationSpec,
+};
+use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::coordination::{CoordinationError, Locks};
+use crate::ports::extensions::ExtensionRepo;
+use crate::ports::store::{ListFilter, PageRequest, StoreError};
+use crate::ports::subscriber_links::SubscriberLinkRepo;
+
+/// The voice application's name on Cloudonix; finding it by name keeps re-runs from creating a
+/// second application when the stored id was lost.
+pub const VOICE_APPLICATION_NAME: &str = "opbx-routing";
+
+/// How long one run may hold the organization's provisioning lock.
+const LOCK_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+pub struct ProvisionRequest {
+    pub organization_id: OrgId,
+    pub credentials: DomainCredentials,
+    /// `OPBX_PUBLIC_URL`.
+    pub public_url: String,
+    /// The bearer Cloudonix is to send (`authorization-api-key`); only its hash is stored.
+    pub webhook_key: String,
+    /// The token in the CDR URL; stored hashed and sealed.
+    pub cdr_token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    CheckDomain,
+    VoiceApplication,
+    DefaultApplication,
+    DomainProfile,
+    Subscriber,
+    SaveSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Created,
+    Updated,
+    Unchanged,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub step: StepKind,
+    /// What the step acted on, e.g. the extension number of a subscriber step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub status: StepStatus,
+    /// The Cloudonix id of what was created or updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudonix_id: Option<String>,
+    /// Why a step failed or was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvisionReport {
+    /// Every step succeeded; the domain calls this deployment.
+    pub ok: bool,
+    pub steps: Vec<Step>,
+}
+
+impl ProvisionReport {
+    pub fn step(&self, kind: StepKind, target: Option<&str>) -> Option<&Step> {
+        self.steps
+            .iter()
+            .find(|s| s.step == kind && s.target.as_deref() == target)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("provisioning is already running for this organization")]
+    AlreadyRunning,
+    /// Provisioning needs the organization's saved Cloudonix settings.
+    #[error("the organization has no Cloudonix settings")]
+    NotConfigured,
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Coordination(#[from] CoordinationError),
+}
+
+impl From<StoreError> for ProvisionError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotConfigured,
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// What provisioning needs from the stores.
+pub trait ProvisionStore: CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo {}
+
+impl<T: CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo> ProvisionStore for T {}
+
+/// Runs every step for one organization. Cloudonix failures are reported in the steps; store
+/// failures end the run with an error, since nothing it did could be recorded.
+pub async fn provision(
+    api: &dyn CloudonixApi,
+    store: &dyn ProvisionStore,
+    locks: &dyn Locks,
+    secrets: &SecretBox,
+    request: &ProvisionRequest,
+) -> Result<ProvisionReport, ProvisionError> {
+    let org = request.organization_id;
+    // Two runs at once would push two different webhook keys and keep the hash of either.
+    let lock_key = format!("cloudonix-provision:{org}");
+    let guard = locks
+        .try_lock(&lock_key, LOCK_TTL)
+        .await?
+        .ok_or(ProvisionError::AlreadyRunning)?;
+    let result = Run::new(api, store, secrets, request).all_steps().await;
+    // The lock lapses by its TTL if this fails; reporting that would hide the run's own result.
+    let _ = locks.unlock(guard).await;
+    result
+}
+
+struct Run<'a> {
+    api: &'a dyn CloudonixApi,
+    store: &'a dyn ProvisionStore,
+    secrets: &'a SecretBox,
+    request: &'a ProvisionRequest,
+    creds: &'a DomainCredentials,
+    steps: Vec<Step>,
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        api: &'a dyn CloudonixApi,
+        store: &'a dyn ProvisionStore,
+        secrets: &'a SecretBox,
+        request: &'a ProvisionRequest,
+    ) -> Self {
+        Self {
+            api,
+            store,
+            secrets,
+            request,
+            creds: &request.credentials,
+            steps: Vec::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        step: StepKind,
+        target: Option<&str>,
+        status: StepStatus,
+        cloudonix_id: Option<&str>,
+        detail: Option<String>,
+    ) {
+        self.steps.push(Step {
+            step,
+            target: target.map(str::to_owned),
+            status,
+            cloudonix_id: cloudonix_id.map(str::to_owned),
+            detail,
+        });
+    }
+
+    fn failed(&mut self, step: StepKind, target: Option<&str>, error: &CloudonixError) {
+        self.push(
+            step,
+            target,
+            StepStatus::Failed,
+            None,
+            Some(error.to_string()),
+        );
+    }
+
+    fn skipped(&mut self, step: StepKind, target: Option<&str>, reason: &str) {
+        self.push(step, target, StepStatus::Skipped, None, Some(reason.into()));
+    }
+
+    async fn all_steps(mut self) -> Result<ProvisionReport, ProvisionError> {
+        let org = self.request.organization_id;
+        let stored = self.store.find_cloudonix_settings(org).await?;
+        let urls = WebhookUrls::new(&self.request.public_url, &self.request.cdr_token);
+
+        let domain = match self.api.get_domain(self.creds).await {
+            Ok(domain) => {
+                self.push(
+                    StepKind::CheckDomain,
+                    None,
+                    StepStatus::Unchanged,
+                    domain.id.as_deref(),
+                    None,
+                );
+                domain
+            }
+            Err(e) => {
+                self.failed(StepKind::CheckDomain, None, &e);
+                for step in [
+                    StepKind::VoiceApplication,
+                    StepKind::DefaultApplication,
+                    StepKind::DomainProfile,
+                    StepKind::Subscriber,
+                ] {
+                    self.skipped(step, None, "the domain could not be read");
+                }
+                return Ok(self.report());
+            }
+        };
+
+        let app_id = self
+            .voice_application(stored.voice_application_id.as_deref(), &urls)
+            .await;
+        self.default_application(&domain, app_id.as_deref()).await;
+        let profile_saved = self.domain_profile(&domain, &urls).await;
+        self.subscribers().await?;
+
+        let mut settings = self.store.find_cloudonix_settings(org).await?;
+        if app_id.is_some() {
+            settings.voice_application_id = app_id;
+        }
+        if profile_saved {
+            settings.webhook_key_hash = Some(sha256_hex(&self.request.webhook_key));
+            settings.cdr_token_hash = Some(sha256_hex(&self.request.cdr_token));
+            settings.cdr_token_enc = Some(self.secrets.seal(&self.request.cdr_token));
+        }
+        let now = now_ms();
+        let complete = !self.steps.iter().any(|s| s.status == StepStatus::Failed);
+        if complete {
+            settings.provisioned_at = Some(now);
+        }
+        settings.updated_at = now;
+        self.store.upsert_cloudonix_settings(&settings).await?;
+        self.push(
+            StepKind::SaveSettings,
+            None,
+            StepStatus::Updated,
+            None,
+            None,
+        );
+        Ok(self.report())
+    }
+
+    fn report(self) -> ProvisionReport {
+        ProvisionReport {
+            ok: !self.steps.iter().any(|s| s.status == StepStatus::Failed),
+            steps: self.steps,
+        }
+    }
+
+    /// Updates the application by stored id, then by name; creates it when neither exists.
+    async fn voice_application(
+        &mut self,
+        stored_id: Option<&str>,
+        urls: &WebhookUrls,
+    ) -> Option<String> {
+        let spec = VoiceApplicationSpec {
+            name: VOICE_APPLICATION_NAME.to_owned(),
+            url: urls.voice_application.clone(),
+        };
+        for key in stored_id.into_iter().chain([VOICE_APPLICATION_NAME]) {
+            match self
+                .api
+                .update_voice_application(self.creds, key, &spec)
+                .await
+            {
+                Ok(app) => {
+                    self.push(
+                        StepKind::VoiceApplication,
+                        None,
+                        StepStatus::Updated,
+                        Some(&app.id),
+                        None,
+                    );
+                    return Some(app.id);
+                }
+                Err(CloudonixError::NotFound) => continue,
+                Err(e) => {
+                    self.failed(StepKind::VoiceApplication, None, &e);
+                    return None;
+                }
+            }
+        }
+        match self.api.create_voice_application(self.creds, &spec).await {
+            Ok(app) => {
+                self.push(
+                    StepKind::VoiceApplication,
+                    None,
+                    StepStatus::Created,
+                    Some(&app.id),
+                    None,
+                );
+                Some(app.id)
+            }
+            Err(e) => {
+                self.failed(StepKind::VoiceApplication, None, &e);
+                None
+            }
+        }
+    }
+
+    async fn default_application(&mut self, domain: &DomainInfo, app_id: Option<&str>) {
+        let Some(app_id) = app_id else {
+            self.skipped(
+                StepKind::DefaultApplication,
+                None,
+                "there is no voice application",
+            );
+            return;
+        };
+        if domain.default_application.as_deref() == Some(app_id) {
+            self.push(
+                StepKind::DefaultApplication,
+                None,
+                StepStatus::Unchanged,
+                Some(app_id),
+                None,
+            );
+            return;
+        }
+        match self.api.set_default_application(self.creds, app_id).await {
+            Ok(()) => self.push(
+                StepKind::DefaultApplication,
+                None,
+                StepStatus::Updated,
+                Some(app_id),
+                None,
+            ),
+            Err(e) => self.failed(StepKind::DefaultApplication, None, &e),
+        }
+    }
+
+    /// The profile as Cloudonix has it, with OpBX's three properties set: properties an admin set
+    /// in the cockpit (ring timeout, recording format…) survive.
+    async fn domain_profile(&mut self, domain: &DomainInfo, urls: &WebhookUrls) -> bool {
+        let mut profile = domain.profile.clone();
+        for (key, value) in [
+            ("authorization-api-key", &self.request.webhook_key),
+            ("session-update-endpoint", &urls.session_update),
+            ("cdr-endpoint", &urls.cdr),
+        ] {
+            profile.insert(key.to_owned(), Value::String(value.clone()));
+        }
+        match self.api.update_domain_profile(self.creds, &profile).await {
+            Ok(()) => {
+                self.push(
+                    StepKind::DomainProfile,
+                    None,
+                    StepStatus::Updated,
+                    None,
+                    None,
+                );
+                true
+            }
+            Err(e) => {
+                self.failed(StepKind::DomainProfile, None, &e);
+                false
+            }
+        }
+    }
+
+    async fn subscribers(&mut self) -> Result<(), StoreError> {
+        let org = self.request.organization_id;
+        let mut page = 1;
+        loop {
+            let request = PageRequest::new(page, PageRequest::MAX_PER_PAGE);
+            let extensions = self
+                .store
+                .list_extensions(org, &ListFilter::default(), request)
+                .await?;
+            for ext in &extensions.items {
+                self.subscriber(ext).await?;
+            }
+            if i64::from(page) * i64::from(request.per_page) >= extensions.total
+                || extensions.items.is_empty()
+            {
+                return Ok(());
+            }
+            page += 1;
+        }
+    }
+
+    async fn subscriber(&mut self, ext: &Extension) -> Result<(), StoreError> {
+        let number = ext.number.as_str();
+        let target = Some(number);
+        let Ok(sip_password) = self.secrets.open(&ext.sip_password_enc) else {
+            self.push(
+                StepKind::Subscriber,
+                target,
+                StepStatus::Failed,
+                None,
+                Some(
+                    "the stored SIP password cannot be decrypted with this deployment's key".into(),
+                ),
+            );
+            return Ok(());
+        };
+        let active = ext.status == Status::Active;
+        let spec = SubscriberSpec {
+            msisdn: number.to_owned(),
+            sip_password,
+            active,
+        };
+        match self
+            .place_subscriber(ext.cloudonix_subscriber_id.as_deref(), &spec)
+            .await
+        {
+            Ok(Some((status, id))) => {
+                if ext.cloudonix_subscriber_id.as_deref() != Some(id.as_str()) {
+                    self.store
+                        .link_cloudonix_subscriber(ext.organization_id, ext.id, Some(&id))
+                        .await?;
+                }
+                self.push(StepKind::Subscriber, target, status, Some(&id), None);
+            }
+            Ok(None) => {
+                if ext.cloudonix_subscriber_id.is_some() {
+                    self.store
+                        .link_cloudonix_subscriber(ext.organization_id, ext.id, None)
+                        .await?;
+                }
+                self.skipped(StepKind::Subscriber, target, "the extension is inactive");
+            }
+            Err(e) => self.failed(StepKind::Subscriber, target, &e),
+        }
+        Ok(())
+    }
+
+    /// Updates the subscriber by stored id, else by MSISDN, else creates it (active extensions
+    /// only). `None`: an inactive extension with no subscriber, which is as it should be.
+    async fn place_subscriber(
+        &self,
+        stored_id: Option<&str>,
+        spec: &SubscriberSpec,
+    ) -> Result<Option<(StepStatus, String)>, CloudonixError> {
+        if let Some(id) = stored_id {
+            match self.api.update_subscriber(self.creds, id, spec).await {
+                Ok(sub) => return Ok(Some((StepStatus::Updated, sub.id))),
+                Err(CloudonixError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // The path takes an id or an MSISDN, so extension 17 could name subscriber id 17: only a
+        // subscriber with our MSISDN is ours to update.
+        let existing = self
+            .api
+            .find_subscriber(self.creds, &spec.msisdn)
+            .await?
+            .filter(|sub| sub.msisdn == spec.msisdn);
+        match existing {
+            Some(sub) => {
+                let sub = self
+                    .api
+                    .update_subscriber(self.creds, &sub.id, spec)
+                    .await?;
+                Ok(Some((StepStatus::Updated, sub.id)))
+            }
+            None if spec.active => {
+                let sub = self.api.create_subscriber(self.creds, spec).await?;
+                Ok(Some((StepStatus::Created, sub.id)))
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! What every voice webhook does around the routing decision (ARCHITECTURE §5): authenticate,
+//! parse, take the call's lock, replay a repeated request's answer, rate-limit new calls, route,
+//! write the call log and voicemail, remember the answer.
+//!
+//! Exactly once: the answer is remembered under a key of (organization, URL, body), so Cloudonix
+//! retrying a request gets the same bytes back and nothing is written twice. Everything that
+//! changes state for a call runs under that call's lock.
+//!
+//! Never a 5xx: when a store fails the call still gets a document (an apology, or the routing
+//! decision without the bookkeeping) and the failure is logged.
+
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+
+use super::auth::{self, WebhookAuthError};
+use super::params::WebhookParams;
+use super::{cxml_reply, unauthorized};
+use crate::app::AppState;
+use crate::crypto::sha256_hex;
+use crate::cxml;
+use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
+use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
+use crate::domain::now_ms;
+use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
+use crate::ports::coordination::Recorded;
+use crate::ports::store::StoreError;
+use crate::ports::voicemail::VoicemailRepo;
+use crate::routing::continuation::Continuation;
+use crate::routing::{
+    CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome, speech,
+};
+
+/// Cloudonix may retry for a while; a day covers any retry of a live call.
+const REPLAY_MEMORY: Duration = Duration::from_secs(24 * 3600);
+/// Held for the milliseconds a decision takes; the TTL only matters if a process dies holding it.
+const CALL_LOCK_TTL: Duration = Duration::from_secs(10);
+/// A duplicate delivery waits this long for the first to finish, then replays its answer.
+const CALL_LOCK_WAIT: Duration = Duration::from_secs(3);
+const RATE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Which webhook is being answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    /// The voice application URL: a new call.
+    Voice,
+    /// A `<Gather>` or `<Dial>`/`<Record>` action carrying routing state.
+    Callback,
+}
+
+pub async fn answer(
+    state: &AppState,
+    hook: Hook,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: &[u8],
+) -> Response {
+    let org = match auth::authenticate(state, headers).await {
+        Ok(org) => org,
+        Err(WebhookAuthError::Store(e)) => {
+            tracing::error!(error = %e, "webhook key lookup failed");
+            return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, path = uri.path(), "unauthenticated webhook");
+            return unauthorized();
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let params = match WebhookParams::parse(content_type, body, uri.query()) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(%org, error = %e, "unreadable webhook body");
+            return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
+        }
+    };
+    let Some(call_sid) = params
+        .get("CallSid")
+        .or_else(|| params.get("Session"))
+        .map(str::to_owned)
+    else {
+        tracing::warn!(%org, "webhook without CallSid or Session");
+        return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
+    };
+    let request = Request {
+        state,
+        org,
+        hook,
+        call_sid,
+        params,
+        replay_key: format!("voice:{org}:{}", replay_fingerprint(uri, body)),
+    };
+    let lock_key = format!("call:{org}:{}", request.call_sid);
+    let guard = match state
+        .coordination
+        .lock(&lock_key, CALL_LOCK_TTL, CALL_LOCK_WAIT)
+        .await
+    {
+        Ok(Some(g)) => Some(g),
+        Ok(None) => {
+            tracing::warn!(%org, call = %request.call_sid, "call lock busy; answering without it");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(%org, error = %e, "coordination store unavailable; answering without the call lock");
+            None
+        }
+    };
+    let xml = request.exactly_once().await;
+    if let Some(guard) = guard
+        && let Err(e) = state.coordination.unlock(guard).await
+    {
+        tracing::warn!(error = %e, "could not release the call lock; it lapses by itself");
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, cxml::CONTENT_TYPE)],
+        xml,
+    )
+        .into_response()
+}
+
+fn ok(doc: &cxml::Response) -> Response {
+    cxml_reply(StatusCode::OK, doc)
+}
+
+/// Same URL (which carries the routing state) and same body: the same request.
+fn replay_fingerprint(uri: &Uri, body: &[u8]) -> String {
+    let mut input = Vec::with_capacity(body.len() + 64);
+    input.extend_from_slice(uri.path().as_bytes());
+    input.push(b'?');
+    input.extend_from_slice(uri.query().unwrap_or_default().as_bytes());
+    input.push(0);
+    input.extend_from_slice(body);
+    sha256_hex(&String::from_utf8_lossy(&input))
+}
+
+struct Request<'a> {
+    state: &'a AppState,
+    org: OrgId,
+    hook: Hook,
+    call_sid: String,
+    params: WebhookParams,
+    replay_key: String,
+}
+
+impl Request<'_> {
+    async fn exactly_once(&self) -> Vec<u8> {
+        let coordination = &self.state.coordination;
+        match coordination.recall(&self.replay_key).await {
+            Ok(Some(previous)) => return previous,
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "replay store unavailable; a retry may be routed again")
+            }
+        }
+        let xml = match self.admit().await {
+            Some(busy) => busy,
+            None => self.decide().await,
+        }
+        .to_xml()
+        .into_bytes();
+        match coordination
+            .record(&self.replay_key, &xml, REPLAY_MEMORY)
+            .await
+        {
+            Ok(Recorded::Existing(first)) => first,
+            Ok(Recorded::Stored) => xml,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not remember the answer for retries");
+                xml
+            }
+        }
+    }
+
+    /// A busy message when the organization is over its rate of new calls. Callbacks of calls
+    /// already admitted are never refused.
+    async fn admit(&self) -> Option<cxml::Response> {
+        if self.hook != Hook::Voice {
+            return None;
+        }
+        let key = format!("voice-rate:{}", self.org);
+        match self
+            .state
+            .coordination
+            .hit(&key, self.state.voice_rate_limit, RATE_WINDOW)
+            .await
+        {
+            Ok(d) if !d.allowed => {
+                tracing::warn!(org = %self.org, "voice rate limit reached");
+                Some(
+                    cxml::Response::new()
+                        .with(cxml::Say::new(speech::BUSY))
+                        .with(cxml::Reject {
+                            reason: Some(cxml::RejectReason::Busy),
+                        }),
+                )
+            }
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limiter unavailable; admitting the call");
+                None
+            }
+        }
+    }
+
+    async fn decide(&self) -> cxml::Response {
+        let p = &self.params;
+        let facts = CallFacts {
+            org: self.org,
+            call_sid: self.call_sid.clone(),
+            from: p.get("From").unwrap_or_default().to_owned(),
+            to: p.get("To").unwrap_or_default().to_owned(),
+            direction: p.get("Direction").map(str::to_owned),
+            at: Timestamp::now(),
+        };
+        let state = self.state;
+        let engine = Engine::new(
+            &state.store,
+            state.coordination.as_ref(),
+            &state.secrets,
+            &facts,
+            Mode::Live,
+        );
+        let outcome = match self.hook {
+            Hook::Voice => engine.start().await,
+            Hook::Callback => {
+                match Continuation::verify(p.query("k"), &state.secrets, self.org, &self.call_sid) {
+                    Ok(cont) => engine.resume(cont, &callback_input(p)).await,
+                    Err(e) => {
+                        tracing::warn!(org = %self.org, call = %self.call_sid, error = %e, "callback with bad routing state");
+                        return cxml::Response::apology(speech::TECHNICAL_PROBLEM);
+                    }
+                }
+            }
+        };
+        self.record(&facts, &outcome).await;
+        outcome.response
+    }
+
+    /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
+    /// the call: the routing decision is still answered.
+    async fn record(&self, facts: &CallFacts, outcome: &Outcome) {
+        if let Err(e) = self.write_call_log(facts, outcome).await {
+            tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "call log write failed");
+        }
+        for effect in &outcome.effects {
+            let Effect::SaveVoicemail {
+                extension,
+                recording_url,
+                duration_seconds,
+            } = effect;
+            let message = VoicemailMessage {
+                id: VoicemailId::new(),
+                organization_id: self.org,
+                extension_id: *extension,
+                call_sid: self.call_sid.clone(),
+                from_number: facts.from.clone(),
+                recording_url: recording_url.clone(),
+                duration_seconds: *duration_seconds,
+                heard: false,
+                created_at: now_ms(),
+            };
+            if let Err(e) = self.state.store.create_voicemail(&message).await {
+                tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "voicemail could not be stored");
+            }
+        }
+    }
+
+    async fn write_call_log(&self, facts: &CallFacts, outcome: &Outcome) -> Result<(), StoreError> {
+        let store = &self.state.store;
+        let now = now_ms();
+        let path: Vec<_> = outcome.path.iter().map(|s| s.destination.clone()).collect();
+        let existing = match store.find_call_log_by_sid(self.org, &self.call_sid).await {
+            Ok(log) => Some(log),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(log) = existing else {
+            let log = CallLog {
+                id: CallLogId::new(),
+                organization_id: self.org,
+                call_sid: self.call_sid.clone(),
+                session_token: self.params.get("Session").map(str::to_owned),
+                direction: outcome.direction,
+                from_number: facts.from.clone(),
+                to_number: facts.to.clone(),
+                caller_name: self.params.get("CallerName").map(str::to_owned),
+                phone_number_id: outcome.phone_number_id,
+                extension_id: outcome.extension_id,
+                status: CallStatus::Initiated,
+                path,
+                disposition: None,
+                started_at: now,
+                answered_at: None,
+                ended_at: None,
+                duration_seconds: None,
+                billsec: None,
+                recording_url: None,
+                updated_at: now,
+            };
+            if let CallLogInsert::AlreadyExists(_) = store.create_call_log(&log).await? {
+                tracing::debug!("call log created concurrently");
+            }
+            return Ok(());
+        };
+        let answered = outcome.dial_outcome == Some(DialOutcome::Answered)
+            && matches!(log.status, CallStatus::Initiated | CallStatus::Ringing);
+        let update = CallLogUpdate {
+            status: answered.then_some(CallStatus::Answered),
+            answered_at: (answered && log.answered_at.is_none()).then_some(now),
+            extension_id: outcome.extension_id.filter(|_| log.extension_id.is_none()),
+            append_path: path,
+            updated_at: now,
+            ..CallLogUpdate::default()
+        };
+        if update
+            != (CallLogUpdate {
+                updated_at: now,
+                ..CallLogUpdate::default()
+            })
+        {
+            store.update_call_log(self.org, log.id, &update).await?;
+        }
+        Ok(())
+    }
+}
+
+fn callback_input(p: &WebhookParams) -> CallbackInput {
+    CallbackInput {
+        digits: p.get("Digits").map(str::to_owned),
+        dial_status: p
+            .get("DialCallStatus")
+            .or_else(|| p.get("CallStatus"))
+            .map(str::to_owned),
+        recording_url: p.get("RecordingUrl").map(str::to_owned),
+        recording_duration: p.get("RecordingDuration").and_then(|d| d.parse().ok()),
+    }
+}

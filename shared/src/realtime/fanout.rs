@@ -1,0 +1,150 @@
+//! Presence fanout: every live-call change becomes one event, posted to every connection of the
+//! call's organization and to no one else's.
+//!
+//! Events: `{"type":"call.updated","call":{…}}` when a call starts or changes (an ended call is
+//! announced with its final status), `{"type":"call.removed","call":{…}}` when a call is dropped
+//! without ending (its entry expired).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use serde::Serialize;
+
+use crate::adapters::dynamodb::live_calls::change_from_stream;
+use crate::domain::live_call::{LiveCall, LiveCallChange};
+use crate::ports::connections::Connections;
+use crate::ports::event_push::{Delivery, EventPush};
+use crate::ports::live_calls::LiveCallFeed;
+use crate::ports::store::StoreError;
+
+#[derive(Serialize)]
+#[serde(tag = "type")]
+enum Event<'a> {
+    #[serde(rename = "call.updated")]
+    Updated { call: &'a LiveCall },
+    #[serde(rename = "call.removed")]
+    Removed { call: &'a LiveCall },
+}
+
+/// The WebSocket message announcing `change`.
+pub fn event_json(change: &LiveCallChange) -> Vec<u8> {
+    let event = match change {
+        LiveCallChange::Updated(call) => Event::Updated { call },
+        LiveCallChange::Removed(call) => Event::Removed { call },
+    };
+    serde_json::to_vec(&event).expect("events always serialise")
+}
+
+/// What one fanout did, for logs and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FanoutReport {
+    pub delivered: usize,
+    /// Connections API Gateway no longer knows (410); each was deleted from the registry.
+    pub gone: usize,
+    /// Posts that failed otherwise; the connection is kept, the event is lost for it.
+    pub failed: usize,
+}
+
+impl std::ops::AddAssign for FanoutReport {
+    fn add_assign(&mut self, other: Self) {
+        self.delivered += other.delivered;
+        self.gone += other.gone;
+        self.failed += other.failed;
+    }
+}
+
+#[derive(Clone)]
+pub struct Fanout {
+    connections: Arc<dyn Connections>,
+    push: Arc<dyn EventPush>,
+}
+
+impl Fanout {
+    pub fn new(connections: Arc<dyn Connections>, push: Arc<dyn EventPush>) -> Self {
+        Self { connections, push }
+    }
+
+    /// Posts the event of `change` to each of the organization's connections at once. Fails only
+    /// when the connections cannot be listed, so the caller may retry the whole change.
+    pub async fn publish(&self, change: &LiveCallChange) -> Result<FanoutReport, StoreError> {
+        let org = change.call().organization_id;
+        let payload = event_json(change);
+        let connections = self.connections.list_connections(org).await?;
+        let posts = connections.iter().map(|c| {
+            let payload = &payload;
+            async move { (c, self.push.post(&c.id, payload).await) }
+        });
+        let mut report = FanoutReport::default();
+        for (connection, result) in futures_util::future::join_all(posts).await {
+            match result {
+                Ok(Delivery::Delivered) => report.delivered += 1,
+                Ok(Delivery::Gone) => {
+                    report.gone += 1;
+                    // Only the connection that failed is forgotten; a failure to forget it costs
+                    // one more 410 on the next event.
+                    if let Err(e) = self.connections.remove_connection(&connection.id).await {
+                        tracing::warn!(connection_id = %connection.id, error = %e, "could not delete a gone connection");
+                    }
+                }
+                Err(e) => {
+                    report.failed += 1;
+                    tracing::warn!(connection_id = %connection.id, error = %e, "event not delivered");
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// The presence-fanout function's work: one DynamoDB stream batch of live-call changes, in
+    /// order. A failure to list connections fails the batch, so Lambda delivers it again.
+    pub async fn publish_stream(&self, event: &StreamEvent) -> Result<FanoutReport, StoreError> {
+        let mut total = FanoutReport::default();
+        for change in event.records.iter().filter_map(change_from_stream) {
+            total += self.publish(&change).await?;
+        }
+        Ok(total)
+    }
+}
+
+#[async_trait]
+impl LiveCallFeed for Fanout {
+    async fn live_call_changed(&self, change: LiveCallChange) {
+        if let Err(e) = self.publish(&change).await {
+            tracing::warn!(error = %e, call_id = %change.call().call_id, "live-call event not published");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::OrgId;
+    use crate::domain::model::CallStatus;
+
+    #[test]
+    fn events_name_their_type_and_carry_the_call() {
+        let call = LiveCall {
+            organization_id: OrgId::new(),
+            call_id: "tok".into(),
+            call_log_id: None,
+            direction: None,
+            from_number: "+12125550100".into(),
+            to_number: "1001".into(),
+            caller_name: None,
+            status: CallStatus::Answered,
+            started_at: 1,
+            answered_at: Some(2),
+            ended_at: None,
+            updated_at: 2,
+        };
+        let updated: serde_json::Value =
+            serde_json::from_slice(&event_json(&LiveCallChange::Updated(call.clone()))).unwrap();
+        assert_eq!(updated["type"], "call.updated");
+        assert_eq!(updated["call"]["call_id"], "tok");
+        assert_eq!(updated["call"]["status"], "answered");
+        let removed: serde_json::Value =
+            serde_json::from_slice(&event_json(&LiveCallChange::Removed(call))).unwrap();
+        assert_eq!(removed["type"], "call.removed");
+    }
+}

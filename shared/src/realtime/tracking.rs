@@ -1,0 +1,342 @@
+//! Applying what a webhook learned about a call to the two records of it: the call log (durable
+//! history, SQL) and the live call (the live view, pushed to WebSocket clients).
+//!
+//! Every webhook of one call (voice, session update, CDR) goes through [`track`] under the call's
+//! lock, and the call state machine decides the status, so duplicates and late deliveries change
+//! nothing and the two records never move backwards.
+
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::domain::call_state::{Source, advance};
+use crate::domain::ids::{CallLogId, OrgId};
+use crate::domain::live_call::LiveCall;
+use crate::domain::model::{CallDirection, CallLog, CallStatus};
+use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
+use crate::ports::coordination::LockGuard;
+use crate::ports::store::{StoreError, StoreResult};
+
+/// Held for one tracking step (a few store round trips); the TTL only matters if we crash.
+const LOCK_TTL: Duration = Duration::from_secs(10);
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// What a webhook knows about a call besides its status; used to fill records that lack it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallDetails {
+    pub direction: Option<CallDirection>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub caller_name: Option<String>,
+    /// Epoch ms.
+    pub started_at: Option<i64>,
+    /// The call log the voice webhook created for this call.
+    pub call_log_id: Option<CallLogId>,
+}
+
+/// How a call ended, as its CDR reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallEnding {
+    pub disposition: String,
+    pub duration_seconds: i32,
+    pub billsec: i32,
+    pub recording_url: Option<String>,
+}
+
+/// One webhook's news about a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub status: CallStatus,
+    pub source: Source,
+    /// When we learned it (epoch ms).
+    pub at: i64,
+    pub answered_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub details: CallDetails,
+    /// Only from the CDR.
+    pub ending: Option<CallEnding>,
+}
+
+/// The call's status after an observation, and whether the observation changed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tracked {
+    pub status: CallStatus,
+    pub changed: bool,
+}
+
+/// Applies `observation` about the call with session token `token`.
+pub async fn track(
+    state: &AppState,
+    org: OrgId,
+    token: &str,
+    observation: &Observation,
+) -> StoreResult<Tracked> {
+    let guard = lock(state, org, token).await;
+    let result = apply(state, org, token, observation).await;
+    if let Some(guard) = guard {
+        let _ = state.coordination.unlock(guard).await;
+    }
+    result
+}
+
+/// The call's lock, or `None` when it cannot be had: the coordination store being down must not
+/// lose call events, and the state machine still keeps each record from moving backwards.
+async fn lock(state: &AppState, org: OrgId, token: &str) -> Option<LockGuard> {
+    let key = format!("call:{org}:{token}");
+    match state.coordination.lock(&key, LOCK_TTL, LOCK_WAIT).await {
+        Ok(Some(guard)) => Some(guard),
+        Ok(None) => {
+            tracing::warn!(%org, "call lock still held after waiting; applying the event anyway");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(%org, error = %e, "call lock unavailable; applying the event anyway");
+            None
+        }
+    }
+}
+
+fn found<T>(result: StoreResult<T>) -> StoreResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn apply(
+    state: &AppState,
+    org: OrgId,
+    token: &str,
+    observation: &Observation,
+) -> StoreResult<Tracked> {
+    let log = found(state.store.find_call_log_by_session(org, token).await)?;
+    let live = found(state.realtime.live_calls.find_live_call(org, token).await)?;
+    // The two records can differ after a crash between their writes; the further one counts.
+    let current = match (&log, &live) {
+        (Some(l), Some(c)) => {
+            Some(advance(l.status, c.status, Source::SessionUpdate).unwrap_or(l.status))
+        }
+        (Some(l), None) => Some(l.status),
+        (None, Some(c)) => Some(c.status),
+        (None, None) => None,
+    };
+    let target = match current {
+        None => observation.status,
+        Some(current) => {
+            advance(current, observation.status, observation.source).unwrap_or(current)
+        }
+    };
+
+    let log = match log {
+        Some(log) => Some(update_log(state, log, target, observation).await?),
+        // Only the CDR creates a missing call log: it is the one record of every session, and a
+        // session update may come before the voice webhook has created the log itself.
+        None if observation.source == Source::Cdr => {
+            Some(create_log(state, org, token, target, observation).await?)
+        }
+        None => None,
+    };
+
+    // An ended call that has a call log needs no live entry to stay ended.
+    let remembered = log.as_ref().is_some_and(|l| l.status.is_terminal());
+    if live.is_some() || !(target.is_terminal() && remembered) {
+        let next = next_live_call(org, token, live.as_ref(), log.as_ref(), target, observation);
+        if live.as_ref() != Some(&next) {
+            let next = LiveCall {
+                updated_at: observation.at,
+                ..next
+            };
+            state.realtime.live_calls.put_live_call(&next).await?;
+        }
+    }
+
+    Ok(Tracked {
+        status: target,
+        changed: current != Some(target),
+    })
+}
+
+/// `new` when it is something and differs from `old`: the update then carries only news.
+fn news<T: PartialEq + Clone>(new: Option<&T>, old: Option<&T>) -> Option<T> {
+    new.filter(|n| Some(*n) != old).cloned()
+}
+
+async fn update_log(
+    state: &AppState,
+    log: CallLog,
+    target: CallStatus,
+    observation: &Observation,
+) -> StoreResult<CallLog> {
+    let answered_at = answered_at(target, observation);
+    let ended_at = ended_at(target, observation);
+    let authoritative = observation.source == Source::Cdr;
+    let ending = observation.ending.as_ref();
+    let update = CallLogUpdate {
+        status: news(Some(&target), Some(&log.status)),
+        // Session updates fill the times in once; the CDR's times replace them.
+        answered_at: if authoritative || log.answered_at.is_none() {
+            news(answered_at.as_ref(), log.answered_at.as_ref())
+        } else {
+            None
+        },
+        ended_at: if authoritative || log.ended_at.is_none() {
+            news(ended_at.as_ref(), log.ended_at.as_ref())
+        } else {
+            None
+        },
+        disposition: news(ending.map(|e| &e.disposition), log.disposition.as_ref()),
+        duration_seconds: news(
+            ending.map(|e| &e.duration_seconds),
+            log.duration_seconds.as_ref(),
+        ),
+        billsec: news(ending.map(|e| &e.billsec), log.billsec.as_ref()),
+        recording_url: news(
+            ending.and_then(|e| e.recording_url.as_ref()),
+            log.recording_url.as_ref(),
+        ),
+        updated_at: observation.at,
+        ..CallLogUpdate::default()
+    };
+    if update
+        == (CallLogUpdate {
+            updated_at: observation.at,
+            ..CallLogUpdate::default()
+        })
+    {
+        return Ok(log);
+    }
+    state
+        .store
+        .update_call_log(log.organization_id, log.id, &update)
+        .await
+}
+
+async fn create_log(
+    state: &AppState,
+    org: OrgId,
+    token: &str,
+    target: CallStatus,
+    observation: &Observation,
+) -> StoreResult<CallLog> {
+    let details = &observation.details;
+    let ending = observation.ending.as_ref();
+    let answered_at = answered_at(target, observation);
+    let log = CallLog {
+        id: CallLogId::new(),
+        organization_id: org,
+        // The voice webhook never saw this call, so its CallSid is unknown; the session token
+        // identifies it just as uniquely.
+        call_sid: token.to_owned(),
+        session_token: Some(token.to_owned()),
+        direction: details.direction.unwrap_or(CallDirection::Inbound),
+        from_number: details.from_number.clone().unwrap_or_default(),
+        to_number: details.to_number.clone().unwrap_or_default(),
+        caller_name: details.caller_name.clone(),
+        phone_number_id: None,
+        extension_id: None,
+        status: target,
+        path: Vec::new(),
+        disposition: ending.map(|e| e.disposition.clone()),
+        started_at: details.started_at.or(answered_at).unwrap_or(observation.at),
+        answered_at,
+        ended_at: ended_at(target, observation),
+        duration_seconds: ending.map(|e| e.duration_seconds),
+        billsec: ending.map(|e| e.billsec),
+        recording_url: ending.and_then(|e| e.recording_url.clone()),
+        updated_at: observation.at,
+    };
+    match state.store.create_call_log(&log).await? {
+        CallLogInsert::Created => Ok(log),
+        // Created meanwhile by a webhook that did not hold the call's lock.
+        CallLogInsert::AlreadyExists(existing) => {
+            update_log(state, *existing, target, observation).await
+        }
+    }
+}
+
+fn answered_at(target: CallStatus, observation: &Observation) -> Option<i64> {
+    observation.answered_at.or_else(|| {
+        (target == CallStatus::Answered && observation.status == CallStatus::Answered)
+            .then_some(observation.at)
+    })
+}
+
+fn ended_at(target: CallStatus, observation: &Observation) -> Option<i64> {
+    target
+        .is_terminal()
+        .then(|| observation.ended_at.unwrap_or(observation.at))
+}
+
+/// The live call after the observation, `updated_at` left as it was (the caller stamps it only
+/// when something changed).
+fn next_live_call(
+    org: OrgId,
+    token: &str,
+    live: Option<&LiveCall>,
+    log: Option<&CallLog>,
+    target: CallStatus,
+    observation: &Observation,
+) -> LiveCall {
+    let details = &observation.details;
+    let mut call = live.cloned().unwrap_or_else(|| LiveCall {
+        organization_id: org,
+        call_id: token.to_owned(),
+        call_log_id: None,
+        direction: None,
+        from_number: String::new(),
+        to_number: String::new(),
+        caller_name: None,
+        status: target,
+        started_at: log
+            .map(|l| l.started_at)
+            .or(details.started_at)
+            .unwrap_or(observation.at),
+        answered_at: None,
+        ended_at: None,
+        updated_at: observation.at,
+    });
+    call.call_log_id = call
+        .call_log_id
+        .or(log.map(|l| l.id))
+        .or(details.call_log_id);
+    call.direction = call
+        .direction
+        .or(log.map(|l| l.direction))
+        .or(details.direction);
+    for (field, from_log, observed) in [
+        (
+            &mut call.from_number,
+            log.map(|l| &l.from_number),
+            details.from_number.as_ref(),
+        ),
+        (
+            &mut call.to_number,
+            log.map(|l| &l.to_number),
+            details.to_number.as_ref(),
+        ),
+    ] {
+        if field.is_empty() {
+            *field = from_log
+                .filter(|s| !s.is_empty())
+                .or(observed)
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+    if call.caller_name.is_none() {
+        call.caller_name = log
+            .and_then(|l| l.caller_name.clone())
+            .or_else(|| details.caller_name.clone());
+    }
+    call.status = target;
+    if matches!(target, CallStatus::Answered | CallStatus::Completed) && call.answered_at.is_none()
+    {
+        call.answered_at = log
+            .and_then(|l| l.answered_at)
+            .or(answered_at(target, observation));
+    }
+    if target.is_terminal() && call.ended_at.is_none() {
+        call.ended_at = ended_at(target, observation);
+    }
+    call
+}

@@ -1,0 +1,988 @@
+//! Decides a call: configuration + the request → a CXML document, the path of destinations taken
+//! and why. The voice, gather and dial webhooks and the routing simulator all run this code; the
+//! simulator runs it in [`Mode::DryRun`], which reads the round-robin position instead of
+//! advancing it and leaves every other side effect to the caller (which does none).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::config::{Config, ExtensionView, RingGroupView, RoomView};
+use super::continuation::{Continuation, Step};
+use super::speech;
+use crate::adapters::sql::SqlStore;
+use crate::crypto::{SecretBox, constant_time_eq};
+use crate::cxml::{
+    self, Beep, ConferenceRecord, Dial, Gather, Hangup, Number, Play, Redirect, Say,
+    StartConference,
+};
+use crate::domain::destination::Destination;
+use crate::domain::dial_plan;
+use crate::domain::e164::E164;
+use crate::domain::extension_number::ExtensionNumber;
+use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
+use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
+use crate::domain::schedule;
+use crate::ports::coordination::{Coordination, Recorded};
+use crate::ports::store::StoreError;
+
+/// Destinations one request may pass through before the configuration is called a loop.
+const MAX_STEPS: usize = 32;
+/// Callbacks of one call that may route somewhere new (IVR choices, fallbacks) before the call
+/// is ended as a loop: a ring group falling back to itself would otherwise ring forever.
+const MAX_ROUTED_HOPS: u32 = 20;
+/// Wrong PIN entries before a caller is turned away from a conference room.
+const MAX_PIN_TRIES: u32 = 3;
+/// Voicemail messages are cut at two minutes.
+const VOICEMAIL_MAX_SECONDS: u32 = 120;
+const ROUND_ROBIN_MEMORY: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A real call: round-robin positions advance.
+    Live,
+    /// The simulator: nothing is written anywhere.
+    DryRun,
+}
+
+/// The facts of a call the routing depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFacts {
+    pub org: OrgId,
+    pub call_sid: String,
+    pub from: String,
+    pub to: String,
+    /// Cloudonix `Direction`: `inbound`, `subscriber`, `outbound-api`, or something undocumented.
+    pub direction: Option<String>,
+    pub at: Timestamp,
+}
+
+/// What a callback reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallbackInput {
+    pub digits: Option<String>,
+    /// `DialCallStatus`, or `CallStatus` when Cloudonix sent only that.
+    pub dial_status: Option<String>,
+    pub recording_url: Option<String>,
+    pub recording_duration: Option<i32>,
+}
+
+/// How a `<Dial>` ended, from `DialCallStatus`/`CallStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialOutcome {
+    Answered,
+    Busy,
+    NoAnswer,
+    Failed,
+    /// The caller hung up while it rang.
+    Canceled,
+}
+
+impl DialOutcome {
+    /// Anything unknown counts as not answered: the call moves on rather than being dropped.
+    pub fn parse(status: Option<&str>) -> Self {
+        match status.map(str::to_ascii_lowercase).as_deref() {
+            Some("answered" | "completed") => Self::Answered,
+            Some("busy") => Self::Busy,
+            Some("failed" | "congestion") => Self::Failed,
+            Some("canceled" | "cancelled") => Self::Canceled,
+            _ => Self::NoAnswer,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Answered => "answered",
+            Self::Busy => "was busy",
+            Self::NoAnswer => "did not answer",
+            Self::Failed => "could not be reached",
+            Self::Canceled => "was abandoned by the caller",
+        }
+    }
+}
+
+/// One destination on a call's path and why the call went there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathStep {
+    pub destination: Destination,
+    pub reason: String,
+}
+
+/// Something the caller of the engine must do for a live call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    SaveVoicemail {
+        extension: ExtensionId,
+        recording_url: String,
+        duration_seconds: i32,
+    },
+}
+
+/// The decision: the document to answer and what the call log needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub response: cxml::Response,
+    pub path: Vec<PathStep>,
+    /// Remarks that are not destinations ("called +1… 'Main line'", "dial answered").
+    pub notes: Vec<String>,
+    pub direction: CallDirection,
+    pub phone_number_id: Option<PhoneNumberId>,
+    /// The first extension the call was offered to.
+    pub extension_id: Option<ExtensionId>,
+    pub dial_outcome: Option<DialOutcome>,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RouteError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+type Routed = Result<cxml::Response, RouteError>;
+
+/// Where a destination leads: a document to answer, or another destination.
+enum Resolved {
+    Answer(cxml::Response),
+    Next(Destination, String),
+}
+
+pub struct Engine<'a> {
+    config: Config<'a>,
+    coordination: &'a dyn Coordination,
+    secrets: &'a SecretBox,
+    call: &'a CallFacts,
+    mode: Mode,
+    hops: u32,
+    /// Staff calling from their own phones (`Direction=subscriber`) are conference moderators.
+    internal: bool,
+    visited: HashSet<Destination>,
+    out: Outcome,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(
+        store: &'a SqlStore,
+        coordination: &'a dyn Coordination,
+        secrets: &'a SecretBox,
+        call: &'a CallFacts,
+        mode: Mode,
+    ) -> Self {
+        Self {
+            config: Config::new(store, coordination, call.org),
+            coordination,
+            secrets,
+            call,
+            mode,
+            hops: 0,
+            internal: call.direction.as_deref() == Some("subscriber"),
+            visited: HashSet::new(),
+            out: Outcome {
+                response: cxml::Response::new(),
+                path: Vec::new(),
+                notes: Vec::new(),
+                direction: CallDirection::Inbound,
+                phone_number_id: None,
+                extension_id: None,
+                dial_outcome: None,
+                effects: Vec::new(),
+            },
+        }
+    }
+
+    /// The first voice request of a call.
+    pub async fn start(mut self) -> Outcome {
+        let routed = self.first_request().await;
+        self.finish(routed)
+    }
+
+    /// A `<Gather>`, `<Dial>` or `<Record>` callback carrying `cont`.
+    pub async fn resume(mut self, cont: Continuation, input: &CallbackInput) -> Outcome {
+        self.hops = cont.hops;
+        let routed = self.callback(cont.step, input).await;
+        self.finish(routed)
+    }
+
+    fn finish(mut self, routed: Routed) -> Outcome {
+        self.out.response = routed.unwrap_or_else(|e| {
+            tracing::error!(org = %self.call.org, call = %self.call.call_sid, error = %e, "routing failed");
+            self.out.notes.push("routing failed: configuration could not be read".into());
+            cxml::Response::apology(speech::TECHNICAL_PROBLEM)
+        });
+        self.out
+    }
+
+    fn note(&mut self, text: impl Into<String>) {
+        self.out.notes.push(text.into());
+    }
+
+    fn apology(&mut self, why: impl Into<String>, text: &str) -> cxml::Response {
+        self.note(why);
+        cxml::Response::apology(text)
+    }
+
+    async fn first_request(&mut self) -> Routed {
+        if let Some(org) = self.config.organization().await?
+            && org.status == OrgStatus::Suspended
+        {
+            return Ok(self.apology("organization is suspended", speech::SERVICE_SUSPENDED));
+        }
+        match self.call.direction.as_deref() {
+            Some("subscriber") => self.subscriber_call().await,
+            Some("inbound") => self.inbound().await,
+            // `outbound-api`, `application` and anything undocumented: route by what was dialled.
+            _ => match self.our_number().await? {
+                Some(_) => self.inbound().await,
+                None if self.is_our_extension(&self.call.from).await? => {
+                    self.subscriber_call().await
+                }
+                None => Ok(self.apology(
+                    format!(
+                        "direction {:?} and {} is not our number",
+                        self.call.direction, self.call.to
+                    ),
+                    speech::NOT_IN_SERVICE,
+                )),
+            },
+        }
+    }
+
+    async fn our_number(&self) -> Result<Option<crate::domain::model::PhoneNumber>, RouteError> {
+        let Some(number) = parse_did(&self.call.to) else {
+            return Ok(None);
+        };
+        Ok(self.config.phone_number(&number).await?)
+    }
+
+    async fn is_our_extension(&self, number: &str) -> Result<bool, RouteError> {
+        Ok(match ExtensionNumber::parse(number) {
+            Ok(n) => self.config.extension_by_number(&n).await?.is_some(),
+            Err(_) => false,
+        })
+    }
+
+    async fn inbound(&mut self) -> Routed {
+        self.out.direction = CallDirection::Inbound;
+        let Some(number) = self.our_number().await? else {
+            let to = self.call.to.clone();
+            return Ok(self.apology(
+                format!("{to} is not a phone number of this organization"),
+                speech::NOT_IN_SERVICE,
+            ));
+        };
+        self.out.phone_number_id = Some(number.id);
+        if number.status != Status::Active {
+            return Ok(self.apology(
+                format!("phone number {} is inactive", number.number),
+                speech::NOT_IN_SERVICE,
+            ));
+        }
+        let reason = format!("call to {} '{}'", number.number, number.label);
+        self.route(number.destination, reason).await
+    }
+
+    async fn subscriber_call(&mut self) -> Routed {
+        self.out.direction = CallDirection::Internal;
+        let dialled = self.call.to.clone();
+        if let Ok(n) = ExtensionNumber::parse(&dialled) {
+            if let Some(ext) = self.config.extension_by_number(&n).await? {
+                return self
+                    .route(
+                        Destination::Extension { id: ext.id },
+                        format!("dialled extension {n}"),
+                    )
+                    .await;
+            }
+            if let Some(room) = self.config.room_by_number(&n).await? {
+                return self
+                    .route(
+                        Destination::ConferenceRoom { id: room.id },
+                        format!("dialled conference room {n}"),
+                    )
+                    .await;
+            }
+        }
+        self.out.direction = CallDirection::Outbound;
+        let routes = self.config.outbound_routes().await?;
+        let Some(route) = dial_plan::select(&routes, &dialled) else {
+            return Ok(self.apology(
+                format!("no outbound route matches {dialled:?}"),
+                speech::NO_ROUTE,
+            ));
+        };
+        let number = match dial_plan::transform(route, &dial_plan::normalise(&dialled)) {
+            Ok(n) => n,
+            Err(e) => {
+                return Ok(self.apology(
+                    format!("outbound route '{}': {e}", route.name),
+                    speech::NO_ROUTE,
+                ));
+            }
+        };
+        self.note(format!(
+            "outbound route '{}' dials {number} via trunk '{}'",
+            route.name, route.trunk
+        ));
+        let dial = Dial {
+            caller_id: route.caller_id.as_ref().map(ToString::to_string),
+            trunks: Some(route.trunk.clone()).filter(|t| !t.is_empty()),
+            action: Some(self.action(Step::External)),
+            ..Dial::new(Number(number.to_string()))
+        };
+        Ok(cxml::Response::new().with(dial))
+    }
+
+    /// Follows destinations until one answers with a document.
+    async fn route(&mut self, mut dest: Destination, mut reason: String) -> Routed {
+        loop {
+            if self.out.path.len() >= MAX_STEPS || !self.visited.insert(dest.clone()) {
+                return Ok(self.apology(
+                    format!("loop: {reason} leads back to an earlier destination"),
+                    speech::LOOP,
+                ));
+            }
+            self.out.path.push(PathStep {
+                destination: dest.clone(),
+                reason,
+            });
+            match self.resolve(&dest).await? {
+                Resolved::Answer(doc) => return Ok(doc),
+                Resolved::Next(next, why) => (dest, reason) = (next, why),
+            }
+        }
+    }
+
+    async fn resolve(&mut self, dest: &Destination) -> Result<Resolved, RouteError> {
+        Ok(match dest {
+            Destination::Extension { id } => match self.config.extension(*id).await? {
+                Some(ext) => self.extension(ext),
+                None => self.missing("extension"),
+            },
+            Destination::RingGroup { id } => match self.config.ring_group(*id).await? {
+                Some(group) => self.ring_group(group).await,
+                None => self.missing("ring group"),
+            },
+            Destination::BusinessHours { id } => match self.config.schedule(*id).await? {
+                Some(s) if s.status != Status::Active => Resolved::Next(
+                    s.open.clone(),
+                    format!("schedule '{}' is switched off: always open", s.name),
+                ),
+                Some(s) => {
+                    let d = schedule::evaluate(&s, self.call.at);
+                    let state = d.state.as_str();
+                    let reason = if d.reason.starts_with(state) {
+                        format!("schedule '{}' {}", s.name, d.reason)
+                    } else {
+                        format!("schedule '{}' {state}: {}", s.name, d.reason)
+                    };
+                    Resolved::Next(d.destination, reason)
+                }
+                None => self.missing("schedule"),
+            },
+            Destination::IvrMenu { id } => match self.config.ivr_menu(*id).await? {
+                Some(m) if m.status != Status::Active => Resolved::Next(
+                    m.timeout_destination.clone(),
+                    format!("IVR menu '{}' is inactive", m.name),
+                ),
+                Some(m) => Resolved::Answer(self.menu(&m, 0, 0, None)),
+                None => self.missing("IVR menu"),
+            },
+            Destination::Voicemail { id } => match self.config.extension(*id).await? {
+                Some(ext) => Resolved::Answer(self.voicemail(&ext)),
+                None => self.missing("mailbox"),
+            },
+            Destination::ConferenceRoom { id } => match self.config.room(*id).await? {
+                Some(room) if room.status != Status::Active => Resolved::Answer(self.apology(
+                    format!("conference room '{}' is inactive", room.name),
+                    speech::ROOM_CLOSED,
+                )),
+                Some(room) if room.pin_enc.is_some() => {
+                    Resolved::Answer(self.pin_prompt(&room, 0, None))
+                }
+                Some(room) => Resolved::Answer(self.join(&room)),
+                None => self.missing("conference room"),
+            },
+            Destination::ExternalNumber { number } => {
+                Resolved::Answer(self.external(number).await?)
+            }
+            Destination::Hangup => Resolved::Answer(cxml::Response::new().with(Hangup)),
+        })
+    }
+
+    /// A destination whose object was deleted after the reference was read (destinations have no
+    /// foreign keys): the caller hears an apology rather than silence.
+    fn missing(&mut self, what: &str) -> Resolved {
+        Resolved::Answer(self.apology(
+            format!("the {what} no longer exists"),
+            speech::NOT_IN_SERVICE,
+        ))
+    }
+
+    fn action(&self, step: Step) -> String {
+        Continuation {
+            step,
+            hops: self.hops,
+        }
+        .url(self.secrets, self.call.org, &self.call.call_sid)
+    }
+
+    fn extension(&mut self, ext: ExtensionView) -> Resolved {
+        self.out.extension_id.get_or_insert(ext.id);
+        let n = &ext.number;
+        if ext.status != Status::Active {
+            return self.unavailable(&ext, format!("extension {n} is inactive"));
+        }
+        if ext.do_not_disturb {
+            return self.unavailable(&ext, format!("extension {n} is on do-not-disturb"));
+        }
+        if let Some(forward) = &ext.forward_always {
+            return Resolved::Next(
+                forward.clone(),
+                format!("extension {n} forwards every call"),
+            );
+        }
+        let dial = Dial {
+            timeout: Some(ext.no_answer_timeout.max(1) as u32),
+            action: Some(self.action(Step::Extension { ext: ext.id })),
+            ..Dial::new(Number(n.to_string()))
+        };
+        Resolved::Answer(cxml::Response::new().with(dial))
+    }
+
+    /// Where a call goes when the extension cannot take it: its no-answer destination, else its
+    /// voicemail when enabled, else a polite goodbye.
+    fn unavailable(&mut self, ext: &ExtensionView, why: String) -> Resolved {
+        if let Some(dest) = &ext.no_answer {
+            Resolved::Next(dest.clone(), format!("{why}: no-answer destination"))
+        } else if ext.voicemail_enabled {
+            Resolved::Next(
+                Destination::Voicemail { id: ext.id },
+                format!("{why}: voicemail"),
+            )
+        } else {
+            Resolved::Answer(self.apology(why, speech::UNAVAILABLE))
+        }
+    }
+
+    async fn ring_group(&mut self, group: RingGroupView) -> Resolved {
+        if group.status != Status::Active {
+            return Resolved::Next(
+                group.fallback.clone(),
+                format!("ring group '{}' is inactive: fallback", group.name),
+            );
+        }
+        let reachable = reachable_members(&group);
+        if reachable.is_empty() {
+            return Resolved::Next(
+                group.fallback.clone(),
+                format!(
+                    "no member of ring group '{}' can take calls: fallback",
+                    group.name
+                ),
+            );
+        }
+        let start = match group.strategy {
+            RingStrategy::RoundRobin => self.round_robin_start(group.id, reachable.len()).await,
+            _ => 0,
+        };
+        Resolved::Answer(self.ring_hop(&group, &reachable, start, 0))
+    }
+
+    /// The dial of one hop: every member at once (simultaneous) or one member.
+    fn ring_hop(
+        &mut self,
+        group: &RingGroupView,
+        members: &[&ExtensionView],
+        start: u32,
+        attempt: u32,
+    ) -> cxml::Response {
+        let step = Step::RingGroup {
+            group: group.id,
+            attempt,
+            start,
+        };
+        let nouns: Vec<cxml::Noun> = match group.strategy {
+            RingStrategy::Simultaneous => members
+                .iter()
+                .map(|m| Number(m.number.to_string()).into())
+                .collect(),
+            _ => {
+                let member = members[(start as usize + attempt as usize) % members.len()];
+                self.note(format!(
+                    "ring group '{}' rings extension {}",
+                    group.name, member.number
+                ));
+                vec![Number(member.number.to_string()).into()]
+            }
+        };
+        let dial = Dial {
+            nouns,
+            timeout: Some(group.member_timeout.max(1) as u32),
+            action: Some(self.action(step)),
+            ..Dial::default()
+        };
+        cxml::Response::new().with(dial)
+    }
+
+    /// The member a round-robin call starts at. The group's counter advances once per call: a
+    /// replayed or repeated request of the same call finds the position it was given.
+    async fn round_robin_start(&mut self, group: RingGroupId, members: usize) -> u32 {
+        let counter = format!("rr:{}:{group}", self.call.org);
+        let members = members as i64;
+        let result = match self.mode {
+            Mode::DryRun => self
+                .coordination
+                .counter(&counter)
+                .await
+                .map(|n| n.rem_euclid(members)),
+            Mode::Live => self.advance_round_robin(&counter, members).await,
+        };
+        match result {
+            Ok(start) => start as u32,
+            Err(e) => {
+                // Ringing from the first member beats dropping the call.
+                tracing::warn!(error = %e, "round-robin position unavailable; starting at the first member");
+                0
+            }
+        }
+    }
+
+    async fn advance_round_robin(
+        &self,
+        counter: &str,
+        members: i64,
+    ) -> Result<i64, crate::ports::coordination::CoordinationError> {
+        let this_call = format!("{counter}:{}", self.call.call_sid);
+        if let Some(v) = self.coordination.recall(&this_call).await? {
+            return Ok(parse_position(&v).rem_euclid(members));
+        }
+        let position = self.coordination.increment(counter, 1).await? - 1;
+        let chosen = match self
+            .coordination
+            .record(
+                &this_call,
+                position.to_string().as_bytes(),
+                ROUND_ROBIN_MEMORY,
+            )
+            .await?
+        {
+            Recorded::Stored => position,
+            Recorded::Existing(v) => parse_position(&v),
+        };
+        Ok(chosen.rem_euclid(members))
+    }
+
+    fn menu(
+        &mut self,
+        menu: &IvrMenu,
+        invalid: u32,
+        timeouts: u32,
+        notice: Option<&str>,
+    ) -> cxml::Response {
+        let action = self.action(Step::Ivr {
+            menu: menu.id,
+            invalid,
+            timeouts,
+        });
+        let mut prompts: Vec<cxml::Prompt> = Vec::new();
+        if let Some(text) = notice {
+            prompts.push(Say::new(text).into());
+        }
+        prompts.push(match (&menu.prompt_audio_url, &menu.prompt_text) {
+            (Some(url), _) => Play::url(url.clone()).into(),
+            (None, text) => Say {
+                voice: menu.prompt_voice.clone(),
+                ..Say::new(
+                    text.clone()
+                        .unwrap_or_else(|| speech::DEFAULT_MENU_PROMPT.into()),
+                )
+            }
+            .into(),
+        });
+        // With direct dial the caller may type a whole extension number and finish with '#'.
+        let num_digits = (!menu.direct_dial)
+            .then(|| menu.options.iter().map(|o| o.digits.len() as u32).max())
+            .flatten();
+        let gather = Gather {
+            action: Some(action.clone()),
+            num_digits,
+            timeout: Some(menu.digit_timeout.max(1) as u32),
+            action_on_empty_result: Some(true),
+            prompts,
+            ..Gather::default()
+        };
+        // Should the platform fall through after an empty Gather anyway, the same callback
+        // counts it as a timeout.
+        cxml::Response::new()
+            .with(gather)
+            .with(Redirect::new(action))
+    }
+
+    fn voicemail(&mut self, ext: &ExtensionView) -> cxml::Response {
+        if !ext.voicemail_enabled {
+            return self.apology(
+                format!("voicemail of extension {} is disabled", ext.number),
+                speech::MAILBOX_UNAVAILABLE,
+            );
+        }
+        let greeting: cxml::Prompt = match ext.voicemail_greeting.as_deref() {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Play::url(url).into()
+            }
+            Some(text) if !text.trim().is_empty() => Say::new(text).into(),
+            _ => Say::new(speech::default_greeting(&ext.display_name)).into(),
+        };
+        let record = cxml::Record {
+            action: Some(self.action(Step::Voicemail { ext: ext.id })),
+            max_length: Some(VOICEMAIL_MAX_SECONDS),
+            finish_on_key: Some("#".into()),
+            play_beep: Some(true),
+            prompts: vec![greeting],
+            ..cxml::Record::default()
+        };
+        cxml::Response::new()
+            .with(record)
+            .with(Say::new(speech::NO_MESSAGE))
+            .with(Hangup)
+    }
+
+    fn pin_prompt(&mut self, room: &RoomView, tries: u32, notice: Option<&str>) -> cxml::Response {
+        let action = self.action(Step::RoomPin {
+            room: room.id,
+            tries,
+        });
+        let mut prompts: Vec<cxml::Prompt> =
+            notice.map(|t| Say::new(t).into()).into_iter().collect();
+        prompts.push(Say::new(speech::ENTER_PIN).into());
+        let gather = Gather {
+            action: Some(action.clone()),
+            finish_on_key: Some("#".into()),
+            timeout: Some(10),
+            action_on_empty_result: Some(true),
+            prompts,
+            ..Gather::default()
+        };
+        cxml::Response::new()
+            .with(gather)
+            .with(Redirect::new(action))
+    }
+
+    fn join(&mut self, room: &RoomView) -> cxml::Response {
+        // Rooms are named by id: names are unique per Cloudonix domain, and ours may be renamed.
+        let conference = cxml::Conference {
+            muted: room.mute_on_entry.then_some(true),
+            beep: Some(if room.announce_join_leave {
+                Beep::True
+            } else {
+                Beep::False
+            }),
+            max_participants: Some(room.max_participants.clamp(2, 250) as u32),
+            // Outside callers wait (with hold music) until someone from the organization joins.
+            start_conference_on_enter: (room.wait_for_moderator && !self.internal)
+                .then_some(StartConference::False),
+            record: room.record.then_some(ConferenceRecord::RecordFromStart),
+            ..cxml::Conference::new(room.id.to_string())
+        };
+        cxml::Response::new().with(Dial::new(conference))
+    }
+
+    async fn external(&mut self, number: &E164) -> Routed {
+        // Forwarded calls leave through the trunk an admin chose for such numbers, if any.
+        let routes = self.config.outbound_routes().await?;
+        let trunk = dial_plan::select(&routes, number.as_str()).map(|r| r.trunk.clone());
+        let dial = Dial {
+            trunks: trunk.filter(|t| !t.is_empty()),
+            action: Some(self.action(Step::External)),
+            ..Dial::new(Number(number.to_string()))
+        };
+        Ok(cxml::Response::new().with(dial))
+    }
+
+    async fn callback(&mut self, step: Step, input: &CallbackInput) -> Routed {
+        match step {
+            Step::Extension { ext } => self.after_extension_dial(ext, input).await,
+            Step::RingGroup {
+                group,
+                attempt,
+                start,
+            } => self.after_ring_hop(group, attempt, start, input).await,
+            Step::External => Ok(match self.dial_result(input) {
+                DialOutcome::Answered | DialOutcome::Canceled => hang_up(),
+                _ => cxml::Response::apology(speech::NOT_REACHABLE),
+            }),
+            Step::Ivr {
+                menu,
+                invalid,
+                timeouts,
+            } => self.after_menu(menu, invalid, timeouts, input).await,
+            Step::RoomPin { room, tries } => self.after_pin(room, tries, input).await,
+            Step::Voicemail { ext } => Ok(self.after_recording(ext, input)),
+        }
+    }
+
+    fn dial_result(&mut self, input: &CallbackInput) -> DialOutcome {
+        let outcome = DialOutcome::parse(input.dial_status.as_deref());
+        self.out.dial_outcome = Some(outcome);
+        outcome
+    }
+
+    /// Routing onward from a callback counts against the loop guard.
+    async fn route_on(&mut self, dest: Destination, reason: String) -> Routed {
+        self.hops += 1;
+        if self.hops > MAX_ROUTED_HOPS {
+            return Ok(self.apology(
+                format!("loop: {MAX_ROUTED_HOPS} callbacks without an end"),
+                speech::LOOP,
+            ));
+        }
+        self.route(dest, reason).await
+    }
+
+    async fn after_extension_dial(&mut self, id: ExtensionId, input: &CallbackInput) -> Routed {
+        let outcome = self.dial_result(input);
+        self.out.extension_id = Some(id);
+        if matches!(outcome, DialOutcome::Answered | DialOutcome::Canceled) {
+            return Ok(hang_up());
+        }
+        let Some(ext) = self.config.extension(id).await? else {
+            return Ok(self.apology("the extension no longer exists", speech::UNAVAILABLE));
+        };
+        let why = format!("extension {} {}", ext.number, outcome.describe());
+        match self.unavailable(&ext, why) {
+            Resolved::Answer(doc) => Ok(doc),
+            Resolved::Next(dest, reason) => self.route_on(dest, reason).await,
+        }
+    }
+
+    async fn after_ring_hop(
+        &mut self,
+        id: RingGroupId,
+        attempt: u32,
+        start: u32,
+        input: &CallbackInput,
+    ) -> Routed {
+        let outcome = self.dial_result(input);
+        if matches!(outcome, DialOutcome::Answered | DialOutcome::Canceled) {
+            return Ok(hang_up());
+        }
+        let Some(group) = self.config.ring_group(id).await? else {
+            return Ok(self.apology("the ring group no longer exists", speech::UNAVAILABLE));
+        };
+        let members = reachable_members(&group);
+        let per_round = match group.strategy {
+            RingStrategy::Simultaneous => 1,
+            _ => members.len() as u32,
+        };
+        let next = attempt + 1;
+        if group.status != Status::Active
+            || members.is_empty()
+            || next >= per_round * group.rounds.max(1) as u32
+        {
+            let reason = format!("nobody in ring group '{}' answered: fallback", group.name);
+            return self.route_on(group.fallback.clone(), reason).await;
+        }
+        Ok(self.ring_hop(&group, &members, start, next))
+    }
+
+    async fn after_menu(
+        &mut self,
+        id: crate::domain::ids::IvrMenuId,
+        invalid: u32,
+        timeouts: u32,
+        input: &CallbackInput,
+    ) -> Routed {
+        let Some(menu) = self.config.ivr_menu(id).await? else {
+            return Ok(self.apology("the IVR menu no longer exists", speech::NOT_IN_SERVICE));
+        };
+        let digits = input
+            .digits
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('#');
+        if digits.is_empty() {
+            let timeouts = timeouts + 1;
+            if timeouts >= menu.max_timeouts.max(1) as u32 {
+                let reason = format!(
+                    "no input to IVR menu '{}' ({timeouts} times): timeout destination",
+                    menu.name
+                );
+                return self
+                    .route_on(menu.timeout_destination.clone(), reason)
+                    .await;
+            }
+            self.note(format!(
+                "no input to IVR menu '{}' ({timeouts} times): menu repeated",
+                menu.name
+            ));
+            return Ok(self.menu(&menu, invalid, timeouts, Some(speech::NO_INPUT)));
+        }
+        if let Some(option) = menu.options.iter().find(|o| o.digits == digits) {
+            let reason = format!(
+                "IVR menu '{}': caller pressed {digits} ({})",
+                menu.name, option.label
+            );
+            return self.route_on(option.destination.clone(), reason).await;
+        }
+        if let Some(ext) = self.direct_dial_target(&menu, digits).await? {
+            let reason = format!(
+                "IVR menu '{}': direct dial to extension {}",
+                menu.name, ext.number
+            );
+            return self
+                .route_on(Destination::Extension { id: ext.id }, reason)
+                .await;
+        }
+        let invalid = invalid + 1;
+        if invalid >= menu.max_invalid.max(1) as u32 {
+            let reason = format!(
+                "invalid input {digits:?} to IVR menu '{}' ({invalid} times): invalid destination",
+                menu.name
+            );
+            return self
+                .route_on(menu.invalid_destination.clone(), reason)
+                .await;
+        }
+        self.note(format!(
+            "invalid input {digits:?} to IVR menu '{}' ({invalid} times): menu repeated",
+            menu.name
+        ));
+        Ok(self.menu(&menu, invalid, timeouts, Some(speech::INVALID_OPTION)))
+    }
+
+    async fn direct_dial_target(
+        &self,
+        menu: &IvrMenu,
+        digits: &str,
+    ) -> Result<Option<ExtensionView>, RouteError> {
+        if !menu.direct_dial {
+            return Ok(None);
+        }
+        let Ok(number) = ExtensionNumber::parse(digits) else {
+            return Ok(None);
+        };
+        Ok(self
+            .config
+            .extension_by_number(&number)
+            .await?
+            .filter(|ext| {
+                ext.status == Status::Active
+                    && (menu.direct_dial_allowlist.is_empty()
+                        || menu.direct_dial_allowlist.contains(&ext.id))
+            }))
+    }
+
+    async fn after_pin(
+        &mut self,
+        id: crate::domain::ids::ConferenceRoomId,
+        tries: u32,
+        input: &CallbackInput,
+    ) -> Routed {
+        let Some(room) = self.config.room(id).await? else {
+            return Ok(self.apology("the conference room no longer exists", speech::ROOM_CLOSED));
+        };
+        let entered = input
+            .digits
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('#');
+        let pin = room
+            .pin_enc
+            .as_deref()
+            .map(|sealed| self.secrets.open(sealed));
+        match pin {
+            None => return Ok(self.join(&room)),
+            Some(Ok(pin))
+                if !entered.is_empty() && constant_time_eq(pin.as_bytes(), entered.as_bytes()) =>
+            {
+                self.note(format!("PIN accepted for conference room '{}'", room.name));
+                return Ok(self.join(&room));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                tracing::error!(room = %room.id, error = %e, "conference PIN cannot be opened with this key");
+                return Ok(self.apology("the room's PIN cannot be read", speech::TECHNICAL_PROBLEM));
+            }
+        }
+        let tries = tries + 1;
+        if tries >= MAX_PIN_TRIES {
+            return Ok(self.apology(
+                format!(
+                    "wrong PIN for conference room '{}' {tries} times",
+                    room.name
+                ),
+                speech::PIN_REFUSED,
+            ));
+        }
+        self.note(format!("wrong PIN for conference room '{}'", room.name));
+        Ok(self.pin_prompt(&room, tries, Some(speech::WRONG_PIN)))
+    }
+
+    fn after_recording(&mut self, ext: ExtensionId, input: &CallbackInput) -> cxml::Response {
+        let Some(url) = input.recording_url.clone().filter(|u| !u.trim().is_empty()) else {
+            self.note("voicemail callback without a recording");
+            return cxml::Response::apology(speech::NO_MESSAGE);
+        };
+        self.out.effects.push(Effect::SaveVoicemail {
+            extension: ext,
+            recording_url: url,
+            duration_seconds: input.recording_duration.unwrap_or(0).max(0),
+        });
+        cxml::Response::apology(speech::MESSAGE_SAVED)
+    }
+}
+
+fn hang_up() -> cxml::Response {
+    cxml::Response::new().with(Hangup)
+}
+
+fn reachable_members(group: &RingGroupView) -> Vec<&ExtensionView> {
+    group.members.iter().filter(|m| m.reachable()).collect()
+}
+
+fn parse_position(bytes: &[u8]) -> i64 {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The DID of an inbound call. Cloudonix sends E.164 with `+`, but trunks sometimes deliver the
+/// digits alone.
+fn parse_did(to: &str) -> Option<E164> {
+    E164::parse(to).ok().or_else(|| {
+        let digits = to.trim();
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| E164::parse(&format!("+{digits}")).ok())
+            .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dial_outcomes_read_cloudonix_and_twilio_spellings() {
+        assert_eq!(DialOutcome::parse(Some("completed")), DialOutcome::Answered);
+        assert_eq!(DialOutcome::parse(Some("ANSWERED")), DialOutcome::Answered);
+        assert_eq!(DialOutcome::parse(Some("no-answer")), DialOutcome::NoAnswer);
+        assert_eq!(DialOutcome::parse(Some("noanswer")), DialOutcome::NoAnswer);
+        assert_eq!(DialOutcome::parse(Some("busy")), DialOutcome::Busy);
+        assert_eq!(DialOutcome::parse(Some("canceled")), DialOutcome::Canceled);
+        assert_eq!(DialOutcome::parse(Some("failed")), DialOutcome::Failed);
+        assert_eq!(DialOutcome::parse(None), DialOutcome::NoAnswer);
+    }
+
+    #[test]
+    fn dids_accept_digits_without_plus() {
+        assert_eq!(parse_did("12125550100").unwrap().as_str(), "+12125550100");
+        assert_eq!(parse_did("+12125550100").unwrap().as_str(), "+12125550100");
+        assert_eq!(parse_did("1001"), None);
+        assert_eq!(parse_did("abc"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! The execution-plane acceptance suite: call scenarios through the real webhook routers on both
+//! backends, schedule edges through the routing engine, and the exactly-once, authentication,
+//! malformed-input, rate-limit and cache properties of the webhooks.
+
+mod exactly_once;
+mod fixture;
+mod scenarios;
+mod schedules;

@@ -1,0 +1,433 @@
+//! A local stand-in for the Cloudonix REST API (reference cloudonix.md §4): an axum server on
+//! 127.0.0.1 that records every request and keeps a small model of domains, voice applications
+//! and subscribers, so provisioning can be run against it end to end. Tests can script replies
+//! (429 with `Retry-After`, 5xx, slow answers) ahead of the model for chosen requests.
+//!
+//! The model follows what the reference documents, including its quirks: keys are checked per
+//! domain (`Authorization: Bearer`), an empty profile comes back as `[]`, and `{id-or-msisdn}`
+//! path segments match an id before an MSISDN.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// `None` when the request had no body.
+    pub body: Option<Value>,
+    pub at: Instant,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `"PUT /customers/self/domains/x"`, for asserting request sequences.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+    delay: Duration,
+    /// After the delay, answer from the model instead of `status`/`body`.
+    emulate: bool,
+}
+
+impl Reply {
+    pub fn status(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: json!({ "status": false, "message": format!("scripted {status}") }),
+            delay: Duration::ZERO,
+            emulate: false,
+        }
+    }
+
+    /// Waits, then answers as the model would: a slow but otherwise normal Cloudonix.
+    pub fn slow(delay: Duration) -> Self {
+        Self {
+            delay,
+            emulate: true,
+            ..Self::status(200)
+        }
+    }
+
+    pub fn retry_after(mut self, value: &str) -> Self {
+        self.headers.push(("retry-after".into(), value.into()));
+        self
+    }
+
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = body;
+        self
+    }
+
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+struct Script {
+    method: String,
+    path: String,
+    /// `None`: every matching request until cleared.
+    remaining: Option<u32>,
+    reply: Reply,
+}
+
+#[derive(Default)]
+struct FakeDomain {
+    id: u64,
+    name: String,
+    api_key: String,
+    default_application: Option<u64>,
+    profile: Map<String, Value>,
+    applications: Vec<Map<String, Value>>,
+    subscribers: Vec<Map<String, Value>>,
+}
+
+#[derive(Default)]
+struct Model {
+    domains: HashMap<String, FakeDomain>,
+    requests: Vec<RecordedRequest>,
+    scripts: Vec<Script>,
+    next_id: u64,
+}
+
+pub struct FakeCloudonix {
+    /// `http://127.0.0.1:<port>`: the client's base URL.
+    pub url: String,
+    model: Arc<Mutex<Model>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeCloudonix {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeCloudonix {
+    pub async fn start() -> Self {
+        let model = Arc::new(Mutex::new(Model {
+            next_id: 100,
+            ..Model::default()
+        }));
+        let app = Router::new().fallback(handle).with_state(model.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port for the fake Cloudonix");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .await
+                .expect("fake Cloudonix serves");
+        });
+        Self { url, model, server }
+    }
+
+    fn model(&self) -> MutexGuard<'_, Model> {
+        self.model.lock().unwrap()
+    }
+
+    /// A domain that accepts `api_key`, with an empty profile and nothing in it.
+    pub fn add_domain(&self, name: &str, api_key: &str) {
+        let mut m = self.model();
+        m.next_id += 1;
+        let domain = FakeDomain {
+            id: m.next_id,
+            name: name.to_owned(),
+            api_key: api_key.to_owned(),
+            ..FakeDomain::default()
+        };
+        m.domains.insert(name.to_owned(), domain);
+    }
+
+    /// Answers the next `times` requests `method path` (every one when `None`) with `reply`.
+    pub fn script(&self, method: &str, path: &str, times: Option<u32>, reply: Reply) {
+        self.model().scripts.push(Script {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            remaining: times,
+            reply,
+        });
+    }
+
+    pub fn clear_scripts(&self) {
+        self.model().scripts.clear();
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.model().requests.clone()
+    }
+
+    /// The `METHOD path` lines of every request so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.model().requests.iter().map(|r| r.line()).collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.model().requests.clear();
+    }
+
+    /// The domain as `GET` would return it, plus its applications and subscribers.
+    pub fn snapshot(&self, domain: &str) -> Value {
+        let m = self.model();
+        let d = &m.domains[domain];
+        let mut v = domain_json(d);
+        v["applications"] = json!(d.applications);
+        v["subscribers"] = json!(d.subscribers);
+        v
+    }
+
+    pub fn set_profile(&self, domain: &str, profile: Value) {
+        let profile = profile.as_object().expect("a JSON object").clone();
+        self.model().domains.get_mut(domain).unwrap().profile = profile;
+    }
+
+    /// A subscriber created outside OpBX (or whose link OpBX lost); returns its id.
+    pub fn add_subscriber(&self, domain: &str, msisdn: &str, active: bool) -> u64 {
+        let mut m = self.model();
+        m.next_id += 1;
+        let id = m.next_id;
+        let sub =
+            json!({ "id": id, "msisdn": msisdn, "sipPassword": "set-elsewhere", "active": active });
+        let d = m.domains.get_mut(domain).unwrap();
+        d.subscribers.push(sub.as_object().unwrap().clone());
+        id
+    }
+
+    pub fn remove_subscriber(&self, domain: &str, id: u64) {
+        let mut m = self.model();
+        let d = m.domains.get_mut(domain).unwrap();
+        d.subscribers.retain(|s| s["id"] != json!(id));
+    }
+}
+
+async fn handle(
+    State(model): State<Arc<Mutex<Model>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let body: Option<Value> = if body.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::from_slice(&body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
+        )
+    };
+    let scripted = {
+        let mut m = model.lock().unwrap();
+        m.requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("<binary>").to_owned()))
+                .collect(),
+            body: body.clone(),
+            at: Instant::now(),
+        });
+        let found = m
+            .scripts
+            .iter_mut()
+            .find(|s| s.method == method.as_str() && s.path == path && s.remaining != Some(0));
+        found.map(|s| {
+            if let Some(n) = &mut s.remaining {
+                *n -= 1;
+            }
+            s.reply.clone()
+        })
+    };
+    if let Some(reply) = &scripted {
+        tokio::time::sleep(reply.delay).await;
+        if !reply.emulate {
+            let mut response = (
+                StatusCode::from_u16(reply.status).unwrap(),
+                axum::Json(reply.body.clone()),
+            )
+                .into_response();
+            for (name, value) in &reply.headers {
+                response.headers_mut().insert(
+                    axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    value.parse().unwrap(),
+                );
+            }
+            return response;
+        }
+    }
+    let mut m = model.lock().unwrap();
+    let (status, body) = emulate(&mut m, &method, &path, &headers, body);
+    if status == StatusCode::NO_CONTENT {
+        return status.into_response();
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+fn error(status: StatusCode, message: &str) -> (StatusCode, Value) {
+    (status, json!({ "status": false, "message": message }))
+}
+
+fn domain_json(d: &FakeDomain) -> Value {
+    json!({
+        "id": d.id,
+        "uuid": format!("00000000-0000-0000-0000-{:012}", d.id),
+        "domain": d.name,
+        "active": true,
+        "defaultApplication": d.default_application,
+        // Cloudonix returns an empty profile as an array (reference §4.1).
+        "profile": if d.profile.is_empty() { json!([]) } else { json!(d.profile) },
+    })
+}
+
+/// Matches `{id-or-name}` / `{id-or-msisdn}` the way the reference describes: id first.
+fn find_index(items: &[Map<String, Value>], key: &str, alt_field: &str) -> Option<usize> {
+    let id = key.parse::<u64>().ok();
+    items
+        .iter()
+        .position(|i| id.is_some() && i["id"].as_u64() == id)
+        .or_else(|| items.iter().position(|i| i[alt_field] == json!(key)))
+}
+
+fn emulate(
+    m: &mut Model,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let Some(rest) = path.strip_prefix("/customers/self/domains/") else {
+        return error(StatusCode::NOT_FOUND, "no such endpoint");
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let next_id = m.next_id + 1;
+    let Some(d) = m.domains.get_mut(parts[0]) else {
+        return error(StatusCode::NOT_FOUND, "domain not found");
+    };
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer != Some(d.api_key.as_str()) {
+        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    let body = body.unwrap_or(Value::Null);
+    let created = match (method.as_str(), &parts[1..]) {
+        ("GET", []) => return (StatusCode::OK, domain_json(d)),
+        ("PUT", []) => {
+            if let Some(profile) = body.get("profile") {
+                let Some(profile) = profile.as_object() else {
+                    return error(StatusCode::BAD_REQUEST, "profile must be an object");
+                };
+                d.profile = profile.clone();
+            }
+            return (StatusCode::OK, domain_json(d));
+        }
+        ("PATCH", []) => {
+            if let Some(app) = body.get("defaultApplication") {
+                if !d.applications.iter().any(|a| &a["id"] == app) {
+                    return error(StatusCode::BAD_REQUEST, "no such application");
+                }
+                d.default_application = app.as_u64();
+            }
+            return (StatusCode::OK, domain_json(d));
+        }
+        ("POST", ["applications"]) => {
+            let name = body["name"].as_str().unwrap_or_default();
+            if name.is_empty() || body["url"].as_str().is_none() {
+                return error(StatusCode::BAD_REQUEST, "name and url are required");
+            }
+            if d.applications.iter().any(|a| a["name"] == json!(name)) {
+                return error(StatusCode::CONFLICT, "application name already exists");
+            }
+            let mut app = body.as_object().cloned().unwrap_or_default();
+            app.insert("id".into(), json!(next_id));
+            d.applications.push(app.clone());
+            Value::Object(app)
+        }
+        ("PUT", ["applications", key]) => {
+            let Some(i) = find_index(&d.applications, key, "name") else {
+                return error(StatusCode::NOT_FOUND, "application not found");
+            };
+            let app = &mut d.applications[i];
+            for (k, v) in body.as_object().cloned().unwrap_or_default() {
+                app.insert(k, v);
+            }
+            return (StatusCode::OK, Value::Object(app.clone()));
+        }
+        ("GET", ["subscribers", key]) => {
+            return match find_index(&d.subscribers, key, "msisdn") {
+                Some(i) => (StatusCode::OK, Value::Object(d.subscribers[i].clone())),
+                None => error(StatusCode::NOT_FOUND, "subscriber not found"),
+            };
+        }
+        ("POST", ["subscribers"]) => {
+            let Some(msisdn) = body["msisdn"].as_str() else {
+                return error(StatusCode::BAD_REQUEST, "msisdn is required");
+            };
+            if d.subscribers.iter().any(|s| s["msisdn"] == json!(msisdn)) {
+                return error(StatusCode::CONFLICT, "msisdn already exists");
+            }
+            let sub = json!({
+                "id": next_id,
+                "msisdn": msisdn,
+                "sipPassword": body["sip-password"],
+                "active": body["active"].as_bool().unwrap_or(true),
+            });
+            d.subscribers.push(sub.as_object().unwrap().clone());
+            sub
+        }
+        ("PUT", ["subscribers", key]) => {
+            let Some(i) = find_index(&d.subscribers, key, "msisdn") else {
+                return error(StatusCode::NOT_FOUND, "subscriber not found");
+            };
+            let sub = &mut d.subscribers[i];
+            for (from, to) in [
+                ("msisdn", "msisdn"),
+                ("sip-password", "sipPassword"),
+                ("active", "active"),
+            ] {
+                if let Some(v) = body.get(from) {
+                    sub.insert(to.into(), v.clone());
+                }
+            }
+            return (StatusCode::OK, Value::Object(sub.clone()));
+        }
+        ("DELETE", ["subscribers", key]) => {
+            let Some(i) = find_index(&d.subscribers, key, "msisdn") else {
+                return error(StatusCode::NOT_FOUND, "subscriber not found");
+            };
+            d.subscribers.remove(i);
+            return (StatusCode::NO_CONTENT, Value::Null);
+        }
+        _ => return error(StatusCode::NOT_FOUND, "no such endpoint"),
+    };
+    m.next_id = next_id;
+    (StatusCode::OK, created)
+}
