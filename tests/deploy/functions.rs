@@ -273,8 +273,8 @@ pub fn function_snippet(binary: &str) -> String {
 fn event_names_and_paths_follow_api_gateway_spelling() {
     assert_eq!(event_name("GET", "/api/v1/users/{id}"), "GetApiV1UsersId");
     assert_eq!(
-        event_name("POST", "/webhooks/cloudonix/cdr/{org_webhook_token}"),
-        "PostWebhooksCloudonixCdrOrgWebhookToken"
+        event_name("POST", "/webhooks/cloudonix/cdr/{org_token}"),
+        "PostWebhooksCloudonixCdrOrgToken"
     );
     assert_eq!(camel("api-call-logs"), "ApiCallLogs");
     assert_eq!(api_gateway_path("/files/{*rest}"), "/files/{rest+}");
