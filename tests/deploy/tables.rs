@@ -149,3 +149,36 @@ fn every_table_reaches_the_functions_by_name() {
         );
     }
 }
+
+/// The names the DynamoDB adapters use, where they export them, are the template's.
+#[test]
+fn the_adapters_use_the_templates_index_and_ttl_names() {
+    use opbx::adapters::dynamodb::{CONNECTIONS_BY_ORGANIZATION, TTL_ATTRIBUTE};
+    let template = Template::load();
+    for (id, table) in template.resources_of_type("AWS::DynamoDB::Table") {
+        assert_eq!(
+            table["Properties"]["TimeToLiveSpecification"]["AttributeName"], TTL_ATTRIBUTE,
+            "{id}: the adapters write expiry to {TTL_ATTRIBUTE:?}"
+        );
+    }
+    let index = &template.resource("ConnectionsTable").unwrap()["Properties"]["GlobalSecondaryIndexes"]
+        [0]["IndexName"];
+    assert_eq!(index, CONNECTIONS_BY_ORGANIZATION);
+    // Policies name the index too; a rename there would deny the fan-out its query.
+    let text = template.doc["Resources"].to_string();
+    let mentions: Vec<usize> = text.match_indices("/index/").map(|(at, _)| at).collect();
+    assert!(
+        !mentions.is_empty(),
+        "presence-fanout's policy names the index"
+    );
+    for at in mentions {
+        let named: String = text[at + "/index/".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        assert_eq!(
+            named, CONNECTIONS_BY_ORGANIZATION,
+            "a policy names index {named}"
+        );
+    }
+}
