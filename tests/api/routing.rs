@@ -1,11 +1,9 @@
 //! The routing simulator: the webhook's own routing, with no side effects.
 
 use opbx::app::AppState;
-use opbx::crypto::sha256_hex;
 use opbx::cxml::{Element, parse};
 use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
-use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::*;
 use opbx::domain::model::*;
 use opbx::domain::now_ms;
@@ -61,25 +59,7 @@ async fn add_number(state: &AppState, org: OrgId, destination: Destination, labe
 }
 
 async fn add_extension(state: &AppState, org: OrgId, number: &str) -> ExtensionId {
-    let now = now_ms();
-    let ext = Extension {
-        id: ExtensionId::new(),
-        organization_id: org,
-        number: ExtensionNumber::parse(number).unwrap(),
-        display_name: format!("Desk {number}"),
-        user_id: None,
-        sip_password_enc: String::new(),
-        status: Status::Active,
-        do_not_disturb: false,
-        forward_always: None,
-        no_answer_timeout: 20,
-        no_answer: None,
-        voicemail_enabled: true,
-        voicemail_greeting: None,
-        cloudonix_subscriber_id: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let ext = opbx_tests::model::extension(org, number);
     state.store.create_extension(&ext).await.unwrap();
     ext.id
 }
@@ -163,17 +143,7 @@ async fn simulator_answers_what_the_webhook_answers_without_side_effects(b: Back
     let key = opbx::crypto::random_token();
     api.state
         .store
-        .upsert_cloudonix_settings(&CloudonixSettings {
-            organization_id: org,
-            domain: None,
-            api_key_enc: None,
-            webhook_key_hash: Some(sha256_hex(&key)),
-            cdr_token_hash: None,
-            cdr_token_enc: None,
-            voice_application_id: None,
-            provisioned_at: None,
-            updated_at: now,
-        })
+        .upsert_cloudonix_settings(&opbx_tests::model::webhook_settings(org, &key))
         .await
         .unwrap();
     let real = opbx::http::all_functions(api.state.clone());

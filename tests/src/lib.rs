@@ -6,6 +6,7 @@
 
 pub mod fake_cloudonix;
 pub mod local;
+pub mod model;
 pub mod realtime;
 
 use std::sync::Arc;
