@@ -20,12 +20,12 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
-    /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
-    /// message; generous, it only stops a runaway trunk or a flood.
-    pub voice_rate_limit: u64,
     /// `OPBX_UI_ORIGIN`, e.g. `https://pbx.example.com`: the one origin allowed to call the API
     /// from a browser (CORS). Unset: only same-origin pages can (the UI served by opbx-local).
     pub ui_origin: Option<String>,
+    /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
+    /// message; generous, it only stops a runaway trunk or a flood.
+    pub voice_rate_limit: u64,
     pub bootstrap: Bootstrap,
     /// `OPBX_CLOUDONIX_API_URL`, default `https://api.cloudonix.io`; tests point it at a fake.
     pub cloudonix_api_url: String,
@@ -130,14 +130,25 @@ impl Config {
             database_max_connections,
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
-            voice_rate_limit,
             ui_origin,
+            voice_rate_limit,
             bootstrap,
             cloudonix_api_url,
             public_url,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
+}
+
+/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
+fn parse_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = value.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
 }
 
 fn positive<T: std::str::FromStr + PartialOrd + Default>(
@@ -156,17 +167,6 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(
                 problem: format!("{v:?} is not a positive number"),
             }),
     }
-}
-
-/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
-fn parse_origin(value: &str) -> Option<String> {
-    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = value.split_once("://")?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
 }
 
 /// An absolute `http(s)://host[/prefix]` URL without query or trailing `/`, so paths can be
@@ -209,9 +209,9 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://opbx.db");
         assert_eq!(c.redis_url, None);
         assert_eq!(c.bootstrap.password, None);
-        assert_eq!(c.ui_origin, None);
         assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
         assert_eq!(c.public_url, None);
+        assert_eq!(c.ui_origin, None);
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub fn all_cases() -> Vec<Case> {
         crate::auth::cases(),
         crate::users::cases(),
         crate::audit_log::cases(),
+        crate::routing::cases(),
+        crate::settings::cases(),
         crate::live_calls::cases(),
     ]
     .into_iter()
@@ -42,6 +44,9 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
+/// Everyone who works with the configuration (reporters see call logs and reports only).
+pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
+pub const OWNER_ONLY: &[Role] = &[Role::Owner];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,4 +11,6 @@ mod cases;
 mod fixtures;
 mod framework;
 mod live_calls;
+mod routing;
+mod settings;
 mod users;

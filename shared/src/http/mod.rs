@@ -31,15 +31,26 @@ const fn route(method: &'static str, path: &'static str) -> Route {
     Route { method, path }
 }
 
-const fn post(path: &'static str) -> Route {
-    route("POST", path)
-}
-
 pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     HttpFunction {
         name: "health",
         routes: &[route("GET", "/health")],
         router: health::router,
+    },
+    HttpFunction {
+        name: "webhook-voice",
+        routes: &[route("POST", "/webhooks/cloudonix/voice")],
+        router: webhooks::voice_router,
+    },
+    HttpFunction {
+        name: "webhook-gather",
+        routes: &[route("POST", "/webhooks/cloudonix/voice/gather")],
+        router: webhooks::gather_router,
+    },
+    HttpFunction {
+        name: "webhook-dial",
+        routes: &[route("POST", "/webhooks/cloudonix/voice/dial")],
+        router: webhooks::dial_router,
     },
     HttpFunction {
         name: "api-auth",
@@ -54,21 +65,6 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         router: api::auth::router,
     },
     HttpFunction {
-        name: "webhook-voice",
-        routes: &[post("/webhooks/cloudonix/voice")],
-        router: webhooks::voice_router,
-    },
-    HttpFunction {
-        name: "webhook-gather",
-        routes: &[post("/webhooks/cloudonix/voice/gather")],
-        router: webhooks::gather_router,
-    },
-    HttpFunction {
-        name: "webhook-dial",
-        routes: &[post("/webhooks/cloudonix/voice/dial")],
-        router: webhooks::dial_router,
-    },
-    HttpFunction {
         name: "api-users",
         routes: &[
             route("GET", "/api/v1/users"),
@@ -80,18 +76,37 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         router: api::users::router,
     },
     HttpFunction {
+        name: "api-routing",
+        routes: &[route("POST", "/api/v1/routing/simulate")],
+        router: api::routing::router,
+    },
+    HttpFunction {
         name: "api-audit-log",
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
     },
     HttpFunction {
+        name: "api-settings",
+        routes: &[
+            route("GET", "/api/v1/settings/organization"),
+            route("PATCH", "/api/v1/settings/organization"),
+            route("GET", "/api/v1/settings/cloudonix"),
+            route("PUT", "/api/v1/settings/cloudonix"),
+            route("POST", "/api/v1/settings/cloudonix/webhook-key"),
+            route("POST", "/api/v1/settings/cloudonix/cdr-token"),
+            route("GET", "/api/v1/settings/cloudonix/urls"),
+            route("POST", "/api/v1/settings/cloudonix/provision"),
+        ],
+        router: api::settings::router,
+    },
+    HttpFunction {
         name: "webhook-session",
-        routes: &[post(webhooks::session::SESSION_PATH)],
+        routes: &[route("POST", webhooks::session::SESSION_PATH)],
         router: webhooks::session::router,
     },
     HttpFunction {
         name: "webhook-cdr",
-        routes: &[post(webhooks::cdr::CDR_PATH)],
+        routes: &[route("POST", webhooks::cdr::CDR_PATH)],
         router: webhooks::cdr::router,
     },
     HttpFunction {

@@ -20,6 +20,8 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::auth::routes,
     super::users::routes,
     super::audit_log::routes,
+    super::routing::routes,
+    super::settings::routes,
     super::live_calls::routes,
 ];
 

@@ -17,6 +17,7 @@ use super::caller::Caller;
 use super::extract::ApiJson;
 use super::problem::{ApiError, ApiResult};
 use super::user_view::UserView;
+use super::users::UsersLock;
 use super::validate::Validator;
 use crate::app::AppState;
 use crate::crypto::{hash_password, verify_password};
@@ -62,12 +63,9 @@ async fn update_profile(
     caller: Caller,
     ApiJson(body): ApiJson<ProfileUpdate>,
 ) -> ApiResult<Json<UserView>> {
-    let before = caller.user.clone();
-    let mut user = caller.user.clone();
+    let user = &caller.user;
     let mut v = Validator::new();
-    if let Some(name) = &body.name {
-        user.name = v.text("name", name, 1, 255);
-    }
+    let name = body.name.as_deref().map(|n| v.text("name", n, 1, 255));
     let new_hash = match (&body.new_password, &body.current_password) {
         (None, None) => None,
         (None, Some(_)) => {
@@ -118,11 +116,27 @@ async fn update_profile(
     v.finish()?;
 
     let changed_password = new_hash.is_some();
-    if let Some(hash) = new_hash {
-        user.password_hash = hash;
+    // Applied to the row as it is now, not as it was when the request was authenticated.
+    let lock = UsersLock::take(&state, caller.org()).await?;
+    let saved = async {
+        let before = state
+            .store
+            .find_user(caller.org(), caller.user_id())
+            .await?;
+        let mut user = before.clone();
+        if let Some(name) = name {
+            user.name = name;
+        }
+        if let Some(hash) = new_hash {
+            user.password_hash = hash;
+        }
+        user.updated_at = now_ms();
+        state.store.update_user(&user).await?;
+        Ok::<_, ApiError>((before, user))
     }
-    user.updated_at = now_ms();
-    state.store.update_user(&user).await?;
+    .await;
+    lock.release(&state).await;
+    let (before, user) = saved?;
     if changed_password {
         state
             .store

@@ -192,7 +192,7 @@ async fn update_user(
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> ApiResult<Json<UserView>> {
     caller.require(Role::PbxAdmin)?;
-    let lock = OwnersLock::take(&state, caller.org()).await?;
+    let lock = UsersLock::take(&state, caller.org()).await?;
     let result = update_locked(&state, &caller, id, body).await;
     lock.release(&state).await;
     let (before, after, password_set) = result?;
@@ -288,7 +288,7 @@ async fn delete_user(
     Id(id): Id<UserId>,
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
-    let lock = OwnersLock::take(&state, caller.org()).await?;
+    let lock = UsersLock::take(&state, caller.org()).await?;
     let result = delete_locked(&state, &caller, id).await;
     lock.release(&state).await;
     let before = result?;
@@ -343,15 +343,17 @@ async fn hash(password: String) -> ApiResult<String> {
         })
 }
 
-/// Serialises the user writes of one organization, so the last-owner check and the write that
-/// relies on it cannot interleave with another such pair.
-struct OwnersLock(LockGuard);
+/// Serialises the user writes of one organization (here and in the profile), so the last-owner
+/// check and the write that relies on it cannot interleave with another such pair, and no
+/// read-modify-write of a user undoes a concurrent one (a rename re-activating a user just
+/// deactivated).
+pub(super) struct UsersLock(LockGuard);
 
-impl OwnersLock {
+impl UsersLock {
     const TTL: Duration = Duration::from_secs(10);
     const WAIT: Duration = Duration::from_secs(5);
 
-    async fn take(state: &AppState, org: OrgId) -> ApiResult<Self> {
+    pub(super) async fn take(state: &AppState, org: OrgId) -> ApiResult<Self> {
         state
             .coordination
             .lock(&format!("users:{org}"), Self::TTL, Self::WAIT)
@@ -360,7 +362,7 @@ impl OwnersLock {
             .ok_or_else(|| ApiError::conflict("Another change to users is in progress; retry."))
     }
 
-    async fn release(self, state: &AppState) {
+    pub(super) async fn release(self, state: &AppState) {
         if let Err(e) = state.coordination.unlock(self.0).await {
             tracing::warn!(error = %e, "users lock not released; it lapses by TTL");
         }
