@@ -406,7 +406,116 @@ async fn the_voice_webhook_shows_the_call_from_its_first_request(b: Backend) {
     );
 }
 
+/// An extension 1001 behind the DID +442071234567, so a voice request is answered with a `<Dial>`
+/// whose action reports the dial's outcome.
+async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
+    use opbx::domain::destination::Destination;
+    use opbx::domain::e164::E164;
+    use opbx::domain::extension_number::ExtensionNumber;
+    use opbx::domain::ids::{ExtensionId, PhoneNumberId};
+    use opbx::domain::model::{Extension, PhoneNumber, Status};
+    use opbx::ports::extensions::ExtensionRepo;
+    use opbx::ports::phone_numbers::PhoneNumberRepo;
+    let now = now_ms();
+    let ext = Extension {
+        id: ExtensionId::new(),
+        organization_id: org.org.id,
+        number: ExtensionNumber::parse("1001").unwrap(),
+        display_name: "Alice".into(),
+        user_id: None,
+        sip_password_enc: pbx.state.secrets.seal("sip-secret"),
+        status: Status::Active,
+        do_not_disturb: false,
+        forward_always: None,
+        no_answer_timeout: 20,
+        no_answer: None,
+        voicemail_enabled: false,
+        voicemail_greeting: None,
+        cloudonix_subscriber_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    b.store.create_extension(&ext).await.unwrap();
+    b.store
+        .create_phone_number(&PhoneNumber {
+            id: PhoneNumberId::new(),
+            organization_id: org.org.id,
+            number: E164::parse("+442071234567").unwrap(),
+            label: "Main".into(),
+            destination: Destination::Extension { id: ext.id },
+            status: Status::Active,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+}
+
+async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
+    let pbx = Pbx::new(&b);
+    let org = RealtimeOrg::create(&b.store).await;
+    did_to_extension(&b, &pbx, &org).await;
+    let call = token();
+    let voice = json!({
+        "CallSid": format!("sid-{call}"),
+        "Session": call,
+        "From": "+12125550100",
+        "To": "+442071234567",
+        "Direction": "inbound",
+    });
+    let answer = pbx
+        .app
+        .clone()
+        .oneshot(
+            Request::post("/webhooks/cloudonix/voice")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {}", org.webhook_key))
+                .body(Body::from(voice.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let xml = String::from_utf8(
+        answer
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let action = xml
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("a <Dial action>: {xml}"))
+        .replace("&amp;", "&");
+    // Relative to the answering document, as Cloudonix resolves it.
+    let action = if action.starts_with('/') {
+        action
+    } else {
+        format!("/webhooks/cloudonix/{action}")
+    };
+    assert_eq!(
+        pbx.live_status(&org, &call).await,
+        Some(CallStatus::Initiated)
+    );
+
+    let mut outcome = voice.clone();
+    outcome["DialCallStatus"] = json!("answered");
+    let (code, _) = pbx
+        .post(&action, Some(&org.webhook_key), &outcome.to_string())
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(
+        pbx.live_status(&org, &call).await,
+        Some(CallStatus::Answered)
+    );
+}
+
 opbx_tests::on_both_backends!(
+    an_answered_dial_moves_the_live_call_on,
     duplicates_and_late_updates_never_move_a_call_backwards,
     an_answered_session_that_ends_completes_the_call,
     odd_deliveries_get_clear_answers,

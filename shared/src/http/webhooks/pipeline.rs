@@ -274,12 +274,14 @@ impl Request<'_> {
         }
     }
 
-    /// The live view shows a call from its first request; an answered dial moves it on. Session
-    /// updates and the CDR carry the session token, so that is the live call's key.
+    /// The live view shows a call from its first request; an answered dial moves it on. Other
+    /// callbacks would change nothing, so they skip the round trips. Session updates and the CDR
+    /// carry the session token, so that is the live call's key.
     async fn track_live_call(&self, facts: &CallFacts, outcome: &Outcome) {
-        let status = match outcome.dial_outcome {
-            Some(DialOutcome::Answered) => CallStatus::Answered,
-            _ => CallStatus::Initiated,
+        let status = match (self.hook, outcome.dial_outcome) {
+            (_, Some(DialOutcome::Answered)) => CallStatus::Answered,
+            (Hook::Voice, _) => CallStatus::Initiated,
+            (Hook::Callback, _) => return,
         };
         let observation = Observation {
             status,
