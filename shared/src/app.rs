@@ -2,11 +2,15 @@
 
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
+
+use crate::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
 use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
+use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
@@ -21,9 +25,16 @@ pub struct AppState {
     /// "redis" or "memory", for health reports.
     pub coordination_backend: &'static str,
     pub secrets: Arc<SecretBox>,
+    /// The admin UI's origin when it is served from elsewhere (`OPBX_UI_ORIGIN`), for CORS.
+    pub ui_origin: Option<HeaderValue>,
     /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
     pub voice_rate_limit: u64,
     pub realtime: Realtime,
+    /// The Cloudonix REST client (`OPBX_CLOUDONIX_API_URL`); its circuit breakers live as long
+    /// as the process.
+    pub cloudonix: Arc<dyn CloudonixApi>,
+    /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
+    pub public_url: Option<Arc<str>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,13 +64,25 @@ impl AppState {
                 ),
                 None => (Arc::new(MemoryCoordination::new()), "memory"),
             };
+        let ui_origin = config
+            .ui_origin
+            .as_deref()
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| StartupError::Io("OPBX_UI_ORIGIN is not a valid header value".into()))?;
         Ok(Self {
             store,
             coordination,
             coordination_backend,
             secrets: Arc::new(secrets),
+            ui_origin,
             voice_rate_limit: config.voice_rate_limit,
             realtime: Realtime::connect(&config.realtime).await,
+            cloudonix: Arc::new(HttpCloudonix::new(
+                &config.cloudonix_api_url,
+                ClientPolicy::default(),
+            )),
+            public_url: config.public_url.as_deref().map(Arc::from),
         })
     }
 }

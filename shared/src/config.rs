@@ -20,6 +20,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
+    /// `OPBX_UI_ORIGIN`, e.g. `https://pbx.example.com`: the one origin allowed to call the API
+    /// from a browser (CORS). Unset: only same-origin pages can (the UI served by opbx-local).
+    pub ui_origin: Option<String>,
     /// `OPBX_VOICE_RATE_LIMIT`: new calls per organization per minute before callers hear a busy
     /// message; generous, it only stops a runaway trunk or a flood.
     pub voice_rate_limit: u64,
@@ -101,6 +104,17 @@ impl Config {
                 problem: "must start with redis:// or rediss://".into(),
             });
         }
+        let ui_origin = get("OPBX_UI_ORIGIN")
+            .map(|v| {
+                parse_origin(&v).ok_or_else(|| ConfigError {
+                    var: "OPBX_UI_ORIGIN",
+                    problem: format!(
+                        "{v:?} is not an origin such as https://pbx.example.com (scheme, host, \
+                         optional port; no path)"
+                    ),
+                })
+            })
+            .transpose()?;
         let bootstrap = Bootstrap {
             organization: get("OPBX_BOOTSTRAP_ORGANIZATION")
                 .unwrap_or_else(|| Bootstrap::DEFAULT_ORGANIZATION.into()),
@@ -123,6 +137,7 @@ impl Config {
             database_max_connections,
             redis_url,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
+            ui_origin,
             voice_rate_limit,
             bootstrap,
             cloudonix_api_url,
@@ -130,6 +145,17 @@ impl Config {
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
         })
     }
+}
+
+/// `scheme://host[:port]` as browsers send it in `Origin`, lower-cased, without a trailing slash.
+fn parse_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = value.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(value)
 }
 
 fn positive<T: std::str::FromStr + PartialOrd + Default>(
@@ -192,6 +218,25 @@ mod tests {
         assert_eq!(c.bootstrap.password, None);
         assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
         assert_eq!(c.public_url, None);
+        assert_eq!(c.ui_origin, None);
+    }
+
+    #[test]
+    fn ui_origin_is_an_origin() {
+        let c = config(&[("OPBX_UI_ORIGIN", "https://PBX.example.com:8443/")]).unwrap();
+        assert_eq!(c.ui_origin.as_deref(), Some("https://pbx.example.com:8443"));
+        for bad in [
+            "pbx.example.com",
+            "https://pbx.example.com/app",
+            "ftp://x",
+            "*",
+        ] {
+            assert_eq!(
+                config(&[("OPBX_UI_ORIGIN", bad)]).unwrap_err().var,
+                "OPBX_UI_ORIGIN",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -58,6 +58,63 @@ pub fn migrate() -> Result<(), Error> {
     })
 }
 
+/// Entry point of ws-connect, ws-disconnect and ws-default: API Gateway WebSocket events of one
+/// route, answered by the handlers `opbx-local`'s `/ws` runs too.
+pub fn websocket(route: crate::http::ws::WsRoute) -> Result<(), Error> {
+    use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let state = state_from_env().await?;
+        if state.realtime.backend != "dynamodb" {
+            // In process, each Lambda instance would keep connections no other function sees.
+            return Err(
+                "WebSocket functions need OPBX_CONNECTIONS_TABLE and OPBX_LIVE_CALLS_TABLE".into(),
+            );
+        }
+        let handler = service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
+            let state = state.clone();
+            async move {
+                Ok::<_, Error>(crate::http::ws::lambda_reply(&state, route, &event.payload).await)
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
+/// Entry point of presence-fanout: batches of the live-calls table's DynamoDB stream, posted to
+/// the organizations' connections. It needs only the real-time stores, not the database.
+pub fn presence_fanout() -> Result<(), Error> {
+    use aws_lambda_events::event::dynamodb::Event;
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let config = Config::from_env()?;
+        let realtime = &config.realtime;
+        if realtime.connections_table.is_none() || realtime.management_endpoint.is_none() {
+            return Err(
+                "presence-fanout needs OPBX_CONNECTIONS_TABLE, OPBX_LIVE_CALLS_TABLE and \
+                 AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"
+                    .into(),
+            );
+        }
+        let fanout = crate::realtime::Realtime::connect(realtime).await.fanout();
+        let handler = service_fn(move |event: LambdaEvent<Event>| {
+            let fanout = fanout.clone();
+            async move {
+                let report = fanout.publish_stream(&event.payload).await?;
+                tracing::info!(
+                    records = event.payload.records.len(),
+                    delivered = report.delivered,
+                    gone = report.gone,
+                    failed = report.failed,
+                    "live-call changes fanned out"
+                );
+                Ok::<_, Error>(())
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
 /// One `migrate` invocation: applies pending migrations (accepting a database that is ahead, as
 /// after a rollback). An event `{"bootstrap": {"email": …, "password"?, "organization"?,
 /// "timezone"?}}` also creates the first organization and owner when the database has no user —

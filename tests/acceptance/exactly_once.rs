@@ -108,7 +108,7 @@ async fn round_robin_advances_once_per_call(b: Backend) {
 
     // Within a call the next hop is the next member after the call's own start.
     let second = fx.post(VOICE, calls[1].clone()).await;
-    let (url, body) = callback(&second.doc(), Act::Dial("no-answer"), &calls[1]);
+    let (url, body) = callback(VOICE, &second.doc(), Act::Dial("no-answer"), &calls[1]);
     let hop = fx.post(&url, body.clone()).await;
     assert_eq!(first_number(&hop.body), "1007");
     assert_eq!(
@@ -184,7 +184,7 @@ async fn only_the_right_key_gets_in_and_only_to_its_tenant(b: Backend) {
     // A callback of A's call replayed with B's key cannot use A's signed state.
     let a_call = call("+12125550130");
     let menu = fx.post(VOICE, a_call.clone()).await;
-    let (url, body) = callback(&menu.doc(), Act::Digits("1"), &a_call);
+    let (url, body) = callback(VOICE, &menu.doc(), Act::Digits("1"), &a_call);
     let stolen = fx
         .post_as(&url, Some(&key_b), "application/json", body.to_string())
         .await;
@@ -234,11 +234,11 @@ async fn bad_input_still_gets_cxml(b: Backend) {
     // Routing state that was tampered with, or belongs to another call, is refused.
     let c = call("+12125550130");
     let menu = fx.post(VOICE, c.clone()).await;
-    let (url, body) = callback(&menu.doc(), Act::Digits("1"), &c);
+    let (url, body) = callback(VOICE, &menu.doc(), Act::Digits("1"), &c);
     let tampered = url.replacen("k=", "k=x", 1);
     assert_eq!(fx.post(&tampered, body.clone()).await.doc(), apology);
     let other = call("+12125550130");
-    let (_, other_body) = callback(&menu.doc(), Act::Digits("1"), &other);
+    let (_, other_body) = callback(VOICE, &menu.doc(), Act::Digits("1"), &other);
     assert_eq!(
         fx.post(&url, other_body).await.doc(),
         apology,
@@ -263,7 +263,7 @@ async fn rate_limit_answers_busy_for_new_calls_only(b: Backend) {
             r#"<Response><Say>All our lines are busy. Please try again later. Goodbye.</Say><Reject reason="busy"/></Response>"#
         )
     );
-    let (url, body) = callback(&answer.doc(), Act::Dial("completed"), &first);
+    let (url, body) = callback(VOICE, &answer.doc(), Act::Dial("completed"), &first);
     assert_eq!(
         fx.post(&url, body).await.doc(),
         expected("<Response><Hangup/></Response>"),
@@ -306,9 +306,10 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
     let fx = Fixture::new(b).await;
     let c = call("+12125550101");
     let ring = fx.post(VOICE, c.clone()).await;
-    let (url, body) = callback(&ring.doc(), Act::Dial("no-answer"), &c);
-    let record = fx.post(&url, body).await;
+    let (dial_url, body) = callback(VOICE, &ring.doc(), Act::Dial("no-answer"), &c);
+    let record = fx.post(&dial_url, body).await;
     let (url, body) = callback(
+        &dial_url,
         &record.doc(),
         Act::Recording("https://rec.example/m.wav"),
         &c,
@@ -361,7 +362,7 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
 
     let answered = call("+12125550101");
     let ring = fx.post(VOICE, answered.clone()).await;
-    let (url, body) = callback(&ring.doc(), Act::Dial("answered"), &answered);
+    let (url, body) = callback(VOICE, &ring.doc(), Act::Dial("answered"), &answered);
     fx.post(&url, body).await;
     let log = fx
         .store()
@@ -376,10 +377,12 @@ async fn a_group_falling_back_to_itself_ends(b: Backend) {
     let fx = Fixture::new(b).await;
     let c = call("+12125550114");
     let mut answer = fx.post(VOICE, c.clone()).await;
+    let mut answered = VOICE.to_owned();
     let mut hops = 0;
     while answer.doc().child("Dial").is_some() {
-        let (url, body) = callback(&answer.doc(), Act::Dial("no-answer"), &c);
+        let (url, body) = callback(&answered, &answer.doc(), Act::Dial("no-answer"), &c);
         answer = fx.post(&url, body).await;
+        answered = url;
         hops += 1;
         assert!(hops <= 25, "still ringing after {hops} callbacks");
     }

@@ -4,8 +4,10 @@
 //! template and the `functions/` crates are checked against it by the deploy tests, so a route
 //! cannot be served locally and forgotten in AWS (or the other way round).
 
+pub mod api;
 pub mod health;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 
@@ -25,36 +27,92 @@ pub struct HttpFunction {
     pub router: fn(AppState) -> Router,
 }
 
-const fn post(path: &'static str) -> Route {
-    Route {
-        method: "POST",
-        path,
-    }
+const fn route(method: &'static str, path: &'static str) -> Route {
+    Route { method, path }
 }
 
 pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     HttpFunction {
         name: "health",
-        routes: &[Route {
-            method: "GET",
-            path: "/health",
-        }],
+        routes: &[route("GET", "/health")],
         router: health::router,
     },
     HttpFunction {
         name: "webhook-voice",
-        routes: &[post("/webhooks/cloudonix/voice")],
+        routes: &[route("POST", "/webhooks/cloudonix/voice")],
         router: webhooks::voice_router,
     },
     HttpFunction {
         name: "webhook-gather",
-        routes: &[post("/webhooks/cloudonix/voice/gather")],
+        routes: &[route("POST", "/webhooks/cloudonix/voice/gather")],
         router: webhooks::gather_router,
     },
     HttpFunction {
         name: "webhook-dial",
-        routes: &[post("/webhooks/cloudonix/voice/dial")],
+        routes: &[route("POST", "/webhooks/cloudonix/voice/dial")],
         router: webhooks::dial_router,
+    },
+    HttpFunction {
+        name: "api-auth",
+        routes: &[
+            route("POST", "/api/v1/auth/login"),
+            route("POST", "/api/v1/auth/logout"),
+            route("GET", "/api/v1/auth/me"),
+            route("GET", "/api/v1/profile"),
+            route("PATCH", "/api/v1/profile"),
+            route("GET", "/api/v1/openapi.json"),
+        ],
+        router: api::auth::router,
+    },
+    HttpFunction {
+        name: "api-users",
+        routes: &[
+            route("GET", "/api/v1/users"),
+            route("POST", "/api/v1/users"),
+            route("GET", "/api/v1/users/{id}"),
+            route("PATCH", "/api/v1/users/{id}"),
+            route("DELETE", "/api/v1/users/{id}"),
+        ],
+        router: api::users::router,
+    },
+    HttpFunction {
+        name: "api-routing",
+        routes: &[route("POST", "/api/v1/routing/simulate")],
+        router: api::routing::router,
+    },
+    HttpFunction {
+        name: "api-audit-log",
+        routes: &[route("GET", "/api/v1/audit-log")],
+        router: api::audit_log::router,
+    },
+    HttpFunction {
+        name: "api-settings",
+        routes: &[
+            route("GET", "/api/v1/settings/organization"),
+            route("PATCH", "/api/v1/settings/organization"),
+            route("GET", "/api/v1/settings/cloudonix"),
+            route("PUT", "/api/v1/settings/cloudonix"),
+            route("POST", "/api/v1/settings/cloudonix/webhook-key"),
+            route("POST", "/api/v1/settings/cloudonix/cdr-token"),
+            route("GET", "/api/v1/settings/cloudonix/urls"),
+            route("POST", "/api/v1/settings/cloudonix/provision"),
+        ],
+        router: api::settings::router,
+    },
+    HttpFunction {
+        name: "webhook-session",
+        routes: &[route("POST", webhooks::session::SESSION_PATH)],
+        router: webhooks::session::router,
+    },
+    HttpFunction {
+        name: "webhook-cdr",
+        routes: &[route("POST", webhooks::cdr::CDR_PATH)],
+        router: webhooks::cdr::router,
+    },
+    HttpFunction {
+        name: "api-live-calls",
+        routes: &[route("GET", "/api/v1/live-calls")],
+        router: api::live_calls::router,
     },
 ];
 

@@ -37,6 +37,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct PageRequest {
     pub page: u32,
     pub per_page: u32,
+    /// Ordering asked for by the client; the list's natural order breaks ties and applies when
+    /// `None`.
+    pub sort: Option<Sort>,
+}
+
+/// Order a list by one column of the resource's table. `column` is `'static` on purpose: it can
+/// only come from an allow-list in code (the API's per-resource sort fields), never from request
+/// text, so it is safe to splice into SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: &'static str,
+    pub descending: bool,
 }
 
 impl PageRequest {
@@ -46,7 +58,12 @@ impl PageRequest {
         Self {
             page: page.max(1),
             per_page: per_page.clamp(1, Self::MAX_PER_PAGE),
+            sort: None,
         }
+    }
+
+    pub fn sorted_by(self, sort: Option<Sort>) -> Self {
+        Self { sort, ..self }
     }
 
     pub fn offset(self) -> i64 {

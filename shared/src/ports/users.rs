@@ -39,4 +39,12 @@ pub trait ApiTokenRepo: Send + Sync {
     async fn revoke_api_token(&self, org: OrgId, id: TokenId, at: i64) -> StoreResult<()>;
     /// Revokes every token of the user not yet revoked; returns how many that was.
     async fn revoke_user_api_tokens(&self, org: OrgId, user: UserId, at: i64) -> StoreResult<u64>;
+    /// Like `revoke_user_api_tokens` but spares `keep`, the session that asked (password change).
+    async fn revoke_other_api_tokens(
+        &self,
+        org: OrgId,
+        user: UserId,
+        keep: TokenId,
+        at: i64,
+    ) -> StoreResult<u64>;
 }

@@ -4,6 +4,11 @@
 //! `action` URL as `?k=<state>.<tag>`, signed with the deployment key over the organization, the
 //! call and the state. Nothing is stored per call, a replayed callback carries its own state, and
 //! neither a caller nor another tenant can forge or transplant it.
+//!
+//! Action URLs are relative (Cloudonix resolves them against the current document's URL,
+//! cloudonix.md §1.6), so they work behind any host, API Gateway stage or CloudFront path:
+//! from the voice document (`…/cloudonix/voice`) the callback is `voice/dial?k=…`, from a
+//! callback's document (`…/cloudonix/voice/gather`) it is `dial?k=…`.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -71,8 +76,15 @@ impl Continuation {
         }
     }
 
-    /// The `action` URL for this step of this call.
-    pub fn url(&self, secrets: &SecretBox, org: OrgId, call_sid: &str) -> String {
+    /// The `action` URL for this step of this call, relative to the document it appears in:
+    /// `from_voice_document` when that is the voice application's answer.
+    pub fn url(
+        &self,
+        secrets: &SecretBox,
+        org: OrgId,
+        call_sid: &str,
+        from_voice_document: bool,
+    ) -> String {
         let state =
             URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("plain data serialises"));
         let tag = secrets.sign(&[
@@ -80,7 +92,9 @@ impl Continuation {
             call_sid.as_bytes(),
             state.as_bytes(),
         ]);
-        format!("{}?k={state}.{tag}", self.path())
+        let last = self.path().rsplit('/').next().expect("a path has segments");
+        let dir = if from_voice_document { "voice/" } else { "" };
+        format!("{dir}{last}?k={state}.{tag}")
     }
 
     /// Reads back the `k` parameter of a callback, refusing anything not signed for this
@@ -136,8 +150,12 @@ mod tests {
             },
             hops: 2,
         };
-        let url = c.url(&secrets, org, "call-1");
-        assert!(url.starts_with(GATHER_PATH));
+        let url = c.url(&secrets, org, "call-1", true);
+        assert!(url.starts_with("voice/gather?k="));
+        assert!(
+            c.url(&secrets, org, "call-1", false)
+                .starts_with("gather?k=")
+        );
         assert_eq!(
             Continuation::verify(Some(k_of(&url)), &secrets, org, "call-1"),
             Ok(c)
@@ -164,7 +182,7 @@ mod tests {
             step: Step::External,
             hops: 0,
         };
-        let url = c.url(&secrets, org, "c");
+        let url = c.url(&secrets, org, "c", false);
         let (state, tag) = k_of(&url).split_once('.').unwrap();
         let forged_state = URL_SAFE_NO_PAD.encode(br#"{"t":"external","hops":0,"x":1}"#);
         assert_ne!(forged_state, state);

@@ -106,6 +106,14 @@ pub(super) async fn fetch_page<T>(
         .fetch_one(store.pool())
         .await
         .map_err(unavailable)?;
+    let order_by = match page.sort {
+        Some(sort) => Cow::Owned(format!(
+            "{} {}, {order_by}",
+            qualified(table, sort.column),
+            if sort.descending { "DESC" } else { "ASC" }
+        )),
+        None => Cow::Borrowed(order_by),
+    };
     let page_sql = AssertSqlSafe(format!(
         "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
     ));
@@ -121,6 +129,14 @@ pub(super) async fn fetch_page<T>(
         page: page.page,
         per_page: page.per_page,
     })
+}
+
+/// `column` prefixed with the alias of `table` when it has one (`"extensions e"` → `e.number`).
+fn qualified(table: &str, column: &str) -> String {
+    match table.split_whitespace().nth(1) {
+        Some(alias) => format!("{alias}.{column}"),
+        None => column.to_owned(),
+    }
 }
 
 /// Reads the child rows of several parents at once (one query for a whole page), grouped by the

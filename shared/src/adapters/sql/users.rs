@@ -208,4 +208,25 @@ impl ApiTokenRepo for SqlStore {
         .map_err(unavailable)?;
         Ok(done.rows_affected())
     }
+
+    async fn revoke_other_api_tokens(
+        &self,
+        org: OrgId,
+        user: UserId,
+        keep: TokenId,
+        at: i64,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ? \
+             WHERE user_id = ? AND organization_id = ? AND id <> ? AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(user.to_string())
+        .bind(org.to_string())
+        .bind(keep.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(done.rows_affected())
+    }
 }

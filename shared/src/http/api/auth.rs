@@ -1,0 +1,297 @@
+//! The `api-auth` function: login, logout, who-am-I, the caller's profile (see [`super::profile`])
+//! and the OpenAPI document of the whole API (`GET /api/v1/openapi.json`, public: it describes
+//! routes, never data).
+//!
+//! Login trades email + password for an opaque bearer token: 256 random bits, stored only as
+//! its SHA-256, valid for [`TOKEN_LIFETIME`] unless revoked (logout, password change,
+//! deactivation). Unknown email and wrong password get the same answer after the same work (a
+//! dummy argon2 verification), and attempts are rate limited per client address and per
+//! account before any password is checked.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::audit::{self, Actor, Change};
+use super::caller::Caller;
+use super::extract::{ApiJson, SourceIp};
+use super::problem::{ApiError, ApiResult, Problem};
+use super::time::UtcTime;
+use super::user_view::{OrganizationView, UserView};
+use super::validate::Validator;
+use super::{openapi, profile};
+use crate::app::AppState;
+use crate::crypto::{hash_password, random_token, sha256_hex, verify_password};
+use crate::domain::ids::TokenId;
+use crate::domain::model::{ApiToken, OrgStatus, Status, User};
+use crate::domain::now_ms;
+use crate::domain::password::MAX_LENGTH;
+use crate::ports::organizations::OrganizationRepo;
+use crate::ports::store::StoreError;
+use crate::ports::users::{ApiTokenRepo, UserRepo};
+
+/// How long a token from login stays valid.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
+/// Login attempts allowed per client address per window.
+pub const LOGIN_LIMIT_PER_IP: u64 = 20;
+/// Login attempts allowed per account (email) per window, from anywhere.
+pub const LOGIN_LIMIT_PER_ACCOUNT: u64 = 10;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// The routes of the `api-auth` function, documented.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(openapi_json))
+        .merge(profile::routes())
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    super::serve(routes(), state)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "ann@example.com")]
+    pub email: String,
+    pub password: String,
+    /// The organization's slug. Only needed when the same email and password belong to
+    /// accounts in several organizations.
+    #[serde(default)]
+    pub organization: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is stored.
+    pub token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    pub expires_at: UtcTime,
+    pub user: UserView,
+    pub organization: OrganizationView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserView,
+    pub organization: OrganizationView,
+}
+
+/// Verified against when the email is unknown, so that answer costs the same time as a wrong
+/// password and does not reveal which emails have accounts.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash_password("not a real password; only spends the time a real check takes")
+        .expect("hashing a constant works")
+});
+
+fn invalid_credentials() -> ApiError {
+    ApiError::unauthorized("The email or password is incorrect.")
+}
+
+/// Log in with email and password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 401, description = "Unknown email or wrong password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Correct password, but the account is deactivated or the organization suspended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The credentials match accounts in several organizations; send `organization`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or for this account; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn login(
+    State(state): State<AppState>,
+    SourceIp(source_ip): SourceIp,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let mut v = Validator::new();
+    let email = v.text("email", &body.email, 3, 255).to_lowercase();
+    v.check(
+        "password",
+        !body.password.is_empty() && body.password.chars().count() <= MAX_LENGTH,
+        "must be given (at most 256 characters)",
+    );
+    v.finish()?;
+    throttle(&state, source_ip.as_deref(), &email).await?;
+
+    let candidates = match body.organization.as_deref().map(str::trim) {
+        Some(slug) if !slug.is_empty() => match state.store.find_organization_by_slug(slug).await {
+            Ok(org) => match state.store.find_user_by_email(org.id, &email).await {
+                Ok(user) => vec![user],
+                Err(StoreError::NotFound) => Vec::new(),
+                Err(e) => return Err(e.into()),
+            },
+            Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+        _ => state.store.find_users_by_email(&email).await?,
+    };
+    let matching = check_passwords(candidates, body.password).await?;
+    let user = match matching.as_slice() {
+        [] => return Err(invalid_credentials()),
+        [user] => user.clone(),
+        several => return Err(several_organizations(&state, several).await?),
+    };
+    if user.status != Status::Active {
+        return Err(ApiError::forbidden(
+            "This account is deactivated; ask an administrator of your organization.",
+        ));
+    }
+    let org = state.store.find_organization(user.organization_id).await?;
+    if org.status != OrgStatus::Active {
+        return Err(ApiError::forbidden("Your organization is suspended."));
+    }
+
+    let token = random_token();
+    let now = now_ms();
+    let row = ApiToken {
+        id: TokenId::new(),
+        organization_id: user.organization_id,
+        user_id: user.id,
+        token_hash: sha256_hex(&token),
+        created_at: now,
+        expires_at: now + TOKEN_LIFETIME.as_millis() as i64,
+        revoked_at: None,
+    };
+    state.store.create_api_token(&row).await?;
+    audit::committed(
+        &state,
+        Actor::user(&user, source_ip),
+        Change::action("login", "session", Some(row.id.to_string())),
+    )
+    .await;
+    Ok(Json(LoginResponse {
+        token,
+        token_type: "Bearer",
+        expires_at: row.expires_at.into(),
+        user: UserView::from(&user),
+        organization: OrganizationView::from(&org),
+    }))
+}
+
+/// Counts the attempt against the client address and the account; 429 when either is spent.
+async fn throttle(state: &AppState, ip: Option<&str>, email: &str) -> ApiResult<()> {
+    let by_ip = state
+        .coordination
+        .hit(
+            &format!("login:ip:{}", ip.unwrap_or("unknown")),
+            LOGIN_LIMIT_PER_IP,
+            LOGIN_WINDOW,
+        )
+        .await?;
+    let by_account = state
+        .coordination
+        .hit(
+            &format!("login:account:{}", sha256_hex(email)),
+            LOGIN_LIMIT_PER_ACCOUNT,
+            LOGIN_WINDOW,
+        )
+        .await?;
+    if by_ip.allowed && by_account.allowed {
+        return Ok(());
+    }
+    tracing::warn!(ip = ?ip, "login rate limit reached");
+    Err(ApiError::too_many_requests(
+        by_ip.retry_after.max(by_account.retry_after),
+    ))
+}
+
+/// The candidates whose password matches, checked off the async workers (argon2 is CPU-bound).
+async fn check_passwords(candidates: Vec<User>, password: String) -> ApiResult<Vec<User>> {
+    tokio::task::spawn_blocking(move || {
+        if candidates.is_empty() {
+            verify_password(&password, &DUMMY_HASH);
+            return Vec::new();
+        }
+        candidates
+            .into_iter()
+            .filter(|u| verify_password(&password, &u.password_hash))
+            .collect()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password check panicked");
+        ApiError::internal()
+    })
+}
+
+/// 409 listing the organizations: the caller proved the password of an account in each.
+async fn several_organizations(state: &AppState, users: &[User]) -> ApiResult<ApiError> {
+    let mut slugs = Vec::with_capacity(users.len());
+    for u in users {
+        slugs.push(state.store.find_organization(u.organization_id).await?.slug);
+    }
+    Ok(ApiError::conflict(format!(
+        "These credentials belong to accounts in several organizations; log in again with \
+         \"organization\" set to one of: {}.",
+        slugs.join(", ")
+    )))
+}
+
+/// Log out: the token used for this request stops working at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "The token is revoked"))
+)]
+async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    state
+        .store
+        .revoke_api_token(caller.org(), caller.token_id, now_ms())
+        .await?;
+    audit::committed(
+        &state,
+        &caller,
+        Change::action("logout", "session", Some(caller.token_id.to_string())),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The calling user and their organization.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "auth",
+    responses((status = 200, body = MeResponse))
+)]
+async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeResponse>> {
+    let org = state.store.find_organization(caller.org()).await?;
+    Ok(Json(MeResponse {
+        user: UserView::from(&caller.user),
+        organization: OrganizationView::from(&org),
+    }))
+}
+
+/// The OpenAPI 3.1 description of every `/api/v1` route.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    security(()),
+    responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json"))
+)]
+async fn openapi_json() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi::json(),
+    )
+}

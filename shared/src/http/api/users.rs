@@ -1,0 +1,370 @@
+//! The `api-users` function: `/api/v1/users`, the people who log in to an organization.
+//!
+//! Owners and PBX admins manage users; nobody else sees them. The hierarchy holds on every write:
+//! a PBX admin manages only PBX users and reporters and cannot grant the owner or pbx_admin role;
+//! only an owner changes owners and admins. The organization always keeps an active owner: a
+//! change that would demote, deactivate or remove the last one is refused with 409, under a
+//! per-organization lock so two concurrent changes cannot both pass the check. Passwords are set
+//! here only for other people (your own goes through `/api/v1/profile` with the current one);
+//! setting one, or deactivating a user, signs out all of that user's sessions at once.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::audit::{self, Change};
+use super::caller::Caller;
+use super::extract::{ApiJson, Id};
+use super::list::{List, ListParams, Listing, Paged};
+use super::problem::{ApiError, ApiResult};
+use super::user_view::UserView;
+use super::validate::Validator;
+use crate::app::AppState;
+use crate::crypto::hash_password;
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::model::{Role, Status, User};
+use crate::domain::now_ms;
+use crate::domain::password::check_strength;
+use crate::ports::coordination::LockGuard;
+use crate::ports::users::{ApiTokenRepo, UserRepo};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user, delete_user))
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    super::serve(routes(), state)
+}
+
+pub struct UserList;
+
+impl Listing for UserList {
+    const SORT: &'static [(&'static str, &'static str)] = &[
+        ("email", "email"),
+        ("name", "name"),
+        ("role", "role"),
+        ("status", "status"),
+        ("created_at", "created_at"),
+    ];
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    /// At least 10 characters, not common, not containing the email's name part.
+    pub password: String,
+    pub role: Role,
+    /// Defaults to active.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// Fields to change; absent ones stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub status: Option<Status>,
+    /// Sets another user's password and signs them out everywhere.
+    pub password: Option<String>,
+}
+
+/// Roles a PBX admin may manage and grant.
+fn below_admin(role: Role) -> bool {
+    !role.at_least(Role::PbxAdmin)
+}
+
+/// 403 unless `caller` may manage a user holding `role` (now, or after the change).
+fn may_manage(caller: &Caller, role: Role) -> ApiResult<()> {
+    caller.require(Role::PbxAdmin)?;
+    if caller.role() == Role::Owner || below_admin(role) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "Only an owner can manage owners and PBX admins or grant those roles.",
+        ))
+    }
+}
+
+/// List the organization's users.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    params(ListParams),
+    responses((status = 200, body = Paged<UserView>))
+)]
+async fn list_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    list: List<UserList>,
+) -> ApiResult<Json<Paged<UserView>>> {
+    caller.require(Role::PbxAdmin)?;
+    let page = state
+        .store
+        .list_users(caller.org(), &list.filter, list.page)
+        .await?;
+    Ok(Json(Paged::map(page, |u| UserView::from(&u))))
+}
+
+/// Create a user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    request_body = NewUser,
+    responses((status = 201, body = UserView))
+)]
+async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<UserView>)> {
+    may_manage(&caller, body.role)?;
+    let mut v = Validator::new();
+    let email = v.email("email", &body.email);
+    let name = v.text("name", &body.name, 1, 255);
+    if let Err(weak) = check_strength(&body.password, &email) {
+        v.error("password", weak.to_string());
+    }
+    v.finish()?;
+    let now = now_ms();
+    let user = User {
+        id: UserId::new(),
+        organization_id: caller.org(),
+        email,
+        name,
+        password_hash: hash(body.password).await?,
+        role: body.role,
+        status: body.status.unwrap_or(Status::Active),
+        created_at: now,
+        updated_at: now,
+    };
+    state.store.create_user(&user).await?;
+    let view = UserView::from(&user);
+    audit::committed(&state, &caller, Change::created("user", user.id, &view)).await;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = UserId, Path)),
+    responses((status = 200, body = UserView))
+)]
+async fn get_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<UserId>,
+) -> ApiResult<Json<UserView>> {
+    caller.require(Role::PbxAdmin)?;
+    let user = state.store.find_user(caller.org(), id).await?;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Change a user's email, name, role, status or password.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = UserId, Path)),
+    request_body = UserUpdate,
+    responses((status = 200, body = UserView))
+)]
+async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<UserId>,
+    ApiJson(body): ApiJson<UserUpdate>,
+) -> ApiResult<Json<UserView>> {
+    caller.require(Role::PbxAdmin)?;
+    let lock = UsersLock::take(&state, caller.org()).await?;
+    let result = update_locked(&state, &caller, id, body).await;
+    lock.release(&state).await;
+    let (before, after, password_set) = result?;
+
+    if password_set || after.status == Status::Inactive {
+        state
+            .store
+            .revoke_user_api_tokens(after.organization_id, after.id, now_ms())
+            .await?;
+    }
+    let view = UserView::from(&after);
+    audit::committed(
+        &state,
+        &caller,
+        Change::updated("user", id, &UserView::from(&before), &view),
+    )
+    .await;
+    if password_set {
+        audit::committed(
+            &state,
+            &caller,
+            Change::action("reset_password", "user", Some(id.to_string())),
+        )
+        .await;
+    }
+    Ok(Json(view))
+}
+
+async fn update_locked(
+    state: &AppState,
+    caller: &Caller,
+    id: UserId,
+    body: UserUpdate,
+) -> ApiResult<(User, User, bool)> {
+    let before = state.store.find_user(caller.org(), id).await?;
+    may_manage(caller, before.role)?;
+    if let Some(role) = body.role {
+        may_manage(caller, role)?;
+    }
+    let mut after = before.clone();
+    let mut v = Validator::new();
+    if let Some(email) = &body.email {
+        after.email = v.email("email", email);
+    }
+    if let Some(name) = &body.name {
+        after.name = v.text("name", name, 1, 255);
+    }
+    after.role = body.role.unwrap_or(before.role);
+    after.status = body.status.unwrap_or(before.status);
+    let password = match body.password {
+        Some(_) if id == caller.user_id() => {
+            v.error(
+                "password",
+                "change your own password at /api/v1/profile, with your current one",
+            );
+            None
+        }
+        Some(p) => {
+            if let Err(weak) = check_strength(&p, &after.email) {
+                v.error("password", weak.to_string());
+            }
+            Some(p)
+        }
+        None => None,
+    };
+    v.finish()?;
+    let stops_owning = before.role == Role::Owner
+        && before.status == Status::Active
+        && (after.role != Role::Owner || after.status != Status::Active);
+    if stops_owning {
+        keep_an_owner(state, caller.org()).await?;
+    }
+    let password_set = password.is_some();
+    if let Some(p) = password {
+        after.password_hash = hash(p).await?;
+    }
+    after.updated_at = now_ms();
+    state.store.update_user(&after).await?;
+    Ok((before, after, password_set))
+}
+
+/// Delete a user (their sessions end; extensions linked to them stay, unlinked).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = UserId, Path)),
+    responses((status = 204, description = "Deleted"))
+)]
+async fn delete_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<UserId>,
+) -> ApiResult<StatusCode> {
+    caller.require(Role::PbxAdmin)?;
+    let lock = UsersLock::take(&state, caller.org()).await?;
+    let result = delete_locked(&state, &caller, id).await;
+    lock.release(&state).await;
+    let before = result?;
+    audit::committed(
+        &state,
+        &caller,
+        Change::deleted("user", id, &UserView::from(&before)),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete_locked(state: &AppState, caller: &Caller, id: UserId) -> ApiResult<User> {
+    let before = state.store.find_user(caller.org(), id).await?;
+    may_manage(caller, before.role)?;
+    if id == caller.user_id() {
+        return Err(ApiError::forbidden(
+            "You cannot delete your own account; another owner or admin can.",
+        ));
+    }
+    if before.role == Role::Owner && before.status == Status::Active {
+        keep_an_owner(state, caller.org()).await?;
+    }
+    state.store.delete_user(caller.org(), id).await?;
+    Ok(before)
+}
+
+/// 409 unless another active owner remains after the current one stops being one.
+async fn keep_an_owner(state: &AppState, org: OrgId) -> ApiResult<()> {
+    let owners = state
+        .store
+        .count_active_users_with_role(org, Role::Owner)
+        .await?;
+    if owners <= 1 {
+        return Err(ApiError::conflict(
+            "This is the organization's last active owner: make someone else an owner first.",
+        ));
+    }
+    Ok(())
+}
+
+async fn hash(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing panicked");
+            ApiError::internal()
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::internal()
+        })
+}
+
+/// Serialises the user writes of one organization (here and in the profile), so the last-owner
+/// check and the write that relies on it cannot interleave with another such pair, and no
+/// read-modify-write of a user undoes a concurrent one (a rename re-activating a user just
+/// deactivated).
+pub(super) struct UsersLock(LockGuard);
+
+impl UsersLock {
+    const TTL: Duration = Duration::from_secs(10);
+    const WAIT: Duration = Duration::from_secs(5);
+
+    pub(super) async fn take(state: &AppState, org: OrgId) -> ApiResult<Self> {
+        state
+            .coordination
+            .lock(&format!("users:{org}"), Self::TTL, Self::WAIT)
+            .await?
+            .map(Self)
+            .ok_or_else(|| ApiError::conflict("Another change to users is in progress; retry."))
+    }
+
+    pub(super) async fn release(self, state: &AppState) {
+        if let Err(e) = state.coordination.unlock(self.0).await {
+            tracing::warn!(error = %e, "users lock not released; it lapses by TTL");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Collecting every field error of a request before answering 422, so a form can mark all bad
+//! fields at once.
+//!
+//! Types that can be checked on their own are parsed by serde already (`E164`, `ExtensionNumber`,
+//! `Timezone`, `Destination`, the typed ids and enums are newtypes valid by construction, so a bad
+//! value in the body is a 422 from [`ApiJson`](super::extract::ApiJson) naming the field). What
+//! needs rules or the store goes through a [`Validator`]:
+//!
+//! ```ignore
+//! let mut v = Validator::new();
+//! let name = v.text("name", &body.name, 1, 100);
+//! v.check("member_timeout", (5..=120).contains(&body.member_timeout), "must be 5 to 120 seconds");
+//! v.destination(&state, caller.org(), "fallback", &body.fallback, Some(SelfRef::ring_group(id))).await?;
+//! v.finish()?; // 422 listing every error, or Ok
+//! ```
+
+use super::problem::{ApiError, ApiResult, FieldError};
+use crate::app::AppState;
+use crate::domain::destination::{Destination, DestinationKind};
+use crate::domain::ids::OrgId;
+use crate::ports::references::ReferenceRepo;
+
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+/// The object being written, so a destination cannot point at the object itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfRef {
+    pub kind: DestinationKind,
+    pub id: String,
+}
+
+impl SelfRef {
+    pub fn new(kind: DestinationKind, id: impl ToString) -> Self {
+        Self {
+            kind,
+            id: id.to_string(),
+        }
+    }
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// Records `message` against `field` unless `ok`.
+    pub fn check(&mut self, field: &str, ok: bool, message: &str) {
+        if !ok {
+            self.error(field, message);
+        }
+    }
+
+    /// The value of a parse, or `None` with the parser's message recorded against `field`.
+    pub fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result.map_err(|e| self.error(field, e.to_string())).ok()
+    }
+
+    /// `value` trimmed, checked to be `min..=max` characters long and free of control
+    /// characters. On error the trimmed text is still returned, for the caller to carry on.
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        let trimmed = value.trim();
+        let len = trimmed.chars().count();
+        if len < min {
+            self.error(
+                field,
+                if min == 1 {
+                    "must not be empty".to_owned()
+                } else {
+                    format!("must be at least {min} characters")
+                },
+            );
+        } else if len > max {
+            self.error(field, format!("must be at most {max} characters"));
+        } else if trimmed.chars().any(char::is_control) {
+            self.error(field, "must not contain control characters");
+        }
+        trimmed.to_owned()
+    }
+
+    /// An email address, trimmed and lower-cased (emails identify logins case-insensitively).
+    /// Only the shape is checked — one `@`, a dotted domain, no spaces; whether mail arrives is
+    /// not ours to know.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let email = self.text(field, value, 3, 255).to_lowercase();
+        let shaped = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !shaped && (3..=255).contains(&email.chars().count()) {
+            self.error(field, "must be an email address such as ann@example.com");
+        }
+        email
+    }
+
+    /// Checks that `destination` points at an object of the caller's organization (never
+    /// another tenant's, never a deleted one) and not at the object being written.
+    pub async fn destination(
+        &mut self,
+        state: &AppState,
+        org: OrgId,
+        field: &str,
+        destination: &Destination,
+        itself: Option<&SelfRef>,
+    ) -> ApiResult<()> {
+        if let Some(me) = itself
+            && destination.kind() == me.kind
+            && destination.reference().as_deref() == Some(me.id.as_str())
+        {
+            self.error(field, "must not point at the object itself");
+            return Ok(());
+        }
+        if !state.store.destination_exists(org, destination).await? {
+            self.error(
+                field,
+                format!(
+                    "no such {} in your organization",
+                    destination.kind().as_str().replace('_', " ")
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// 422 with every recorded error, or `Ok` when there is none.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_error_in_order() {
+        let mut v = Validator::new();
+        assert_eq!(v.text("name", "  Sales  ", 1, 10), "Sales");
+        v.text("label", "   ", 1, 10);
+        v.text("code", "abcdef", 2, 5);
+        v.text("note", "a\u{7}b", 0, 5);
+        v.check("timeout", false, "must be 5 to 120 seconds");
+        let n: Option<u8> = v.parsed("count", "x".parse::<u8>());
+        assert_eq!(n, None);
+        let e = v.finish().unwrap_err();
+        assert_eq!(e.status().as_u16(), 422);
+        let got: Vec<(&str, &str)> = e
+            .problem()
+            .errors
+            .iter()
+            .map(|f| (f.field.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("label", "must not be empty"),
+                ("code", "must be at most 5 characters"),
+                ("note", "must not contain control characters"),
+                ("timeout", "must be 5 to 120 seconds"),
+                ("count", "invalid digit found in string"),
+            ]
+        );
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_shaped_like_emails() {
+        let mut v = Validator::new();
+        assert_eq!(v.email("email", " Ann@Example.COM "), "ann@example.com");
+        assert!(v.is_empty());
+        for bad in [
+            "ann",
+            "ann@example",
+            "@example.com",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            let mut v = Validator::new();
+            v.email("email", bad);
+            assert!(!v.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn no_errors_is_ok() {
+        let mut v = Validator::new();
+        v.text("name", "ok", 1, 10);
+        assert!(v.is_empty());
+        assert!(v.finish().is_ok());
+    }
+}
