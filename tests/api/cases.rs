@@ -33,6 +33,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::auth::cases(),
         crate::users::cases(),
         crate::audit_log::cases(),
+        crate::call_logs::cases(),
     ]
     .into_iter()
     .flatten()

@@ -7,6 +7,7 @@
 
 mod audit_log;
 mod auth;
+mod call_logs;
 mod cases;
 mod fixtures;
 mod framework;

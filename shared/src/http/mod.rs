@@ -79,6 +79,16 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
     },
+    HttpFunction {
+        name: "api-call-logs",
+        routes: &[
+            route("GET", "/api/v1/call-logs"),
+            route("GET", "/api/v1/call-logs/export.csv"),
+            route("GET", "/api/v1/call-logs/stats"),
+            route("GET", "/api/v1/call-logs/{id}"),
+        ],
+        router: api::call_logs::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -53,7 +53,9 @@
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod call_logs;
 pub mod caller;
+pub mod csv;
 pub mod extract;
 pub mod headers;
 pub mod list;
@@ -61,6 +63,7 @@ pub mod openapi;
 pub mod problem;
 pub mod profile;
 pub mod schema;
+pub mod scope;
 pub mod time;
 pub mod user_view;
 pub mod users;

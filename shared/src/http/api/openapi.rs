@@ -20,6 +20,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::auth::routes,
     super::users::routes,
     super::audit_log::routes,
+    super::call_logs::routes,
 ];
 
 #[derive(OpenApi)]
