@@ -34,6 +34,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::users::cases(),
         crate::audit_log::cases(),
         crate::call_logs::cases(),
+        crate::voicemail::cases(),
     ]
     .into_iter()
     .flatten()
@@ -42,6 +43,8 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
+/// Everyone with a phone to manage: all but reporters.
+pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

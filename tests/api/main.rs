@@ -12,3 +12,4 @@ mod cases;
 mod fixtures;
 mod framework;
 mod users;
+mod voicemail;

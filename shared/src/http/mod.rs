@@ -89,6 +89,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::call_logs::router,
     },
+    HttpFunction {
+        name: "api-voicemail",
+        routes: &[
+            route("GET", "/api/v1/voicemail"),
+            route("GET", "/api/v1/voicemail/{id}"),
+            route("DELETE", "/api/v1/voicemail/{id}"),
+            route("POST", "/api/v1/voicemail/{id}/heard"),
+            route("POST", "/api/v1/voicemail/{id}/unheard"),
+        ],
+        router: api::voicemail::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -68,6 +68,7 @@ pub mod time;
 pub mod user_view;
 pub mod users;
 pub mod validate;
+pub mod voicemail;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;

@@ -21,6 +21,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::users::routes,
     super::audit_log::routes,
     super::call_logs::routes,
+    super::voicemail::routes,
 ];
 
 #[derive(OpenApi)]

@@ -53,4 +53,11 @@ impl Scope {
             Scope::Extensions(own) => own.iter().any(|e| belongs_to(call, e)),
         }
     }
+
+    pub fn includes_extension(&self, id: ExtensionId) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Extensions(own) => own.iter().any(|e| e.id == id),
+        }
+    }
 }
