@@ -36,6 +36,8 @@ pub fn all_cases() -> Vec<Case> {
         crate::routing::cases(),
         crate::settings::cases(),
         crate::live_calls::cases(),
+        crate::call_logs::cases(),
+        crate::voicemail::cases(),
     ]
     .into_iter()
     .flatten()

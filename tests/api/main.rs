@@ -7,6 +7,7 @@
 
 mod audit_log;
 mod auth;
+mod call_logs;
 mod cases;
 mod fixtures;
 mod framework;
@@ -14,3 +15,4 @@ mod live_calls;
 mod routing;
 mod settings;
 mod users;
+mod voicemail;

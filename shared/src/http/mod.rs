@@ -114,6 +114,27 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         routes: &[route("GET", "/api/v1/live-calls")],
         router: api::live_calls::router,
     },
+    HttpFunction {
+        name: "api-call-logs",
+        routes: &[
+            route("GET", "/api/v1/call-logs"),
+            route("GET", "/api/v1/call-logs/export.csv"),
+            route("GET", "/api/v1/call-logs/stats"),
+            route("GET", "/api/v1/call-logs/{id}"),
+        ],
+        router: api::call_logs::router,
+    },
+    HttpFunction {
+        name: "api-voicemail",
+        routes: &[
+            route("GET", "/api/v1/voicemail"),
+            route("GET", "/api/v1/voicemail/{id}"),
+            route("DELETE", "/api/v1/voicemail/{id}"),
+            route("POST", "/api/v1/voicemail/{id}/heard"),
+            route("POST", "/api/v1/voicemail/{id}/unheard"),
+        ],
+        router: api::voicemail::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

@@ -53,7 +53,9 @@
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod call_logs;
 pub mod caller;
+pub mod csv;
 pub mod extract;
 pub mod headers;
 pub mod list;
@@ -64,10 +66,12 @@ pub mod profile;
 pub mod routing;
 pub mod schema;
 pub mod settings;
+pub mod scope;
 pub mod time;
 pub mod user_view;
 pub mod users;
 pub mod validate;
+pub mod voicemail;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;

@@ -23,6 +23,8 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::routing::routes,
     super::settings::routes,
     super::live_calls::routes,
+    super::call_logs::routes,
+    super::voicemail::routes,
 ];
 
 #[derive(OpenApi)]
