@@ -3,15 +3,23 @@
 //! - `fixtures`: tenants with a user per role, tokens, sending requests.
 //! - `cases`: the route × role matrix, the tenant-isolation table and their coverage check;
 //!   each resource module contributes rows through its `cases()`.
+//! - `config_support`: clients per role, configuration made in the store, voice calls to see
+//!   where the next call goes.
 //! - one module per API function with its behaviour tests; `framework` for what all share.
 
 mod audit_log;
 mod auth;
+mod business_hours;
 mod call_logs;
 mod cases;
+mod config_support;
+mod extensions;
 mod fixtures;
 mod framework;
+mod ivr_menus;
 mod live_calls;
+mod phone_numbers;
+mod ring_groups;
 mod routing;
 mod settings;
 mod users;

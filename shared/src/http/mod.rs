@@ -135,6 +135,66 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         ],
         router: api::voicemail::router,
     },
+    HttpFunction {
+        name: "api-extensions",
+        routes: &[
+            route("GET", "/api/v1/extensions"),
+            route("POST", "/api/v1/extensions"),
+            route("GET", "/api/v1/extensions/{id}"),
+            route("PATCH", "/api/v1/extensions/{id}"),
+            route("DELETE", "/api/v1/extensions/{id}"),
+            route("POST", "/api/v1/extensions/{id}/sip-password/reveal"),
+            route("POST", "/api/v1/extensions/{id}/sip-password/rotate"),
+        ],
+        router: api::extensions::router,
+    },
+    HttpFunction {
+        name: "api-phone-numbers",
+        routes: &[
+            route("GET", "/api/v1/phone-numbers"),
+            route("POST", "/api/v1/phone-numbers"),
+            route("GET", "/api/v1/phone-numbers/{id}"),
+            route("PATCH", "/api/v1/phone-numbers/{id}"),
+            route("DELETE", "/api/v1/phone-numbers/{id}"),
+        ],
+        router: api::phone_numbers::router,
+    },
+    HttpFunction {
+        name: "api-ring-groups",
+        routes: &[
+            route("GET", "/api/v1/ring-groups"),
+            route("POST", "/api/v1/ring-groups"),
+            route("GET", "/api/v1/ring-groups/{id}"),
+            route("PATCH", "/api/v1/ring-groups/{id}"),
+            route("DELETE", "/api/v1/ring-groups/{id}"),
+        ],
+        router: api::ring_groups::router,
+    },
+    HttpFunction {
+        name: "api-business-hours",
+        routes: &[
+            route("GET", "/api/v1/business-hours"),
+            route("POST", "/api/v1/business-hours"),
+            route("GET", "/api/v1/business-hours/{id}"),
+            route("PATCH", "/api/v1/business-hours/{id}"),
+            route("DELETE", "/api/v1/business-hours/{id}"),
+            route("POST", "/api/v1/business-hours/{id}/override"),
+            route("DELETE", "/api/v1/business-hours/{id}/override"),
+            route("GET", "/api/v1/business-hours/{id}/status"),
+        ],
+        router: api::business_hours::router,
+    },
+    HttpFunction {
+        name: "api-ivr-menus",
+        routes: &[
+            route("GET", "/api/v1/ivr-menus"),
+            route("POST", "/api/v1/ivr-menus"),
+            route("GET", "/api/v1/ivr-menus/{id}"),
+            route("PATCH", "/api/v1/ivr-menus/{id}"),
+            route("DELETE", "/api/v1/ivr-menus/{id}"),
+        ],
+        router: api::ivr_menus::router,
+    },
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).

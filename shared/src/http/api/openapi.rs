@@ -25,6 +25,11 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::live_calls::routes,
     super::call_logs::routes,
     super::voicemail::routes,
+    super::extensions::routes,
+    super::phone_numbers::routes,
+    super::ring_groups::routes,
+    super::business_hours::routes,
+    super::ivr_menus::routes,
 ];
 
 #[derive(OpenApi)]

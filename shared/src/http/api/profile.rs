@@ -15,9 +15,9 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::ApiJson;
+use super::org_lock::{self, OrgLock};
 use super::problem::{ApiError, ApiResult};
 use super::user_view::UserView;
-use super::users::UsersLock;
 use super::validate::Validator;
 use crate::app::AppState;
 use crate::crypto::{hash_password, verify_password};
@@ -117,7 +117,7 @@ async fn update_profile(
 
     let changed_password = new_hash.is_some();
     // Applied to the row as it is now, not as it was when the request was authenticated.
-    let lock = UsersLock::take(&state, caller.org()).await?;
+    let lock = OrgLock::take(&state, caller.org(), org_lock::USERS).await?;
     let saved = async {
         let before = state
             .store

@@ -13,6 +13,7 @@ use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::*;
 use crate::domain::model::*;
+use crate::domain::schedule::ScheduleState;
 use crate::domain::timezone::Timezone;
 
 fn string() -> ObjectBuilder {
@@ -72,6 +73,7 @@ enum_schemas!(
     OutboundMatch,
     CallDirection,
     CallStatus,
+    ScheduleState,
 );
 
 macro_rules! text_schemas {

@@ -8,8 +8,6 @@
 //! here only for other people (your own goes through `/api/v1/profile` with the current one);
 //! setting one, or deactivating a user, signs out all of that user's sessions at once.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,6 +20,7 @@ use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
 use super::list::{List, ListParams, Listing, Paged};
+use super::org_lock::{self, OrgLock};
 use super::problem::{ApiError, ApiResult};
 use super::user_view::UserView;
 use super::validate::Validator;
@@ -31,7 +30,6 @@ use crate::domain::ids::{OrgId, UserId};
 use crate::domain::model::{Role, Status, User};
 use crate::domain::now_ms;
 use crate::domain::password::check_strength;
-use crate::ports::coordination::LockGuard;
 use crate::ports::users::{ApiTokenRepo, UserRepo};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -192,7 +190,7 @@ async fn update_user(
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> ApiResult<Json<UserView>> {
     caller.require(Role::PbxAdmin)?;
-    let lock = UsersLock::take(&state, caller.org()).await?;
+    let lock = OrgLock::take(&state, caller.org(), org_lock::USERS).await?;
     let result = update_locked(&state, &caller, id, body).await;
     lock.release(&state).await;
     let (before, after, password_set) = result?;
@@ -288,7 +286,7 @@ async fn delete_user(
     Id(id): Id<UserId>,
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
-    let lock = UsersLock::take(&state, caller.org()).await?;
+    let lock = OrgLock::take(&state, caller.org(), org_lock::USERS).await?;
     let result = delete_locked(&state, &caller, id).await;
     lock.release(&state).await;
     let before = result?;
@@ -341,30 +339,4 @@ async fn hash(password: String) -> ApiResult<String> {
             tracing::error!(error = %e, "password hashing failed");
             ApiError::internal()
         })
-}
-
-/// Serialises the user writes of one organization (here and in the profile), so the last-owner
-/// check and the write that relies on it cannot interleave with another such pair, and no
-/// read-modify-write of a user undoes a concurrent one (a rename re-activating a user just
-/// deactivated).
-pub(super) struct UsersLock(LockGuard);
-
-impl UsersLock {
-    const TTL: Duration = Duration::from_secs(10);
-    const WAIT: Duration = Duration::from_secs(5);
-
-    pub(super) async fn take(state: &AppState, org: OrgId) -> ApiResult<Self> {
-        state
-            .coordination
-            .lock(&format!("users:{org}"), Self::TTL, Self::WAIT)
-            .await?
-            .map(Self)
-            .ok_or_else(|| ApiError::conflict("Another change to users is in progress; retry."))
-    }
-
-    pub(super) async fn release(self, state: &AppState) {
-        if let Err(e) = state.coordination.unlock(self.0).await {
-            tracing::warn!(error = %e, "users lock not released; it lapses by TTL");
-        }
-    }
 }

@@ -14,10 +14,12 @@
 //! v.finish()?; // 422 listing every error, or Ok
 //! ```
 
+use std::ops::RangeInclusive;
+
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
-use crate::domain::ids::OrgId;
+use crate::domain::ids::{ExtensionId, OrgId};
 use crate::ports::references::ReferenceRepo;
 
 #[derive(Debug, Default)]
@@ -54,6 +56,23 @@ impl Validator {
     pub fn check(&mut self, field: &str, ok: bool, message: &str) {
         if !ok {
             self.error(field, message);
+        }
+    }
+
+    /// Records the message of a failed rule (see [`super::rules`]) against `field`.
+    pub fn rule(&mut self, field: &str, result: Result<(), impl std::fmt::Display>) {
+        if let Err(message) = result {
+            self.error(field, message.to_string());
+        }
+    }
+
+    /// Records an error unless `value` lies in `range` (of seconds, tries, …: `unit`).
+    pub fn range(&mut self, field: &str, value: i32, range: RangeInclusive<i32>, unit: &str) {
+        if !range.contains(&value) {
+            self.error(
+                field,
+                format!("must be {} to {} {unit}", range.start(), range.end()),
+            );
         }
     }
 
@@ -139,6 +158,31 @@ impl Validator {
         Ok(())
     }
 
+    /// Checks a list of extensions (ring-group members, a direct-dial allowlist): each one of
+    /// the organization and listed once, errors naming the position (`members[2]`).
+    pub async fn extensions(
+        &mut self,
+        state: &AppState,
+        org: OrgId,
+        field: &str,
+        ids: &[ExtensionId],
+    ) -> ApiResult<()> {
+        let repeated = super::rules::repeats(ids);
+        for (i, id) in ids.iter().enumerate() {
+            let field = format!("{field}[{i}]");
+            if repeated.contains(&i) {
+                self.error(field, "is listed twice");
+            } else if !state
+                .store
+                .destination_exists(org, &Destination::Extension { id: *id })
+                .await?
+            {
+                self.error(field, "no such extension in your organization");
+            }
+        }
+        Ok(())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
@@ -165,6 +209,10 @@ mod tests {
         v.text("code", "abcdef", 2, 5);
         v.text("note", "a\u{7}b", 0, 5);
         v.check("timeout", false, "must be 5 to 120 seconds");
+        v.range("rounds", 0, 1..=10, "rounds");
+        v.range("tries", 3, 1..=10, "tries");
+        v.rule("pin", Err("must be 4 to 10 digits"));
+        v.rule("digits", Ok::<(), &str>(()));
         let n: Option<u8> = v.parsed("count", "x".parse::<u8>());
         assert_eq!(n, None);
         let e = v.finish().unwrap_err();
@@ -182,6 +230,8 @@ mod tests {
                 ("code", "must be at most 5 characters"),
                 ("note", "must not contain control characters"),
                 ("timeout", "must be 5 to 120 seconds"),
+                ("rounds", "must be 1 to 10 rounds"),
+                ("pin", "must be 4 to 10 digits"),
                 ("count", "invalid digit found in string"),
             ]
         );
