@@ -18,6 +18,9 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "deploy template: cfn-lint and sam validate --lint (tools from PyPI, installed once)"
+bash scripts/deploy-tools.sh check
+
 step "build every binary (the end-to-end tests run opbx-local)"
 cargo build --workspace --bins --locked
 

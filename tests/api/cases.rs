@@ -35,6 +35,9 @@ pub fn all_cases() -> Vec<Case> {
         crate::audit_log::cases(),
         crate::call_logs::cases(),
         crate::voicemail::cases(),
+        crate::routing::cases(),
+        crate::settings::cases(),
+        crate::live_calls::cases(),
     ]
     .into_iter()
     .flatten()
@@ -43,8 +46,9 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
-/// Everyone with a phone to manage: all but reporters.
+/// Everyone who works with the configuration (reporters see call logs and reports only).
 pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
+pub const OWNER_ONLY: &[Role] = &[Role::Owner];
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,5 +11,8 @@ mod call_logs;
 mod cases;
 mod fixtures;
 mod framework;
+mod live_calls;
+mod routing;
+mod settings;
 mod users;
 mod voicemail;

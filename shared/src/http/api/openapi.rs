@@ -22,6 +22,9 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::audit_log::routes,
     super::call_logs::routes,
     super::voicemail::routes,
+    super::routing::routes,
+    super::settings::routes,
+    super::live_calls::routes,
 ];
 
 #[derive(OpenApi)]
