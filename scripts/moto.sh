@@ -15,6 +15,11 @@ answers() { curl -fsS -o /dev/null "$URL/moto-api/" 2>/dev/null; }
 
 if ! answers; then
   if [ ! -x "$VENV/bin/moto_server" ]; then
+    if ! python3 -m venv --help >/dev/null 2>&1; then
+      log "installing python3-venv from Debian's packages"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+    fi
     log "installing moto[server,dynamodb] into $VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server,dynamodb]'

@@ -18,12 +18,20 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "deploy template: cfn-lint and sam validate --lint (tools from PyPI, installed once)"
+bash scripts/deploy-tools.sh check
+
 step "build every binary (the end-to-end tests run opbx-local)"
 cargo build --workspace --bins --locked
 
 step "tests: unit, behaviour suite on SQLite+memory and MariaDB+Redis, end-to-end"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
+# --no-fail-fast: a failing binary must not hide how the others fare.
+set +e
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
 # One closing line over every test binary, so the total is not the last binary's alone.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntotal: %d passed, %d failed\n", p, f; exit (p == 0) }' "$log"
+exit "$status"

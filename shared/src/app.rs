@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use axum::http::HeaderValue;
 
+use crate::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
 use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
+use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
@@ -28,6 +30,11 @@ pub struct AppState {
     /// New calls per organization per minute (`OPBX_VOICE_RATE_LIMIT`).
     pub voice_rate_limit: u64,
     pub realtime: Realtime,
+    /// The Cloudonix REST client (`OPBX_CLOUDONIX_API_URL`); its circuit breakers live as long
+    /// as the process.
+    pub cloudonix: Arc<dyn CloudonixApi>,
+    /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
+    pub public_url: Option<Arc<str>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +78,11 @@ impl AppState {
             ui_origin,
             voice_rate_limit: config.voice_rate_limit,
             realtime: Realtime::connect(&config.realtime).await,
+            cloudonix: Arc::new(HttpCloudonix::new(
+                &config.cloudonix_api_url,
+                ClientPolicy::default(),
+            )),
+            public_url: config.public_url.as_deref().map(Arc::from),
         })
     }
 }

@@ -47,6 +47,11 @@ pub struct Bootstrap {
     pub password: Option<String>,
 }
 
+impl Bootstrap {
+    pub const DEFAULT_ORGANIZATION: &str = "My Company";
+    pub const DEFAULT_TIMEZONE: &str = "UTC";
+}
+
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -111,8 +116,10 @@ impl Config {
             })
             .transpose()?;
         let bootstrap = Bootstrap {
-            organization: get("OPBX_BOOTSTRAP_ORGANIZATION").unwrap_or_else(|| "My Company".into()),
-            timezone: get("OPBX_BOOTSTRAP_TIMEZONE").unwrap_or_else(|| "UTC".into()),
+            organization: get("OPBX_BOOTSTRAP_ORGANIZATION")
+                .unwrap_or_else(|| Bootstrap::DEFAULT_ORGANIZATION.into()),
+            timezone: get("OPBX_BOOTSTRAP_TIMEZONE")
+                .unwrap_or_else(|| Bootstrap::DEFAULT_TIMEZONE.into()),
             email: get("OPBX_BOOTSTRAP_EMAIL").unwrap_or_else(|| "admin@example.com".into()),
             password: get("OPBX_BOOTSTRAP_PASSWORD"),
         };

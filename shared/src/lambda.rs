@@ -8,7 +8,7 @@ pub use lambda_http::Error;
 
 use crate::adapters::sql::SqlStore;
 use crate::app::{AppState, StartupError};
-use crate::config::Config;
+use crate::config::{Bootstrap, Config};
 use crate::crypto::SecretBox;
 
 pub fn init_tracing() {
@@ -42,23 +42,110 @@ pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
     })
 }
 
-/// Entry point of the `migrate` function, invoked on each deploy: applies pending migrations.
+/// Entry point of the `migrate` function, invoked on each deploy (infra/template.yaml, the
+/// `Migrations` custom resource) and by hand. See [`migrate_event`].
 /// It needs only the database, so a cache outage cannot block a deploy.
 pub fn migrate() -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
         let config = Config::from_env()?;
         let store = SqlStore::connect(&config.database_url, 1).await?;
-        let handler = service_fn(move |_event: LambdaEvent<serde_json::Value>| {
+        let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
             let store = store.clone();
+            async move { migrate_event(&store, &event.payload).await }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
+/// Entry point of ws-connect, ws-disconnect and ws-default: API Gateway WebSocket events of one
+/// route, answered by the handlers `opbx-local`'s `/ws` runs too.
+pub fn websocket(route: crate::http::ws::WsRoute) -> Result<(), Error> {
+    use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let state = state_from_env().await?;
+        if state.realtime.backend != "dynamodb" {
+            // In process, each Lambda instance would keep connections no other function sees.
+            return Err(
+                "WebSocket functions need OPBX_CONNECTIONS_TABLE and OPBX_LIVE_CALLS_TABLE".into(),
+            );
+        }
+        let handler = service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
+            let state = state.clone();
             async move {
-                store.migrate().await?;
-                tracing::info!(dialect = store.dialect().name(), "migrations applied");
-                Ok::<_, Error>(serde_json::json!({ "migrated": true }))
+                Ok::<_, Error>(crate::http::ws::lambda_reply(&state, route, &event.payload).await)
             }
         });
         lambda_http::lambda_runtime::run(handler).await
     })
+}
+
+/// Entry point of presence-fanout: batches of the live-calls table's DynamoDB stream, posted to
+/// the organizations' connections. It needs only the real-time stores, not the database.
+pub fn presence_fanout() -> Result<(), Error> {
+    use aws_lambda_events::event::dynamodb::Event;
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let config = Config::from_env()?;
+        let realtime = &config.realtime;
+        if realtime.connections_table.is_none() || realtime.management_endpoint.is_none() {
+            return Err(
+                "presence-fanout needs OPBX_CONNECTIONS_TABLE, OPBX_LIVE_CALLS_TABLE and \
+                 AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"
+                    .into(),
+            );
+        }
+        let fanout = crate::realtime::Realtime::connect(realtime).await.fanout();
+        let handler = service_fn(move |event: LambdaEvent<Event>| {
+            let fanout = fanout.clone();
+            async move {
+                let report = fanout.publish_stream(&event.payload).await?;
+                tracing::info!(
+                    records = event.payload.records.len(),
+                    delivered = report.delivered,
+                    gone = report.gone,
+                    failed = report.failed,
+                    "live-call changes fanned out"
+                );
+                Ok::<_, Error>(())
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
+/// One `migrate` invocation: applies pending migrations (accepting a database that is ahead, as
+/// after a rollback). An event `{"bootstrap": {"email": …, "password"?, "organization"?,
+/// "timezone"?}}` also creates the first organization and owner when the database has no user —
+/// Lambda has no first start to do it — and answers a generated password in the response only,
+/// which the operator's `aws lambda invoke` prints once; it is never logged.
+pub async fn migrate_event(
+    store: &SqlStore,
+    event: &serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    store.migrate_for_deploy().await?;
+    tracing::info!(dialect = store.dialect().name(), "migrations applied");
+    let Some(wanted) = event.get("bootstrap") else {
+        return Ok(serde_json::json!({ "migrated": true }));
+    };
+    let field = |name: &str| wanted.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let settings = Bootstrap {
+        email: field("email").ok_or("bootstrap needs an \"email\"")?,
+        password: field("password"),
+        organization: field("organization")
+            .unwrap_or_else(|| Bootstrap::DEFAULT_ORGANIZATION.into()),
+        timezone: field("timezone").unwrap_or_else(|| Bootstrap::DEFAULT_TIMEZONE.into()),
+    };
+    let bootstrap = match crate::bootstrap::ensure_first_owner(store, &settings).await? {
+        Some(done) => serde_json::json!({
+            "organization": done.organization.name,
+            "owner": done.owner_email,
+            "generated_password": done.generated_password,
+        }),
+        None => serde_json::json!("skipped: the database already has users"),
+    };
+    Ok(serde_json::json!({ "migrated": true, "bootstrap": bootstrap }))
 }
 
 fn block_on(work: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
-use opbx::crypto::sha256_hex;
 use opbx::cxml::{Element, parse};
 use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
@@ -81,17 +80,7 @@ impl Fixture {
     }
 
     pub async fn set_webhook_key(&self, org: OrgId, key: &str) {
-        let settings = CloudonixSettings {
-            organization_id: org,
-            domain: Some(format!("{org}.cloudonix.net")),
-            api_key_enc: None,
-            webhook_key_hash: Some(sha256_hex(key)),
-            cdr_token_hash: None,
-            cdr_token_enc: None,
-            voice_application_id: None,
-            provisioned_at: None,
-            updated_at: now_ms(),
-        };
+        let settings = opbx_tests::model::webhook_settings(org, key);
         self.store()
             .upsert_cloudonix_settings(&settings)
             .await
@@ -121,24 +110,10 @@ impl Fixture {
         name: &str,
         edit: impl FnOnce(&mut Extension),
     ) -> ExtensionId {
-        let now = now_ms();
         let mut ext = Extension {
-            id: ExtensionId::new(),
-            organization_id: self.org,
-            number: ExtensionNumber::parse(number).unwrap(),
             display_name: name.into(),
-            user_id: None,
             sip_password_enc: self.state.secrets.seal("sip-secret"),
-            status: Status::Active,
-            do_not_disturb: false,
-            forward_always: None,
-            no_answer_timeout: 20,
-            no_answer: None,
-            voicemail_enabled: true,
-            voicemail_greeting: None,
-            cloudonix_subscriber_id: None,
-            created_at: now,
-            updated_at: now,
+            ..opbx_tests::model::extension(self.org, number)
         };
         edit(&mut ext);
         self.store().create_extension(&ext).await.unwrap();

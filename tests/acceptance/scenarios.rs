@@ -67,12 +67,21 @@ const ALICE_VOICEMAIL_AFTER_DIAL: &str = r##"<Response>
   <Say>No message was recorded. Goodbye.</Say><Hangup/>
 </Response>"##;
 
-const MAIN_MENU: &str = r#"<Response>
-  <Gather action="gather: menu Main invalid 0 timeouts 0" actionOnEmptyResult="true" timeout="5">
-    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
+/// The main menu as answered with this routing state, after `notice` when there is one.
+fn main_menu(state: &str, notice: Option<&str>) -> &'static str {
+    let notice = notice
+        .map(|n| format!("<Say>{n}</Say>"))
+        .unwrap_or_default();
+    format!(
+        r#"<Response>
+  <Gather action="gather: menu Main {state}" actionOnEmptyResult="true" timeout="5">
+    {notice}<Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
   </Gather>
-  <Redirect>gather: menu Main invalid 0 timeouts 0</Redirect>
-</Response>"#;
+  <Redirect>gather: menu Main {state}</Redirect>
+</Response>"#
+    )
+    .leak()
+}
 
 const SALES_AFTER_MENU: &str = r#"<Response>
   <Dial action="dial: ring group Sales attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number><Number>1006</Number></Dial>
@@ -231,22 +240,26 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "IVR: menu prompt stays text, a valid option routes",
             steps: vec![
-                (inbound("+12125550130"), MAIN_MENU),
+                (
+                    inbound("+12125550130"),
+                    main_menu("invalid 0 timeouts 0", None),
+                ),
                 (Digits("1"), SALES_AFTER_MENU),
             ],
         },
         Scenario {
             name: "IVR: invalid input replays with a notice, the limit takes the invalid destination",
             steps: vec![
-                (inbound("+12125550130"), MAIN_MENU),
+                (
+                    inbound("+12125550130"),
+                    main_menu("invalid 0 timeouts 0", None),
+                ),
                 (
                     Digits("5"),
-                    r#"<Response>
-                  <Gather action="gather: menu Main invalid 1 timeouts 0" actionOnEmptyResult="true" timeout="5">
-                    <Say>Sorry, that is not a valid option.</Say>
-                    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
-                  </Gather>
-                  <Redirect>gather: menu Main invalid 1 timeouts 0</Redirect></Response>"#,
+                    main_menu(
+                        "invalid 1 timeouts 0",
+                        Some("Sorry, that is not a valid option."),
+                    ),
                 ),
                 (Digits("8"), ALICE_VOICEMAIL_AFTER_DIAL),
             ],
@@ -254,24 +267,23 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "IVR: timeouts are counted apart from invalid input, via action or redirect",
             steps: vec![
-                (inbound("+12125550130"), MAIN_MENU),
+                (
+                    inbound("+12125550130"),
+                    main_menu("invalid 0 timeouts 0", None),
+                ),
                 (
                     Digits("5"),
-                    r#"<Response>
-                  <Gather action="gather: menu Main invalid 1 timeouts 0" actionOnEmptyResult="true" timeout="5">
-                    <Say>Sorry, that is not a valid option.</Say>
-                    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
-                  </Gather>
-                  <Redirect>gather: menu Main invalid 1 timeouts 0</Redirect></Response>"#,
+                    main_menu(
+                        "invalid 1 timeouts 0",
+                        Some("Sorry, that is not a valid option."),
+                    ),
                 ),
                 (
                     NoInput,
-                    r#"<Response>
-                  <Gather action="gather: menu Main invalid 1 timeouts 1" actionOnEmptyResult="true" timeout="5">
-                    <Say>Sorry, we did not receive your selection.</Say>
-                    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
-                  </Gather>
-                  <Redirect>gather: menu Main invalid 1 timeouts 1</Redirect></Response>"#,
+                    main_menu(
+                        "invalid 1 timeouts 1",
+                        Some("Sorry, we did not receive your selection."),
+                    ),
                 ),
                 (Redirect, SALES_AFTER_MENU),
             ],
@@ -279,15 +291,16 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "IVR: direct dial reaches allow-listed extensions only",
             steps: vec![
-                (inbound("+12125550130"), MAIN_MENU),
+                (
+                    inbound("+12125550130"),
+                    main_menu("invalid 0 timeouts 0", None),
+                ),
                 (
                     Digits("1006"),
-                    r#"<Response>
-                  <Gather action="gather: menu Main invalid 1 timeouts 0" actionOnEmptyResult="true" timeout="5">
-                    <Say>Sorry, that is not a valid option.</Say>
-                    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
-                  </Gather>
-                  <Redirect>gather: menu Main invalid 1 timeouts 0</Redirect></Response>"#,
+                    main_menu(
+                        "invalid 1 timeouts 0",
+                        Some("Sorry, that is not a valid option."),
+                    ),
                 ),
                 (
                     Digits("1007#"),
@@ -298,15 +311,11 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "IVR: an option may lead back to the menu itself",
             steps: vec![
-                (inbound("+12125550130"), MAIN_MENU),
                 (
-                    Digits("9"),
-                    r#"<Response>
-                  <Gather action="gather: menu Main invalid 0 timeouts 0 hops 1" actionOnEmptyResult="true" timeout="5">
-                    <Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
-                  </Gather>
-                  <Redirect>gather: menu Main invalid 0 timeouts 0 hops 1</Redirect></Response>"#,
+                    inbound("+12125550130"),
+                    main_menu("invalid 0 timeouts 0", None),
                 ),
+                (Digits("9"), main_menu("invalid 0 timeouts 0 hops 1", None)),
             ],
         },
         Scenario {

@@ -33,6 +33,11 @@ pub fn all_cases() -> Vec<Case> {
         crate::auth::cases(),
         crate::users::cases(),
         crate::audit_log::cases(),
+        crate::routing::cases(),
+        crate::settings::cases(),
+        crate::live_calls::cases(),
+        crate::call_logs::cases(),
+        crate::voicemail::cases(),
         crate::extensions::cases(),
         crate::phone_numbers::cases(),
         crate::ring_groups::cases(),
@@ -48,8 +53,11 @@ pub fn all_cases() -> Vec<Case> {
 
 pub const EVERYONE: &[Role] = Role::ALL;
 pub const ADMINS: &[Role] = &[Role::Owner, Role::PbxAdmin];
+/// Everyone who works with the configuration (reporters see call logs and reports only).
+pub const STAFF: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
+pub const OWNER_ONLY: &[Role] = &[Role::Owner];
 /// Who reads configuration: everyone but reporters (ARCHITECTURE §6).
-pub const CONFIG_READERS: &[Role] = &[Role::Owner, Role::PbxAdmin, Role::PbxUser];
+pub const CONFIG_READERS: &[Role] = STAFF;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,7 +32,14 @@ pub struct Api {
 
 impl Api {
     pub fn new(backend: Backend) -> Self {
-        let state = backend.app_state();
+        Self::with_state(backend, |_| {})
+    }
+
+    /// Like [`Api::new`], with the state adjusted first (e.g. a Cloudonix client pointed at a
+    /// fake).
+    pub fn with_state(backend: Backend, adjust: impl FnOnce(&mut AppState)) -> Self {
+        let mut state = backend.app_state();
+        adjust(&mut state);
         Self {
             app: opbx::http::all_functions(state.clone()),
             state,

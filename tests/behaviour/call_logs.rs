@@ -3,7 +3,11 @@ use std::collections::BTreeSet;
 use opbx::domain::destination::Destination;
 use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
-use opbx::ports::call_logs::{CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate};
+use opbx::ports::call_logs::{
+    CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot, NumberCalls,
+    belongs_to,
+};
+use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::store::{PageRequest, StoreError};
 use opbx_tests::{Backend, new_org};
 
@@ -327,14 +331,308 @@ async fn list_filters_and_pages_newest_first(b: Backend) {
         assert_eq!(list(literal, all).await, (0, Vec::new()));
     }
     let extension = CallLogFilter {
-        extension_id: Some(desk),
+        extensions: Some(vec![desk]),
         direction: Some(CallDirection::Internal),
         ..CallLogFilter::default()
     };
     assert_eq!(list(extension, all).await, (1, sids(&["CA-int"])));
 }
 
+async fn an_extensions_calls_are_those_offered_to_it_or_placed_from_it(b: Backend) {
+    let org = new_org(&b.store).await;
+    let desk = crate::extensions::add_extension(&b.store, org.id, "201").await;
+    let other = crate::extensions::add_extension(&b.store, org.id, "202").await;
+    let placed = |sid: &str, direction, from: &str, to: &str, offered: Option<ExtensionId>| {
+        let mut c = call(org.id, sid, T0);
+        c.direction = direction;
+        c.from_number = from.into();
+        c.to_number = to.into();
+        c.extension_id = offered;
+        c
+    };
+    use CallDirection::{Inbound, Internal, Outbound};
+    let calls = [
+        placed(
+            "in-desk",
+            Inbound,
+            "+12125550100",
+            "+442079460000",
+            Some(desk.id),
+        ),
+        // An outside caller whose number happens to read 201 is not the desk calling.
+        placed("in-201", Inbound, "201", "+442079460000", None),
+        placed("out-desk", Outbound, "201", "+15105550123", None),
+        placed("int-to-desk", Internal, "202", "201", Some(desk.id)),
+        placed("int-from-desk", Internal, "201", "202", Some(other.id)),
+        placed(
+            "in-other",
+            Inbound,
+            "+12125550100",
+            "+442079460001",
+            Some(other.id),
+        ),
+    ];
+    for c in &calls {
+        b.store.create_call_log(c).await.unwrap();
+    }
+    let stranger = new_org(&b.store).await;
+    let their_201 = crate::extensions::add_extension(&b.store, stranger.id, "201").await;
+
+    let sids = |extensions: Vec<ExtensionId>| {
+        let store = b.store.clone();
+        async move {
+            let filter = CallLogFilter {
+                extensions: Some(extensions),
+                ..CallLogFilter::default()
+            };
+            let page = store
+                .list_call_logs(org.id, &filter, PageRequest::new(1, 100))
+                .await
+                .unwrap();
+            let mut sids: Vec<String> = page.items.into_iter().map(|c| c.call_sid).collect();
+            sids.sort();
+            sids
+        }
+    };
+    let expected = |exts: &[&opbx::domain::model::Extension]| {
+        let mut sids: Vec<String> = calls
+            .iter()
+            .filter(|c| exts.iter().any(|e| belongs_to(c, e)))
+            .map(|c| c.call_sid.clone())
+            .collect();
+        sids.sort();
+        sids
+    };
+    assert_eq!(
+        expected(&[&desk]),
+        ["in-desk", "int-from-desk", "int-to-desk", "out-desk"]
+    );
+    assert_eq!(sids(vec![desk.id]).await, expected(&[&desk]));
+    assert_eq!(
+        expected(&[&other]),
+        ["in-other", "int-from-desk", "int-to-desk"]
+    );
+    assert_eq!(sids(vec![other.id]).await, expected(&[&other]));
+    assert_eq!(
+        sids(vec![desk.id, other.id]).await,
+        expected(&[&desk, &other])
+    );
+    assert_eq!(sids(vec![]).await, Vec::<String>::new());
+    // Another organization's extension 201 placed none of this organization's calls.
+    assert_eq!(sids(vec![their_201.id]).await, Vec::<String>::new());
+    // A renumbered extension keeps the calls offered to it, not those placed from its old number.
+    let mut renumbered = desk.clone();
+    renumbered.number = opbx::domain::extension_number::ExtensionNumber::parse("299").unwrap();
+    b.store.update_extension(&renumbered).await.unwrap();
+    assert_eq!(sids(vec![desk.id]).await, ["in-desk", "int-to-desk"]);
+}
+
+async fn reading_after_a_cursor_visits_every_call_once_newest_first(b: Backend) {
+    let org = new_org(&b.store).await;
+    // Three calls share a start time: the id breaks the tie, as in the list.
+    let starts = [T0, T0 + 1, T0 + 1, T0 + 1, T0 + 2, T0 + 3, T0 + 5];
+    for (i, started) in starts.iter().enumerate() {
+        b.store
+            .create_call_log(&call(org.id, &format!("CA-{i}"), *started))
+            .await
+            .unwrap();
+    }
+    let mut outbound = call(org.id, "CA-out", T0 + 4);
+    outbound.direction = CallDirection::Outbound;
+    b.store.create_call_log(&outbound).await.unwrap();
+    let stranger = new_org(&b.store).await;
+    b.store
+        .create_call_log(&call(stranger.id, "CA-x", T0 + 2))
+        .await
+        .unwrap();
+
+    let inbound = CallLogFilter {
+        direction: Some(CallDirection::Inbound),
+        ..CallLogFilter::default()
+    };
+    let listed: Vec<CallLogId> = b
+        .store
+        .list_call_logs(org.id, &inbound, PageRequest::new(1, 100))
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(listed.len(), starts.len());
+
+    let mut read = Vec::new();
+    let mut after: Option<CallLogCursor> = None;
+    loop {
+        let batch = b
+            .store
+            .call_logs_after(org.id, &inbound, after, 3)
+            .await
+            .unwrap();
+        // A call logged mid-read is newer than the cursor: it is not read, nothing shifts.
+        b.store
+            .create_call_log(&call(org.id, &format!("CA-late-{}", read.len()), T0 + 9))
+            .await
+            .unwrap();
+        read.extend(batch.iter().map(|c| c.id));
+        match batch.last() {
+            Some(last) if batch.len() == 3 => after = Some(last.into()),
+            _ => break,
+        }
+    }
+    assert_eq!(read, listed);
+    assert_eq!(
+        b.store
+            .call_logs_after(org.id, &inbound, None, 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
+    let org = new_org(&b.store).await;
+    const SLOT: i64 = 900_000;
+    let base = T0 - T0 % SLOT;
+    let ended = |sid: &str,
+                 at: i64,
+                 direction: CallDirection,
+                 ours: &str,
+                 status: CallStatus,
+                 duration: Option<i32>| {
+        let mut c = call(org.id, sid, at);
+        c.direction = direction;
+        c.status = status;
+        c.duration_seconds = duration;
+        match direction {
+            CallDirection::Inbound => c.to_number = ours.into(),
+            _ => c.from_number = ours.into(),
+        }
+        c
+    };
+    use CallDirection::{Inbound, Internal, Outbound};
+    use CallStatus::*;
+    let calls = [
+        ended("a", base, Inbound, "+442079460000", Completed, Some(60)),
+        ended(
+            "b",
+            base + SLOT - 1,
+            Inbound,
+            "+442079460000",
+            NoAnswer,
+            Some(20),
+        ),
+        ended("c", base + SLOT, Outbound, "+442079460001", Answered, None),
+        ended(
+            "d",
+            base + SLOT + 5,
+            Outbound,
+            "+442079460001",
+            Busy,
+            Some(0),
+        ),
+        ended("e", base + 3 * SLOT, Inbound, "+442079460002", Failed, None),
+        ended(
+            "f",
+            base + 3 * SLOT + 1,
+            Inbound,
+            "+442079460000",
+            Canceled,
+            None,
+        ),
+        ended(
+            "g",
+            base + 3 * SLOT + 2,
+            Inbound,
+            "+442079460002",
+            Ringing,
+            None,
+        ),
+        ended(
+            "h",
+            base + 3 * SLOT + 3,
+            Internal,
+            "201",
+            Completed,
+            Some(100),
+        ),
+    ];
+    for c in &calls {
+        b.store.create_call_log(c).await.unwrap();
+    }
+    let stranger = new_org(&b.store).await;
+    let mut noise = call(stranger.id, "x", base);
+    noise.to_number = "+442079460000".into();
+    b.store.create_call_log(&noise).await.unwrap();
+
+    let all = b
+        .store
+        .call_log_stats(org.id, &CallLogFilter::default(), SLOT, 10)
+        .await
+        .unwrap();
+    let slot = |start, calls, answered, missed, timed, duration_seconds| CallSlot {
+        start,
+        calls,
+        answered,
+        missed,
+        timed,
+        duration_seconds,
+    };
+    assert_eq!(
+        all.slots,
+        [
+            slot(base, 2, 1, 1, 2, 80),
+            slot(base + SLOT, 2, 1, 1, 1, 0),
+            slot(base + 3 * SLOT, 4, 1, 2, 1, 100),
+        ]
+    );
+    let number = |n: &str, calls| NumberCalls {
+        number: n.into(),
+        calls,
+    };
+    // Internal calls are not the organization's numbers; ties go by number.
+    assert_eq!(
+        all.busiest,
+        [
+            number("+442079460000", 3),
+            number("+442079460001", 2),
+            number("+442079460002", 2),
+        ]
+    );
+    let top = b
+        .store
+        .call_log_stats(org.id, &CallLogFilter::default(), SLOT, 1)
+        .await
+        .unwrap();
+    assert_eq!(top.busiest, [number("+442079460000", 3)]);
+
+    let outbound_hour = CallLogFilter {
+        direction: Some(Outbound),
+        from: Some(base),
+        to: Some(base + 4 * SLOT),
+        ..CallLogFilter::default()
+    };
+    let some = b
+        .store
+        .call_log_stats(org.id, &outbound_hour, 4 * SLOT, 10)
+        .await
+        .unwrap();
+    assert_eq!(some.slots, [slot(base - base % (4 * SLOT), 2, 1, 1, 1, 0)]);
+    assert_eq!(some.busiest, [number("+442079460001", 2)]);
+
+    let empty = b
+        .store
+        .call_log_stats(stranger.id, &outbound_hour, SLOT, 10)
+        .await
+        .unwrap();
+    assert_eq!((empty.slots, empty.busiest), (vec![], vec![]));
+}
+
 opbx_tests::on_both_backends!(
+    an_extensions_calls_are_those_offered_to_it_or_placed_from_it,
+    reading_after_a_cursor_visits_every_call_once_newest_first,
+    stats_count_calls_per_slot_and_name_the_busiest_numbers,
     created_call_log_reads_back,
     replayed_create_keeps_one_row,
     concurrent_creates_of_one_call_store_one_row,

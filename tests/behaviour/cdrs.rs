@@ -87,6 +87,26 @@ async fn other_organizations_cannot_see_a_cdr(b: Backend) {
     assert!(theirs.items.is_empty());
 }
 
+async fn a_calls_cdr_is_found_by_its_session_in_its_organization_only(b: Backend) {
+    let org = new_org(&b.store).await;
+    let intruder = new_org(&b.store).await;
+    let record = cdr(org.id, "s-1", T0);
+    b.store.insert_cdr(&record).await.unwrap();
+    b.store.insert_cdr(&cdr(org.id, "s-2", T0)).await.unwrap();
+    assert_eq!(
+        b.store.find_cdr_by_session(org.id, "s-1").await.unwrap(),
+        record
+    );
+    assert!(matches!(
+        b.store.find_cdr_by_session(intruder.id, "s-1").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store.find_cdr_by_session(org.id, "s-3").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 async fn list_pages_most_recent_first(b: Backend) {
     let org = new_org(&b.store).await;
     let records: Vec<Cdr> = (0..5)
@@ -122,5 +142,6 @@ opbx_tests::on_both_backends!(
     stored_cdr_reads_back,
     redelivered_cdr_is_already_stored,
     other_organizations_cannot_see_a_cdr,
+    a_calls_cdr_is_found_by_its_session_in_its_organization_only,
     list_pages_most_recent_first,
 );

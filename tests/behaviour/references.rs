@@ -366,7 +366,87 @@ async fn destinations_exist_only_within_their_organization(b: Backend) {
     assert!(b.store.destination_exists(mine, &hangup).await.unwrap());
 }
 
+async fn destinations_are_named_as_people_know_them_within_the_organization(b: Backend) {
+    let mine = new_org(&b.store).await.id;
+    let theirs = new_org(&b.store).await.id;
+    let hangup = Destination::Hangup;
+    let desk = add_extension(&b.store, mine, "101").await;
+    let mut unnamed = extension(mine, "102");
+    unnamed.display_name = String::new();
+    b.store.create_extension(&unnamed).await.unwrap();
+    let external = E164::parse("+442079460000").unwrap();
+    let named = [
+        (Destination::Extension { id: desk.id }, "101 Desk 101"),
+        (Destination::Voicemail { id: desk.id }, "101 Desk 101"),
+        (Destination::Extension { id: unnamed.id }, "102"),
+        (
+            Destination::RingGroup {
+                id: add_ring_group(&b.store, mine, "Sales", vec![]).await.id,
+            },
+            "Sales",
+        ),
+        (
+            Destination::BusinessHours {
+                id: add_schedule(&b.store, mine, "Office", &hangup, &hangup).await,
+            },
+            "Office",
+        ),
+        (
+            Destination::IvrMenu {
+                id: add_menu(&b.store, mine, "Welcome", &hangup, &hangup).await,
+            },
+            "Welcome",
+        ),
+        (
+            Destination::ConferenceRoom {
+                id: add_room(&b.store, mine, "Board").await,
+            },
+            "Board",
+        ),
+        (
+            Destination::ExternalNumber {
+                number: external.clone(),
+            },
+            "+442079460000",
+        ),
+    ];
+    let foreign = Destination::RingGroup {
+        id: add_ring_group(&b.store, theirs, "Their sales", vec![])
+            .await
+            .id,
+    };
+    let deleted = Destination::IvrMenu {
+        id: IvrMenuId::new(),
+    };
+    let mut asked: Vec<Destination> = named.iter().map(|(d, _)| d.clone()).collect();
+    // Repeats are harmless; unnamed kinds and unknown or foreign targets get no entry.
+    asked.extend([named[0].0.clone(), hangup, foreign, deleted]);
+    let names = b.store.destination_names(mine, &asked).await.unwrap();
+    assert_eq!(names.len(), named.len(), "{names:?}");
+    for (d, name) in &named {
+        assert_eq!(names.get(d).map(String::as_str), Some(*name), "{d:?}");
+    }
+    assert!(
+        b.store
+            .destination_names(mine, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // From the other organization, only the number (which is not an object) has a name.
+    let theirs_view = b
+        .store
+        .destination_names(theirs, &asked[..named.len()])
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs_view.into_keys().collect::<Vec<_>>(),
+        [Destination::ExternalNumber { number: external }]
+    );
+}
+
 opbx_tests::on_both_backends!(
+    destinations_are_named_as_people_know_them_within_the_organization,
     every_column_that_routes_to_an_extension_is_found,
     every_kind_of_target_is_scanned,
     references_in_other_organizations_are_not_counted,

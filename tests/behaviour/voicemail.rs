@@ -1,7 +1,7 @@
 use opbx::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use opbx::domain::model::VoicemailMessage;
 use opbx::ports::store::{PageRequest, StoreError};
-use opbx::ports::voicemail::VoicemailRepo;
+use opbx::ports::voicemail::{VoicemailFilter, VoicemailRepo};
 use opbx_tests::{Backend, new_org};
 
 use crate::ivr_menus::insert_extension;
@@ -87,7 +87,7 @@ async fn lists_are_newest_first_per_mailbox_and_per_organization(b: Backend) {
 
     let everything = b
         .store
-        .list_voicemail(org.id, PageRequest::default())
+        .list_voicemail(org.id, &VoicemailFilter::default(), PageRequest::default())
         .await
         .unwrap();
     assert_eq!(
@@ -102,6 +102,69 @@ async fn lists_are_newest_first_per_mailbox_and_per_organization(b: Backend) {
         .await
         .unwrap();
     assert_eq!(peek.total, 0);
+}
+
+async fn lists_filter_by_mailboxes_and_heard(b: Backend) {
+    let org = new_org(&b.store).await;
+    let a = insert_extension(&b.store, org.id, "201").await;
+    let c = insert_extension(&b.store, org.id, "202").await;
+    let d = insert_extension(&b.store, org.id, "203").await;
+    let to_a = message(org.id, a, "CA-1", T0);
+    let to_c = message(org.id, c, "CA-2", T0 + 1);
+    let mut heard = message(org.id, d, "CA-3", T0 + 2);
+    heard.heard = true;
+    for m in [&to_a, &to_c, &heard] {
+        b.store.create_voicemail(m).await.unwrap();
+    }
+    let list = |filter: VoicemailFilter| {
+        let store = b.store.clone();
+        async move {
+            let page = store
+                .list_voicemail(org.id, &filter, PageRequest::default())
+                .await
+                .unwrap();
+            (
+                page.total,
+                page.items
+                    .into_iter()
+                    .map(|m| m.call_sid)
+                    .collect::<Vec<_>>(),
+            )
+        }
+    };
+    let sids = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        list(VoicemailFilter {
+            extensions: Some(vec![a, d]),
+            ..VoicemailFilter::default()
+        })
+        .await,
+        (2, sids(&["CA-3", "CA-1"]))
+    );
+    assert_eq!(
+        list(VoicemailFilter {
+            extensions: Some(vec![]),
+            ..VoicemailFilter::default()
+        })
+        .await,
+        (0, vec![])
+    );
+    assert_eq!(
+        list(VoicemailFilter {
+            heard: Some(false),
+            ..VoicemailFilter::default()
+        })
+        .await,
+        (2, sids(&["CA-2", "CA-1"]))
+    );
+    assert_eq!(
+        list(VoicemailFilter {
+            extensions: Some(vec![c, d]),
+            heard: Some(true),
+        })
+        .await,
+        (1, sids(&["CA-3"]))
+    );
 }
 
 async fn heard_flag_drives_the_unheard_count(b: Backend) {
@@ -203,7 +266,11 @@ async fn other_organizations_cannot_see_or_change_a_message(b: Backend) {
     );
     let theirs = b
         .store
-        .list_voicemail(intruder.id, PageRequest::default())
+        .list_voicemail(
+            intruder.id,
+            &VoicemailFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(theirs.total, 0);
@@ -235,6 +302,7 @@ async fn a_message_goes_only_to_an_own_mailbox(b: Backend) {
 opbx_tests::on_both_backends!(
     stored_message_reads_back_once,
     lists_are_newest_first_per_mailbox_and_per_organization,
+    lists_filter_by_mailboxes_and_heard,
     heard_flag_drives_the_unheard_count,
     delete_removes_one_message,
     other_organizations_cannot_see_or_change_a_message,

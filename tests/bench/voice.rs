@@ -16,10 +16,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use opbx::adapters::sql::SqlStore;
-use opbx::crypto::sha256_hex;
 use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
-use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::*;
 use opbx::domain::model::*;
 use opbx::domain::now_ms;
@@ -341,38 +339,15 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
         store.create_organization(&org).await.unwrap();
         let key = opbx::crypto::random_token();
         store
-            .upsert_cloudonix_settings(&CloudonixSettings {
-                organization_id: org.id,
-                domain: Some(format!("bench{o}.cloudonix.net")),
-                api_key_enc: None,
-                webhook_key_hash: Some(sha256_hex(&key)),
-                cdr_token_hash: None,
-                cdr_token_enc: None,
-                voice_application_id: None,
-                provisioned_at: None,
-                updated_at: now,
-            })
+            .upsert_cloudonix_settings(&opbx_tests::model::webhook_settings(org.id, &key))
             .await
             .unwrap();
         let mut extensions = Vec::with_capacity(EXTENSIONS_PER_ORG);
         for e in 0..EXTENSIONS_PER_ORG {
             let ext = Extension {
-                id: ExtensionId::new(),
-                organization_id: org.id,
-                number: ExtensionNumber::parse(&format!("{}", 1000 + e)).unwrap(),
                 display_name: format!("User {e}"),
-                user_id: None,
-                sip_password_enc: String::new(),
-                status: Status::Active,
                 do_not_disturb: e % 17 == 0,
-                forward_always: None,
-                no_answer_timeout: 20,
-                no_answer: None,
-                voicemail_enabled: true,
-                voicemail_greeting: None,
-                cloudonix_subscriber_id: None,
-                created_at: now,
-                updated_at: now,
+                ..opbx_tests::model::extension(org.id, &format!("{}", 1000 + e))
             };
             store.create_extension(&ext).await.unwrap();
             extensions.push(ext.id);

@@ -473,3 +473,25 @@ async fn refusals_are_not_outages_and_never_carry_the_key() {
         assert!(!text.contains(s.key()), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_key_no_header_can_carry_fails_at_once_without_sending() {
+    let s = setup().await;
+    let bad = DomainCredentials {
+        domain: s.creds.domain.clone(),
+        api_key: ApiKey::new("XI0123456789\nabcdefghijklmnopqrstu"),
+    };
+    let started = Instant::now();
+
+    let err = s.client.get_domain(&bad).await.unwrap_err();
+
+    assert_eq!(
+        err,
+        CloudonixError::Unreachable("the API key contains characters a header cannot carry".into())
+    );
+    assert!(
+        started.elapsed() < POLICY.retry.base_backoff / 2,
+        "not retried"
+    );
+    assert!(s.fake.requests().is_empty());
+}

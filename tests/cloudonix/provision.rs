@@ -445,6 +445,38 @@ async fn one_run_at_a_time_per_organization(backend: Backend) {
     assert!(w.run(&random_token()).await.ok);
 }
 
+async fn a_domain_move_during_the_run_is_not_recorded(backend: Backend) {
+    let w = World::new(backend).await;
+    w.extension("6001", Status::Active).await;
+    let slow = format!("{}/subscribers/6001", w.cx.domain_path());
+    w.cx.fake.script(
+        "GET",
+        &slow,
+        Some(1),
+        Reply::slow(Duration::from_millis(400)),
+    );
+    let key = random_token();
+
+    let (report, ()) = tokio::join!(w.run(&key), async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let mut moved = w.settings().await;
+        moved.domain = Some("moved.cloudonix.net".into());
+        w.backend
+            .store
+            .upsert_cloudonix_settings(&moved)
+            .await
+            .unwrap();
+    });
+
+    assert!(!report.ok);
+    let save = report.step(StepKind::SaveSettings, None).unwrap();
+    assert_eq!(save.status, StepStatus::Failed);
+    let settings = w.settings().await;
+    assert_eq!(settings.domain.as_deref(), Some("moved.cloudonix.net"));
+    assert_eq!(settings.webhook_key_hash, None);
+    assert_eq!(settings.voice_application_id, None);
+}
+
 on_both_backends!(
     the_first_run_creates_and_the_second_updates,
     a_partial_failure_is_visible_and_keeps_the_working_key,
@@ -452,4 +484,5 @@ on_both_backends!(
     subscribers_are_found_by_msisdn_never_by_a_lookalike_id,
     removed_and_deactivated_subscribers_are_repaired,
     one_run_at_a_time_per_organization,
+    a_domain_move_during_the_run_is_not_recorded,
 );

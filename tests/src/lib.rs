@@ -6,6 +6,8 @@
 
 pub mod fake_cloudonix;
 pub mod local;
+pub mod model;
+pub mod realtime;
 
 use std::sync::Arc;
 
@@ -140,8 +142,30 @@ impl Backend {
             ui_origin: None,
             voice_rate_limit: opbx::config::DEFAULT_VOICE_RATE_LIMIT,
             realtime: opbx::realtime::Realtime::in_memory(),
+            cloudonix: unreachable_cloudonix(),
+            public_url: Some(Arc::from(TEST_PUBLIC_URL)),
         }
     }
+}
+
+/// The public URL of the states tests build.
+pub const TEST_PUBLIC_URL: &str = "https://pbx.opbx.test";
+
+/// A Cloudonix client whose every connection is refused (nothing listens on the discard port):
+/// a test that needs Cloudonix swaps in one pointed at `fake_cloudonix`, and one that forgot to
+/// sees `Unreachable` quickly instead of reaching the real API.
+pub fn unreachable_cloudonix() -> Arc<dyn opbx::ports::cloudonix::CloudonixApi> {
+    use opbx::adapters::cloudonix::retry::RetryPolicy;
+    use opbx::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
+    let policy = ClientPolicy {
+        request_timeout: std::time::Duration::from_secs(2),
+        retry: RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        },
+        ..ClientPolicy::default()
+    };
+    Arc::new(HttpCloudonix::new("http://127.0.0.1:9", policy))
 }
 
 /// A process-unique, time-ordered string for names of test databases, files and namespaces.

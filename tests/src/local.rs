@@ -9,17 +9,20 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 
-/// The binary next to this test executable (`target/<profile>/opbx-local`); built by
-/// `cargo build --workspace --bins`, which the test command runs first.
+/// The binary of this build profile (`target/<profile>/opbx-local`), beside a test executable's
+/// `deps/` or beside a binary such as the benchmark; built by `cargo build --workspace --bins`,
+/// which the test command runs first.
 pub fn binary() -> PathBuf {
     if let Some(p) = std::env::var_os("OPBX_LOCAL_BIN") {
         return p.into();
     }
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
+    let dir = exe.parent().expect("target/<profile>[/deps]");
+    let profile_dir = if dir.ends_with("deps") {
+        dir.parent().expect("target/<profile>")
+    } else {
+        dir
+    };
     let bin = profile_dir.join("opbx-local");
     assert!(
         bin.is_file(),

@@ -1,4 +1,4 @@
-//! `opbx-local`: the whole PBX in one process — every function's router, the admin UI and (later)
+//! `opbx-local`: the whole PBX in one process — every function's router, the admin UI and
 //! the WebSocket hub — on the embedded stores by default (ARCHITECTURE §3, §7).
 
 mod key_file;
@@ -37,8 +37,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         announce_owner(&done);
     }
 
-    let app = opbx::http::all_functions(state.clone()).fallback_service(ui::service());
+    let app = opbx::http::all_functions(state.clone())
+        .merge(opbx::http::ws::local::router(state.clone()))
+        .fallback_service(ui::service());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let shutdown = shutdown_signal()?;
     tracing::info!(
         "OpBX listening on http://{} (database: {}, coordination: {})",
         listener.local_addr()?,
@@ -48,7 +51,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Peer addresses feed the per-address login limit and the audit log.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     state.store.close().await;
     tracing::info!("stopped");
@@ -67,21 +70,15 @@ fn announce_owner(done: &opbx::bootstrap::Bootstrapped) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Listens from before the address is announced: a SIGTERM sent right after the announcement
+/// (as the end-to-end tests do) must stop the process gracefully, not kill it.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }

@@ -16,6 +16,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::urls::WebhookUrls;
 use crate::crypto::{SecretBox, sha256_hex};
@@ -50,7 +51,7 @@ pub struct ProvisionRequest {
     pub cdr_token: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     CheckDomain,
@@ -61,7 +62,7 @@ pub enum StepKind {
     SaveSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Created,
@@ -71,7 +72,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Step {
     pub step: StepKind,
     /// What the step acted on, e.g. the extension number of a subscriber step.
@@ -86,7 +87,7 @@ pub struct Step {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ProvisionReport {
     /// Every step succeeded; the domain calls this deployment.
     pub ok: bool,
@@ -245,6 +246,19 @@ impl<'a> Run<'a> {
         self.subscribers().await?;
 
         let mut settings = self.store.find_cloudonix_settings(org).await?;
+        let domain_now = settings.domain.as_deref().unwrap_or_default();
+        if !domain_now.eq_ignore_ascii_case(&self.creds.domain) {
+            // The owner moved to another domain while this run talked to the old one: what it
+            // learned belongs to the old domain and must not be recorded against the new one.
+            self.push(
+                StepKind::SaveSettings,
+                None,
+                StepStatus::Failed,
+                None,
+                Some("the Cloudonix domain changed during provisioning; run it again".into()),
+            );
+            return Ok(self.report());
+        }
         if app_id.is_some() {
             settings.voice_application_id = app_id;
         }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod health;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 
@@ -75,9 +76,64 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         router: api::users::router,
     },
     HttpFunction {
+        name: "api-routing",
+        routes: &[route("POST", "/api/v1/routing/simulate")],
+        router: api::routing::router,
+    },
+    HttpFunction {
         name: "api-audit-log",
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
+    },
+    HttpFunction {
+        name: "api-settings",
+        routes: &[
+            route("GET", "/api/v1/settings/organization"),
+            route("PATCH", "/api/v1/settings/organization"),
+            route("GET", "/api/v1/settings/cloudonix"),
+            route("PUT", "/api/v1/settings/cloudonix"),
+            route("POST", "/api/v1/settings/cloudonix/webhook-key"),
+            route("POST", "/api/v1/settings/cloudonix/cdr-token"),
+            route("GET", "/api/v1/settings/cloudonix/urls"),
+            route("POST", "/api/v1/settings/cloudonix/provision"),
+        ],
+        router: api::settings::router,
+    },
+    HttpFunction {
+        name: "webhook-session",
+        routes: &[route("POST", webhooks::session::SESSION_PATH)],
+        router: webhooks::session::router,
+    },
+    HttpFunction {
+        name: "webhook-cdr",
+        routes: &[route("POST", webhooks::cdr::CDR_PATH)],
+        router: webhooks::cdr::router,
+    },
+    HttpFunction {
+        name: "api-live-calls",
+        routes: &[route("GET", "/api/v1/live-calls")],
+        router: api::live_calls::router,
+    },
+    HttpFunction {
+        name: "api-call-logs",
+        routes: &[
+            route("GET", "/api/v1/call-logs"),
+            route("GET", "/api/v1/call-logs/export.csv"),
+            route("GET", "/api/v1/call-logs/stats"),
+            route("GET", "/api/v1/call-logs/{id}"),
+        ],
+        router: api::call_logs::router,
+    },
+    HttpFunction {
+        name: "api-voicemail",
+        routes: &[
+            route("GET", "/api/v1/voicemail"),
+            route("GET", "/api/v1/voicemail/{id}"),
+            route("DELETE", "/api/v1/voicemail/{id}"),
+            route("POST", "/api/v1/voicemail/{id}/heard"),
+            route("POST", "/api/v1/voicemail/{id}/unheard"),
+        ],
+        router: api::voicemail::router,
     },
     HttpFunction {
         name: "api-extensions",

@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use super::store::{Page, PageRequest, StoreResult};
 use crate::domain::destination::Destination;
 use crate::domain::ids::{CallLogId, ExtensionId, OrgId};
-use crate::domain::model::{CallDirection, CallLog, CallStatus};
+use crate::domain::model::{CallDirection, CallLog, CallStatus, Extension};
 
 /// What `create_call_log` did. Cloudonix retries webhooks, so a second create for the same call
 /// is expected and must not produce a second row.
@@ -41,7 +41,75 @@ pub struct CallLogFilter {
     pub status: Option<CallStatus>,
     /// Part of the calling or the called number.
     pub number: Option<String>,
-    pub extension_id: Option<ExtensionId>,
+    /// Only the calls of these extensions, in the sense of [`belongs_to`]. `Some(empty)` matches
+    /// no call.
+    pub extensions: Option<Vec<ExtensionId>>,
+}
+
+/// Whether a call is one of an extension's calls: it was offered to the extension (inbound and
+/// internal calls record the first extension they rang), or the extension placed it (outbound
+/// and internal calls come from the subscriber, whose number is the extension's). The stores'
+/// `extensions` filter applies this same rule.
+pub fn belongs_to(log: &CallLog, ext: &Extension) -> bool {
+    log.extension_id == Some(ext.id)
+        || (log.direction != CallDirection::Inbound && log.from_number == ext.number.as_str())
+}
+
+/// Statuses that count as answered, and as missed, in statistics. Calls still initiated or
+/// ringing are neither.
+pub const ANSWERED: &[CallStatus] = &[CallStatus::Answered, CallStatus::Completed];
+pub const MISSED: &[CallStatus] = &[
+    CallStatus::Busy,
+    CallStatus::NoAnswer,
+    CallStatus::Failed,
+    CallStatus::Canceled,
+];
+
+/// Where a newest-first read resumes: after the call that started at `started_at` with `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLogCursor {
+    pub started_at: i64,
+    pub id: CallLogId,
+}
+
+impl From<&CallLog> for CallLogCursor {
+    fn from(log: &CallLog) -> Self {
+        Self {
+            started_at: log.started_at,
+            id: log.id,
+        }
+    }
+}
+
+/// The calls that started in one time slot `[start, start + slot)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallSlot {
+    /// Epoch ms, a multiple of the slot length.
+    pub start: i64,
+    pub calls: i64,
+    /// In [`ANSWERED`] statuses.
+    pub answered: i64,
+    /// In [`MISSED`] statuses.
+    pub missed: i64,
+    /// Calls with a known duration, and the sum of those durations in seconds.
+    pub timed: i64,
+    pub duration_seconds: i64,
+}
+
+/// How many calls one of the organization's numbers carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberCalls {
+    pub number: String,
+    pub calls: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallLogStats {
+    /// Only slots with calls, earliest first.
+    pub slots: Vec<CallSlot>,
+    /// Most calls first (ties by number): the called number of inbound calls and the calling
+    /// number of outbound ones, i.e. the organization's own side. Internal calls do not count.
+    pub busiest: Vec<NumberCalls>,
 }
 
 #[async_trait]
@@ -67,4 +135,24 @@ pub trait CallLogRepo: Send + Sync {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Page<CallLog>>;
+    /// Up to `limit` calls, newest first, starting after `after` (from the newest when `None`).
+    /// Reading every matching call this way needs no offsets, so calls logged meanwhile neither
+    /// repeat a row nor push one out of the read.
+    async fn call_logs_after(
+        &self,
+        org: OrgId,
+        filter: &CallLogFilter,
+        after: Option<CallLogCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<CallLog>>;
+    /// The matching calls counted per `slot_ms` slot (aligned to the Unix epoch; a multiple of
+    /// 15 minutes lets callers regroup slots into local hours and days of any time zone), and
+    /// the `top` busiest numbers.
+    async fn call_log_stats(
+        &self,
+        org: OrgId,
+        filter: &CallLogFilter,
+        slot_ms: i64,
+        top: u32,
+    ) -> StoreResult<CallLogStats>;
 }

@@ -10,6 +10,8 @@ pub trait CdrRepo: Send + Sync {
     /// redelivers CDRs): `true` when stored now, `false` when it was already stored.
     async fn insert_cdr(&self, cdr: &Cdr) -> StoreResult<bool>;
     async fn find_cdr(&self, org: OrgId, id: CdrId) -> StoreResult<Cdr>;
+    /// The CDR of a call, by its Cloudonix session token.
+    async fn find_cdr_by_session(&self, org: OrgId, token: &str) -> StoreResult<Cdr>;
     /// Most recently received first.
     async fn list_cdrs(&self, org: OrgId, page: PageRequest) -> StoreResult<Page<Cdr>>;
 }

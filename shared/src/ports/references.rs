@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 
 use super::store::{Referrer, StoreResult};
@@ -21,4 +23,13 @@ pub trait ReferenceRepo: Send + Sync {
     /// Whether the object a destination points at exists in the organization; external numbers
     /// and hangup always do. Writers check this so that no destination crosses tenants.
     async fn destination_exists(&self, org: OrgId, destination: &Destination) -> StoreResult<bool>;
+    /// The names people know the destinations' targets by, for the targets that exist in the
+    /// organization: extensions and voicemail boxes as `101 Alice Smith` (number, then display
+    /// name), external numbers as the number, the rest by their name. Hangups, and targets that
+    /// were deleted or belong to another organization, have no entry.
+    async fn destination_names(
+        &self,
+        org: OrgId,
+        destinations: &[Destination],
+    ) -> StoreResult<HashMap<Destination, String>>;
 }

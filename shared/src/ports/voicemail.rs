@@ -4,6 +4,14 @@ use super::store::{Page, PageRequest, StoreResult};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use crate::domain::model::VoicemailMessage;
 
+/// Criteria a listed message must meet; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoicemailFilter {
+    /// Only the mailboxes of these extensions; `Some(empty)` matches no message.
+    pub extensions: Option<Vec<ExtensionId>>,
+    pub heard: Option<bool>,
+}
+
 #[async_trait]
 pub trait VoicemailRepo: Send + Sync {
     /// Stores the message unless the organization already has one for this call and extension (a
@@ -18,10 +26,11 @@ pub trait VoicemailRepo: Send + Sync {
         extension: ExtensionId,
         page: PageRequest,
     ) -> StoreResult<Page<VoicemailMessage>>;
-    /// Every mailbox of the organization, newest first.
+    /// The organization's messages matching `filter`, newest first.
     async fn list_voicemail(
         &self,
         org: OrgId,
+        filter: &VoicemailFilter,
         page: PageRequest,
     ) -> StoreResult<Page<VoicemailMessage>>;
     async fn set_voicemail_heard(

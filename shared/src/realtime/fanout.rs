@@ -12,26 +12,29 @@ use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use serde::Serialize;
 
 use crate::adapters::dynamodb::live_calls::change_from_stream;
-use crate::domain::live_call::{LiveCall, LiveCallChange};
+use crate::domain::live_call::LiveCallChange;
+use crate::http::api::live_calls::LiveCallView;
 use crate::ports::connections::Connections;
 use crate::ports::event_push::{Delivery, EventPush};
 use crate::ports::live_calls::LiveCallFeed;
 use crate::ports::store::StoreError;
 
+/// The calls are in the API's view, so the live view handles one shape from
+/// `GET /api/v1/live-calls` and from events.
 #[derive(Serialize)]
 #[serde(tag = "type")]
-enum Event<'a> {
+enum Event {
     #[serde(rename = "call.updated")]
-    Updated { call: &'a LiveCall },
+    Updated { call: LiveCallView },
     #[serde(rename = "call.removed")]
-    Removed { call: &'a LiveCall },
+    Removed { call: LiveCallView },
 }
 
 /// The WebSocket message announcing `change`.
 pub fn event_json(change: &LiveCallChange) -> Vec<u8> {
     let event = match change {
-        LiveCallChange::Updated(call) => Event::Updated { call },
-        LiveCallChange::Removed(call) => Event::Removed { call },
+        LiveCallChange::Updated(call) => Event::Updated { call: call.into() },
+        LiveCallChange::Removed(call) => Event::Removed { call: call.into() },
     };
     serde_json::to_vec(&event).expect("events always serialise")
 }
@@ -101,6 +104,10 @@ impl Fanout {
     pub async fn publish_stream(&self, event: &StreamEvent) -> Result<FanoutReport, StoreError> {
         let mut total = FanoutReport::default();
         for change in event.records.iter().filter_map(change_from_stream) {
+            // An ended call's entry expiring tells clients nothing: they saw it end.
+            if matches!(&change, LiveCallChange::Removed(call) if call.status.is_terminal()) {
+                continue;
+            }
             total += self.publish(&change).await?;
         }
         Ok(total)
@@ -120,6 +127,7 @@ impl LiveCallFeed for Fanout {
 mod tests {
     use super::*;
     use crate::domain::ids::OrgId;
+    use crate::domain::live_call::LiveCall;
     use crate::domain::model::CallStatus;
 
     #[test]
@@ -133,16 +141,17 @@ mod tests {
             to_number: "1001".into(),
             caller_name: None,
             status: CallStatus::Answered,
-            started_at: 1,
-            answered_at: Some(2),
+            started_at: 1_772_357_400_000,
+            answered_at: Some(1_772_357_405_000),
             ended_at: None,
-            updated_at: 2,
+            updated_at: 1_772_357_405_000,
         };
         let updated: serde_json::Value =
             serde_json::from_slice(&event_json(&LiveCallChange::Updated(call.clone()))).unwrap();
         assert_eq!(updated["type"], "call.updated");
         assert_eq!(updated["call"]["call_id"], "tok");
         assert_eq!(updated["call"]["status"], "answered");
+        assert_eq!(updated["call"]["answered_at"], "2026-03-01T09:30:05Z");
         let removed: serde_json::Value =
             serde_json::from_slice(&event_json(&LiveCallChange::Removed(call))).unwrap();
         assert_eq!(removed["type"], "call.removed");

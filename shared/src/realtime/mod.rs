@@ -65,7 +65,7 @@ pub struct Realtime {
     /// The sockets this process holds itself (`opbx-local`'s `/ws`); in AWS, API Gateway holds
     /// them and this stays empty.
     pub hub: Arc<LocalHub>,
-    /// "dynamodb" or "memory", for health reports and logs.
+    /// "dynamodb" or "memory": whether the stores are shared (AWS) or this process's own.
     pub backend: &'static str,
 }
 

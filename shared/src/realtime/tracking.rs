@@ -57,10 +57,12 @@ pub struct Observation {
 }
 
 /// The call's status after an observation, and whether the observation changed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracked {
     pub status: CallStatus,
     pub changed: bool,
+    /// The call log's CallSid, when the call has a log.
+    pub call_sid: Option<String>,
 }
 
 /// Applies `observation` about the call with session token `token`.
@@ -78,10 +80,12 @@ pub async fn track(
     result
 }
 
-/// The call's lock, or `None` when it cannot be had: the coordination store being down must not
-/// lose call events, and the state machine still keeps each record from moving backwards.
+/// The call's tracking lock; its key differs from the voice webhook's call lock (keyed by
+/// CallSid), which is held while the voice webhook tracks the call. `None` when it cannot be
+/// had: the coordination store being down must not lose call events, and the state machine
+/// still keeps each record from moving backwards.
 async fn lock(state: &AppState, org: OrgId, token: &str) -> Option<LockGuard> {
-    let key = format!("call:{org}:{token}");
+    let key = format!("live-call:{org}:{token}");
     match state.coordination.lock(&key, LOCK_TTL, LOCK_WAIT).await {
         Ok(Some(guard)) => Some(guard),
         Ok(None) => {
@@ -153,6 +157,7 @@ async fn apply(
     Ok(Tracked {
         status: target,
         changed: current != Some(target),
+        call_sid: log.map(|l| l.call_sid),
     })
 }
 

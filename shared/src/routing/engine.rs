@@ -69,6 +69,16 @@ pub struct CallbackInput {
     pub recording_duration: Option<i32>,
 }
 
+/// A wrong turn at an IVR menu, see `Engine::menu_miss`.
+struct Miss<'a> {
+    what: String,
+    kind: &'static str,
+    count: u32,
+    limit: i32,
+    destination: &'a Destination,
+    notice: &'static str,
+}
+
 /// How a `<Dial>` ended, from `DialCallStatus`/`CallStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -813,21 +823,15 @@ impl<'a> Engine<'a> {
             .trim()
             .trim_end_matches('#');
         if digits.is_empty() {
-            let timeouts = timeouts + 1;
-            if timeouts >= menu.max_timeouts.max(1) as u32 {
-                let reason = format!(
-                    "no input to IVR menu '{}' ({timeouts} times): timeout destination",
-                    menu.name
-                );
-                return self
-                    .route_on(menu.timeout_destination.clone(), reason)
-                    .await;
-            }
-            self.note(format!(
-                "no input to IVR menu '{}' ({timeouts} times): menu repeated",
-                menu.name
-            ));
-            return Ok(self.menu(&menu, invalid, timeouts, Some(speech::NO_INPUT)));
+            let miss = Miss {
+                what: "no input".into(),
+                kind: "timeout",
+                count: timeouts + 1,
+                limit: menu.max_timeouts,
+                destination: &menu.timeout_destination,
+                notice: speech::NO_INPUT,
+            };
+            return self.menu_miss(&menu, miss, (invalid, timeouts + 1)).await;
         }
         if let Some(option) = menu.options.iter().find(|o| o.digits == digits) {
             let reason = format!(
@@ -845,21 +849,45 @@ impl<'a> Engine<'a> {
                 .route_on(Destination::Extension { id: ext.id }, reason)
                 .await;
         }
-        let invalid = invalid + 1;
-        if invalid >= menu.max_invalid.max(1) as u32 {
+        let miss = Miss {
+            what: format!("invalid input {digits:?}"),
+            kind: "invalid",
+            count: invalid + 1,
+            limit: menu.max_invalid,
+            destination: &menu.invalid_destination,
+            notice: speech::INVALID_OPTION,
+        };
+        self.menu_miss(&menu, miss, (invalid + 1, timeouts)).await
+    }
+
+    /// No input or an invalid entry at a menu: the menu again, with a notice, until the limit for
+    /// that kind of miss is reached; then that kind's destination. The two kinds count apart.
+    async fn menu_miss(
+        &mut self,
+        menu: &IvrMenu,
+        miss: Miss<'_>,
+        (invalid, timeouts): (u32, u32),
+    ) -> Routed {
+        let Miss {
+            what,
+            kind,
+            count,
+            limit,
+            destination,
+            notice,
+        } = miss;
+        if count >= limit.max(1) as u32 {
             let reason = format!(
-                "invalid input {digits:?} to IVR menu '{}' ({invalid} times): invalid destination",
+                "{what} to IVR menu '{}' ({count} times): {kind} destination",
                 menu.name
             );
-            return self
-                .route_on(menu.invalid_destination.clone(), reason)
-                .await;
+            return self.route_on(destination.clone(), reason).await;
         }
         self.note(format!(
-            "invalid input {digits:?} to IVR menu '{}' ({invalid} times): menu repeated",
+            "{what} to IVR menu '{}' ({count} times): menu repeated",
             menu.name
         ));
-        Ok(self.menu(&menu, invalid, timeouts, Some(speech::INVALID_OPTION)))
+        Ok(self.menu(menu, invalid, timeouts, Some(notice)))
     }
 
     async fn direct_dial_target(

@@ -62,6 +62,8 @@ enum Attempt {
     },
     /// No connection was opened, so the request certainly did not run.
     ConnectFailed(String),
+    /// The request could not even be built (a bad base URL or key); trying again cannot help.
+    Unsendable(String),
     /// The connection broke mid-exchange; the request may have run.
     Broken(String),
     TimedOut,
@@ -183,12 +185,12 @@ impl HttpCloudonix {
     ) -> Attempt {
         let uri: Uri = match format!("{}{path}", self.base_url).parse() {
             Ok(uri) => uri,
-            Err(_) => return Attempt::ConnectFailed("the Cloudonix API URL is invalid".into()),
+            Err(_) => return Attempt::Unsendable("the Cloudonix API URL is invalid".into()),
         };
         let mut auth = match HeaderValue::try_from(format!("Bearer {}", creds.api_key.expose())) {
             Ok(v) => v,
             Err(_) => {
-                return Attempt::ConnectFailed(
+                return Attempt::Unsendable(
                     "the API key contains characters a header cannot carry".into(),
                 );
             }
@@ -248,7 +250,7 @@ impl HttpCloudonix {
                 retry_after,
                 body,
             } => (status, retry_after, body),
-            Attempt::ConnectFailed(e) | Attempt::Broken(e) => {
+            Attempt::ConnectFailed(e) | Attempt::Broken(e) | Attempt::Unsendable(e) => {
                 return Err(CloudonixError::Unreachable(e));
             }
             Attempt::TimedOut => return Err(CloudonixError::Timeout(self.policy.request_timeout)),

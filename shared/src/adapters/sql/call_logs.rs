@@ -4,17 +4,24 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor};
 
-use super::query::{Conditions, begin_write, contains_pattern, fetch_page, insert_if_absent};
+use super::query::{
+    Arg, Conditions, begin_write, contains_pattern, fetch_page, fetch_where, insert_if_absent,
+    placeholders,
+};
 use super::{
     SqlStore, big, enumerated, opt_big, opt_int, opt_parsed, opt_text, parsed, text, unavailable,
 };
 use crate::domain::destination::Destination;
 use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
-use crate::ports::call_logs::{CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate};
+use crate::ports::call_logs::{
+    ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
+    CallLogUpdate, CallSlot, MISSED, NumberCalls,
+};
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
 const TABLE: &str = "call_logs";
+const NEWEST_FIRST: &str = "started_at DESC, id DESC";
 const COLUMNS: &str = "id, organization_id, call_sid, session_token, direction, from_number, \
      to_number, caller_name, phone_number_id, extension_id, status, path, disposition, started_at, \
      answered_at, ended_at, duration_seconds, billsec, recording_url, updated_at";
@@ -176,31 +183,149 @@ impl CallLogRepo for SqlStore {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Page<CallLog>> {
-        let mut conditions = Conditions::of_org(org);
-        conditions.and_some("started_at >= ?", filter.from);
-        conditions.and_some("started_at < ?", filter.to);
-        conditions.and_some("direction = ?", filter.direction.map(|d| d.as_str()));
-        conditions.and_some("status = ?", filter.status.map(|s| s.as_str()));
-        conditions.and_some(
-            "extension_id = ?",
-            filter.extension_id.map(|e| e.to_string()),
-        );
-        if let Some(number) = &filter.number {
-            let pattern = contains_pattern(number);
-            conditions.and(
-                "(from_number LIKE ? ESCAPE '!' OR to_number LIKE ? ESCAPE '!')",
-                [pattern.clone().into(), pattern.into()],
-            );
-        }
         fetch_page(
             self,
             TABLE,
             COLUMNS,
-            &conditions,
-            "started_at DESC, id DESC",
+            &conditions(org, filter),
+            NEWEST_FIRST,
             page,
             from_row,
         )
         .await
     }
+
+    async fn call_logs_after(
+        &self,
+        org: OrgId,
+        filter: &CallLogFilter,
+        after: Option<CallLogCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<CallLog>> {
+        let mut conditions = conditions(org, filter);
+        if let Some(after) = after {
+            conditions.and(
+                "(started_at < ? OR (started_at = ? AND id < ?))",
+                [
+                    after.started_at.into(),
+                    after.started_at.into(),
+                    after.id.to_string().into(),
+                ],
+            );
+        }
+        let select = format!("SELECT {COLUMNS} FROM {TABLE}");
+        let rest = format!("ORDER BY {NEWEST_FIRST} LIMIT {limit}");
+        fetch_where(self, &select, &conditions, &rest)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+
+    async fn call_log_stats(
+        &self,
+        org: OrgId,
+        filter: &CallLogFilter,
+        slot_ms: i64,
+        top: u32,
+    ) -> StoreResult<CallLogStats> {
+        let conditions = conditions(org, filter);
+        // Literals from code only: the slot length and the status lists.
+        // SUM is cast because MySQL sums integers as DECIMAL, which the Any driver cannot read.
+        let slots = format!(
+            "SELECT started_at - started_at % {slot_ms} AS slot, COUNT(*) AS calls, \
+             COUNT(CASE WHEN status IN ({answered}) THEN 1 END) AS answered, \
+             COUNT(CASE WHEN status IN ({missed}) THEN 1 END) AS missed, \
+             COUNT(duration_seconds) AS timed, \
+             CAST(COALESCE(SUM(duration_seconds), 0) AS SIGNED) AS duration_seconds \
+             FROM {TABLE}",
+            answered = quoted(ANSWERED.iter().map(|s| s.as_str())),
+            missed = quoted(MISSED.iter().map(|s| s.as_str())),
+        );
+        let slots = fetch_where(self, &slots, &conditions, "GROUP BY slot ORDER BY slot")
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(CallSlot {
+                    start: big(row, "slot")?,
+                    calls: big(row, "calls")?,
+                    answered: big(row, "answered")?,
+                    missed: big(row, "missed")?,
+                    timed: big(row, "timed")?,
+                    duration_seconds: big(row, "duration_seconds")?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+
+        let mut conditions = conditions;
+        conditions.and(
+            "direction IN (?, ?)",
+            [
+                CallDirection::Inbound.as_str().into(),
+                CallDirection::Outbound.as_str().into(),
+            ],
+        );
+        let busiest = format!(
+            "SELECT CASE WHEN direction = '{inbound}' THEN to_number ELSE from_number END \
+             AS our_number, COUNT(*) AS calls FROM {TABLE}",
+            inbound = CallDirection::Inbound.as_str(),
+        );
+        let rest = format!("GROUP BY our_number ORDER BY calls DESC, our_number LIMIT {top}");
+        let busiest = fetch_where(self, &busiest, &conditions, &rest)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(NumberCalls {
+                    number: text(row, "our_number")?,
+                    calls: big(row, "calls")?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(CallLogStats { slots, busiest })
+    }
+}
+
+/// `'a', 'b'` for values that come from code, never from requests.
+fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    values
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The WHERE clause of every read of many calls.
+fn conditions(org: OrgId, filter: &CallLogFilter) -> Conditions {
+    let mut conditions = Conditions::of_org(org);
+    conditions.and_some("started_at >= ?", filter.from);
+    conditions.and_some("started_at < ?", filter.to);
+    conditions.and_some("direction = ?", filter.direction.map(|d| d.as_str()));
+    conditions.and_some("status = ?", filter.status.map(|s| s.as_str()));
+    if let Some(number) = &filter.number {
+        let pattern = contains_pattern(number);
+        conditions.and(
+            "(from_number LIKE ? ESCAPE '!' OR to_number LIKE ? ESCAPE '!')",
+            [pattern.clone().into(), pattern.into()],
+        );
+    }
+    match filter.extensions.as_deref() {
+        None => {}
+        Some([]) => conditions.and("1 = 0", []),
+        Some(ids) => {
+            // `belongs_to`: offered to the extension, or placed from its number.
+            let list = placeholders(ids.len());
+            let ids = || ids.iter().map(|id| Arg::from(id.to_string()));
+            conditions.and(
+                format!(
+                    "(extension_id IN ({list}) OR (direction <> '{inbound}' AND from_number IN \
+                     (SELECT number FROM extensions WHERE organization_id = ? AND id IN ({list}))))",
+                    inbound = CallDirection::Inbound.as_str(),
+                ),
+                ids()
+                    .chain([Arg::from(org.to_string())])
+                    .chain(ids())
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    conditions
 }

@@ -75,6 +75,11 @@ impl CdrRepo for SqlStore {
         CDRS.find(self, org, "id", id.to_string()).await
     }
 
+    async fn find_cdr_by_session(&self, org: OrgId, token: &str) -> StoreResult<Cdr> {
+        CDRS.find(self, org, "session_token", token.to_owned())
+            .await
+    }
+
     async fn list_cdrs(&self, org: OrgId, page: PageRequest) -> StoreResult<Page<Cdr>> {
         CDRS.page(self, org, &ListFilter::default(), page).await
     }

@@ -114,8 +114,20 @@ impl SqlStore {
         self.dialect
     }
 
-    /// Applies the migrations of this store's dialect that have not run yet.
+    /// Applies the migrations of this store's dialect that have not run yet. A database that has
+    /// migrations this build does not know is refused: an older `opbx-local` must not run on it.
     pub async fn migrate(&self) -> StoreResult<()> {
+        self.run_migrations(false).await
+    }
+
+    /// [`Self::migrate`] for deploys: a database already carrying newer migrations is accepted,
+    /// because a rolled-back deploy runs the previous code's migrate on it. Migrations are
+    /// additive, so the previous code still works on the newer schema.
+    pub async fn migrate_for_deploy(&self) -> StoreResult<()> {
+        self.run_migrations(true).await
+    }
+
+    async fn run_migrations(&self, accept_newer: bool) -> StoreResult<()> {
         let files = match self.dialect {
             Dialect::MySql => MYSQL_MIGRATIONS,
             Dialect::Sqlite => SQLITE_MIGRATIONS,
@@ -133,6 +145,7 @@ impl SqlStore {
             })
             .collect();
         let mut migrator = Migrator::with_migrations(migrations);
+        migrator.set_ignore_missing(accept_newer);
         let mut conn = self.pool.acquire().await.map_err(unavailable)?;
         if self.dialect == Dialect::MySql {
             // sqlx locks MySQL with GET_LOCK(name, -1), which MariaDB answers at once with NULL

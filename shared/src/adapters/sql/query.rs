@@ -90,6 +90,21 @@ impl Conditions {
     }
 }
 
+/// The rows of `{select} WHERE <conditions> {rest}`, where `rest` (GROUP BY, ORDER BY, LIMIT)
+/// holds no placeholders.
+pub(super) async fn fetch_where(
+    store: &SqlStore,
+    select: &str,
+    conditions: &Conditions,
+    rest: &str,
+) -> StoreResult<Vec<AnyRow>> {
+    let sql = AssertSqlSafe(format!("{select} WHERE {} {rest}", conditions.filter()));
+    bind_args(sqlx::query(sql), &conditions.args)
+        .fetch_all(store.pool())
+        .await
+        .map_err(unavailable)
+}
+
 /// Counts the rows of `table` that meet `conditions` and reads one page of them.
 pub(super) async fn fetch_page<T>(
     store: &SqlStore,

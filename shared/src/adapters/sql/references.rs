@@ -1,7 +1,10 @@
 //! Who points at what. Destinations are `<prefix>_type`/`<prefix>_ref` column pairs without
 //! foreign keys, so deleting a target is guarded here instead of by the database.
 
+use std::collections::{BTreeSet, HashMap};
+
 use async_trait::async_trait;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::query::{exists_in_org, placeholders};
@@ -133,6 +136,21 @@ fn table_of(kind: DestinationKind) -> Option<&'static str> {
     }
 }
 
+/// How an object of a destination's table is named: the columns to read and how to join them.
+fn name_of(row: &AnyRow, table: &str) -> StoreResult<String> {
+    if table == "extensions" {
+        let number = text(row, "number")?;
+        let name = text(row, "display_name")?;
+        Ok(if name.trim().is_empty() {
+            number
+        } else {
+            format!("{number} {name}")
+        })
+    } else {
+        text(row, "name")
+    }
+}
+
 /// See [`ReferenceRepo::references_to`]; runs on `conn` so a delete can check in its transaction.
 pub(super) async fn referrers(
     conn: &mut AnyConnection,
@@ -226,5 +244,54 @@ impl ReferenceRepo for SqlStore {
         };
         let mut conn = self.pool().acquire().await.map_err(unavailable)?;
         exists_in_org(&mut conn, table, org, &id).await
+    }
+
+    async fn destination_names(
+        &self,
+        org: OrgId,
+        destinations: &[Destination],
+    ) -> StoreResult<HashMap<Destination, String>> {
+        // One query per table, however many destinations point into it.
+        let mut ids_by_table: HashMap<&str, BTreeSet<String>> = HashMap::new();
+        let mut names = HashMap::new();
+        for d in destinations {
+            match (table_of(d.kind()), d) {
+                (Some(table), _) => {
+                    let id = d.reference().expect("stored objects have an id");
+                    ids_by_table.entry(table).or_default().insert(id);
+                }
+                (None, Destination::ExternalNumber { number }) => {
+                    names.insert(d.clone(), number.to_string());
+                }
+                (None, _) => {}
+            }
+        }
+        let mut found: HashMap<(&str, String), String> = HashMap::new();
+        for (table, ids) in &ids_by_table {
+            let columns = if *table == "extensions" {
+                "id, number, display_name"
+            } else {
+                "id, name"
+            };
+            let sql = format!(
+                "SELECT {columns} FROM {table} WHERE organization_id = ? AND id IN ({})",
+                placeholders(ids.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(org.to_string());
+            for id in ids {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(self.pool()).await.map_err(unavailable)? {
+                found.insert((table, text(&row, "id")?), name_of(&row, table)?);
+            }
+        }
+        for d in destinations {
+            if let (Some(table), Some(id)) = (table_of(d.kind()), d.reference())
+                && let Some(name) = found.get(&(table, id))
+            {
+                names.insert(d.clone(), name.clone());
+            }
+        }
+        Ok(names)
     }
 }

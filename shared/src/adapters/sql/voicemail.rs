@@ -1,12 +1,15 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Conditions, Table, delete_in_org, exists_in_org, fetch_page, insert_if_absent};
+use super::query::{
+    Arg, Conditions, Table, delete_in_org, exists_in_org, fetch_page, insert_if_absent,
+    placeholders,
+};
 use super::{SqlStore, big, bool_int, flag, int, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use crate::domain::model::VoicemailMessage;
-use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
-use crate::ports::voicemail::VoicemailRepo;
+use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
+use crate::ports::voicemail::{VoicemailFilter, VoicemailRepo};
 
 const TABLE: &str = "voicemail_messages";
 const COLUMNS: &str = "id, organization_id, extension_id, call_sid, from_number, recording_url, \
@@ -81,8 +84,30 @@ impl VoicemailRepo for SqlStore {
         extension: ExtensionId,
         page: PageRequest,
     ) -> StoreResult<Page<VoicemailMessage>> {
+        let filter = VoicemailFilter {
+            extensions: Some(vec![extension]),
+            ..VoicemailFilter::default()
+        };
+        self.list_voicemail(org, &filter, page).await
+    }
+
+    async fn list_voicemail(
+        &self,
+        org: OrgId,
+        filter: &VoicemailFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<VoicemailMessage>> {
         let mut conditions = Conditions::of_org(org);
-        conditions.and("extension_id = ?", [extension.to_string().into()]);
+        if let Some(ids) = &filter.extensions {
+            conditions.and(
+                match ids.len() {
+                    0 => "1 = 0".to_owned(),
+                    n => format!("extension_id IN ({})", placeholders(n)),
+                },
+                ids.iter().map(|id| Arg::from(id.to_string())),
+            );
+        }
+        conditions.and_some("heard = ?", filter.heard.map(|h| i64::from(bool_int(h))));
         fetch_page(
             self,
             TABLE,
@@ -93,14 +118,6 @@ impl VoicemailRepo for SqlStore {
             from_row,
         )
         .await
-    }
-
-    async fn list_voicemail(
-        &self,
-        org: OrgId,
-        page: PageRequest,
-    ) -> StoreResult<Page<VoicemailMessage>> {
-        MESSAGES.page(self, org, &ListFilter::default(), page).await
     }
 
     async fn set_voicemail_heard(

@@ -4,8 +4,11 @@
 //! differ only in what the request means to the router, so they share one pipeline.
 
 pub mod auth;
+pub mod cdr;
+pub mod notify;
 pub mod params;
 pub mod pipeline;
+pub mod session;
 
 use axum::Router;
 use axum::body::Bytes;

@@ -21,6 +21,7 @@ use super::{cxml_reply, unauthorized};
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::cxml;
+use crate::domain::call_state::Source;
 use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
@@ -28,6 +29,7 @@ use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
 use crate::ports::coordination::Recorded;
 use crate::ports::store::StoreError;
 use crate::ports::voicemail::VoicemailRepo;
+use crate::realtime::tracking::{self, CallDetails, Observation};
 use crate::routing::continuation::Continuation;
 use crate::routing::{
     CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome, speech,
@@ -248,6 +250,7 @@ impl Request<'_> {
         if let Err(e) = self.write_call_log(facts, outcome).await {
             tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "call log write failed");
         }
+        self.track_live_call(facts, outcome).await;
         for effect in &outcome.effects {
             let Effect::SaveVoicemail {
                 extension,
@@ -268,6 +271,37 @@ impl Request<'_> {
             if let Err(e) = self.state.store.create_voicemail(&message).await {
                 tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "voicemail could not be stored");
             }
+        }
+    }
+
+    /// The live view shows a call from its first request; an answered dial moves it on. Other
+    /// callbacks would change nothing, so they skip the round trips. Session updates and the CDR
+    /// carry the session token, so that is the live call's key.
+    async fn track_live_call(&self, facts: &CallFacts, outcome: &Outcome) {
+        let status = match (self.hook, outcome.dial_outcome) {
+            (_, Some(DialOutcome::Answered)) => CallStatus::Answered,
+            (Hook::Voice, _) => CallStatus::Initiated,
+            (Hook::Callback, _) => return,
+        };
+        let observation = Observation {
+            status,
+            source: Source::SessionUpdate,
+            at: now_ms(),
+            answered_at: None,
+            ended_at: None,
+            details: CallDetails {
+                direction: Some(outcome.direction),
+                from_number: Some(facts.from.clone()),
+                to_number: Some(facts.to.clone()),
+                caller_name: self.params.get("CallerName").map(str::to_owned),
+                started_at: None,
+                call_log_id: None,
+            },
+            ending: None,
+        };
+        let token = self.params.get("Session").unwrap_or(&self.call_sid);
+        if let Err(e) = tracking::track(self.state, self.org, token, &observation).await {
+            tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "live call not updated");
         }
     }
 

@@ -1,0 +1,3 @@
+fn main() -> Result<(), opbx::lambda::Error> {
+    opbx::lambda::websocket(opbx::http::ws::WsRoute::Default)
+}

@@ -1,0 +1,410 @@
+//! The `api-call-logs` function: the organization's call history, read-only.
+//!
+//! - `GET /api/v1/call-logs`: newest first, paged, sortable; filters below.
+//! - `GET /api/v1/call-logs/{id}`: one call with the destinations it went through (named as
+//!   they are named now) and Cloudonix's CDR once it has arrived.
+//! - `GET /api/v1/call-logs/export.csv`: every matching call as CSV, streamed ([`export`]).
+//! - `GET /api/v1/call-logs/stats`: counts per local hour or day, busiest numbers ([`stats`]).
+//!
+//! Filters (all four routes but the detail): `from`/`to` (a date, a local date-time, or an RFC
+//! 3339 instant; dates and local times are in the organization's time zone; `from` inclusive,
+//! `to` exclusive except that a date as `to` includes that whole day), `direction`, `status`,
+//! `number` (part of the calling or called number) and `extension` (an extension id: calls
+//! offered to it or placed from it).
+//!
+//! Owners, PBX admins and reporters read every call. A PBX user reads only the calls of their
+//! own extensions ([`super::scope`]): their lists, exports and statistics are limited to those,
+//! and any other call is 404 to them.
+//!
+//! Recording URLs are Cloudonix's and appear only in these authenticated JSON answers, to callers
+//! who may see the call; the CSV export says only whether a call was recorded, since exported
+//! files travel beyond the access rules.
+
+mod export;
+mod period;
+mod stats;
+
+use axum::Json;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::Uri;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::audit::mask_secrets;
+use super::caller::Caller;
+use super::extract::Id;
+use super::list::{List, Listing, Paged};
+use super::problem::{ApiError, ApiResult, FieldError};
+use super::scope::Scope;
+use super::time::UtcTime;
+use crate::app::AppState;
+use crate::domain::destination::Destination;
+use crate::domain::ids::{CallLogId, CdrId, ExtensionId, PhoneNumberId};
+use crate::domain::model::{CallDirection, CallLog, CallStatus, Cdr};
+use crate::ports::call_logs::{CallLogFilter, CallLogRepo};
+use crate::ports::cdrs::CdrRepo;
+use crate::ports::organizations::OrganizationRepo;
+use crate::ports::references::ReferenceRepo;
+use crate::ports::store::StoreError;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_call_logs))
+        .routes(routes!(export::export_call_logs))
+        .routes(routes!(stats::call_stats))
+        .routes(routes!(get_call_log))
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    super::serve(routes(), state)
+}
+
+/// The filter parameters every call-history read takes.
+const FILTERS: &[&str] = &["from", "to", "direction", "status", "number", "extension"];
+/// Longest `number` accepted: a part of a phone number, not a document.
+const MAX_NUMBER_LEN: usize = 64;
+
+pub struct CallLogList;
+
+impl Listing for CallLogList {
+    const SORT: &'static [(&'static str, &'static str)] = &[
+        ("started_at", "started_at"),
+        ("duration_seconds", "duration_seconds"),
+        ("from_number", "from_number"),
+        ("to_number", "to_number"),
+        ("direction", "direction"),
+        ("status", "status"),
+    ];
+    const FILTERS: &'static [&'static str] = FILTERS;
+    // `status` here is the call's status, not active/inactive; `number` is the search.
+    const SEARCH: bool = false;
+}
+
+/// The filters, for the OpenAPI document.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by utoipa's derive only
+struct FilterParams {
+    /// Calls started at or after this: `2026-03-01` (local midnight), `2026-03-01T09:00`
+    /// (local time) or `2026-03-01T09:00:00Z` (an instant). Local means the organization's
+    /// time zone.
+    from: Option<String>,
+    /// Calls started before this; a date includes that whole local day.
+    to: Option<String>,
+    direction: Option<CallDirection>,
+    status: Option<CallStatus>,
+    /// Part of the calling or the called number.
+    number: Option<String>,
+    /// Calls offered to this extension or placed from it.
+    extension: Option<ExtensionId>,
+}
+
+/// Paging and order of the list, for the OpenAPI document.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by utoipa's derive only
+struct PagingParams {
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Items per page, at most 100.
+    per_page: Option<u32>,
+    /// `started_at` (default `-started_at`), `duration_seconds`, `from_number`, `to_number`,
+    /// `direction` or `status`; prefix `-` for descending.
+    sort: Option<String>,
+}
+
+/// One call as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallLogView {
+    pub id: CallLogId,
+    /// Cloudonix's call id.
+    pub call_sid: String,
+    pub direction: CallDirection,
+    pub status: CallStatus,
+    pub from_number: String,
+    pub to_number: String,
+    pub caller_name: Option<String>,
+    /// The organization's number an inbound call came in on.
+    pub phone_number_id: Option<PhoneNumberId>,
+    /// The first extension the call was offered to.
+    pub extension_id: Option<ExtensionId>,
+    /// Cloudonix's final disposition (`ANSWER`, `BUSY`, `NOANSWER`, …).
+    pub disposition: Option<String>,
+    pub started_at: UtcTime,
+    pub answered_at: Option<UtcTime>,
+    pub ended_at: Option<UtcTime>,
+    pub duration_seconds: Option<i32>,
+    /// Seconds talked (billed), from answer to end.
+    pub billsec: Option<i32>,
+    /// Cloudonix's URL of the recording, when the call was recorded.
+    pub recording_url: Option<String>,
+}
+
+impl From<CallLog> for CallLogView {
+    fn from(c: CallLog) -> Self {
+        Self {
+            id: c.id,
+            call_sid: c.call_sid,
+            direction: c.direction,
+            status: c.status,
+            from_number: c.from_number,
+            to_number: c.to_number,
+            caller_name: c.caller_name,
+            phone_number_id: c.phone_number_id,
+            extension_id: c.extension_id,
+            disposition: c.disposition,
+            started_at: c.started_at.into(),
+            answered_at: c.answered_at.map(UtcTime),
+            ended_at: c.ended_at.map(UtcTime),
+            duration_seconds: c.duration_seconds,
+            billsec: c.billsec,
+            recording_url: c.recording_url,
+        }
+    }
+}
+
+/// One call in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallLogDetail {
+    #[serde(flatten)]
+    pub call: CallLogView,
+    /// The destinations the call went through, in order.
+    pub path: Vec<PathStep>,
+    /// Cloudonix's record of the call, once it has arrived (it follows the hangup).
+    pub cdr: Option<CdrView>,
+}
+
+/// A destination of a call's path with the name its target has now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathStep {
+    #[serde(flatten)]
+    pub destination: Destination,
+    /// `101 Alice Smith` for extensions and voicemail boxes, the number for external numbers,
+    /// the name otherwise; null for a hangup or a target deleted since.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CdrView {
+    pub id: CdrId,
+    pub from_number: String,
+    pub to_number: String,
+    pub disposition: String,
+    pub duration_seconds: i32,
+    pub billsec: i32,
+    pub started_at: Option<UtcTime>,
+    pub answered_at: Option<UtcTime>,
+    pub ended_at: Option<UtcTime>,
+    pub received_at: UtcTime,
+    /// The record as Cloudonix sent it (costs, QoS, trunk…), secret-looking fields masked;
+    /// for owners, PBX admins and reporters only.
+    #[schema(value_type = Option<Object>)]
+    pub raw: Option<Value>,
+}
+
+impl CdrView {
+    fn new(cdr: Cdr, with_raw: bool) -> Self {
+        let raw = with_raw.then(|| {
+            let mut raw =
+                serde_json::from_str(&cdr.raw).unwrap_or_else(|_| Value::String(cdr.raw.clone()));
+            mask_secrets(&mut raw);
+            raw
+        });
+        Self {
+            id: cdr.id,
+            from_number: cdr.from_number,
+            to_number: cdr.to_number,
+            disposition: cdr.disposition,
+            duration_seconds: cdr.duration_seconds,
+            billsec: cdr.billsec,
+            started_at: cdr.started_at.map(UtcTime),
+            answered_at: cdr.answered_at.map(UtcTime),
+            ended_at: cdr.ended_at.map(UtcTime),
+            received_at: cdr.received_at.into(),
+            raw,
+        }
+    }
+}
+
+/// The organization's time zone: the one its people's "days" and "hours" are in.
+async fn timezone(state: &AppState, caller: &Caller) -> ApiResult<TimeZone> {
+    let org = state.store.find_organization(caller.org()).await?;
+    Ok(org.timezone.tz().clone())
+}
+
+/// The store filter from the request's filter parameters (`raw` reads one), within `scope`.
+/// 400 naming every parameter that does not parse.
+fn call_filter<'a>(
+    raw: impl Fn(&str) -> Option<&'a str>,
+    tz: &TimeZone,
+    scope: &Scope,
+) -> ApiResult<CallLogFilter> {
+    let mut errors = Vec::new();
+    let mut time = |name: &str, bound| {
+        let text = raw(name)?;
+        let parsed = period::instant(text, tz, bound);
+        if parsed.is_none() {
+            errors.push(FieldError::new(
+                name,
+                "must be a date (2026-03-01), a local date-time (2026-03-01T09:00) or an \
+                 RFC 3339 instant (2026-03-01T09:00:00Z)",
+            ));
+        }
+        parsed
+    };
+    let from = time("from", period::Bound::From);
+    let to = time("to", period::Bound::To);
+    if let (Some(from), Some(to)) = (from, to)
+        && from >= to
+    {
+        errors.push(FieldError::new("to", "must be later than from"));
+    }
+    let mut parsed = |name: &str, expected: &str, parse: &dyn Fn(&str) -> bool| {
+        let text = raw(name)?;
+        if !parse(text) {
+            errors.push(FieldError::new(name, format!("must be {expected}")));
+        }
+        Some(text)
+    };
+    let direction = parsed("direction", "inbound, outbound or internal", &|t| {
+        CallDirection::parse(t).is_some()
+    })
+    .and_then(CallDirection::parse);
+    let statuses = CallStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let status = parsed("status", &format!("one of {statuses}"), &|t| {
+        CallStatus::parse(t).is_some()
+    })
+    .and_then(CallStatus::parse);
+    let number = parsed(
+        "number",
+        &format!("at most {MAX_NUMBER_LEN} characters"),
+        &|t| t.chars().count() <= MAX_NUMBER_LEN,
+    )
+    .map(str::to_owned);
+    let extension = parsed("extension", "an extension id", &|t| {
+        t.parse::<ExtensionId>().is_ok()
+    })
+    .and_then(|t| t.parse().ok());
+    if !errors.is_empty() {
+        return Err(ApiError::bad_parameters(errors));
+    }
+    Ok(CallLogFilter {
+        from,
+        to,
+        direction,
+        status,
+        number,
+        extensions: scope.extensions(extension),
+    })
+}
+
+/// The query of a read that is not a paged list: `known` parameters once each, nothing else.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn parse(uri: &Uri, known: &[&str]) -> ApiResult<Self> {
+        let Query(params) = Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map_err(|_| ApiError::bad_request("The query string cannot be decoded."))?;
+        let mut errors = Vec::new();
+        for (i, (key, _)) in params.iter().enumerate() {
+            if !known.contains(&key.as_str()) {
+                errors.push(FieldError::new(
+                    key,
+                    format!("is not a parameter here; known: {}", known.join(", ")),
+                ));
+            } else if params[..i].iter().any(|(k, _)| k == key) {
+                errors.push(FieldError::new(key, "is given more than once"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::bad_parameters(errors));
+        }
+        Ok(Self(params))
+    }
+
+    /// A parameter's value, when given and not blank.
+    fn raw(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The organization's calls, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/call-logs",
+    tag = "call-logs",
+    params(FilterParams, PagingParams),
+    responses((status = 200, body = Paged<CallLogView>))
+)]
+async fn list_call_logs(
+    State(state): State<AppState>,
+    caller: Caller,
+    list: List<CallLogList>,
+) -> ApiResult<Json<Paged<CallLogView>>> {
+    let scope = Scope::of(&state, &caller).await?;
+    let tz = timezone(&state, &caller).await?;
+    let filter = call_filter(|name| list.raw(name), &tz, &scope)?;
+    let page = state
+        .store
+        .list_call_logs(caller.org(), &filter, list.page)
+        .await?;
+    Ok(Json(Paged::map(page, CallLogView::from)))
+}
+
+/// One call: its path through the organization's destinations and its CDR.
+#[utoipa::path(
+    get,
+    path = "/api/v1/call-logs/{id}",
+    tag = "call-logs",
+    params(("id" = CallLogId, Path)),
+    responses((status = 200, body = CallLogDetail))
+)]
+async fn get_call_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<CallLogId>,
+) -> ApiResult<Json<CallLogDetail>> {
+    let scope = Scope::of(&state, &caller).await?;
+    let call = state.store.find_call_log(caller.org(), id).await?;
+    if !scope.includes_call(&call) {
+        return Err(ApiError::not_found());
+    }
+    let names = state
+        .store
+        .destination_names(caller.org(), &call.path)
+        .await?;
+    let cdr = match &call.session_token {
+        Some(token) => match state.store.find_cdr_by_session(caller.org(), token).await {
+            Ok(cdr) => Some(CdrView::new(cdr, matches!(scope, Scope::Everything))),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let path = call
+        .path
+        .iter()
+        .map(|d| PathStep {
+            name: names.get(d).cloned(),
+            destination: d.clone(),
+        })
+        .collect();
+    Ok(Json(CallLogDetail {
+        call: call.into(),
+        path,
+        cdr,
+    }))
+}

@@ -1,0 +1,395 @@
+//! The organization's Cloudonix connection.
+//!
+//! - The API key is sealed at rest and only ever shown masked (`XI…abcd`).
+//! - The webhook bearer (`authorization-api-key`, which Cloudonix sends to our voice and session
+//!   webhooks) is shown once when issued; only its SHA-256 is kept, which is all the webhooks need.
+//! - The CDR token (the secret path segment of the CDR URL; Cloudonix sends CDRs without any
+//!   authentication) is kept hashed for the webhook and sealed so the owner can see the URL again.
+//! - Provisioning issues a fresh webhook bearer and pushes everything through the Cloudonix port.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::cloudonix::credentials::{check_api_key, check_domain};
+use crate::cloudonix::provision::{
+    ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
+};
+use crate::cloudonix::urls::WebhookUrls;
+use crate::crypto::{random_token, sha256_hex};
+use crate::domain::ids::OrgId;
+use crate::domain::model::{CloudonixSettings, Role};
+use crate::domain::now_ms;
+use crate::http::api::audit::{self, Change};
+use crate::http::api::caller::Caller;
+use crate::http::api::extract::ApiJson;
+use crate::http::api::problem::{ApiError, ApiResult};
+use crate::http::api::time::UtcTime;
+use crate::http::api::validate::Validator;
+use crate::http::webhooks::auth::forget_webhook_keys;
+use crate::ports::cloudonix::{ApiKey, DomainCredentials, mask_secret};
+use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::store::StoreError;
+use crate::ports::subscriber_links::SubscriberLinkRepo;
+
+/// The audit log's object type for everything here.
+const OBJECT: &str = "cloudonix_settings";
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CloudonixSettingsView {
+    /// The Cloudonix domain (name, numeric id or UUID); null until saved.
+    #[schema(example = "acme.cloudonix.net")]
+    pub domain: Option<String>,
+    /// The domain API key, masked; null until saved.
+    #[schema(example = "XI…abcd")]
+    pub api_key: Option<String>,
+    /// Whether a webhook bearer was issued (it is shown only when issued).
+    pub webhook_bearer_issued: bool,
+    /// Whether the CDR endpoint exists (its URL is under `/urls`).
+    pub cdr_endpoint_issued: bool,
+    /// The voice application provisioning created or updated.
+    pub voice_application_id: Option<String>,
+    /// When provisioning last completed every step.
+    pub provisioned_at: Option<UtcTime>,
+    pub updated_at: Option<UtcTime>,
+}
+
+impl CloudonixSettingsView {
+    fn new(state: &AppState, s: &CloudonixSettings) -> Self {
+        Self {
+            domain: s.domain.clone(),
+            api_key: s.api_key_enc.as_deref().map(|sealed| {
+                state.secrets.open(sealed).map_or_else(
+                    |_| {
+                        tracing::warn!(org = %s.organization_id, "stored Cloudonix API key cannot be decrypted");
+                        "(unreadable: enter the key again)".to_owned()
+                    },
+                    |key| mask_secret(&key),
+                )
+            }),
+            webhook_bearer_issued: s.webhook_key_hash.is_some(),
+            cdr_endpoint_issued: s.cdr_token_hash.is_some(),
+            voice_application_id: s.voice_application_id.clone(),
+            provisioned_at: s.provisioned_at.map(UtcTime),
+            updated_at: (s.updated_at > 0).then_some(UtcTime(s.updated_at)),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloudonixSettingsInput {
+    /// The Cloudonix domain: its name (`acme.cloudonix.net`), numeric id or UUID.
+    pub domain: String,
+    /// A domain API key (34 characters, `XI…`). Omit or send null to keep the stored one.
+    #[serde(default)]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedWebhookKey {
+    /// Paste into the Cloudonix domain profile as `authorization-api-key` ("Domain Request
+    /// Authorization Key"). Shown only now: only its SHA-256 is stored. The previous bearer stops
+    /// working at once.
+    pub webhook_key: String,
+}
+
+/// What to paste into Cloudonix.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CloudonixUrlsView {
+    /// The voice application's URL; its method must be POST.
+    pub voice_application_url: String,
+    /// The domain profile's `session-update-endpoint`.
+    pub session_update_endpoint: String,
+    /// The domain profile's `cdr-endpoint`, secret token included; null until a CDR token exists
+    /// (saving the settings creates one).
+    pub cdr_endpoint: Option<String>,
+}
+
+/// The organization's settings, or empty ones before the first save.
+async fn load(state: &AppState, org: OrgId) -> ApiResult<CloudonixSettings> {
+    match state.store.find_cloudonix_settings(org).await {
+        Err(StoreError::NotFound) => Ok(CloudonixSettings {
+            organization_id: org,
+            domain: None,
+            api_key_enc: None,
+            webhook_key_hash: None,
+            cdr_token_hash: None,
+            cdr_token_enc: None,
+            voice_application_id: None,
+            provisioned_at: None,
+            updated_at: 0,
+        }),
+        other => Ok(other?),
+    }
+}
+
+fn issue_cdr_token(state: &AppState, settings: &mut CloudonixSettings) -> String {
+    let token = random_token();
+    settings.cdr_token_hash = Some(sha256_hex(&token));
+    settings.cdr_token_enc = Some(state.secrets.seal(&token));
+    token
+}
+
+/// The stored CDR token, when there is one and it can be read.
+fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
+    let sealed = settings.cdr_token_enc.as_deref()?;
+    state
+        .secrets
+        .open(sealed)
+        .inspect_err(|_| {
+            tracing::warn!(org = %settings.organization_id, "stored CDR token cannot be decrypted");
+        })
+        .ok()
+}
+
+fn public_url(state: &AppState) -> ApiResult<&str> {
+    state.public_url.as_deref().ok_or_else(|| {
+        ApiError::conflict(
+            "This deployment does not know its public address: set OPBX_PUBLIC_URL to the URL \
+             Cloudonix can reach it at.",
+        )
+    })
+}
+
+fn urls_view(public_url: &str, cdr_token: Option<&str>) -> CloudonixUrlsView {
+    let urls = WebhookUrls::new(public_url, cdr_token.unwrap_or_default());
+    CloudonixUrlsView {
+        voice_application_url: urls.voice_application,
+        session_update_endpoint: urls.session_update,
+        cdr_endpoint: cdr_token.map(|_| urls.cdr),
+    }
+}
+
+/// The Cloudonix connection, secrets masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/settings/cloudonix",
+    tag = "settings",
+    responses((status = 200, body = CloudonixSettingsView))
+)]
+pub async fn get_cloudonix(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<CloudonixSettingsView>> {
+    caller.require(Role::PbxAdmin)?;
+    let settings = load(&state, caller.org()).await?;
+    Ok(Json(CloudonixSettingsView::new(&state, &settings)))
+}
+
+/// Save the domain and API key (owner only). The first save also creates the CDR endpoint
+/// token. Moving to another domain forgets the voice application and subscriber links of the
+/// old one; provision afterwards.
+#[utoipa::path(
+    put,
+    path = "/api/v1/settings/cloudonix",
+    tag = "settings",
+    request_body = CloudonixSettingsInput,
+    responses((status = 200, body = CloudonixSettingsView))
+)]
+pub async fn put_cloudonix(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CloudonixSettingsInput>,
+) -> ApiResult<Json<CloudonixSettingsView>> {
+    caller.require(Role::Owner)?;
+    let org = caller.org();
+    let before = load(&state, org).await?;
+    let mut v = Validator::new();
+    let domain = v.parsed("domain", check_domain(&body.domain));
+    let api_key = match &body.api_key {
+        Some(key) => v.parsed("api_key", check_api_key(key)),
+        None if before.api_key_enc.is_none() => {
+            v.error("api_key", "is required until a key is stored");
+            None
+        }
+        None => None,
+    };
+    v.finish()?;
+    let domain = domain.expect("validated");
+
+    let mut after = before.clone();
+    let moved = before
+        .domain
+        .as_deref()
+        .is_some_and(|old| !old.eq_ignore_ascii_case(&domain));
+    if moved {
+        after.voice_application_id = None;
+        after.provisioned_at = None;
+    }
+    after.domain = Some(domain);
+    if let Some(key) = api_key {
+        after.api_key_enc = Some(state.secrets.seal(&key));
+    }
+    if after.cdr_token_hash.is_none() {
+        issue_cdr_token(&state, &mut after);
+    }
+    after.updated_at = now_ms();
+    state.store.upsert_cloudonix_settings(&after).await?;
+    if moved {
+        state.store.unlink_all_cloudonix_subscribers(org).await?;
+    }
+    let view = CloudonixSettingsView::new(&state, &after);
+    audit::committed(
+        &state,
+        &caller,
+        Change::updated(
+            OBJECT,
+            org,
+            &CloudonixSettingsView::new(&state, &before),
+            &view,
+        ),
+    )
+    .await;
+    Ok(Json(view))
+}
+
+/// Issue a new webhook bearer, replacing the old one at once (owner only). Shown only in this
+/// answer. Provisioning issues and pushes one itself; this is for configuring Cloudonix by hand.
+#[utoipa::path(
+    post,
+    path = "/api/v1/settings/cloudonix/webhook-key",
+    tag = "settings",
+    responses((status = 200, body = IssuedWebhookKey))
+)]
+pub async fn rotate_webhook_key(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<IssuedWebhookKey>> {
+    caller.require(Role::Owner)?;
+    let org = caller.org();
+    let mut settings = load(&state, org).await?;
+    let key = random_token();
+    settings.webhook_key_hash = Some(sha256_hex(&key));
+    settings.updated_at = now_ms();
+    state.store.upsert_cloudonix_settings(&settings).await?;
+    // The webhooks cache recognised keys; the old one must stop working now, not in minutes.
+    forget_webhook_keys(&state).await;
+    audit::committed(
+        &state,
+        &caller,
+        Change::action("rotate_webhook_key", OBJECT, Some(org.to_string())),
+    )
+    .await;
+    Ok(Json(IssuedWebhookKey { webhook_key: key }))
+}
+
+/// Replace the CDR endpoint's secret token (owner only); the old CDR URL stops working at once.
+/// Answers the URLs, the new CDR endpoint included.
+#[utoipa::path(
+    post,
+    path = "/api/v1/settings/cloudonix/cdr-token",
+    tag = "settings",
+    responses((status = 200, body = CloudonixUrlsView))
+)]
+pub async fn rotate_cdr_token(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<CloudonixUrlsView>> {
+    caller.require(Role::Owner)?;
+    let public_url = public_url(&state)?;
+    let org = caller.org();
+    let mut settings = load(&state, org).await?;
+    let token = issue_cdr_token(&state, &mut settings);
+    settings.updated_at = now_ms();
+    state.store.upsert_cloudonix_settings(&settings).await?;
+    audit::committed(
+        &state,
+        &caller,
+        Change::action("rotate_cdr_token", OBJECT, Some(org.to_string())),
+    )
+    .await;
+    Ok(Json(urls_view(public_url, Some(&token))))
+}
+
+/// The exact URLs to paste into Cloudonix (owner only: the CDR URL carries a secret).
+#[utoipa::path(
+    get,
+    path = "/api/v1/settings/cloudonix/urls",
+    tag = "settings",
+    responses((status = 200, body = CloudonixUrlsView))
+)]
+pub async fn get_urls(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<CloudonixUrlsView>> {
+    caller.require(Role::Owner)?;
+    let public_url = public_url(&state)?;
+    let settings = load(&state, caller.org()).await?;
+    let token = cdr_token(&state, &settings);
+    Ok(Json(urls_view(public_url, token.as_deref())))
+}
+
+/// Push the configuration to Cloudonix (owner only): the voice application (POST to our voice
+/// URL) as the domain's default, the domain profile (`authorization-api-key` with a freshly
+/// issued webhook bearer, `session-update-endpoint`, `cdr-endpoint`) and one subscriber per
+/// extension. Answers 200 with a report of every step, `ok: false` when any failed; running it
+/// again is safe and repairs what failed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/settings/cloudonix/provision",
+    tag = "settings",
+    responses((status = 200, body = ProvisionReport))
+)]
+pub async fn provision_domain(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<ProvisionReport>> {
+    caller.require(Role::Owner)?;
+    let public_url = public_url(&state)?;
+    let org = caller.org();
+    let settings = load(&state, org).await?;
+    let (Some(domain), Some(sealed_key)) = (&settings.domain, &settings.api_key_enc) else {
+        return Err(ApiError::conflict(
+            "Save the Cloudonix domain and API key first.",
+        ));
+    };
+    let api_key = state.secrets.open(sealed_key).map_err(|_| {
+        ApiError::conflict(
+            "The stored Cloudonix API key cannot be decrypted (was the encryption key changed?); \
+             enter it again.",
+        )
+    })?;
+    let cdr_token = cdr_token(&state, &settings).unwrap_or_else(random_token);
+    let request = ProvisionRequest {
+        organization_id: org,
+        credentials: DomainCredentials {
+            domain: domain.clone(),
+            api_key: ApiKey::new(api_key),
+        },
+        public_url: public_url.to_owned(),
+        webhook_key: random_token(),
+        cdr_token,
+    };
+    let report = provision(
+        &*state.cloudonix,
+        &state.store,
+        &*state.coordination,
+        &state.secrets,
+        &request,
+    )
+    .await
+    .map_err(|e| match e {
+        ProvisionError::AlreadyRunning | ProvisionError::NotConfigured => {
+            ApiError::conflict(format!("Cannot provision: {e}."))
+        }
+        ProvisionError::Store(e) => e.into(),
+        ProvisionError::Coordination(e) => e.into(),
+    })?;
+    // A saved profile means a new bearer: the one it replaced must stop working now.
+    let profile_saved = report
+        .step(StepKind::DomainProfile, None)
+        .is_some_and(|step| step.status == StepStatus::Updated);
+    if profile_saved {
+        forget_webhook_keys(&state).await;
+    }
+    audit::committed(
+        &state,
+        &caller,
+        Change::action("provision", OBJECT, Some(org.to_string())).with_after(&report),
+    )
+    .await;
+    Ok(Json(report))
+}

@@ -1,0 +1,211 @@
+//! `POST /webhooks/cloudonix/cdr/{org_token}` (function webhook-cdr): the one CDR Cloudonix sends
+//! per session, the authoritative record of how the call went (cloudonix.md §3.3).
+//!
+//! Cloudonix sends CDRs without any authentication, so two things must name the same
+//! organization: the secret token in the path (stored as its SHA-256, compared in constant time)
+//! and the Cloudonix domain in the payload. The CDR is stored once per session token; it ends the
+//! call log (status, disposition, duration, billsec, recording URL) and the live call. A
+//! redelivered CDR changes nothing and is answered 200 as well.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use super::notify::{direction, reply, unavailable};
+use crate::app::AppState;
+use crate::crypto::{constant_time_eq, sha256_hex};
+use crate::domain::call_state::{Source, from_disposition};
+use crate::domain::ids::CdrId;
+use crate::domain::model::{CallDirection, Cdr, CloudonixSettings};
+use crate::domain::now_ms;
+use crate::ports::cdrs::CdrRepo;
+use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::store::StoreError;
+use crate::realtime::tracking::{CallDetails, CallEnding, Observation, track};
+
+pub const CDR_PATH: &str = "/webhooks/cloudonix/cdr/{org_token}";
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(CDR_PATH, post(receive))
+        .with_state(state)
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    reply(status, json!({ "error": message }))
+}
+
+/// The organization whose CDR URL carries `token`.
+async fn identify(state: &AppState, token: &str) -> Result<CloudonixSettings, Response> {
+    let hash = sha256_hex(token);
+    let settings = match state.store.find_org_by_cdr_token_hash(&hash).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound) => {
+            tracing::warn!("CDR posted to an unknown CDR URL");
+            return Err(refuse(StatusCode::NOT_FOUND, "unknown CDR endpoint"));
+        }
+        Err(e) => return Err(unavailable(&e)),
+    };
+    let stored = settings.cdr_token_hash.as_deref().unwrap_or_default();
+    if !constant_time_eq(stored.as_bytes(), hash.as_bytes()) {
+        return Err(refuse(StatusCode::NOT_FOUND, "unknown CDR endpoint"));
+    }
+    Ok(settings)
+}
+
+fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut v = v;
+    for key in path {
+        v = v.get(key)?;
+    }
+    v.as_str().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A whole number that may arrive as a number or as text.
+fn number(v: &Value, path: &[&str]) -> Option<i64> {
+    let mut v = v;
+    for key in path {
+        v = v.get(key)?;
+    }
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    }
+}
+
+fn seconds(v: &Value, key: &str) -> i32 {
+    number(v, &[key]).unwrap_or(0).clamp(0, i64::from(i32::MAX)) as i32
+}
+
+fn time_ms(v: &Value, key: &str) -> Option<i64> {
+    number(v, &["session", key]).filter(|ms| *ms > 0)
+}
+
+/// Cloudonix's CDR names no direction: a call a subscriber placed is outbound, or internal when
+/// it went to a short (extension) number; anything else came in.
+fn guess_direction(cdr: &Value) -> CallDirection {
+    if let Some(d) = direction(text(cdr, &["direction"])) {
+        return d;
+    }
+    match text(cdr, &["subscriber"]) {
+        Some(_) => {
+            let to = text(cdr, &["to"]).unwrap_or_default();
+            let digits = to.chars().filter(char::is_ascii_digit).count();
+            if !to.starts_with('+') && digits <= 6 {
+                CallDirection::Internal
+            } else {
+                CallDirection::Outbound
+            }
+        }
+        None => CallDirection::Inbound,
+    }
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    Path(org_token): Path<String>,
+    body: Bytes,
+) -> Response {
+    let settings = match identify(&state, &org_token).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let org = settings.organization_id;
+    let cdr: Value = match serde_json::from_slice(&body) {
+        Ok(Value::Array(mut items)) if items.len() == 1 => items.remove(0),
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(%org, error = %e, "unreadable CDR");
+            return refuse(StatusCode::BAD_REQUEST, "the CDR is not JSON");
+        }
+    };
+    // The path token alone could have leaked; the payload must also be this organization's.
+    let Some(expected) = settings.domain.as_deref() else {
+        tracing::warn!(%org, "CDR for an organization without a Cloudonix domain");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "the organization has no Cloudonix domain configured",
+        );
+    };
+    match text(&cdr, &["domain"]) {
+        Some(domain) if domain.eq_ignore_ascii_case(expected.trim()) => {}
+        other => {
+            tracing::warn!(%org, domain = other, "CDR domain does not match the organization");
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "the CDR's domain is not this organization's",
+            );
+        }
+    }
+    let Some(token) = text(&cdr, &["session", "token"]) else {
+        tracing::warn!(%org, "CDR without a session token");
+        return refuse(StatusCode::BAD_REQUEST, "the CDR has no session.token");
+    };
+
+    let now = now_ms();
+    let disposition = text(&cdr, &["disposition"])
+        .unwrap_or("UNKNOWN")
+        .to_ascii_uppercase();
+    let from_number = text(&cdr, &["from"]).unwrap_or_default().to_owned();
+    let to_number = text(&cdr, &["to"]).unwrap_or_default().to_owned();
+    let started_at = time_ms(&cdr, "callStartTime");
+    let answered_at = time_ms(&cdr, "callAnswerTime");
+    let ended_at = time_ms(&cdr, "callEndTime")
+        .or_else(|| number(&cdr, &["timestamp"]).map(|s| s.saturating_mul(1000)));
+    let ending = CallEnding {
+        disposition: disposition.clone(),
+        duration_seconds: seconds(&cdr, "duration"),
+        billsec: seconds(&cdr, "billsec"),
+        recording_url: text(&cdr, &["recording_url"]).map(str::to_owned),
+    };
+    let observation = Observation {
+        status: from_disposition(&disposition),
+        source: Source::Cdr,
+        at: now,
+        answered_at,
+        ended_at,
+        details: CallDetails {
+            direction: Some(guess_direction(&cdr)),
+            from_number: Some(from_number.clone()),
+            to_number: Some(to_number.clone()),
+            caller_name: None,
+            started_at,
+            call_log_id: None,
+        },
+        ending: Some(ending.clone()),
+    };
+    // The call first: it creates the call log if routing never did, and the stored CDR then
+    // points at it. Both steps are idempotent, so a redelivery after a failure completes them.
+    let tracked = match track(&state, org, token, &observation).await {
+        Ok(t) => t,
+        Err(e) => return unavailable(&e),
+    };
+    let record = Cdr {
+        id: CdrId::new(),
+        organization_id: org,
+        session_token: token.to_owned(),
+        call_sid: tracked.call_sid.clone(),
+        from_number,
+        to_number,
+        disposition,
+        duration_seconds: ending.duration_seconds,
+        billsec: ending.billsec,
+        started_at,
+        answered_at,
+        ended_at,
+        raw: String::from_utf8_lossy(&body).into_owned(),
+        received_at: now,
+    };
+    match state.store.insert_cdr(&record).await {
+        Ok(stored) => reply(
+            StatusCode::OK,
+            json!({"stored": stored, "status": tracked.status}),
+        ),
+        Err(e) => unavailable(&e),
+    }
+}

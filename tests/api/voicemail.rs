@@ -1,0 +1,290 @@
+//! api-voicemail: `/api/v1/voicemail`.
+
+use opbx::app::AppState;
+use opbx::domain::ids::{ExtensionId, OrgId, VoicemailId};
+use opbx::domain::model::{Role, VoicemailMessage};
+use opbx::domain::now_ms;
+use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
+use opbx::ports::store::{PageRequest, StoreError};
+use opbx::ports::voicemail::VoicemailRepo;
+use opbx_tests::{Backend, unique};
+use serde_json::json;
+
+use crate::call_logs::{add_extension, unique_number};
+use crate::cases::{Access, Case, Ctx, Prepared, STAFF, prepare};
+use crate::fixtures::{Api, Reply};
+
+async fn leave_message(
+    state: &AppState,
+    org: OrgId,
+    extension: ExtensionId,
+    heard: bool,
+) -> VoicemailMessage {
+    let message = VoicemailMessage {
+        id: VoicemailId::new(),
+        organization_id: org,
+        extension_id: extension,
+        call_sid: format!("CA-{}", unique()),
+        from_number: unique_number(),
+        recording_url: format!("https://recordings.example.com/{}.mp3", unique()),
+        duration_seconds: 12,
+        heard,
+        created_at: now_ms(),
+    };
+    assert!(state.store.create_voicemail(&message).await.unwrap());
+    message
+}
+
+/// A message in a mailbox of the row's caller; its caller's number is the marker.
+async fn callers_message(ctx: &Ctx, heard: bool) -> VoicemailMessage {
+    let ext = add_extension(&ctx.state, ctx.org(), Some(ctx.user().id)).await;
+    leave_message(&ctx.state, ctx.org(), ext.id, heard).await
+}
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        Case::new("GET", "/api/v1/voicemail", Access::Roles(STAFF), |ctx| {
+            prepare(async move {
+                let m = callers_message(&ctx, false).await;
+                Prepared::at("/api/v1/voicemail").marker(m.from_number)
+            })
+        }),
+        Case::new(
+            "GET",
+            "/api/v1/voicemail/{id}",
+            Access::Roles(STAFF),
+            |ctx| {
+                prepare(async move {
+                    let m = callers_message(&ctx, false).await;
+                    Prepared::at(format!("/api/v1/voicemail/{}", m.id)).marker(m.from_number)
+                })
+            },
+        ),
+        Case::new(
+            "POST",
+            "/api/v1/voicemail/{id}/heard",
+            Access::Roles(STAFF),
+            |ctx| {
+                prepare(async move {
+                    let m = callers_message(&ctx, false).await;
+                    Prepared::at(format!("/api/v1/voicemail/{}/heard", m.id)).marker(m.from_number)
+                })
+            },
+        ),
+        Case::new(
+            "POST",
+            "/api/v1/voicemail/{id}/unheard",
+            Access::Roles(STAFF),
+            |ctx| {
+                prepare(async move {
+                    let m = callers_message(&ctx, true).await;
+                    Prepared::at(format!("/api/v1/voicemail/{}/unheard", m.id))
+                        .marker(m.from_number)
+                })
+            },
+        ),
+        Case::new(
+            "DELETE",
+            "/api/v1/voicemail/{id}",
+            Access::Roles(STAFF),
+            |ctx| {
+                prepare(async move {
+                    let m = callers_message(&ctx, false).await;
+                    Prepared::at(format!("/api/v1/voicemail/{}", m.id)).marker(m.from_number)
+                })
+            },
+        ),
+    ]
+}
+
+fn ids(r: &Reply) -> Vec<String> {
+    r.ok()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn pbx_users_reach_only_their_own_mailboxes(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let user = t.user(Role::PbxUser).clone();
+    let mine = add_extension(&api.state, t.org.id, Some(user.id)).await;
+    let second = add_extension(&api.state, t.org.id, Some(user.id)).await;
+    let colleague = add_extension(&api.state, t.org.id, None).await;
+    let first = leave_message(&api.state, t.org.id, mine.id, false).await;
+    let heard = leave_message(&api.state, t.org.id, second.id, true).await;
+    let theirs = leave_message(&api.state, t.org.id, colleague.id, false).await;
+    let own = t.token(&api.state, Role::PbxUser).await;
+    let admin = t.token(&api.state, Role::PbxAdmin).await;
+    let call = |token: &str, method: &'static str, uri: String| {
+        let (api, token) = (&api, token.to_owned());
+        async move { api.call(method, &uri, Some(&token), None).await }
+    };
+
+    let listed = call(&own, "GET", "/api/v1/voicemail".into()).await;
+    assert_eq!(ids(&listed), [heard.id.to_string(), first.id.to_string()]);
+    let m = &listed.json["data"][1];
+    assert_eq!(
+        *m,
+        json!({
+            "id": first.id,
+            "extension_id": mine.id,
+            "call_sid": first.call_sid,
+            "from_number": first.from_number,
+            "recording_url": first.recording_url,
+            "duration_seconds": 12,
+            "heard": false,
+            "created_at": jiff::Timestamp::from_millisecond(first.created_at).unwrap().to_string(),
+        })
+    );
+    let new_only = call(&own, "GET", "/api/v1/voicemail?heard=false".into()).await;
+    assert_eq!(ids(&new_only), [first.id.to_string()]);
+    let one_box = call(
+        &own,
+        "GET",
+        format!("/api/v1/voicemail?extension={}", second.id),
+    )
+    .await;
+    assert_eq!(ids(&one_box), [heard.id.to_string()]);
+    let peek = call(
+        &own,
+        "GET",
+        format!("/api/v1/voicemail?extension={}", colleague.id),
+    )
+    .await;
+    assert_eq!(peek.ok()["total"], 0);
+    for (method, path) in [
+        ("GET", ""),
+        ("POST", "/heard"),
+        ("POST", "/unheard"),
+        ("DELETE", ""),
+    ] {
+        call(
+            &own,
+            method,
+            format!("/api/v1/voicemail/{}{path}", theirs.id),
+        )
+        .await
+        .problem(404);
+    }
+    assert!(
+        !api.state
+            .store
+            .find_voicemail(t.org.id, theirs.id)
+            .await
+            .unwrap()
+            .heard
+    );
+
+    // Admins reach every mailbox.
+    let everything = call(&admin, "GET", "/api/v1/voicemail".into()).await;
+    assert_eq!(everything.ok()["total"], 3);
+    let colleagues = call(
+        &admin,
+        "GET",
+        format!("/api/v1/voicemail?extension={}&heard=false", colleague.id),
+    )
+    .await;
+    assert_eq!(ids(&colleagues), [theirs.id.to_string()]);
+
+    let bad = call(
+        &admin,
+        "GET",
+        "/api/v1/voicemail?heard=maybe&sort=created_at".into(),
+    )
+    .await;
+    assert_eq!(bad.problem(400).field_errors()[0].0, "sort");
+    let bad = call(&admin, "GET", "/api/v1/voicemail?heard=maybe".into()).await;
+    assert_eq!(
+        bad.problem(400).field_errors(),
+        [("heard".into(), "must be true or false".into())]
+    );
+    call(&admin, "GET", "/api/v1/voicemail/nope".into())
+        .await
+        .problem(404);
+    let reporter = t.token(&api.state, Role::Reporter).await;
+    call(&reporter, "GET", "/api/v1/voicemail".into())
+        .await
+        .problem(403);
+}
+
+async fn marks_and_deletes_are_audited_and_repeats_are_harmless(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let user = t.user(Role::PbxUser).clone();
+    let mine = add_extension(&api.state, t.org.id, Some(user.id)).await;
+    let message = leave_message(&api.state, t.org.id, mine.id, false).await;
+    let own = t.token(&api.state, Role::PbxUser).await;
+    let uri = format!("/api/v1/voicemail/{}", message.id);
+    let post = |suffix: &str| {
+        let (api, own, uri) = (&api, own.clone(), format!("{uri}{suffix}"));
+        async move { api.call("POST", &uri, Some(&own), None).await }
+    };
+
+    assert_eq!(post("/heard").await.ok()["heard"], true);
+    assert_eq!(post("/heard").await.ok()["heard"], true);
+    assert_eq!(
+        api.state
+            .store
+            .count_unheard_voicemail(t.org.id, mine.id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(post("/unheard").await.ok()["heard"], false);
+    let deleted = api.call("DELETE", &uri, Some(&own), None).await;
+    assert_eq!(deleted.status, 204);
+    api.call("DELETE", &uri, Some(&own), None)
+        .await
+        .problem(404);
+    assert!(matches!(
+        api.state.store.find_voicemail(t.org.id, message.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let audit = api
+        .state
+        .store
+        .list_audit(
+            t.org.id,
+            &AuditFilter {
+                object_id: Some(message.id.to_string()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap()
+        .items;
+    let entries: Vec<(String, Option<bool>, Option<bool>)> = audit
+        .iter()
+        .map(|e| {
+            (
+                e.action.clone(),
+                e.before.as_ref().and_then(|v| v["heard"].as_bool()),
+                e.after.as_ref().and_then(|v| v["heard"].as_bool()),
+            )
+        })
+        .collect();
+    // Newest first; the repeated mark changed nothing and left no entry.
+    assert_eq!(
+        entries,
+        [
+            ("delete".into(), Some(false), None),
+            ("update".into(), Some(true), Some(false)),
+            ("update".into(), Some(false), Some(true)),
+        ]
+    );
+    assert!(
+        audit
+            .iter()
+            .all(|e| e.object_type == "voicemail" && e.actor_user_id == Some(user.id))
+    );
+}
+
+opbx_tests::on_both_backends!(
+    pbx_users_reach_only_their_own_mailboxes,
+    marks_and_deletes_are_audited_and_repeats_are_harmless,
+);

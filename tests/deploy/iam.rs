@@ -1,0 +1,80 @@
+//! Least privilege: each function's role holds only inline statements naming exact actions on
+//! this stack's own tables and WebSocket API. SAM adds the basic execution, VPC and stream-read
+//! permissions itself.
+
+use serde_json::Value;
+
+use crate::cfn::{Template, get_att, one_or_many, referenced_ids};
+
+#[test]
+fn function_policies_name_exact_actions_on_this_stacks_resources() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for f in template.rust_functions() {
+        for policy in one_or_many(&f.resource["Properties"]["Policies"]) {
+            let Some(statements) = policy.get("Statement") else {
+                problems.push(format!(
+                    "{}: only inline Statement policies (no managed policies or SAM policy \
+                     templates, which grant more than one function needs): {policy}",
+                    f.binary
+                ));
+                continue;
+            };
+            for s in one_or_many(statements) {
+                check_statement(&template, f.binary, s, &mut problems);
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn check_statement(template: &Template, function: &str, s: &Value, problems: &mut Vec<String>) {
+    if s["Effect"] != "Allow" {
+        return;
+    }
+    let actions: Vec<&str> = one_or_many(&s["Action"])
+        .into_iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if actions.is_empty() || actions.iter().any(|a| a.contains('*')) {
+        problems.push(format!(
+            "{function}: actions must be named one by one: {actions:?}"
+        ));
+    }
+    for resource in one_or_many(&s["Resource"]) {
+        if resource == "*" || resource.as_str().is_some_and(|r| r.ends_with(":*")) {
+            problems.push(format!("{function}: {actions:?} on every resource"));
+            continue;
+        }
+        let targets = referenced_ids(resource);
+        let kinds: Vec<&str> = targets
+            .iter()
+            .filter_map(|id| template.resource(id))
+            .filter_map(|r| r["Type"].as_str())
+            .collect();
+        for action in &actions {
+            let allowed = match action.split(':').next() {
+                Some("dynamodb") => kinds.contains(&"AWS::DynamoDB::Table"),
+                Some("execute-api") => {
+                    *action == "execute-api:ManageConnections"
+                        && targets.iter().any(|t| t == "WebSocketApi")
+                        && resource_text(resource).contains("/@connections/")
+                }
+                _ => false,
+            };
+            if !allowed {
+                problems.push(format!(
+                    "{function}: {action} on {resource} is outside what OpBX functions need \
+                     (this stack's tables, its WebSocket connections)"
+                ));
+            }
+        }
+    }
+}
+
+fn resource_text(v: &Value) -> String {
+    crate::cfn::sub_text(v)
+        .map(str::to_owned)
+        .or_else(|| get_att(v).map(|(a, b)| format!("{a}.{b}")))
+        .unwrap_or_else(|| v.to_string())
+}
