@@ -314,8 +314,10 @@ impl Pool {
         }
         let mut body = vec![0; length];
         conn.read_exact(&mut body).await.unwrap();
+        // Every seeded number rings someone or takes a message; an apology would mean a
+        // routing failure, which must not be timed as success.
         assert!(
-            body.windows(6).any(|w| w == b"<Dial>" || w == b"<Dial "),
+            contains(&body, b"<Dial") || contains(&body, b"<Record"),
             "not routed: {}",
             String::from_utf8_lossy(&body)
         );
@@ -445,4 +447,8 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
         });
     }
     tenants
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
