@@ -8,7 +8,8 @@
 # Builds x86_64 with plain cargo (no zig): `cargo lambda build --release` applies thin LTO and
 # one codegen unit per binary, about a minute of CPU per function on top of a ≈12-minute clean
 # release build on 2 cores. The functions connect to the test MariaDB and Redis while measured
-# (OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL; scripts/services.sh starts them).
+# (OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL; scripts/services.sh starts them) and to moto when
+# AWS_ENDPOINT_URL_DYNAMODB is set (eval "$(bash scripts/moto.sh)").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/deploy-tools.sh)"

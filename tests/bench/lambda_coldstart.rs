@@ -7,7 +7,9 @@
 //!
 //! LAMBDA_DIR (default target/lambda) holds `<function>/bootstrap` and, when packaged,
 //! `<function>/bootstrap.zip` (scripts/package.sh makes both). Functions connect to the test
-//! MariaDB and Redis (OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL) so they initialise fully.
+//! MariaDB and Redis (OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL) so they initialise fully, and,
+//! when AWS_ENDPOINT_URL_DYNAMODB names an emulator (`eval "$(bash scripts/moto.sh)"`), to tables
+//! created there; without it their DynamoDB calls go nowhere and time out.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -192,7 +194,7 @@ fn first_event(function: &str) -> Value {
                 "requestTimeEpoch": 0, "identity": {"sourceIp": "127.0.0.1"}
             },
             "queryStringParameters": {"token": "not-a-token"},
-            "body": if kind == "MESSAGE" { json!("{\"action\":\"ping\"}") } else { Value::Null },
+            "body": if kind == "MESSAGE" { json!("{\"type\":\"ping\"}") } else { Value::Null },
             "isBase64Encoded": false
         })
     };
@@ -240,8 +242,8 @@ fn environment(function: &str, api: &str) -> Vec<(String, String)> {
             "OPBX_ENCRYPTION_KEY",
             opbx::crypto::SecretBox::generate_key(),
         ),
-        ("OPBX_CONNECTIONS_TABLE", "opbx-connections".into()),
-        ("OPBX_LIVE_CALLS_TABLE", "opbx-live-calls".into()),
+        ("OPBX_CONNECTIONS_TABLE", CONNECTIONS_TABLE.into()),
+        ("OPBX_LIVE_CALLS_TABLE", LIVE_CALLS_TABLE.into()),
         (
             "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI",
             "http://127.0.0.1:9/dev".into(),
@@ -249,7 +251,29 @@ fn environment(function: &str, api: &str) -> Vec<(String, String)> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    .chain(
+        std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+            .ok()
+            .map(|url| ("AWS_ENDPOINT_URL_DYNAMODB".to_owned(), url)),
+    )
     .collect()
+}
+
+const CONNECTIONS_TABLE: &str = "opbx-coldstart-connections";
+const LIVE_CALLS_TABLE: &str = "opbx-coldstart-live-calls";
+
+/// Creates the tables in the emulator AWS_ENDPOINT_URL_DYNAMODB names, if any; an existing table
+/// is fine. Says where DynamoDB calls go.
+async fn prepare_dynamodb() -> String {
+    use opbx::adapters::dynamodb::{client, create_connections_table, create_live_calls_table};
+    let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB") else {
+        return "DynamoDB: no emulator (AWS_ENDPOINT_URL_DYNAMODB unset), table calls time out"
+            .into();
+    };
+    let client = client().await;
+    let _ = create_connections_table(&client, CONNECTIONS_TABLE).await;
+    let _ = create_live_calls_table(&client, LIVE_CALLS_TABLE).await;
+    format!("DynamoDB: {endpoint}")
 }
 
 async fn one_run(function: &str, bootstrap: &Path) -> Outcome {
@@ -324,6 +348,7 @@ async fn main() {
         })
         .collect();
     functions.sort();
+    println!("{}", prepare_dynamodb().await);
     println!(
         "{:<22} {:>10} {:>8} {:>26} {:>16}  first answer",
         "function", "binary MB", "zip MB", "init ms (median/min/max)", "first event ms"
