@@ -8,7 +8,9 @@
 //! - the raw floor: Redis GET and MySQL point-select round trips from this process.
 //!
 //! Run (release build, services from scripts/services.sh):
-//!   cargo build --release -p opbx-local -p opbx-tests --bin bench-voice && target/release/bench-voice
+//!   cargo build --release -p opbx-local && cargo build --release -p opbx-tests --bin bench-voice
+//!   target/release/bench-voice --rate 500 --seconds 10
+//! (`--bin` applies to every `-p`, so opbx-local needs its own build.)
 //! Environment: OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL (same defaults as the tests).
 
 use std::net::SocketAddr;
