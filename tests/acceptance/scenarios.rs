@@ -43,6 +43,9 @@ fn internal(to: &'static str) -> Act {
     Act::Call(to, "1001", "subscriber")
 }
 
+/// The voice answer for a call to Alice (extension 1001).
+const RING_ALICE: &str = r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#;
+
 const HANGUP: &str = "<Response><Hangup/></Response>";
 
 macro_rules! apology {
@@ -120,10 +123,7 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "extension rings, no answer goes to its voicemail, the recording is saved",
             steps: vec![
-                (
-                    inbound("+12125550101"),
-                    r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#,
-                ),
+                (inbound("+12125550101"), RING_ALICE),
                 (Dial("no-answer"), ALICE_VOICEMAIL_AFTER_DIAL),
                 (Recording("https://rec.example/vm1.wav"), SAVED),
             ],
@@ -131,20 +131,14 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "an answered extension call ends when the callee hangs up",
             steps: vec![
-                (
-                    inbound("+12125550101"),
-                    r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#,
-                ),
+                (inbound("+12125550101"), RING_ALICE),
                 (Dial("completed"), HANGUP),
             ],
         },
         Scenario {
             name: "a busy extension goes to voicemail (CallStatus when DialCallStatus is absent)",
             steps: vec![
-                (
-                    inbound("+12125550101"),
-                    r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#,
-                ),
+                (inbound("+12125550101"), RING_ALICE),
                 (DialCallStatusOnly("busy"), ALICE_VOICEMAIL_AFTER_DIAL),
             ],
         },
@@ -232,10 +226,7 @@ pub fn table() -> Vec<Scenario> {
         },
         Scenario {
             name: "a schedule that is open around the clock routes to its open destination",
-            steps: vec![(
-                inbound("+12125550123"),
-                r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#,
-            )],
+            steps: vec![(inbound("+12125550123"), RING_ALICE)],
         },
         Scenario {
             name: "IVR: menu prompt stays text, a valid option routes",
@@ -450,10 +441,7 @@ pub fn table() -> Vec<Scenario> {
         },
         Scenario {
             name: "a DID delivered without '+' still routes",
-            steps: vec![(
-                inbound("12125550101"),
-                r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#,
-            )],
+            steps: vec![(inbound("12125550101"), RING_ALICE)],
         },
         Scenario {
             name: "an API-originated call to one of our numbers routes like an inbound call",
