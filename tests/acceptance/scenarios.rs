@@ -90,12 +90,24 @@ const SALES_AFTER_MENU: &str = r#"<Response>
   <Dial action="dial: ring group Sales attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number><Number>1006</Number></Dial>
 </Response>"#;
 
-const BOARD_PIN: &str = r##"<Response>
-  <Gather action="gather: pin Board tries 0" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
-    <Say>Please enter the conference PIN, followed by the hash key.</Say>
+/// The Board room's PIN prompt with this many wrong tries so far (after a "not correct" notice
+/// once there is one).
+fn board_pin(tries: u32) -> &'static str {
+    let notice = if tries > 0 {
+        "<Say>That PIN is not correct.</Say>"
+    } else {
+        ""
+    };
+    format!(
+        r##"<Response>
+  <Gather action="gather: pin Board tries {tries}" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
+    {notice}<Say>Please enter the conference PIN, followed by the hash key.</Say>
   </Gather>
-  <Redirect>gather: pin Board tries 0</Redirect>
-</Response>"##;
+  <Redirect>gather: pin Board tries {tries}</Redirect>
+</Response>"##
+    )
+    .leak()
+}
 
 fn sequential_hop(attempt: u32, member: &str) -> String {
     format!(
@@ -343,16 +355,8 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "conference with a PIN: wrong PIN asks again, the right one joins (outside caller waits for staff)",
             steps: vec![
-                (inbound("+12125550140"), BOARD_PIN),
-                (
-                    Digits("1111"),
-                    r##"<Response>
-                  <Gather action="gather: pin Board tries 1" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
-                    <Say>That PIN is not correct.</Say>
-                    <Say>Please enter the conference PIN, followed by the hash key.</Say>
-                  </Gather>
-                  <Redirect>gather: pin Board tries 1</Redirect></Response>"##,
-                ),
+                (inbound("+12125550140"), board_pin(0)),
+                (Digits("1111"), board_pin(1)),
                 (
                     Digits("4321#"),
                     r#"<Response><Dial><Conference beep="true" maxParticipants="10" record="record-from-start" startConferenceOnEnter="false">Board</Conference></Dial></Response>"#,
@@ -362,7 +366,7 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "conference: staff dialling the room number start it",
             steps: vec![
-                (internal("7000"), BOARD_PIN),
+                (internal("7000"), board_pin(0)),
                 (
                     Digits("4321"),
                     r#"<Response><Dial><Conference beep="true" maxParticipants="10" record="record-from-start">Board</Conference></Dial></Response>"#,
@@ -372,25 +376,9 @@ pub fn table() -> Vec<Scenario> {
         Scenario {
             name: "conference: three wrong PINs end the call",
             steps: vec![
-                (inbound("+12125550140"), BOARD_PIN),
-                (
-                    Digits("1"),
-                    r##"<Response>
-                  <Gather action="gather: pin Board tries 1" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
-                    <Say>That PIN is not correct.</Say>
-                    <Say>Please enter the conference PIN, followed by the hash key.</Say>
-                  </Gather>
-                  <Redirect>gather: pin Board tries 1</Redirect></Response>"##,
-                ),
-                (
-                    Digits("2"),
-                    r##"<Response>
-                  <Gather action="gather: pin Board tries 2" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
-                    <Say>That PIN is not correct.</Say>
-                    <Say>Please enter the conference PIN, followed by the hash key.</Say>
-                  </Gather>
-                  <Redirect>gather: pin Board tries 2</Redirect></Response>"##,
-                ),
+                (inbound("+12125550140"), board_pin(0)),
+                (Digits("1"), board_pin(1)),
+                (Digits("2"), board_pin(2)),
                 (NoInput, apology!("That PIN is not correct. Goodbye.")),
             ],
         },
