@@ -135,6 +135,7 @@ async fn schedule_edges(backend: Backend) {
             to: did.into(),
             direction: Some("inbound".into()),
             at: at.parse::<Timestamp>().unwrap(),
+            callback_base: None,
         };
         let outcome = Engine::new(
             fx.store(),

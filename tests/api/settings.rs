@@ -47,12 +47,10 @@ async fn saved_settings(state: &AppState, org: OrgId) -> (CloudonixSettings, Str
         organization_id: org,
         domain: Some(domain()),
         api_key_enc: Some(state.secrets.seal(&api_key())),
-        webhook_key_hash: None,
         cdr_token_hash: Some(sha256_hex(&token)),
         cdr_token_enc: Some(state.secrets.seal(&token)),
-        voice_application_id: None,
-        provisioned_at: None,
         updated_at: now_ms(),
+        ..CloudonixSettings::new(org)
     };
     state
         .store

@@ -38,12 +38,8 @@ impl World {
             organization_id: org,
             domain: Some(cx.creds.domain.clone()),
             api_key_enc: Some(secrets.seal(cx.key())),
-            webhook_key_hash: None,
-            cdr_token_hash: None,
-            cdr_token_enc: None,
-            voice_application_id: None,
-            provisioned_at: None,
             updated_at: now_ms(),
+            ..CloudonixSettings::new(org)
         };
         backend
             .store

@@ -69,13 +69,10 @@ impl RealtimeOrg {
             .upsert_cloudonix_settings(&CloudonixSettings {
                 organization_id: org.id,
                 domain: Some(domain.clone()),
-                api_key_enc: None,
                 webhook_key_hash: Some(sha256_hex(&webhook_key)),
                 cdr_token_hash: Some(sha256_hex(&cdr_token)),
-                cdr_token_enc: None,
-                voice_application_id: None,
-                provisioned_at: None,
                 updated_at: now,
+                ..CloudonixSettings::new(org.id)
             })
             .await
             .expect("save Cloudonix settings");

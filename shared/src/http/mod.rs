@@ -101,7 +101,10 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     },
     HttpFunction {
         name: "webhook-session",
-        routes: &[route("POST", webhooks::session::SESSION_PATH)],
+        routes: &[
+            route("POST", webhooks::session::SESSION_PATH),
+            route("POST", webhooks::session::SESSION_TOKEN_PATH),
+        ],
         router: webhooks::session::router,
     },
     HttpFunction {

@@ -111,7 +111,11 @@ async fn simulate(
     ApiJson(body): ApiJson<SimulateRequest>,
 ) -> ApiResult<Json<SimulateResponse>> {
     caller.require(Role::PbxUser)?;
-    let facts = facts(caller.org(), &body)?;
+    let facts = CallFacts {
+        // The document shows the callbacks a live call would get.
+        callback_base: state.public_url.as_deref().map(str::to_owned),
+        ..facts(caller.org(), &body)?
+    };
     Ok(Json(run(&state, &facts, &body.digits).await))
 }
 
@@ -150,6 +154,7 @@ fn facts(org: OrgId, body: &SimulateRequest) -> ApiResult<CallFacts> {
         to: body.to.trim().to_owned(),
         direction: Some(direction),
         at,
+        callback_base: None,
     })
 }
 

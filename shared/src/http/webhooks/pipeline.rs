@@ -52,9 +52,12 @@ pub enum Hook {
     Callback,
 }
 
+/// Answers one voice webhook. `callback_base` prefixes the callback URLs of the answer (see
+/// `callback_base`).
 pub async fn answer(
     state: &AppState,
     hook: Hook,
+    callback_base: Option<String>,
     headers: &HeaderMap,
     uri: &Uri,
     body: &[u8],
@@ -92,6 +95,7 @@ pub async fn answer(
         state,
         org,
         hook,
+        callback_base,
         call_sid,
         params,
         replay_key: format!("voice:{org}:{}", replay_fingerprint(uri, body)),
@@ -145,6 +149,7 @@ struct Request<'a> {
     state: &'a AppState,
     org: OrgId,
     hook: Hook,
+    callback_base: Option<String>,
     call_sid: String,
     params: WebhookParams,
     replay_key: String,
@@ -179,8 +184,9 @@ impl Request<'_> {
         }
     }
 
-    /// A busy message when the organization is over its rate of new calls. Callbacks of calls
-    /// already admitted are never refused.
+    /// A busy refusal when the organization is over its rate of new calls: the message plays as
+    /// early media and the call is rejected, never answered, so nobody is billed for it.
+    /// Callbacks of calls already admitted are never refused.
     async fn admit(&self) -> Option<cxml::Response> {
         if self.hook != Hook::Voice {
             return None;
@@ -194,13 +200,10 @@ impl Request<'_> {
         {
             Ok(d) if !d.allowed => {
                 tracing::warn!(org = %self.org, "voice rate limit reached");
-                Some(
-                    cxml::Response::new()
-                        .with(cxml::Say::new(speech::BUSY))
-                        .with(cxml::Reject {
-                            reason: Some(cxml::RejectReason::Busy),
-                        }),
-                )
+                Some(cxml::Response::refusal(
+                    Some(speech::BUSY.into()),
+                    cxml::RejectReason::Busy,
+                ))
             }
             Ok(_) => None,
             Err(e) => {
@@ -219,6 +222,7 @@ impl Request<'_> {
             to: p.get("To").unwrap_or_default().to_owned(),
             direction: p.get("Direction").map(str::to_owned),
             at: Timestamp::now(),
+            callback_base: self.callback_base.clone(),
         };
         let state = self.state;
         let engine = Engine::new(
