@@ -261,7 +261,10 @@ async fn a_new_destination_routes_the_next_inbound_call(b: Backend) {
     admin.patch(&at, json!({"status": "inactive"})).await.ok();
     let answer = line.inbound("+12125550100").await;
     assert!(dialled(&answer).is_empty());
-    assert!(answer.child("Hangup").is_some(), "{answer:?}");
+    assert!(
+        answer.child("Reject").is_some(),
+        "a switched-off number is refused: {answer:?}"
+    );
 }
 
 opbx_tests::on_both_backends!(
