@@ -60,6 +60,10 @@ async fn saved_settings(state: &AppState, org: OrgId) -> (CloudonixSettings, Str
     (settings, token)
 }
 
+async fn stored_settings(api: &Api, org: OrgId) -> CloudonixSettings {
+    api.state.store.find_cloudonix_settings(org).await.unwrap()
+}
+
 async fn saved_domain(ctx: &Ctx) -> String {
     saved_settings(&ctx.state, ctx.org())
         .await
@@ -274,12 +278,7 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
         "Cloudonix could not be asked (this state's client reaches nothing); saved all the same"
     );
     assert!(!r.text.contains(&key));
-    let stored = api
-        .state
-        .store
-        .find_cloudonix_settings(t.org.id)
-        .await
-        .unwrap();
+    let stored = stored_settings(&api, t.org.id).await;
     let sealed = stored.api_key_enc.clone().unwrap();
     assert!(!sealed.contains(&key));
     assert_eq!(api.state.secrets.open(&sealed).unwrap(), key);
@@ -601,13 +600,20 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
     assert!(!text.contains(&key) && !text.contains(&bearer));
 }
 
-async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
+/// An API whose Cloudonix client talks to a fake Cloudonix holding one domain, a tenant, and
+/// the domain's name and key.
+async fn with_fake_domain(b: Backend) -> (FakeCloudonix, Api, Tenant, String, String) {
     let fake = FakeCloudonix::start().await;
     let api = api_with(b, &fake);
     let t = api.tenant().await;
-    let owner = Session::of(&api, &t, Role::Owner).await;
     let (name, key) = (domain(), api_key());
     fake.add_domain(&name, &key);
+    (fake, api, t, name, key)
+}
+
+async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
+    let (fake, api, t, name, key) = with_fake_domain(b).await;
+    let owner = Session::of(&api, &t, Role::Owner).await;
     owner
         .call("PUT", CX, Some(json!({"domain": name, "api_key": key})))
         .await
@@ -706,12 +712,8 @@ async fn callers_of_unassigned_numbers_hear_the_message_the_owner_sets(b: Backen
 }
 
 async fn saving_records_what_cloudonix_calls_the_domain(b: Backend) {
-    let fake = FakeCloudonix::start().await;
-    let api = api_with(b, &fake);
-    let t = api.tenant().await;
+    let (fake, api, t, name, key) = with_fake_domain(b).await;
     let owner = Session::of(&api, &t, Role::Owner).await;
-    let (name, key) = (domain(), api_key());
-    fake.add_domain(&name, &key);
     let uuid = fake.uuid(&name);
 
     // Entered as its UUID, as the first OpBX told admins to.
@@ -721,12 +723,7 @@ async fn saving_records_what_cloudonix_calls_the_domain(b: Backend) {
     assert_eq!(r.ok()["domain"], uuid.as_str());
     assert_eq!(r.ok()["domain_name"], name.as_str());
     assert_eq!(r.ok()["domain_uuid"], uuid.as_str());
-    let stored = api
-        .state
-        .store
-        .find_cloudonix_settings(t.org.id)
-        .await
-        .unwrap();
+    let stored = stored_settings(&api, t.org.id).await;
     assert_eq!(
         (stored.domain_name.as_deref(), stored.domain_uuid.as_deref()),
         (Some(name.as_str()), Some(uuid.as_str()))

@@ -292,25 +292,8 @@ impl FakeCloudonix {
     ) -> Outgoing {
         let m = self.model();
         let d = &m.domains[domain];
-        let mut body = json!({
-            "timestamp": 1_772_357_460,
-            "session": {
-                "token": session_token,
-                "id": 4711,
-                "domainId": d.id,
-                "callStartTime": 1_772_357_400_000i64,
-                "callAnswerTime": 1_772_357_405_000i64,
-                "callEndTime": 1_772_357_460_000i64,
-                "status": "completed",
-            },
-            "from": "+12125550100",
-            "to": "+442071234567",
-            "disposition": disposition,
-            "duration": 60,
-            "billsec": 55,
-            "call_id": "a84b4c76e66710@pc33.example.com",
-            "domain": null,
-        });
+        let mut body = cdr_payload(session_token, disposition);
+        body["session"]["domainId"] = json!(d.id);
         match naming {
             CdrDomain::Name => body["domain"] = json!(d.name),
             CdrDomain::Uuid => body["owner"] = json!({"domain": {"uuid": d.uuid()}}),
@@ -350,6 +333,30 @@ impl FakeCloudonix {
             }),
         }
     }
+}
+
+/// A CDR of a one-minute answered call as third-party code sees them (the field list is not
+/// documented), naming no domain.
+pub fn cdr_payload(session_token: &str, disposition: &str) -> Value {
+    json!({
+        "timestamp": 1_772_357_460,
+        "session": {
+            "token": session_token,
+            "id": 4711,
+            "callStartTime": 1_772_357_400_000i64,
+            "callAnswerTime": 1_772_357_405_000i64,
+            "callEndTime": 1_772_357_460_000i64,
+            "status": "completed",
+        },
+        "from": "+12125550100",
+        "to": "+442071234567",
+        "disposition": disposition,
+        "duration": 60,
+        "billsec": 55,
+        "call_id": "a84b4c76e66710@pc33.example.com",
+        "domain": null,
+        "recording_url": "https://recordings.example.com/r/1.mp3",
+    })
 }
 
 /// The URL Cloudonix requests for `reference` (an `action` or `<Redirect>` URL) found in the

@@ -5,7 +5,9 @@
 //! configuration. Names are unique within the organization, ignoring case. Members are an
 //! ordered list of the organization's extensions (ring order for the sequential strategy, each
 //! at most once, at least one); the fallback is any destination of the organization except the
-//! group itself.
+//! group itself. A simultaneous group of more than ten reachable members rings them in waves of
+//! ten, in member order, each wave for `member_timeout` seconds (one `<Dial>` carries at most ten
+//! numbers: the most the TwiML family allows, Cloudonix documents no limit).
 
 use axum::Json;
 use axum::extract::State;
@@ -65,7 +67,7 @@ pub struct RingGroupView {
     pub id: RingGroupId,
     pub name: String,
     pub strategy: RingStrategy,
-    /// Seconds each member rings (all at once for simultaneous).
+    /// Seconds each member rings (all at once for simultaneous, in waves of ten beyond ten).
     pub member_timeout: i32,
     /// Passes over the member list before the fallback.
     pub rounds: i32,
