@@ -520,7 +520,10 @@ async fn set_override(
         None => None,
         Some(text) => match parse_time(text) {
             Some(ms) if ms > now_ms() => Some(ms),
-            Some(_) => return Err(ApiError::invalid("until", "must be in the future")),
+            Some(_) => {
+                let past = FieldError::new("until", "must be in the future");
+                return Err(ApiError::conflicting(vec![past]));
+            }
             None => {
                 return Err(ApiError::invalid(
                     "until",

@@ -263,7 +263,7 @@ pub async fn check(
     if let Some(user) = ext.user_id {
         match state.store.find_user(org, user).await {
             Ok(_) => {}
-            Err(StoreError::NotFound) => v.error("user_id", "no such user in your organization"),
+            Err(StoreError::NotFound) => v.conflict("user_id", "no such user in your organization"),
             Err(e) => return Err(e.into()),
         }
     }

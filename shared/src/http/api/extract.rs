@@ -91,13 +91,19 @@ fn field_error(path: String, message: &str) -> FieldError {
     if let Some(name) = quoted_after(message, "missing field `") {
         return FieldError::new(join(name), "is required");
     }
-    if quoted_after(message, "unknown field `").is_some() {
-        // Raised while reading the key, so the path already ends with the field.
+    if let Some(name) = quoted_after(message, "unknown field `") {
+        // A struct raises it while reading the key, so the path already ends with the field; a
+        // destination raises it once it knows its type, on the object (`destination` → `.id`).
+        let field = if path.rsplit(['.', ']']).next() == Some(name) {
+            path.clone()
+        } else {
+            join(name)
+        };
         let expected = message
             .split_once(", expected ")
             .map(|(_, e)| format!("; expected {e}"))
             .unwrap_or_default();
-        return FieldError::new(path, format!("is not a known field{expected}"));
+        return FieldError::new(field, format!("is not a known field{expected}"));
     }
     FieldError::new(path, message)
 }

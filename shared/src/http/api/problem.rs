@@ -52,7 +52,9 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Field-level messages of a 422 (and of a 400 about query parameters).
+    /// Field-level messages: of a 422 (the body breaks the documented schema), of a 409 whose
+    /// fields conflict with the organization's current data (a destination that does not
+    /// exist, a time already past) and of a 400 about query parameters.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// What still references the object a 409 refused to delete.
@@ -134,6 +136,26 @@ impl ApiError {
         )
     }
 
+    /// 404 for a path no route serves.
+    pub fn no_route() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "no-route",
+            "Not found",
+            Some("Nothing is served at this path; see /api/v1/openapi.json.".into()),
+        )
+    }
+
+    /// 405: the path is served, but not for this method (the answer lists those in `Allow`).
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            Some("This path does not take this method; see the Allow header.".into()),
+        )
+    }
+
     /// 409: the request clashes with the current state (a duplicate, the last owner, …).
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::new(
@@ -167,6 +189,19 @@ impl ApiError {
                 name: r.name,
             })
             .collect();
+        e
+    }
+
+    /// 409 naming each field that a well-formed request got wrong against the current data (a
+    /// reference to nothing in the organization, the object itself, a time already past).
+    pub fn conflicting(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "state-conflict",
+            "Conflicts with current data",
+            Some("Some fields do not fit the organization's current data; see errors.".into()),
+        );
+        e.problem.errors = errors;
         e
     }
 

@@ -102,7 +102,7 @@ async fn update_profile(
             })?;
             match checked {
                 None => {
-                    v.error("current_password", "is not your current password");
+                    v.conflict("current_password", "is not your current password");
                     None
                 }
                 Some(Ok(hash)) => Some(hash),

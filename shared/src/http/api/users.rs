@@ -240,14 +240,12 @@ async fn update_locked(
     }
     after.role = body.role.unwrap_or(before.role);
     after.status = body.status.unwrap_or(before.status);
+    if body.password.is_some() && id == caller.user_id() {
+        return Err(ApiError::forbidden(
+            "Change your own password at /api/v1/profile, with your current one.",
+        ));
+    }
     let password = match body.password {
-        Some(_) if id == caller.user_id() => {
-            v.error(
-                "password",
-                "change your own password at /api/v1/profile, with your current one",
-            );
-            None
-        }
         Some(p) => {
             if let Err(weak) = check_strength(&p, &after.email) {
                 v.error("password", weak.to_string());
