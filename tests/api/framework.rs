@@ -211,6 +211,38 @@ async fn the_openapi_document_is_served_as_openapi_3_1(b: Backend) {
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.ok()["openapi"], "3.1.0");
     assert_eq!(reply.json["info"]["title"], "OpBX API");
+    // What the snapshot test below compares is exactly what clients get.
+    assert_eq!(reply.text, opbx::http::api::openapi::json());
+}
+
+/// `frontend/openapi.json` is the SPA's copy of the document, from which its client types are
+/// generated: an API change fails here until the copy is regenerated with
+/// `OPBX_UPDATE_SNAPSHOT=1 cargo test -p opbx-tests --test api snapshot`.
+#[test]
+fn the_frontend_snapshot_of_the_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/openapi.json");
+    let served = opbx::http::api::openapi::json();
+    if std::env::var_os("OPBX_UPDATE_SNAPSHOT").is_some() {
+        std::fs::write(&path, served).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != served {
+        let line = committed
+            .lines()
+            .zip(served.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(served.lines().count()));
+        panic!(
+            "{} differs from the served OpenAPI document (first at line {}: committed {:?}, \
+             served {:?}); regenerate it with OPBX_UPDATE_SNAPSHOT=1 cargo test -p opbx-tests \
+             --test api snapshot",
+            path.display(),
+            line + 1,
+            committed.lines().nth(line).unwrap_or("<end>"),
+            served.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
 }
 
 async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {

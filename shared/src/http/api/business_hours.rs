@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rules;
 use super::time::{UtcTime, parse_time};
@@ -320,7 +320,7 @@ pub fn decision(s: &BusinessHours, at: jiff::Timestamp) -> ScheduleDecision {
     get,
     path = "/api/v1/business-hours",
     tag = "business-hours",
-    params(ListParams),
+    params(ListQuery<BusinessHoursList>),
     responses((status = 200, body = Paged<BusinessHoursView>))
 )]
 async fn list_business_hours(

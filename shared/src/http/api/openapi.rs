@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use serde_json::{Value, json};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -13,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use super::problem::{PROBLEM_JSON, Problem};
 use crate::app::AppState;
+use crate::http::ws::messages::{LiveEvent, LiveRequest, WsRefusal};
 
 /// Every API module's documented routes. A new resource module adds its `routes` here (and its
 /// function to `HTTP_FUNCTIONS`).
@@ -49,7 +51,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     ),
     modifiers(&Conventions),
     security(("bearer" = [])),
-    components(schemas(Problem))
+    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal))
 )]
 struct Base;
 
@@ -124,12 +126,54 @@ pub fn document() -> Document {
     doc
 }
 
-/// The document as served, built once per process.
+/// The document as served, built once per process: pretty-printed with its keys sorted, so the
+/// SPA's committed copy (`frontend/openapi.json`) diffs line by line.
 pub fn json() -> &'static str {
     static JSON: LazyLock<String> = LazyLock::new(|| {
-        document()
-            .to_json()
-            .expect("the OpenAPI document serialises")
+        let mut doc = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        cross_field_rules(&mut doc);
+        let mut text = serde_json::to_string_pretty(&sorted(doc)).expect("JSON serialises");
+        text.push('\n');
+        text
     });
     JSON.as_str()
+}
+
+/// What the derive macros cannot state: items listed at most once, and rules between fields of
+/// one body.
+fn cross_field_rules(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    for (schema, list) in [
+        ("NewRingGroup", "members"),
+        ("RingGroupUpdate", "members"),
+        ("NewIvrMenu", "direct_dial_allowlist"),
+        ("IvrMenuUpdate", "direct_dial_allowlist"),
+    ] {
+        schemas[schema]["properties"][list]["uniqueItems"] = true.into();
+    }
+    let given =
+        |field: &str| json!({"required": [field], "properties": {field: {"type": "string"}}});
+    // A new menu says something: a text to speak or a recording to play.
+    schemas["NewIvrMenu"]["anyOf"] = json!([given("prompt_text"), given("prompt_audio_url")]);
+    // A password changes only with the current one, and the current one means nothing alone.
+    schemas["ProfileUpdate"]["anyOf"] = json!([
+        {
+            "required": ["current_password", "new_password"],
+            "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string"}}
+        },
+        {"properties": {"current_password": {"type": "null"}, "new_password": {"type": "null"}}}
+    ]);
+}
+
+/// `value` with every object's keys in order, whatever map serde_json was built with.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }

@@ -42,6 +42,14 @@ pub struct Reference {
     pub name: String,
 }
 
+/// An organization a login may choose (see [`Problem::organizations`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OrganizationChoice {
+    /// Send as `organization` to log in there.
+    pub slug: String,
+    pub name: String,
+}
+
 /// The body of every error answer (RFC 9457), with OpBX's extension members.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Problem {
@@ -60,6 +68,10 @@ pub struct Problem {
     /// What still references the object a 409 refused to delete.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// The organizations a 409 at login found accounts in for these credentials: log in again
+    /// with `organization` set to one's slug.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<OrganizationChoice>,
 }
 
 /// An error answer. Build it with the constructors below or convert a store error with `?`.
@@ -79,6 +91,7 @@ impl ApiError {
                 detail,
                 errors: Vec::new(),
                 references: Vec::new(),
+                organizations: Vec::new(),
             }),
             retry_after: None,
         }
@@ -164,6 +177,23 @@ impl ApiError {
             "Conflict",
             Some(detail.into()),
         )
+    }
+
+    /// 409 at login: the credentials open accounts in each of `organizations`.
+    pub fn choose_organization(organizations: Vec<OrganizationChoice>) -> Self {
+        let slugs: Vec<&str> = organizations.iter().map(|o| o.slug.as_str()).collect();
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "choose-organization",
+            "Choose an organization",
+            Some(format!(
+                "These credentials belong to accounts in several organizations; log in again \
+                 with \"organization\" set to one of: {}.",
+                slugs.join(", ")
+            )),
+        );
+        e.problem.organizations = organizations;
+        e
     }
 
     /// 409 for a delete refused because other objects still route to the target.

@@ -5,7 +5,8 @@
 use std::borrow::Cow;
 
 use utoipa::openapi::schema::{
-    AdditionalProperties, Discriminator, Object, ObjectBuilder, OneOf, SchemaFormat, Type,
+    AdditionalProperties, AnyOf, Discriminator, KnownFormat, Object, ObjectBuilder, OneOf,
+    SchemaFormat, Type,
 };
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -17,6 +18,8 @@ use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::domain::schedule::ScheduleState;
 use crate::domain::timezone::Timezone;
+
+use super::rules;
 
 fn string() -> ObjectBuilder {
     Object::builder().schema_type(Type::String)
@@ -111,8 +114,15 @@ impl ToSchema for ExtensionNumber {}
 
 impl PartialSchema for Timezone {
     fn schema() -> RefOr<Schema> {
+        let mut zones: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.as_str().to_owned())
+            .filter(|name| Timezone::parse(name).is_ok())
+            .collect();
+        zones.sort();
         string()
             .description(Some("IANA time zone name."))
+            .enum_values(Some(zones))
             .examples(["Europe/London"])
             .into()
     }
@@ -245,3 +255,98 @@ impl ToSchema for Destination {
         }
     }
 }
+
+/// Characters that are not controls (Unicode `Cc`, which the API refuses in text).
+const NOT_CONTROL: &str = r"[^\x00-\x1f\x7f-\x9f]";
+/// A character that is neither a control nor blank.
+const VISIBLE: &str = r"[^\s\x00-\x1f\x7f-\x9f]";
+
+/// The schema of text the API trims and checks with
+/// [`Validator::text`](super::validate::Validator::text): at most `max` characters as sent, no
+/// control characters, and (when `min` is 1) something besides blanks.
+fn text(min: usize, max: usize) -> ObjectBuilder {
+    let pattern = if min == 0 {
+        format!("^{NOT_CONTROL}*$")
+    } else {
+        format!("^{NOT_CONTROL}*{VISIBLE}{NOT_CONTROL}*$")
+    };
+    string()
+        .min_length(Some(min))
+        .max_length(Some(max))
+        .pattern(Some(pattern))
+}
+
+macro_rules! rule_schemas {
+    ($($(#[doc = $doc:literal])* $name:ident => $schema:expr;)*) => {$(
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let schema: ObjectBuilder = $schema;
+                schema.description(Some(concat!($($doc),*).trim())).into()
+            }
+        }
+        impl ToSchema for $name {}
+    )*};
+}
+
+rule_schemas! {
+    /// A name: 1 to 100 characters, trimmed; no control characters.
+    Name => text(1, rules::NAME_MAX);
+    /// A label: up to 100 characters, trimmed; no control characters.
+    Label => text(0, rules::NAME_MAX);
+    /// 1 to 255 characters, trimmed; no control characters.
+    LongName => text(1, 255);
+    /// Text to speak: 1 to 1000 characters, trimmed; no control characters.
+    Speech => text(1, rules::SPEECH_MAX);
+    /// 1 to 64 characters, trimmed; no control characters.
+    ShortText => text(1, 64);
+    /// An email address (compared ignoring case).
+    Email => string()
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .min_length(Some(3))
+        .max_length(Some(255));
+    /// A password: 10 to 256 characters, not a common one, not containing the email's name.
+    Password => string()
+        .min_length(Some(crate::domain::password::MIN_LENGTH))
+        .max_length(Some(crate::domain::password::MAX_LENGTH));
+    /// A SIP password: 12 to 64 visible ASCII characters, without `"` or `\`.
+    SipPasswordText => string().pattern(Some(r#"^[!#-\[\]-~]{12,64}$"#));
+    /// A conference PIN: 4 to 10 digits.
+    Pin => string().pattern(Some(r"^[0-9]{4,10}$"));
+    /// The keys of an IVR option: 1 to 4 of `0-9 * #`.
+    Keys => string().pattern(Some(r"^\s*[0-9*#]{1,4}\s*$")).examples(["1"]);
+    /// What an outbound route puts before the number: digits, optionally after one `+`.
+    Prepend => string().pattern(Some(r"^\+?[0-9]*$")).max_length(Some(16));
+    /// An `https://` URL of audio that Cloudonix fetches.
+    HttpsUrl => https_url();
+}
+
+fn https_url() -> ObjectBuilder {
+    string()
+        .pattern(Some(HTTPS_URL_PATTERN))
+        .max_length(Some(rules::URL_MAX))
+        .examples(["https://cdn.example.com/menu.mp3"])
+}
+
+/// The https URLs the schema promises to take: host, optional port, path and query of plain
+/// URL characters (the server takes any URL its parser reads).
+const HTTPS_URL_PATTERN: &str = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$";
+
+/// A voicemail greeting: an `https://` audio URL to play, or up to 1000 characters to speak.
+pub struct Greeting;
+impl PartialSchema for Greeting {
+    fn schema() -> RefOr<Schema> {
+        let speech = string()
+            .max_length(Some(rules::SPEECH_MAX))
+            .pattern(Some(r"^(?![hH][tT][tT][pP][sS]?://)"));
+        AnyOf::builder()
+            .description(Some(
+                "An `https://` audio URL to play, or up to 1000 characters to speak.",
+            ))
+            .item(https_url())
+            .item(speech)
+            .into()
+    }
+}
+impl ToSchema for Greeting {}

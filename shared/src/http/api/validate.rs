@@ -93,12 +93,13 @@ impl Validator {
         result.map_err(|e| self.error(field, e.to_string())).ok()
     }
 
-    /// `value` trimmed, checked to be `min..=max` characters long and free of control
-    /// characters. On error the trimmed text is still returned, for the caller to carry on.
+    /// `value` trimmed, checked to be at least `min` characters long once trimmed, at most `max`
+    /// as sent and free of control characters (the `maxLength` and `pattern` of
+    /// [`schema::Name`](super::schema::Name) and its kin). On error the trimmed text is still
+    /// returned, for the caller to carry on.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
         let trimmed = value.trim();
-        let len = trimmed.chars().count();
-        if len < min {
+        if trimmed.chars().count() < min {
             self.error(
                 field,
                 if min == 1 {
@@ -107,9 +108,9 @@ impl Validator {
                     format!("must be at least {min} characters")
                 },
             );
-        } else if len > max {
+        } else if value.chars().count() > max {
             self.error(field, format!("must be at most {max} characters"));
-        } else if trimmed.chars().any(char::is_control) {
+        } else if value.chars().any(char::is_control) {
             self.error(field, "must not contain control characters");
         }
         trimmed.to_owned()

@@ -82,9 +82,11 @@ impl CloudonixSettingsView {
 #[serde(deny_unknown_fields)]
 pub struct CloudonixSettingsInput {
     /// The Cloudonix domain: its name (`acme.cloudonix.net`), numeric id or UUID.
+    #[schema(pattern = r"^\s*(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9.-]{0,252}\s*$")]
     pub domain: String,
     /// A domain API key (34 characters, `XI…`). Omit or send null to keep the stored one.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[!-~]{16,256}\s*$")]
     pub api_key: Option<String>,
 }
 

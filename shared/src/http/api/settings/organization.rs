@@ -14,6 +14,7 @@ use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
 use crate::http::api::extract::ApiJson;
 use crate::http::api::problem::ApiResult;
+use crate::http::api::schema::LongName;
 use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::organizations::OrganizationRepo;
@@ -21,7 +22,7 @@ use crate::ports::organizations::OrganizationRepo;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationUpdate {
-    /// 1 to 255 characters.
+    #[schema(value_type = Option<LongName>)]
     pub name: Option<String>,
     pub timezone: Option<Timezone>,
 }
