@@ -52,10 +52,10 @@ struct AuditParams {
     /// `create`, `update`, `delete`, `login`, …
     action: Option<String>,
     /// From this time on (RFC 3339, or a date meaning its midnight UTC).
-    #[param(value_type = Option<TimeParam>)]
+    #[param(value_type = Option<TimeParam>, inline)]
     from: Option<String>,
     /// Before this time.
-    #[param(value_type = Option<TimeParam>)]
+    #[param(value_type = Option<TimeParam>, inline)]
     to: Option<String>,
 }
 

@@ -34,6 +34,7 @@ use crate::domain::ids::TokenId;
 use crate::domain::model::{ApiToken, OrgStatus, Status, User};
 use crate::domain::now_ms;
 use crate::domain::password::MAX_LENGTH;
+use crate::http::api::schema::LoginEmail;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::{ApiTokenRepo, UserRepo};
@@ -64,12 +65,7 @@ pub fn router(state: AppState) -> axum::Router {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(
-        min_length = 3,
-        max_length = 255,
-        pattern = r"\S",
-        example = "ann@example.com"
-    )]
+    #[schema(value_type = LoginEmail, example = "ann@example.com")]
     pub email: String,
     #[schema(min_length = 1, max_length = 256)]
     pub password: String,

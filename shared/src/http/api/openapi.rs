@@ -155,6 +155,29 @@ fn cross_field_rules(doc: &mut Value) {
         |field: &str| json!({"required": [field], "properties": {field: {"type": "string"}}});
     // A new menu says something: a text to speak or a recording to play.
     schemas["NewIvrMenu"]["anyOf"] = json!([given("prompt_text"), given("prompt_audio_url")]);
+    // Which values a route's `match_value` takes depends on its `match_kind`
+    // (`domain::dial_plan`); a change that gives only one of them is judged against the other.
+    let kind = |kind: &str, pattern: &str| {
+        json!({
+            "required": ["match_kind", "match_value"],
+            "properties": {
+                "match_kind": {"enum": [kind]},
+                "match_value": {"type": "string", "pattern": pattern}
+            }
+        })
+    };
+    let by_kind = [
+        kind("prefix", DIAL_PREFIX),
+        kind("pattern", &dial_pattern()),
+    ];
+    schemas["NewOutboundRoute"]["anyOf"] = json!(by_kind);
+    let not_both = [
+        json!({"properties": {"match_kind": {"type": "null"}}}),
+        json!({"properties": {"match_value": {"type": "null"}}}),
+        json!({"not": {"required": ["match_kind"]}}),
+        json!({"not": {"required": ["match_value"]}}),
+    ];
+    schemas["OutboundRouteUpdate"]["anyOf"] = by_kind.iter().chain(&not_both).cloned().collect();
     // A password changes only with the current one, and the current one means nothing alone.
     schemas["ProfileUpdate"]["anyOf"] = json!([
         {
@@ -163,6 +186,17 @@ fn cross_field_rules(doc: &mut Value) {
         },
         {"properties": {"current_password": {"type": "null"}, "new_password": {"type": "null"}}}
     ]);
+}
+
+/// A dial prefix: digits and `+ * #`.
+const DIAL_PREFIX: &str = r"^\s*[0-9+*#]+\s*$";
+
+/// A dial pattern as `domain::dial_plan` reads it: `X Z N`, digits and `+ * #`, sets of digits
+/// and ascending ranges (`[147]`, `[1-5]`), and a final `.`; an optional leading `_`.
+fn dial_pattern() -> String {
+    let ranges: Vec<String> = (0..=9).map(|d| format!("{d}-[{d}-9]")).collect();
+    let set = format!(r"\[(?:{}|[0-9])+\]", ranges.join("|"));
+    format!(r"^\s*_?(?:(?:[0-9+*#XxZzNn]|{set})+\.?|\.)\s*$")
 }
 
 /// `value` with every object's keys in order, whatever map serde_json was built with.

@@ -160,17 +160,22 @@ pub struct OutboundRouteUpdate {
 }
 
 /// The rules of a route, on create and update alike: trims the texts and answers 422 naming
-/// every bad field.
-pub fn check(route: &mut OutboundRoute) -> ApiResult<()> {
+/// every bad field. `match_given`: the body states both `match_kind` and `match_value` (the
+/// schema then says which values each kind takes); otherwise a value that does not fit the
+/// stored kind, or the other way round, conflicts with the current data (409).
+pub fn check(route: &mut OutboundRoute, match_given: bool) -> ApiResult<()> {
     let mut v = Validator::new();
     route.name = v.text("name", &route.name, 1, rules::NAME_MAX);
     v.range("priority", route.priority, rules::PRIORITY, "");
     route.match_value = v.text("match_value", &route.match_value, 1, MATCH_MAX);
-    if (1..=MATCH_MAX).contains(&route.match_value.chars().count()) {
-        v.rule(
-            "match_value",
-            dial_plan::validate(route.match_kind, &route.match_value),
-        );
+    if (1..=MATCH_MAX).contains(&route.match_value.chars().count())
+        && let Err(e) = dial_plan::validate(route.match_kind, &route.match_value)
+    {
+        if match_given {
+            v.error("match_value", e.to_string());
+        } else {
+            v.conflict("match_value", e.to_string());
+        }
     }
     v.range(
         "strip_digits",
@@ -235,7 +240,7 @@ async fn create_outbound_route(
         created_at: now,
         updated_at: now,
     };
-    check(&mut route)?;
+    check(&mut route, true)?;
     state.store.create_outbound_route(&route).await?;
     let view = OutboundRouteView::from(&route);
     audit::committed(
@@ -289,6 +294,7 @@ async fn update_outbound_route(
     if let Some(priority) = body.priority {
         after.priority = priority;
     }
+    let match_given = body.match_kind.is_some() && body.match_value.is_some();
     if let Some(kind) = body.match_kind {
         after.match_kind = kind;
     }
@@ -310,7 +316,7 @@ async fn update_outbound_route(
     if let Some(status) = body.status {
         after.status = status;
     }
-    check(&mut after)?;
+    check(&mut after, match_given)?;
     after.updated_at = now_ms();
     state.store.update_outbound_route(&after).await?;
     let view = OutboundRouteView::from(&after);

@@ -265,10 +265,14 @@ const VISIBLE: &str = r"[^\s\x00-\x1f\x7f-\x9f]";
 /// [`Validator::text`](super::validate::Validator::text): at most `max` characters as sent, no
 /// control characters, and (when `min` is 1) something besides blanks.
 fn text(min: usize, max: usize) -> ObjectBuilder {
-    let pattern = if min == 0 {
-        format!("^{NOT_CONTROL}*$")
-    } else {
-        format!("^{NOT_CONTROL}*{VISIBLE}{NOT_CONTROL}*$")
+    // Trimmed, at least `min` long: a visible character, then `min - 2` of any, then another.
+    let pattern = match min {
+        0 => format!("^{NOT_CONTROL}*$"),
+        1 => format!("^{NOT_CONTROL}*{VISIBLE}{NOT_CONTROL}*$"),
+        _ => format!(
+            "^{NOT_CONTROL}*{VISIBLE}{NOT_CONTROL}{{{},}}{VISIBLE}{NOT_CONTROL}*$",
+            min - 2
+        ),
     };
     string()
         .min_length(Some(min))
@@ -301,6 +305,8 @@ rule_schemas! {
     Speech => text(1, rules::SPEECH_MAX);
     /// 1 to 64 characters, trimmed; no control characters.
     ShortText => text(1, 64);
+    /// 3 to 255 characters, trimmed; no control characters.
+    LoginEmail => text(3, 255);
     /// An email address (compared ignoring case).
     Email => string()
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))

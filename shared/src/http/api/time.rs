@@ -59,11 +59,7 @@ fn instant() -> ObjectBuilder {
 
 impl PartialSchema for TimeParam {
     fn schema() -> RefOr<Schema> {
-        AnyOf::builder()
-            .item(instant())
-            .item(date())
-            .examples(["2026-03-01T09:30:00Z", "2026-03-01"])
-            .into()
+        AnyOf::builder().item(instant()).item(date()).into()
     }
 }
 impl ToSchema for TimeParam {}
@@ -79,7 +75,6 @@ impl PartialSchema for LocalTimeParam {
             .item(instant())
             .item(date())
             .item(local)
-            .examples(["2026-03-01T09:30:00Z", "2026-03-01", "2026-03-01T09:00"])
             .into()
     }
 }

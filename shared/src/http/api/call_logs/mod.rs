@@ -93,10 +93,10 @@ struct FilterParams {
     /// Calls started at or after this: `2026-03-01` (local midnight), `2026-03-01T09:00`
     /// (local time) or `2026-03-01T09:00:00Z` (an instant). Local means the organization's
     /// time zone.
-    #[param(value_type = Option<LocalTimeParam>)]
+    #[param(value_type = Option<LocalTimeParam>, inline)]
     from: Option<String>,
     /// Calls started before this; a date includes that whole local day.
-    #[param(value_type = Option<LocalTimeParam>)]
+    #[param(value_type = Option<LocalTimeParam>, inline)]
     to: Option<String>,
     direction: Option<CallDirection>,
     status: Option<CallStatus>,
