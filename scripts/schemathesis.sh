@@ -78,7 +78,7 @@ set +e
 # Logout is left out: it would revoke the run's own token (the Rust tests cover it). The hooks
 # keep the rules JSON Schema cannot state out of the "schema-valid" cases (see the file).
 PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
-"$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+"$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
     --checks all \
     --phases examples,coverage,fuzzing \
     --mode all \
@@ -86,7 +86,7 @@ PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
     --max-time "$seconds" \
     --seed "$seed" \
     --workers 2 \
-    --exclude-path /api/v1/auth/logout \
+    --exclude-path /api/v1/auth/logout ${OPBX_SCHEMATHESIS_ARGS:-} \
     --header "Authorization: Bearer $token" \
     --report junit,ndjson --report-dir "$out" \
     --generation-database none \

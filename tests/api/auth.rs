@@ -415,7 +415,7 @@ async fn profile_changes_name_and_password_with_the_current_one(b: Backend) {
     let r = patch(json!({"current_password": "wrong", "new_password": "a much better passphrase"}))
         .await;
     assert_eq!(
-        r.problem(422).field_errors(),
+        r.problem(409).field_errors(),
         [(
             "current_password".into(),
             "is not your current password".into()

@@ -294,8 +294,11 @@ pub async fn check(state: &AppState, org: OrgId, s: &mut BusinessHours) -> ApiRe
         );
     }
     if let Err(errors) = schedule::validate(&s.ranges, &s.exceptions) {
+        // Names are checked above already, with the API's own rules.
         for e in errors {
-            v.error(e.field, e.message);
+            if !v.has(&e.field) {
+                v.error(e.field, e.message);
+            }
         }
     }
     let itself = SelfRef::new(DestinationKind::BusinessHours, s.id);

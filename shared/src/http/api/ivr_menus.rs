@@ -222,7 +222,10 @@ pub struct IvrMenuUpdate {
 
 /// The rules of a menu, on create and update alike: trims the texts and answers 422 naming every
 /// bad field (`options[1].digits`, `direct_dial_allowlist[0]`).
-pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu) -> ApiResult<()> {
+///
+/// `whole`: the body is the whole menu (a create), so a menu without a prompt is a bad body
+/// (422); after a change it conflicts with what the menu had (409).
+pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu, whole: bool) -> ApiResult<()> {
     let mut v = Validator::new();
     menu.name = v.text("name", &menu.name, 1, rules::NAME_MAX);
     menu.prompt_text =
@@ -231,13 +234,16 @@ pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu) -> ApiResul
     if let Some(url) = &menu.prompt_audio_url {
         v.rule("prompt_audio_url", rules::https_url(url));
     }
-    // A new menu's body states it (the schema's `anyOf`); after a change it depends on what the
-    // menu already had.
     if menu.prompt_text.is_none() && menu.prompt_audio_url.is_none() {
-        v.conflict(
+        let (field, message) = (
             "prompt_text",
             "a menu needs prompt_text or prompt_audio_url",
         );
+        if whole {
+            v.error(field, message);
+        } else {
+            v.conflict(field, message);
+        }
     }
     v.range(
         "digit_timeout",
@@ -366,7 +372,7 @@ async fn create_ivr_menu(
         created_at: now,
         updated_at: now,
     };
-    check(&state, caller.org(), &mut menu).await?;
+    check(&state, caller.org(), &mut menu, true).await?;
     state.store.create_ivr_menu(&menu).await?;
     let view = IvrMenuView::from(&menu);
     audit::committed(&state, &caller, Change::created("ivr_menu", menu.id, &view)).await;
@@ -448,7 +454,7 @@ async fn update_ivr_menu(
     if let Some(status) = body.status {
         after.status = status;
     }
-    check(&state, caller.org(), &mut after).await?;
+    check(&state, caller.org(), &mut after, false).await?;
     after.updated_at = now_ms();
     state.store.update_ivr_menu(&after).await?;
     let view = IvrMenuView::from(&after);

@@ -192,6 +192,11 @@ impl Validator {
         Ok(())
     }
 
+    /// Whether an error about `field` is recorded already.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|(e, _)| e.field == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

@@ -204,7 +204,7 @@ pub async fn put_cloudonix(
     let api_key = match &body.api_key {
         Some(key) => v.parsed("api_key", check_api_key(key)),
         None if before.api_key_enc.is_none() => {
-            v.error("api_key", "is required until a key is stored");
+            v.conflict("api_key", "is required until a key is stored");
             None
         }
         None => None,
