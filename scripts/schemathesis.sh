@@ -97,5 +97,15 @@ if grep -q "panicked" "$out/server.log"; then
     log "opbx-local panicked; see $out/server.log"
     status=1
 fi
-log "report: $out/ (exit $status)"
+# The figures of schemathesis' own summary, on one line.
+figure() {
+    local n
+    n=$(grep -Eo "$1" "$out/run.log" | grep -Eo '[0-9]+' | tail -1) || true
+    echo "${n:-0}"
+}
+printf 'schemathesis: %s cases; schema-valid rejected %s, schema-violating accepted %s, server errors %s (exit %s; report in %s)\n' \
+    "$(figure '[0-9]+ generated')" \
+    "$(figure 'Schema-valid request rejected: [0-9]+')" \
+    "$(figure 'Schema-violating request accepted: [0-9]+')" \
+    "$(figure 'Server error: [0-9]+')" "$status" "$out"
 exit "$status"

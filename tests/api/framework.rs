@@ -371,7 +371,40 @@ async fn a_store_outage_is_a_503_that_reveals_nothing_about_it(b: Backend) {
     }
 }
 
+async fn unserved_paths_and_methods_answer_problem_documents(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    for (method, path) in [
+        ("GET", "/api/v1/nope"),
+        ("POST", "/api/v1/extensions/x/y/z"),
+        ("GET", "/api"),
+        ("GET", "/api/v2/extensions"),
+        ("POST", "/webhooks/cloudonix/nope"),
+        ("GET", "/webhooks"),
+    ] {
+        let reply = api.call(method, path, Some(&token), None).await;
+        reply.problem(404);
+        assert_eq!(reply.json["type"], "urn:opbx:problem:no-route", "{path}");
+        assert_hardened(&reply);
+    }
+    for (method, path, allow) in [
+        ("PUT", "/api/v1/extensions", "GET,HEAD,POST"),
+        ("DELETE", "/api/v1/auth/login", "POST"),
+        ("GET", "/webhooks/cloudonix/voice", "POST"),
+        ("POST", "/health", "GET,HEAD"),
+    ] {
+        let reply = api.call(method, path, Some(&token), None).await;
+        reply.problem(405);
+        assert_eq!(reply.json["type"], "urn:opbx:problem:method-not-allowed");
+        let mut allowed: Vec<&str> = reply.header("allow").unwrap().split(',').collect();
+        allowed.sort();
+        assert_eq!(allowed.join(","), allow, "{method} {path}");
+    }
+}
+
 opbx_tests::on_both_backends!(
+    unserved_paths_and_methods_answer_problem_documents,
     every_write_drops_the_organizations_cached_routing,
     a_store_outage_is_a_503_that_reveals_nothing_about_it,
     destinations_must_exist_in_the_same_organization_and_not_be_the_object_itself,
