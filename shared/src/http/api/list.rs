@@ -193,14 +193,9 @@ impl<L: Listing> List<L> {
         })
     }
 
-    /// The raw value of one of `L::FILTERS`, when given and not blank.
+    /// The trimmed value of one of `L::FILTERS`, when given and not blank: for text filters.
     pub fn raw(&self, name: &str) -> Option<&str> {
-        debug_assert!(L::FILTERS.contains(&name), "{name} is not in FILTERS");
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+        self.given(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
     /// The value of one of `L::FILTERS` exactly as given (blank included), for typed filters:
