@@ -250,6 +250,34 @@ mod tests {
     }
 
     #[test]
+    fn fields_of_another_kind_are_refused_by_name() {
+        let id = ExtensionId::new().to_string();
+        let error = |v: serde_json::Value| {
+            serde_json::from_value::<Destination>(v)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error(json!({"type": "hangup", "id": id})),
+            "unknown field `id`, expected `type` only"
+        );
+        assert_eq!(
+            error(json!({"type": "extension", "id": id, "number": "+12125550100"})),
+            "unknown field `number`, expected `type`, `id`"
+        );
+        assert_eq!(error(json!({"type": "voicemail"})), "missing field `id`");
+        assert_eq!(
+            error(json!({"type": "external_number"})),
+            "missing field `number`"
+        );
+        // `null` is not an id, and names no other field either.
+        assert!(error(json!({"type": "extension", "id": null})).contains("invalid type: null"));
+        assert!(
+            error(json!({"type": "hangup", "colour": "red"})).contains("unknown field `colour`")
+        );
+    }
+
+    #[test]
     fn columns_round_trip_for_every_kind() {
         let all = [
             Destination::Extension {
