@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -30,6 +30,7 @@ use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::ids::{ExtensionId, OrgId, RingGroupId};
 use crate::domain::model::{RingGroup, RingStrategy, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::Name;
 use crate::ports::ring_groups::RingGroupRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -103,7 +104,7 @@ impl From<&RingGroup> for RingGroupView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRingGroup {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// Defaults to simultaneous.
     #[serde(default)]
@@ -119,6 +120,7 @@ pub struct NewRingGroup {
     #[serde(default)]
     pub skip_busy: bool,
     /// 1 to 50 extensions, each once, in ring order.
+    #[schema(min_items = 1, max_items = 50)]
     pub members: Vec<ExtensionId>,
     /// Defaults to hanging up.
     #[serde(default)]
@@ -132,6 +134,7 @@ pub struct NewRingGroup {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RingGroupUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     pub strategy: Option<RingStrategy>,
     #[schema(minimum = 5, maximum = 120)]
@@ -139,6 +142,7 @@ pub struct RingGroupUpdate {
     #[schema(minimum = 1, maximum = 10)]
     pub rounds: Option<i32>,
     pub skip_busy: Option<bool>,
+    #[schema(min_items = 1, max_items = 50)]
     pub members: Option<Vec<ExtensionId>>,
     pub fallback: Option<Destination>,
     pub status: Option<Status>,
@@ -182,7 +186,7 @@ pub async fn check(state: &AppState, org: OrgId, group: &mut RingGroup) -> ApiRe
     get,
     path = "/api/v1/ring-groups",
     tag = "ring-groups",
-    params(ListParams),
+    params(ListQuery<RingGroupList>),
     responses((status = 200, body = Paged<RingGroupView>))
 )]
 async fn list_ring_groups(

@@ -94,9 +94,11 @@ impl CloudonixSettingsView {
 #[serde(deny_unknown_fields)]
 pub struct CloudonixSettingsInput {
     /// The Cloudonix domain: its name (`acme.cloudonix.net`), numeric id or UUID.
+    #[schema(pattern = r"^\s*(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9.-]{0,252}\s*$")]
     pub domain: String,
     /// A domain API key (34 characters, `XI…`). Omit or send null to keep the stored one.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[!-~]{16,256}\s*$")]
     pub api_key: Option<String>,
 }
 
@@ -263,7 +265,7 @@ pub async fn put_cloudonix(
     let api_key = match &body.api_key {
         Some(key) => v.parsed("api_key", check_api_key(key)),
         None if before.api_key_enc.is_none() => {
-            v.error("api_key", "is required until a key is stored");
+            v.conflict("api_key", "is required until a key is stored");
             None
         }
         None => None,

@@ -15,6 +15,7 @@ use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
 use crate::http::api::extract::{ApiJson, nullable};
 use crate::http::api::problem::ApiResult;
+use crate::http::api::schema::LongName;
 use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::organizations::OrganizationRepo;
@@ -25,7 +26,7 @@ const MAX_UNASSIGNED_MESSAGE: usize = 500;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationUpdate {
-    /// 1 to 255 characters.
+    #[schema(value_type = Option<LongName>)]
     pub name: Option<String>,
     pub timezone: Option<Timezone>,
     /// Spoken to callers of a number the organization does not have (or has switched off)
