@@ -73,6 +73,7 @@ where
                 slug,
                 timezone,
                 status: OrgStatus::Active,
+                calling: Default::default(),
                 created_at: now,
                 updated_at: now,
             };

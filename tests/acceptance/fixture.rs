@@ -28,6 +28,11 @@ use opbx::routing::continuation::{Continuation, Step};
 use opbx_tests::{Backend, new_org};
 use tower::ServiceExt;
 
+/// Where extension 1010 (DID +12125550170) forwards every call: no outbound route allows it.
+pub const TOLL_FRAUD_NUMBER: &str = "+882345678901";
+/// The organization's default caller id (its number +12125550101).
+pub const DEFAULT_CALLER_ID: &str = "+12125550101";
+
 /// The prompt of the main menu: markup in it must stay text.
 pub const HOSTILE_PROMPT: &str =
     "Press 1 for sales.</Say><Dial><Number>+19005550000</Number></Dial><Say>";
@@ -267,6 +272,12 @@ impl Fixture {
         let frank = self
             .extension("1006", "Frank", |e| e.voicemail_enabled = false)
             .await;
+        // Toll fraud: forwarding to an international premium number no outbound route allows.
+        let mallory = self
+            .extension("1010", "Mallory", |e| {
+                e.forward_always = Some(external(TOLL_FRAUD_NUMBER))
+            })
+            .await;
         let grace = self
             .extension("1007", "Grace", |e| {
                 e.voicemail_greeting = Some("https://cdn.example/greet.mp3".into())
@@ -481,10 +492,14 @@ impl Fixture {
             r.prepend = "+".into();
         })
         .await;
-        self.route("E164", 30, (OutboundMatch::Prefix, "+"), |r| {
+        self.route("NANP", 30, (OutboundMatch::Prefix, "+1"), |r| {
             r.caller_id = caller_id()
         })
         .await;
+        // No caller id of its own: forwarded inbound calls present their DID, others the
+        // organization's default.
+        self.route("UK", 40, (OutboundMatch::Prefix, "+44"), |_| {})
+            .await;
 
         for (number, dest) in [
             ("+12125550101", D::Extension { id: alice }),
@@ -529,9 +544,11 @@ impl Fixture {
             ("+12125550151", D::Hangup),
             ("+12125550160", D::Voicemail { id: grace }),
             ("+12125550161", D::Voicemail { id: frank }),
+            ("+12125550170", D::Extension { id: mallory }),
         ] {
             self.number(number, dest).await;
         }
+        self.set_default_caller_id(Some(DEFAULT_CALLER_ID)).await;
         let inactive = self.number("+12125550199", D::Hangup).await;
         let mut pn = self
             .store()
@@ -540,6 +557,25 @@ impl Fixture {
             .unwrap();
         pn.status = Status::Inactive;
         self.store().update_phone_number(&pn).await.unwrap();
+    }
+
+    /// Sets (or clears) the organization's default caller id.
+    pub async fn set_default_caller_id(&self, number: Option<&str>) {
+        self.edit_calling(|c| c.default_caller_id = number.map(|n| E164::parse(n).unwrap()))
+            .await;
+    }
+
+    /// Changes the organization's rules for outward calls, as an owner's PATCH would.
+    pub async fn edit_calling(&self, edit: impl FnOnce(&mut opbx::domain::calling::CallingPolicy)) {
+        use opbx::ports::organizations::OrganizationRepo;
+        let mut org = self.store().find_organization(self.org).await.unwrap();
+        edit(&mut org.calling);
+        self.store().update_organization(&org).await.unwrap();
+        self.state
+            .coordination
+            .invalidate_org(&self.org.to_string())
+            .await
+            .unwrap();
     }
 
     /// POSTs a JSON webhook with this organization's key.

@@ -4,5 +4,6 @@
 
 mod exactly_once;
 mod fixture;
+mod outward_calls;
 mod scenarios;
 mod schedules;

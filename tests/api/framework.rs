@@ -259,9 +259,21 @@ async fn destinations_must_exist_in_the_same_organization_and_not_be_the_object_
     let external = Destination::ExternalNumber {
         number: E164::parse("+12125550100").unwrap(),
     };
+    let errors = |field: &str, message: &str| Some(vec![FieldError::new(field, message)]);
+    // An outside number is a destination only where a call could leave for it.
+    assert_eq!(
+        check(external.clone(), None).await,
+        errors(
+            "target.number",
+            "a call to +12125550100 cannot leave: no active outbound route matches +12125550100"
+        )
+    );
+    crate::config_support::outbound_route(&api.state, ours, |r| {
+        r.caller_id = Some(E164::parse("+12125550199").unwrap())
+    })
+    .await;
     assert_eq!(check(external, None).await, None);
 
-    let errors = |field: &str, message: &str| Some(vec![FieldError::new(field, message)]);
     assert_eq!(
         check(Destination::Extension { id: foreign }, None).await,
         errors("target", "no such extension in your organization")

@@ -337,6 +337,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
             slug: format!("bench-{o}"),
             timezone: Timezone::parse("America/New_York").unwrap(),
             status: OrgStatus::Active,
+            calling: Default::default(),
             created_at: now,
             updated_at: now,
         };

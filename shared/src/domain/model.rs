@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calling::CallingPolicy;
 use super::destination::Destination;
 use super::e164::E164;
 use super::extension_number::ExtensionNumber;
@@ -67,6 +68,9 @@ pub struct Organization {
     pub slug: String,
     pub timezone: Timezone,
     pub status: OrgStatus,
+    /// Caller id and forwarding rules of outward calls.
+    #[serde(default)]
+    pub calling: CallingPolicy,
     pub created_at: i64,
     pub updated_at: i64,
 }

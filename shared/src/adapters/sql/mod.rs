@@ -57,16 +57,30 @@ impl Dialect {
     }
 }
 
-const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../../migrations/mysql/0001_initial.sql"),
-)];
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../../migrations/sqlite/0001_initial.sql"),
-)];
+const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../../migrations/mysql/0001_initial.sql"),
+    ),
+    (
+        10,
+        "calling policy",
+        include_str!("../../../../migrations/mysql/0010_calling_policy.sql"),
+    ),
+];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        10,
+        "calling policy",
+        include_str!("../../../../migrations/sqlite/0010_calling_policy.sql"),
+    ),
+];
 
 #[derive(Clone)]
 pub struct SqlStore {

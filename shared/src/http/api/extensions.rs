@@ -274,7 +274,7 @@ pub async fn check(
         ("no_answer", &ext.no_answer),
     ] {
         if let Some(d) = destination {
-            v.destination(state, org, field, d, Some(&itself)).await?;
+            v.forwarding(state, org, field, d, Some(&itself)).await?;
         }
     }
     v.finish()
@@ -301,6 +301,47 @@ fn may_change(caller: &Caller, ext: &Extension, change: &ExtensionUpdate) -> Api
             fields.join(", ")
         )))
     }
+}
+
+/// 422 unless every voicemail box a PBX user's forwarding points at is one of their own
+/// extensions': a mailbox is personal, while phones, ring groups, IVR menus, schedules and
+/// conference rooms are what admins set up for everyone to ring (outside numbers are held to the
+/// outbound rules by [`check`]). Admins may choose any mailbox.
+async fn pbx_user_targets(
+    state: &AppState,
+    caller: &Caller,
+    before: &Extension,
+    after: &Extension,
+) -> ApiResult<()> {
+    if caller.role().at_least(Role::PbxAdmin) {
+        return Ok(());
+    }
+    let mut v = Validator::new();
+    for (field, was, now) in [
+        (
+            "forward_always",
+            &before.forward_always,
+            &after.forward_always,
+        ),
+        ("no_answer", &before.no_answer, &after.no_answer),
+    ] {
+        let mailbox = match now {
+            Some(Destination::Voicemail { id }) if was != now => *id,
+            _ => continue,
+        };
+        let own = match state.store.find_extension(caller.org(), mailbox).await {
+            Ok(ext) => ext.user_id == Some(caller.user_id()),
+            // An unknown id is answered by `check`, like any other.
+            Err(StoreError::NotFound) => true,
+            Err(e) => return Err(e.into()),
+        };
+        v.check(
+            &format!("{field}.id"),
+            own,
+            "PBX users may send calls only to their own extensions' mailboxes",
+        );
+    }
+    v.finish()
 }
 
 /// 403 unless the caller may see or replace the SIP password: admins, and the phone's own user.
@@ -444,6 +485,7 @@ async fn update_extension(
     may_change(&caller, &before, &body)?;
     let mut after = before.clone();
     let password = body.apply(&mut after);
+    pbx_user_targets(&state, &caller, &before, &after).await?;
     check(&state, caller.org(), &mut after, password.as_deref()).await?;
     if let Some(p) = &password {
         after.sip_password_enc = state.secrets.seal(p);

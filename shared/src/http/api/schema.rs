@@ -8,6 +8,7 @@ use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::calling::{ExternalForwarding, NumberPrefix};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
@@ -74,6 +75,7 @@ enum_schemas!(
     CallDirection,
     CallStatus,
     ScheduleState,
+    ExternalForwarding,
 );
 
 macro_rules! text_schemas {
@@ -95,6 +97,7 @@ text_schemas!(
              parentheses, or start with 00; it is stored and returned as + and digits.", "+12125550100";
     ExtensionNumber => "Extension number: digits only.", "101";
     Timezone => "IANA time zone name.", "Europe/London";
+    NumberPrefix => "The start of telephone numbers in E.164 form: + and 1 to 15 digits.", "+1212";
 );
 
 impl PartialSchema for Destination {

@@ -1,22 +1,31 @@
-//! `GET/PATCH /api/v1/settings/organization`: the name and the IANA time zone (the default for
-//! schedules and what call times are shown in).
+//! `GET/PATCH /api/v1/settings/organization`: the name, the IANA time zone (the default for
+//! schedules and what call times are shown in) and the rules of outward calls: the default
+//! caller id and how far extensions may forward calls outside (the toll-fraud controls an
+//! owner adds to the outbound routes).
 
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::domain::model::Role;
+use crate::domain::calling::{CallingPolicy, ExternalForwarding, NumberPrefix};
+use crate::domain::e164::E164;
+use crate::domain::model::{Organization, Role};
 use crate::domain::now_ms;
 use crate::domain::timezone::Timezone;
 use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
-use crate::http::api::extract::ApiJson;
+use crate::http::api::extract::{ApiJson, nullable};
 use crate::http::api::problem::ApiResult;
 use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::organizations::OrganizationRepo;
+use crate::ports::phone_numbers::PhoneNumberRepo;
+use crate::ports::store::StoreError;
+
+/// At most this many forwarding prefixes.
+const MAX_PREFIXES: usize = 100;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +33,38 @@ pub struct OrganizationUpdate {
     /// 1 to 255 characters.
     pub name: Option<String>,
     pub timezone: Option<Timezone>,
+    /// One of the organization's phone numbers; `null` clears it.
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<E164>)]
+    pub default_caller_id: Option<Option<E164>>,
+    pub external_forwarding: Option<ExternalForwarding>,
+    pub forwarding_prefixes: Option<Vec<NumberPrefix>>,
+}
+
+/// The organization with its rules for outward calls.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OrganizationSettings {
+    #[serde(flatten)]
+    pub organization: OrganizationView,
+    /// Presented by outward calls whose outbound route has no caller id (a forwarded inbound
+    /// call presents the number it came in on). Without it, such routes refuse calls.
+    pub default_caller_id: Option<E164>,
+    /// Where extensions may forward calls outside: `outbound_routes` (any number a route
+    /// allows), `listed_prefixes` (only numbers starting with one of `forwarding_prefixes`) or
+    /// `never`.
+    pub external_forwarding: ExternalForwarding,
+    pub forwarding_prefixes: Vec<NumberPrefix>,
+}
+
+impl From<&Organization> for OrganizationSettings {
+    fn from(o: &Organization) -> Self {
+        Self {
+            organization: OrganizationView::from(o),
+            default_caller_id: o.calling.default_caller_id.clone(),
+            external_forwarding: o.calling.external_forwarding,
+            forwarding_prefixes: o.calling.forwarding_prefixes.clone(),
+        }
+    }
 }
 
 /// The caller's organization.
@@ -31,30 +72,30 @@ pub struct OrganizationUpdate {
     get,
     path = "/api/v1/settings/organization",
     tag = "settings",
-    responses((status = 200, body = OrganizationView))
+    responses((status = 200, body = OrganizationSettings))
 )]
 pub async fn get_organization(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<OrganizationView>> {
+) -> ApiResult<Json<OrganizationSettings>> {
     caller.require(Role::PbxAdmin)?;
     let org = state.store.find_organization(caller.org()).await?;
-    Ok(Json(OrganizationView::from(&org)))
+    Ok(Json(OrganizationSettings::from(&org)))
 }
 
-/// Rename the organization or change its time zone (owner only).
+/// Rename the organization, change its time zone or its rules for outward calls (owner only).
 #[utoipa::path(
     patch,
     path = "/api/v1/settings/organization",
     tag = "settings",
     request_body = OrganizationUpdate,
-    responses((status = 200, body = OrganizationView))
+    responses((status = 200, body = OrganizationSettings))
 )]
 pub async fn update_organization(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<OrganizationUpdate>,
-) -> ApiResult<Json<OrganizationView>> {
+) -> ApiResult<Json<OrganizationSettings>> {
     caller.require(Role::Owner)?;
     let before = state.store.find_organization(caller.org()).await?;
     let mut org = before.clone();
@@ -65,20 +106,68 @@ pub async fn update_organization(
     if let Some(timezone) = body.timezone {
         org.timezone = timezone;
     }
+    if let Some(caller_id) = body.default_caller_id {
+        org.calling.default_caller_id = caller_id;
+    }
+    if let Some(rule) = body.external_forwarding {
+        org.calling.external_forwarding = rule;
+    }
+    if let Some(mut prefixes) = body.forwarding_prefixes {
+        prefixes.sort();
+        prefixes.dedup();
+        org.calling.forwarding_prefixes = prefixes;
+    }
+    check_calling(&state, &org, &mut v).await?;
     v.finish()?;
     org.updated_at = now_ms();
     state.store.update_organization(&org).await?;
-    let view = OrganizationView::from(&org);
+    let view = OrganizationSettings::from(&org);
     audit::committed(
         &state,
         &caller,
         Change::updated(
             "organization",
             org.id,
-            &OrganizationView::from(&before),
+            &OrganizationSettings::from(&before),
             &view,
         ),
     )
     .await;
     Ok(Json(view))
+}
+
+/// The default caller id must be a number the organization owns (carriers refuse others), and
+/// `listed_prefixes` needs a list.
+async fn check_calling(state: &AppState, org: &Organization, v: &mut Validator) -> ApiResult<()> {
+    let CallingPolicy {
+        default_caller_id,
+        external_forwarding,
+        forwarding_prefixes,
+    } = &org.calling;
+    if let Some(number) = default_caller_id {
+        match state
+            .store
+            .find_phone_number_by_number(org.id, number)
+            .await
+        {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => v.error(
+                "default_caller_id",
+                "must be one of the organization's phone numbers",
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    v.check(
+        "forwarding_prefixes",
+        forwarding_prefixes.len() <= MAX_PREFIXES,
+        "at most 100 prefixes",
+    );
+    v.check(
+        "forwarding_prefixes",
+        *external_forwarding != ExternalForwarding::ListedPrefixes
+            || !forwarding_prefixes.is_empty(),
+        "needs at least one prefix when external_forwarding is listed_prefixes",
+    );
+    Ok(())
 }
