@@ -35,6 +35,8 @@ pub struct AppState {
     pub cloudonix: Arc<dyn CloudonixApi>,
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
     pub public_url: Option<Arc<str>>,
+    /// `OPBX_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<crate::config::TrustedProxies>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +85,7 @@ impl AppState {
                 ClientPolicy::default(),
             )),
             public_url: config.public_url.as_deref().map(Arc::from),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         })
     }
 }

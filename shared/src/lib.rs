@@ -14,6 +14,7 @@ pub mod cxml;
 pub mod domain;
 pub mod http;
 pub mod lambda;
+pub mod log_safe;
 pub mod ports;
 pub mod realtime;
 pub mod routing;

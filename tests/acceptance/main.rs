@@ -4,6 +4,7 @@
 
 mod exactly_once;
 mod fixture;
+mod log_lines;
 mod outward_calls;
 mod scenarios;
 mod schedules;

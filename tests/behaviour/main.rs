@@ -18,5 +18,6 @@ mod phone_numbers;
 mod references;
 mod ring_groups;
 mod schema;
+mod sqlite_files;
 mod users;
 mod voicemail;

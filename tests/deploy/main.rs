@@ -5,6 +5,7 @@
 
 mod cfn;
 mod compose;
+mod edge;
 mod events;
 mod functions;
 mod iam;

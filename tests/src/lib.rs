@@ -144,6 +144,7 @@ impl Backend {
             realtime: opbx::realtime::Realtime::in_memory(),
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
+            trusted_proxies: Arc::default(),
         }
     }
 }

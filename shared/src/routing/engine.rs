@@ -26,6 +26,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
+use crate::log_safe::Untrusted;
 use crate::ports::coordination::{Coordination, Recorded};
 use crate::ports::store::StoreError;
 
@@ -229,7 +230,7 @@ impl<'a> Engine<'a> {
 
     fn finish(mut self, routed: Routed) -> Outcome {
         self.out.response = routed.unwrap_or_else(|e| {
-            tracing::error!(org = %self.call.org, call = %self.call.call_sid, error = %e, "routing failed");
+            tracing::error!(org = %self.call.org, call = %Untrusted(&self.call.call_sid), error = %e, "routing failed");
             self.out.notes.push("routing failed: configuration could not be read".into());
             cxml::Response::apology(speech::TECHNICAL_PROBLEM)
         });
