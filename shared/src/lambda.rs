@@ -26,11 +26,15 @@ pub fn init_tracing() {
 /// encryption key is required here.
 pub async fn state_from_env() -> Result<AppState, StartupError> {
     let config = Config::from_env()?;
+    let secrets = encryption_key(&config)?;
+    AppState::connect(&config, secrets).await
+}
+
+fn encryption_key(config: &Config) -> Result<SecretBox, StartupError> {
     let key = config.encryption_key.as_deref().ok_or_else(|| {
         StartupError::Io("OPBX_ENCRYPTION_KEY is required for Lambda functions".into())
     })?;
-    let secrets = SecretBox::from_base64(key)?;
-    AppState::connect(&config, secrets).await
+    Ok(SecretBox::from_base64(key)?)
 }
 
 /// Entry point of every HTTP function: `fn main() -> … { opbx::lambda::serve(opbx::http::health::router) }`.
@@ -49,10 +53,11 @@ pub fn migrate() -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
         let config = Config::from_env()?;
+        let secrets = std::sync::Arc::new(encryption_key(&config)?);
         let store = SqlStore::connect(&config.database_url, 1).await?;
         let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
-            let store = store.clone();
-            async move { migrate_event(&store, &event.payload).await }
+            let (store, secrets) = (store.clone(), secrets.clone());
+            async move { migrate_event(&store, &secrets, &event.payload).await }
         });
         lambda_http::lambda_runtime::run(handler).await
     })
@@ -122,10 +127,12 @@ pub fn presence_fanout() -> Result<(), Error> {
 /// which the operator's `aws lambda invoke` prints once; it is never logged.
 pub async fn migrate_event(
     store: &SqlStore,
+    secrets: &SecretBox,
     event: &serde_json::Value,
 ) -> Result<serde_json::Value, Error> {
     store.migrate_for_deploy().await?;
     tracing::info!(dialect = store.dialect().name(), "migrations applied");
+    store.reseal_unbound(secrets).await?;
     let Some(wanted) = event.get("bootstrap") else {
         return Ok(serde_json::json!({ "migrated": true }));
     };

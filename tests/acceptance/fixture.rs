@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
+use opbx::crypto::SealedColumn;
 use opbx::cxml::{Element, parse};
 use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
@@ -117,10 +118,14 @@ impl Fixture {
     ) -> ExtensionId {
         let mut ext = Extension {
             display_name: name.into(),
-            sip_password_enc: self.state.secrets.seal("sip-secret"),
             ..opbx_tests::model::extension(self.org, number)
         };
         edit(&mut ext);
+        ext.sip_password_enc = self.state.secrets.seal(
+            SealedColumn::SIP_PASSWORD,
+            &ext.id.to_string(),
+            "sip-secret",
+        );
         self.store().create_extension(&ext).await.unwrap();
         self.name(ext.id, number);
         ext.id
@@ -187,21 +192,10 @@ impl Fixture {
         number: &str,
         edit: impl FnOnce(&mut ConferenceRoom),
     ) -> ConferenceRoomId {
-        let now = now_ms();
         let mut room = ConferenceRoom {
-            id: ConferenceRoomId::new(),
-            organization_id: self.org,
-            name: name.into(),
             number: Some(ExtensionNumber::parse(number).unwrap()),
-            pin_enc: None,
             max_participants: 250,
-            mute_on_entry: false,
-            announce_join_leave: false,
-            wait_for_moderator: false,
-            record: false,
-            status: Status::Active,
-            created_at: now,
-            updated_at: now,
+            ..opbx_tests::model::conference_room(self.org, name)
         };
         edit(&mut room);
         self.store().create_conference_room(&room).await.unwrap();
@@ -464,9 +458,14 @@ impl Fixture {
         self.store().create_ivr_menu(&audio).await.unwrap();
         self.name(audio.id, "Audio");
 
-        let pin = self.state.secrets.seal("4321");
+        let board_id = ConferenceRoomId::new();
+        let pin = self
+            .state
+            .secrets
+            .seal(SealedColumn::ROOM_PIN, &board_id.to_string(), "4321");
         let board = self
             .room("Board", "7000", |r| {
+                r.id = board_id;
                 r.pin_enc = Some(pin);
                 r.max_participants = 10;
                 r.announce_join_leave = true;

@@ -215,13 +215,18 @@ async fn the_openapi_document_is_served_as_openapi_3_1(b: Backend) {
 
 async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
     let now = now_ms();
+    let id = ExtensionId::new();
     let ext = Extension {
-        id: ExtensionId::new(),
+        id,
         organization_id: org,
         number: ExtensionNumber::parse(number).unwrap(),
         display_name: format!("Desk {number}"),
         user_id: None,
-        sip_password_enc: api.state.secrets.seal("sip secret 123"),
+        sip_password_enc: api.state.secrets.seal(
+            opbx::crypto::SealedColumn::SIP_PASSWORD,
+            &id.to_string(),
+            "sip secret 123",
+        ),
         status: opbx::domain::model::Status::Active,
         do_not_disturb: false,
         forward_always: None,

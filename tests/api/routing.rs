@@ -355,7 +355,12 @@ async fn simulator_rejects_bad_requests_precisely(b: Backend) {
 async fn pin_room(api: &Api, org: OrgId) -> String {
     let room = crate::config_support::room(&api.state, org, |r| {
         r.name = "Board".into();
-        r.pin_enc = Some(api.state.secrets.seal("4321"));
+        let row = r.id.to_string();
+        r.pin_enc = Some(api.state.secrets.seal(
+            opbx::crypto::SealedColumn::ROOM_PIN,
+            &row,
+            "4321",
+        ));
     })
     .await;
     add_number(

@@ -44,13 +44,18 @@ async fn mysql_newer_database_is_accepted_by_deploys_only() {
 
 /// What an operator's `aws lambda invoke` of migrate answers, on a database of its own.
 async fn migrate_events_bootstrap_the_first_owner_once(store: SqlStore) {
-    use opbx::lambda::migrate_event;
     use opbx::ports::users::UserRepo;
     use serde_json::json;
+    let key =
+        opbx::crypto::SecretBox::from_base64(&opbx::crypto::SecretBox::generate_key()).unwrap();
+    let migrate_event = |store: &SqlStore, event: serde_json::Value| {
+        let (store, key) = (store.clone(), &key);
+        async move { opbx::lambda::migrate_event(&store, key, &event).await }
+    };
 
     let plain = migrate_event(
         &store,
-        &json!({"source": "cloudformation", "request": "Update"}),
+        json!({"source": "cloudformation", "request": "Update"}),
     )
     .await
     .expect("a deploy's event migrates");
@@ -61,12 +66,12 @@ async fn migrate_events_bootstrap_the_first_owner_once(store: SqlStore) {
         "deploys create no user"
     );
 
-    let missing = migrate_event(&store, &json!({"bootstrap": {}})).await;
+    let missing = migrate_event(&store, json!({"bootstrap": {}})).await;
     assert!(missing.unwrap_err().to_string().contains("email"));
 
     let first = migrate_event(
         &store,
-        &json!({"bootstrap": {"email": "Ops@Example.com", "organization": "Acme", "timezone": "Europe/Paris"}}),
+        json!({"bootstrap": {"email": "Ops@Example.com", "organization": "Acme", "timezone": "Europe/Paris"}}),
     )
     .await
     .expect("bootstrap");
@@ -88,7 +93,7 @@ async fn migrate_events_bootstrap_the_first_owner_once(store: SqlStore) {
 
     let again = migrate_event(
         &store,
-        &json!({"bootstrap": {"email": "someone@example.com"}}),
+        json!({"bootstrap": {"email": "someone@example.com"}}),
     )
     .await
     .expect("a second bootstrap is harmless");

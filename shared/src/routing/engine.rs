@@ -13,7 +13,7 @@ use super::config::{Config, ExtensionView, RingGroupView, RoomView};
 use super::continuation::{Continuation, Step};
 use super::speech;
 use crate::adapters::sql::SqlStore;
-use crate::crypto::{SecretBox, constant_time_eq};
+use crate::crypto::{SealedColumn, SecretBox, constant_time_eq};
 use crate::cxml::{
     self, Beep, ConferenceRecord, Dial, Gather, Hangup, Number, Play, Redirect, Say,
     StartConference,
@@ -988,10 +988,10 @@ impl<'a> Engine<'a> {
             .unwrap_or_default()
             .trim()
             .trim_end_matches('#');
-        let pin = room
-            .pin_enc
-            .as_deref()
-            .map(|sealed| self.secrets.open(sealed));
+        let pin = room.pin_enc.as_deref().map(|sealed| {
+            self.secrets
+                .open(SealedColumn::ROOM_PIN, &room.id.to_string(), sealed)
+        });
         match pin {
             None => return Ok(self.join(&room)),
             Some(Ok(pin))

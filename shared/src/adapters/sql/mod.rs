@@ -17,6 +17,7 @@ mod query;
 mod references;
 mod ring_groups;
 mod row;
+mod sealed;
 mod subscriber_links;
 mod users;
 mod voicemail;

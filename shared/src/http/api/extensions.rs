@@ -30,7 +30,7 @@ use super::rules;
 use super::time::UtcTime;
 use super::validate::{SelfRef, Validator};
 use crate::app::AppState;
-use crate::crypto::random_password;
+use crate::crypto::{SealedColumn, random_password};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
@@ -376,11 +376,21 @@ async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> 
     .await
 }
 
+fn seal_password(state: &AppState, ext: &Extension, password: &str) -> String {
+    state
+        .secrets
+        .seal(SealedColumn::SIP_PASSWORD, &ext.id.to_string(), password)
+}
+
 fn unseal(state: &AppState, ext: &Extension) -> ApiResult<String> {
-    state.secrets.open(&ext.sip_password_enc).map_err(|e| {
-        tracing::error!(error = %e, extension = %ext.id, "SIP password cannot be unsealed");
-        ApiError::internal()
-    })
+    let row = ext.id.to_string();
+    state
+        .secrets
+        .open(SealedColumn::SIP_PASSWORD, &row, &ext.sip_password_enc)
+        .map_err(|e| {
+            tracing::error!(error = %e, extension = %ext.id, "SIP password cannot be unsealed");
+            ApiError::internal()
+        })
 }
 
 /// List the organization's extensions.
@@ -439,7 +449,7 @@ async fn create_extension(
     };
     let password = body.sip_password.unwrap_or_else(random_password);
     check(&state, caller.org(), &mut ext, Some(&password)).await?;
-    ext.sip_password_enc = state.secrets.seal(&password);
+    ext.sip_password_enc = seal_password(&state, &ext, &password);
     save(&state, &ext, None).await?;
     let view = ExtensionView::from(&ext);
     audit::committed(&state, &caller, Change::created("extension", ext.id, &view)).await;
@@ -488,7 +498,7 @@ async fn update_extension(
     pbx_user_targets(&state, &caller, &before, &after).await?;
     check(&state, caller.org(), &mut after, password.as_deref()).await?;
     if let Some(p) = &password {
-        after.sip_password_enc = state.secrets.seal(p);
+        after.sip_password_enc = seal_password(&state, &after, p);
     }
     after.updated_at = now_ms();
     save(&state, &after, Some(&before)).await?;
@@ -580,7 +590,7 @@ async fn rotate_sip_password(
     let mut ext = state.store.find_extension(caller.org(), id).await?;
     may_use_password(&caller, &ext)?;
     let sip_password = random_password();
-    ext.sip_password_enc = state.secrets.seal(&sip_password);
+    ext.sip_password_enc = seal_password(&state, &ext, &sip_password);
     ext.updated_at = now_ms();
     state.store.update_extension(&ext).await?;
     audit::committed(

@@ -18,7 +18,7 @@ use crate::cloudonix::provision::{
     ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
 };
 use crate::cloudonix::urls::WebhookUrls;
-use crate::crypto::{random_token, sha256_hex};
+use crate::crypto::{SealedColumn, random_token, sha256_hex};
 use crate::domain::ids::OrgId;
 use crate::domain::model::{CloudonixSettings, Role};
 use crate::domain::now_ms;
@@ -61,7 +61,8 @@ impl CloudonixSettingsView {
         Self {
             domain: s.domain.clone(),
             api_key: s.api_key_enc.as_deref().map(|sealed| {
-                state.secrets.open(sealed).map_or_else(
+                let org = s.organization_id.to_string();
+                state.secrets.open(SealedColumn::CLOUDONIX_API_KEY, &org, sealed).map_or_else(
                     |_| {
                         tracing::warn!(org = %s.organization_id, "stored Cloudonix API key cannot be decrypted");
                         "(unreadable: enter the key again)".to_owned()
@@ -129,7 +130,11 @@ async fn load(state: &AppState, org: OrgId) -> ApiResult<CloudonixSettings> {
 fn issue_cdr_token(state: &AppState, settings: &mut CloudonixSettings) -> String {
     let token = random_token();
     settings.cdr_token_hash = Some(sha256_hex(&token));
-    settings.cdr_token_enc = Some(state.secrets.seal(&token));
+    settings.cdr_token_enc = Some(state.secrets.seal(
+        SealedColumn::CLOUDONIX_CDR_TOKEN,
+        &settings.organization_id.to_string(),
+        &token,
+    ));
     token
 }
 
@@ -138,7 +143,11 @@ fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
     let sealed = settings.cdr_token_enc.as_deref()?;
     state
         .secrets
-        .open(sealed)
+        .open(
+            SealedColumn::CLOUDONIX_CDR_TOKEN,
+            &settings.organization_id.to_string(),
+            sealed,
+        )
         .inspect_err(|_| {
             tracing::warn!(org = %settings.organization_id, "stored CDR token cannot be decrypted");
         })
@@ -221,7 +230,11 @@ pub async fn put_cloudonix(
     }
     after.domain = Some(domain);
     if let Some(key) = api_key {
-        after.api_key_enc = Some(state.secrets.seal(&key));
+        after.api_key_enc = Some(state.secrets.seal(
+            SealedColumn::CLOUDONIX_API_KEY,
+            &after.organization_id.to_string(),
+            &key,
+        ));
     }
     if after.cdr_token_hash.is_none() {
         issue_cdr_token(&state, &mut after);
@@ -346,7 +359,10 @@ pub async fn provision_domain(
             "Save the Cloudonix domain and API key first.",
         ));
     };
-    let api_key = state.secrets.open(sealed_key).map_err(|_| {
+    let api_key = state
+        .secrets
+        .open(SealedColumn::CLOUDONIX_API_KEY, &org.to_string(), sealed_key)
+        .map_err(|_| {
         ApiError::conflict(
             "The stored Cloudonix API key cannot be decrypted (was the encryption key changed?); \
              enter it again.",
