@@ -49,6 +49,8 @@ pub enum StartupError {
     Coordination(#[from] CoordinationError),
     #[error("encryption key: {0}")]
     Crypto(#[from] CryptoError),
+    #[error("secrets: {0}")]
+    Secrets(#[from] crate::deployed_secrets::SecretValueError),
     #[error("{0}")]
     Io(String),
 }

@@ -15,15 +15,26 @@ pub enum CryptoError {
     Unsealable,
     #[error("could not hash the password")]
     Hashing,
+    #[error("this function has no encryption key")]
+    NoKey,
 }
 
-/// The deployment's key for secrets at rest (`OPBX_ENCRYPTION_KEY`; KMS-provided in AWS).
+/// The deployment's key for secrets at rest (`OPBX_ENCRYPTION_KEY`; Secrets Manager in AWS).
 pub struct SecretBox {
+    keys: Option<Keys>,
+}
+
+struct Keys {
     key: RandomizedNonceKey,
     /// Signs state we hand out and must get back unchanged (the routing state in CXML action
     /// URLs). Derived from the same deployment key so there is one secret to manage.
     mac: hmac::Key,
 }
+
+/// Sealing or signing without a key would write what no key opens: a deployment mistake that
+/// the deploy tests rule out, so it stops the request loudly.
+const NO_KEY: &str = "this function was deployed without the encryption key; see \
+                      opbx::deployed_secrets::secrets_of and infra/template.yaml";
 
 impl SecretBox {
     pub fn from_base64(encoded: &str) -> Result<Self, CryptoError> {
@@ -37,7 +48,19 @@ impl SecretBox {
         // A separate key per purpose: a MAC never leaks anything about the encryption key.
         let derived = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &bytes), b"opbx-mac-v1");
         let mac = hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref());
-        Ok(Self { key, mac })
+        Ok(Self {
+            keys: Some(Keys { key, mac }),
+        })
+    }
+
+    /// The box of a function that is not given the key (issue 18.3: each function gets only the
+    /// secrets it uses): opening and verifying fail, sealing and signing panic.
+    pub fn without_key() -> Self {
+        Self { keys: None }
+    }
+
+    fn keys(&self) -> Result<&Keys, CryptoError> {
+        self.keys.as_ref().ok_or(CryptoError::NoKey)
     }
 
     /// A new random key, base64-encoded, for first-run setups.
@@ -54,6 +77,8 @@ impl SecretBox {
     pub fn seal(&self, at: SealedColumn, row: &str, plain: &str) -> String {
         let mut buf = plain.as_bytes().to_vec();
         let nonce = self
+            .keys()
+            .expect(NO_KEY)
             .key
             .seal_in_place_append_tag(Aad::from(at.associated_data(row)), &mut buf)
             .expect("AES-GCM sealing of an in-memory buffer cannot fail");
@@ -86,6 +111,7 @@ impl SecretBox {
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CryptoError::Unsealable)?;
         let mut rest = rest.to_vec();
         let plain = self
+            .keys()?
             .key
             .open_in_place(nonce, aad, &mut rest)
             .map_err(|_| CryptoError::Unsealable)?;
@@ -141,13 +167,13 @@ impl SecretBox {
     /// A URL-safe 128-bit tag over `parts` (length-prefixed, so `["ab","c"]` and `["a","bc"]`
     /// sign differently).
     pub fn sign(&self, parts: &[&[u8]]) -> String {
-        let tag = hmac::sign(&self.mac, &framed(parts));
+        let tag = hmac::sign(&self.keys().expect(NO_KEY).mac, &framed(parts));
         URL_SAFE_NO_PAD.encode(&tag.as_ref()[..16])
     }
 
     /// Constant-time check of a tag made by [`SecretBox::sign`].
     pub fn verify(&self, parts: &[&[u8]], tag: &str) -> bool {
-        constant_time_eq(self.sign(parts).as_bytes(), tag.as_bytes())
+        self.keys.is_some() && constant_time_eq(self.sign(parts).as_bytes(), tag.as_bytes())
     }
 }
 
@@ -249,6 +275,24 @@ mod tests {
             key.open(at, "ext-1", sealed.trim_start_matches("v2:")),
             Err(CryptoError::Unsealable),
             "an unbound value is re-sealed, never opened where a bound one is expected"
+        );
+    }
+
+    #[test]
+    fn without_a_key_nothing_opens_or_verifies() {
+        let key = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        let sealed = key.seal(SealedColumn::ROOM_PIN, "r", "1234");
+        let tag = key.sign(&[b"x"]);
+        let none = SecretBox::without_key();
+        assert_eq!(
+            none.open(SealedColumn::ROOM_PIN, "r", &sealed),
+            Err(CryptoError::NoKey)
+        );
+        assert!(!none.verify(&[b"x"], &tag));
+        let sealing = std::panic::catch_unwind(|| none.seal(SealedColumn::ROOM_PIN, "r", "1"));
+        assert!(
+            sealing.is_err(),
+            "sealing without a key must not write what no key opens"
         );
     }
 

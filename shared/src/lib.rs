@@ -11,6 +11,7 @@ pub mod cloudonix;
 pub mod config;
 pub mod crypto;
 pub mod cxml;
+pub mod deployed_secrets;
 pub mod domain;
 pub mod http;
 pub mod lambda;

@@ -11,4 +11,5 @@ mod functions;
 mod iam;
 mod migrations;
 mod secrets;
+mod secrets_manager;
 mod tables;

@@ -2,6 +2,7 @@
 //! production and on SQLite for `opbx-local` and fast tests. Both dialects take `?` placeholders;
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
+mod app_user;
 mod audit_log;
 mod business_hours;
 mod call_logs;
