@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure moto server (an AWS emulator) runs on loopback for the DynamoDB and API Gateway
-# Management tests, installing it into a private venv from PyPI when missing. Idempotent.
+# Makes sure moto server (an AWS emulator) runs on loopback for the DynamoDB, API Gateway
+# Management and Secrets Manager tests, installing it into a private venv from PyPI when missing. Idempotent.
 # Prints the environment the tests need: AWS endpoint, dummy credentials and region.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ PORT=${OPBX_TEST_MOTO_PORT:-5005}
 VENV=${OPBX_MOTO_VENV:-$HOME/.cache/opbx-venv-moto}
 LOG=${OPBX_MOTO_LOG:-/tmp/opbx-moto.log}
 URL="http://127.0.0.1:${PORT}"
+EXTRAS="server,dynamodb,secretsmanager"
 
 log() { echo "[moto] $*" >&2; }
 
@@ -20,9 +21,13 @@ if ! answers; then
       DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
     fi
-    log "installing moto[server,dynamodb] into $VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server,dynamodb]'
+  fi
+  # Installed again when the extras change (a venv from before secretsmanager was added).
+  if [ "$(cat "$VENV/.opbx-extras" 2>/dev/null)" != "$EXTRAS" ]; then
+    log "installing moto[$EXTRAS] into $VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[$EXTRAS]"
+    echo "$EXTRAS" >"$VENV/.opbx-extras"
   fi
   log "starting moto server on $URL"
   nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 &
@@ -36,6 +41,7 @@ fi
 # Dummy credentials: moto accepts any, and the AWS SDK refuses to sign without some.
 echo "export AWS_ENDPOINT_URL_DYNAMODB=$URL"
 echo "export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=$URL"
+echo "export AWS_ENDPOINT_URL_SECRETS_MANAGER=$URL"
 echo "export AWS_ACCESS_KEY_ID=testing"
 echo "export AWS_SECRET_ACCESS_KEY=testing"
 echo "export AWS_REGION=us-east-1"

@@ -35,6 +35,8 @@ pub struct AppState {
     pub cloudonix: Arc<dyn CloudonixApi>,
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
     pub public_url: Option<Arc<str>>,
+    /// `OPBX_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<crate::config::TrustedProxies>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,8 @@ pub enum StartupError {
     Coordination(#[from] CoordinationError),
     #[error("encryption key: {0}")]
     Crypto(#[from] CryptoError),
+    #[error("secrets: {0}")]
+    Secrets(#[from] crate::deployed_secrets::SecretValueError),
     #[error("{0}")]
     Io(String),
 }
@@ -83,6 +87,7 @@ impl AppState {
                 ClientPolicy::default(),
             )),
             public_url: config.public_url.as_deref().map(Arc::from),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         })
     }
 }

@@ -74,6 +74,7 @@ where
                 timezone,
                 status: OrgStatus::Active,
                 unassigned_number_message: None,
+                calling: Default::default(),
                 created_at: now,
                 updated_at: now,
             };

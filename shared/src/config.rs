@@ -1,6 +1,6 @@
 //! Configuration from `OPBX_*` environment variables (ARCHITECTURE §7).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{var}: {problem}")]
@@ -33,6 +33,52 @@ pub struct Config {
     /// Without it the webhook URLs cannot be shown or provisioned.
     pub public_url: Option<String>,
     pub realtime: crate::realtime::RealtimeConfig,
+    /// `OPBX_TRUSTED_PROXIES`: the reverse proxies in front of `opbx-local` whose
+    /// `X-Forwarded-For` is believed. Empty: the socket peer is the client.
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// Addresses and CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `::1`), comma-separated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut nets = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (addr, bits) = item.split_once('/').unwrap_or((item, ""));
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("{item:?} is not an IP address or CIDR range"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                "" => max,
+                b => b
+                    .parse()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| format!("{item:?} has a bad prefix length"))?,
+            };
+            nets.push((ip, bits));
+        }
+        Ok(Self(nets))
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                prefix_eq(n.to_bits().into(), a.to_bits().into(), *bits, 32)
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(n.to_bits(), a.to_bits(), *bits, 128),
+            _ => false,
+        })
+    }
+}
+
+fn prefix_eq(a: u128, b: u128, bits: u8, width: u32) -> bool {
+    let shift = width - u32::from(bits);
+    shift >= width || (a >> shift) == (b >> shift)
 }
 
 pub const DEFAULT_VOICE_RATE_LIMIT: u64 = 1200;
@@ -131,6 +177,13 @@ impl Config {
         let public_url = get("OPBX_PUBLIC_URL")
             .map(|url| http_url("OPBX_PUBLIC_URL", url))
             .transpose()?;
+        let trusted_proxies = TrustedProxies::parse(
+            &get("OPBX_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|problem| ConfigError {
+            var: "OPBX_TRUSTED_PROXIES",
+            problem,
+        })?;
         Ok(Self {
             listen,
             database_url,
@@ -143,6 +196,7 @@ impl Config {
             cloudonix_api_url,
             public_url,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
+            trusted_proxies,
         })
     }
 }
@@ -268,6 +322,35 @@ mod tests {
                 .var,
             "OPBX_CLOUDONIX_API_URL"
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let t = config(&[("OPBX_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")])
+            .unwrap()
+            .trusted_proxies;
+        for ip in ["127.0.0.1", "10.20.30.40", "::1", "::ffff:10.0.0.1"] {
+            assert!(t.contains(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["127.0.0.2", "11.0.0.1", "::2", "192.168.1.1"] {
+            assert!(!t.contains(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(
+            TrustedProxies::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert_eq!(
+            config(&[]).unwrap().trusted_proxies,
+            TrustedProxies::default()
+        );
+        for bad in ["localhost", "10.0.0.0/33", "1.2.3.4/x"] {
+            assert_eq!(
+                config(&[("OPBX_TRUSTED_PROXIES", bad)]).unwrap_err().var,
+                "OPBX_TRUSTED_PROXIES",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

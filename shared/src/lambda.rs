@@ -10,6 +10,7 @@ use crate::adapters::sql::SqlStore;
 use crate::app::{AppState, StartupError};
 use crate::config::{Bootstrap, Config};
 use crate::crypto::SecretBox;
+use crate::deployed_secrets::{self, DatabaseUser};
 
 pub fn init_tracing() {
     // JSON lines are what CloudWatch Logs Insights queries; RUST_LOG overrides the level.
@@ -22,14 +23,20 @@ pub fn init_tracing() {
         .try_init();
 }
 
-/// Builds the shared state from the environment. Lambdas have no disk to keep a key in, so the
-/// encryption key is required here.
+/// The environment of a function, as `Config::from_lookup` takes it.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Builds the shared state from the environment and the secrets it names (see
+/// [`crate::deployed_secrets`]). A function given no encryption key gets a box that refuses
+/// to seal, open or sign.
 pub async fn state_from_env() -> Result<AppState, StartupError> {
-    let config = Config::from_env()?;
-    let key = config.encryption_key.as_deref().ok_or_else(|| {
-        StartupError::Io("OPBX_ENCRYPTION_KEY is required for Lambda functions".into())
-    })?;
-    let secrets = SecretBox::from_base64(key)?;
+    let (config, _) = deployed_secrets::config(env).await?;
+    let secrets = match config.encryption_key.as_deref() {
+        Some(key) => SecretBox::from_base64(key)?,
+        None => SecretBox::without_key(),
+    };
     AppState::connect(&config, secrets).await
 }
 
@@ -48,11 +55,20 @@ pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
 pub fn migrate() -> Result<(), Error> {
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
-        let config = Config::from_env()?;
+        let (config, app_user) = deployed_secrets::config(env).await?;
+        // Re-sealing values bound to their rows (issue 18.12) needs the key.
+        let key = config
+            .encryption_key
+            .as_deref()
+            .ok_or("migrate needs the encryption key (OPBX_ENCRYPTION_KEY_SECRET_ARN)")?;
+        let setup = std::sync::Arc::new(MigrateSetup {
+            secrets: SecretBox::from_base64(key)?,
+            app_user,
+        });
         let store = SqlStore::connect(&config.database_url, 1).await?;
         let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
-            let store = store.clone();
-            async move { migrate_event(&store, &event.payload).await }
+            let (store, setup) = (store.clone(), setup.clone());
+            async move { migrate_event(&store, &setup, &event.payload).await }
         });
         lambda_http::lambda_runtime::run(handler).await
     })
@@ -115,6 +131,13 @@ pub fn presence_fanout() -> Result<(), Error> {
     })
 }
 
+/// What `migrate` holds besides the master connection: the key (to re-seal values) and the
+/// application's database user to create, when the deployment names one.
+pub struct MigrateSetup {
+    pub secrets: SecretBox,
+    pub app_user: Option<DatabaseUser>,
+}
+
 /// One `migrate` invocation: applies pending migrations (accepting a database that is ahead, as
 /// after a rollback). An event `{"bootstrap": {"email": …, "password"?, "organization"?,
 /// "timezone"?}}` also creates the first organization and owner when the database has no user —
@@ -122,10 +145,15 @@ pub fn presence_fanout() -> Result<(), Error> {
 /// which the operator's `aws lambda invoke` prints once; it is never logged.
 pub async fn migrate_event(
     store: &SqlStore,
+    setup: &MigrateSetup,
     event: &serde_json::Value,
 ) -> Result<serde_json::Value, Error> {
     store.migrate_for_deploy().await?;
     tracing::info!(dialect = store.dialect().name(), "migrations applied");
+    store.reseal_unbound(&setup.secrets).await?;
+    if let Some(user) = &setup.app_user {
+        store.ensure_app_user(user).await?;
+    }
     let Some(wanted) = event.get("bootstrap") else {
         return Ok(serde_json::json!({ "migrated": true }));
     };

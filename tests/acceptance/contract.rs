@@ -10,7 +10,7 @@ use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use opbx::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use opbx::cloudonix::provision::{ProvisionRequest, provision};
-use opbx::crypto::random_token;
+use opbx::crypto::{SealedColumn, random_token};
 use opbx::domain::destination::Destination;
 use opbx::domain::ids::{OrgId, RingGroupId};
 use opbx::domain::model::{CallStatus, CloudonixSettings, RingGroup, RingStrategy, Status};
@@ -274,14 +274,22 @@ async fn connected(fx: &Fixture, entered: impl Fn(&FakeCloudonix, &str) -> Strin
     fx.store()
         .upsert_cloudonix_settings(&CloudonixSettings {
             domain: Some(entered.clone()),
-            api_key_enc: Some(fx.state.secrets.seal(&key)),
+            api_key_enc: Some(fx.state.secrets.seal(
+                SealedColumn::CLOUDONIX_API_KEY,
+                &org.to_string(),
+                &key,
+            )),
             updated_at: now_ms(),
             ..CloudonixSettings::new(org)
         })
         .await
         .unwrap();
     let mut ext = opbx_tests::model::extension(org, "201");
-    ext.sip_password_enc = fx.state.secrets.seal("sip-201-secret");
+    ext.sip_password_enc = fx.state.secrets.seal(
+        SealedColumn::SIP_PASSWORD,
+        &ext.id.to_string(),
+        "sip-201-secret",
+    );
     fx.store().create_extension(&ext).await.unwrap();
     let client = HttpCloudonix::new(&fake.url, ClientPolicy::default());
     let run = || async {

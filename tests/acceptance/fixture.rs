@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, Uri};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
+use opbx::crypto::SealedColumn;
 use opbx::cxml::{Element, parse};
 use opbx::domain::destination::Destination;
 use opbx::domain::e164::E164;
@@ -27,6 +28,11 @@ use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::routing::continuation::{Continuation, Step};
 use opbx_tests::{Backend, TEST_PUBLIC_URL, new_org};
 use tower::ServiceExt;
+
+/// Where extension 1010 (DID +12125550170) forwards every call: no outbound route allows it.
+pub const TOLL_FRAUD_NUMBER: &str = "+882345678901";
+/// The organization's default caller id (its number +12125550101).
+pub const DEFAULT_CALLER_ID: &str = "+12125550101";
 
 /// The prompt of the main menu: markup in it must stay text.
 pub const HOSTILE_PROMPT: &str =
@@ -112,10 +118,14 @@ impl Fixture {
     ) -> ExtensionId {
         let mut ext = Extension {
             display_name: name.into(),
-            sip_password_enc: self.state.secrets.seal("sip-secret"),
             ..opbx_tests::model::extension(self.org, number)
         };
         edit(&mut ext);
+        ext.sip_password_enc = self.state.secrets.seal(
+            SealedColumn::SIP_PASSWORD,
+            &ext.id.to_string(),
+            "sip-secret",
+        );
         self.store().create_extension(&ext).await.unwrap();
         self.name(ext.id, number);
         ext.id
@@ -182,21 +192,10 @@ impl Fixture {
         number: &str,
         edit: impl FnOnce(&mut ConferenceRoom),
     ) -> ConferenceRoomId {
-        let now = now_ms();
         let mut room = ConferenceRoom {
-            id: ConferenceRoomId::new(),
-            organization_id: self.org,
-            name: name.into(),
             number: Some(ExtensionNumber::parse(number).unwrap()),
-            pin_enc: None,
             max_participants: 250,
-            mute_on_entry: false,
-            announce_join_leave: false,
-            wait_for_moderator: false,
-            record: false,
-            status: Status::Active,
-            created_at: now,
-            updated_at: now,
+            ..opbx_tests::model::conference_room(self.org, name)
         };
         edit(&mut room);
         self.store().create_conference_room(&room).await.unwrap();
@@ -266,6 +265,12 @@ impl Fixture {
         .await;
         let frank = self
             .extension("1006", "Frank", |e| e.voicemail_enabled = false)
+            .await;
+        // Toll fraud: forwarding to an international premium number no outbound route allows.
+        let mallory = self
+            .extension("1010", "Mallory", |e| {
+                e.forward_always = Some(external(TOLL_FRAUD_NUMBER))
+            })
             .await;
         let grace = self
             .extension("1007", "Grace", |e| {
@@ -453,9 +458,14 @@ impl Fixture {
         self.store().create_ivr_menu(&audio).await.unwrap();
         self.name(audio.id, "Audio");
 
-        let pin = self.state.secrets.seal("4321");
+        let board_id = ConferenceRoomId::new();
+        let pin = self
+            .state
+            .secrets
+            .seal(SealedColumn::ROOM_PIN, &board_id.to_string(), "4321");
         let board = self
             .room("Board", "7000", |r| {
+                r.id = board_id;
                 r.pin_enc = Some(pin);
                 r.max_participants = 10;
                 r.announce_join_leave = true;
@@ -481,10 +491,14 @@ impl Fixture {
             r.prepend = "+".into();
         })
         .await;
-        self.route("E164", 30, (OutboundMatch::Prefix, "+"), |r| {
+        self.route("NANP", 30, (OutboundMatch::Prefix, "+1"), |r| {
             r.caller_id = caller_id()
         })
         .await;
+        // No caller id of its own: forwarded inbound calls present their DID, others the
+        // organization's default.
+        self.route("UK", 40, (OutboundMatch::Prefix, "+44"), |_| {})
+            .await;
 
         for (number, dest) in [
             ("+12125550101", D::Extension { id: alice }),
@@ -529,9 +543,11 @@ impl Fixture {
             ("+12125550151", D::Hangup),
             ("+12125550160", D::Voicemail { id: grace }),
             ("+12125550161", D::Voicemail { id: frank }),
+            ("+12125550170", D::Extension { id: mallory }),
         ] {
             self.number(number, dest).await;
         }
+        self.set_default_caller_id(Some(DEFAULT_CALLER_ID)).await;
         let inactive = self.number("+12125550199", D::Hangup).await;
         let mut pn = self
             .store()
@@ -540,6 +556,25 @@ impl Fixture {
             .unwrap();
         pn.status = Status::Inactive;
         self.store().update_phone_number(&pn).await.unwrap();
+    }
+
+    /// Sets (or clears) the organization's default caller id.
+    pub async fn set_default_caller_id(&self, number: Option<&str>) {
+        self.edit_calling(|c| c.default_caller_id = number.map(|n| E164::parse(n).unwrap()))
+            .await;
+    }
+
+    /// Changes the organization's rules for outward calls, as an owner's PATCH would.
+    pub async fn edit_calling(&self, edit: impl FnOnce(&mut opbx::domain::calling::CallingPolicy)) {
+        use opbx::ports::organizations::OrganizationRepo;
+        let mut org = self.store().find_organization(self.org).await.unwrap();
+        edit(&mut org.calling);
+        self.store().update_organization(&org).await.unwrap();
+        self.state
+            .coordination
+            .invalidate_org(&self.org.to_string())
+            .await
+            .unwrap();
     }
 
     /// POSTs a JSON webhook with this organization's key.

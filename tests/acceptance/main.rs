@@ -6,5 +6,7 @@
 mod contract;
 mod exactly_once;
 mod fixture;
+mod log_lines;
+mod outward_calls;
 mod scenarios;
 mod schedules;

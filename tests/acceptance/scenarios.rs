@@ -65,6 +65,8 @@ const LOOP: &str = apology!(
 const NO_ROUTE: &str =
     apology!("The number you have dialled cannot be reached from this phone. Goodbye.");
 const SAVED: &str = apology!("Thank you. Your message has been saved. Goodbye.");
+pub const OUTSIDE_REFUSED: &str =
+    apology!("We are sorry, this call cannot be connected to an outside number. Goodbye.");
 
 const ALICE_VOICEMAIL_AFTER_DIAL: &str = r##"<Response>
   <Record method="POST" action="dial: voicemail 1001 hops 1" finishOnKey="#" maxLength="120" playBeep="true">
@@ -179,17 +181,21 @@ pub fn table() -> Vec<Scenario> {
             )],
         },
         Scenario {
-            name: "forward-always dials the outside number through the matching trunk",
+            name: "forward-always dials the outside number through the matching trunk, presenting the DID called",
             steps: vec![
                 (
                     inbound("+12125550103"),
-                    r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-e164"><Number>+14155550123</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550103" trunks="trunk-nanp"><Number>+14155550123</Number></Dial></Response>"#,
                 ),
                 (
                     Dial("failed"),
                     apology!("The number you are calling could not be reached. Goodbye."),
                 ),
             ],
+        },
+        Scenario {
+            name: "toll fraud: an extension forwarding abroad where no outbound route goes is refused, nothing dialled",
+            steps: vec![(inbound("+12125550170"), OUTSIDE_REFUSED)],
         },
         Scenario {
             name: "an inactive extension without voicemail apologises",
@@ -407,11 +413,11 @@ pub fn table() -> Vec<Scenario> {
             )],
         },
         Scenario {
-            name: "external number destination",
+            name: "external number destination presents the DID called",
             steps: vec![
                 (
                     inbound("+12125550150"),
-                    r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-e164"><Number>+442079460123</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550150" trunks="trunk-uk"><Number>+442079460123</Number></Dial></Response>"#,
                 ),
                 (Dial("completed"), HANGUP),
             ],
@@ -467,17 +473,17 @@ pub fn table() -> Vec<Scenario> {
             )],
         },
         Scenario {
-            name: "outbound by prefix with stripped digits",
+            name: "outbound by prefix with stripped digits, the organization's default caller id",
             steps: vec![(
                 internal("011442079460000"),
-                r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-international"><Number>+442079460000</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550101" trunks="trunk-international"><Number>+442079460000</Number></Dial></Response>"#,
             )],
         },
         Scenario {
             name: "outbound: dialled E.164 with punctuation",
             steps: vec![(
                 internal("+1 (415) 555-0199"),
-                r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550100" trunks="trunk-e164"><Number>+14155550199</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550100" trunks="trunk-nanp"><Number>+14155550199</Number></Dial></Response>"#,
             )],
         },
         Scenario {

@@ -70,8 +70,9 @@ async fn writes_are_listed_newest_first_and_filter_by_every_criterion(b: Backend
             json!({"email": "audited@example.com", "name": "Audited", "password": "lemon quartz harbour 42", "role": "reporter"}),
         ),
     );
-    req.headers_mut()
-        .insert("x-forwarded-for", "203.0.113.50".parse().unwrap());
+    let client: std::net::SocketAddr = "203.0.113.50:50000".parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(client));
     let created = crate::fixtures::send(&api.app, req).await;
     let id = created.ok()["id"].as_str().unwrap().to_owned();
     api.call(

@@ -49,13 +49,76 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
+/// A login from a client at `ip`, connected directly.
 async fn login(api: &Api, body: Value, ip: &str) -> Reply {
+    login_via(api, body, &format!("{ip}:50000"), None).await
+}
+
+/// A login whose socket peer is `peer`, with an `X-Forwarded-For` header when given.
+async fn login_via(api: &Api, body: Value, peer: &str, forwarded: Option<&str>) -> Reply {
     let mut req = request("POST", "/api/v1/auth/login", None, Some(body));
-    req.headers_mut().insert(
-        "x-forwarded-for",
-        format!("203.0.113.9, {ip}").parse().unwrap(),
-    );
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    if let Some(hops) = forwarded {
+        req.headers_mut()
+            .insert("x-forwarded-for", hops.parse().unwrap());
+    }
     send(&api.app, req).await
+}
+
+/// 18.8: a client talking to `opbx-local` directly (here from the same host, as a reverse proxy
+/// would) cannot pick its address with `X-Forwarded-For` unless `OPBX_TRUSTED_PROXIES` names
+/// that peer.
+async fn forwarded_for_counts_only_from_a_trusted_proxy(b: Backend) {
+    let api = Api::new(b);
+    let body =
+        |i: u64| json!({"email": format!("nobody-{i}@example.com"), "password": "wrong password"});
+    let mut refused = 0;
+    for i in 0..LOGIN_LIMIT_PER_IP + 5 {
+        let forged = format!("198.51.100.{}", i + 1);
+        let r = login_via(&api, body(i), "127.0.0.1:40000", Some(&forged)).await;
+        if r.status == 429 {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 5, "the peer's own address is what gets throttled");
+
+    let behind_proxy = Api::with_state(Backend::embedded().await, |s| {
+        s.trusted_proxies =
+            std::sync::Arc::new(opbx::config::TrustedProxies::parse("127.0.0.1").unwrap())
+    });
+    let t = behind_proxy.tenant().await;
+    let ann = t.user(Role::PbxUser);
+    login_via(
+        &behind_proxy,
+        json!({"email": ann.email, "password": PASSWORD}),
+        "127.0.0.1:40000",
+        Some("6.6.6.6, 198.51.100.7"),
+    )
+    .await
+    .ok();
+    let audit = logins(&behind_proxy, t.org.id).await;
+    assert_eq!(audit.items[0].source_ip.as_deref(), Some("198.51.100.7"));
+}
+
+/// The organization's audited logins.
+async fn logins(
+    api: &Api,
+    org: opbx::domain::ids::OrgId,
+) -> opbx::ports::store::Page<opbx::domain::model::AuditEntry> {
+    api.state
+        .store
+        .list_audit(
+            org,
+            &AuditFilter {
+                action: Some("login".into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap()
 }
 
 async fn login_gives_a_working_token_stored_only_as_its_hash(b: Backend) {
@@ -94,19 +157,7 @@ async fn login_gives_a_working_token_stored_only_as_its_hash(b: Backend) {
     assert_eq!(me.ok()["user"]["email"], ann.email);
     assert_eq!(me.json["organization"]["id"], t.org.id.to_string());
 
-    let audit = api
-        .state
-        .store
-        .list_audit(
-            t.org.id,
-            &AuditFilter {
-                action: Some("login".into()),
-                ..Default::default()
-            },
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+    let audit = logins(&api, t.org.id).await;
     assert_eq!(audit.total, 1);
     let entry = &audit.items[0];
     assert_eq!(entry.actor_user_id, Some(ann.id));
@@ -480,6 +531,7 @@ async fn profile_changes_name_and_password_with_the_current_one(b: Backend) {
 }
 
 opbx_tests::on_both_backends!(
+    forwarded_for_counts_only_from_a_trusted_proxy,
     login_gives_a_working_token_stored_only_as_its_hash,
     unknown_email_and_wrong_password_get_the_same_answer,
     login_is_rate_limited_per_account_and_per_address,

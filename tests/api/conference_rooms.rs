@@ -97,7 +97,11 @@ async fn pins_are_sealed_and_never_answered(b: Backend) {
         .await
         .unwrap();
     let sealed = stored.pin_enc.unwrap();
-    assert_eq!(api.state.secrets.open(&sealed).unwrap(), "4321");
+    let opened = api
+        .state
+        .secrets
+        .open(opbx::crypto::SealedColumn::ROOM_PIN, &id, &sealed);
+    assert_eq!(opened.unwrap(), "4321");
     assert!(!sealed.contains("4321"));
 
     let at = format!("/api/v1/conference-rooms/{id}");

@@ -134,7 +134,7 @@ pub async fn extension(
         number: ExtensionNumber::parse(&number).unwrap(),
         display_name: format!("Phone {number}"),
         user_id: None,
-        sip_password_enc: state.secrets.seal("fixture-sip-password"),
+        sip_password_enc: String::new(),
         status: Status::Active,
         do_not_disturb: false,
         forward_always: None,
@@ -147,6 +147,11 @@ pub async fn extension(
         updated_at: now,
     };
     edit(&mut ext);
+    ext.sip_password_enc = state.secrets.seal(
+        opbx::crypto::SealedColumn::SIP_PASSWORD,
+        &ext.id.to_string(),
+        "fixture-sip-password",
+    );
     state.store.create_extension(&ext).await.unwrap();
     ext
 }
@@ -286,21 +291,9 @@ pub async fn room(
     org: OrgId,
     edit: impl FnOnce(&mut ConferenceRoom),
 ) -> ConferenceRoom {
-    let now = now_ms();
     let mut room = ConferenceRoom {
-        id: ConferenceRoomId::new(),
-        organization_id: org,
-        name: format!("Room {}", unique()),
-        number: None,
-        pin_enc: None,
         max_participants: 50,
-        mute_on_entry: false,
-        announce_join_leave: false,
-        wait_for_moderator: false,
-        record: false,
-        status: Status::Active,
-        created_at: now,
-        updated_at: now,
+        ..opbx_tests::model::conference_room(org, &format!("Room {}", unique()))
     };
     edit(&mut room);
     state.store.create_conference_room(&room).await.unwrap();

@@ -115,7 +115,15 @@ async fn admins_create_extensions_whose_sip_password_is_sealed_and_masked(b: Bac
     // Stored sealed; reveal shows what was generated, and it is audited.
     let id = view["id"].as_str().unwrap().parse().unwrap();
     let stored = api.state.store.find_extension(t.org.id, id).await.unwrap();
-    let generated = api.state.secrets.open(&stored.sip_password_enc).unwrap();
+    let generated = api
+        .state
+        .secrets
+        .open(
+            opbx::crypto::SealedColumn::SIP_PASSWORD,
+            &id.to_string(),
+            &stored.sip_password_enc,
+        )
+        .unwrap();
     assert_eq!(generated.len(), 20);
     assert!(!stored.sip_password_enc.contains(&generated));
     let revealed = admin
@@ -553,7 +561,35 @@ async fn forwarding_set_through_the_api_routes_the_next_call(b: Backend) {
     );
 }
 
+/// 18.12: a database writer who copies one extension's sealed SIP password onto another row
+/// (their own phone's) learns nothing by revealing it there.
+async fn a_sealed_password_moved_to_another_extension_reveals_nothing(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let victim = extension(&api.state, t.org.id, |_| {}).await;
+    let mut mine = extension(&api.state, t.org.id, |_| {}).await;
+    mine.sip_password_enc = victim.sip_password_enc.clone();
+    api.state.store.update_extension(&mine).await.unwrap();
+    let admin = Client::new(&api, &t, Role::PbxAdmin).await;
+    let r = admin
+        .act(&format!(
+            "/api/v1/extensions/{}/sip-password/reveal",
+            mine.id
+        ))
+        .await;
+    r.problem(500);
+    assert!(!r.text.contains("fixture-sip-password"), "{}", r.text);
+    let own = admin
+        .act(&format!(
+            "/api/v1/extensions/{}/sip-password/reveal",
+            victim.id
+        ))
+        .await;
+    assert_eq!(own.ok()["sip_password"], "fixture-sip-password");
+}
+
 opbx_tests::on_both_backends!(
+    a_sealed_password_moved_to_another_extension_reveals_nothing,
     admins_create_extensions_whose_sip_password_is_sealed_and_masked,
     sip_passwords_are_for_admins_and_the_phones_own_user_only,
     numbers_are_unique_among_extensions_and_conference_rooms,

@@ -247,13 +247,18 @@ fn the_frontend_snapshot_of_the_openapi_document_is_current() {
 
 async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
     let now = now_ms();
+    let id = ExtensionId::new();
     let ext = Extension {
-        id: ExtensionId::new(),
+        id,
         organization_id: org,
         number: ExtensionNumber::parse(number).unwrap(),
         display_name: format!("Desk {number}"),
         user_id: None,
-        sip_password_enc: api.state.secrets.seal("sip secret 123"),
+        sip_password_enc: api.state.secrets.seal(
+            opbx::crypto::SealedColumn::SIP_PASSWORD,
+            &id.to_string(),
+            "sip secret 123",
+        ),
         status: opbx::domain::model::Status::Active,
         do_not_disturb: false,
         forward_always: None,
@@ -291,9 +296,21 @@ async fn destinations_must_exist_in_the_same_organization_and_not_be_the_object_
     let external = Destination::ExternalNumber {
         number: E164::parse("+12125550100").unwrap(),
     };
+    let errors = |field: &str, message: &str| Some(vec![FieldError::new(field, message)]);
+    // An outside number is a destination only where a call could leave for it.
+    assert_eq!(
+        check(external.clone(), None).await,
+        errors(
+            "target.number",
+            "a call to +12125550100 cannot leave: no active outbound route matches +12125550100"
+        )
+    );
+    crate::config_support::outbound_route(&api.state, ours, |r| {
+        r.caller_id = Some(E164::parse("+12125550199").unwrap())
+    })
+    .await;
     assert_eq!(check(external, None).await, None);
 
-    let errors = |field: &str, message: &str| Some(vec![FieldError::new(field, message)]);
     assert_eq!(
         check(Destination::Extension { id: foreign }, None).await,
         errors("target", "no such extension in your organization")

@@ -20,6 +20,7 @@ mod framework;
 mod ivr_menus;
 mod live_calls;
 mod outbound_routes;
+mod outward_calls;
 mod phone_numbers;
 mod ring_groups;
 mod routing;

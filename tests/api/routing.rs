@@ -361,7 +361,127 @@ async fn simulator_rejects_bad_requests_precisely(b: Backend) {
     );
 }
 
+/// A room with PIN 4321 behind a number of its own.
+async fn pin_room(api: &Api, org: OrgId) -> String {
+    let room = crate::config_support::room(&api.state, org, |r| {
+        r.name = "Board".into();
+        let row = r.id.to_string();
+        r.pin_enc = Some(api.state.secrets.seal(
+            opbx::crypto::SealedColumn::ROOM_PIN,
+            &row,
+            "4321",
+        ));
+    })
+    .await;
+    add_number(
+        &api.state,
+        org,
+        Destination::ConferenceRoom { id: room.id },
+        "Board line",
+    )
+    .await
+}
+
+async fn the_simulator_never_checks_a_conference_pin(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let token = t.token(&api.state, Role::PbxUser).await;
+    let number = pin_room(&api, t.org.id).await;
+    let simulate = |pin: &str| {
+        let body = json!({"to": number, "digits": [pin]});
+        api.call("POST", SIMULATE, Some(&token), Some(body))
+    };
+    let right = simulate("4321").await;
+    let wrong = simulate("0000").await;
+    // Routing state is signed per simulated call, so only the words and verbs are compared.
+    let answer = |r: &crate::fixtures::Reply| {
+        let mut doc = without_actions(r.ok()["cxml"].as_str().unwrap());
+        doc.children.retain(|c| c.name != "Redirect");
+        doc
+    };
+    assert_eq!(
+        answer(&right),
+        answer(&wrong),
+        "the right PIN and a wrong one must look alike: {}",
+        right.text
+    );
+    let doc = answer(&right);
+    assert!(
+        doc.child("Gather").is_some(),
+        "still at the PIN prompt: {}",
+        right.text
+    );
+    assert!(!right.text.contains("Conference"), "{}", right.text);
+    let notes = right.json["turns"][1]["notes"].to_string();
+    assert!(notes.contains("PIN prompt"), "{notes}");
+    assert!(
+        !notes.contains("accepted") && !notes.contains("wrong"),
+        "{notes}"
+    );
+}
+
+async fn the_simulator_is_rate_limited_per_user(b: Backend) {
+    use opbx::http::api::routing::SIMULATIONS_PER_WINDOW;
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let mine = t.token(&api.state, Role::PbxUser).await;
+    let theirs = t.token(&api.state, Role::PbxAdmin).await;
+    let body = || Some(json!({"to": "+19999999999"}));
+    for _ in 0..SIMULATIONS_PER_WINDOW {
+        api.call("POST", SIMULATE, Some(&mine), body()).await.ok();
+    }
+    let refused = api.call("POST", SIMULATE, Some(&mine), body()).await;
+    refused.problem(429);
+    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    api.call("POST", SIMULATE, Some(&theirs), body()).await.ok();
+}
+
+async fn the_simulator_shows_a_toll_fraud_refusal_and_why(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let org = t.org.id;
+    let token = t.token(&api.state, Role::PbxUser).await;
+    // Saved behind the API's back, as before the fix or by a database writer.
+    let ext = opbx_tests::model::extension(org, "401");
+    let ext = Extension {
+        forward_always: Some(Destination::ExternalNumber {
+            number: E164::parse("+882345678901").unwrap(),
+        }),
+        ..ext
+    };
+    api.state.store.create_extension(&ext).await.unwrap();
+    let number = add_number(
+        &api.state,
+        org,
+        Destination::Extension { id: ext.id },
+        "Desk",
+    )
+    .await;
+    let r = api
+        .call("POST", SIMULATE, Some(&token), Some(json!({"to": number})))
+        .await;
+    let cxml = r.ok()["cxml"].as_str().unwrap();
+    assert!(!cxml.contains("<Dial"), "{cxml}");
+    assert!(
+        cxml.contains("cannot be connected to an outside number"),
+        "{cxml}"
+    );
+    let notes = r.json["turns"][0]["notes"].to_string();
+    assert!(
+        notes.contains("no active outbound route matches +882345678901"),
+        "{notes}"
+    );
+    assert_eq!(
+        r.json["path"][1]["reason"],
+        "extension 401 forwards every call"
+    );
+}
+
 on_both_backends!(
+    the_simulator_never_checks_a_conference_pin,
+    the_simulator_is_rate_limited_per_user,
+    the_simulator_shows_a_toll_fraud_refusal_and_why,
     simulator_answers_what_the_webhook_answers_without_side_effects,
     simulator_follows_key_presses_and_explains_holidays,
     simulator_rejects_bad_requests_precisely,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use opbx::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use opbx::app::AppState;
-use opbx::crypto::{random_token, sha256_hex};
+use opbx::crypto::{SealedColumn, random_token, sha256_hex};
 use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ExtensionId, OrgId};
 use opbx::domain::model::{AuditEntry, CloudonixSettings, Extension, Role, Status};
@@ -46,9 +46,17 @@ async fn saved_settings(state: &AppState, org: OrgId) -> (CloudonixSettings, Str
     let settings = CloudonixSettings {
         organization_id: org,
         domain: Some(domain()),
-        api_key_enc: Some(state.secrets.seal(&api_key())),
+        api_key_enc: Some(state.secrets.seal(
+            SealedColumn::CLOUDONIX_API_KEY,
+            &org.to_string(),
+            &api_key(),
+        )),
         cdr_token_hash: Some(sha256_hex(&token)),
-        cdr_token_enc: Some(state.secrets.seal(&token)),
+        cdr_token_enc: Some(state.secrets.seal(
+            SealedColumn::CLOUDONIX_CDR_TOKEN,
+            &org.to_string(),
+            &token,
+        )),
         updated_at: now_ms(),
         ..CloudonixSettings::new(org)
     };
@@ -285,7 +293,12 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
     let stored = stored_settings(&api, t.org.id).await;
     let sealed = stored.api_key_enc.clone().unwrap();
     assert!(!sealed.contains(&key));
-    assert_eq!(api.state.secrets.open(&sealed).unwrap(), key);
+    let opened = api.state.secrets.open(
+        SealedColumn::CLOUDONIX_API_KEY,
+        &t.org.id.to_string(),
+        &sealed,
+    );
+    assert_eq!(opened.unwrap(), key);
 
     let read = admin.call("GET", CX, None).await;
     assert_eq!(read.ok()["api_key"], masked.as_str());
@@ -474,13 +487,18 @@ fn api_with(b: Backend, fake: &FakeCloudonix) -> Api {
 
 async fn add_extension(api: &Api, org: OrgId, number: &str) {
     let now = now_ms();
+    let id = ExtensionId::new();
     let ext = Extension {
-        id: ExtensionId::new(),
+        id,
         organization_id: org,
         number: ExtensionNumber::parse(number).unwrap(),
         display_name: format!("Desk {number}"),
         user_id: None,
-        sip_password_enc: api.state.secrets.seal(&format!("sip-{number}-secret")),
+        sip_password_enc: api.state.secrets.seal(
+            SealedColumn::SIP_PASSWORD,
+            &id.to_string(),
+            &format!("sip-{number}-secret"),
+        ),
         status: Status::Active,
         do_not_disturb: false,
         forward_always: None,

@@ -18,5 +18,7 @@ mod phone_numbers;
 mod references;
 mod ring_groups;
 mod schema;
+mod sealed_values;
+mod sqlite_files;
 mod users;
 mod voicemail;

@@ -338,6 +338,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
             timezone: Timezone::parse("America/New_York").unwrap(),
             status: OrgStatus::Active,
             unassigned_number_message: None,
+            calling: Default::default(),
             created_at: now,
             updated_at: now,
         };

@@ -5,7 +5,7 @@ use std::time::Duration;
 use opbx::cloudonix::provision::{
     ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
 };
-use opbx::crypto::{SecretBox, random_token, sha256_hex};
+use opbx::crypto::{SealedColumn, SecretBox, random_token, sha256_hex};
 use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ExtensionId, OrgId};
 use opbx::domain::model::{CloudonixSettings, Extension, Status};
@@ -38,7 +38,11 @@ impl World {
         let settings = CloudonixSettings {
             organization_id: org,
             domain: Some(cx.creds.domain.clone()),
-            api_key_enc: Some(secrets.seal(cx.key())),
+            api_key_enc: Some(secrets.seal(
+                SealedColumn::CLOUDONIX_API_KEY,
+                &org.to_string(),
+                cx.key(),
+            )),
             updated_at: now_ms(),
             ..CloudonixSettings::new(org)
         };
@@ -59,13 +63,18 @@ impl World {
 
     async fn extension(&self, number: &str, status: Status) -> Extension {
         let now = now_ms();
+        let id = ExtensionId::new();
         let ext = Extension {
-            id: ExtensionId::new(),
+            id,
             organization_id: self.org,
             number: ExtensionNumber::parse(number).unwrap(),
             display_name: format!("Desk {number}"),
             user_id: None,
-            sip_password_enc: self.secrets.seal(&format!("sip-pass-{number}")),
+            sip_password_enc: self.secrets.seal(
+                SealedColumn::SIP_PASSWORD,
+                &id.to_string(),
+                &format!("sip-pass-{number}"),
+            ),
             status,
             do_not_disturb: false,
             forward_always: None,
@@ -223,7 +232,11 @@ async fn the_first_run_creates_and_the_second_updates(backend: Backend) {
     );
     assert_eq!(
         w.secrets
-            .open(settings.cdr_token_enc.as_deref().unwrap())
+            .open(
+                SealedColumn::CLOUDONIX_CDR_TOKEN,
+                &settings.organization_id.to_string(),
+                settings.cdr_token_enc.as_deref().unwrap()
+            )
             .unwrap(),
         w.cdr_token
     );
@@ -233,7 +246,11 @@ async fn the_first_run_creates_and_the_second_updates(backend: Backend) {
     );
     assert_eq!(
         w.secrets
-            .open(settings.session_token_enc.as_deref().unwrap())
+            .open(
+                SealedColumn::CLOUDONIX_SESSION_TOKEN,
+                &settings.organization_id.to_string(),
+                settings.session_token_enc.as_deref().unwrap()
+            )
             .unwrap(),
         w.session_token
     );

@@ -1,5 +1,5 @@
 //! Least privilege: each function's role holds only inline statements naming exact actions on
-//! this stack's own tables and WebSocket API. SAM adds the basic execution, VPC and stream-read
+//! this stack's own tables, WebSocket API and secrets. SAM adds the basic execution, VPC and stream-read
 //! permissions itself.
 
 use serde_json::Value;
@@ -55,6 +55,12 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
         for action in &actions {
             let allowed = match action.split(':').next() {
                 Some("dynamodb") => kinds.contains(&"AWS::DynamoDB::Table"),
+                // Each function's own secrets; which ones is tests/deploy/secrets.rs's concern.
+                Some("secretsmanager") => {
+                    *action == "secretsmanager:GetSecretValue"
+                        && !targets.is_empty()
+                        && targets.iter().all(|t| is_secret(template, t))
+                }
                 Some("execute-api") => {
                     *action == "execute-api:ManageConnections"
                         && targets.iter().any(|t| t == "WebSocketApi")
@@ -69,6 +75,14 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
                 ));
             }
         }
+    }
+}
+
+/// A secret of this stack, or a parameter naming one.
+fn is_secret(template: &Template, id: &str) -> bool {
+    match template.resource(id) {
+        Some(r) => r["Type"] == "AWS::SecretsManager::Secret",
+        None => id.ends_with("SecretArn") && template.doc["Parameters"].get(id).is_some(),
     }
 }
 

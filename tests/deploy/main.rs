@@ -5,9 +5,11 @@
 
 mod cfn;
 mod compose;
+mod edge;
 mod events;
 mod functions;
 mod iam;
 mod migrations;
 mod secrets;
+mod secrets_manager;
 mod tables;

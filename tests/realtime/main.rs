@@ -4,5 +4,6 @@
 
 mod e2e;
 mod fanout;
+mod limits;
 mod stores;
 mod webhooks;

@@ -418,13 +418,18 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
     use opbx::ports::extensions::ExtensionRepo;
     use opbx::ports::phone_numbers::PhoneNumberRepo;
     let now = now_ms();
+    let id = ExtensionId::new();
     let ext = Extension {
-        id: ExtensionId::new(),
+        id,
         organization_id: org.org.id,
         number: ExtensionNumber::parse("1001").unwrap(),
         display_name: "Alice".into(),
         user_id: None,
-        sip_password_enc: pbx.state.secrets.seal("sip-secret"),
+        sip_password_enc: pbx.state.secrets.seal(
+            opbx::crypto::SealedColumn::SIP_PASSWORD,
+            &id.to_string(),
+            "sip-secret",
+        ),
         status: Status::Active,
         do_not_disturb: false,
         forward_always: None,

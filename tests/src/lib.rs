@@ -144,6 +144,7 @@ impl Backend {
             realtime: opbx::realtime::Realtime::in_memory(),
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
+            trusted_proxies: Arc::default(),
         }
     }
 }
@@ -210,6 +211,7 @@ pub async fn new_org(store: &SqlStore) -> opbx::domain::model::Organization {
         timezone: opbx::domain::timezone::Timezone::parse("Europe/London").unwrap(),
         status: OrgStatus::Active,
         unassigned_number_message: None,
+        calling: Default::default(),
         created_at: now,
         updated_at: now,
     };

@@ -3,8 +3,8 @@
 
 use opbx::crypto::sha256_hex;
 use opbx::domain::extension_number::ExtensionNumber;
-use opbx::domain::ids::{ExtensionId, OrgId};
-use opbx::domain::model::{CloudonixSettings, Extension, Status};
+use opbx::domain::ids::{ConferenceRoomId, ExtensionId, OrgId};
+use opbx::domain::model::{CloudonixSettings, ConferenceRoom, Extension, Status};
 use opbx::domain::now_ms;
 
 /// An active extension with voicemail, ringing 20 seconds.
@@ -25,6 +25,26 @@ pub fn extension(org: OrgId, number: &str) -> Extension {
         voicemail_enabled: true,
         voicemail_greeting: None,
         cloudonix_subscriber_id: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// An active conference room without number or PIN, for ten people.
+pub fn conference_room(org: OrgId, name: &str) -> ConferenceRoom {
+    let now = now_ms();
+    ConferenceRoom {
+        id: ConferenceRoomId::new(),
+        organization_id: org,
+        name: name.into(),
+        number: None,
+        pin_enc: None,
+        max_participants: 10,
+        mute_on_entry: false,
+        announce_join_leave: false,
+        wait_for_moderator: false,
+        record: false,
+        status: Status::Active,
         created_at: now,
         updated_at: now,
     }

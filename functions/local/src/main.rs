@@ -32,6 +32,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let state = AppState::connect(&config, SecretBox::from_base64(&key)?).await?;
     state.store.migrate().await?;
+    state.store.reseal_unbound(&state.secrets).await?;
     if let Some(done) = opbx::bootstrap::ensure_first_owner(&state.store, &config.bootstrap).await?
     {
         announce_owner(&done);

@@ -3,4 +3,5 @@ pub mod cloudonix;
 pub mod dynamodb;
 pub mod memory;
 pub mod redis;
+pub mod secrets_manager;
 pub mod sql;

@@ -21,7 +21,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::urls::WebhookUrls;
-use crate::crypto::{SecretBox, sha256_hex};
+use crate::crypto::{SealedColumn, SecretBox, sha256_hex};
 use crate::domain::ids::OrgId;
 use crate::domain::model::{Extension, Status};
 use crate::domain::now_ms;
@@ -274,11 +274,20 @@ impl<'a> Run<'a> {
         }
         if profile_saved {
             let request = self.request;
+            let org = settings.organization_id.to_string();
             settings.webhook_key_hash = Some(sha256_hex(&request.webhook_key));
             settings.cdr_token_hash = Some(sha256_hex(&request.cdr_token));
-            settings.cdr_token_enc = Some(self.secrets.seal(&request.cdr_token));
+            settings.cdr_token_enc = Some(self.secrets.seal(
+                SealedColumn::CLOUDONIX_CDR_TOKEN,
+                &org,
+                &request.cdr_token,
+            ));
             settings.session_token_hash = Some(sha256_hex(&request.session_token));
-            settings.session_token_enc = Some(self.secrets.seal(&request.session_token));
+            settings.session_token_enc = Some(self.secrets.seal(
+                SealedColumn::CLOUDONIX_SESSION_TOKEN,
+                &org,
+                &request.session_token,
+            ));
         }
         let now = now_ms();
         let complete = !self.steps.iter().any(|s| s.status == StepStatus::Failed);
@@ -439,7 +448,11 @@ impl<'a> Run<'a> {
     async fn subscriber(&mut self, ext: &Extension) -> Result<(), StoreError> {
         let number = ext.number.as_str();
         let target = Some(number);
-        let Ok(sip_password) = self.secrets.open(&ext.sip_password_enc) else {
+        let Ok(sip_password) = self.secrets.open(
+            SealedColumn::SIP_PASSWORD,
+            &ext.id.to_string(),
+            &ext.sip_password_enc,
+        ) else {
             self.push(
                 StepKind::Subscriber,
                 target,

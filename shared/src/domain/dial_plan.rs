@@ -133,6 +133,56 @@ pub fn select<'a>(routes: &'a [OutboundRoute], dialled: &str) -> Option<&'a Outb
     })
 }
 
+/// A call allowed to leave: the route it takes, the number its trunk dials and the caller id it
+/// presents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outward<'a> {
+    pub route: &'a OutboundRoute,
+    pub number: E164,
+    pub caller_id: E164,
+}
+
+/// Why a call may not leave.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutwardRefused {
+    #[error("no active outbound route matches {0}")]
+    NoRoute(String),
+    #[error("outbound route '{route}': {error}")]
+    Transform { route: String, error: DialPlanError },
+    #[error("outbound route '{0}' has no caller id and the organization has no default caller id")]
+    NoCallerId(String),
+}
+
+/// The one rule every call OpBX sends outward passes, whatever sent it (a phone dialling out, a
+/// forwarding, an IVR option, a fallback): an active route matches, its transformation gives an
+/// E.164 number, and there is a caller id to present — `presented` first (the number an
+/// inbound call came in on), then the route's, then the organization's default. Never an
+/// extension number: carriers refuse those.
+pub fn outward<'a>(
+    routes: &'a [OutboundRoute],
+    dialled: &str,
+    presented: Option<&E164>,
+    default_caller_id: Option<&E164>,
+) -> Result<Outward<'a>, OutwardRefused> {
+    let route =
+        select(routes, dialled).ok_or_else(|| OutwardRefused::NoRoute(dialled.to_owned()))?;
+    let number =
+        transform(route, &normalise(dialled)).map_err(|error| OutwardRefused::Transform {
+            route: route.name.clone(),
+            error,
+        })?;
+    let caller_id = presented
+        .or(route.caller_id.as_ref())
+        .or(default_caller_id)
+        .cloned()
+        .ok_or_else(|| OutwardRefused::NoCallerId(route.name.clone()))?;
+    Ok(Outward {
+        route,
+        number,
+        caller_id,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +228,56 @@ mod tests {
     fn normalise_keeps_what_a_trunk_can_dial() {
         assert_eq!(normalise("+1 (212) 555-0100"), "+12125550100");
         assert_eq!(normalise("*72#"), "*72#");
+    }
+
+    fn route(name: &str, prefix: &str, caller_id: Option<&str>) -> OutboundRoute {
+        OutboundRoute {
+            id: crate::domain::ids::OutboundRouteId::new(),
+            organization_id: crate::domain::ids::OrgId::new(),
+            name: name.into(),
+            priority: 0,
+            match_kind: Prefix,
+            match_value: prefix.into(),
+            strip_digits: 0,
+            prepend: String::new(),
+            trunk: "carrier".into(),
+            caller_id: caller_id.map(|c| E164::parse(c).unwrap()),
+            status: crate::domain::model::Status::Active,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn outward_calls_need_a_route_and_a_caller_id_never_an_extension_number() {
+        let e = |s: &str| E164::parse(s).unwrap();
+        let routes = [
+            route("US", "+1", None),
+            route("UK", "+44", Some("+442079460001")),
+        ];
+        assert_eq!(
+            outward(&routes, "+882345678901", Some(&e("+12125550100")), None),
+            Err(OutwardRefused::NoRoute("+882345678901".into()))
+        );
+        assert_eq!(
+            outward(&routes, "+14155550123", None, None),
+            Err(OutwardRefused::NoCallerId("US".into()))
+        );
+        let via_default = outward(&routes, "+14155550123", None, Some(&e("+12125550199"))).unwrap();
+        assert_eq!(via_default.caller_id, e("+12125550199"));
+        assert_eq!(via_default.route.name, "US");
+        let uk = outward(&routes, "+442079460123", None, Some(&e("+12125550199"))).unwrap();
+        assert_eq!(
+            uk.caller_id,
+            e("+442079460001"),
+            "the route's caller id before the default"
+        );
+        let forwarded = outward(&routes, "+442079460123", Some(&e("+12125550103")), None).unwrap();
+        assert_eq!(
+            forwarded.caller_id,
+            e("+12125550103"),
+            "the DID the call came in on first"
+        );
+        assert_eq!(forwarded.number, e("+442079460123"));
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calling::CallingPolicy;
 use super::destination::Destination;
 use super::e164::E164;
 use super::extension_number::ExtensionNumber;
@@ -71,6 +72,9 @@ pub struct Organization {
     /// not have or has switched off; `None` refuses it silently.
     #[serde(default)]
     pub unassigned_number_message: Option<String>,
+    /// Caller id and forwarding rules of outward calls.
+    #[serde(default)]
+    pub calling: CallingPolicy,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -10,7 +10,7 @@ pub trait OrganizationRepo: Send + Sync {
     async fn create_organization(&self, org: &Organization) -> StoreResult<()>;
     async fn find_organization(&self, id: OrgId) -> StoreResult<Organization>;
     async fn find_organization_by_slug(&self, slug: &str) -> StoreResult<Organization>;
-    /// Saves name, slug, timezone and status.
+    /// Saves name, slug, timezone, status and the calling policy.
     async fn update_organization(&self, org: &Organization) -> StoreResult<()>;
     async fn count_organizations(&self) -> StoreResult<i64>;
     /// Users across every organization: zero means a fresh installation that needs its first owner.

@@ -107,7 +107,7 @@ impl Fanout {
 impl LiveCallFeed for Fanout {
     async fn live_call_changed(&self, change: LiveCallChange) {
         if let Err(e) = self.publish(&change).await {
-            tracing::warn!(error = %e, call_id = %change.call().call_id, "live-call event not published");
+            tracing::warn!(error = %e, call_id = %crate::log_safe::Untrusted(&change.call().call_id), "live-call event not published");
         }
     }
 }

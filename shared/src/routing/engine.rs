@@ -13,11 +13,12 @@ use super::config::{Config, ExtensionView, RingGroupView, RoomView};
 use super::continuation::{CallbackBase, Continuation, Step};
 use super::speech;
 use crate::adapters::sql::SqlStore;
-use crate::crypto::{SecretBox, constant_time_eq};
+use crate::crypto::{SealedColumn, SecretBox, constant_time_eq};
 use crate::cxml::{
     self, Beep, ConferenceRecord, Dial, Gather, Hangup, Number, Play, Redirect, Say,
     StartConference,
 };
+use crate::domain::calling::CallingPolicy;
 use crate::domain::destination::Destination;
 use crate::domain::dial_plan;
 use crate::domain::e164::E164;
@@ -25,6 +26,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
+use crate::log_safe::Untrusted;
 use crate::ports::coordination::{Coordination, Recorded};
 use crate::ports::store::StoreError;
 
@@ -168,6 +170,9 @@ type Routed = Result<cxml::Response, RouteError>;
 enum Resolved {
     Answer(cxml::Response),
     Next(Destination, String),
+    /// An extension's own forwarding (forward-always, no-answer): an outside number reached
+    /// this way must also pass the organization's forwarding rule.
+    Forward(Destination, String),
 }
 
 pub struct Engine<'a> {
@@ -183,6 +188,8 @@ pub struct Engine<'a> {
     /// Staff calling from their own phones (`Direction=subscriber`) are conference moderators.
     internal: bool,
     visited: HashSet<Destination>,
+    /// Whether the destination being resolved is an extension's forwarding.
+    forwarding: bool,
     out: Outcome,
 }
 
@@ -204,6 +211,7 @@ impl<'a> Engine<'a> {
             from_voice_document: true,
             internal: call.direction.as_deref() == Some("subscriber"),
             visited: HashSet::new(),
+            forwarding: false,
             out: Outcome {
                 response: cxml::Response::new(),
                 path: Vec::new(),
@@ -233,7 +241,7 @@ impl<'a> Engine<'a> {
 
     fn finish(mut self, routed: Routed) -> Outcome {
         self.out.response = routed.unwrap_or_else(|e| {
-            tracing::error!(org = %self.call.org, call = %self.call.call_sid, error = %e, "routing failed");
+            tracing::error!(org = %self.call.org, call = %Untrusted(&self.call.call_sid), error = %e, "routing failed");
             self.out.notes.push("routing failed: configuration could not be read".into());
             cxml::Response::apology(speech::TECHNICAL_PROBLEM)
         });
@@ -346,32 +354,37 @@ impl<'a> Engine<'a> {
         }
         self.out.direction = CallDirection::Outbound;
         let routes = self.config.outbound_routes().await?;
-        let Some(route) = dial_plan::select(&routes, &dialled) else {
-            return Ok(self.apology(
-                format!("no outbound route matches {dialled:?}"),
-                speech::NO_ROUTE,
-            ));
-        };
-        let number = match dial_plan::transform(route, &dial_plan::normalise(&dialled)) {
-            Ok(n) => n,
-            Err(e) => {
-                return Ok(self.apology(
-                    format!("outbound route '{}': {e}", route.name),
-                    speech::NO_ROUTE,
-                ));
-            }
-        };
+        let policy = self.calling_policy().await?;
+        let out =
+            match dial_plan::outward(&routes, &dialled, None, policy.default_caller_id.as_ref()) {
+                Ok(out) => out,
+                Err(refused) => return Ok(self.apology(refused.to_string(), speech::NO_ROUTE)),
+            };
+        Ok(self.dial_out(out))
+    }
+
+    /// The `<Dial>` of a call allowed out (see [`dial_plan::outward`]).
+    fn dial_out(&mut self, out: dial_plan::Outward<'_>) -> cxml::Response {
         self.note(format!(
-            "outbound route '{}' dials {number} via trunk '{}'",
-            route.name, route.trunk
+            "outbound route '{}' dials {} via trunk '{}' as {}",
+            out.route.name, out.number, out.route.trunk, out.caller_id
         ));
         let dial = Dial {
-            caller_id: route.caller_id.as_ref().map(ToString::to_string),
-            trunks: Some(route.trunk.clone()).filter(|t| !t.is_empty()),
+            caller_id: Some(out.caller_id.to_string()),
+            trunks: Some(out.route.trunk.clone()).filter(|t| !t.is_empty()),
             action: Some(self.action(Step::External)),
-            ..Dial::new(Number(number.to_string()))
+            ..Dial::new(Number(out.number.to_string()))
         };
-        Ok(cxml::Response::new().with(dial))
+        cxml::Response::new().with(dial)
+    }
+
+    async fn calling_policy(&self) -> Result<CallingPolicy, RouteError> {
+        Ok(self
+            .config
+            .organization()
+            .await?
+            .map(|o| o.calling)
+            .unwrap_or_default())
     }
 
     /// Follows destinations until one answers with a document.
@@ -387,11 +400,22 @@ impl<'a> Engine<'a> {
                 destination: dest.clone(),
                 reason,
             });
-            match self.resolve(&dest).await? {
+            (dest, reason) = match self.resolve(&dest).await? {
                 Resolved::Answer(doc) => return Ok(doc),
-                Resolved::Next(next, why) => (dest, reason) = (next, why),
-            }
+                Resolved::Next(next, why) => self.onward(next, why, false),
+                Resolved::Forward(next, why) => self.onward(next, why, true),
+            };
         }
+    }
+
+    fn onward(
+        &mut self,
+        next: Destination,
+        why: String,
+        forwarding: bool,
+    ) -> (Destination, String) {
+        self.forwarding = forwarding;
+        (next, why)
     }
 
     async fn resolve(&mut self, dest: &Destination) -> Result<Resolved, RouteError> {
@@ -484,7 +508,7 @@ impl<'a> Engine<'a> {
             return self.unavailable(&ext, format!("extension {n} is on do-not-disturb"));
         }
         if let Some(forward) = &ext.forward_always {
-            return Resolved::Next(
+            return Resolved::Forward(
                 forward.clone(),
                 format!("extension {n} forwards every call"),
             );
@@ -501,7 +525,7 @@ impl<'a> Engine<'a> {
     /// voicemail when enabled, else a polite goodbye.
     fn unavailable(&mut self, ext: &ExtensionView, why: String) -> Resolved {
         if let Some(dest) = &ext.no_answer {
-            Resolved::Next(dest.clone(), format!("{why}: no-answer destination"))
+            Resolved::Forward(dest.clone(), format!("{why}: no-answer destination"))
         } else if ext.voicemail_enabled {
             Resolved::Next(
                 Destination::Voicemail { id: ext.id },
@@ -749,16 +773,42 @@ impl<'a> Engine<'a> {
         cxml::Response::new().with(Dial::new(conference))
     }
 
+    /// An outside number as a destination. It leaves only as a call dialled from one of our
+    /// phones would (a matching route, its trunk, a caller id), and an extension's forwarding
+    /// must also pass the organization's forwarding rule; otherwise the caller hears a refusal
+    /// and nothing is dialled (toll fraud: a forwarding set to a premium or foreign number).
     async fn external(&mut self, number: &E164) -> Routed {
-        // Forwarded calls leave through the trunk an admin chose for such numbers, if any.
+        let policy = self.calling_policy().await?;
+        if self.forwarding
+            && let Err(refused) = policy.may_forward(number)
+        {
+            return Ok(self.apology(
+                format!("forwarding to {number} refused: {refused}"),
+                speech::OUTSIDE_REFUSED,
+            ));
+        }
         let routes = self.config.outbound_routes().await?;
-        let trunk = dial_plan::select(&routes, number.as_str()).map(|r| r.trunk.clone());
-        let dial = Dial {
-            trunks: trunk.filter(|t| !t.is_empty()),
-            action: Some(self.action(Step::External)),
-            ..Dial::new(Number(number.to_string()))
-        };
-        Ok(cxml::Response::new().with(dial))
+        let did = self.inbound_did().await?;
+        match dial_plan::outward(
+            &routes,
+            number.as_str(),
+            did.as_ref(),
+            policy.default_caller_id.as_ref(),
+        ) {
+            Ok(out) => Ok(self.dial_out(out)),
+            Err(refused) => Ok(self.apology(
+                format!("call to {number} refused: {refused}"),
+                speech::OUTSIDE_REFUSED,
+            )),
+        }
+    }
+
+    /// The organization's number an inbound call came in on: what a forwarded call presents.
+    async fn inbound_did(&self) -> Result<Option<E164>, RouteError> {
+        if self.internal {
+            return Ok(None);
+        }
+        Ok(self.our_number().await?.map(|n| n.number))
     }
 
     async fn callback(&mut self, step: Step, input: &CallbackInput) -> Routed {
@@ -819,10 +869,12 @@ impl<'a> Engine<'a> {
             return Ok(self.apology("the extension no longer exists", speech::UNAVAILABLE));
         };
         let why = format!("extension {} {}", ext.number, outcome.describe());
-        match self.unavailable(&ext, why) {
-            Resolved::Answer(doc) => Ok(doc),
-            Resolved::Next(dest, reason) => self.route_on(dest, reason).await,
-        }
+        let (dest, reason) = match self.unavailable(&ext, why) {
+            Resolved::Answer(doc) => return Ok(doc),
+            Resolved::Next(dest, reason) => self.onward(dest, reason, false),
+            Resolved::Forward(dest, reason) => self.onward(dest, reason, true),
+        };
+        self.route_on(dest, reason).await
     }
 
     async fn after_ring_hop(
@@ -967,16 +1019,25 @@ impl<'a> Engine<'a> {
         let Some(room) = self.config.room(id).await? else {
             return Ok(self.apology("the conference room no longer exists", speech::ROOM_CLOSED));
         };
+        if self.mode == Mode::DryRun {
+            // The simulator is open to every PBX user: checking real PINs would make it an
+            // oracle for guessing them.
+            self.note(format!(
+                "PIN prompt of conference room '{}': the simulator never checks PINs",
+                room.name
+            ));
+            return Ok(self.pin_prompt(&room, tries, None));
+        }
         let entered = input
             .digits
             .as_deref()
             .unwrap_or_default()
             .trim()
             .trim_end_matches('#');
-        let pin = room
-            .pin_enc
-            .as_deref()
-            .map(|sealed| self.secrets.open(sealed));
+        let pin = room.pin_enc.as_deref().map(|sealed| {
+            self.secrets
+                .open(SealedColumn::ROOM_PIN, &room.id.to_string(), sealed)
+        });
         match pin {
             None => return Ok(self.join(&room)),
             Some(Ok(pin))

@@ -9,6 +9,10 @@ pub const LOOP: &str =
 pub const SERVICE_SUSPENDED: &str = "This service is not available. Goodbye.";
 pub const NO_ROUTE: &str =
     "The number you have dialled cannot be reached from this phone. Goodbye.";
+/// An outside number the organization's outbound rules do not allow (a forwarding, an IVR
+/// option…): the caller learns nothing about why.
+pub const OUTSIDE_REFUSED: &str =
+    "We are sorry, this call cannot be connected to an outside number. Goodbye.";
 pub const UNAVAILABLE: &str = "The person you are calling is not available. Goodbye.";
 pub const NOT_REACHABLE: &str = "The number you are calling could not be reached. Goodbye.";
 pub const INVALID_OPTION: &str = "Sorry, that is not a valid option.";

@@ -2,6 +2,7 @@
 //! production and on SQLite for `opbx-local` and fast tests. Both dialects take `?` placeholders;
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
+mod app_user;
 mod audit_log;
 mod business_hours;
 mod call_logs;
@@ -17,6 +18,7 @@ mod query;
 mod references;
 mod ring_groups;
 mod row;
+mod sealed;
 mod subscriber_links;
 mod users;
 mod voicemail;
@@ -64,6 +66,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../migrations/mysql/0001_initial.sql"),
     ),
     (
+        10,
+        "calling policy",
+        include_str!("../../../../migrations/mysql/0010_calling_policy.sql"),
+    ),
+    (
         20,
         "cloudonix fidelity",
         include_str!("../../../../migrations/mysql/0020_cloudonix_fidelity.sql"),
@@ -74,6 +81,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         1,
         "initial",
         include_str!("../../../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        10,
+        "calling policy",
+        include_str!("../../../../migrations/sqlite/0010_calling_policy.sql"),
     ),
     (
         20,
@@ -97,6 +109,9 @@ impl SqlStore {
                 format!("unsupported database URL scheme in {}", redact(url)).into(),
             )
         })?;
+        if dialect == Dialect::Sqlite {
+            owner_only_sqlite_files(url).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        }
         let url = match dialect {
             Dialect::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -201,6 +216,49 @@ impl SqlStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The database holds SIP passwords (sealed), call history and password hashes: its file and
+/// SQLite's `-wal`/`-shm` beside it are the owner's alone (0600), and a directory created for
+/// it is too (0700). SQLite creates `-wal` and `-shm` with the database file's permissions, so
+/// creating that file 0600 before SQLite opens it covers all three; files from an earlier
+/// release are tightened.
+fn owner_only_sqlite_files(url: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") || url.contains("mode=memory") {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Turns a driver error into a store error, recognising uniqueness violations so that callers can

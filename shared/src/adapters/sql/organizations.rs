@@ -1,16 +1,23 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, big, enumerated, map_err, opt_text, parsed, text, unavailable};
+use super::{SqlStore, big, enumerated, map_err, opt_parsed, opt_text, parsed, text, unavailable};
+use crate::domain::calling::{CallingPolicy, ExternalForwarding};
 use crate::domain::ids::OrgId;
 use crate::domain::model::{OrgStatus, Organization};
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::{StoreError, StoreResult};
 
-const COLUMNS: &str =
-    "id, name, slug, timezone, status, unassigned_number_message, created_at, updated_at";
+const COLUMNS: &str = "id, name, slug, timezone, status, unassigned_number_message, \
+                        default_caller_id, external_forwarding, forwarding_prefixes, created_at, \
+                        updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<Organization> {
+    let prefixes = match opt_text(row, "forwarding_prefixes")? {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("column forwarding_prefixes: {e}")))?,
+        None => Vec::new(),
+    };
     Ok(Organization {
         id: parsed(row, "id")?,
         name: text(row, "name")?,
@@ -18,9 +25,20 @@ fn from_row(row: &AnyRow) -> StoreResult<Organization> {
         timezone: parsed(row, "timezone")?,
         status: enumerated(row, "status", OrgStatus::parse)?,
         unassigned_number_message: opt_text(row, "unassigned_number_message")?,
+        calling: CallingPolicy {
+            default_caller_id: opt_parsed(row, "default_caller_id")?,
+            external_forwarding: enumerated(row, "external_forwarding", ExternalForwarding::parse)?,
+            forwarding_prefixes: prefixes,
+        },
         created_at: big(row, "created_at")?,
         updated_at: big(row, "updated_at")?,
     })
+}
+
+/// `forwarding_prefixes` as stored: a JSON array, or NULL when there is none.
+fn prefixes_column(calling: &CallingPolicy) -> Option<String> {
+    (!calling.forwarding_prefixes.is_empty())
+        .then(|| serde_json::to_string(&calling.forwarding_prefixes).expect("strings serialise"))
 }
 
 async fn count(store: &SqlStore, sql: &'static str) -> StoreResult<i64> {
@@ -36,7 +54,8 @@ impl OrganizationRepo for SqlStore {
     async fn create_organization(&self, org: &Organization) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO organizations (id, name, slug, timezone, status, \
-             unassigned_number_message, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             unassigned_number_message, default_caller_id, external_forwarding, \
+             forwarding_prefixes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(org.id.to_string())
         .bind(&org.name)
@@ -44,6 +63,14 @@ impl OrganizationRepo for SqlStore {
         .bind(org.timezone.name())
         .bind(org.status.as_str())
         .bind(org.unassigned_number_message.as_deref())
+        .bind(
+            org.calling
+                .default_caller_id
+                .as_ref()
+                .map(ToString::to_string),
+        )
+        .bind(org.calling.external_forwarding.as_str())
+        .bind(prefixes_column(&org.calling))
         .bind(org.created_at)
         .bind(org.updated_at)
         .execute(self.pool())
@@ -79,13 +106,22 @@ impl OrganizationRepo for SqlStore {
     async fn update_organization(&self, org: &Organization) -> StoreResult<()> {
         let done = sqlx::query(
             "UPDATE organizations SET name = ?, slug = ?, timezone = ?, status = ?, \
-             unassigned_number_message = ?, updated_at = ? WHERE id = ?",
+             unassigned_number_message = ?, default_caller_id = ?, external_forwarding = ?, \
+             forwarding_prefixes = ?, updated_at = ? WHERE id = ?",
         )
         .bind(&org.name)
         .bind(&org.slug)
         .bind(org.timezone.name())
         .bind(org.status.as_str())
         .bind(org.unassigned_number_message.as_deref())
+        .bind(
+            org.calling
+                .default_caller_id
+                .as_ref()
+                .map(ToString::to_string),
+        )
+        .bind(org.calling.external_forwarding.as_str())
+        .bind(prefixes_column(&org.calling))
         .bind(org.updated_at)
         .bind(org.id.to_string())
         .execute(self.pool())

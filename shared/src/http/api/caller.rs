@@ -78,7 +78,7 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer_token(parts)?;
         let mut caller = authenticate_bearer(state, token).await?;
-        caller.source_ip = client_ip(parts);
+        caller.source_ip = client_ip(parts, &state.trusted_proxies);
         Ok(caller)
     }
 }

@@ -23,6 +23,7 @@ use super::rules;
 use super::time::UtcTime;
 use super::validate::Validator;
 use crate::app::AppState;
+use crate::crypto::SealedColumn;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::ConferenceRoomId;
 use crate::domain::model::{ConferenceRoom, Role, Status};
@@ -237,7 +238,11 @@ async fn create_conference_room(
         updated_at: now,
     };
     check(&mut room, body.pin.as_deref())?;
-    room.pin_enc = body.pin.map(|p| state.secrets.seal(&p));
+    room.pin_enc = body.pin.map(|p| {
+        state
+            .secrets
+            .seal(SealedColumn::ROOM_PIN, &room.id.to_string(), &p)
+    });
     save(&state, &room, None).await?;
     let view = ConferenceRoomView::from(&room);
     audit::committed(
@@ -312,7 +317,10 @@ async fn update_conference_room(
     let new_pin = body.pin.as_ref().and_then(|p| p.as_deref());
     check(&mut after, new_pin)?;
     if let Some(pin) = &body.pin {
-        after.pin_enc = pin.as_deref().map(|p| state.secrets.seal(p));
+        let row = after.id.to_string();
+        after.pin_enc = pin
+            .as_deref()
+            .map(|p| state.secrets.seal(SealedColumn::ROOM_PIN, &row, p));
     }
     after.updated_at = now_ms();
     save(&state, &after, Some(&before)).await?;

@@ -30,7 +30,7 @@ use super::rules;
 use super::time::UtcTime;
 use super::validate::{SelfRef, Validator};
 use crate::app::AppState;
-use crate::crypto::random_password;
+use crate::crypto::{SealedColumn, random_password};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
@@ -279,7 +279,7 @@ pub async fn check(
         ("no_answer", &ext.no_answer),
     ] {
         if let Some(d) = destination {
-            v.destination(state, org, field, d, Some(&itself)).await?;
+            v.forwarding(state, org, field, d, Some(&itself)).await?;
         }
     }
     v.finish()
@@ -306,6 +306,47 @@ fn may_change(caller: &Caller, ext: &Extension, change: &ExtensionUpdate) -> Api
             fields.join(", ")
         )))
     }
+}
+
+/// 422 unless every voicemail box a PBX user's forwarding points at is one of their own
+/// extensions': a mailbox is personal, while phones, ring groups, IVR menus, schedules and
+/// conference rooms are what admins set up for everyone to ring (outside numbers are held to the
+/// outbound rules by [`check`]). Admins may choose any mailbox.
+async fn pbx_user_targets(
+    state: &AppState,
+    caller: &Caller,
+    before: &Extension,
+    after: &Extension,
+) -> ApiResult<()> {
+    if caller.role().at_least(Role::PbxAdmin) {
+        return Ok(());
+    }
+    let mut v = Validator::new();
+    for (field, was, now) in [
+        (
+            "forward_always",
+            &before.forward_always,
+            &after.forward_always,
+        ),
+        ("no_answer", &before.no_answer, &after.no_answer),
+    ] {
+        let mailbox = match now {
+            Some(Destination::Voicemail { id }) if was != now => *id,
+            _ => continue,
+        };
+        let own = match state.store.find_extension(caller.org(), mailbox).await {
+            Ok(ext) => ext.user_id == Some(caller.user_id()),
+            // An unknown id is answered by `check`, like any other.
+            Err(StoreError::NotFound) => true,
+            Err(e) => return Err(e.into()),
+        };
+        v.check(
+            &format!("{field}.id"),
+            own,
+            "PBX users may send calls only to their own extensions' mailboxes",
+        );
+    }
+    v.finish()
 }
 
 /// 403 unless the caller may see or replace the SIP password: admins, and the phone's own user.
@@ -340,11 +381,21 @@ async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> 
     .await
 }
 
+fn seal_password(state: &AppState, ext: &Extension, password: &str) -> String {
+    state
+        .secrets
+        .seal(SealedColumn::SIP_PASSWORD, &ext.id.to_string(), password)
+}
+
 fn unseal(state: &AppState, ext: &Extension) -> ApiResult<String> {
-    state.secrets.open(&ext.sip_password_enc).map_err(|e| {
-        tracing::error!(error = %e, extension = %ext.id, "SIP password cannot be unsealed");
-        ApiError::internal()
-    })
+    let row = ext.id.to_string();
+    state
+        .secrets
+        .open(SealedColumn::SIP_PASSWORD, &row, &ext.sip_password_enc)
+        .map_err(|e| {
+            tracing::error!(error = %e, extension = %ext.id, "SIP password cannot be unsealed");
+            ApiError::internal()
+        })
 }
 
 /// List the organization's extensions.
@@ -403,7 +454,7 @@ async fn create_extension(
     };
     let password = body.sip_password.unwrap_or_else(random_password);
     check(&state, caller.org(), &mut ext, Some(&password)).await?;
-    ext.sip_password_enc = state.secrets.seal(&password);
+    ext.sip_password_enc = seal_password(&state, &ext, &password);
     save(&state, &ext, None).await?;
     let view = ExtensionView::from(&ext);
     audit::committed(&state, &caller, Change::created("extension", ext.id, &view)).await;
@@ -449,9 +500,10 @@ async fn update_extension(
     may_change(&caller, &before, &body)?;
     let mut after = before.clone();
     let password = body.apply(&mut after);
+    pbx_user_targets(&state, &caller, &before, &after).await?;
     check(&state, caller.org(), &mut after, password.as_deref()).await?;
     if let Some(p) = &password {
-        after.sip_password_enc = state.secrets.seal(p);
+        after.sip_password_enc = seal_password(&state, &after, p);
     }
     after.updated_at = now_ms();
     save(&state, &after, Some(&before)).await?;
@@ -543,7 +595,7 @@ async fn rotate_sip_password(
     let mut ext = state.store.find_extension(caller.org(), id).await?;
     may_use_password(&caller, &ext)?;
     let sip_password = random_password();
-    ext.sip_password_enc = state.secrets.seal(&sip_password);
+    ext.sip_password_enc = seal_password(&state, &ext, &sip_password);
     ext.updated_at = now_ms();
     state.store.update_extension(&ext).await?;
     audit::committed(

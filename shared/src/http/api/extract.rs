@@ -17,6 +17,8 @@ use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 use super::problem::{ApiError, FieldError};
+use crate::app::AppState;
+use crate::config::TrustedProxies;
 
 /// A JSON request body, decoded with field-precise errors (see the module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -176,45 +178,65 @@ pub mod nullable {
 #[derive(Debug, Clone)]
 pub struct SourceIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for SourceIp {
+impl FromRequestParts<AppState> for SourceIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, &state.trusted_proxies)))
     }
 }
 
-/// The client's address: the API Gateway's view of the caller in Lambda; locally the socket
-/// peer, unless that peer is a reverse proxy on this host, whose `X-Forwarded-For` is then
-/// trusted. Its *last* entry is the address the proxy saw: the leading entries are whatever the
-/// client chose to send, and trusting them would let anyone dodge the per-IP login limit.
-pub fn client_ip(parts: &Parts) -> Option<String> {
+/// The client's address: API Gateway's view of the caller in Lambda; otherwise the socket peer,
+/// unless that peer is one of `OPBX_TRUSTED_PROXIES`, whose `X-Forwarded-For` is then read from
+/// the right past every trusted hop. Entries left of that are whatever the client chose to send:
+/// trusting them (or the header from any other peer) would let anyone dodge the per-address
+/// login limit and write any address into the audit log. No peer at all (a request built in
+/// process) has no address.
+pub fn client_ip(parts: &Parts, trusted: &TrustedProxies) -> Option<String> {
     if let Some(ip) = lambda_source_ip(parts) {
         return Some(ip);
     }
     let peer = parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    match peer {
-        Some(ip) if !ip.is_loopback() => Some(ip.to_string()),
-        peer => forwarded_for(&parts.headers)
-            .or(peer)
-            .map(|ip| ip.to_string()),
+        .get::<ConnectInfo<SocketAddr>>()?
+        .0
+        .ip()
+        .to_canonical();
+    if !trusted.contains(peer) {
+        return Some(peer.to_string());
     }
+    Some(
+        forwarded_for(&parts.headers, trusted)
+            .unwrap_or(peer)
+            .to_string(),
+    )
 }
 
-fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
-    // The last hop exactly: skipping an unreadable one would fall back to client-chosen text.
-    let header = headers.get_all("x-forwarded-for").iter().next_back()?;
-    header
-        .to_str()
-        .ok()?
-        .rsplit(',')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+/// The rightmost `X-Forwarded-For` hop that is not a trusted proxy. An unreadable hop ends the
+/// walk: skipping it would fall back to client-chosen text.
+fn forwarded_for(headers: &HeaderMap, trusted: &TrustedProxies) -> Option<IpAddr> {
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut last_trusted = None;
+    for hop in hops.iter().rev() {
+        let ip: IpAddr = match hop.parse::<IpAddr>() {
+            Ok(ip) => ip.to_canonical(),
+            Err(_) => return last_trusted,
+        };
+        if !trusted.contains(ip) {
+            return Some(ip);
+        }
+        last_trusted = Some(ip);
+    }
+    last_trusted
 }
 
 fn lambda_source_ip(parts: &Parts) -> Option<String> {
@@ -247,19 +269,26 @@ mod tests {
     }
 
     #[test]
-    fn the_client_address_is_the_one_a_trusted_hop_saw() {
-        // Behind a local proxy (or in-process): the proxy's own entry, last in the list.
+    fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
+        let none = TrustedProxies::default();
+        let local = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap();
+        // Without configured proxies the header means nothing, even from this host.
         let p = parts(&["6.6.6.6, 198.51.100.7"], Some("127.0.0.1:4000"));
-        assert_eq!(client_ip(&p).as_deref(), Some("198.51.100.7"));
-        let p = parts(&["6.6.6.6", "198.51.100.8"], None);
-        assert_eq!(client_ip(&p).as_deref(), Some("198.51.100.8"));
+        assert_eq!(client_ip(&p, &none).as_deref(), Some("127.0.0.1"));
+        // Behind a trusted proxy: the rightmost hop that is not a trusted proxy.
+        assert_eq!(client_ip(&p, &local).as_deref(), Some("198.51.100.7"));
+        let p = parts(
+            &["6.6.6.6", "198.51.100.8, 10.1.2.3"],
+            Some("127.0.0.1:4000"),
+        );
+        assert_eq!(client_ip(&p, &local).as_deref(), Some("198.51.100.8"));
         // A client-chosen header means nothing when the client is the peer.
         let p = parts(&["6.6.6.6"], Some("203.0.113.4:5000"));
-        assert_eq!(client_ip(&p).as_deref(), Some("203.0.113.4"));
-        // An unreadable last hop is not skipped in favour of an earlier, client-chosen one.
+        assert_eq!(client_ip(&p, &local).as_deref(), Some("203.0.113.4"));
+        // An unreadable hop is not skipped in favour of an earlier, client-chosen one.
         let p = parts(&["6.6.6.6, garbage"], Some("127.0.0.1:4000"));
-        assert_eq!(client_ip(&p).as_deref(), Some("127.0.0.1"));
-        assert_eq!(client_ip(&parts(&[], None)), None);
+        assert_eq!(client_ip(&p, &local).as_deref(), Some("127.0.0.1"));
+        assert_eq!(client_ip(&parts(&["6.6.6.6"], None), &local), None);
     }
 
     #[derive(Debug, serde::Deserialize)]

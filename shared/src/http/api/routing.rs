@@ -6,8 +6,11 @@
 //! advanced (the simulated call starts where the next real call would). It may fill the routing
 //! cache, which only saves the next real call a database read.
 //!
-//! `digits` plays a caller's key presses into the menus (or PIN prompts) the call meets, one entry
-//! per `<Gather>`, so an admin can follow a path through nested IVRs.
+//! `digits` plays a caller's key presses into the menus the call meets, one entry per `<Gather>`,
+//! so an admin can follow a path through nested IVRs. A conference PIN prompt is reported, never
+//! checked (the engine does not open PINs in a dry run), and each user may simulate
+//! [`SIMULATIONS_PER_WINDOW`] calls per minute: the simulator must not be a way to guess PINs or
+//! to load the routing engine.
 
 use axum::Json;
 use axum::extract::State;
@@ -30,6 +33,9 @@ use crate::routing::{CallFacts, CallbackInput, Engine, Mode, Outcome, PathStep};
 
 /// A simulated call can press keys at most this many times (nested menus, retries).
 const MAX_DIGIT_ENTRIES: usize = 20;
+/// Simulations per user per [`SIMULATION_WINDOW`]: plenty for someone trying paths by hand.
+pub const SIMULATIONS_PER_WINDOW: u64 = 60;
+pub const SIMULATION_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(simulate))
@@ -106,7 +112,10 @@ pub struct SimulateResponse {
     path = "/api/v1/routing/simulate",
     tag = "routing",
     request_body = SimulateRequest,
-    responses((status = 200, body = SimulateResponse))
+    responses(
+        (status = 200, body = SimulateResponse),
+        (status = 429, description = "Too many simulations by this user; see Retry-After", body = super::problem::Problem, content_type = "application/problem+json"),
+    )
 )]
 async fn simulate(
     State(state): State<AppState>,
@@ -114,6 +123,17 @@ async fn simulate(
     ApiJson(body): ApiJson<SimulateRequest>,
 ) -> ApiResult<Json<SimulateResponse>> {
     caller.require(Role::PbxUser)?;
+    let decision = state
+        .coordination
+        .hit(
+            &format!("simulate:{}", caller.user_id()),
+            SIMULATIONS_PER_WINDOW,
+            SIMULATION_WINDOW,
+        )
+        .await?;
+    if !decision.allowed {
+        return Err(ApiError::too_many_requests(decision.retry_after));
+    }
     let facts = CallFacts {
         // The document shows the callbacks a live call would get.
         callback_base: state.public_url.as_deref().map(str::to_owned),

@@ -11,6 +11,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::calling::{ExternalForwarding, NumberPrefix};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
@@ -79,6 +80,7 @@ enum_schemas!(
     CallDirection,
     CallStatus,
     ScheduleState,
+    ExternalForwarding,
 );
 
 /// E.164 as the parser accepts it: `+` or `00`, then 7 to 15 digits (the first not 0) among
@@ -111,6 +113,22 @@ impl PartialSchema for ExtensionNumber {
     }
 }
 impl ToSchema for ExtensionNumber {}
+
+/// A number prefix as the parser accepts it: + and 1 to 15 digits, blanks around.
+pub const NUMBER_PREFIX_PATTERN: &str = r"^\s*\+[0-9]{1,15}\s*$";
+
+impl PartialSchema for NumberPrefix {
+    fn schema() -> RefOr<Schema> {
+        string()
+            .description(Some(
+                "The start of telephone numbers in E.164 form: + and 1 to 15 digits.",
+            ))
+            .pattern(Some(NUMBER_PREFIX_PATTERN))
+            .examples(["+1212"])
+            .into()
+    }
+}
+impl ToSchema for NumberPrefix {}
 
 impl PartialSchema for Timezone {
     fn schema() -> RefOr<Schema> {

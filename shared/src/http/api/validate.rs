@@ -19,7 +19,11 @@ use std::ops::RangeInclusive;
 use super::problem::{ApiError, ApiResult, FieldError};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
+use crate::domain::dial_plan;
+use crate::domain::e164::E164;
 use crate::domain::ids::{ExtensionId, OrgId};
+use crate::ports::organizations::OrganizationRepo;
+use crate::ports::outbound_routes::OutboundRouteRepo;
 use crate::ports::references::ReferenceRepo;
 
 /// Errors come in two kinds: the body breaks a rule the OpenAPI document states (422), or a
@@ -139,7 +143,9 @@ impl Validator {
     }
 
     /// Checks that `destination` points at an object of the caller's organization (never
-    /// another tenant's, never a deleted one) and not at the object being written.
+    /// another tenant's, never a deleted one) and not at the object being written, and that an
+    /// outside number is one a call may leave for: an active outbound route matches it, and the
+    /// route or the organization has a caller id (the errors name `<field>.number`).
     pub async fn destination(
         &mut self,
         state: &AppState,
@@ -155,6 +161,12 @@ impl Validator {
             self.conflict(field, "must not point at the object itself");
             return Ok(());
         }
+        if let Destination::ExternalNumber { number } = destination {
+            if let Err(refused) = outward_allowed(state, org, number).await? {
+                self.error(format!("{field}.number"), refused);
+            }
+            return Ok(());
+        }
         if !state.store.destination_exists(org, destination).await? {
             self.conflict(
                 field,
@@ -165,6 +177,27 @@ impl Validator {
             );
         }
         Ok(())
+    }
+
+    /// [`Self::destination`] for an extension's forwarding (forward-always, no-answer): an
+    /// outside number must also pass the organization's forwarding rule.
+    pub async fn forwarding(
+        &mut self,
+        state: &AppState,
+        org: OrgId,
+        field: &str,
+        destination: &Destination,
+        itself: Option<&SelfRef>,
+    ) -> ApiResult<()> {
+        if let Destination::ExternalNumber { number } = destination {
+            let policy = state.store.find_organization(org).await?.calling;
+            if let Err(refused) = policy.may_forward(number) {
+                self.error(format!("{field}.number"), refused.to_string());
+                return Ok(());
+            }
+        }
+        self.destination(state, org, field, destination, itself)
+            .await
     }
 
     /// Checks a list of extensions (ring-group members, a direct-dial allowlist): each one of
@@ -216,6 +249,25 @@ impl Validator {
             ApiError::validation(errors)
         })
     }
+}
+
+/// Whether a call to `number` could leave the organization now, by the rule calls are placed
+/// with ([`dial_plan::outward`]); the error says why not.
+async fn outward_allowed(
+    state: &AppState,
+    org: OrgId,
+    number: &E164,
+) -> ApiResult<Result<(), String>> {
+    let routes = state.store.outbound_routes_by_priority(org, true).await?;
+    let policy = state.store.find_organization(org).await?.calling;
+    Ok(dial_plan::outward(
+        &routes,
+        number.as_str(),
+        None,
+        policy.default_caller_id.as_ref(),
+    )
+    .map(drop)
+    .map_err(|refused| format!("a call to {number} cannot leave: {refused}")))
 }
 
 #[cfg(test)]

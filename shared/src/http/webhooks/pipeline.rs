@@ -25,6 +25,7 @@ use crate::domain::call_state::Source;
 use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
+use crate::log_safe::Untrusted;
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
 use crate::ports::coordination::Recorded;
 use crate::ports::store::StoreError;
@@ -108,7 +109,7 @@ pub async fn answer(
     {
         Ok(Some(g)) => Some(g),
         Ok(None) => {
-            tracing::warn!(%org, call = %request.call_sid, "call lock busy; answering without it");
+            tracing::warn!(%org, call = %Untrusted(&request.call_sid), "call lock busy; answering without it");
             None
         }
         Err(e) => {
@@ -238,7 +239,7 @@ impl Request<'_> {
                 match Continuation::verify(p.query("k"), &state.secrets, self.org, &self.call_sid) {
                     Ok(cont) => engine.resume(cont, &callback_input(p)).await,
                     Err(e) => {
-                        tracing::warn!(org = %self.org, call = %self.call_sid, error = %e, "callback with bad routing state");
+                        tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "callback with bad routing state");
                         return cxml::Response::apology(speech::TECHNICAL_PROBLEM);
                     }
                 }
@@ -252,7 +253,7 @@ impl Request<'_> {
     /// the call: the routing decision is still answered.
     async fn record(&self, facts: &CallFacts, outcome: &Outcome) {
         if let Err(e) = self.write_call_log(facts, outcome).await {
-            tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "call log write failed");
+            tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed");
         }
         self.track_live_call(facts, outcome).await;
         for effect in &outcome.effects {
@@ -273,7 +274,7 @@ impl Request<'_> {
                 created_at: now_ms(),
             };
             if let Err(e) = self.state.store.create_voicemail(&message).await {
-                tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "voicemail could not be stored");
+                tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "voicemail could not be stored");
             }
         }
     }
@@ -305,7 +306,7 @@ impl Request<'_> {
         };
         let token = self.params.get("Session").unwrap_or(&self.call_sid);
         if let Err(e) = tracking::track(self.state, self.org, token, &observation).await {
-            tracing::error!(org = %self.org, call = %self.call_sid, error = %e, "live call not updated");
+            tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
         }
     }
 

@@ -3,6 +3,9 @@
 //! `POST|DELETE /@connections/{id}` is API Gateway's Management API on those sockets (410 for an
 //! unknown id), so the production adapter can be pointed at this process and tested end to end.
 //!
+//! Messages are capped at API Gateway's limits (128 KiB, in frames of at most 32 KiB): a client
+//! cannot make the process buffer more, and one that tries is disconnected.
+//!
 //! The management endpoint has no authentication (in AWS it takes IAM-signed requests): posting
 //! needs a connection id, which is random and never shown to anyone but its own client.
 
@@ -23,6 +26,10 @@ use crate::adapters::memory::ws_hub::LocalHub;
 use crate::app::AppState;
 use crate::domain::now_ms;
 use crate::ports::event_push::{Delivery, EventPush};
+
+/// API Gateway's WebSocket limits: a message of at most 128 KiB in frames of at most 32 KiB.
+pub const MAX_MESSAGE_BYTES: usize = 128 * 1024;
+pub const MAX_FRAME_BYTES: usize = 32 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -51,13 +58,15 @@ async fn upgrade(
     let outbox = state.realtime.hub.attach(&id);
     let failed = state.clone();
     let failed_id = id.clone();
-    ws.on_failed_upgrade(move |_| {
-        tokio::spawn(async move {
-            failed.realtime.hub.detach(&failed_id);
-            disconnect(&failed, &failed_id).await;
-        });
-    })
-    .on_upgrade(move |socket| serve(state, id, connection.expires_at, socket, outbox))
+    ws.max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_failed_upgrade(move |_| {
+            tokio::spawn(async move {
+                failed.realtime.hub.detach(&failed_id);
+                disconnect(&failed, &failed_id).await;
+            });
+        })
+        .on_upgrade(move |socket| serve(state, id, connection.expires_at, socket, outbox))
 }
 
 async fn serve(

@@ -24,6 +24,10 @@ use crate::ports::users::ApiTokenRepo;
 
 /// API Gateway closes every WebSocket after two hours; clients reconnect.
 pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(2 * 60 * 60);
+/// Open connections one user may hold (a few browser tabs), and one organization; more are
+/// refused at `$connect` with 429, so sockets cannot be piled up to exhaust memory.
+pub const MAX_CONNECTIONS_PER_USER: usize = 10;
+pub const MAX_CONNECTIONS_PER_ORGANIZATION: usize = 500;
 
 /// Which route an API Gateway WebSocket event is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +90,23 @@ pub async fn connect(
         tracing::error!(error = %e, "WebSocket connect: store unavailable");
         WsReply::refused(503, "temporarily unavailable")
     };
+    let open = state
+        .realtime
+        .connections
+        .list_connections(caller.org())
+        .await
+        .map_err(unavailable)?;
+    let mine = open
+        .iter()
+        .filter(|c| c.user_id == caller.user_id())
+        .count();
+    if mine >= MAX_CONNECTIONS_PER_USER || open.len() >= MAX_CONNECTIONS_PER_ORGANIZATION {
+        tracing::warn!(org = %caller.org(), user = %caller.user_id(), "WebSocket connection limit reached");
+        return Err(WsReply::refused(
+            429,
+            "too many open connections; close another tab first",
+        ));
+    }
     let token_expiry = state
         .store
         .find_api_token_by_hash(&sha256_hex(token))

@@ -23,7 +23,7 @@ use crate::cloudonix::provision::{
     ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
 };
 use crate::cloudonix::urls::WebhookUrls;
-use crate::crypto::{random_token, sha256_hex};
+use crate::crypto::{SealedColumn, random_token, sha256_hex};
 use crate::domain::ids::OrgId;
 use crate::domain::model::{CloudonixSettings, Role};
 use crate::domain::now_ms;
@@ -73,7 +73,8 @@ impl CloudonixSettingsView {
             domain_name: s.domain_name.clone(),
             domain_uuid: s.domain_uuid.clone(),
             api_key: s.api_key_enc.as_deref().map(|sealed| {
-                state.secrets.open(sealed).map_or_else(
+                let org = s.organization_id.to_string();
+                state.secrets.open(SealedColumn::CLOUDONIX_API_KEY, &org, sealed).map_or_else(
                     |_| {
                         tracing::warn!(org = %s.organization_id, "stored Cloudonix API key cannot be decrypted");
                         "(unreadable: enter the key again)".to_owned()
@@ -135,26 +136,35 @@ async fn load(state: &AppState, org: OrgId) -> ApiResult<CloudonixSettings> {
 fn issue_cdr_token(state: &AppState, settings: &mut CloudonixSettings) -> String {
     let token = random_token();
     settings.cdr_token_hash = Some(sha256_hex(&token));
-    settings.cdr_token_enc = Some(state.secrets.seal(&token));
+    settings.cdr_token_enc = Some(state.secrets.seal(
+        SealedColumn::CLOUDONIX_CDR_TOKEN,
+        &settings.organization_id.to_string(),
+        &token,
+    ));
     token
 }
 
 fn issue_session_token(state: &AppState, settings: &mut CloudonixSettings) {
     let token = random_token();
     settings.session_token_hash = Some(sha256_hex(&token));
-    settings.session_token_enc = Some(state.secrets.seal(&token));
+    settings.session_token_enc = Some(state.secrets.seal(
+        SealedColumn::CLOUDONIX_SESSION_TOKEN,
+        &settings.organization_id.to_string(),
+        &token,
+    ));
 }
 
 /// A stored path token (`sealed`), when there is one and it can be read.
 fn open_token(
     state: &AppState,
     settings: &CloudonixSettings,
+    at: SealedColumn,
     sealed: Option<&str>,
     what: &str,
 ) -> Option<String> {
     state
         .secrets
-        .open(sealed?)
+        .open(at, &settings.organization_id.to_string(), sealed?)
         .inspect_err(|_| {
             tracing::warn!(org = %settings.organization_id, "stored {what} cannot be decrypted");
         })
@@ -165,6 +175,7 @@ fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
     open_token(
         state,
         settings,
+        SealedColumn::CLOUDONIX_CDR_TOKEN,
         settings.cdr_token_enc.as_deref(),
         "CDR token",
     )
@@ -172,7 +183,8 @@ fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
 
 fn session_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
     let sealed = settings.session_token_enc.as_deref();
-    open_token(state, settings, sealed, "session-update token")
+    let at = SealedColumn::CLOUDONIX_SESSION_TOKEN;
+    open_token(state, settings, at, sealed, "session-update token")
 }
 
 /// Records the domain's name and UUID as Cloudonix reports them. Best effort: when Cloudonix
@@ -181,7 +193,11 @@ async fn learn_domain_names(state: &AppState, settings: &mut CloudonixSettings, 
     let (Some(domain), Some(sealed)) = (&settings.domain, &settings.api_key_enc) else {
         return;
     };
-    let Ok(key) = state.secrets.open(sealed) else {
+    let org = settings.organization_id.to_string();
+    let Ok(key) = state
+        .secrets
+        .open(SealedColumn::CLOUDONIX_API_KEY, &org, sealed)
+    else {
         return;
     };
     let creds = DomainCredentials {
@@ -284,7 +300,11 @@ pub async fn put_cloudonix(
     }
     after.domain = Some(domain);
     if let Some(key) = api_key {
-        after.api_key_enc = Some(state.secrets.seal(&key));
+        after.api_key_enc = Some(state.secrets.seal(
+            SealedColumn::CLOUDONIX_API_KEY,
+            &after.organization_id.to_string(),
+            &key,
+        ));
     }
     if after.cdr_token_hash.is_none() {
         issue_cdr_token(&state, &mut after);
@@ -423,7 +443,10 @@ pub async fn provision_domain(
             "Save the Cloudonix domain and API key first.",
         ));
     };
-    let api_key = state.secrets.open(sealed_key).map_err(|_| {
+    let api_key = state
+        .secrets
+        .open(SealedColumn::CLOUDONIX_API_KEY, &org.to_string(), sealed_key)
+        .map_err(|_| {
         ApiError::conflict(
             "The stored Cloudonix API key cannot be decrypted (was the encryption key changed?); \
              enter it again.",

@@ -1,6 +1,7 @@
 //! `GET/PATCH /api/v1/settings/organization`: the name, the IANA time zone (the default for
-//! schedules and what call times are shown in) and what callers to a number the organization
-//! does not have hear.
+//! schedules and what call times are shown in), what callers to a number the organization does
+//! not have hear, and the rules of outward calls: the default caller id and how far extensions
+//! may forward calls outside (the toll-fraud controls an owner adds to the outbound routes).
 
 use axum::Json;
 use axum::extract::State;
@@ -8,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
+use crate::domain::calling::{CallingPolicy, ExternalForwarding, NumberPrefix};
+use crate::domain::e164::E164;
 use crate::domain::model::{Organization, Role};
 use crate::domain::now_ms;
 use crate::domain::timezone::Timezone;
@@ -19,6 +22,11 @@ use crate::http::api::schema::LongName;
 use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::organizations::OrganizationRepo;
+use crate::ports::phone_numbers::PhoneNumberRepo;
+use crate::ports::store::StoreError;
+
+/// At most this many forwarding prefixes.
+const MAX_PREFIXES: usize = 100;
 
 /// Longest spoken message for calls to unassigned numbers.
 const MAX_UNASSIGNED_MESSAGE: usize = 500;
@@ -34,6 +42,13 @@ pub struct OrganizationUpdate {
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub unassigned_number_message: Option<Option<String>>,
+    /// One of the organization's phone numbers; `null` clears it.
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<E164>)]
+    pub default_caller_id: Option<Option<E164>>,
+    pub external_forwarding: Option<ExternalForwarding>,
+    #[schema(max_items = 100)]
+    pub forwarding_prefixes: Option<Vec<NumberPrefix>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -43,6 +58,14 @@ pub struct OrganizationSettingsView {
     /// Spoken (as early media, so the call is never answered or billed) before a call to a
     /// number the organization does not have is refused; null: refused without a word.
     pub unassigned_number_message: Option<String>,
+    /// Presented by outward calls whose outbound route has no caller id (a forwarded inbound
+    /// call presents the number it came in on). Without it, such routes refuse calls.
+    pub default_caller_id: Option<E164>,
+    /// Where extensions may forward calls outside: `outbound_routes` (any number a route
+    /// allows), `listed_prefixes` (only numbers starting with one of `forwarding_prefixes`) or
+    /// `never`.
+    pub external_forwarding: ExternalForwarding,
+    pub forwarding_prefixes: Vec<NumberPrefix>,
 }
 
 impl From<&Organization> for OrganizationSettingsView {
@@ -50,6 +73,9 @@ impl From<&Organization> for OrganizationSettingsView {
         Self {
             organization: OrganizationView::from(org),
             unassigned_number_message: org.unassigned_number_message.clone(),
+            default_caller_id: org.calling.default_caller_id.clone(),
+            external_forwarding: org.calling.external_forwarding,
+            forwarding_prefixes: org.calling.forwarding_prefixes.clone(),
         }
     }
 }
@@ -70,8 +96,8 @@ pub async fn get_organization(
     Ok(Json(OrganizationSettingsView::from(&org)))
 }
 
-/// Rename the organization, change its time zone or what callers of unassigned numbers hear
-/// (owner only).
+/// Rename the organization, change its time zone, what callers of unassigned numbers hear or its
+/// rules for outward calls (owner only).
 #[utoipa::path(
     patch,
     path = "/api/v1/settings/organization",
@@ -99,6 +125,18 @@ pub async fn update_organization(
             .as_deref()
             .map(|text| v.text("unassigned_number_message", text, 1, MAX_UNASSIGNED_MESSAGE));
     }
+    if let Some(caller_id) = body.default_caller_id {
+        org.calling.default_caller_id = caller_id;
+    }
+    if let Some(rule) = body.external_forwarding {
+        org.calling.external_forwarding = rule;
+    }
+    if let Some(mut prefixes) = body.forwarding_prefixes {
+        prefixes.sort();
+        prefixes.dedup();
+        org.calling.forwarding_prefixes = prefixes;
+    }
+    check_calling(&state, &org, &mut v).await?;
     v.finish()?;
     org.updated_at = now_ms();
     state.store.update_organization(&org).await?;
@@ -115,4 +153,43 @@ pub async fn update_organization(
     )
     .await;
     Ok(Json(view))
+}
+
+/// The default caller id must be a number the organization owns (carriers refuse others), and
+/// `listed_prefixes` needs a list.
+async fn check_calling(state: &AppState, org: &Organization, v: &mut Validator) -> ApiResult<()> {
+    let CallingPolicy {
+        default_caller_id,
+        external_forwarding,
+        forwarding_prefixes,
+    } = &org.calling;
+    if let Some(number) = default_caller_id {
+        match state
+            .store
+            .find_phone_number_by_number(org.id, number)
+            .await
+        {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => v.conflict(
+                "default_caller_id",
+                "must be one of the organization's phone numbers",
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    v.check(
+        "forwarding_prefixes",
+        forwarding_prefixes.len() <= MAX_PREFIXES,
+        "at most 100 prefixes",
+    );
+    // Whether the list is empty may come from what is stored, not from this request: a
+    // conflict with the current data, like the caller id above.
+    if *external_forwarding == ExternalForwarding::ListedPrefixes && forwarding_prefixes.is_empty()
+    {
+        v.conflict(
+            "forwarding_prefixes",
+            "needs at least one prefix when external_forwarding is listed_prefixes",
+        );
+    }
+    Ok(())
 }
