@@ -1,7 +1,7 @@
 //! Where calls may go when they are saved (toll fraud, issue 18.1 and 18.11): every outside
 //! number a configuration sends calls to must pass the organization's outbound rules (an active
-//! route, a caller id) with a 422 naming the field, extensions' forwarding also the owner's
-//! forwarding rule, and PBX users may send their calls into no mailbox but their own. The same
+//! route, a caller id), refused with a 409 naming the field (it conflicts with the routes and
+//! rules stored now); extensions' forwarding must also pass the owner's forwarding rule, and PBX users may send their calls into no mailbox but their own. The same
 //! calls at call time are in the acceptance suite.
 
 use opbx::domain::destination::Destination;
@@ -43,20 +43,20 @@ async fn a_pbx_user_cannot_forward_where_no_outbound_route_goes(b: Backend) {
     let r = me
         .patch(&at, json!({"forward_always": outside(PREMIUM)}))
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["forward_always.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["forward_always.number"]);
     assert!(
         message_for(&r, "forward_always.number").contains("no active outbound route matches"),
         "{}",
         r.text
     );
     let r = me.patch(&at, json!({"no_answer": outside(PREMIUM)})).await;
-    assert_eq!(invalid_fields(&r, 422), ["no_answer.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["no_answer.number"]);
     // An admin is held to the same rule: it is about where calls can go, not who asks.
     let admin = Client::new(&api, &t, Role::PbxAdmin).await;
     let r = admin
         .patch(&at, json!({"forward_always": outside(PREMIUM)}))
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["forward_always.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["forward_always.number"]);
 
     let ok = me
         .patch(&at, json!({"forward_always": outside("+14155550123")}))
@@ -74,7 +74,7 @@ async fn a_route_without_caller_id_needs_the_organizations_default(b: Backend) {
     let r = admin
         .patch(&at, json!({"forward_always": outside("+14155550123")}))
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["forward_always.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["forward_always.number"]);
     assert!(message_for(&r, "forward_always.number").contains("no caller id"));
 
     let owner = Client::new(&api, &t, Role::Owner).await;
@@ -117,7 +117,7 @@ async fn every_outside_destination_is_checked_and_named_by_its_path(b: Backend) 
         )
         .await;
     assert_eq!(
-        invalid_fields(&r, 422),
+        invalid_fields(&r, 409),
         [
             "options[1].destination.number",
             "invalid_destination.number",
@@ -132,7 +132,7 @@ async fn every_outside_destination_is_checked_and_named_by_its_path(b: Backend) 
             json!({"fallback": outside(PREMIUM)}),
         )
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["fallback.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["fallback.number"]);
 
     let s = schedule(&api.state, org, |_| {}).await;
     let r = admin
@@ -144,7 +144,7 @@ async fn every_outside_destination_is_checked_and_named_by_its_path(b: Backend) 
         )
         .await;
     assert_eq!(
-        invalid_fields(&r, 422),
+        invalid_fields(&r, 409),
         ["closed.number", "exceptions[0].destination.number"]
     );
 
@@ -154,7 +154,7 @@ async fn every_outside_destination_is_checked_and_named_by_its_path(b: Backend) 
             json!({"number": "+12125550188", "label": "Fax", "destination": outside(PREMIUM)}),
         )
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["destination.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["destination.number"]);
     admin
         .post(
             "/api/v1/phone-numbers",
@@ -203,7 +203,7 @@ async fn the_owners_forwarding_rule_limits_extensions_further(b: Backend) {
     let r = admin
         .patch(&at, json!({"forward_always": outside("+18765550100")}))
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["forward_always.number"]);
+    assert_eq!(invalid_fields(&r, 409), ["forward_always.number"]);
     assert!(message_for(&r, "forward_always.number").contains("prefix"));
     admin
         .patch(&at, json!({"forward_always": outside("+14155550123")}))
@@ -218,7 +218,7 @@ async fn the_owners_forwarding_rule_limits_extensions_further(b: Backend) {
         .patch(&at, json!({"no_answer": outside("+14155550123")}))
         .await;
     assert!(
-        invalid_fields(&r, 422).contains(&"no_answer.number".to_owned()),
+        invalid_fields(&r, 409).contains(&"no_answer.number".to_owned()),
         "{}",
         r.text
     );

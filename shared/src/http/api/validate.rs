@@ -162,8 +162,10 @@ impl Validator {
             return Ok(());
         }
         if let Destination::ExternalNumber { number } = destination {
+            // Whether a number may be called depends on the routes and rules stored now: a
+            // conflict with current data (409), like a destination that does not exist.
             if let Err(refused) = outward_allowed(state, org, number).await? {
-                self.error(format!("{field}.number"), refused);
+                self.conflict(format!("{field}.number"), refused);
             }
             return Ok(());
         }
@@ -192,7 +194,7 @@ impl Validator {
         if let Destination::ExternalNumber { number } = destination {
             let policy = state.store.find_organization(org).await?.calling;
             if let Err(refused) = policy.may_forward(number) {
-                self.error(format!("{field}.number"), refused.to_string());
+                self.conflict(format!("{field}.number"), refused.to_string());
                 return Ok(());
             }
         }
