@@ -688,7 +688,7 @@ async fn callers_of_unassigned_numbers_hear_the_message_the_owner_sets(b: Backen
     assert_eq!(admin.call("GET", ORG, None).await.ok()[field], Value::Null);
     assert_eq!(xml(&voice_webhook(&api, &bearer).await.text), refused);
 
-    for bad in [json!(" "), json!("x".repeat(501)), json!("line\u{7}bell")] {
+    for bad in [json!(" "), json!("x".repeat(1001)), json!("line\u{7}bell")] {
         let r = owner.call("PATCH", ORG, Some(json!({ field: bad }))).await;
         assert_eq!(field_names(&r), [field], "{bad}");
     }

@@ -18,7 +18,8 @@ use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
 use crate::http::api::extract::{ApiJson, nullable};
 use crate::http::api::problem::ApiResult;
-use crate::http::api::schema::LongName;
+use crate::http::api::rules;
+use crate::http::api::schema::{LongName, Speech};
 use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::organizations::OrganizationRepo;
@@ -28,9 +29,6 @@ use crate::ports::store::StoreError;
 /// At most this many forwarding prefixes.
 const MAX_PREFIXES: usize = 100;
 
-/// Longest spoken message for calls to unassigned numbers.
-const MAX_UNASSIGNED_MESSAGE: usize = 500;
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationUpdate {
@@ -38,9 +36,9 @@ pub struct OrganizationUpdate {
     pub name: Option<String>,
     pub timezone: Option<Timezone>,
     /// Spoken to callers of a number the organization does not have (or has switched off)
-    /// before the call is refused; null refuses it without a word. 1 to 500 characters.
+    /// before the call is refused; null refuses it without a word.
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<Speech>)]
     pub unassigned_number_message: Option<Option<String>>,
     /// One of the organization's phone numbers; `null` clears it.
     #[serde(default, with = "nullable")]
@@ -123,7 +121,7 @@ pub async fn update_organization(
     if let Some(message) = &body.unassigned_number_message {
         org.unassigned_number_message = message
             .as_deref()
-            .map(|text| v.text("unassigned_number_message", text, 1, MAX_UNASSIGNED_MESSAGE));
+            .map(|text| v.text("unassigned_number_message", text, 1, rules::SPEECH_MAX));
     }
     if let Some(caller_id) = body.default_caller_id {
         org.calling.default_caller_id = caller_id;
