@@ -1,0 +1,58 @@
+import { Trash2Icon } from 'lucide-react'
+import { problemMessage, referencesOf } from '@/api/problem'
+import { ConfirmDialog } from './confirm-dialog'
+import { ObjectLink } from './object-link'
+import { Alert } from './ui/alert'
+import { Button } from './ui/button'
+
+/**
+ * Delete with a confirmation. When the server refuses because something still routes to the
+ * object (409), the dialog lists those objects as links to change first.
+ */
+export function DeleteButton({
+  what,
+  onDelete,
+  iconOnly = false,
+}: {
+  /** The object as a person names it: "extension 101 · Alice". */
+  what: string
+  onDelete: () => Promise<unknown>
+  iconOnly?: boolean
+}) {
+  return (
+    <ConfirmDialog
+      trigger={
+        iconOnly ? (
+          <Button variant="ghost" size="icon" aria-label={`Delete ${what}`}>
+            <Trash2Icon aria-hidden />
+          </Button>
+        ) : (
+          <Button variant="outline" className="text-destructive">
+            <Trash2Icon aria-hidden /> Delete
+          </Button>
+        )
+      }
+      title={`Delete ${what}?`}
+      description="This cannot be undone."
+      confirmLabel="Delete"
+      destructive
+      onConfirm={onDelete}
+      renderError={(error) => {
+        const references = referencesOf(error)
+        if (references.length === 0) return <Alert variant="destructive">{problemMessage(error)}</Alert>
+        return (
+          <Alert variant="destructive">
+            <p className="font-medium">It is still in use. Change these first:</p>
+            <ul className="mt-2 list-disc space-y-1 pl-5 text-foreground">
+              {references.map((r) => (
+                <li key={`${r.object_type}:${r.id}`}>
+                  <ObjectLink type={r.object_type} id={r.id} name={r.name} />
+                </li>
+              ))}
+            </ul>
+          </Alert>
+        )
+      }}
+    />
+  )
+}

@@ -1,0 +1,114 @@
+import { useQuery } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
+import { PlusIcon } from 'lucide-react'
+import { useMe } from '@/api/me'
+import { extensions } from '@/api/resources'
+import { type Column, DataTable } from '@/components/data-table'
+import { DestinationName } from '@/components/destination-picker'
+import { PageHeader } from '@/components/page-header'
+import { Badge } from '@/components/ui/badge'
+import { Button } from '@/components/ui/button'
+import { type ListSearch, listQuery } from '@/lib/list-search'
+import { canWriteConfig } from '@/lib/roles'
+import type { ExtensionView } from './schemas'
+
+/** The columns, with the signed-in user's own extensions marked. */
+function columnsFor(userId: string): Column<ExtensionView>[] {
+  return [
+    {
+      key: 'number',
+      header: 'Number',
+      cell: (e) => (
+        <Link to="/extensions/$id" params={{ id: e.id }} className="font-mono font-medium text-primary hover:underline">
+          {e.number}
+        </Link>
+      ),
+    },
+    {
+      key: 'name',
+      header: 'Name',
+      sort: 'name',
+      cell: (e) => (
+        <span className="flex items-center gap-2">
+          {e.name}
+          {e.user_id === userId && <Badge variant="secondary">Yours</Badge>}
+        </span>
+      ),
+    },
+    {
+      key: 'handling',
+      header: 'Calls',
+      className: 'hidden md:table-cell',
+      cell: (e) =>
+        e.do_not_disturb ? (
+          <Badge variant="warning">Do not disturb</Badge>
+        ) : e.forward_always ? (
+          <span>
+            Forwarded to <DestinationName destination={e.forward_always} />
+          </span>
+        ) : (
+          <span className="text-muted-foreground">Rings {e.no_answer_timeout} s</span>
+        ),
+    },
+    {
+      key: 'voicemail',
+      header: 'Voicemail',
+      className: 'hidden sm:table-cell',
+      cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-muted-foreground">Off</span>),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      sort: 'status',
+      cell: (e) => <Badge variant={e.status === 'active' ? 'success' : 'outline'}>{e.status === 'active' ? 'Active' : 'Inactive'}</Badge>,
+    },
+  ]
+}
+
+export function ExtensionsPage({
+  search,
+  onSearchChange,
+}: {
+  search: ListSearch
+  onSearchChange: (next: ListSearch) => void
+}) {
+  const { user, organization } = useMe()
+  const query = useQuery(extensions.list(organization.id, listQuery(search)))
+  const admin = canWriteConfig(user.role)
+
+  return (
+    <>
+      <PageHeader
+        title="Extensions"
+        description="The phones of your organization and how each one handles calls."
+        actions={
+          admin && (
+            <Button asChild>
+              <Link to="/extensions/new">
+                <PlusIcon aria-hidden /> New extension
+              </Link>
+            </Button>
+          )
+        }
+      />
+      <DataTable
+        label="Extensions"
+        columns={columnsFor(user.id)}
+        query={query}
+        search={search}
+        onSearchChange={onSearchChange}
+        rowKey={(e) => e.id}
+        searchPlaceholder="Search number or name"
+        empty={{
+          title: 'No extensions yet',
+          description: 'An extension is a phone: create one for each person or desk.',
+          action: admin && (
+            <Button asChild size="sm">
+              <Link to="/extensions/new">New extension</Link>
+            </Button>
+          ),
+        }}
+      />
+    </>
+  )
+}

@@ -1,0 +1,2 @@
+/** The user list's sort fields (the API's `UserList::SORT`). */
+export const userSorts = ['name', 'email', 'role', 'status', 'created_at'] as const

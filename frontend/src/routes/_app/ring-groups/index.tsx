@@ -1,0 +1,15 @@
+import { createFileRoute } from '@tanstack/react-router'
+import { ComingSoon } from '@/components/coming-soon'
+import { allow } from '@/lib/guard'
+import { canReadConfig } from '@/lib/roles'
+
+// Placeholder until this screen is built; the nav entry and links already point here.
+export const Route = createFileRoute('/_app/ring-groups/')({
+  beforeLoad: allow(canReadConfig),
+  component: () => (
+    <ComingSoon
+      title="Ring groups"
+      description="Groups of extensions that ring together or in turn."
+    />
+  ),
+})
