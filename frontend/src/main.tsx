@@ -1,7 +1,6 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { onUnauthorized } from './api/client'
-import { App } from './app'
+import { App, signInAgainOn401 } from './app'
 import { applyTheme, savedTheme } from './lib/theme'
 import { createQueryClient } from './query-client'
 import { createAppRouter } from './router'
@@ -12,14 +11,7 @@ applyTheme(savedTheme())
 const queryClient = createQueryClient()
 const router = createAppRouter(queryClient)
 
-// A token that stopped working (expired, revoked, password changed): sign in again, then return.
-onUnauthorized(() => {
-  queryClient.clear()
-  const next = router.state.location.href
-  if (router.state.location.pathname !== '/login') {
-    void router.navigate({ to: '/login', search: { next } })
-  }
-})
+signInAgainOn401(queryClient, router)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

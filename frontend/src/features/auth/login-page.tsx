@@ -9,7 +9,7 @@ import { applyProblem } from '@/api/problem'
 import { Field, FormError } from '@/components/field'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
+import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
 import { organizationsIn, retryMessage, retryTime, safeNext } from './login'
 
@@ -63,9 +63,7 @@ export function LoginPage({ next }: { next?: string }) {
     <main className="flex min-h-dvh items-center justify-center bg-muted/40 p-4">
       <Card className="w-full max-w-sm">
         <CardHeader>
-          <CardTitle>
-            <h1 className="text-xl">Sign in to OpBX</h1>
-          </CardTitle>
+          <h1 className="text-xl font-semibold">Sign in to OpBX</h1>
           <CardDescription>Use the email and password your administrator gave you.</CardDescription>
         </CardHeader>
         <CardContent>
