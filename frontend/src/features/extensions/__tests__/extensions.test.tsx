@@ -107,7 +107,7 @@ describe('a PBX user', () => {
         on('get', '/api/v1/extensions/{id}', () => mine),
         on('patch', '/api/v1/extensions/{id}', ({ body }) => {
           sent.push(body)
-          return { ...mine, ...body, do_not_disturb: true }
+          return { ...mine, do_not_disturb: body.do_not_disturb ?? mine.do_not_disturb }
         }),
       ],
     })
