@@ -1,9 +1,10 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App, signInAgainOn401 } from './app'
+import { App } from './app'
 import { applyTheme, savedTheme } from './lib/theme'
 import { createQueryClient } from './query-client'
 import { createAppRouter } from './router'
+import { signInAgainOn401 } from './sign-in-again'
 import './index.css'
 
 applyTheme(savedTheme())

@@ -1,3 +1,4 @@
+import type { FieldValues, UseFormSetError } from 'react-hook-form'
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from './client'
 import { applyProblem, fieldFor, formPath, referencesOf } from './problem'
@@ -30,7 +31,7 @@ describe('server field paths', () => {
 
 describe('applyProblem', () => {
   it('puts each 422 message on its field, focusing the first, and nothing on the form', () => {
-    const setError = vi.fn()
+    const setError = vi.fn<UseFormSetError<FieldValues>>()
     applyProblem(
       invalid([
         { field: 'members[1]', message: 'is listed twice' },
@@ -45,7 +46,7 @@ describe('applyProblem', () => {
   })
 
   it('shows messages of fields the form lacks above the form, naming the field', () => {
-    const setError = vi.fn()
+    const setError = vi.fn<UseFormSetError<FieldValues>>()
     applyProblem(invalid([{ field: 'user_id', message: 'no such user in your organization' }]), setError, ['name'])
     expect(setError).toHaveBeenCalledWith('root.server', {
       type: 'server',
@@ -54,7 +55,7 @@ describe('applyProblem', () => {
   })
 
   it('shows any other failure as the problem detail', () => {
-    const setError = vi.fn()
+    const setError = vi.fn<UseFormSetError<FieldValues>>()
     const forbidden = new ApiError(403, {
       type: 'urn:opbx:problem:forbidden',
       title: 'Forbidden',

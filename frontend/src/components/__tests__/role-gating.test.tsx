@@ -32,16 +32,16 @@ describe('screens a role may not use', () => {
   it('a reporter opening extensions learns it is not for their role, and nothing is fetched', async () => {
     // No extensions handler: a request would fail the test.
     renderApp({ role: 'reporter', url: '/extensions' })
-    await heading('Not available for your role')
+    expect(await heading('Not available for your role')).toBeVisible()
   })
 
   it('a PBX user opening users learns it is not for their role', async () => {
     renderApp({ role: 'pbx_user', url: '/users' })
-    await heading('Not available for your role')
+    expect(await heading('Not available for your role')).toBeVisible()
   })
 
   it('an unknown page is not found in the organization', async () => {
     renderApp({ url: '/no-such-page' })
-    await heading('Not found in your organization')
+    expect(await heading('Not found in your organization')).toBeVisible()
   })
 })

@@ -195,6 +195,6 @@ describe('the extension list', () => {
       url: '/extensions/0190a1b2-0000-7000-8000-ffffffffffff',
       handlers: [on('get', '/api/v1/extensions/{id}', () => problem(404, { title: 'Not Found' }))],
     })
-    await heading('Not found in your organization')
+    expect(await heading('Not found in your organization')).toBeVisible()
   })
 })
