@@ -39,13 +39,19 @@ const lazy = Object.keys(manifest)
   })
   .sort((a, b) => b.bytes - a.bytes)
 
-console.log(`initial: ${kb(initial)} gzip (JS ${kb(js)}, CSS ${kb(initial - js)}); limit ${kb(INITIAL_LIMIT)}`)
-const largest = lazy.slice(0, 8).map((l) => `${l.name}=${kb(l.bytes)}`).join(', ')
+console.log(
+  `initial: ${kb(initial)} gzip (JS ${kb(js)}, CSS ${kb(initial - js)}); limit ${kb(INITIAL_LIMIT)}`,
+)
+const largest = lazy
+  .slice(0, 8)
+  .map((l) => `${l.name}=${kb(l.bytes)}`)
+  .join(', ')
 console.log(`lazy routes: ${lazy.length}, largest: ${largest}; limit ${kb(LAZY_LIMIT)} each`)
 
 const over = lazy.filter((l) => l.bytes > LAZY_LIMIT)
 if (initial > INITIAL_LIMIT || over.length) {
-  if (initial > INITIAL_LIMIT) console.error(`budget: initial load ${kb(initial)} is over ${kb(INITIAL_LIMIT)}`)
+  if (initial > INITIAL_LIMIT)
+    console.error(`budget: initial load ${kb(initial)} is over ${kb(INITIAL_LIMIT)}`)
   for (const l of over) console.error(`budget: lazy route ${l.name} ${kb(l.bytes)} is over ${kb(LAZY_LIMIT)}`)
   process.exit(1)
 }

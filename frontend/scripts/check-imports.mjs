@@ -13,7 +13,11 @@ function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) yield* sources(path)
-    else if (/\.(ts|tsx)$/.test(entry.name) && !entry.name.endsWith('.d.ts') && entry.name !== 'routeTree.gen.ts') {
+    else if (
+      /\.(ts|tsx)$/.test(entry.name) &&
+      !entry.name.endsWith('.d.ts') &&
+      entry.name !== 'routeTree.gen.ts'
+    ) {
       yield path
     }
   }
@@ -32,7 +36,8 @@ for (const file of sources(src)) {
   const here = relative(src, file)
   const [top, feature] = here.split('/')
   const text = readFileSync(file, 'utf8')
-  if (/^\s*export\s+(\*|\{[^}]*\})\s+from\s/m.test(text)) problems.push(`${here}: re-exports (no barrel files)`)
+  if (/^\s*export\s+(\*|\{[^}]*\})\s+from\s/m.test(text))
+    problems.push(`${here}: re-exports (no barrel files)`)
   if (/^index\.tsx?$/.test(here.split('/').at(-1)) && top !== 'routes') {
     problems.push(`${here}: index files are barrels; import the module itself`)
   }

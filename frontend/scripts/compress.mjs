@@ -29,4 +29,6 @@ for await (const path of files(dist)) {
   raw += body.length
   br += brotli.length
 }
-console.log(`compressed ${count} files: ${(raw / 1024).toFixed(1)} KB raw, ${(br / 1024).toFixed(1)} KB brotli`)
+console.log(
+  `compressed ${count} files: ${(raw / 1024).toFixed(1)} KB raw, ${(br / 1024).toFixed(1)} KB brotli`,
+)

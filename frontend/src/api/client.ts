@@ -89,6 +89,7 @@ export async function call<D>(
     })
   }
   const { data, error, response } = result
-  if (!response.ok) throw new ApiError(response.status, asProblem(error, response), retryAfterSeconds(response))
+  if (!response.ok)
+    throw new ApiError(response.status, asProblem(error, response), retryAfterSeconds(response))
   return data as D
 }

@@ -21,6 +21,5 @@ export const keys = {
   resource: (orgId: string, resource: OrgResource) => ['org', orgId, resource] as const,
   list: <Q extends object>(orgId: string, resource: OrgResource, query: Q) =>
     ['org', orgId, resource, { list: query }] as const,
-  detail: (orgId: string, resource: OrgResource, id: string) =>
-    ['org', orgId, resource, { id }] as const,
+  detail: (orgId: string, resource: OrgResource, id: string) => ['org', orgId, resource, { id }] as const,
 }

@@ -4,7 +4,12 @@ import { ApiError } from './client'
 import { applyProblem, fieldFor, formPath, referencesOf } from './problem'
 
 const invalid = (errors: { field: string; message: string }[]) =>
-  new ApiError(422, { type: 'urn:opbx:problem:validation-failed', title: 'Invalid input', status: 422, errors })
+  new ApiError(422, {
+    type: 'urn:opbx:problem:validation-failed',
+    title: 'Invalid input',
+    status: 422,
+    errors,
+  })
 
 describe('server field paths', () => {
   it('become react-hook-form paths', () => {
@@ -40,14 +45,24 @@ describe('applyProblem', () => {
       setError,
       ['name', 'members.*'],
     )
-    expect(setError).toHaveBeenCalledWith('members.1', { type: 'server', message: 'is listed twice' }, { shouldFocus: true })
-    expect(setError).toHaveBeenCalledWith('name', { type: 'server', message: 'is required' }, { shouldFocus: false })
+    expect(setError).toHaveBeenCalledWith(
+      'members.1',
+      { type: 'server', message: 'is listed twice' },
+      { shouldFocus: true },
+    )
+    expect(setError).toHaveBeenCalledWith(
+      'name',
+      { type: 'server', message: 'is required' },
+      { shouldFocus: false },
+    )
     expect(setError).not.toHaveBeenCalledWith('root.server', expect.anything())
   })
 
   it('shows messages of fields the form lacks above the form, naming the field', () => {
     const setError = vi.fn<UseFormSetError<FieldValues>>()
-    applyProblem(invalid([{ field: 'user_id', message: 'no such user in your organization' }]), setError, ['name'])
+    applyProblem(invalid([{ field: 'user_id', message: 'no such user in your organization' }]), setError, [
+      'name',
+    ])
     expect(setError).toHaveBeenCalledWith('root.server', {
       type: 'server',
       message: 'user_id: no such user in your organization',
@@ -73,7 +88,12 @@ describe('applyProblem', () => {
 describe('referencesOf', () => {
   it('reads the users of an object from a 409 and nothing from other errors', () => {
     const references = [{ object_type: 'ring_group', id: 'r1', name: 'Sales' }]
-    const conflict = new ApiError(409, { type: 'urn:opbx:problem:in-use', title: 'Still in use', status: 409, references })
+    const conflict = new ApiError(409, {
+      type: 'urn:opbx:problem:in-use',
+      title: 'Still in use',
+      status: 409,
+      references,
+    })
     expect(referencesOf(conflict)).toEqual(references)
     expect(referencesOf(invalid([]))).toEqual([])
     expect(referencesOf(new Error('boom'))).toEqual([])

@@ -56,7 +56,11 @@ export function applyProblem<T extends FieldValues>(
       if (field === null) {
         leftover.push(e.field ? `${e.field}: ${e.message}` : e.message)
       } else if (!seen.has(field)) {
-        setError(field as FieldPath<T>, { type: 'server', message: e.message }, { shouldFocus: seen.size === 0 })
+        setError(
+          field as FieldPath<T>,
+          { type: 'server', message: e.message },
+          { shouldFocus: seen.size === 0 },
+        )
         seen.add(field)
       }
     }

@@ -32,7 +32,12 @@ function nextSort(current: string | undefined, field: string): string | undefine
   return field
 }
 
-function SortHeader({ label, field, current, onSort }: {
+function SortHeader({
+  label,
+  field,
+  current,
+  onSort,
+}: {
   label: string
   field: string
   current: string | undefined
@@ -55,7 +60,11 @@ function ariaSort(current: string | undefined, field?: string) {
 }
 
 /** The text search box: updates the URL a moment after typing stops. */
-function SearchBox({ value, placeholder, onChange }: {
+function SearchBox({
+  value,
+  placeholder,
+  onChange,
+}: {
   value: string | undefined
   placeholder: string
   onChange: (q: string | undefined) => void
@@ -74,7 +83,10 @@ function SearchBox({ value, placeholder, onChange }: {
   }, [text, value, onChange])
   return (
     <div className="relative w-full sm:max-w-xs">
-      <SearchIcon className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
+      <SearchIcon
+        className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground"
+        aria-hidden
+      />
       <Input
         type="search"
         aria-label="Search"
@@ -87,7 +99,10 @@ function SearchBox({ value, placeholder, onChange }: {
   )
 }
 
-export function StatusFilterSelect({ value, onChange }: {
+export function StatusFilterSelect({
+  value,
+  onChange,
+}: {
   value: StatusFilter | undefined
   onChange: (status: StatusFilter | undefined) => void
 }) {
@@ -109,13 +124,12 @@ export function StatusFilterSelect({ value, onChange }: {
  * A server-paged list: search, sort, status filter and page live in the URL (`search` /
  * `onSearchChange`), with loading, empty and error states.
  */
-export function DataTable<T>({
+export function DataTable<T extends { id: string }>({
   label,
   columns,
   query,
   search,
   onSearchChange,
-  rowKey,
   searchPlaceholder = 'Search…',
   statusFilter = true,
   filters,
@@ -128,7 +142,6 @@ export function DataTable<T>({
   search: ListSearch
   /** Receives the whole next search (the route writes it to the URL). */
   onSearchChange: (next: ListSearch) => void
-  rowKey: (row: T) => string
   searchPlaceholder?: string
   statusFilter?: boolean
   filters?: ReactNode
@@ -153,7 +166,11 @@ export function DataTable<T>({
         title="Nothing matches"
         description="Try another search or clear the filters."
         action={
-          <Button variant="outline" size="sm" onClick={() => update({ ...search, q: undefined, status: undefined, page: undefined })}>
+          <Button
+            variant="outline"
+            size="sm"
+            onClick={() => update({ ...search, q: undefined, status: undefined, page: undefined })}
+          >
             Clear filters
           </Button>
         }
@@ -184,7 +201,7 @@ export function DataTable<T>({
         </TableHeader>
         <TableBody>
           {page.data.map((row) => (
-            <TableRow key={rowKey(row)}>
+            <TableRow key={row.id}>
               {columns.map((c) => (
                 <TableCell key={c.key} className={c.className}>
                   {c.cell(row)}

@@ -9,8 +9,8 @@ export function NotFound() {
       <SearchXIcon className="size-10 text-muted-foreground" aria-hidden />
       <h1 className="text-xl font-semibold">Not found in your organization</h1>
       <p className="text-sm text-muted-foreground">
-        This page or object does not exist here. It may have been deleted, or the link may belong to
-        another organization.
+        This page or object does not exist here. It may have been deleted, or the link may belong to another
+        organization.
       </p>
       <Button asChild variant="outline">
         <Link to="/">Go to the overview</Link>

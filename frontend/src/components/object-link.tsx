@@ -7,7 +7,11 @@ export function ObjectLink({ type, id, name }: { type: string; id: string; name:
   return (
     <span>
       {objectLabels[type]}{' '}
-      <Link to={objectRoutes[type]} params={{ id }} className="font-medium text-primary underline-offset-4 hover:underline">
+      <Link
+        to={objectRoutes[type]}
+        params={{ id }}
+        className="font-medium text-primary underline-offset-4 hover:underline"
+      >
         {name}
       </Link>
     </span>

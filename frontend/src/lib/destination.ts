@@ -1,11 +1,5 @@
 import type { Schemas } from '@/api/client'
-import {
-  businessHours,
-  conferenceRooms,
-  extensions,
-  ivrMenus,
-  ringGroups,
-} from '@/api/resources'
+import { businessHours, conferenceRooms, extensions, ivrMenus, ringGroups } from '@/api/resources'
 import { keys, type OrgResource } from '@/api/keys'
 
 // Where a call goes, as a discriminated union: an object of the organization (`id`), an outside
@@ -57,8 +51,14 @@ const PICKER_LIST = { per_page: 100, sort: 'name' } as const
 export interface NamedSource {
   label: string
   name: (o: Named) => string
-  list: (orgId: string) => { queryKey: readonly unknown[]; queryFn: (ctx: { signal: AbortSignal }) => Promise<{ data: Named[] }> }
-  detail: (orgId: string, id: string) => { queryKey: readonly unknown[]; queryFn: (ctx: { signal: AbortSignal }) => Promise<Named> }
+  list: (orgId: string) => {
+    queryKey: readonly unknown[]
+    queryFn: (ctx: { signal: AbortSignal }) => Promise<{ data: Named[] }>
+  }
+  detail: (
+    orgId: string,
+    id: string,
+  ) => { queryKey: readonly unknown[]; queryFn: (ctx: { signal: AbortSignal }) => Promise<Named> }
 }
 
 /** The part of a collection's client a picker uses (every `Resource` of named objects has it). */

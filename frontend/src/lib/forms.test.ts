@@ -11,7 +11,9 @@ describe('telephone numbers, as the server parses them', () => {
 
   it('refuse with the server’s words', () => {
     expect(e164Problem('2125550100')).toBe('must start with + and the country code, e.g. +12125550100')
-    expect(e164Problem('+1 212 555 01x0')).toBe('may contain only digits, spaces, dots, dashes and parentheses after the +')
+    expect(e164Problem('+1 212 555 01x0')).toBe(
+      'may contain only digits, spaces, dots, dashes and parentheses after the +',
+    )
     expect(e164Problem('+12345')).toBe('must have between 7 and 15 digits')
     expect(e164Problem('+0123456789')).toBe('the country code cannot start with 0')
   })
@@ -29,7 +31,9 @@ describe('extension numbers', () => {
 describe('destinations', () => {
   it('need the id of an object, the number of an outside line, nothing to hang up', () => {
     expect(destination.safeParse({ type: 'ring_group', id: 'r1' }).success).toBe(true)
-    expect(destination.safeParse({ type: 'ring_group', id: '' }).error?.issues[0]?.message).toBe('choose where calls go')
+    expect(destination.safeParse({ type: 'ring_group', id: '' }).error?.issues[0]?.message).toBe(
+      'choose where calls go',
+    )
     expect(destination.safeParse({ type: 'external_number', number: '+12125550100' }).success).toBe(true)
     expect(destination.safeParse({ type: 'external_number', number: '555' }).success).toBe(false)
     expect(destination.safeParse({ type: 'hangup' }).success).toBe(true)

@@ -33,6 +33,12 @@ export function listSearch<S extends string>(sortable: readonly S[]) {
   }
 }
 
+/** What a list screen gets from its route: the URL's search, and how to change it. */
+export interface ListPageProps {
+  search: ListSearch
+  onSearchChange: (next: ListSearch) => void
+}
+
 /** The API query of a list view. */
 export function listQuery(search: ListSearch) {
   return {

@@ -37,14 +37,21 @@ function successStatus(path: string, method: Method): number {
 export function on<P extends keyof paths, M extends Method>(
   method: M,
   path: P,
-  resolve: (call: Call<Body<Operation<P, M>>>) => Success<Operation<P, M>> | Response | Promise<Success<Operation<P, M>> | Response>,
+  resolve: (
+    call: Call<Body<Operation<P, M>>>,
+  ) => Success<Operation<P, M>> | Response | Promise<Success<Operation<P, M>> | Response>,
 ) {
   const url = new URL(path.replace(/\{(\w+)\}/g, ':$1'), globalThis.location.origin).href
   const status = successStatus(path, method)
   return http[method](url, async ({ request, params }) => {
     const text = ['get', 'delete'].includes(method) ? '' : await request.clone().text()
     const body = (text ? JSON.parse(text) : undefined) as Body<Operation<P, M>>
-    const answer = await resolve({ request, url: new URL(request.url), params: params as Record<string, string>, body })
+    const answer = await resolve({
+      request,
+      url: new URL(request.url),
+      params: params as Record<string, string>,
+      body,
+    })
     if (answer instanceof Response) return answer
     if (status === 204) return new HttpResponse(null, { status })
     return HttpResponse.json(answer as object, { status })
@@ -54,10 +61,16 @@ export function on<P extends keyof paths, M extends Method>(
 /** A problem+json answer, as the API sends them. */
 export function problem(status: number, fields: Partial<Problem> = {}, headers: Record<string, string> = {}) {
   const body: Problem = { type: 'about:blank', title: fields.title ?? 'Error', status, ...fields }
-  return HttpResponse.json(body, { status, headers: { 'content-type': 'application/problem+json', ...headers } })
+  return HttpResponse.json(body, {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  })
 }
 
-export function page<T>(data: T[], total = data.length): { data: T[]; page: number; per_page: number; total: number } {
+export function page<T>(
+  data: T[],
+  total = data.length,
+): { data: T[]; page: number; per_page: number; total: number } {
   return { data, page: 1, per_page: 25, total }
 }
 

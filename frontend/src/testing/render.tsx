@@ -31,9 +31,14 @@ export function renderApp({
   signedIn?: boolean
 } = {}) {
   const self = me ?? user(role)
-  server.use(on('get', '/api/v1/auth/me', () => ({ user: self, organization: org })), ...handlers)
+  server.use(
+    on('get', '/api/v1/auth/me', () => ({ user: self, organization: org })),
+    ...handlers,
+  )
   if (signedIn) session.set('test-token', new Date(Date.now() + 3_600_000).toISOString())
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  })
   const router = createAppRouter(queryClient, createMemoryHistory({ initialEntries: [url] }))
   signInAgainOn401(queryClient, router)
   render(<App queryClient={queryClient} router={router} />)

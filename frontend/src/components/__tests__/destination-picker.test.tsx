@@ -21,7 +21,13 @@ function withApi(ui: React.ReactNode) {
   return render(<QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>)
 }
 
-function Harness({ initial, seen }: { initial: DestinationChoice | null; seen: (DestinationChoice | null)[] }) {
+function Harness({
+  initial,
+  seen,
+}: {
+  initial: DestinationChoice | null
+  seen: (DestinationChoice | null)[]
+}) {
   const [value, setValue] = useState(initial)
   return (
     <>
@@ -35,7 +41,9 @@ function Harness({ initial, seen }: { initial: DestinationChoice | null; seen: (
           setValue(next)
         }}
       />
-      <output aria-label="current">{value ? <DestinationName destination={value} withType /> : 'none'}</output>
+      <output aria-label="current">
+        {value ? <DestinationName destination={value} withType /> : 'none'}
+      </output>
     </>
   )
 }
@@ -84,7 +92,9 @@ describe('the destination picker', () => {
       expect(screen.getByLabelText('current')).toHaveTextContent('Voicemail · Voicemail of 101 · Alice'),
     )
     await waitFor(() =>
-      expect(screen.getByRole('combobox', { name: 'Voicemail' })).toHaveDisplayValue('Voicemail of 101 · Alice'),
+      expect(screen.getByRole('combobox', { name: 'Voicemail' })).toHaveDisplayValue(
+        'Voicemail of 101 · Alice',
+      ),
     )
   })
 

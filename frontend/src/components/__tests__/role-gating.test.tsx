@@ -12,12 +12,28 @@ async function navLinks() {
 }
 
 describe('navigation by role', () => {
-  const config = ['Extensions', 'Phone numbers', 'Ring groups', 'Business hours', 'IVR menus', 'Conference rooms', 'Outbound routes']
+  const config = [
+    'Extensions',
+    'Phone numbers',
+    'Ring groups',
+    'Business hours',
+    'IVR menus',
+    'Conference rooms',
+    'Outbound routes',
+  ]
   const cases: [Role, string[], string[]][] = [
     ['owner', [...config, 'Users', 'Organization', 'Cloudonix', 'Audit log'], []],
     ['pbx_admin', [...config, 'Users', 'Organization', 'Cloudonix', 'Audit log'], []],
-    ['pbx_user', [...config, 'Voicemail', 'Routing simulator'], ['Users', 'Organization', 'Cloudonix', 'Audit log']],
-    ['reporter', ['Live calls', 'Call history'], [...config, 'Voicemail', 'Users', 'Organization', 'Audit log']],
+    [
+      'pbx_user',
+      [...config, 'Voicemail', 'Routing simulator'],
+      ['Users', 'Organization', 'Cloudonix', 'Audit log'],
+    ],
+    [
+      'reporter',
+      ['Live calls', 'Call history'],
+      [...config, 'Voicemail', 'Users', 'Organization', 'Audit log'],
+    ],
   ]
 
   it.each(cases)('%s sees what the server lets them use', async (role, shown, hidden) => {

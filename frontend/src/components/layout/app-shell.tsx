@@ -1,11 +1,11 @@
 import { Link, Outlet, useNavigate } from '@tanstack/react-router'
-import { LogOutIcon, MenuIcon, MoonIcon, SunIcon, UserIcon } from 'lucide-react'
+import { LogOutIcon, MenuIcon, MoonIcon, SunIcon, UserIcon, XIcon } from 'lucide-react'
 import { useState } from 'react'
 import { useMe, useSignOut } from '@/api/me'
 import { roleLabels } from '@/lib/roles'
 import { saveTheme, savedTheme, type Theme } from '@/lib/theme'
 import { Button } from '../ui/button'
-import { Dialog, DialogDescription, DialogTitle, SheetContent } from '../ui/dialog'
+import { Dialog, DialogClose, DialogDescription, DialogTitle, SheetContent } from '../ui/dialog'
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -114,14 +114,25 @@ function MobileNavigation() {
   const [open, setOpen] = useState(false)
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <Button variant="ghost" size="icon" className="lg:hidden" aria-label="Open navigation" onClick={() => setOpen(true)}>
+      <Button
+        variant="ghost"
+        size="icon"
+        className="lg:hidden"
+        aria-label="Open navigation"
+        onClick={() => setOpen(true)}
+      >
         <MenuIcon aria-hidden />
       </Button>
       <SheetContent aria-describedby={undefined}>
         <DialogTitle className="sr-only">Navigation</DialogTitle>
         <DialogDescription className="sr-only">The sections of OpBX</DialogDescription>
-        <div className="flex h-14 items-center border-b px-2">
+        <div className="flex h-14 items-center justify-between border-b px-2">
           <Brand />
+          <DialogClose asChild>
+            <Button variant="ghost" size="icon" aria-label="Close navigation">
+              <XIcon aria-hidden />
+            </Button>
+          </DialogClose>
         </div>
         <div className="flex-1 overflow-y-auto pt-4">
           <Navigation onNavigate={() => setOpen(false)} />
@@ -142,14 +153,17 @@ export function AppShell() {
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-dvh flex-col border-r bg-card lg:flex">
-        <div className="flex h-14 shrink-0 items-center px-2">
-          <Brand />
-        </div>
-        <div className="flex-1 overflow-y-auto pt-2">
-          <Navigation />
-        </div>
-      </aside>
+      {/* The column carries the background; the sidebar inside it stays in view while scrolling. */}
+      <div className="hidden border-r bg-card lg:block">
+        <aside className="sticky top-0 flex h-dvh flex-col">
+          <div className="flex h-14 shrink-0 items-center px-2">
+            <Brand />
+          </div>
+          <div className="flex-1 overflow-y-auto pt-2">
+            <Navigation />
+          </div>
+        </aside>
+      </div>
       <div className="flex min-w-0 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b bg-background/95 px-2 backdrop-blur sm:px-4">
           <MobileNavigation />

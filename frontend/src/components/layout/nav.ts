@@ -18,13 +18,7 @@ import {
   WorkflowIcon,
   ContactRoundIcon,
 } from 'lucide-react'
-import {
-  atLeast,
-  canManageUsers,
-  canReadConfig,
-  canReadOrganization,
-  type Role,
-} from '@/lib/roles'
+import { atLeast, canManageUsers, canReadConfig, canReadOrganization, type Role } from '@/lib/roles'
 
 // The sidebar, by role: each entry appears only for the roles whose requests the server accepts.
 
@@ -89,7 +83,12 @@ export const navGroups: NavGroup[] = [
     label: 'Administration',
     items: [
       { to: '/users', label: 'Users', icon: UsersIcon, visible: canManageUsers },
-      { to: '/settings/organization', label: 'Organization', icon: BuildingIcon, visible: canReadOrganization },
+      {
+        to: '/settings/organization',
+        label: 'Organization',
+        icon: BuildingIcon,
+        visible: canReadOrganization,
+      },
       { to: '/settings/cloudonix', label: 'Cloudonix', icon: CloudIcon, visible: admins },
       { to: '/audit-log', label: 'Audit log', icon: ScrollTextIcon, visible: admins },
     ],

@@ -74,7 +74,5 @@ export function DialogDescription({
   className,
   ...props
 }: ComponentProps<typeof DialogPrimitive.Description>) {
-  return (
-    <DialogPrimitive.Description className={cn('text-sm text-muted-foreground', className)} {...props} />
-  )
+  return <DialogPrimitive.Description className={cn('text-sm text-muted-foreground', className)} {...props} />
 }

@@ -78,7 +78,12 @@ export function LoginPage({ next }: { next?: string }) {
             </Field>
             <Field label="Password" error={errors.password?.message}>
               {(p) => (
-                <Input {...p} type="password" autoComplete="current-password" {...form.register('password')} />
+                <Input
+                  {...p}
+                  type="password"
+                  autoComplete="current-password"
+                  {...form.register('password')}
+                />
               )}
             </Field>
             {organizations && (

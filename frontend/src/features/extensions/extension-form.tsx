@@ -13,12 +13,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Input, NativeSelect, Textarea } from '@/components/ui/input'
 import { Switch } from '@/components/ui/switch'
 import { canManageUsers, canWriteConfig } from '@/lib/roles'
-import {
-  type ExtensionValues,
-  extensionFields,
-  extensionSchema,
-  NO_ANSWER_TIMEOUT,
-} from './schemas'
+import { type ExtensionValues, extensionFields, extensionSchema, NO_ANSWER_TIMEOUT } from './schemas'
 
 function UserSelect(props: ComponentProps<'select'>) {
   const { organization } = useMe()
@@ -48,7 +43,10 @@ export function ExtensionForm({
   defaultValues: ExtensionValues
   creating: boolean
   linkedUserId?: string | null
-  onSubmit: (values: ExtensionValues, dirty: Partial<Record<keyof ExtensionValues, unknown>>) => Promise<unknown>
+  onSubmit: (
+    values: ExtensionValues,
+    dirty: Partial<Record<keyof ExtensionValues, unknown>>,
+  ) => Promise<unknown>
 }) {
   const { user } = useMe()
   const admin = canWriteConfig(user.role)
@@ -74,7 +72,11 @@ export function ExtensionForm({
           <CardDescription>The phone: the number colleagues dial, and whose it is.</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4 sm:grid-cols-2">
-          <Field label="Number" hint="2 to 8 digits, unique in your organization" error={errors.number?.message}>
+          <Field
+            label="Number"
+            hint="2 to 8 digits, unique in your organization"
+            error={errors.number?.message}
+          >
             {(p) => <Input {...p} inputMode="numeric" disabled={!admin} {...form.register('number')} />}
           </Field>
           <Field label="Name" error={errors.name?.message}>
@@ -110,7 +112,14 @@ export function ExtensionForm({
               error={errors.sip_password?.message}
               className="flex flex-col gap-1.5 sm:col-span-2"
             >
-              {(p) => <Input {...p} type="password" autoComplete="new-password" {...form.register('sip_password')} />}
+              {(p) => (
+                <Input
+                  {...p}
+                  type="password"
+                  autoComplete="new-password"
+                  {...form.register('sip_password')}
+                />
+              )}
             </Field>
           )}
         </CardContent>
@@ -126,9 +135,17 @@ export function ExtensionForm({
             control={form.control}
             name="do_not_disturb"
             render={({ field }) => (
-              <InlineField label="Do not disturb" hint="Calls skip the phone and go straight to the no-answer destination">
+              <InlineField
+                label="Do not disturb"
+                hint="Calls skip the phone and go straight to the no-answer destination"
+              >
                 {(p) => (
-                  <Switch {...p} checked={field.value} onCheckedChange={field.onChange} disabled={!mayHandleCalls} />
+                  <Switch
+                    {...p}
+                    checked={field.value}
+                    onCheckedChange={field.onChange}
+                    disabled={!mayHandleCalls}
+                  />
                 )}
               </InlineField>
             )}
@@ -195,7 +212,12 @@ export function ExtensionForm({
             render={({ field }) => (
               <InlineField label="Voicemail" hint="Callers who get no answer may leave a message">
                 {(p) => (
-                  <Switch {...p} checked={field.value} onCheckedChange={field.onChange} disabled={!mayHandleCalls} />
+                  <Switch
+                    {...p}
+                    checked={field.value}
+                    onCheckedChange={field.onChange}
+                    disabled={!mayHandleCalls}
+                  />
                 )}
               </InlineField>
             )}
@@ -205,7 +227,9 @@ export function ExtensionForm({
             hint="Text to speak, or an https:// URL of a recording to play. Empty: a standard greeting."
             error={errors.voicemail_greeting?.message}
           >
-            {(p) => <Textarea {...p} rows={3} disabled={!mayHandleCalls} {...form.register('voicemail_greeting')} />}
+            {(p) => (
+              <Textarea {...p} rows={3} disabled={!mayHandleCalls} {...form.register('voicemail_greeting')} />
+            )}
           </Field>
         </CardContent>
       </Card>

@@ -45,7 +45,11 @@ export function EditExtensionPage({ id }: { id: string }) {
       <PageHeader
         title={title}
         description={
-          admin ? undefined : own ? 'Your extension: you may change how it handles calls.' : 'Only owners and PBX admins change this extension.'
+          admin
+            ? undefined
+            : own
+              ? 'Your extension: you may change how it handles calls.'
+              : 'Only owners and PBX admins change this extension.'
         }
         actions={
           admin && (

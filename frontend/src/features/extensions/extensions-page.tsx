@@ -1,14 +1,15 @@
 import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { PlusIcon } from 'lucide-react'
 import { useMe } from '@/api/me'
 import { extensions } from '@/api/resources'
 import { type Column, DataTable } from '@/components/data-table'
 import { DestinationName } from '@/components/destination-picker'
+import { NewLink, RowLink } from '@/components/list-parts'
+import { statusColumn } from '@/components/status-column'
 import { PageHeader } from '@/components/page-header'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
-import { type ListSearch, listQuery } from '@/lib/list-search'
+import { type ListPageProps, listQuery } from '@/lib/list-search'
 import { canWriteConfig } from '@/lib/roles'
 import type { ExtensionView } from './schemas'
 
@@ -19,9 +20,9 @@ function columnsFor(userId: string): Column<ExtensionView>[] {
       key: 'number',
       header: 'Number',
       cell: (e) => (
-        <Link to="/extensions/$id" params={{ id: e.id }} className="font-mono font-medium text-primary hover:underline">
+        <RowLink to="/extensions/$id" id={e.id} mono>
           {e.number}
-        </Link>
+        </RowLink>
       ),
     },
     {
@@ -56,24 +57,13 @@ function columnsFor(userId: string): Column<ExtensionView>[] {
       className: 'hidden sm:table-cell',
       cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-muted-foreground">Off</span>),
     },
-    {
-      key: 'status',
-      header: 'Status',
-      sort: 'status',
-      cell: (e) => <Badge variant={e.status === 'active' ? 'success' : 'outline'}>{e.status === 'active' ? 'Active' : 'Inactive'}</Badge>,
-    },
+    statusColumn(),
   ]
 }
 
-export function ExtensionsPage({
-  search,
-  onSearchChange,
-}: {
-  search: ListSearch
-  onSearchChange: (next: ListSearch) => void
-}) {
+export function ExtensionsPage(list: ListPageProps) {
   const { user, organization } = useMe()
-  const query = useQuery(extensions.list(organization.id, listQuery(search)))
+  const query = useQuery(extensions.list(organization.id, listQuery(list.search)))
   const admin = canWriteConfig(user.role)
 
   return (
@@ -81,23 +71,13 @@ export function ExtensionsPage({
       <PageHeader
         title="Extensions"
         description="The phones of your organization and how each one handles calls."
-        actions={
-          admin && (
-            <Button asChild>
-              <Link to="/extensions/new">
-                <PlusIcon aria-hidden /> New extension
-              </Link>
-            </Button>
-          )
-        }
+        actions={admin && <NewLink to="/extensions/new">New extension</NewLink>}
       />
       <DataTable
         label="Extensions"
         columns={columnsFor(user.id)}
+        {...list}
         query={query}
-        search={search}
-        onSearchChange={onSearchChange}
-        rowKey={(e) => e.id}
         searchPlaceholder="Search number or name"
         empty={{
           title: 'No extensions yet',

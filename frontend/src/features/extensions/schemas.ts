@@ -21,8 +21,10 @@ const greeting = z
   .trim()
   .superRefine((text, ctx) => {
     if (/^https?:\/\//i.test(text)) {
-      if (!/^https:\/\/[^/\s]+/i.test(text)) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' })
-      else if (text.length > URL_MAX) ctx.addIssue({ code: 'custom', message: 'must be at most 2048 characters' })
+      if (!/^https:\/\/[^/\s]+/i.test(text))
+        ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' })
+      else if (text.length > URL_MAX)
+        ctx.addIssue({ code: 'custom', message: 'must be at most 2048 characters' })
     } else if (text.length > SPEECH_MAX) {
       ctx.addIssue({ code: 'custom', message: 'must be at most 1000 characters' })
     }

@@ -16,14 +16,20 @@ export function SipPasswordCard({ extensionId }: { extensionId: string }) {
     <Card>
       <CardHeader>
         <CardTitle>SIP password</CardTitle>
-        <CardDescription>What the phone uses to register. Stored encrypted; every reveal is in the audit log.</CardDescription>
+        <CardDescription>
+          What the phone uses to register. Stored encrypted; every reveal is in the audit log.
+        </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-4">
         {shown ? (
           <CopyField
             label={shown.fresh ? 'New SIP password' : 'SIP password'}
             value={shown.password}
-            hint={shown.fresh ? 'Phones with the old password stop registering until they get this one.' : undefined}
+            hint={
+              shown.fresh
+                ? 'Phones with the old password stop registering until they get this one.'
+                : undefined
+            }
           />
         ) : (
           <p className="font-mono text-sm tracking-widest" aria-label="SIP password hidden">

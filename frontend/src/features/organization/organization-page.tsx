@@ -35,13 +35,18 @@ export function OrganizationPage() {
   const owner = canWriteOrganization(user.role)
   const queryClient = useQueryClient()
   const save = useMutation({
-    mutationFn: (body: Schemas['OrganizationUpdate']) => call(api.PATCH('/api/v1/settings/organization', { body })),
-    onSuccess: () => Promise.all([
-      queryClient.invalidateQueries({ queryKey: keys.org(organization.id) }),
-      queryClient.invalidateQueries({ queryKey: keys.me }),
-    ]),
+    mutationFn: (body: Schemas['OrganizationUpdate']) =>
+      call(api.PATCH('/api/v1/settings/organization', { body })),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.org(organization.id) }),
+        queryClient.invalidateQueries({ queryKey: keys.me }),
+      ]),
   })
-  const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: org.name, timezone: org.timezone } })
+  const form = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: org.name, timezone: org.timezone },
+  })
   const { errors, isSubmitting, isDirty } = form.formState
   const zones = useMemo(() => timeZones(org.timezone), [org.timezone])
 

@@ -22,7 +22,8 @@ interface Countable {
 }
 
 interface Tile {
-  to: '/extensions' | '/phone-numbers' | '/ring-groups' | '/business-hours' | '/ivr-menus' | '/conference-rooms'
+  to:
+    '/extensions' | '/phone-numbers' | '/ring-groups' | '/business-hours' | '/ivr-menus' | '/conference-rooms'
   label: string
   hint: string
   source: Countable
@@ -30,11 +31,26 @@ interface Tile {
 
 const tiles: Tile[] = [
   { to: '/extensions', label: 'Extensions', hint: 'Phones and how they handle calls', source: extensions },
-  { to: '/phone-numbers', label: 'Phone numbers', hint: 'Where each number’s calls go', source: phoneNumbers },
+  {
+    to: '/phone-numbers',
+    label: 'Phone numbers',
+    hint: 'Where each number’s calls go',
+    source: phoneNumbers,
+  },
   { to: '/ring-groups', label: 'Ring groups', hint: 'Extensions that ring together', source: ringGroups },
-  { to: '/business-hours', label: 'Business hours', hint: 'Open, closed and holidays', source: businessHours },
+  {
+    to: '/business-hours',
+    label: 'Business hours',
+    hint: 'Open, closed and holidays',
+    source: businessHours,
+  },
   { to: '/ivr-menus', label: 'IVR menus', hint: '“Press 1 for sales”', source: ivrMenus },
-  { to: '/conference-rooms', label: 'Conference rooms', hint: 'Meet by dialling in', source: conferenceRooms },
+  {
+    to: '/conference-rooms',
+    label: 'Conference rooms',
+    hint: 'Meet by dialling in',
+    source: conferenceRooms,
+  },
 ]
 
 const ONE = { per_page: 1 }

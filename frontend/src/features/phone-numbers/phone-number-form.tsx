@@ -36,7 +36,11 @@ export function PhoneNumberForm({
       <FormError errors={errors} />
       <Card>
         <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
-          <Field label="Number" hint="In international form, e.g. +1 212 555 0100" error={errors.number?.message}>
+          <Field
+            label="Number"
+            hint="In international form, e.g. +1 212 555 0100"
+            error={errors.number?.message}
+          >
             {(p) => <Input {...p} inputMode="tel" disabled={readOnly} {...form.register('number')} />}
           </Field>
           <Field label="Label" hint="How people know the line, e.g. Main line" error={errors.label?.message}>
@@ -51,11 +55,22 @@ export function PhoneNumberForm({
                 error={fieldState.error?.message}
                 className="flex flex-col gap-1.5 sm:col-span-2"
               >
-                {(p) => <DestinationPicker {...p} value={field.value} onChange={field.onChange} disabled={readOnly} />}
+                {(p) => (
+                  <DestinationPicker
+                    {...p}
+                    value={field.value}
+                    onChange={field.onChange}
+                    disabled={readOnly}
+                  />
+                )}
               </Field>
             )}
           />
-          <Field label="Status" hint="Callers to an inactive number hear that it is not in service" error={errors.status?.message}>
+          <Field
+            label="Status"
+            hint="Callers to an inactive number hear that it is not in service"
+            error={errors.status?.message}
+          >
             {(p) => (
               <NativeSelect {...p} disabled={readOnly} {...form.register('status')}>
                 <option value="active">Active</option>

@@ -21,10 +21,16 @@ const nameSchema = z.object({
 const passwordSchema = z
   .object({
     current_password: z.string().min(1, 'is required'),
-    new_password: z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters'),
+    new_password: z
+      .string()
+      .min(10, 'must be at least 10 characters')
+      .max(256, 'must be at most 256 characters'),
     confirm: z.string(),
   })
-  .refine((v) => v.new_password === v.confirm, { path: ['confirm'], message: 'does not match the new password' })
+  .refine((v) => v.new_password === v.confirm, {
+    path: ['confirm'],
+    message: 'does not match the new password',
+  })
 
 function useUpdateProfile() {
   const queryClient = useQueryClient()
@@ -97,17 +103,28 @@ function PasswordCard() {
         <form onSubmit={submit} noValidate className="flex max-w-md flex-col gap-4">
           <FormError errors={errors} />
           <Field label="Current password" error={errors.current_password?.message}>
-            {(p) => <Input {...p} type="password" autoComplete="current-password" {...form.register('current_password')} />}
+            {(p) => (
+              <Input
+                {...p}
+                type="password"
+                autoComplete="current-password"
+                {...form.register('current_password')}
+              />
+            )}
           </Field>
           <Field
             label="New password"
             hint="At least 10 characters; not a common password or your email"
             error={errors.new_password?.message}
           >
-            {(p) => <Input {...p} type="password" autoComplete="new-password" {...form.register('new_password')} />}
+            {(p) => (
+              <Input {...p} type="password" autoComplete="new-password" {...form.register('new_password')} />
+            )}
           </Field>
           <Field label="New password again" error={errors.confirm?.message}>
-            {(p) => <Input {...p} type="password" autoComplete="new-password" {...form.register('confirm')} />}
+            {(p) => (
+              <Input {...p} type="password" autoComplete="new-password" {...form.register('confirm')} />
+            )}
           </Field>
           <div>
             <Button type="submit" disabled={isSubmitting}>

@@ -52,7 +52,9 @@ export function UserForm({
             {(p) => <Input {...p} autoComplete="off" disabled={readOnly} {...form.register('name')} />}
           </Field>
           <Field label="Email" hint="What they sign in with" error={errors.email?.message}>
-            {(p) => <Input {...p} type="email" autoComplete="off" disabled={readOnly} {...form.register('email')} />}
+            {(p) => (
+              <Input {...p} type="email" autoComplete="off" disabled={readOnly} {...form.register('email')} />
+            )}
           </Field>
           <Field label="Role" hint={roleDescriptions[role]} error={errors.role?.message}>
             {(p) => (
@@ -84,7 +86,9 @@ export function UserForm({
               error={errors.password?.message}
               className="flex flex-col gap-1.5 sm:col-span-2"
             >
-              {(p) => <Input {...p} type="password" autoComplete="new-password" {...form.register('password')} />}
+              {(p) => (
+                <Input {...p} type="password" autoComplete="new-password" {...form.register('password')} />
+              )}
             </Field>
           )}
         </CardContent>

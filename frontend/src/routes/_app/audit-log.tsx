@@ -6,10 +6,5 @@ import { atLeast } from '@/lib/roles'
 // Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/audit-log')({
   beforeLoad: allow((role) => atLeast(role, 'pbx_admin')),
-  component: () => (
-    <ComingSoon
-      title="Audit log"
-      description="Who changed what, and when."
-    />
-  ),
+  component: () => <ComingSoon title="Audit log" description="Who changed what, and when." />,
 })

@@ -6,10 +6,5 @@ import { canReadConfig } from '@/lib/roles'
 // Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/voicemail')({
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon
-      title="Voicemail"
-      description="Messages left in the mailboxes."
-    />
-  ),
+  component: () => <ComingSoon title="Voicemail" description="Messages left in the mailboxes." />,
 })

@@ -7,7 +7,13 @@ import { heading, renderApp } from '@/testing/render'
 import { organizationsIn, retryMessage, safeNext } from '../login'
 
 const owner = user('owner', { email: 'ann@acme.test', name: 'Ann' })
-const answer = { token: 'tok-1', token_type: 'Bearer', expires_at: '2099-01-01T00:00:00Z', user: owner, organization: org }
+const answer = {
+  token: 'tok-1',
+  token_type: 'Bearer',
+  expires_at: '2099-01-01T00:00:00Z',
+  user: owner,
+  organization: org,
+}
 
 async function signIn(u: ReturnType<typeof renderApp>['user']) {
   await u.type(await screen.findByLabelText('Email'), 'ann@acme.test')
@@ -85,11 +91,15 @@ describe('sign-in', () => {
       url: '/login',
       signedIn: false,
       handlers: [
-        on('post', '/api/v1/auth/login', () => problem(429, { title: 'Too Many Requests' }, { 'Retry-After': '300' })),
+        on('post', '/api/v1/auth/login', () =>
+          problem(429, { title: 'Too Many Requests' }, { 'Retry-After': '300' }),
+        ),
       ],
     })
     await signIn(u)
-    expect(await screen.findByRole('alert')).toHaveTextContent(/Too many sign-in attempts\. Try again in 5 minutes/)
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /Too many sign-in attempts\. Try again in 5 minutes/,
+    )
   })
 
   it('sends a user whose token stopped working back to sign in, remembering the page', async () => {

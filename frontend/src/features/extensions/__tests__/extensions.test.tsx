@@ -43,7 +43,11 @@ describe('creating an extension', () => {
     expect(await screen.findByText('is already used by extension 102 · Bob')).toBeInTheDocument()
     expect(screen.getByText('no such ring group in your organization')).toBeInTheDocument()
     expect(screen.getByLabelText('Number')).toHaveAttribute('aria-invalid', 'true')
-    expect(sent[0]).toMatchObject({ number: '102', name: 'Alice', forward_always: { type: 'ring_group', id: sales.id } })
+    expect(sent[0]).toMatchObject({
+      number: '102',
+      name: 'Alice',
+      forward_always: { type: 'ring_group', id: sales.id },
+    })
   })
 
   it('creates one and opens it', async () => {
@@ -90,8 +94,14 @@ describe('deleting an extension', () => {
     const dialog = await screen.findByRole('alertdialog')
     await u.click(within(dialog).getByRole('button', { name: 'Delete' }))
     expect(await within(dialog).findByText('It is still in use. Change these first:')).toBeInTheDocument()
-    expect(within(dialog).getByRole('link', { name: 'Sales' })).toHaveAttribute('href', `/ring-groups/${sales.id}`)
-    expect(within(dialog).getByRole('link', { name: 'Main line' })).toHaveAttribute('href', '/phone-numbers/pn-1')
+    expect(within(dialog).getByRole('link', { name: 'Sales' })).toHaveAttribute(
+      'href',
+      `/ring-groups/${sales.id}`,
+    )
+    expect(within(dialog).getByRole('link', { name: 'Main line' })).toHaveAttribute(
+      'href',
+      '/phone-numbers/pn-1',
+    )
   })
 })
 
@@ -147,7 +157,9 @@ describe('the SIP password', () => {
       handlers: [
         on('get', '/api/v1/extensions/{id}', () => alice),
         on('get', '/api/v1/users', () => page([])),
-        on('post', '/api/v1/extensions/{id}/sip-password/reveal', () => ({ sip_password: 'Amber3Falcon7River!4' })),
+        on('post', '/api/v1/extensions/{id}/sip-password/reveal', () => ({
+          sip_password: 'Amber3Falcon7River!4',
+        })),
         on('post', '/api/v1/extensions/{id}/sip-password/rotate', () => {
           rotated = true
           return { sip_password: 'Newer5Heron2Stone#8' }
@@ -157,7 +169,9 @@ describe('the SIP password', () => {
     await heading('101 · Alice')
     expect(screen.queryByDisplayValue('Amber3Falcon7River!4')).not.toBeInTheDocument()
     await u.click(screen.getByRole('button', { name: 'Reveal' }))
-    await u.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Show password' }))
+    await u.click(
+      within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Show password' }),
+    )
     expect(await screen.findByDisplayValue('Amber3Falcon7River!4')).toBeInTheDocument()
 
     await u.click(screen.getByRole('button', { name: 'Rotate' }))

@@ -23,7 +23,9 @@ describe('phone numbers', () => {
     await heading('Add phone number')
     await u.type(screen.getByLabelText('Number'), '212 555 0100')
     await u.click(screen.getByRole('button', { name: 'Add number' }))
-    expect(await screen.findByText('must start with + and the country code, e.g. +12125550100')).toBeInTheDocument()
+    expect(
+      await screen.findByText('must start with + and the country code, e.g. +12125550100'),
+    ).toBeInTheDocument()
     expect(screen.getByText('choose where calls go')).toBeInTheDocument()
 
     await u.clear(screen.getByLabelText('Number'))
@@ -33,7 +35,12 @@ describe('phone numbers', () => {
     await u.click(screen.getByRole('button', { name: 'Add number' }))
     await waitFor(() => expect(router.state.location.pathname).toBe('/phone-numbers'))
     expect(sent).toEqual([
-      { number: '+1 212 555 0100', label: '', destination: { type: 'extension', id: alice.id }, status: 'active' },
+      {
+        number: '+1 212 555 0100',
+        label: '',
+        destination: { type: 'extension', id: alice.id },
+        status: 'active',
+      },
     ])
   })
 

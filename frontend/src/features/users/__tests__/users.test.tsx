@@ -6,7 +6,9 @@ import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
 const roleOptions = () =>
-  [...(screen.getByLabelText('Role') as HTMLSelectElement).options].filter((o) => !o.disabled).map((o) => o.text)
+  [...(screen.getByLabelText('Role') as HTMLSelectElement).options]
+    .filter((o) => !o.disabled)
+    .map((o) => o.text)
 
 describe('users and roles', () => {
   it('a PBX admin may grant only the roles below theirs', async () => {
@@ -44,7 +46,10 @@ describe('users and roles', () => {
         on('post', '/api/v1/users', ({ body }) => {
           sent.push(body)
           if (sent.length === 1) {
-            return problem(422, { title: 'Invalid input', errors: [{ field: 'password', message: 'is too common' }] })
+            return problem(422, {
+              title: 'Invalid input',
+              errors: [{ field: 'password', message: 'is too common' }],
+            })
           }
           return user(body.role, { name: body.name, email: body.email })
         }),

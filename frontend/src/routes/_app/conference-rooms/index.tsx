@@ -7,9 +7,6 @@ import { canReadConfig } from '@/lib/roles'
 export const Route = createFileRoute('/_app/conference-rooms/')({
   beforeLoad: allow(canReadConfig),
   component: () => (
-    <ComingSoon
-      title="Conference rooms"
-      description="Rooms callers join by number, optionally with a PIN."
-    />
+    <ComingSoon title="Conference rooms" description="Rooms callers join by number, optionally with a PIN." />
   ),
 })

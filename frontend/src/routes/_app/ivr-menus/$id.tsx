@@ -7,9 +7,6 @@ import { canReadConfig } from '@/lib/roles'
 export const Route = createFileRoute('/_app/ivr-menus/$id')({
   beforeLoad: allow(canReadConfig),
   component: () => (
-    <ComingSoon
-      title="IVR menus"
-      description="Menus that let callers choose where to go by pressing keys."
-    />
+    <ComingSoon title="IVR menus" description="Menus that let callers choose where to go by pressing keys." />
   ),
 })

@@ -7,9 +7,6 @@ import { canReadConfig } from '@/lib/roles'
 export const Route = createFileRoute('/_app/outbound-routes/')({
   beforeLoad: allow(canReadConfig),
   component: () => (
-    <ComingSoon
-      title="Outbound routes"
-      description="Which trunk outside calls use, by the number dialled."
-    />
+    <ComingSoon title="Outbound routes" description="Which trunk outside calls use, by the number dialled." />
   ),
 })

@@ -7,7 +7,9 @@ import { canReadConfig } from '@/lib/roles'
 export const Route = createFileRoute('/_app/phone-numbers/$id')({
   beforeLoad: allow(canReadConfig),
   loader: ({ context, params }) =>
-    orNotFound(context.queryClient.ensureQueryData(phoneNumbers.detail(context.me.organization.id, params.id))),
+    orNotFound(
+      context.queryClient.ensureQueryData(phoneNumbers.detail(context.me.organization.id, params.id)),
+    ),
   component: function PhoneNumber() {
     return <EditPhoneNumberPage id={Route.useParams().id} />
   },

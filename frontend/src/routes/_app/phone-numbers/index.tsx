@@ -1,7 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { phoneNumbers } from '@/api/resources'
 import { phoneNumberSorts } from '@/features/phone-numbers/api'
-import { PhoneNumbersPage } from '@/features/phone-numbers/phone-number-pages'
+import { PhoneNumbersPage } from '@/features/phone-numbers/phone-numbers-page'
 import { allow } from '@/lib/guard'
 import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'

@@ -7,9 +7,6 @@ import { canReadConfig } from '@/lib/roles'
 export const Route = createFileRoute('/_app/ring-groups/')({
   beforeLoad: allow(canReadConfig),
   component: () => (
-    <ComingSoon
-      title="Ring groups"
-      description="Groups of extensions that ring together or in turn."
-    />
+    <ComingSoon title="Ring groups" description="Groups of extensions that ring together or in turn." />
   ),
 })

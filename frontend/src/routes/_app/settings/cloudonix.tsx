@@ -7,9 +7,6 @@ import { atLeast } from '@/lib/roles'
 export const Route = createFileRoute('/_app/settings/cloudonix')({
   beforeLoad: allow((role) => atLeast(role, 'pbx_admin')),
   component: () => (
-    <ComingSoon
-      title="Cloudonix"
-      description="The Cloudonix domain, API key and webhook URLs."
-    />
+    <ComingSoon title="Cloudonix" description="The Cloudonix domain, API key and webhook URLs." />
   ),
 })

@@ -1,7 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { users } from '@/api/resources'
 import { userSorts } from '@/features/users/api'
-import { UsersPage } from '@/features/users/user-pages'
+import { UsersPage } from '@/features/users/users-page'
 import { allow } from '@/lib/guard'
 import { listQuery, listSearch } from '@/lib/list-search'
 import { canManageUsers } from '@/lib/roles'
