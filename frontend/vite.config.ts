@@ -25,5 +25,7 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // Generous: the CI machine is shared; a test must not fail because another build ran.
+    testTimeout: 30_000,
   },
 })

@@ -58,6 +58,22 @@ describe('applyProblem', () => {
     expect(setError).not.toHaveBeenCalledWith('root.server', expect.anything())
   })
 
+  it('puts the field errors of a 409 (a value conflicting with current data) on their fields too', () => {
+    const setError = vi.fn<UseFormSetError<FieldValues>>()
+    const conflict = new ApiError(409, {
+      type: 'urn:opbx:problem:conflict',
+      title: 'Conflict',
+      status: 409,
+      errors: [{ field: 'destination.id', message: 'no such ring group in your organization' }],
+    })
+    applyProblem(conflict, setError, ['destination'])
+    expect(setError).toHaveBeenCalledWith(
+      'destination',
+      { type: 'server', message: 'no such ring group in your organization' },
+      { shouldFocus: true },
+    )
+  })
+
   it('shows messages of fields the form lacks above the form, naming the field', () => {
     const setError = vi.fn<UseFormSetError<FieldValues>>()
     applyProblem(invalid([{ field: 'user_id', message: 'no such user in your organization' }]), setError, [

@@ -40,8 +40,10 @@ export function problemMessage(error: unknown): string {
 }
 
 /**
- * Puts a failed submit onto the form: each 422 field error on its field (the first one focused),
- * everything else (other statuses, errors on no known field) as the form's `root.server` message.
+ * Puts a failed submit onto the form: each field error on its field (the first one focused),
+ * everything else (errors on no known field, problems without field errors) as the form's
+ * `root.server` message. Field errors come with 422 (invalid input), and also with 409 when a
+ * value conflicts with the organization's data (a destination that no longer exists).
  */
 export function applyProblem<T extends FieldValues>(
   error: unknown,
@@ -49,7 +51,7 @@ export function applyProblem<T extends FieldValues>(
   fields: readonly FieldPath<T>[] | readonly string[],
 ): void {
   const leftover: string[] = []
-  if (isApiError(error, 422) && error.problem.errors?.length) {
+  if (isApiError(error) && error.problem.errors?.length) {
     const seen = new Set<string>()
     for (const e of error.problem.errors) {
       const field = fieldFor(e.field, fields)

@@ -9,12 +9,12 @@ import { Card } from './ui/card'
 import { Input, NativeSelect } from './ui/input'
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from './ui/table'
 
-export interface Column<T> {
+export interface Column<T, S extends string = string> {
   key: string
   header: string
   cell: (row: T) => ReactNode
   /** The API's sort field for this column, when it can be sorted. */
-  sort?: string
+  sort?: S
   /** E.g. `hidden md:table-cell` to drop a column on phones. */
   className?: string
 }
@@ -26,22 +26,22 @@ interface Page<T> {
   total: number
 }
 
-function nextSort(current: string | undefined, field: string): string | undefined {
+function nextSort<S extends string>(current: S | `-${S}` | undefined, field: S): S | `-${S}` | undefined {
   if (current === field) return `-${field}`
   if (current === `-${field}`) return undefined
   return field
 }
 
-function SortHeader({
+function SortHeader<S extends string>({
   label,
   field,
   current,
   onSort,
 }: {
   label: string
-  field: string
-  current: string | undefined
-  onSort: (sort: string | undefined) => void
+  field: S
+  current: S | `-${S}` | undefined
+  onSort: (sort: S | `-${S}` | undefined) => void
 }) {
   const Icon = current === field ? ArrowUpIcon : current === `-${field}` ? ArrowDownIcon : ArrowUpDownIcon
   return (
@@ -124,7 +124,7 @@ export function StatusFilterSelect({
  * A server-paged list: search, sort, status filter and page live in the URL (`search` /
  * `onSearchChange`), with loading, empty and error states.
  */
-export function DataTable<T extends { id: string }>({
+export function DataTable<T extends { id: string }, S extends string>({
   label,
   columns,
   query,
@@ -137,11 +137,11 @@ export function DataTable<T extends { id: string }>({
 }: {
   /** What the table lists, for screen readers ("Extensions"). */
   label: string
-  columns: Column<T>[]
+  columns: Column<T, S>[]
   query: UseQueryResult<Page<T>>
-  search: ListSearch
+  search: ListSearch<S>
   /** Receives the whole next search (the route writes it to the URL). */
-  onSearchChange: (next: ListSearch) => void
+  onSearchChange: (next: ListSearch<S>) => void
   searchPlaceholder?: string
   statusFilter?: boolean
   filters?: ReactNode

@@ -3,7 +3,7 @@ import type { Column } from './data-table'
 import { StatusBadge } from './list-parts'
 
 /** The sortable Status column (pass `hidden sm:table-cell` to drop it on phones). */
-export function statusColumn<T extends { status: StatusFilter }>(className?: string): Column<T> {
+export function statusColumn<T extends { status: StatusFilter }>(className?: string): Column<T, 'status'> {
   return {
     key: 'status',
     header: 'Status',

@@ -34,13 +34,13 @@ export function listSearch<S extends string>(sortable: readonly S[]) {
 }
 
 /** What a list screen gets from its route: the URL's search, and how to change it. */
-export interface ListPageProps {
-  search: ListSearch
-  onSearchChange: (next: ListSearch) => void
+export interface ListPageProps<S extends string = string> {
+  search: ListSearch<S>
+  onSearchChange: (next: ListSearch<S>) => void
 }
 
 /** The API query of a list view. */
-export function listQuery(search: ListSearch) {
+export function listQuery<S extends string>(search: ListSearch<S>) {
   return {
     q: search.q,
     page: search.page ?? 1,

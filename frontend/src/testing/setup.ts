@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { session } from '@/lib/session'
 import { server } from './server'
+
+// findBy… and waitFor wait this long before failing; generous for a loaded machine.
+configure({ asyncUtilTimeout: 10_000 })
 
 // Radix primitives measure and capture pointers; jsdom has neither.
 globalThis.ResizeObserver ??= class {

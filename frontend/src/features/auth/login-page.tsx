@@ -11,7 +11,7 @@ import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
-import { organizationsIn, retryMessage, retryTime, safeNext } from './login'
+import { type OrganizationChoice, organizationsIn, retryMessage, retryTime, safeNext } from './login'
 
 const schema = z.object({
   email: z.string().trim().min(3, 'is required').max(255, 'must be at most 255 characters'),
@@ -24,7 +24,7 @@ export function LoginPage({ next }: { next?: string }) {
   const router = useRouter()
   const signIn = useSignIn()
   // Filled when the server answers that the credentials work in several organizations.
-  const [organizations, setOrganizations] = useState<string[] | null>(null)
+  const [organizations, setOrganizations] = useState<OrganizationChoice[] | null>(null)
   const [retryAt, setRetryAt] = useState<Date | null>(null)
   const form = useForm<Values>({
     resolver: zodResolver(schema),
@@ -43,9 +43,9 @@ export function LoginPage({ next }: { next?: string }) {
       router.history.push(safeNext(next))
     } catch (e) {
       if (isApiError(e, 409)) {
-        const slugs = organizationsIn(e.problem.detail)
-        setOrganizations(slugs)
-        form.setValue('organization', slugs[0] ?? '')
+        const choices = organizationsIn(e.problem)
+        setOrganizations(choices)
+        form.setValue('organization', choices[0]?.slug ?? '')
         form.setError('root.server', {
           message: 'This email belongs to several organizations. Choose the one to sign in to.',
         })
@@ -95,9 +95,9 @@ export function LoginPage({ next }: { next?: string }) {
                 {(p) =>
                   organizations.length ? (
                     <NativeSelect {...p} {...form.register('organization')}>
-                      {organizations.map((slug) => (
-                        <option key={slug} value={slug}>
-                          {slug}
+                      {organizations.map((o) => (
+                        <option key={o.slug} value={o.slug}>
+                          {o.name === o.slug ? o.slug : `${o.name} (${o.slug})`}
                         </option>
                       ))}
                     </NativeSelect>

@@ -10,11 +10,12 @@ import { PageHeader } from '@/components/page-header'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
+import type { ExtensionSort } from './api'
 import { canWriteConfig } from '@/lib/roles'
 import type { ExtensionView } from './schemas'
 
 /** The columns, with the signed-in user's own extensions marked. */
-function columnsFor(userId: string): Column<ExtensionView>[] {
+function columnsFor(userId: string): Column<ExtensionView, ExtensionSort>[] {
   return [
     {
       key: 'number',
@@ -61,7 +62,7 @@ function columnsFor(userId: string): Column<ExtensionView>[] {
   ]
 }
 
-export function ExtensionsPage(list: ListPageProps) {
+export function ExtensionsPage(list: ListPageProps<ExtensionSort>) {
   const { user, organization } = useMe()
   const query = useQuery(extensions.list(organization.id, listQuery(list.search)))
   const admin = canWriteConfig(user.role)

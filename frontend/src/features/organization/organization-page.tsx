@@ -52,7 +52,9 @@ export function OrganizationPage() {
 
   const submit = form.handleSubmit(async (values) => {
     try {
-      const saved = await save.mutateAsync({ name: values.name.trim(), timezone: values.timezone })
+      // The zones offered come from this browser's Intl; the server judges the one chosen.
+      const timezone = values.timezone as NonNullable<Schemas['OrganizationUpdate']['timezone']>
+      const saved = await save.mutateAsync({ name: values.name.trim(), timezone })
       form.reset({ name: saved.name, timezone: saved.timezone })
       toast.success('Organization saved')
     } catch (e) {

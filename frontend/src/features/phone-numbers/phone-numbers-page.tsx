@@ -8,11 +8,12 @@ import { NewLink, RowLink } from '@/components/list-parts'
 import { statusColumn } from '@/components/status-column'
 import { PageHeader } from '@/components/page-header'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
+import type { PhoneNumberSort } from './api'
 import { canWriteConfig } from '@/lib/roles'
 
 type PhoneNumberView = Schemas['PhoneNumberView']
 
-const columns: Column<PhoneNumberView>[] = [
+const columns: Column<PhoneNumberView, PhoneNumberSort>[] = [
   {
     key: 'number',
     header: 'Number',
@@ -37,7 +38,7 @@ const columns: Column<PhoneNumberView>[] = [
   statusColumn('hidden sm:table-cell'),
 ]
 
-export function PhoneNumbersPage(list: ListPageProps) {
+export function PhoneNumbersPage(list: ListPageProps<PhoneNumberSort>) {
   const { user, organization } = useMe()
   const query = useQuery(phoneNumbers.list(organization.id, listQuery(list.search)))
   const admin = canWriteConfig(user.role)

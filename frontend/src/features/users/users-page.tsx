@@ -8,12 +8,13 @@ import { statusColumn } from '@/components/status-column'
 import { PageHeader } from '@/components/page-header'
 import { Badge } from '@/components/ui/badge'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
+import type { UserSort } from './api'
 import { roleLabels } from '@/lib/roles'
 
 type UserView = Schemas['UserView']
 
 /** The columns, with the signed-in user marked. */
-function columnsFor(userId: string): Column<UserView>[] {
+function columnsFor(userId: string): Column<UserView, UserSort>[] {
   return [
     {
       key: 'name',
@@ -34,7 +35,7 @@ function columnsFor(userId: string): Column<UserView>[] {
   ]
 }
 
-export function UsersPage(list: ListPageProps) {
+export function UsersPage(list: ListPageProps<UserSort>) {
   const { user, organization } = useMe()
   const query = useQuery(users.list(organization.id, listQuery(list.search)))
   return (

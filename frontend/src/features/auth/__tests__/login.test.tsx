@@ -114,10 +114,16 @@ describe('sign-in', () => {
 })
 
 describe('sign-in helpers', () => {
-  it('read the organizations of a 409', () => {
-    expect(organizationsIn('… set to one of: acme, globex-uk.')).toEqual(['acme', 'globex-uk'])
-    expect(organizationsIn('Conflict')).toEqual([])
-    expect(organizationsIn(null)).toEqual([])
+  it('read the organizations of a 409, from its list or its detail', () => {
+    expect(organizationsIn({ organizations: [{ slug: 'acme', name: 'Acme Ltd' }] })).toEqual([
+      { slug: 'acme', name: 'Acme Ltd' },
+    ])
+    expect(organizationsIn({ detail: '… set to one of: acme, globex-uk.' })).toEqual([
+      { slug: 'acme', name: 'acme' },
+      { slug: 'globex-uk', name: 'globex-uk' },
+    ])
+    expect(organizationsIn({ detail: 'Conflict' })).toEqual([])
+    expect(organizationsIn({ detail: null })).toEqual([])
   })
 
   it('say when to retry in seconds or minutes', () => {
