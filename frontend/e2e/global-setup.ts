@@ -51,6 +51,11 @@ export default async function globalSetup() {
     user_id: paula.id,
   })
   const theirs = await post<{ id: string }>('/api/v1/extensions', { number: '302', name: 'Front desk' })
+  const desk = await post<{ id: string }>('/api/v1/ring-groups', {
+    name: 'Front office',
+    strategy: 'round_robin',
+    members: [mine.id, theirs.id],
+  })
   const reception = await post<{ id: string }>('/api/v1/phone-numbers', {
     number: '+12125550199',
     label: 'Reception',
@@ -72,6 +77,7 @@ export default async function globalSetup() {
     emails,
     extensions: { mine: mine.id, theirs: theirs.id },
     phoneNumber: reception.id,
+    ringGroup: desk.id,
     users: { pbx_user: paula.id },
   }
   mkdirSync('test-results', { recursive: true })

@@ -51,6 +51,8 @@ const screens: Screen[] = [
   { name: 'organization', path: () => '/settings/organization', heading: 'Organization' },
   { name: 'profile', path: () => '/profile', heading: 'Profile' },
   { name: 'ring-groups', path: () => '/ring-groups', heading: 'Ring groups' },
+  { name: 'ring-group-new', path: () => '/ring-groups/new', heading: 'New ring group' },
+  { name: 'ring-group-edit', path: () => `/ring-groups/${accounts().ringGroup}`, heading: 'Front office' },
   { name: 'business-hours', path: () => '/business-hours', heading: 'Business hours' },
   { name: 'ivr-menus', path: () => '/ivr-menus', heading: 'IVR menus' },
   { name: 'conference-rooms', path: () => '/conference-rooms', heading: 'Conference rooms' },
@@ -98,7 +100,7 @@ for (const theme of ['light', 'dark'] as const) {
         await expect(mainHeading(page)).toHaveText(s.heading)
         await expect(page.locator('html')).toHaveClass(theme === 'dark' ? /dark/ : /^(?!.*dark)/)
         // Wait for lists and names to load rather than shooting skeletons.
-        await expect(page.getByRole('status')).toHaveCount(0)
+        await expect(page.locator('[data-loading]')).toHaveCount(0)
         await expect(page.getByText('…', { exact: true })).toHaveCount(0)
         await s.act?.(page)
         await page.screenshot({ path: `test-results/screenshots/${theme}/${s.name}.png`, fullPage: true })

@@ -13,6 +13,7 @@ export interface Accounts {
   extensions: { mine: string; theirs: string }
   /** A phone number routed to the colleague's extension, and the PBX user's id. */
   phoneNumber: string
+  ringGroup: string
   users: { pbx_user: string }
 }
 

@@ -34,6 +34,7 @@ import { Route as AppPhoneNumbersIdRouteImport } from './routes/_app/phone-numbe
 import { Route as AppPhoneNumbersNewRouteImport } from './routes/_app/phone-numbers/new'
 import { Route as AppRingGroupsIndexRouteImport } from './routes/_app/ring-groups/index'
 import { Route as AppRingGroupsIdRouteImport } from './routes/_app/ring-groups/$id'
+import { Route as AppRingGroupsNewRouteImport } from './routes/_app/ring-groups/new'
 import { Route as AppSettingsCloudonixRouteImport } from './routes/_app/settings/cloudonix'
 import { Route as AppSettingsOrganizationRouteImport } from './routes/_app/settings/organization'
 import { Route as AppUsersIndexRouteImport } from './routes/_app/users/index'
@@ -164,6 +165,11 @@ const AppRingGroupsIdRoute = AppRingGroupsIdRouteImport.update({
   path: '/ring-groups/$id',
   getParentRoute: () => AppRoute,
 } as any)
+const AppRingGroupsNewRoute = AppRingGroupsNewRouteImport.update({
+  id: '/ring-groups/new',
+  path: '/ring-groups/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppSettingsCloudonixRoute = AppSettingsCloudonixRouteImport.update({
   id: '/settings/cloudonix',
   path: '/settings/cloudonix',
@@ -208,6 +214,7 @@ export interface FileRoutesByFullPath {
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
+  '/ring-groups/new': typeof AppRingGroupsNewRoute
   '/settings/cloudonix': typeof AppSettingsCloudonixRoute
   '/settings/organization': typeof AppSettingsOrganizationRoute
   '/users/$id': typeof AppUsersIdRoute
@@ -239,6 +246,7 @@ export interface FileRoutesByTo {
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
+  '/ring-groups/new': typeof AppRingGroupsNewRoute
   '/settings/cloudonix': typeof AppSettingsCloudonixRoute
   '/settings/organization': typeof AppSettingsOrganizationRoute
   '/users/$id': typeof AppUsersIdRoute
@@ -272,6 +280,7 @@ export interface FileRoutesById {
   '/_app/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/_app/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/_app/ring-groups/$id': typeof AppRingGroupsIdRoute
+  '/_app/ring-groups/new': typeof AppRingGroupsNewRoute
   '/_app/settings/cloudonix': typeof AppSettingsCloudonixRoute
   '/_app/settings/organization': typeof AppSettingsOrganizationRoute
   '/_app/users/$id': typeof AppUsersIdRoute
@@ -305,6 +314,7 @@ export interface FileRouteTypes {
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
+    | '/ring-groups/new'
     | '/settings/cloudonix'
     | '/settings/organization'
     | '/users/$id'
@@ -336,6 +346,7 @@ export interface FileRouteTypes {
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
+    | '/ring-groups/new'
     | '/settings/cloudonix'
     | '/settings/organization'
     | '/users/$id'
@@ -368,6 +379,7 @@ export interface FileRouteTypes {
     | '/_app/phone-numbers/$id'
     | '/_app/phone-numbers/new'
     | '/_app/ring-groups/$id'
+    | '/_app/ring-groups/new'
     | '/_app/settings/cloudonix'
     | '/_app/settings/organization'
     | '/_app/users/$id'
@@ -564,6 +576,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRingGroupsIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/ring-groups/new': {
+      id: '/_app/ring-groups/new'
+      path: '/ring-groups/new'
+      fullPath: '/ring-groups/new'
+      preLoaderRoute: typeof AppRingGroupsNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/settings/cloudonix': {
       id: '/_app/settings/cloudonix'
       path: '/settings/cloudonix'
@@ -619,6 +638,7 @@ interface AppRouteChildren {
   AppPhoneNumbersIdRoute: typeof AppPhoneNumbersIdRoute
   AppPhoneNumbersNewRoute: typeof AppPhoneNumbersNewRoute
   AppRingGroupsIdRoute: typeof AppRingGroupsIdRoute
+  AppRingGroupsNewRoute: typeof AppRingGroupsNewRoute
   AppSettingsCloudonixRoute: typeof AppSettingsCloudonixRoute
   AppSettingsOrganizationRoute: typeof AppSettingsOrganizationRoute
   AppUsersIdRoute: typeof AppUsersIdRoute
@@ -650,6 +670,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppPhoneNumbersIdRoute: AppPhoneNumbersIdRoute,
   AppPhoneNumbersNewRoute: AppPhoneNumbersNewRoute,
   AppRingGroupsIdRoute: AppRingGroupsIdRoute,
+  AppRingGroupsNewRoute: AppRingGroupsNewRoute,
   AppSettingsCloudonixRoute: AppSettingsCloudonixRoute,
   AppSettingsOrganizationRoute: AppSettingsOrganizationRoute,
   AppUsersIdRoute: AppUsersIdRoute,

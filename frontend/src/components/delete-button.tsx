@@ -1,4 +1,6 @@
+import { type LinkProps, useNavigate } from '@tanstack/react-router'
 import { Trash2Icon } from 'lucide-react'
+import { toast } from 'sonner'
 import { problemMessage, referencesOf } from '@/api/problem'
 import { ConfirmDialog } from './confirm-dialog'
 import { ObjectLink } from './object-link'
@@ -12,13 +14,22 @@ import { Button } from './ui/button'
 export function DeleteButton({
   what,
   onDelete,
+  leaveTo,
   iconOnly = false,
 }: {
   /** The object as a person names it: "extension 101 · Alice". */
   what: string
   onDelete: () => Promise<unknown>
+  /** Where to go once it is deleted (its list), with a confirmation toast. */
+  leaveTo?: LinkProps['to']
   iconOnly?: boolean
 }) {
+  const navigate = useNavigate()
+  const remove = async () => {
+    await onDelete()
+    toast.success(`${what.charAt(0).toUpperCase()}${what.slice(1)} deleted`)
+    if (leaveTo) await navigate({ to: leaveTo })
+  }
   return (
     <ConfirmDialog
       trigger={
@@ -36,7 +47,7 @@ export function DeleteButton({
       description="This cannot be undone."
       confirmLabel="Delete"
       destructive
-      onConfirm={onDelete}
+      onConfirm={remove}
       renderError={(error) => {
         const references = referencesOf(error)
         if (references.length === 0) return <Alert variant="destructive">{problemMessage(error)}</Alert>

@@ -6,7 +6,7 @@ import { Skeleton } from './ui/skeleton'
 
 export function LoadingState({ rows = 5, label = 'Loading…' }: { rows?: number; label?: string }) {
   return (
-    <div role="status" aria-live="polite" className="flex flex-col gap-2 p-4">
+    <div role="status" aria-live="polite" data-loading="" className="flex flex-col gap-2 p-4">
       <span className="sr-only">{label}</span>
       {Array.from({ length: rows }, (_, i) => (
         <Skeleton key={i} className="h-8 w-full" />

@@ -1,19 +1,17 @@
-import { zodResolver } from '@hookform/resolvers/zod'
 import { useQuery } from '@tanstack/react-query'
-import { Link } from '@tanstack/react-router'
 import type { ComponentProps } from 'react'
-import { Controller, useForm } from 'react-hook-form'
+import { Controller } from 'react-hook-form'
 import { useMe } from '@/api/me'
-import { applyProblem } from '@/api/problem'
 import { users } from '@/api/resources'
 import { DestinationPicker } from '@/components/destination-picker'
-import { Field, FormError, InlineField } from '@/components/field'
-import { Button } from '@/components/ui/button'
+import { Field, InlineField } from '@/components/field'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect, Textarea } from '@/components/ui/input'
 import { Switch } from '@/components/ui/switch'
 import { canManageUsers, canWriteConfig } from '@/lib/roles'
 import { type ExtensionValues, extensionFields, extensionSchema, NO_ANSWER_TIMEOUT } from './schemas'
+import { ApiForm, StatusField } from '@/components/form-parts'
+import { useApiForm } from '@/lib/use-api-form'
 
 function UserSelect(props: ComponentProps<'select'>) {
   const { organization } = useMe()
@@ -51,21 +49,20 @@ export function ExtensionForm({
   const { user } = useMe()
   const admin = canWriteConfig(user.role)
   const mayHandleCalls = admin || (linkedUserId != null && linkedUserId === user.id)
-  const form = useForm<ExtensionValues>({ resolver: zodResolver(extensionSchema), defaultValues })
-  const { errors, isSubmitting, isDirty, dirtyFields } = form.formState
-
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await onSubmit(values, dirtyFields)
-      form.reset(values)
-    } catch (e) {
-      applyProblem(e, form.setError, extensionFields)
-    }
+  const { form, submit } = useApiForm({
+    schema: extensionSchema,
+    defaultValues,
+    fields: extensionFields,
+    onSubmit,
   })
+  const { errors } = form.formState
 
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-      <FormError errors={errors} />
+    <ApiForm
+      form={form}
+      onSubmit={submit}
+      actions={mayHandleCalls && { cancelTo: '/extensions', creating, createLabel: 'Create extension' }}
+    >
       <Card>
         <CardHeader>
           <CardTitle>Extension</CardTitle>
@@ -97,14 +94,12 @@ export function ExtensionForm({
               )}
             />
           )}
-          <Field label="Status" hint="An inactive extension does not ring" error={errors.status?.message}>
-            {(p) => (
-              <NativeSelect {...p} disabled={!admin} {...form.register('status')}>
-                <option value="active">Active</option>
-                <option value="inactive">Inactive</option>
-              </NativeSelect>
-            )}
-          </Field>
+          <StatusField
+            field={form.register('status')}
+            hint="An inactive extension does not ring"
+            error={errors.status?.message}
+            disabled={!admin}
+          />
           {creating && (
             <Field
               label="SIP password"
@@ -233,17 +228,6 @@ export function ExtensionForm({
           </Field>
         </CardContent>
       </Card>
-
-      {mayHandleCalls && (
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="outline" asChild>
-            <Link to="/extensions">Cancel</Link>
-          </Button>
-          <Button type="submit" disabled={isSubmitting || (!creating && !isDirty)}>
-            {isSubmitting ? 'Saving…' : creating ? 'Create extension' : 'Save changes'}
-          </Button>
-        </div>
-      )}
-    </form>
+    </ApiForm>
   )
 }

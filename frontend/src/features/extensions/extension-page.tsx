@@ -35,7 +35,6 @@ export function EditExtensionPage({ id }: { id: string }) {
   const { data: extension } = useSuspenseQuery(extensions.detail(organization.id, id))
   const update = useUpdate(extensions, id)
   const remove = useRemove(extensions)
-  const navigate = useNavigate()
   const admin = canWriteConfig(user.role)
   const own = extension.user_id === user.id
   const title = `${extension.number} · ${extension.name}`
@@ -55,11 +54,8 @@ export function EditExtensionPage({ id }: { id: string }) {
           admin && (
             <DeleteButton
               what={`extension ${title}`}
-              onDelete={async () => {
-                await remove.mutateAsync(id)
-                toast.success(`Extension ${extension.number} deleted`)
-                await navigate({ to: '/extensions' })
-              }}
+              onDelete={() => remove.mutateAsync(id)}
+              leaveTo="/extensions"
             />
           )
         }

@@ -1,39 +1,32 @@
-import { zodResolver } from '@hookform/resolvers/zod'
-import { Link } from '@tanstack/react-router'
-import { Controller, useForm } from 'react-hook-form'
-import { applyProblem } from '@/api/problem'
+import { Controller } from 'react-hook-form'
 import { DestinationPicker } from '@/components/destination-picker'
-import { Field, FormError } from '@/components/field'
-import { Button } from '@/components/ui/button'
+import { Field } from '@/components/field'
 import { Card, CardContent } from '@/components/ui/card'
-import { Input, NativeSelect } from '@/components/ui/input'
+import { Input } from '@/components/ui/input'
 import { type PhoneNumberValues, phoneNumberFields, phoneNumberSchema } from './schemas'
+import { ApiForm, type ObjectFormProps, StatusField } from '@/components/form-parts'
+import { useApiForm } from '@/lib/use-api-form'
 
 export function PhoneNumberForm({
   defaultValues,
   creating,
   readOnly,
   onSubmit,
-}: {
-  defaultValues: PhoneNumberValues
-  creating: boolean
-  readOnly: boolean
-  onSubmit: (values: PhoneNumberValues) => Promise<unknown>
-}) {
-  const form = useForm<PhoneNumberValues>({ resolver: zodResolver(phoneNumberSchema), defaultValues })
-  const { errors, isSubmitting, isDirty } = form.formState
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await onSubmit(values)
-      form.reset(values)
-    } catch (e) {
-      applyProblem(e, form.setError, phoneNumberFields)
-    }
+}: ObjectFormProps<PhoneNumberValues>) {
+  const { form, submit } = useApiForm({
+    schema: phoneNumberSchema,
+    defaultValues,
+    fields: phoneNumberFields,
+    onSubmit,
   })
+  const { errors } = form.formState
 
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-      <FormError errors={errors} />
+    <ApiForm
+      form={form}
+      onSubmit={submit}
+      actions={!readOnly && { cancelTo: '/phone-numbers', creating, createLabel: 'Add number' }}
+    >
       <Card>
         <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
           <Field
@@ -66,30 +59,14 @@ export function PhoneNumberForm({
               </Field>
             )}
           />
-          <Field
-            label="Status"
+          <StatusField
+            field={form.register('status')}
             hint="Callers to an inactive number hear that it is not in service"
             error={errors.status?.message}
-          >
-            {(p) => (
-              <NativeSelect {...p} disabled={readOnly} {...form.register('status')}>
-                <option value="active">Active</option>
-                <option value="inactive">Inactive</option>
-              </NativeSelect>
-            )}
-          </Field>
+            disabled={readOnly}
+          />
         </CardContent>
       </Card>
-      {!readOnly && (
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="outline" asChild>
-            <Link to="/phone-numbers">Cancel</Link>
-          </Button>
-          <Button type="submit" disabled={isSubmitting || (!creating && !isDirty)}>
-            {isSubmitting ? 'Saving…' : creating ? 'Add number' : 'Save changes'}
-          </Button>
-        </div>
-      )}
-    </form>
+    </ApiForm>
   )
 }

@@ -35,7 +35,6 @@ export function EditPhoneNumberPage({ id }: { id: string }) {
   const { data: number } = useSuspenseQuery(phoneNumbers.detail(organization.id, id))
   const update = useUpdate(phoneNumbers, id)
   const remove = useRemove(phoneNumbers)
-  const navigate = useNavigate()
   const admin = canWriteConfig(user.role)
   return (
     <>
@@ -45,11 +44,8 @@ export function EditPhoneNumberPage({ id }: { id: string }) {
           admin && (
             <DeleteButton
               what={`phone number ${number.number}`}
-              onDelete={async () => {
-                await remove.mutateAsync(id)
-                toast.success(`${number.number} deleted`)
-                await navigate({ to: '/phone-numbers' })
-              }}
+              onDelete={() => remove.mutateAsync(id)}
+              leaveTo="/phone-numbers"
             />
           )
         }

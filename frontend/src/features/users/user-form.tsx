@@ -1,13 +1,11 @@
-import { zodResolver } from '@hookform/resolvers/zod'
-import { Link } from '@tanstack/react-router'
-import { useForm, useWatch } from 'react-hook-form'
-import { applyProblem } from '@/api/problem'
-import { Field, FormError } from '@/components/field'
-import { Button } from '@/components/ui/button'
+import { useWatch } from 'react-hook-form'
+import { Field } from '@/components/field'
 import { Card, CardContent } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
 import { type Role, roleDescriptions, roleLabels } from '@/lib/roles'
 import { editUserSchema, newUserSchema, type UserValues, userFields } from './schemas'
+import { ApiForm, type ObjectFormProps, StatusField } from '@/components/form-parts'
+import { useApiForm } from '@/lib/use-api-form'
 
 export function UserForm({
   defaultValues,
@@ -16,36 +14,30 @@ export function UserForm({
   readOnly,
   self,
   onSubmit,
-}: {
-  defaultValues: UserValues
-  creating: boolean
+}: ObjectFormProps<UserValues> & {
   /** The roles the signed-in user may grant. */
   roles: Role[]
-  readOnly: boolean
   /** Editing one's own account: the password changes in the profile, with the current one. */
   self: boolean
-  onSubmit: (values: UserValues) => Promise<unknown>
 }) {
-  const form = useForm<UserValues>({
-    resolver: zodResolver(creating ? newUserSchema : editUserSchema),
+  const { form, submit } = useApiForm({
+    schema: creating ? newUserSchema : editUserSchema,
     defaultValues,
+    fields: userFields,
+    onSubmit,
+    baseline: (saved) => ({ ...saved, password: '' }),
   })
-  const { errors, isSubmitting, isDirty } = form.formState
+  const { errors } = form.formState
   const role = useWatch({ control: form.control, name: 'role' })
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await onSubmit(values)
-      form.reset({ ...values, password: '' })
-    } catch (e) {
-      applyProblem(e, form.setError, userFields)
-    }
-  })
   // A role the caller may not grant can still be the current one (shown, not offered).
   const offered = roles.includes(defaultValues.role) ? roles : [defaultValues.role, ...roles]
 
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-      <FormError errors={errors} />
+    <ApiForm
+      form={form}
+      onSubmit={submit}
+      actions={!readOnly && { cancelTo: '/users', creating, createLabel: 'Create user' }}
+    >
       <Card>
         <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
           <Field label="Name" error={errors.name?.message}>
@@ -67,14 +59,12 @@ export function UserForm({
               </NativeSelect>
             )}
           </Field>
-          <Field label="Status" hint="Inactive users cannot sign in" error={errors.status?.message}>
-            {(p) => (
-              <NativeSelect {...p} disabled={readOnly || self} {...form.register('status')}>
-                <option value="active">Active</option>
-                <option value="inactive">Inactive</option>
-              </NativeSelect>
-            )}
-          </Field>
+          <StatusField
+            field={form.register('status')}
+            hint="Inactive users cannot sign in"
+            error={errors.status?.message}
+            disabled={readOnly || self}
+          />
           {!self && !readOnly && (
             <Field
               label={creating ? 'Password' : 'New password'}
@@ -93,16 +83,6 @@ export function UserForm({
           )}
         </CardContent>
       </Card>
-      {!readOnly && (
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="outline" asChild>
-            <Link to="/users">Cancel</Link>
-          </Button>
-          <Button type="submit" disabled={isSubmitting || (!creating && !isDirty)}>
-            {isSubmitting ? 'Saving…' : creating ? 'Create user' : 'Save changes'}
-          </Button>
-        </div>
-      )}
-    </form>
+    </ApiForm>
   )
 }

@@ -40,7 +40,6 @@ export function EditUserPage({ id }: { id: string }) {
   const { data: user } = useSuspenseQuery(users.detail(organization.id, id))
   const update = useUpdate(users, id)
   const remove = useRemove(users)
-  const navigate = useNavigate()
   const manageable = canManageUser(me.role, user.role)
   const self = user.id === me.id
   return (
@@ -53,11 +52,8 @@ export function EditUserPage({ id }: { id: string }) {
           !self && (
             <DeleteButton
               what={`user ${user.name}`}
-              onDelete={async () => {
-                await remove.mutateAsync(id)
-                toast.success(`${user.name} deleted`)
-                await navigate({ to: '/users' })
-              }}
+              onDelete={() => remove.mutateAsync(id)}
+              leaveTo="/users"
             />
           )
         }

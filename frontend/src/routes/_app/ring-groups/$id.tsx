@@ -1,12 +1,14 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
-import { allow } from '@/lib/guard'
+import { ringGroups } from '@/api/resources'
+import { EditRingGroupPage } from '@/features/ring-groups/ring-group-pages'
+import { allow, orNotFound } from '@/lib/guard'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/ring-groups/$id')({
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon title="Ring groups" description="Groups of extensions that ring together or in turn." />
-  ),
+  loader: ({ context, params }) =>
+    orNotFound(context.queryClient.ensureQueryData(ringGroups.detail(context.me.organization.id, params.id))),
+  component: function RingGroup() {
+    return <EditRingGroupPage id={Route.useParams().id} />
+  },
 })

@@ -1,12 +1,19 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { ringGroups } from '@/api/resources'
+import { ringGroupSorts } from '@/features/ring-groups/api'
+import { RingGroupsPage } from '@/features/ring-groups/ring-groups-page'
 import { allow } from '@/lib/guard'
+import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/ring-groups/')({
+  validateSearch: listSearch(ringGroupSorts),
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon title="Ring groups" description="Groups of extensions that ring together or in turn." />
-  ),
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) =>
+    context.queryClient.ensureQueryData(ringGroups.list(context.me.organization.id, listQuery(deps))),
+  component: function RingGroups() {
+    const navigate = Route.useNavigate()
+    return <RingGroupsPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
+  },
 })
