@@ -56,6 +56,11 @@ export default async function globalSetup() {
     strategy: 'round_robin',
     members: [mine.id, theirs.id],
   })
+  const boardroom = await post<{ id: string }>('/api/v1/conference-rooms', {
+    name: 'Board room',
+    number: '800',
+    pin: '4321',
+  })
   const reception = await post<{ id: string }>('/api/v1/phone-numbers', {
     number: '+12125550199',
     label: 'Reception',
@@ -78,6 +83,7 @@ export default async function globalSetup() {
     extensions: { mine: mine.id, theirs: theirs.id },
     phoneNumber: reception.id,
     ringGroup: desk.id,
+    conferenceRoom: boardroom.id,
     users: { pbx_user: paula.id },
   }
   mkdirSync('test-results', { recursive: true })

@@ -56,6 +56,12 @@ const screens: Screen[] = [
   { name: 'business-hours', path: () => '/business-hours', heading: 'Business hours' },
   { name: 'ivr-menus', path: () => '/ivr-menus', heading: 'IVR menus' },
   { name: 'conference-rooms', path: () => '/conference-rooms', heading: 'Conference rooms' },
+  { name: 'conference-room-new', path: () => '/conference-rooms/new', heading: 'New conference room' },
+  {
+    name: 'conference-room-edit',
+    path: () => `/conference-rooms/${accounts().conferenceRoom}`,
+    heading: 'Board room',
+  },
   { name: 'outbound-routes', path: () => '/outbound-routes', heading: 'Outbound routes' },
   { name: 'live', path: () => '/live', heading: 'Live calls' },
   { name: 'call-logs', path: () => '/call-logs', heading: 'Call history' },

@@ -14,6 +14,7 @@ export interface Accounts {
   /** A phone number routed to the colleague's extension, and the PBX user's id. */
   phoneNumber: string
   ringGroup: string
+  conferenceRoom: string
   users: { pbx_user: string }
 }
 

@@ -22,6 +22,7 @@ import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/busines
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
 import { Route as AppConferenceRoomsIndexRouteImport } from './routes/_app/conference-rooms/index'
 import { Route as AppConferenceRoomsIdRouteImport } from './routes/_app/conference-rooms/$id'
+import { Route as AppConferenceRoomsNewRouteImport } from './routes/_app/conference-rooms/new'
 import { Route as AppExtensionsIndexRouteImport } from './routes/_app/extensions/index'
 import { Route as AppExtensionsIdRouteImport } from './routes/_app/extensions/$id'
 import { Route as AppExtensionsNewRouteImport } from './routes/_app/extensions/new'
@@ -103,6 +104,11 @@ const AppConferenceRoomsIndexRoute = AppConferenceRoomsIndexRouteImport.update({
 const AppConferenceRoomsIdRoute = AppConferenceRoomsIdRouteImport.update({
   id: '/conference-rooms/$id',
   path: '/conference-rooms/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppConferenceRoomsNewRoute = AppConferenceRoomsNewRouteImport.update({
+  id: '/conference-rooms/new',
+  path: '/conference-rooms/new',
   getParentRoute: () => AppRoute,
 } as any)
 const AppExtensionsIndexRoute = AppExtensionsIndexRouteImport.update({
@@ -207,6 +213,7 @@ export interface FileRoutesByFullPath {
   '/voicemail': typeof AppVoicemailRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
+  '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
@@ -239,6 +246,7 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
+  '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
@@ -273,6 +281,7 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/_app/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
+  '/_app/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
   '/_app/extensions/new': typeof AppExtensionsNewRoute
   '/_app/ivr-menus/$id': typeof AppIvrMenusIdRoute
@@ -307,6 +316,7 @@ export interface FileRouteTypes {
     | '/voicemail'
     | '/business-hours/$id'
     | '/conference-rooms/$id'
+    | '/conference-rooms/new'
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
@@ -339,6 +349,7 @@ export interface FileRouteTypes {
     | '/'
     | '/business-hours/$id'
     | '/conference-rooms/$id'
+    | '/conference-rooms/new'
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
@@ -372,6 +383,7 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/business-hours/$id'
     | '/_app/conference-rooms/$id'
+    | '/_app/conference-rooms/new'
     | '/_app/extensions/$id'
     | '/_app/extensions/new'
     | '/_app/ivr-menus/$id'
@@ -490,6 +502,13 @@ declare module '@tanstack/react-router' {
       path: '/conference-rooms/$id'
       fullPath: '/conference-rooms/$id'
       preLoaderRoute: typeof AppConferenceRoomsIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/conference-rooms/new': {
+      id: '/_app/conference-rooms/new'
+      path: '/conference-rooms/new'
+      fullPath: '/conference-rooms/new'
+      preLoaderRoute: typeof AppConferenceRoomsNewRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/extensions/': {
@@ -631,6 +650,7 @@ interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
   AppConferenceRoomsIdRoute: typeof AppConferenceRoomsIdRoute
+  AppConferenceRoomsNewRoute: typeof AppConferenceRoomsNewRoute
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
   AppExtensionsNewRoute: typeof AppExtensionsNewRoute
   AppIvrMenusIdRoute: typeof AppIvrMenusIdRoute
@@ -663,6 +683,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
   AppConferenceRoomsIdRoute: AppConferenceRoomsIdRoute,
+  AppConferenceRoomsNewRoute: AppConferenceRoomsNewRoute,
   AppExtensionsIdRoute: AppExtensionsIdRoute,
   AppExtensionsNewRoute: AppExtensionsNewRoute,
   AppIvrMenusIdRoute: AppIvrMenusIdRoute,

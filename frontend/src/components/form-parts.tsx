@@ -1,14 +1,18 @@
 import { Link, type LinkProps } from '@tanstack/react-router'
 import type { FormEventHandler, ReactNode } from 'react'
 import {
+  type Control,
+  Controller,
+  type FieldPathByValue,
   type FieldValues,
   type UseFormRegisterReturn,
   type UseFormReturn,
   useFormState,
 } from 'react-hook-form'
-import { Field, FormError } from './field'
+import { Field, FormError, InlineField } from './field'
 import { Button } from './ui/button'
 import { Input, NativeSelect } from './ui/input'
+import { Switch } from './ui/switch'
 
 /** What every create/edit form of a configuration object takes. */
 export interface ObjectFormProps<T> {
@@ -116,5 +120,34 @@ export function NumberField({
     <Field label={label} hint={hint} error={error}>
       {(p) => <Input {...p} type="number" min={range.min} max={range.max} disabled={disabled} {...field} />}
     </Field>
+  )
+}
+
+/** An on/off setting: label and hint on the left, the switch on the right. */
+export function SwitchField<T extends FieldValues>({
+  control,
+  name,
+  label,
+  hint,
+  disabled,
+}: {
+  control: Control<T>
+  name: FieldPathByValue<T, boolean>
+  label: string
+  hint?: string
+  disabled: boolean
+}) {
+  return (
+    <Controller
+      control={control}
+      name={name}
+      render={({ field }) => (
+        <InlineField label={label} hint={hint}>
+          {(p) => (
+            <Switch {...p} checked={field.value} onCheckedChange={field.onChange} disabled={disabled} />
+          )}
+        </InlineField>
+      )}
+    />
   )
 }

@@ -4,13 +4,12 @@ import { Controller } from 'react-hook-form'
 import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
 import { DestinationPicker } from '@/components/destination-picker'
-import { Field, InlineField } from '@/components/field'
+import { Field } from '@/components/field'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect, Textarea } from '@/components/ui/input'
-import { Switch } from '@/components/ui/switch'
 import { canManageUsers, canWriteConfig } from '@/lib/roles'
 import { type ExtensionValues, extensionFields, extensionSchema, NO_ANSWER_TIMEOUT } from './schemas'
-import { ApiForm, StatusField } from '@/components/form-parts'
+import { ApiForm, SwitchField, StatusField } from '@/components/form-parts'
 import { useApiForm } from '@/lib/use-api-form'
 
 function UserSelect(props: ComponentProps<'select'>) {
@@ -126,24 +125,12 @@ export function ExtensionForm({
           <CardDescription>What happens to calls for this extension.</CardDescription>
         </CardHeader>
         <CardContent className="flex flex-col gap-5">
-          <Controller
+          <SwitchField
             control={form.control}
             name="do_not_disturb"
-            render={({ field }) => (
-              <InlineField
-                label="Do not disturb"
-                hint="Calls skip the phone and go straight to the no-answer destination"
-              >
-                {(p) => (
-                  <Switch
-                    {...p}
-                    checked={field.value}
-                    onCheckedChange={field.onChange}
-                    disabled={!mayHandleCalls}
-                  />
-                )}
-              </InlineField>
-            )}
+            label="Do not disturb"
+            hint="Calls skip the phone and go straight to the no-answer destination"
+            disabled={!mayHandleCalls}
           />
           <Controller
             control={form.control}
@@ -201,21 +188,12 @@ export function ExtensionForm({
           <CardTitle>Voicemail</CardTitle>
         </CardHeader>
         <CardContent className="flex flex-col gap-5">
-          <Controller
+          <SwitchField
             control={form.control}
             name="voicemail_enabled"
-            render={({ field }) => (
-              <InlineField label="Voicemail" hint="Callers who get no answer may leave a message">
-                {(p) => (
-                  <Switch
-                    {...p}
-                    checked={field.value}
-                    onCheckedChange={field.onChange}
-                    disabled={!mayHandleCalls}
-                  />
-                )}
-              </InlineField>
-            )}
+            label="Voicemail"
+            hint="Callers who get no answer may leave a message"
+            disabled={!mayHandleCalls}
           />
           <Field
             label="Greeting"

@@ -1,17 +1,14 @@
 import { useQuery } from '@tanstack/react-query'
-import { Link } from '@tanstack/react-router'
 import { useMe } from '@/api/me'
 import { extensions } from '@/api/resources'
-import { type Column, DataTable } from '@/components/data-table'
+import type { Column } from '@/components/data-table'
 import { DestinationName } from '@/components/destination-picker'
-import { NewLink, RowLink } from '@/components/list-parts'
+import { RowLink } from '@/components/list-parts'
+import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
-import { PageHeader } from '@/components/page-header'
 import { Badge } from '@/components/ui/badge'
-import { Button } from '@/components/ui/button'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
 import type { ExtensionSort } from './api'
-import { canWriteConfig } from '@/lib/roles'
 import type { ExtensionView } from './schemas'
 
 /** The columns, with the signed-in user's own extensions marked. */
@@ -65,31 +62,19 @@ function columnsFor(userId: string): Column<ExtensionView, ExtensionSort>[] {
 export function ExtensionsPage(list: ListPageProps<ExtensionSort>) {
   const { user, organization } = useMe()
   const query = useQuery(extensions.list(organization.id, listQuery(list.search)))
-  const admin = canWriteConfig(user.role)
-
   return (
-    <>
-      <PageHeader
-        title="Extensions"
-        description="The phones of your organization and how each one handles calls."
-        actions={admin && <NewLink to="/extensions/new">New extension</NewLink>}
-      />
-      <DataTable
-        label="Extensions"
-        columns={columnsFor(user.id)}
-        {...list}
-        query={query}
-        searchPlaceholder="Search number or name"
-        empty={{
-          title: 'No extensions yet',
-          description: 'An extension is a phone: create one for each person or desk.',
-          action: admin && (
-            <Button asChild size="sm">
-              <Link to="/extensions/new">New extension</Link>
-            </Button>
-          ),
-        }}
-      />
-    </>
+    <ListScreen
+      title="Extensions"
+      description="The phones of your organization and how each one handles calls."
+      create={{ to: '/extensions/new', label: 'New extension' }}
+      list={list}
+      query={query}
+      columns={columnsFor(user.id)}
+      searchPlaceholder="Search number or name"
+      empty={{
+        title: 'No extensions yet',
+        description: 'An extension is a phone: create one for each person or desk.',
+      }}
+    />
   )
 }

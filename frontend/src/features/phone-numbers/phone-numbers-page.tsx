@@ -2,14 +2,13 @@ import { useQuery } from '@tanstack/react-query'
 import type { Schemas } from '@/api/client'
 import { useMe } from '@/api/me'
 import { phoneNumbers } from '@/api/resources'
-import { type Column, DataTable } from '@/components/data-table'
+import type { Column } from '@/components/data-table'
 import { DestinationName } from '@/components/destination-picker'
-import { NewLink, RowLink } from '@/components/list-parts'
+import { RowLink } from '@/components/list-parts'
+import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
-import { PageHeader } from '@/components/page-header'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
 import type { PhoneNumberSort } from './api'
-import { canWriteConfig } from '@/lib/roles'
 
 type PhoneNumberView = Schemas['PhoneNumberView']
 
@@ -39,30 +38,22 @@ const columns: Column<PhoneNumberView, PhoneNumberSort>[] = [
 ]
 
 export function PhoneNumbersPage(list: ListPageProps<PhoneNumberSort>) {
-  const { user, organization } = useMe()
+  const { organization } = useMe()
   const query = useQuery(phoneNumbers.list(organization.id, listQuery(list.search)))
-  const admin = canWriteConfig(user.role)
-  const add = admin && <NewLink to="/phone-numbers/new">Add number</NewLink>
   return (
-    <>
-      <PageHeader
-        title="Phone numbers"
-        description="Your numbers from Cloudonix and where their calls go."
-        actions={add}
-      />
-      <DataTable
-        label="Phone numbers"
-        columns={columns}
-        {...list}
-        query={query}
-        searchPlaceholder="Search number or label"
-        empty={{
-          title: 'No phone numbers yet',
-          description:
-            'Add the numbers your Cloudonix domain receives calls on, and choose where each one rings.',
-          action: add,
-        }}
-      />
-    </>
+    <ListScreen
+      title="Phone numbers"
+      description="Your numbers from Cloudonix and where their calls go."
+      create={{ to: '/phone-numbers/new', label: 'Add number' }}
+      list={list}
+      query={query}
+      columns={columns}
+      searchPlaceholder="Search number or label"
+      empty={{
+        title: 'No phone numbers yet',
+        description:
+          'Add the numbers your Cloudonix domain receives calls on, and choose where each one rings.',
+      }}
+    />
   )
 }

@@ -1,13 +1,12 @@
 import { Controller, useWatch } from 'react-hook-form'
 import { DestinationPicker } from '@/components/destination-picker'
-import { Field, InlineField } from '@/components/field'
+import { Field } from '@/components/field'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
-import { Switch } from '@/components/ui/switch'
 import { MembersEditor } from './members-editor'
 import { MEMBER_TIMEOUT, ROUNDS, type RingGroupValues, ringGroupFields, ringGroupSchema } from './schemas'
 import { strategies, type RingStrategy } from './strategies'
-import { ApiForm, type ObjectFormProps, StatusField } from '@/components/form-parts'
+import { ApiForm, SwitchField, type ObjectFormProps, StatusField } from '@/components/form-parts'
 import { useApiForm } from '@/lib/use-api-form'
 
 export function RingGroupForm({
@@ -90,24 +89,15 @@ export function RingGroupForm({
               />
             )}
           </Field>
-          <Controller
-            control={form.control}
-            name="skip_busy"
-            render={({ field }) => (
-              <div className="sm:col-span-2">
-                <InlineField label="Skip busy members" hint="Members already on a call are left out">
-                  {(p) => (
-                    <Switch
-                      {...p}
-                      checked={field.value}
-                      onCheckedChange={field.onChange}
-                      disabled={readOnly}
-                    />
-                  )}
-                </InlineField>
-              </div>
-            )}
-          />
+          <div className="sm:col-span-2">
+            <SwitchField
+              control={form.control}
+              name="skip_busy"
+              label="Skip busy members"
+              hint="Members already on a call are left out"
+              disabled={readOnly}
+            />
+          </div>
         </CardContent>
       </Card>
 

@@ -1,14 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
 import { useMe } from '@/api/me'
 import { ringGroups } from '@/api/resources'
-import { type Column, DataTable } from '@/components/data-table'
+import type { Column } from '@/components/data-table'
 import { DestinationName } from '@/components/destination-picker'
-import { NewLink, RowLink } from '@/components/list-parts'
-import { PageHeader } from '@/components/page-header'
+import { RowLink } from '@/components/list-parts'
+import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
 import type { Schemas } from '@/api/client'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
-import { canWriteConfig } from '@/lib/roles'
 import type { RingGroupSort } from './api'
 import { strategies } from './strategies'
 
@@ -42,28 +41,21 @@ const columns: Column<RingGroupView, RingGroupSort>[] = [
 ]
 
 export function RingGroupsPage(list: ListPageProps<RingGroupSort>) {
-  const { user, organization } = useMe()
+  const { organization } = useMe()
   const query = useQuery(ringGroups.list(organization.id, listQuery(list.search)))
-  const add = canWriteConfig(user.role) && <NewLink to="/ring-groups/new">New ring group</NewLink>
   return (
-    <>
-      <PageHeader
-        title="Ring groups"
-        description="Extensions that ring together, in order or in rotation, with somewhere to go when nobody answers."
-        actions={add}
-      />
-      <DataTable
-        label="Ring groups"
-        columns={columns}
-        {...list}
-        query={query}
-        searchPlaceholder="Search name"
-        empty={{
-          title: 'No ring groups yet',
-          description: 'A ring group lets a team answer one number: sales, support, the front desk.',
-          action: add,
-        }}
-      />
-    </>
+    <ListScreen
+      title="Ring groups"
+      description="Extensions that ring together, in order or in rotation, with somewhere to go when nobody answers."
+      create={{ to: '/ring-groups/new', label: 'New ring group' }}
+      list={list}
+      query={query}
+      columns={columns}
+      searchPlaceholder="Search name"
+      empty={{
+        title: 'No ring groups yet',
+        description: 'A ring group lets a team answer one number: sales, support, the front desk.',
+      }}
+    />
   )
 }

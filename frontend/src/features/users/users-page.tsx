@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query'
 import type { Schemas } from '@/api/client'
 import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
-import { type Column, DataTable } from '@/components/data-table'
-import { NewLink, RowLink } from '@/components/list-parts'
+import type { Column } from '@/components/data-table'
+import { RowLink } from '@/components/list-parts'
+import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
-import { PageHeader } from '@/components/page-header'
 import { Badge } from '@/components/ui/badge'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
 import type { UserSort } from './api'
@@ -39,20 +39,16 @@ export function UsersPage(list: ListPageProps<UserSort>) {
   const { user, organization } = useMe()
   const query = useQuery(users.list(organization.id, listQuery(list.search)))
   return (
-    <>
-      <PageHeader
-        title="Users"
-        description="The people who sign in to your organization, and what each may do."
-        actions={<NewLink to="/users/new">New user</NewLink>}
-      />
-      <DataTable
-        label="Users"
-        columns={columnsFor(user.id)}
-        {...list}
-        query={query}
-        searchPlaceholder="Search name or email"
-        empty={{ title: 'No users yet' }}
-      />
-    </>
+    <ListScreen
+      title="Users"
+      description="The people who sign in to your organization, and what each may do."
+      create={{ to: '/users/new', label: 'New user' }}
+      canCreate
+      list={list}
+      query={query}
+      columns={columnsFor(user.id)}
+      searchPlaceholder="Search name or email"
+      empty={{ title: 'No users yet' }}
+    />
   )
 }

@@ -1,12 +1,16 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
-import { allow } from '@/lib/guard'
+import { conferenceRooms } from '@/api/resources'
+import { EditConferenceRoomPage } from '@/features/conference-rooms/conference-room-pages'
+import { allow, orNotFound } from '@/lib/guard'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/conference-rooms/$id')({
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon title="Conference rooms" description="Rooms callers join by number, optionally with a PIN." />
-  ),
+  loader: ({ context, params }) =>
+    orNotFound(
+      context.queryClient.ensureQueryData(conferenceRooms.detail(context.me.organization.id, params.id)),
+    ),
+  component: function ConferenceRoom() {
+    return <EditConferenceRoomPage id={Route.useParams().id} />
+  },
 })
