@@ -9,9 +9,12 @@ cd "$(dirname "$0")/.."
 command -v npm >/dev/null || { echo "frontend: npm is required (Node.js >= 20.19)"; exit 1; }
 failed=()
 run() { # name, command...
-  local name=$1; shift
+  local name=$1 started=$SECONDS; shift
   printf '\n--> frontend %s\n' "$name"
-  "$@" || { failed+=("$name"); return 1; }
+  "$@"
+  local status=$?
+  printf -- '--> frontend %s: %s, %d s\n' "$name" "$([[ $status -eq 0 ]] && echo ok || echo FAILED)" $((SECONDS - started))
+  ((status == 0)) || { failed+=("$name"); return 1; }
 }
 
 rm -rf test-results/vitest.json test-results/playwright.json
