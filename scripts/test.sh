@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every OpBX test, from a fresh clone: starts (installing if needed) MariaDB and Redis, then runs
-# formatting and lint checks, builds every binary, and runs all tests on both backends.
+# formatting and lint checks, builds every binary, runs all tests on both backends, then the
+# frontend's checks, unit tests, build, bundle budget and browser tests (frontend/scripts/ci.sh,
+# which installs Debian's chromium when missing).
 # Tests that need a server fail loudly when it is missing; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +10,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
+command -v npm >/dev/null || { echo "npm is required (Node.js >= 20.19, https://nodejs.org)"; exit 1; }
 
 step "services (MariaDB, Redis)"
 eval "$(bash scripts/services.sh)"
@@ -41,5 +44,19 @@ set -e
 
 # One closing line over every test binary, so the total is not the last binary's alone.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntotal: %d passed, %d failed\n", p, f; exit (p == 0) }' "$log"
-[ "$fuzz_status" -eq 0 ] || { echo "schemathesis failed (see target/schemathesis/)"; exit "$fuzz_status"; }
+
+step "frontend: npm ci, check, unit tests, build, budget, browser tests against opbx-local"
+started=$SECONDS
+target_dir=${CARGO_TARGET_DIR:-target}
+[[ $target_dir == /* ]] || target_dir=$PWD/$target_dir
+set +e
+OPBX_LOCAL_BIN="$target_dir/debug/opbx-local" bash frontend/scripts/ci.sh
+frontend_status=$?
+set -e
+echo "frontend step: $((SECONDS - started)) s"
+if ((status == 0)); then status=$frontend_status; fi
+if ((fuzz_status != 0)); then
+  echo "schemathesis failed (see target/schemathesis/)"
+  if ((status == 0)); then status=$fuzz_status; fi
+fi
 exit "$status"

@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { request } from '@playwright/test'
+import { type Accounts, accountsFile, type Who } from './support'
+
+// The accounts the browser tests use, made through the API once: the bootstrap owner, a PBX user
+// with an extension of their own, a reporter, and a colleague's extension.
+export default async function globalSetup() {
+  const baseURL = process.env.BASE_URL!
+  const ownerPassword = process.env.OPBX_E2E_PASSWORD!
+  const ownerEmail = process.env.OPBX_E2E_EMAIL ?? 'admin@example.com'
+  const api = await request.newContext({ baseURL })
+
+  async function login(email: string, password: string) {
+    const res = await api.post('/api/v1/auth/login', { data: { email, password } })
+    if (!res.ok()) throw new Error(`login ${email}: ${res.status()} ${await res.text()}`)
+    return (await res.json()) as { token: string; expires_at: string; user: { id: string } }
+  }
+  const owner = await login(ownerEmail, ownerPassword)
+  const auth = { Authorization: `Bearer ${owner.token}` }
+  async function post<T>(path: string, data: object): Promise<T> {
+    const res = await api.post(path, { data, headers: auth })
+    if (!res.ok()) throw new Error(`POST ${path}: ${res.status()} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+
+  const passwords: Record<Who, string> = {
+    owner: ownerPassword,
+    pbx_user: 'Amber-Phones-2026!',
+    reporter: 'Copper-Reports-2026!',
+  }
+  const emails: Record<Who, string> = {
+    owner: ownerEmail,
+    pbx_user: 'paula@example.com',
+    reporter: 'rex@example.com',
+  }
+  const paula = await post<{ id: string }>('/api/v1/users', {
+    email: emails.pbx_user,
+    name: 'Paula',
+    password: passwords.pbx_user,
+    role: 'pbx_user',
+  })
+  await post('/api/v1/users', {
+    email: emails.reporter,
+    name: 'Rex',
+    password: passwords.reporter,
+    role: 'reporter',
+  })
+  const mine = await post<{ id: string }>('/api/v1/extensions', {
+    number: '301',
+    name: 'Paula desk',
+    user_id: paula.id,
+  })
+  const theirs = await post<{ id: string }>('/api/v1/extensions', { number: '302', name: 'Front desk' })
+  const desk = await post<{ id: string }>('/api/v1/ring-groups', {
+    name: 'Front office',
+    strategy: 'round_robin',
+    members: [mine.id, theirs.id],
+  })
+  const boardroom = await post<{ id: string }>('/api/v1/conference-rooms', {
+    name: 'Board room',
+    number: '800',
+    pin: '4321',
+  })
+  const reception = await post<{ id: string }>('/api/v1/phone-numbers', {
+    number: '+12125550199',
+    label: 'Reception',
+    destination: { type: 'extension', id: theirs.id },
+  })
+
+  const tokens = {
+    owner: { token: owner.token, expires_at: owner.expires_at },
+    pbx_user: await login(emails.pbx_user, passwords.pbx_user),
+    reporter: await login(emails.reporter, passwords.reporter),
+  }
+  const accounts: Accounts = {
+    tokens: {
+      owner: tokens.owner,
+      pbx_user: { token: tokens.pbx_user.token, expires_at: tokens.pbx_user.expires_at },
+      reporter: { token: tokens.reporter.token, expires_at: tokens.reporter.expires_at },
+    },
+    passwords,
+    emails,
+    extensions: { mine: mine.id, theirs: theirs.id },
+    phoneNumber: reception.id,
+    ringGroup: desk.id,
+    conferenceRoom: boardroom.id,
+    users: { pbx_user: paula.id },
+  }
+  mkdirSync('test-results', { recursive: true })
+  writeFileSync(accountsFile, JSON.stringify(accounts, null, 2))
+  await api.dispose()
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Browser tests against a real opbx-local: starts one on a free port with a fresh SQLite database
+# in a temp dir, serving this frontend's dist/, then runs Playwright with Debian's chromium
+# (installed with apt when missing; Playwright downloads nothing). Fails loudly when the binary,
+# the build or the browser is missing.
+#   OPBX_LOCAL_BIN  the opbx-local binary (default: ../target/debug/opbx-local)
+#   E2E_PORT        port to listen on (default: a free one)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=${OPBX_LOCAL_BIN:-../target/debug/opbx-local}
+[[ -x $bin ]] || { echo "e2e: no opbx-local at $bin (cargo build -p opbx-local first)" >&2; exit 1; }
+[[ -f dist/index.html ]] || { echo "e2e: no dist/ (npm run build first)" >&2; exit 1; }
+
+if ! command -v chromium >/dev/null || ! dpkg -s fonts-liberation >/dev/null 2>&1; then
+  echo "e2e: installing chromium and fonts-liberation from Debian"
+  sudo=$([[ $(id -u) -eq 0 ]] && echo "" || echo sudo)
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-liberation >/dev/null
+fi
+# The real binary, not Debian's wrapper script (which adds extensions and prints shell noise).
+export CHROMIUM_PATH=${CHROMIUM_PATH:-$(dpkg -L chromium | grep -m1 '/lib/chromium/chromium$')}
+
+port=${E2E_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
+tmp=$(mktemp -d)
+password="E2e-$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')"
+OPBX_LISTEN=127.0.0.1:$port \
+OPBX_DATABASE_URL=sqlite://$tmp/opbx.db \
+OPBX_KEY_FILE=$tmp/opbx.key \
+OPBX_BOOTSTRAP_PASSWORD=$password \
+OPBX_PUBLIC_URL=http://127.0.0.1:$port \
+OPBX_UI_DIR=$PWD/dist \
+RUST_LOG=warn \
+  "$bin" >"$tmp/opbx-local.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for _ in $(seq 100); do
+  curl -fs "http://127.0.0.1:$port/health" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { echo "e2e: opbx-local exited:" >&2; cat "$tmp/opbx-local.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/health" >/dev/null || { echo "e2e: opbx-local did not come up" >&2; exit 1; }
+
+rm -rf test-results/screenshots
+BASE_URL=http://127.0.0.1:$port OPBX_E2E_PASSWORD=$password npx playwright test "$@"

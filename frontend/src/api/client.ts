@@ -1,0 +1,95 @@
+import createClient, { type Middleware } from 'openapi-fetch'
+import { session } from '@/lib/session'
+import type { components, paths } from './schema'
+
+export type Schemas = components['schemas']
+export type Problem = Schemas['Problem']
+
+/** A failed API call: the server's problem document, with the status and Retry-After seconds. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly problem: Problem
+  readonly retryAfter: number | null
+
+  constructor(status: number, problem: Problem, retryAfter: number | null = null) {
+    super(problem.detail ?? problem.title)
+    this.name = 'ApiError'
+    this.status = status
+    this.problem = problem
+    this.retryAfter = retryAfter
+  }
+}
+
+export function isApiError(e: unknown, status?: number): e is ApiError {
+  return e instanceof ApiError && (status === undefined || e.status === status)
+}
+
+let unauthorized: () => void = () => {}
+
+/** What to do when a signed-in request answers 401 (the app sends the user to /login?next=). */
+export function onUnauthorized(handler: () => void) {
+  unauthorized = handler
+}
+
+const bearer: Middleware = {
+  onRequest({ request }) {
+    const token = session.token()
+    if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    return request
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has('Authorization')) {
+      session.clear()
+      unauthorized()
+    }
+    return response
+  },
+}
+
+export const api = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? '',
+  // Looked up per request so test servers that patch fetch after start-up still see the calls.
+  fetch: (request) => globalThis.fetch(request),
+})
+api.use(bearer)
+
+function asProblem(body: unknown, response: Response): Problem {
+  if (body && typeof body === 'object' && 'title' in body && 'status' in body) return body as Problem
+  return {
+    type: 'about:blank',
+    title: response.statusText || 'Request failed',
+    status: response.status,
+    detail: typeof body === 'string' && body ? body : null,
+  }
+}
+
+function retryAfterSeconds(response: Response): number | null {
+  const header = response.headers.get('Retry-After')
+  if (!header) return null
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return seconds
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000))
+}
+
+/** The data of a call, or an ApiError carrying its problem document (status 0: unreachable). */
+export async function call<D>(
+  pending: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<D> {
+  let result: { data?: D; error?: unknown; response: Response }
+  try {
+    result = await pending
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, {
+      type: 'about:blank',
+      title: 'Cannot reach OpBX',
+      status: 0,
+      detail: 'Check your connection and try again.',
+    })
+  }
+  const { data, error, response } = result
+  if (!response.ok)
+    throw new ApiError(response.status, asProblem(error, response), retryAfterSeconds(response))
+  return data as D
+}

@@ -1,0 +1,85 @@
+import { screen, waitFor } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import type { Schemas } from '@/api/client'
+import { user } from '@/testing/fixtures'
+import { on, page, problem } from '@/testing/http'
+import { heading, renderApp } from '@/testing/render'
+
+const roleOptions = () =>
+  [...(screen.getByLabelText('Role') as HTMLSelectElement).options]
+    .filter((o) => !o.disabled)
+    .map((o) => o.text)
+
+describe('users and roles', () => {
+  it('a PBX admin may grant only the roles below theirs', async () => {
+    renderApp({ role: 'pbx_admin', url: '/users/new' })
+    await heading('New user')
+    expect(roleOptions()).toEqual(['PBX user', 'Reporter'])
+  })
+
+  it('an owner may grant every role', async () => {
+    renderApp({ role: 'owner', url: '/users/new' })
+    await heading('New user')
+    expect(roleOptions()).toEqual(['Owner', 'PBX admin', 'PBX user', 'Reporter'])
+  })
+
+  it('a PBX admin only reads an owner', async () => {
+    const owner = user('owner', { name: 'Olga' })
+    renderApp({
+      role: 'pbx_admin',
+      url: `/users/${owner.id}`,
+      handlers: [on('get', '/api/v1/users/{id}', () => owner)],
+    })
+    await heading('Olga')
+    expect(screen.getByText('Only an owner can change owners and PBX admins.')).toBeInTheDocument()
+    expect(screen.getByLabelText('Name')).toBeDisabled()
+    expect(screen.queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /Save/ })).not.toBeInTheDocument()
+  })
+
+  it('creates a user, with the server judging the password', async () => {
+    const sent: Schemas['NewUser'][] = []
+    const { user: u, router } = renderApp({
+      role: 'owner',
+      url: '/users/new',
+      handlers: [
+        on('post', '/api/v1/users', ({ body }) => {
+          sent.push(body)
+          if (sent.length === 1) {
+            return problem(422, {
+              title: 'Invalid input',
+              errors: [{ field: 'password', message: 'is too common' }],
+            })
+          }
+          return user(body.role, { name: body.name, email: body.email })
+        }),
+        on('get', '/api/v1/users', () => page([])),
+      ],
+    })
+    await heading('New user')
+    await u.type(screen.getByLabelText('Name'), 'Rita')
+    await u.type(screen.getByLabelText('Email'), 'rita@acme.test')
+    await u.selectOptions(screen.getByLabelText('Role'), 'Reporter')
+    await u.type(screen.getByLabelText('Password'), 'short')
+    await u.click(screen.getByRole('button', { name: 'Create user' }))
+    expect(await screen.findByText('must be at least 10 characters')).toBeInTheDocument()
+    expect(sent).toHaveLength(0)
+
+    await u.clear(screen.getByLabelText('Password'))
+    await u.type(screen.getByLabelText('Password'), 'password1234')
+    await u.click(screen.getByRole('button', { name: 'Create user' }))
+    expect(await screen.findByText('is too common')).toBeInTheDocument()
+
+    await u.clear(screen.getByLabelText('Password'))
+    await u.type(screen.getByLabelText('Password'), 'Amber3Falcon7River')
+    await u.click(screen.getByRole('button', { name: 'Create user' }))
+    await waitFor(() => expect(router.state.location.pathname).toBe('/users'))
+    expect(sent.at(-1)).toEqual({
+      name: 'Rita',
+      email: 'rita@acme.test',
+      role: 'reporter',
+      status: 'active',
+      password: 'Amber3Falcon7River',
+    })
+  })
+})
