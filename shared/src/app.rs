@@ -52,8 +52,13 @@ pub enum StartupError {
 }
 
 impl AppState {
-    /// Connects the stores named by `config`; `secrets` holds the key for secrets at rest.
-    pub async fn connect(config: &Config, secrets: SecretBox) -> Result<Self, StartupError> {
+    /// Connects the stores named by `config`; `secrets` holds the key for secrets at rest,
+    /// `realtime` the stores connected by the host (`Realtime::without_aws` or `opbx-aws`).
+    pub async fn connect(
+        config: &Config,
+        secrets: SecretBox,
+        realtime: Realtime,
+    ) -> Result<Self, StartupError> {
         let store =
             SqlStore::connect(&config.database_url, config.database_max_connections).await?;
         let (coordination, coordination_backend): (Arc<dyn Coordination>, _) =
@@ -77,7 +82,7 @@ impl AppState {
             secrets: Arc::new(secrets),
             ui_origin,
             voice_rate_limit: config.voice_rate_limit,
-            realtime: Realtime::connect(&config.realtime).await,
+            realtime,
             cloudonix: Arc::new(HttpCloudonix::new(
                 &config.cloudonix_api_url,
                 ClientPolicy::default(),

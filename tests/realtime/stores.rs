@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use opbx::adapters::dynamodb::connections::DynamoConnections;
-use opbx::adapters::dynamodb::live_calls::DynamoLiveCalls;
 use opbx::adapters::memory::connections::MemoryConnections;
 use opbx::adapters::memory::live_calls::MemoryLiveCalls;
 use opbx::domain::ids::{OrgId, UserId};
@@ -14,6 +12,8 @@ use opbx::domain::now_ms;
 use opbx::ports::connections::{Connection, Connections};
 use opbx::ports::live_calls::{LIVE_CALL_TTL, LiveCalls};
 use opbx::ports::store::StoreError;
+use opbx_aws::dynamodb::connections::DynamoConnections;
+use opbx_aws::dynamodb::live_calls::DynamoLiveCalls;
 
 pub struct Stores {
     pub live_calls: Arc<dyn LiveCalls>,

@@ -4,17 +4,18 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_lambda_events::event::dynamodb::EventRecord;
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, epoch_seconds, unavailable};
-use crate::domain::ids::OrgId;
-use crate::domain::live_call::{LiveCall, LiveCallChange};
-use crate::domain::now_ms;
-use crate::ports::live_calls::{LiveCalls, expires_at};
-use crate::ports::store::{StoreError, StoreResult};
+use opbx::domain::ids::OrgId;
+use opbx::domain::live_call::{LiveCall, LiveCallChange};
+use opbx::domain::now_ms;
+use opbx::ports::live_calls::{LiveCalls, expires_at};
+use opbx::ports::store::{StoreError, StoreResult};
+use opbx::realtime::fanout::{Fanout, FanoutReport};
 
 #[derive(Clone)]
 pub struct DynamoLiveCalls {
@@ -145,11 +146,19 @@ pub fn change_from_stream(record: &EventRecord) -> Option<LiveCallChange> {
     }
 }
 
+/// The presence-fanout function's work: one stream batch, posted in order (see
+/// [`Fanout::publish_batch`]).
+pub async fn publish_stream(fanout: &Fanout, event: &Event) -> Result<FanoutReport, StoreError> {
+    fanout
+        .publish_batch(event.records.iter().filter_map(change_from_stream))
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::dynamodb::TTL_ATTRIBUTE;
-    use crate::domain::model::CallStatus;
+    use crate::dynamodb::TTL_ATTRIBUTE;
+    use opbx::domain::model::CallStatus;
 
     #[test]
     fn items_carry_the_ttl_in_epoch_seconds_and_read_back() {
