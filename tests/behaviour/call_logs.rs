@@ -336,6 +336,14 @@ async fn list_filters_and_pages_newest_first(b: Backend) {
         ..CallLogFilter::default()
     };
     assert_eq!(list(extension, all).await, (1, sids(&["CA-int"])));
+    let by_sid = |sid: &str| CallLogFilter {
+        call_sid: Some(sid.into()),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(by_sid("CA-out"), all).await, (1, sids(&["CA-out"])));
+    // Exact, not a search; and another tenant's call is not found by its id.
+    assert_eq!(list(by_sid("CA-"), all).await, (0, Vec::new()));
+    assert_eq!(list(by_sid("CA-x"), all).await, (0, Vec::new()));
 }
 
 async fn an_extensions_calls_are_those_offered_to_it_or_placed_from_it(b: Backend) {

@@ -7,6 +7,7 @@
 pub mod fake_cloudonix;
 pub mod local;
 pub mod model;
+pub mod proc;
 pub mod realtime;
 
 use std::sync::Arc;

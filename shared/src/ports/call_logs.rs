@@ -41,6 +41,8 @@ pub struct CallLogFilter {
     pub status: Option<CallStatus>,
     /// Part of the calling or the called number.
     pub number: Option<String>,
+    /// Exactly this Cloudonix call id.
+    pub call_sid: Option<String>,
     /// Only the calls of these extensions, in the sense of [`belongs_to`]. `Some(empty)` matches
     /// no call.
     pub extensions: Option<Vec<ExtensionId>>,

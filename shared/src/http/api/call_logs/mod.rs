@@ -9,8 +9,8 @@
 //! Filters (all four routes but the detail): `from`/`to` (a date, a local date-time, or an RFC
 //! 3339 instant; dates and local times are in the organization's time zone; `from` inclusive,
 //! `to` exclusive except that a date as `to` includes that whole day), `direction`, `status`,
-//! `number` (part of the calling or called number) and `extension` (an extension id: calls
-//! offered to it or placed from it).
+//! `number` (part of the calling or called number), `call_sid` (Cloudonix's call id, exactly)
+//! and `extension` (an extension id: calls offered to it or placed from it).
 //!
 //! Owners, PBX admins and reporters read every call. A PBX user reads only the calls of their
 //! own extensions ([`super::scope`]): their lists, exports and statistics are limited to those,
@@ -65,9 +65,19 @@ pub fn router(state: AppState) -> axum::Router {
 }
 
 /// The filter parameters every call-history read takes.
-const FILTERS: &[&str] = &["from", "to", "direction", "status", "number", "extension"];
+const FILTERS: &[&str] = &[
+    "from",
+    "to",
+    "direction",
+    "status",
+    "number",
+    "call_sid",
+    "extension",
+];
 /// Longest `number` accepted: a part of a phone number, not a document.
 const MAX_NUMBER_LEN: usize = 64;
+/// The call_logs.call_sid column's width.
+const MAX_CALL_SID_LEN: usize = 128;
 
 pub struct CallLogList;
 
@@ -100,6 +110,8 @@ struct FilterParams {
     status: Option<CallStatus>,
     /// Part of the calling or the called number.
     number: Option<String>,
+    /// Exactly this Cloudonix call id (`CallSid`).
+    call_sid: Option<String>,
     /// Calls offered to this extension or placed from it.
     extension: Option<ExtensionId>,
 }
@@ -290,6 +302,12 @@ fn call_filter<'a>(
         &|t| t.chars().count() <= MAX_NUMBER_LEN,
     )
     .map(str::to_owned);
+    let call_sid = parsed(
+        "call_sid",
+        &format!("at most {MAX_CALL_SID_LEN} characters"),
+        &|t| t.chars().count() <= MAX_CALL_SID_LEN,
+    )
+    .map(str::to_owned);
     let extension = parsed("extension", "an extension id", &|t| {
         t.parse::<ExtensionId>().is_ok()
     })
@@ -303,6 +321,7 @@ fn call_filter<'a>(
         direction,
         status,
         number,
+        call_sid,
         extensions: scope.extensions(extension),
     })
 }
