@@ -14,6 +14,7 @@ use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
+use crate::routing::local_copy::LocalCopies;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -35,6 +36,9 @@ pub struct AppState {
     pub cloudonix: Arc<dyn CloudonixApi>,
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
     pub public_url: Option<Arc<str>>,
+    /// This instance's copies of routing configuration and webhook keys, checked against each
+    /// organization's configuration version.
+    pub local: Arc<LocalCopies>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +92,7 @@ impl AppState {
                 ClientPolicy::default(),
             )),
             public_url: config.public_url.as_deref().map(Arc::from),
+            local: Arc::default(),
         })
     }
 }

@@ -22,7 +22,6 @@ use opbx_tests::realtime::{RealtimeOrg, post_webhook, ws_connect};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-
 /// One event as a client read it.
 struct Seen {
     org: usize,

@@ -145,6 +145,7 @@ impl Backend {
             realtime: opbx::realtime::Realtime::in_memory(),
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
+            local: Arc::default(),
         }
     }
 }

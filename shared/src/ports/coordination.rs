@@ -176,6 +176,126 @@ pub trait RateLimits: Send + Sync {
 
 /// Everything the application needs from the coordination store, for holding one adapter as
 /// `Arc<dyn Coordination>`.
-pub trait Coordination: Idempotency + Locks + Counters + Cache + RateLimits {}
+/// What a voice webhook asks of the store before deciding ([`CallGate::begin_call`]).
+#[derive(Debug, Clone)]
+pub struct CallAdmission<'a> {
+    /// The organization: its configuration version is read in the same step.
+    pub org: &'a str,
+    pub lock_key: &'a str,
+    pub lock_ttl: Duration,
+    /// `false` after waiting for the lock in vain: proceed without it.
+    pub take_lock: bool,
+    pub replay_key: &'a str,
+    /// Counted only when the request is neither a replay nor waiting for the lock.
+    pub rate: Option<(&'a str, u64, Duration)>,
+}
 
-impl<T: Idempotency + Locks + Counters + Cache + RateLimits + ?Sized> Coordination for T {}
+/// The store's answer to [`CallGate::begin_call`].
+#[derive(Debug)]
+pub struct CallStart {
+    /// Held when `take_lock` was asked and the lock was free (and no replay was found).
+    pub guard: Option<LockGuard>,
+    /// Another delivery of the call holds its lock: wait and begin again.
+    pub busy: bool,
+    /// The answer already given to this request.
+    pub replay: Option<Vec<u8>>,
+    pub rate: Option<RateDecision>,
+    /// The organization's configuration version ([`Cache::invalidate_org`] raises it), which
+    /// validates what an instance keeps of that configuration in its own memory.
+    pub config_version: i64,
+}
+
+/// The bookkeeping of one voice webhook in two steps, each one round trip on a shared store:
+/// [`CallGate::begin_call`] takes the call's lock, recalls a replayed answer, counts the rate
+/// and reads the configuration version; [`CallGate::finish_call`] records the answer and releases
+/// the lock. The defaults compose the other capabilities (one step each) for in-process stores.
+#[async_trait]
+pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
+    async fn begin_call(&self, a: &CallAdmission<'_>) -> Result<CallStart, CoordinationError> {
+        let config_version = self.counter(&config_version_key(a.org)).await?;
+        let mut start = CallStart {
+            guard: None,
+            busy: false,
+            replay: None,
+            rate: None,
+            config_version,
+        };
+        if a.take_lock {
+            match self.try_lock(a.lock_key, a.lock_ttl).await? {
+                Some(guard) => start.guard = Some(guard),
+                None => {
+                    start.busy = true;
+                    return Ok(start);
+                }
+            }
+        }
+        if let Some(reply) = self.recall(a.replay_key).await? {
+            if let Some(guard) = start.guard.take() {
+                self.unlock(guard).await?;
+            }
+            start.replay = Some(reply);
+            return Ok(start);
+        }
+        if let Some((key, limit, window)) = a.rate {
+            start.rate = Some(self.hit(key, limit, window).await?);
+        }
+        Ok(start)
+    }
+
+    async fn finish_call(
+        &self,
+        guard: Option<LockGuard>,
+        replay_key: &str,
+        reply: &[u8],
+        ttl: Duration,
+    ) -> Result<Recorded, CoordinationError> {
+        let recorded = self.record(replay_key, reply, ttl).await;
+        if let Some(guard) = guard {
+            self.unlock(guard).await?;
+        }
+        recorded
+    }
+
+    /// Advances `counter` once for `memo`'s holder: the first call returns the counter's value
+    /// before its increment and remembers it under `memo` for `ttl`; later calls with the same
+    /// memo return the remembered value without advancing (a round-robin start per call).
+    async fn advance_once(
+        &self,
+        counter: &str,
+        memo: &str,
+        ttl: Duration,
+    ) -> Result<i64, CoordinationError> {
+        if let Some(v) = self.recall(memo).await? {
+            return Ok(parse_i64(&v));
+        }
+        let position = self.increment(counter, 1).await? - 1;
+        Ok(
+            match self
+                .record(memo, position.to_string().as_bytes(), ttl)
+                .await?
+            {
+                Recorded::Stored => position,
+                Recorded::Existing(v) => parse_i64(&v),
+            },
+        )
+    }
+}
+
+/// The counter holding an organization's configuration version.
+pub fn config_version_key(org: &str) -> String {
+    format!("cfgver:{{{org}}}")
+}
+
+fn parse_i64(bytes: &[u8]) -> i64 {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+pub trait Coordination: Idempotency + Locks + Counters + Cache + RateLimits + CallGate {}
+
+impl<T: Idempotency + Locks + Counters + Cache + RateLimits + CallGate + ?Sized> Coordination
+    for T
+{
+}

@@ -144,6 +144,9 @@ impl LiveCalls for NotLinked {
     async fn put_live_call(&self, _: &LiveCall) -> StoreResult<()> {
         not_linked()
     }
+    async fn insert_live_call(&self, _: &LiveCall) -> StoreResult<bool> {
+        not_linked()
+    }
     async fn find_live_call(&self, _: OrgId, _: &str) -> StoreResult<LiveCall> {
         not_linked()
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::config::{Config, ExtensionView, RingGroupView, RoomView};
 use super::continuation::{Continuation, Step};
+use super::local_copy::LocalCopies;
 use super::speech;
 use crate::adapters::sql::SqlStore;
 use crate::crypto::{SecretBox, constant_time_eq};
@@ -25,7 +26,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
-use crate::ports::coordination::{Coordination, Recorded};
+use crate::ports::coordination::Coordination;
 use crate::ports::store::StoreError;
 
 /// Destinations one request may pass through before the configuration is called a loop.
@@ -203,6 +204,15 @@ impl<'a> Engine<'a> {
                 dial_outcome: None,
                 effects: Vec::new(),
             },
+        }
+    }
+
+    /// Reads configuration through this instance's copy of `version` first (the voice pipeline,
+    /// which has just read the version).
+    pub fn with_local_copy(self, local: &'a LocalCopies, version: i64) -> Self {
+        Self {
+            config: self.config.with_local_copy(local, version),
+            ..self
         }
     }
 
@@ -549,7 +559,8 @@ impl<'a> Engine<'a> {
     /// The member a round-robin call starts at. The group's counter advances once per call: a
     /// replayed or repeated request of the same call finds the position it was given.
     async fn round_robin_start(&mut self, group: RingGroupId, members: usize) -> u32 {
-        let counter = format!("rr:{}:{group}", self.call.org);
+        // The organization's hash tag keeps the counter and each call's memo in one cluster slot.
+        let counter = format!("rr:{{{}}}:{group}", self.call.org);
         let members = members as i64;
         let result = match self.mode {
             Mode::DryRun => self
@@ -575,23 +586,11 @@ impl<'a> Engine<'a> {
         members: i64,
     ) -> Result<i64, crate::ports::coordination::CoordinationError> {
         let this_call = format!("{counter}:{}", self.call.call_sid);
-        if let Some(v) = self.coordination.recall(&this_call).await? {
-            return Ok(parse_position(&v).rem_euclid(members));
-        }
-        let position = self.coordination.increment(counter, 1).await? - 1;
-        let chosen = match self
+        Ok(self
             .coordination
-            .record(
-                &this_call,
-                position.to_string().as_bytes(),
-                ROUND_ROBIN_MEMORY,
-            )
+            .advance_once(counter, &this_call, ROUND_ROBIN_MEMORY)
             .await?
-        {
-            Recorded::Stored => position,
-            Recorded::Existing(v) => parse_position(&v),
-        };
-        Ok(chosen.rem_euclid(members))
+            .rem_euclid(members))
     }
 
     fn menu(
@@ -979,13 +978,6 @@ fn hang_up() -> cxml::Response {
 
 fn reachable_members(group: &RingGroupView) -> Vec<&ExtensionView> {
     group.members.iter().filter(|m| m.reachable()).collect()
-}
-
-fn parse_position(bytes: &[u8]) -> i64 {
-    std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
 }
 
 /// The DID of an inbound call. Cloudonix sends E.164 with `+`, but trunks sometimes deliver the

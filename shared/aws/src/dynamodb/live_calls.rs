@@ -60,19 +60,42 @@ fn decode(item: HashMap<String, AttributeValue>) -> StoreResult<LiveCall> {
 #[async_trait]
 impl LiveCalls for DynamoLiveCalls {
     async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()> {
-        let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
-            call: call.clone(),
-            ttl: epoch_seconds(expires_at(call)),
-        })
-        .map_err(corrupt)?;
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item))
+            .set_item(Some(item(call)?))
             .send()
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    /// One conditional PutItem. An entry left by an expired call (DynamoDB deletes lazily)
+    /// counts as absent, like everywhere else.
+    async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item(call)?))
+            .condition_expression("attribute_not_exists(call_id) OR #ttl < :now")
+            .expression_attribute_names("#ttl", crate::dynamodb::TTL_ATTRIBUTE)
+            .expression_attribute_values(
+                ":now",
+                AttributeValue::N(epoch_seconds(now_ms()).to_string()),
+            )
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
@@ -123,6 +146,14 @@ impl LiveCalls for DynamoLiveCalls {
         calls.sort_by(|a, b| (a.started_at, &a.call_id).cmp(&(b.started_at, &b.call_id)));
         Ok(calls)
     }
+}
+
+fn item(call: &LiveCall) -> StoreResult<HashMap<String, AttributeValue>> {
+    serde_dynamo::to_item(Item {
+        call: call.clone(),
+        ttl: epoch_seconds(expires_at(call)),
+    })
+    .map_err(corrupt)
 }
 
 /// The change one record of the live-calls stream describes. `None` (logged) for a record that is

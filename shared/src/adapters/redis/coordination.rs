@@ -12,8 +12,8 @@ use redis::aio::ConnectionManager;
 use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
 
 use crate::ports::coordination::{
-    Cache, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits,
-    Recorded,
+    Cache, CallAdmission, CallGate, CallStart, CoordinationError, Counters, Idempotency, LockGuard,
+    Locks, RateDecision, RateLimits, Recorded, config_version_key,
 };
 
 impl From<RedisError> for CoordinationError {
@@ -83,6 +83,76 @@ static HIT: LazyLock<Script> = LazyLock::new(|| {
             ttl = tonumber(ARGV[1])
         end
         return {hits, ttl}
+        ",
+    )
+});
+
+/// A voice webhook's first step: the call's lock, the replayed answer, the rate count and the
+/// organization's configuration version in one round trip. Returns `{status, hits, window left,
+/// version, reply}`: status 0 = lock busy, 1 = go on, 2 = replay (lock released again).
+/// KEYS: lock, reply, rate, version (one organization's, so one cluster slot by their `{org}`
+/// hash tag). ARGV: lock token, lock TTL ms (0 = proceed without the lock), rate window ms
+/// (0 = do not count).
+static BEGIN_CALL: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local version = tonumber(redis.call('GET', KEYS[4]) or '0')
+        local locked = false
+        if ARGV[2] ~= '0' then
+            if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+                return {0, 0, 0, version, false}
+            end
+            locked = true
+        end
+        local reply = redis.call('GET', KEYS[2])
+        if reply then
+            if locked then
+                redis.call('DEL', KEYS[1])
+            end
+            return {2, 0, 0, version, reply}
+        end
+        local hits, ttl = 0, 0
+        if ARGV[3] ~= '0' then
+            hits = redis.call('INCR', KEYS[3])
+            ttl = redis.call('PTTL', KEYS[3])
+            if ttl < 0 then
+                redis.call('PEXPIRE', KEYS[3], ARGV[3])
+                ttl = tonumber(ARGV[3])
+            end
+        end
+        return {1, hits, ttl, version, false}
+        ",
+    )
+});
+
+/// A voice webhook's last step: [`RECORD`] and [`UNLOCK`] in one round trip. KEYS: reply, lock
+/// (an empty lock token skips the release). ARGV: reply, TTL ms, lock token.
+static FINISH_CALL: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local existing = false
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+            existing = redis.call('GET', KEYS[1])
+        end
+        if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then
+            redis.call('DEL', KEYS[2])
+        end
+        return existing
+        ",
+    )
+});
+
+/// [`CallGate::advance_once`]: KEYS counter, memo; ARGV memo TTL ms.
+static ADVANCE_ONCE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local memo = redis.call('GET', KEYS[2])
+        if memo then
+            return tonumber(memo)
+        end
+        local position = redis.call('INCR', KEYS[1]) - 1
+        redis.call('SET', KEYS[2], position, 'PX', ARGV[1])
+        return position
         ",
     )
 });
@@ -246,9 +316,16 @@ impl Cache for RedisCoordination {
         Ok(())
     }
 
+    /// Drops the entries and raises the version that instances check their own copies against,
+    /// in one round trip (two keys of different slots, so a pipeline rather than a script).
     async fn invalidate_org(&self, org: &str) -> Result<(), CoordinationError> {
-        redis::cmd("DEL")
+        redis::pipe()
+            .cmd("DEL")
             .arg(self.key("cache", org))
+            .ignore()
+            .cmd("INCR")
+            .arg(self.key("counter", &config_version_key(org)))
+            .ignore()
             .query_async::<()>(&mut self.connection.clone())
             .await?;
         Ok(())
@@ -278,6 +355,81 @@ impl RateLimits for RedisCoordination {
                 Duration::from_millis(resets_in_ms)
             },
         })
+    }
+}
+
+#[async_trait]
+impl CallGate for RedisCoordination {
+    async fn begin_call(&self, a: &CallAdmission<'_>) -> Result<CallStart, CoordinationError> {
+        let guard = a.take_lock.then(|| LockGuard::new(a.lock_key));
+        // Every key carries the organization's hash tag; an unused rate key too, so that the
+        // script's keys always share one cluster slot.
+        let unused_rate = format!("none:{{{}}}", a.org);
+        let (rate_key, limit, window) = a.rate.unwrap_or((&unused_rate, 0, Duration::ZERO));
+        let (status, hits, left, config_version, reply): (i64, u64, u64, i64, Option<Vec<u8>>) =
+            BEGIN_CALL
+                .key(self.key("lock", a.lock_key))
+                .key(self.key("reply", a.replay_key))
+                .key(self.key("rate", rate_key))
+                .key(self.key("counter", &config_version_key(a.org)))
+                .arg(guard.as_ref().map_or("", |g| g.token()))
+                .arg(if a.take_lock { millis(a.lock_ttl) } else { 0 })
+                .arg(if a.rate.is_some() { millis(window) } else { 0 })
+                .invoke_async(&mut self.connection.clone())
+                .await?;
+        let rate = (status == 1 && a.rate.is_some()).then(|| {
+            let allowed = hits <= limit;
+            RateDecision {
+                allowed,
+                remaining: limit.saturating_sub(hits),
+                retry_after: if allowed {
+                    Duration::ZERO
+                } else {
+                    Duration::from_millis(left)
+                },
+            }
+        });
+        Ok(CallStart {
+            guard: guard.filter(|_| status == 1),
+            busy: status == 0,
+            replay: reply.filter(|_| status == 2),
+            rate,
+            config_version,
+        })
+    }
+
+    async fn finish_call(
+        &self,
+        guard: Option<LockGuard>,
+        replay_key: &str,
+        reply: &[u8],
+        ttl: Duration,
+    ) -> Result<Recorded, CoordinationError> {
+        // Without a lock the slot is the reply's, which the script then does not touch.
+        let lock_key = guard.as_ref().map_or(replay_key, |g| g.key());
+        let existing: Option<Vec<u8>> = FINISH_CALL
+            .key(self.key("reply", replay_key))
+            .key(self.key("lock", lock_key))
+            .arg(reply)
+            .arg(millis(ttl))
+            .arg(guard.as_ref().map_or("", |g| g.token()))
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        Ok(existing.map_or(Recorded::Stored, Recorded::Existing))
+    }
+
+    async fn advance_once(
+        &self,
+        counter: &str,
+        memo: &str,
+        ttl: Duration,
+    ) -> Result<i64, CoordinationError> {
+        Ok(ADVANCE_ONCE
+            .key(self.key("counter", counter))
+            .key(self.key("reply", memo))
+            .arg(millis(ttl))
+            .invoke_async(&mut self.connection.clone())
+            .await?)
     }
 }
 

@@ -60,6 +60,33 @@ fn from_row(row: &AnyRow) -> StoreResult<CallLog> {
     })
 }
 
+fn bind_log<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    log: &CallLog,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    query
+        .bind(log.id.to_string())
+        .bind(log.organization_id.to_string())
+        .bind(log.call_sid.clone())
+        .bind(log.session_token.clone())
+        .bind(log.direction.as_str())
+        .bind(log.from_number.clone())
+        .bind(log.to_number.clone())
+        .bind(log.caller_name.clone())
+        .bind(log.phone_number_id.map(|p| p.to_string()))
+        .bind(log.extension_id.map(|e| e.to_string()))
+        .bind(log.status.as_str())
+        .bind(path_json(&log.path))
+        .bind(log.disposition.clone())
+        .bind(log.started_at)
+        .bind(log.answered_at)
+        .bind(log.ended_at)
+        .bind(log.duration_seconds)
+        .bind(log.billsec)
+        .bind(log.recording_url.clone())
+        .bind(log.updated_at)
+}
+
 async fn find_one<'c>(
     executor: impl Executor<'c, Database = Any>,
     org: OrgId,
@@ -82,30 +109,13 @@ async fn find_one<'c>(
 #[async_trait]
 impl CallLogRepo for SqlStore {
     async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert> {
-        sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id"))
-            .bind(log.id.to_string())
-            .bind(log.organization_id.to_string())
-            .bind(&log.call_sid)
-            .bind(log.session_token.as_deref())
-            .bind(log.direction.as_str())
-            .bind(&log.from_number)
-            .bind(&log.to_number)
-            .bind(log.caller_name.as_deref())
-            .bind(log.phone_number_id.map(|p| p.to_string()))
-            .bind(log.extension_id.map(|e| e.to_string()))
-            .bind(log.status.as_str())
-            .bind(path_json(&log.path))
-            .bind(log.disposition.as_deref())
-            .bind(log.started_at)
-            .bind(log.answered_at)
-            .bind(log.ended_at)
-            .bind(log.duration_seconds)
-            .bind(log.billsec)
-            .bind(log.recording_url.as_deref())
-            .bind(log.updated_at)
-            .execute(self.pool())
-            .await
-            .map_err(unavailable)?;
+        bind_log(
+            sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id")),
+            log,
+        )
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
         let stored = self
             .find_call_log_by_sid(log.organization_id, &log.call_sid)
             .await?;
@@ -114,6 +124,20 @@ impl CallLogRepo for SqlStore {
         } else {
             CallLogInsert::AlreadyExists(Box::new(stored))
         })
+    }
+
+    async fn insert_call_log(&self, log: &CallLog) -> StoreResult<bool> {
+        let sql = AssertSqlSafe(format!(
+            "INSERT INTO {TABLE} ({COLUMNS}) VALUES ({})",
+            placeholders(COLUMNS.split(',').count())
+        ));
+        // A plain INSERT: MySQL's "no change" upsert counts as one row for sqlx (FOUND_ROWS),
+        // so the unique key's refusal is what tells an existing call apart.
+        match bind_log(sqlx::query(sql), log).execute(self.pool()).await {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn find_call_log(&self, org: OrgId, id: CallLogId) -> StoreResult<CallLog> {
