@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use opbx::ports::coordination::{CallAdmission, Recorded};
+use opbx::ports::coordination::{CallAdmission, Recorded, RoundRobinTaken};
 use opbx_tests::Backend;
 
 const SHORT: Duration = Duration::from_millis(150);
@@ -314,6 +314,7 @@ fn admission<'a>(org: &'a str, lock: &'a str, reply: &'a str, rate: &'a str) -> 
         take_lock: true,
         replay_key: reply,
         rate: Some((rate, 2, LONG)),
+        round_robin_call: None,
     }
 }
 
@@ -339,7 +340,7 @@ async fn a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer
     assert!(second.busy && second.guard.is_none() && second.rate.is_none());
 
     let recorded = store
-        .finish_call(first.guard, &reply, b"<Response/>", LONG)
+        .finish_call(first.guard, &reply, b"<Response/>", LONG, None)
         .await
         .unwrap();
     assert_eq!(recorded, Recorded::Stored);
@@ -413,51 +414,68 @@ async fn a_call_reads_the_configuration_version_invalidation_raises(b: Backend) 
     );
 }
 
-async fn a_counter_advances_once_per_memo(b: Backend) {
+async fn a_round_robin_group_advances_once_per_call(b: Backend) {
     let store = b.coordination;
-    let counter = format!("rr:{{{}}}:g", opbx_tests::unique());
-    let memo = |call: &str| format!("{counter}:{call}");
+    let org = opbx_tests::unique();
+    let g = "group-1";
+    let advance = |call: &'static str| {
+        let (store, org) = (store.clone(), org.clone());
+        async move {
+            store
+                .advance_round_robin(&org, g, call, LONG)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(advance("a").await, 0);
     assert_eq!(
-        store
-            .advance_once(&counter, &memo("a"), LONG)
-            .await
-            .unwrap(),
-        0
+        advance("a").await,
+        0,
+        "a retry of the call keeps its position"
     );
-    assert_eq!(
-        store
-            .advance_once(&counter, &memo("a"), LONG)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .advance_once(&counter, &memo("b"), LONG)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .advance_once(&counter, &memo("c"), LONG)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .advance_once(&counter, &memo("b"), LONG)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(advance("b").await, 1);
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 2);
+    assert_eq!(store.round_robin_position(&org, "other").await.unwrap(), 0);
+
+    // The pipeline's way: positions read in the first step, taken in the last one.
+    let (lock, reply) = (format!("call:{{{org}}}:c"), format!("voice:{{{org}}}:c"));
+    let start = store
+        .begin_call(&CallAdmission {
+            rate: None,
+            round_robin_call: Some("c"),
+            ..admission(&org, &lock, &reply, "")
+        })
+        .await
+        .unwrap();
+    if let Some(snapshot) = &start.round_robin {
+        // Stores that read it in the same step (Redis) see what the other calls left.
+        assert_eq!(snapshot.counters.get(g), Some(&2));
+        assert!(snapshot.this_call.is_empty());
+    }
+    let positions = vec![(g.to_owned(), 2)];
+    let taken = RoundRobinTaken {
+        org: &org,
+        call: "c",
+        positions: &positions,
+    };
+    store
+        .finish_call(start.guard, &reply, b"x", LONG, Some(taken))
+        .await
+        .unwrap();
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    // A retry of the call that routes again takes the same position and advances nothing.
+    store
+        .finish_call(None, &reply, b"x", LONG, Some(taken))
+        .await
+        .unwrap();
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    assert_eq!(advance("c").await, 2);
 }
 
 opbx_tests::on_both_backends!(
     a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer,
     a_call_reads_the_configuration_version_invalidation_raises,
-    a_counter_advances_once_per_memo,
+    a_round_robin_group_advances_once_per_call,
     replay_returns_the_first_recorded_reply,
     empty_replies_are_recorded_too,
     recorded_replies_expire,

@@ -33,8 +33,8 @@ use opbx::domain::model::*;
 use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
-use opbx::ports::coordination::Cache;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
+use opbx::ports::coordination::Cache;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
@@ -158,7 +158,10 @@ async fn main() {
         for i in 0..1000 {
             let t = &tenants[i % tenants.len()];
             // What a control-plane write does: the shared cache dropped, the version raised.
-            coordination.invalidate_org(&t.org.to_string()).await.unwrap();
+            coordination
+                .invalidate_org(&t.org.to_string())
+                .await
+                .unwrap();
             let sent = Instant::now();
             pool.voice(t, &t.numbers[i % t.numbers.len()]).await;
             samples.push(sent.elapsed());
@@ -196,14 +199,24 @@ async fn main() {
     floor_mysql.print("raw MySQL point select round trip");
     floor.eval.print("raw Redis EVAL round trip");
     floor.insert.print("raw MySQL INSERT commit");
-    floor.both.print("floor: one EVAL + one INSERT, in sequence");
+    floor
+        .both
+        .print("floor: one EVAL + one INSERT, in sequence");
     uncached.print("voice webhook, uncached config (sequential)");
-    cached.print(&format!("voice webhook, cached config ({rate}/s open loop)"));
+    cached.print(&format!(
+        "voice webhook, cached config ({rate}/s open loop)"
+    ));
     println!(
         "\nround trips per new call (cached configuration, {counted} calls, counted by the servers): \
          Redis {redis_per_call:.2} (MONITOR: {} commands from clients, script-internal ones aside), \
          SQL {sql_per_call:.2} (MariaDB Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {})",
-        trips.redis, trips.questions, trips.begin, trips.commit, trips.insert, trips.select, trips.update
+        trips.redis,
+        trips.questions,
+        trips.begin,
+        trips.commit,
+        trips.insert,
+        trips.select,
+        trips.update
     );
     println!(
         "opbx-local CPU per request during the open loop: {cpu_per_request:.3} ms (user + system)"
@@ -304,7 +317,9 @@ where
         .next()
         .unwrap()
         .to_owned();
-    let mut monitor = TcpStream::connect(&address).await.expect("Redis for MONITOR");
+    let mut monitor = TcpStream::connect(&address)
+        .await
+        .expect("Redis for MONITOR");
     monitor.write_all(b"MONITOR\r\n").await.unwrap();
     let mut monitor = BufReader::new(monitor);
     let mut ok = String::new();

@@ -6,6 +6,7 @@
 //! provides all of them. Nothing here is durable: losing the store costs retries and cache
 //! misses, never configuration or call records.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -188,6 +189,26 @@ pub struct CallAdmission<'a> {
     pub replay_key: &'a str,
     /// Counted only when the request is neither a replay nor waiting for the lock.
     pub rate: Option<(&'a str, u64, Duration)>,
+    /// Read the organization's round-robin counters and this call's positions (the call id), so
+    /// that routing needs no round trip of its own ([`RoundRobinSnapshot`]).
+    pub round_robin_call: Option<&'a str>,
+}
+
+/// An organization's round-robin counters (group id → calls started so far) and the positions
+/// one call was already given, as the first step read them. A group missing from both is at 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundRobinSnapshot {
+    pub counters: HashMap<String, i64>,
+    pub this_call: HashMap<String, i64>,
+}
+
+/// The round-robin positions a call took from a [`RoundRobinSnapshot`]: `finish_call` remembers
+/// each for the call and advances its group's counter, once per call (a retry finds its memo).
+#[derive(Debug, Clone, Copy)]
+pub struct RoundRobinTaken<'a> {
+    pub org: &'a str,
+    pub call: &'a str,
+    pub positions: &'a [(String, i64)],
 }
 
 /// The store's answer to [`CallGate::begin_call`].
@@ -203,6 +224,9 @@ pub struct CallStart {
     /// The organization's configuration version ([`Cache::invalidate_org`] raises it), which
     /// validates what an instance keeps of that configuration in its own memory.
     pub config_version: i64,
+    /// When asked for and the store reads it in the same step; otherwise routing advances the
+    /// counters itself ([`CallGate::advance_round_robin`]).
+    pub round_robin: Option<RoundRobinSnapshot>,
 }
 
 /// The bookkeeping of one voice webhook in two steps, each one round trip on a shared store:
@@ -219,6 +243,7 @@ pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
             replay: None,
             rate: None,
             config_version,
+            round_robin: None,
         };
         if a.take_lock {
             match self.try_lock(a.lock_key, a.lock_ttl).await? {
@@ -248,30 +273,46 @@ pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
         replay_key: &str,
         reply: &[u8],
         ttl: Duration,
+        taken: Option<RoundRobinTaken<'_>>,
     ) -> Result<Recorded, CoordinationError> {
         let recorded = self.record(replay_key, reply, ttl).await;
+        if let Some(taken) = taken {
+            for (group, position) in taken.positions {
+                let memo = round_robin_memo(taken.org, group, taken.call);
+                if self
+                    .record(&memo, position.to_string().as_bytes(), ttl)
+                    .await?
+                    == Recorded::Stored
+                {
+                    self.increment(&round_robin_counter(taken.org, group), 1)
+                        .await?;
+                }
+            }
+        }
         if let Some(guard) = guard {
             self.unlock(guard).await?;
         }
         recorded
     }
 
-    /// Advances `counter` once for `memo`'s holder: the first call returns the counter's value
-    /// before its increment and remembers it under `memo` for `ttl`; later calls with the same
-    /// memo return the remembered value without advancing (a round-robin start per call).
-    async fn advance_once(
+    /// Advances `group`'s counter once for `call`: the first request of the call gets the
+    /// counter's value before its increment, remembered for `ttl`; later requests of the call
+    /// get the same value without advancing it (a round-robin start per call).
+    async fn advance_round_robin(
         &self,
-        counter: &str,
-        memo: &str,
+        org: &str,
+        group: &str,
+        call: &str,
         ttl: Duration,
     ) -> Result<i64, CoordinationError> {
-        if let Some(v) = self.recall(memo).await? {
+        let memo = round_robin_memo(org, group, call);
+        if let Some(v) = self.recall(&memo).await? {
             return Ok(parse_i64(&v));
         }
-        let position = self.increment(counter, 1).await? - 1;
+        let position = self.increment(&round_robin_counter(org, group), 1).await? - 1;
         Ok(
             match self
-                .record(memo, position.to_string().as_bytes(), ttl)
+                .record(&memo, position.to_string().as_bytes(), ttl)
                 .await?
             {
                 Recorded::Stored => position,
@@ -279,6 +320,19 @@ pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
             },
         )
     }
+
+    /// `group`'s counter, without advancing it (the routing simulator).
+    async fn round_robin_position(&self, org: &str, group: &str) -> Result<i64, CoordinationError> {
+        self.counter(&round_robin_counter(org, group)).await
+    }
+}
+
+fn round_robin_counter(org: &str, group: &str) -> String {
+    format!("rr:{{{org}}}:{group}")
+}
+
+fn round_robin_memo(org: &str, group: &str, call: &str) -> String {
+    format!("rr:{{{org}}}:{group}:{call}")
 }
 
 /// The counter holding an organization's configuration version.

@@ -26,7 +26,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
-use crate::ports::coordination::Coordination;
+use crate::ports::coordination::{Coordination, RoundRobinSnapshot};
 use crate::ports::store::StoreError;
 
 /// Destinations one request may pass through before the configuration is called a loop.
@@ -145,6 +145,9 @@ pub struct Outcome {
     pub extension_id: Option<ExtensionId>,
     pub dial_outcome: Option<DialOutcome>,
     pub effects: Vec<Effect>,
+    /// Round-robin positions taken from the snapshot (group id, counter value), for the call's
+    /// last round trip to remember and advance.
+    pub round_robin: Vec<(String, i64)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,6 +177,7 @@ pub struct Engine<'a> {
     internal: bool,
     visited: HashSet<Destination>,
     out: Outcome,
+    round_robin: Option<&'a RoundRobinSnapshot>,
 }
 
 impl<'a> Engine<'a> {
@@ -203,7 +207,9 @@ impl<'a> Engine<'a> {
                 extension_id: None,
                 dial_outcome: None,
                 effects: Vec::new(),
+                round_robin: Vec::new(),
             },
+            round_robin: None,
         }
     }
 
@@ -212,6 +218,14 @@ impl<'a> Engine<'a> {
     pub fn with_local_copy(self, local: &'a LocalCopies, version: i64) -> Self {
         Self {
             config: self.config.with_local_copy(local, version),
+            ..self
+        }
+    }
+
+    /// Takes round-robin positions from `snapshot` (read in the call's first round trip).
+    pub fn with_round_robin(self, snapshot: &'a RoundRobinSnapshot) -> Self {
+        Self {
+            round_robin: Some(snapshot),
             ..self
         }
     }
@@ -557,40 +571,40 @@ impl<'a> Engine<'a> {
     }
 
     /// The member a round-robin call starts at. The group's counter advances once per call: a
-    /// replayed or repeated request of the same call finds the position it was given.
+    /// replayed or repeated request of the same call finds the position it was given. With a
+    /// snapshot read in the call's first round trip the position costs no round trip: it is
+    /// taken from the snapshot and recorded in [`Outcome::round_robin`] for the last one.
     async fn round_robin_start(&mut self, group: RingGroupId, members: usize) -> u32 {
-        // The organization's hash tag keeps the counter and each call's memo in one cluster slot.
-        let counter = format!("rr:{{{}}}:{group}", self.call.org);
+        let (org, group_key) = (self.call.org.to_string(), group.to_string());
         let members = members as i64;
-        let result = match self.mode {
-            Mode::DryRun => self
-                .coordination
-                .counter(&counter)
-                .await
-                .map(|n| n.rem_euclid(members)),
-            Mode::Live => self.advance_round_robin(&counter, members).await,
+        let result = match (self.mode, self.round_robin) {
+            (Mode::DryRun, _) => {
+                self.coordination
+                    .round_robin_position(&org, &group_key)
+                    .await
+            }
+            (Mode::Live, Some(snapshot)) => Ok(match snapshot.this_call.get(&group_key) {
+                Some(taken) => *taken,
+                None => {
+                    let position = snapshot.counters.get(&group_key).copied().unwrap_or(0);
+                    self.out.round_robin.push((group_key, position));
+                    position
+                }
+            }),
+            (Mode::Live, None) => {
+                self.coordination
+                    .advance_round_robin(&org, &group_key, &self.call.call_sid, ROUND_ROBIN_MEMORY)
+                    .await
+            }
         };
         match result {
-            Ok(start) => start as u32,
+            Ok(position) => position.rem_euclid(members) as u32,
             Err(e) => {
                 // Ringing from the first member beats dropping the call.
                 tracing::warn!(error = %e, "round-robin position unavailable; starting at the first member");
                 0
             }
         }
-    }
-
-    async fn advance_round_robin(
-        &self,
-        counter: &str,
-        members: i64,
-    ) -> Result<i64, crate::ports::coordination::CoordinationError> {
-        let this_call = format!("{counter}:{}", self.call.call_sid);
-        Ok(self
-            .coordination
-            .advance_once(counter, &this_call, ROUND_ROBIN_MEMORY)
-            .await?
-            .rem_euclid(members))
     }
 
     fn menu(

@@ -32,7 +32,10 @@ use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
-use crate::ports::coordination::{CallAdmission, CallStart, LockGuard, RateDecision, Recorded};
+use crate::ports::coordination::{
+    CallAdmission, CallStart, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
+    RoundRobinTaken,
+};
 use crate::ports::store::StoreError;
 use crate::ports::voicemail::VoicemailRepo;
 use crate::realtime::tracking::{self, CallDetails, Observation};
@@ -167,6 +170,7 @@ impl Request<'_> {
                 self.state.voice_rate_limit,
                 RATE_WINDOW,
             )),
+            round_robin_call: Some(&self.call_sid),
         };
         let waited_until = Instant::now() + CALL_LOCK_WAIT;
         let mut pause = Duration::from_millis(5);
@@ -198,24 +202,29 @@ impl Request<'_> {
     }
 
     async fn exactly_once(&self, start: Option<CallStart>) -> Vec<u8> {
-        let (guard, version, rate) = match start {
+        let (guard, version, rate, snapshot) = match start {
             Some(CallStart {
                 replay: Some(previous),
                 ..
             }) => return previous,
-            Some(s) => (s.guard, Some(s.config_version), s.rate),
-            None => (None, None, None),
+            Some(s) => (s.guard, Some(s.config_version), s.rate, s.round_robin),
+            None => (None, None, None, None),
         };
-        let xml = match self.admit(rate) {
-            Some(busy) => busy,
-            None => self.decide(version).await,
-        }
-        .to_xml()
-        .into_bytes();
+        let (doc, positions) = match self.admit(rate) {
+            Some(busy) => (busy, Vec::new()),
+            None => self.decide(version, snapshot.as_ref()).await,
+        };
+        let xml = doc.to_xml().into_bytes();
+        let org = self.org.to_string();
+        let taken = (!positions.is_empty()).then_some(RoundRobinTaken {
+            org: &org,
+            call: &self.call_sid,
+            positions: &positions,
+        });
         match self
             .state
             .coordination
-            .finish_call(guard, &self.replay_key, &xml, REPLAY_MEMORY)
+            .finish_call(guard, &self.replay_key, &xml, REPLAY_MEMORY, taken)
             .await
         {
             Ok(Recorded::Existing(first)) => first,
@@ -243,7 +252,12 @@ impl Request<'_> {
         None
     }
 
-    async fn decide(&self, config_version: Option<i64>) -> cxml::Response {
+    /// The answer, and the round-robin positions it took from `snapshot`.
+    async fn decide(
+        &self,
+        config_version: Option<i64>,
+        snapshot: Option<&RoundRobinSnapshot>,
+    ) -> (cxml::Response, Vec<(String, i64)>) {
         let p = &self.params;
         let facts = CallFacts {
             org: self.org,
@@ -264,6 +278,9 @@ impl Request<'_> {
         if let Some(version) = config_version {
             engine = engine.with_local_copy(&state.local, version);
         }
+        if let Some(snapshot) = snapshot {
+            engine = engine.with_round_robin(snapshot);
+        }
         let outcome = match self.hook {
             Hook::Voice => engine.start().await,
             Hook::Callback => {
@@ -271,13 +288,16 @@ impl Request<'_> {
                     Ok(cont) => engine.resume(cont, &callback_input(p)).await,
                     Err(e) => {
                         tracing::warn!(org = %self.org, call = %self.call_sid, error = %e, "callback with bad routing state");
-                        return cxml::Response::apology(speech::TECHNICAL_PROBLEM);
+                        return (
+                            cxml::Response::apology(speech::TECHNICAL_PROBLEM),
+                            Vec::new(),
+                        );
                     }
                 }
             }
         };
         self.record(&facts, &outcome).await;
-        outcome.response
+        (outcome.response, outcome.round_robin)
     }
 
     /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
