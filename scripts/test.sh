@@ -32,6 +32,14 @@ set +e
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+step "schemathesis: the OpenAPI document against the running API (about 2 minutes)"
+set +e
+bash scripts/schemathesis.sh
+fuzz_status=$?
+set -e
+
 # One closing line over every test binary, so the total is not the last binary's alone.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntotal: %d passed, %d failed\n", p, f; exit (p == 0) }' "$log"
+[ "$fuzz_status" -eq 0 ] || { echo "schemathesis failed (see target/schemathesis/)"; exit "$fuzz_status"; }
 exit "$status"

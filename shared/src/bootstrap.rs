@@ -73,6 +73,7 @@ where
                 slug,
                 timezone,
                 status: OrgStatus::Active,
+                unassigned_number_message: None,
                 created_at: now,
                 updated_at: now,
             };

@@ -149,10 +149,8 @@ async fn only_the_right_key_gets_in_and_only_to_its_tenant(b: Backend) {
         .await;
     assert_eq!(
         b_says.doc(),
-        expected(
-            "<Response><Say>The number you have dialled is not in service. Goodbye.</Say><Hangup/></Response>"
-        ),
-        "B's key never reaches A's configuration"
+        expected(r#"<Response><Reject reason="rejected"/></Response>"#),
+        "B's key never reaches A's configuration: A's number is unassigned for B"
     );
     let mut pn = fx
         .store()
@@ -260,7 +258,7 @@ async fn rate_limit_answers_busy_for_new_calls_only(b: Backend) {
     assert_eq!(
         busy.doc(),
         expected(
-            r#"<Response><Say>All our lines are busy. Please try again later. Goodbye.</Say><Reject reason="busy"/></Response>"#
+            r#"<Response><Say answer="false">All our lines are busy. Please try again later. Goodbye.</Say><Reject reason="busy"/></Response>"#
         )
     );
     let (url, body) = callback(VOICE, &answer.doc(), Act::Dial("completed"), &first);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, Uri};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
 use opbx::cxml::{Element, parse};
@@ -25,7 +25,7 @@ use opbx::ports::outbound_routes::OutboundRouteRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::routing::continuation::{Continuation, Step};
-use opbx_tests::{Backend, new_org};
+use opbx_tests::{Backend, TEST_PUBLIC_URL, new_org};
 use tower::ServiceExt;
 
 /// The prompt of the main menu: markup in it must stay text.
@@ -548,6 +548,8 @@ impl Fixture {
             .await
     }
 
+    /// POSTs `body` to `uri`: a path, or an absolute URL, sent as Cloudonix would (its path, with
+    /// its host in `Host`).
     pub async fn post_as(
         &self,
         uri: &str,
@@ -555,7 +557,12 @@ impl Fixture {
         content_type: &str,
         body: String,
     ) -> Answer {
-        let mut req = Request::post(uri).header("content-type", content_type);
+        let uri: Uri = uri.parse().unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut req = Request::post(path).header("content-type", content_type);
+        if let Some(host) = uri.authority() {
+            req = req.header("host", host.as_str());
+        }
         if let Some(key) = key {
             req = req.header("authorization", format!("Bearer {key}"));
         }
@@ -604,11 +611,34 @@ impl Fixture {
         }
     }
 
+    /// Every `action` and `<Redirect>` of `doc` is an absolute URL of this deployment's callback
+    /// routes, requested with POST (the only method they take).
+    pub fn assert_callbacks_are_absolute_posts(&self, doc: &Element) {
+        let callback_url = match (doc.attr("action"), doc.name.as_str()) {
+            (Some(url), _) => Some(url),
+            (None, "Redirect") => Some(doc.text.as_str()),
+            _ => None,
+        };
+        if let Some(url) = callback_url {
+            let routes = format!("{TEST_PUBLIC_URL}/webhooks/cloudonix/voice/");
+            assert!(url.starts_with(&routes), "<{}> calls back {url}", doc.name);
+            assert_eq!(doc.attr("method"), Some("POST"), "<{}> {url}", doc.name);
+        }
+        for child in &doc.children {
+            self.assert_callbacks_are_absolute_posts(child);
+        }
+    }
+
     fn describe_action(&self, url: &str, call_sid: &str) -> String {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let k = query.strip_prefix("k=");
         let cont = Continuation::verify(k, &self.state.secrets, self.org, call_sid)
             .unwrap_or_else(|e| panic!("action {url} does not carry valid state: {e}"));
+        assert_eq!(
+            path,
+            format!("{TEST_PUBLIC_URL}{}", cont.path()),
+            "an absolute URL of the step's route"
+        );
         let n = |id: &dyn ToString| {
             self.names
                 .get(&id.to_string())

@@ -1,7 +1,9 @@
 //! The execution-plane acceptance suite: call scenarios through the real webhook routers on both
 //! backends, schedule edges through the routing engine, and the exactly-once, authentication,
-//! malformed-input, rate-limit and cache properties of the webhooks.
+//! malformed-input, rate-limit and cache properties of the webhooks, and the Cloudonix contract
+//! (absolute callback URLs, CDRs and session updates as a provisioned domain sends them).
 
+mod contract;
 mod exactly_once;
 mod fixture;
 mod scenarios;

@@ -3,8 +3,10 @@
 //! (`dial: extension 1001 hops 1` is a `<Dial action>` whose signed state says "extension 1001,
 //! one routed callback so far").
 
+use opbx::cloudonix::urls::VOICE_PATH;
 use opbx::cxml::Element;
-use opbx_tests::{Backend, on_both_backends, unique};
+use opbx_tests::fake_cloudonix::resolve;
+use opbx_tests::{Backend, TEST_PUBLIC_URL, on_both_backends, unique};
 use serde_json::json;
 
 use crate::fixture::{Fixture, expected};
@@ -44,7 +46,7 @@ fn internal(to: &'static str) -> Act {
 }
 
 /// The voice answer for a call to Alice (extension 1001).
-const RING_ALICE: &str = r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#;
+const RING_ALICE: &str = r#"<Response><Dial method="POST" action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#;
 
 const HANGUP: &str = "<Response><Hangup/></Response>";
 
@@ -54,7 +56,8 @@ macro_rules! apology {
     };
 }
 
-const NOT_IN_SERVICE: &str = apology!("The number you have dialled is not in service. Goodbye.");
+/// A call to a number the organization does not have: refused, never answered.
+const UNASSIGNED: &str = r#"<Response><Reject reason="rejected"/></Response>"#;
 const UNAVAILABLE: &str = apology!("The person you are calling is not available. Goodbye.");
 const LOOP: &str = apology!(
     "We are sorry, this call cannot be connected because of a configuration problem. Goodbye."
@@ -64,7 +67,7 @@ const NO_ROUTE: &str =
 const SAVED: &str = apology!("Thank you. Your message has been saved. Goodbye.");
 
 const ALICE_VOICEMAIL_AFTER_DIAL: &str = r##"<Response>
-  <Record action="dial: voicemail 1001 hops 1" finishOnKey="#" maxLength="120" playBeep="true">
+  <Record method="POST" action="dial: voicemail 1001 hops 1" finishOnKey="#" maxLength="120" playBeep="true">
     <Say>Alice is not available. Please leave a message after the tone.</Say>
   </Record>
   <Say>No message was recorded. Goodbye.</Say><Hangup/>
@@ -77,17 +80,17 @@ fn main_menu(state: &str, notice: Option<&str>) -> &'static str {
         .unwrap_or_default();
     format!(
         r#"<Response>
-  <Gather action="gather: menu Main {state}" actionOnEmptyResult="true" timeout="5">
+  <Gather method="POST" action="gather: menu Main {state}" actionOnEmptyResult="true" timeout="5">
     {notice}<Say voice="Polly:Joanna">Press 1 for sales.&lt;/Say&gt;&lt;Dial&gt;&lt;Number&gt;+19005550000&lt;/Number&gt;&lt;/Dial&gt;&lt;Say&gt;</Say>
   </Gather>
-  <Redirect>gather: menu Main {state}</Redirect>
+  <Redirect method="POST">gather: menu Main {state}</Redirect>
 </Response>"#
     )
     .leak()
 }
 
 const SALES_AFTER_MENU: &str = r#"<Response>
-  <Dial action="dial: ring group Sales attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number><Number>1006</Number></Dial>
+  <Dial method="POST" action="dial: ring group Sales attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number><Number>1006</Number></Dial>
 </Response>"#;
 
 /// The Board room's PIN prompt with this many wrong tries so far (after a "not correct" notice
@@ -100,10 +103,10 @@ fn board_pin(tries: u32) -> &'static str {
     };
     format!(
         r##"<Response>
-  <Gather action="gather: pin Board tries {tries}" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
+  <Gather method="POST" action="gather: pin Board tries {tries}" actionOnEmptyResult="true" finishOnKey="#" timeout="10">
     {notice}<Say>Please enter the conference PIN, followed by the hash key.</Say>
   </Gather>
-  <Redirect>gather: pin Board tries {tries}</Redirect>
+  <Redirect method="POST">gather: pin Board tries {tries}</Redirect>
 </Response>"##
     )
     .leak()
@@ -111,7 +114,7 @@ fn board_pin(tries: u32) -> &'static str {
 
 fn sequential_hop(attempt: u32, member: &str) -> String {
     format!(
-        r#"<Response><Dial action="dial: ring group Support attempt {attempt} start 0" timeout="15"><Number>{member}</Number></Dial></Response>"#
+        r#"<Response><Dial method="POST" action="dial: ring group Support attempt {attempt} start 0" timeout="15"><Number>{member}</Number></Dial></Response>"#
     )
 }
 
@@ -155,10 +158,24 @@ pub fn table() -> Vec<Scenario> {
             ],
         },
         Scenario {
+            name: "a dial reported only as in-progress (the bridged caller's leg) was answered",
+            steps: vec![
+                (inbound("+12125550101"), RING_ALICE),
+                (DialCallStatusOnly("in-progress"), HANGUP),
+            ],
+        },
+        Scenario {
+            name: "an unknown dial status counts as no answer: the call moves on",
+            steps: vec![
+                (inbound("+12125550101"), RING_ALICE),
+                (DialCallStatusOnly("unknown"), ALICE_VOICEMAIL_AFTER_DIAL),
+            ],
+        },
+        Scenario {
             name: "do-not-disturb goes straight to voicemail",
             steps: vec![(
                 inbound("+12125550102"),
-                r##"<Response><Record action="dial: voicemail 1002" finishOnKey="#" maxLength="120" playBeep="true"><Say>Bob is not available. Please leave a message after the tone.</Say></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##,
+                r##"<Response><Record method="POST" action="dial: voicemail 1002" finishOnKey="#" maxLength="120" playBeep="true"><Say>Bob is not available. Please leave a message after the tone.</Say></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##,
             )],
         },
         Scenario {
@@ -166,7 +183,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550103"),
-                    r#"<Response><Dial action="dial: external" trunks="trunk-e164"><Number>+14155550123</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-e164"><Number>+14155550123</Number></Dial></Response>"#,
                 ),
                 (
                     Dial("failed"),
@@ -183,11 +200,11 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550105"),
-                    r#"<Response><Dial action="dial: extension 1005" timeout="20"><Number>1005</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: extension 1005" timeout="20"><Number>1005</Number></Dial></Response>"#,
                 ),
                 (
                     Dial("no-answer"),
-                    r#"<Response><Dial action="dial: ring group Support attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: ring group Support attempt 0 start 0 hops 1" timeout="15"><Number>1001</Number></Dial></Response>"#,
                 ),
             ],
         },
@@ -196,7 +213,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550106"),
-                    r#"<Response><Dial action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
                 ),
                 (Dial("no-answer"), UNAVAILABLE),
             ],
@@ -210,7 +227,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550110"),
-                    r#"<Response><Dial action="dial: ring group Sales attempt 0 start 0" timeout="15"><Number>1001</Number><Number>1006</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: ring group Sales attempt 0 start 0" timeout="15"><Number>1001</Number><Number>1006</Number></Dial></Response>"#,
                 ),
                 (Dial("no-answer"), ALICE_VOICEMAIL_AFTER_DIAL),
             ],
@@ -220,7 +237,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550111"),
-                    r#"<Response><Dial action="dial: ring group Support attempt 0 start 0" timeout="15"><Number>1001</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: ring group Support attempt 0 start 0" timeout="15"><Number>1001</Number></Dial></Response>"#,
                 ),
                 (Dial("answered"), HANGUP),
             ],
@@ -233,7 +250,7 @@ pub fn table() -> Vec<Scenario> {
             name: "a ring group nobody can answer goes to its fallback at once",
             steps: vec![(
                 inbound("+12125550113"),
-                r#"<Response><Dial action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
             )],
         },
         Scenario {
@@ -307,7 +324,7 @@ pub fn table() -> Vec<Scenario> {
                 ),
                 (
                     Digits("1007#"),
-                    r#"<Response><Dial action="dial: extension 1007 hops 1" timeout="20"><Number>1007</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: extension 1007 hops 1" timeout="20"><Number>1007</Number></Dial></Response>"#,
                 ),
             ],
         },
@@ -327,14 +344,14 @@ pub fn table() -> Vec<Scenario> {
                 (
                     inbound("+12125550131"),
                     r#"<Response>
-                  <Gather action="gather: menu Audio invalid 0 timeouts 0" actionOnEmptyResult="true" numDigits="2" timeout="5">
+                  <Gather method="POST" action="gather: menu Audio invalid 0 timeouts 0" actionOnEmptyResult="true" numDigits="2" timeout="5">
                     <Play>https://cdn.example/menu.mp3</Play>
                   </Gather>
-                  <Redirect>gather: menu Audio invalid 0 timeouts 0</Redirect></Response>"#,
+                  <Redirect method="POST">gather: menu Audio invalid 0 timeouts 0</Redirect></Response>"#,
                 ),
                 (
                     Digits("42"),
-                    r#"<Response><Dial action="dial: extension 1001 hops 1" timeout="20"><Number>1001</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: extension 1001 hops 1" timeout="20"><Number>1001</Number></Dial></Response>"#,
                 ),
             ],
         },
@@ -344,10 +361,10 @@ pub fn table() -> Vec<Scenario> {
                 (
                     inbound("+12125550131"),
                     r#"<Response>
-                  <Gather action="gather: menu Audio invalid 0 timeouts 0" actionOnEmptyResult="true" numDigits="2" timeout="5">
+                  <Gather method="POST" action="gather: menu Audio invalid 0 timeouts 0" actionOnEmptyResult="true" numDigits="2" timeout="5">
                     <Play>https://cdn.example/menu.mp3</Play>
                   </Gather>
-                  <Redirect>gather: menu Audio invalid 0 timeouts 0</Redirect></Response>"#,
+                  <Redirect method="POST">gather: menu Audio invalid 0 timeouts 0</Redirect></Response>"#,
                 ),
                 (Digits("11"), HANGUP),
             ],
@@ -394,7 +411,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![
                 (
                     inbound("+12125550150"),
-                    r#"<Response><Dial action="dial: external" trunks="trunk-e164"><Number>+442079460123</Number></Dial></Response>"#,
+                    r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-e164"><Number>+442079460123</Number></Dial></Response>"#,
                 ),
                 (Dial("completed"), HANGUP),
             ],
@@ -408,7 +425,7 @@ pub fn table() -> Vec<Scenario> {
             steps: vec![(
                 inbound("+12125550160"),
                 r##"<Response>
-              <Record action="dial: voicemail 1007" finishOnKey="#" maxLength="120" playBeep="true"><Play>https://cdn.example/greet.mp3</Play></Record>
+              <Record method="POST" action="dial: voicemail 1007" finishOnKey="#" maxLength="120" playBeep="true"><Play>https://cdn.example/greet.mp3</Play></Record>
               <Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##,
             )],
         },
@@ -421,11 +438,11 @@ pub fn table() -> Vec<Scenario> {
         },
         Scenario {
             name: "an unknown number is not in service",
-            steps: vec![(inbound("+12125559999"), NOT_IN_SERVICE)],
+            steps: vec![(inbound("+12125559999"), UNASSIGNED)],
         },
         Scenario {
             name: "an inactive number is not in service",
-            steps: vec![(inbound("+12125550199"), NOT_IN_SERVICE)],
+            steps: vec![(inbound("+12125550199"), UNASSIGNED)],
         },
         Scenario {
             name: "a DID delivered without '+' still routes",
@@ -439,28 +456,28 @@ pub fn table() -> Vec<Scenario> {
             name: "extension to extension",
             steps: vec![(
                 internal("1006"),
-                r#"<Response><Dial action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#,
             )],
         },
         Scenario {
             name: "outbound by pattern: national number gets +1, the route's caller id and trunk",
             steps: vec![(
                 internal("2125550199"),
-                r#"<Response><Dial action="dial: external" callerId="+12125550100" trunks="trunk-us"><Number>+12125550199</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550100" trunks="trunk-us"><Number>+12125550199</Number></Dial></Response>"#,
             )],
         },
         Scenario {
             name: "outbound by prefix with stripped digits",
             steps: vec![(
                 internal("011442079460000"),
-                r#"<Response><Dial action="dial: external" trunks="trunk-international"><Number>+442079460000</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: external" trunks="trunk-international"><Number>+442079460000</Number></Dial></Response>"#,
             )],
         },
         Scenario {
             name: "outbound: dialled E.164 with punctuation",
             steps: vec![(
                 internal("+1 (415) 555-0199"),
-                r#"<Response><Dial action="dial: external" callerId="+12125550100" trunks="trunk-e164"><Number>+14155550199</Number></Dial></Response>"#,
+                r#"<Response><Dial method="POST" action="dial: external" callerId="+12125550100" trunks="trunk-e164"><Number>+14155550199</Number></Dial></Response>"#,
             )],
         },
         Scenario {
@@ -488,7 +505,7 @@ pub async fn play(fx: &Fixture, scenario: &Scenario) {
                               "Direction": direction, "Domain": "acme.cloudonix.net"});
                 let mut first = call.clone();
                 first["CallStatus"] = json!("in-progress");
-                answered = "/webhooks/cloudonix/voice".into();
+                answered = format!("{TEST_PUBLIC_URL}{VOICE_PATH}");
                 fx.post(&answered, first).await
             }
             act => {
@@ -504,6 +521,7 @@ pub async fn play(fx: &Fixture, scenario: &Scenario) {
             "{}: step {i}",
             scenario.name
         );
+        fx.assert_callbacks_are_absolute_posts(&answer.doc());
         let got = fx.normalise(&answer, &call_sid);
         let want = expected(want);
         assert!(
@@ -522,8 +540,8 @@ fn want_text(el: &Element) -> String {
 }
 
 /// The URL and body of the callback `act` makes to the previous answer.
-/// `answered` is the URL that answered `prev`: the document's relative URLs resolve against it, as
-/// Cloudonix resolves them.
+/// `answered` is the URL that answered `prev`: Cloudonix requests the document's URLs as
+/// [`resolve`] says (they are absolute, so as they are).
 pub fn callback(
     answered: &str,
     prev: &Element,
@@ -532,15 +550,6 @@ pub fn callback(
 ) -> (String, serde_json::Value) {
     let (url, body) = callback_relative(prev, act, call);
     (resolve(answered, &url), body)
-}
-
-fn resolve(base: &str, relative: &str) -> String {
-    if relative.starts_with('/') {
-        return relative.to_owned();
-    }
-    let path = base.split('?').next().unwrap();
-    let dir = &path[..=path.rfind('/').unwrap()];
-    format!("{dir}{relative}")
 }
 
 fn callback_relative(

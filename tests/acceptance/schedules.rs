@@ -8,11 +8,11 @@ use opbx_tests::{Backend, on_both_backends};
 
 use crate::fixture::{Answer, Fixture, expected};
 
-const SALES: &str = r#"<Response><Dial action="dial: ring group Sales attempt 0 start 0" timeout="15"><Number>1001</Number><Number>1006</Number></Dial></Response>"#;
-const ALICE_VOICEMAIL: &str = r##"<Response><Record action="dial: voicemail 1001" finishOnKey="#" maxLength="120" playBeep="true"><Say>Alice is not available. Please leave a message after the tone.</Say></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##;
-const GRACE_VOICEMAIL: &str = r##"<Response><Record action="dial: voicemail 1007" finishOnKey="#" maxLength="120" playBeep="true"><Play>https://cdn.example/greet.mp3</Play></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##;
-const ALICE: &str = r#"<Response><Dial action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#;
-const FRANK: &str = r#"<Response><Dial action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#;
+const SALES: &str = r#"<Response><Dial method="POST" action="dial: ring group Sales attempt 0 start 0" timeout="15"><Number>1001</Number><Number>1006</Number></Dial></Response>"#;
+const ALICE_VOICEMAIL: &str = r##"<Response><Record method="POST" action="dial: voicemail 1001" finishOnKey="#" maxLength="120" playBeep="true"><Say>Alice is not available. Please leave a message after the tone.</Say></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##;
+const GRACE_VOICEMAIL: &str = r##"<Response><Record method="POST" action="dial: voicemail 1007" finishOnKey="#" maxLength="120" playBeep="true"><Play>https://cdn.example/greet.mp3</Play></Record><Say>No message was recorded. Goodbye.</Say><Hangup/></Response>"##;
+const ALICE: &str = r#"<Response><Dial method="POST" action="dial: extension 1001" timeout="20"><Number>1001</Number></Dial></Response>"#;
+const FRANK: &str = r#"<Response><Dial method="POST" action="dial: extension 1006" timeout="20"><Number>1006</Number></Dial></Response>"#;
 
 /// (what, DID, UTC instant, expected document, expected schedule reason)
 fn cases() -> Vec<(
@@ -135,6 +135,7 @@ async fn schedule_edges(backend: Backend) {
             to: did.into(),
             direction: Some("inbound".into()),
             at: at.parse::<Timestamp>().unwrap(),
+            callback_base: Some(opbx_tests::TEST_PUBLIC_URL.into()),
         };
         let outcome = Engine::new(
             fx.store(),

@@ -213,6 +213,25 @@ async fn an_email_in_several_organizations_logs_into_the_one_whose_password_matc
         detail.contains(&first.org.slug) && detail.contains(&second.org.slug),
         "{detail}"
     );
+    // Machine-readable too, so a sign-in screen can offer the choice.
+    let mut offered: Vec<(String, String)> = both.json["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["slug"].as_str().unwrap().into(),
+                o["name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    offered.sort();
+    let mut expected = vec![
+        (first.org.slug.clone(), first.org.name.clone()),
+        (second.org.slug.clone(), second.org.name.clone()),
+    ];
+    expected.sort();
+    assert_eq!(offered, expected);
     let chosen = login(
         &api,
         json!({"email": email, "password": PASSWORD, "organization": second.org.slug}),
@@ -396,7 +415,7 @@ async fn profile_changes_name_and_password_with_the_current_one(b: Backend) {
     let r = patch(json!({"current_password": "wrong", "new_password": "a much better passphrase"}))
         .await;
     assert_eq!(
-        r.problem(422).field_errors(),
+        r.problem(409).field_errors(),
         [(
             "current_password".into(),
             "is not your current password".into()

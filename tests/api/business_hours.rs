@@ -179,10 +179,10 @@ async fn invalid_schedules_are_refused_naming_every_field(b: Backend) {
         invalid_fields(&r, 422),
         [
             "name",
+            "exceptions[0].name",
             "ranges[0].weekday",
             "ranges[1].start_minute",
             "ranges[1].end_minute",
-            "exceptions[0].name",
             "exceptions[0].end_date",
             "exceptions[1].start_date",
             "open",
@@ -327,18 +327,21 @@ async fn the_override_outranks_the_hours_until_it_lapses_or_is_switched_off(b: B
         .await;
     assert_eq!(later.ok()["state"], "open");
 
-    for (body, message) in [
+    // A time already past is well formed (409); one that is no time at all is not (422).
+    for (body, status, message) in [
         (
             json!({"mode": "closed", "until": "2000-01-01T00:00:00Z"}),
+            409,
             "must be in the future",
         ),
         (
             json!({"mode": "closed", "until": "soon"}),
+            422,
             "must be an RFC 3339 time such as 2026-03-01T18:00:00Z",
         ),
     ] {
         let r = admin.post(&format!("{at}/override"), body).await;
-        assert_eq!(message_for(r.problem(422), "until"), message);
+        assert_eq!(message_for(r.problem(status), "until"), message);
     }
     let r = admin
         .post(&format!("{at}/override"), json!({"mode": "shut"}))

@@ -321,13 +321,9 @@ impl<'a> Line<'a> {
             .upsert_cloudonix_settings(&CloudonixSettings {
                 organization_id: org,
                 domain: Some(format!("{org}.cloudonix.net")),
-                api_key_enc: None,
                 webhook_key_hash: Some(sha256_hex(&key)),
-                cdr_token_hash: None,
-                cdr_token_enc: None,
-                voice_application_id: None,
-                provisioned_at: None,
                 updated_at: now_ms(),
+                ..CloudonixSettings::new(org)
             })
             .await
             .unwrap();

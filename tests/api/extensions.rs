@@ -325,7 +325,7 @@ async fn invalid_extensions_are_refused_naming_every_field(b: Backend) {
         ),
         (
             json!({"number": fresh_number(), "name": "x", "forward_always": {"type": "extension", "id": "ext-13"}}),
-            "forward_always",
+            "forward_always.id",
         ),
     ] {
         let r = admin.post("/api/v1/extensions", body).await;
@@ -341,7 +341,8 @@ async fn invalid_extensions_are_refused_naming_every_field(b: Backend) {
             json!({"forward_always": {"type": "extension", "id": e.id}}),
         )
         .await;
-    assert_eq!(invalid_fields(&r, 422), ["forward_always"]);
+    // Well formed: it conflicts with which object is being changed (409).
+    assert_eq!(invalid_fields(&r, 409), ["forward_always"]);
     assert_eq!(
         message_for(&r, "forward_always"),
         "must not point at the object itself"

@@ -211,6 +211,38 @@ async fn the_openapi_document_is_served_as_openapi_3_1(b: Backend) {
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.ok()["openapi"], "3.1.0");
     assert_eq!(reply.json["info"]["title"], "OpBX API");
+    // What the snapshot test below compares is exactly what clients get.
+    assert_eq!(reply.text, opbx::http::api::openapi::json());
+}
+
+/// `frontend/openapi.json` is the SPA's copy of the document, from which its client types are
+/// generated: an API change fails here until the copy is regenerated with
+/// `OPBX_UPDATE_SNAPSHOT=1 cargo test -p opbx-tests --test api snapshot`.
+#[test]
+fn the_frontend_snapshot_of_the_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/openapi.json");
+    let served = opbx::http::api::openapi::json();
+    if std::env::var_os("OPBX_UPDATE_SNAPSHOT").is_some() {
+        std::fs::write(&path, served).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != served {
+        let line = committed
+            .lines()
+            .zip(served.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(served.lines().count()));
+        panic!(
+            "{} differs from the served OpenAPI document (first at line {}: committed {:?}, \
+             served {:?}); regenerate it with OPBX_UPDATE_SNAPSHOT=1 cargo test -p opbx-tests \
+             --test api snapshot",
+            path.display(),
+            line + 1,
+            committed.lines().nth(line).unwrap_or("<end>"),
+            served.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
 }
 
 async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
@@ -339,7 +371,40 @@ async fn a_store_outage_is_a_503_that_reveals_nothing_about_it(b: Backend) {
     }
 }
 
+async fn unserved_paths_and_methods_answer_problem_documents(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let token = t.token(&api.state, Role::Owner).await;
+    for (method, path) in [
+        ("GET", "/api/v1/nope"),
+        ("POST", "/api/v1/extensions/x/y/z"),
+        ("GET", "/api"),
+        ("GET", "/api/v2/extensions"),
+        ("POST", "/webhooks/cloudonix/nope"),
+        ("GET", "/webhooks"),
+    ] {
+        let reply = api.call(method, path, Some(&token), None).await;
+        reply.problem(404);
+        assert_eq!(reply.json["type"], "urn:opbx:problem:no-route", "{path}");
+        assert_hardened(&reply);
+    }
+    for (method, path, allow) in [
+        ("PUT", "/api/v1/extensions", "GET,HEAD,POST"),
+        ("DELETE", "/api/v1/auth/login", "POST"),
+        ("GET", "/webhooks/cloudonix/voice", "POST"),
+        ("POST", "/health", "GET,HEAD"),
+    ] {
+        let reply = api.call(method, path, Some(&token), None).await;
+        reply.problem(405);
+        assert_eq!(reply.json["type"], "urn:opbx:problem:method-not-allowed");
+        let mut allowed: Vec<&str> = reply.header("allow").unwrap().split(',').collect();
+        allowed.sort();
+        assert_eq!(allowed.join(","), allow, "{method} {path}");
+    }
+}
+
 opbx_tests::on_both_backends!(
+    unserved_paths_and_methods_answer_problem_documents,
     every_write_drops_the_organizations_cached_routing,
     a_store_outage_is_a_503_that_reveals_nothing_about_it,
     destinations_must_exist_in_the_same_organization_and_not_be_the_object_itself,

@@ -198,6 +198,14 @@ async fn invalid_menus_are_refused_naming_every_field(b: Backend) {
         )
         .await;
     assert_eq!(invalid_fields(&r, 422), ["prompt_text"]);
+    assert_eq!(message_for(&r, "prompt_text"), "must not be empty");
+    let r = admin
+        .post(
+            "/api/v1/ivr-menus",
+            json!({"name": "Silent", "prompt_voice": "Polly:Joanna"}),
+        )
+        .await;
+    assert_eq!(invalid_fields(&r, 422), ["prompt_text"]);
     assert_eq!(
         message_for(&r, "prompt_text"),
         "a menu needs prompt_text or prompt_audio_url"
@@ -213,7 +221,7 @@ async fn invalid_menus_are_refused_naming_every_field(b: Backend) {
         )
         .await;
     assert_eq!(
-        invalid_fields(&r, 422),
+        invalid_fields(&r, 409),
         ["invalid_destination", "timeout_destination"]
     );
     let taken = admin

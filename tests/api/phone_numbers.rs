@@ -160,9 +160,22 @@ async fn invalid_numbers_and_destinations_are_refused(b: Backend) {
     assert!(message_for(&r, "number").contains("must start with +"));
     let r = post(json!({"number": "+12125550100"})).await;
     assert_eq!(invalid_fields(&r, 422), ["destination"]);
+    let id = opbx::domain::ids::RingGroupId::new();
     let r =
-        post(json!({"number": "+12125550100", "destination": {"type": "queue", "id": "1"}})).await;
+        post(json!({"number": "+12125550100", "destination": {"type": "queue", "id": id}})).await;
     assert_eq!(invalid_fields(&r, 422), ["destination.type"]);
+    // A field that belongs to no destination of its type names itself, not the destination.
+    let r = post(json!({"number": "+12125550100",
+                        "destination": {"type": "external_number", "number": "+442079460000", "id": id}}))
+    .await;
+    assert_eq!(invalid_fields(&r, 422), ["destination.id"]);
+    assert_eq!(
+        message_for(&r, "destination.id"),
+        "is not a known field; expected `type`, `number`"
+    );
+    let r = post(json!({"number": "+12125550100", "destination": {"type": "ring_group"}})).await;
+    assert_eq!(invalid_fields(&r, 422), ["destination.id"]);
+    assert_eq!(message_for(&r, "destination.id"), "is required");
 
     // Well formed, but naming nothing of this organization.
     let r = post(json!({"number": "+12125550100", "label": "x".repeat(101),
@@ -261,7 +274,10 @@ async fn a_new_destination_routes_the_next_inbound_call(b: Backend) {
     admin.patch(&at, json!({"status": "inactive"})).await.ok();
     let answer = line.inbound("+12125550100").await;
     assert!(dialled(&answer).is_empty());
-    assert!(answer.child("Hangup").is_some(), "{answer:?}");
+    assert!(
+        answer.child("Reject").is_some(),
+        "a switched-off number is refused: {answer:?}"
+    );
 }
 
 opbx_tests::on_both_backends!(

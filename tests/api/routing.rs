@@ -347,7 +347,17 @@ async fn simulator_rejects_bad_requests_precisely(b: Backend) {
         unknown.ok()["cxml"]
             .as_str()
             .unwrap()
-            .contains("not in service")
+            .contains(r#"<Reject reason="rejected"/>"#),
+        "{}",
+        unknown.text
+    );
+    assert!(
+        unknown.ok()["turns"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("is not a phone number of this organization"),
+        "{}",
+        unknown.text
     );
 }
 

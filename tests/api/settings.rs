@@ -47,12 +47,10 @@ async fn saved_settings(state: &AppState, org: OrgId) -> (CloudonixSettings, Str
         organization_id: org,
         domain: Some(domain()),
         api_key_enc: Some(state.secrets.seal(&api_key())),
-        webhook_key_hash: None,
         cdr_token_hash: Some(sha256_hex(&token)),
         cdr_token_enc: Some(state.secrets.seal(&token)),
-        voice_application_id: None,
-        provisioned_at: None,
         updated_at: now_ms(),
+        ..CloudonixSettings::new(org)
     };
     state
         .store
@@ -60,6 +58,10 @@ async fn saved_settings(state: &AppState, org: OrgId) -> (CloudonixSettings, Str
         .await
         .unwrap();
     (settings, token)
+}
+
+async fn stored_settings(api: &Api, org: OrgId) -> CloudonixSettings {
+    api.state.store.find_cloudonix_settings(org).await.unwrap()
 }
 
 async fn saved_domain(ctx: &Ctx) -> String {
@@ -150,21 +152,24 @@ async fn audit(api: &Api, org: OrgId, action: &str) -> Vec<AuditEntry> {
         .items
 }
 
-/// How the voice webhook answers a call that carries `bearer`, as Cloudonix sends it.
-async fn voice_webhook_status(api: &Api, bearer: &str) -> u16 {
+/// How the voice webhook answers a call to +12125550199 (a number no test tenant has) that
+/// carries `bearer`, as Cloudonix sends it.
+async fn voice_webhook(api: &Api, bearer: &str) -> Reply {
     let call = json!({
         "CallSid": format!("CA{}", unique()), "Session": unique(), "From": "+12125550100",
         "To": "+12125550199", "Direction": "inbound",
     });
-    let r = api
-        .call(
-            "POST",
-            "/webhooks/cloudonix/voice",
-            Some(bearer),
-            Some(call),
-        )
-        .await;
-    r.status.as_u16()
+    api.call(
+        "POST",
+        "/webhooks/cloudonix/voice",
+        Some(bearer),
+        Some(call),
+    )
+    .await
+}
+
+async fn voice_webhook_status(api: &Api, bearer: &str) -> u16 {
+    voice_webhook(api, bearer).await.status.as_u16()
 }
 
 fn field_names(r: &Reply) -> Vec<String> {
@@ -238,7 +243,8 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
     assert_eq!(
         empty.ok(),
         &json!({
-            "domain": null, "api_key": null, "webhook_bearer_issued": false,
+            "domain": null, "domain_name": null, "domain_uuid": null, "api_key": null,
+            "webhook_bearer_issued": false,
             "cdr_endpoint_issued": false, "voice_application_id": null,
             "provisioned_at": null, "updated_at": null,
         })
@@ -247,7 +253,11 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
     let r = owner
         .call("PUT", CX, Some(json!({"domain": "acme.cloudonix.net"})))
         .await;
-    assert_eq!(field_names(&r), ["api_key"]);
+    // Well formed, but there is no stored key to keep yet.
+    assert_eq!(
+        r.problem(409).field_errors(),
+        [("api_key".into(), "is required until a key is stored".into())]
+    );
     let r = owner
         .call(
             "PUT",
@@ -266,13 +276,13 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
     assert_eq!(r.ok()["api_key"], masked.as_str());
     assert_eq!(r.ok()["domain"], first.as_str());
     assert_eq!(r.ok()["cdr_endpoint_issued"], true);
+    assert_eq!(
+        (&r.ok()["domain_name"], &r.ok()["domain_uuid"]),
+        (&Value::Null, &Value::Null),
+        "Cloudonix could not be asked (this state's client reaches nothing); saved all the same"
+    );
     assert!(!r.text.contains(&key));
-    let stored = api
-        .state
-        .store
-        .find_cloudonix_settings(t.org.id)
-        .await
-        .unwrap();
+    let stored = stored_settings(&api, t.org.id).await;
     let sealed = stored.api_key_enc.clone().unwrap();
     assert!(!sealed.contains(&key));
     assert_eq!(api.state.secrets.open(&sealed).unwrap(), key);
@@ -379,6 +389,20 @@ async fn the_urls_to_paste_follow_the_route_contract(b: Backend) {
         .await
         .ok();
     let urls = owner.call("GET", URLS, None).await;
+    let session = urls.ok()["session_update_endpoint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session_token = session
+        .strip_prefix(&format!("{TEST_PUBLIC_URL}/webhooks/cloudonix/session/"))
+        .expect("the session-update URL carries its own token once settings are saved");
+    let found = api
+        .state
+        .store
+        .find_org_by_session_token_hash(&sha256_hex(session_token))
+        .await
+        .unwrap();
+    assert_eq!(found.organization_id, t.org.id);
     let cdr = urls.ok()["cdr_endpoint"].as_str().unwrap().to_owned();
     let prefix = format!("{TEST_PUBLIC_URL}/webhooks/cloudonix/cdr/");
     let token = cdr
@@ -396,6 +420,11 @@ async fn the_urls_to_paste_follow_the_route_contract(b: Backend) {
     let rotated = owner.call("POST", CDR_TOKEN, None).await;
     let new_cdr = rotated.ok()["cdr_endpoint"].as_str().unwrap().to_owned();
     assert_ne!(new_cdr, cdr);
+    assert_eq!(
+        rotated.ok()["session_update_endpoint"],
+        session.as_str(),
+        "rotating the CDR token leaves the session-update URL alone"
+    );
     assert_eq!(
         owner.call("GET", URLS, None).await.ok()["cdr_endpoint"],
         new_cdr.as_str()
@@ -575,13 +604,20 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
     assert!(!text.contains(&key) && !text.contains(&bearer));
 }
 
-async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
+/// An API whose Cloudonix client talks to a fake Cloudonix holding one domain, a tenant, and
+/// the domain's name and key.
+async fn with_fake_domain(b: Backend) -> (FakeCloudonix, Api, Tenant, String, String) {
     let fake = FakeCloudonix::start().await;
     let api = api_with(b, &fake);
     let t = api.tenant().await;
-    let owner = Session::of(&api, &t, Role::Owner).await;
     let (name, key) = (domain(), api_key());
     fake.add_domain(&name, &key);
+    (fake, api, t, name, key)
+}
+
+async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
+    let (fake, api, t, name, key) = with_fake_domain(b).await;
+    let owner = Session::of(&api, &t, Role::Owner).await;
     owner
         .call("PUT", CX, Some(json!({"domain": name, "api_key": key})))
         .await
@@ -616,7 +652,100 @@ async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
     assert_eq!(read.ok()["provisioned_at"], Value::Null);
 }
 
+fn xml(text: &str) -> opbx::cxml::Element {
+    opbx::cxml::parse(text).unwrap_or_else(|e| panic!("not XML ({e}): {text}"))
+}
+
+async fn callers_of_unassigned_numbers_hear_the_message_the_owner_sets(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let owner = Session::of(&api, &t, Role::Owner).await;
+    let admin = Session::of(&api, &t, Role::PbxAdmin).await;
+    let bearer = owner.call("POST", WEBHOOK_KEY, None).await.ok()["webhook_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = xml(r#"<Response><Reject reason="rejected"/></Response>"#);
+    let field = "unassigned_number_message";
+    assert_eq!(admin.call("GET", ORG, None).await.ok()[field], Value::Null);
+    assert_eq!(xml(&voice_webhook(&api, &bearer).await.text), refused);
+
+    for bad in [json!(" "), json!("x".repeat(501)), json!("line\u{7}bell")] {
+        let r = owner.call("PATCH", ORG, Some(json!({ field: bad }))).await;
+        assert_eq!(field_names(&r), [field], "{bad}");
+    }
+    owner
+        .call("PATCH", ORG, Some(json!({ field: 5 })))
+        .await
+        .problem(422);
+    let r = owner
+        .call(
+            "PATCH",
+            ORG,
+            Some(json!({ field: "  This number is not in use. " })),
+        )
+        .await;
+    assert_eq!(r.ok()[field], "This number is not in use.");
+    assert_eq!(r.ok()["name"], t.org.name.as_str(), "other settings stay");
+    assert_eq!(
+        admin.call("GET", ORG, None).await.ok()[field],
+        "This number is not in use."
+    );
+    assert_eq!(
+        xml(&voice_webhook(&api, &bearer).await.text),
+        xml(
+            r#"<Response><Say answer="false">This number is not in use.</Say><Reject reason="rejected"/></Response>"#
+        ),
+        "the next call hears it, unanswered"
+    );
+    admin
+        .call("PATCH", ORG, Some(json!({ field: "Mine" })))
+        .await
+        .problem(403);
+    let r = owner
+        .call("PATCH", ORG, Some(json!({ "name": "Renamed" })))
+        .await;
+    assert_eq!(
+        r.ok()[field],
+        "This number is not in use.",
+        "absent means unchanged"
+    );
+    let r = owner.call("PATCH", ORG, Some(json!({ field: null }))).await;
+    assert_eq!(r.ok()[field], Value::Null);
+    assert_eq!(xml(&voice_webhook(&api, &bearer).await.text), refused);
+}
+
+async fn saving_records_what_cloudonix_calls_the_domain(b: Backend) {
+    let (fake, api, t, name, key) = with_fake_domain(b).await;
+    let owner = Session::of(&api, &t, Role::Owner).await;
+    let uuid = fake.uuid(&name);
+
+    // Entered as its UUID, as the first OpBX told admins to.
+    let r = owner
+        .call("PUT", CX, Some(json!({"domain": uuid, "api_key": key})))
+        .await;
+    assert_eq!(r.ok()["domain"], uuid.as_str());
+    assert_eq!(r.ok()["domain_name"], name.as_str());
+    assert_eq!(r.ok()["domain_uuid"], uuid.as_str());
+    let stored = stored_settings(&api, t.org.id).await;
+    assert_eq!(
+        (stored.domain_name.as_deref(), stored.domain_uuid.as_deref()),
+        (Some(name.as_str()), Some(uuid.as_str()))
+    );
+
+    // Moving to a domain Cloudonix does not know forgets the old one's names.
+    let r = owner
+        .call("PUT", CX, Some(json!({"domain": "gone.cloudonix.net"})))
+        .await;
+    assert_eq!(
+        (&r.ok()["domain_name"], &r.ok()["domain_uuid"]),
+        (&Value::Null, &Value::Null)
+    );
+}
+
 opbx_tests::on_both_backends!(
+    callers_of_unassigned_numbers_hear_the_message_the_owner_sets,
+    saving_records_what_cloudonix_calls_the_domain,
     the_owner_renames_the_organization_and_changes_its_timezone,
     the_api_key_is_sealed_shown_masked_and_never_audited,
     the_webhook_bearer_is_shown_once_and_stored_as_a_hash,

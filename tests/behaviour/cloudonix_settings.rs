@@ -12,10 +12,14 @@ fn settings(org: OrgId) -> CloudonixSettings {
     CloudonixSettings {
         organization_id: org,
         domain: Some("acme.cloudonix.net".into()),
+        domain_name: Some("acme.cloudonix.net".into()),
+        domain_uuid: Some("0b6bbcd4-8f6a-4d43-9a5a-2f5d1f9a3c11".into()),
         api_key_enc: Some("sealed:api-key".into()),
         webhook_key_hash: Some(format!("wh-{}", unique())),
         cdr_token_hash: Some(format!("cdr-{}", unique())),
         cdr_token_enc: Some("sealed:cdr-token".into()),
+        session_token_hash: Some(format!("su-{}", unique())),
+        session_token_enc: Some("sealed:session-token".into()),
         voice_application_id: Some("app-42".into()),
         provisioned_at: Some(T0),
         updated_at: T0,
@@ -47,8 +51,11 @@ async fn upsert_replaces_the_one_row(b: Backend) {
 
     let old_hash = s.webhook_key_hash.clone().unwrap();
     s.domain = Some("acme-eu.cloudonix.net".into());
+    s.domain_name = None;
+    s.domain_uuid = None;
     s.api_key_enc = None;
     s.webhook_key_hash = Some(format!("wh-{}", unique()));
+    s.session_token_hash = Some(format!("su-{}", unique()));
     s.voice_application_id = None;
     s.provisioned_at = None;
     s.updated_at = T0 + 60_000;
@@ -91,10 +98,22 @@ async fn hashes_identify_the_tenant(b: Backend) {
         .await
         .unwrap();
     assert_eq!(by_token, g);
-    // A webhook key is not a CDR token and vice versa.
+    let by_session_token = b
+        .store
+        .find_org_by_session_token_hash(a.session_token_hash.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_session_token, a);
+    // A webhook key is not a CDR token, nor a CDR token a session-update token.
     assert!(matches!(
         b.store
             .find_org_by_cdr_token_hash(a.webhook_key_hash.as_deref().unwrap())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store
+            .find_org_by_session_token_hash(g.cdr_token_hash.as_deref().unwrap())
             .await,
         Err(StoreError::NotFound)
     ));
@@ -129,6 +148,12 @@ async fn another_tenants_hash_is_refused(b: Backend) {
         b.store.upsert_cloudonix_settings(&copycat).await,
         "CDR token",
     );
+    let mut copycat = settings(globex.id);
+    copycat.session_token_hash = a.session_token_hash.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "session-update token",
+    );
 
     // Once saved, taking the other tenant's key on an update is refused the same way.
     let own = settings(globex.id);
@@ -153,6 +178,7 @@ async fn settings_without_hashes_do_not_collide(b: Backend) {
         let mut s = settings(org.id);
         s.webhook_key_hash = None;
         s.cdr_token_hash = None;
+        s.session_token_hash = None;
         b.store.upsert_cloudonix_settings(&s).await.unwrap();
         assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
     }

@@ -558,6 +558,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
             slug: format!("bench-{o}"),
             timezone: Timezone::parse("America/New_York").unwrap(),
             status: OrgStatus::Active,
+            unassigned_number_message: None,
             created_at: now,
             updated_at: now,
         };

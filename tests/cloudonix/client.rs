@@ -40,7 +40,8 @@ async fn requests_are_the_documented_ones() {
     let d = s.domain_path();
 
     let info = s.client.get_domain(&s.creds).await.unwrap();
-    assert_eq!(info.domain, s.creds.domain);
+    assert_eq!(info.domain.as_deref(), Some(s.creds.domain.as_str()));
+    assert_eq!(info.uuid, Some(s.fake.uuid(&s.creds.domain)));
     assert!(
         info.profile.is_empty(),
         "an empty profile arrives as [] and reads as {{}}"
@@ -131,13 +132,19 @@ async fn requests_are_the_documented_ones() {
         bodies[4],
         Some(json!({ "profile": { "cdr-endpoint": "https://pbx.example.com/x" } }))
     );
+    // The password under both spellings in use; `msisdn` only when creating (it is editable
+    // at creation only).
     assert_eq!(
         bodies[5],
-        Some(json!({ "msisdn": "1001", "sip-password": "sip-secret-1001", "active": true }))
+        Some(json!({ "msisdn": "1001", "sip-password": "sip-secret-1001",
+                     "sipPassword": "sip-secret-1001", "active": true }))
     );
     assert_eq!(
         bodies[8],
-        Some(json!({ "msisdn": "1001", "sip-password": "sip-secret-1001", "active": false }))
+        Some(
+            json!({ "sip-password": "sip-secret-1001", "sipPassword": "sip-secret-1001",
+                     "active": false })
+        )
     );
     assert_eq!(bodies[0], None, "a GET has no body");
     for r in &requests {

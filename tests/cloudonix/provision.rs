@@ -27,6 +27,7 @@ struct World {
     secrets: SecretBox,
     org: OrgId,
     cdr_token: String,
+    session_token: String,
 }
 
 impl World {
@@ -38,12 +39,8 @@ impl World {
             organization_id: org,
             domain: Some(cx.creds.domain.clone()),
             api_key_enc: Some(secrets.seal(cx.key())),
-            webhook_key_hash: None,
-            cdr_token_hash: None,
-            cdr_token_enc: None,
-            voice_application_id: None,
-            provisioned_at: None,
             updated_at: now_ms(),
+            ..CloudonixSettings::new(org)
         };
         backend
             .store
@@ -56,6 +53,7 @@ impl World {
             secrets,
             org,
             cdr_token: random_token(),
+            session_token: random_token(),
         }
     }
 
@@ -90,6 +88,7 @@ impl World {
             public_url: PUBLIC_URL.into(),
             webhook_key: webhook_key.into(),
             cdr_token: self.cdr_token.clone(),
+            session_token: self.session_token.clone(),
         }
     }
 
@@ -194,7 +193,8 @@ async fn the_first_run_creates_and_the_second_updates(backend: Backend) {
         json!({
             "call-timeout": 45,
             "authorization-api-key": key_one,
-            "session-update-endpoint": format!("{PUBLIC_URL}/webhooks/cloudonix/session"),
+            "session-update-endpoint":
+                format!("{PUBLIC_URL}/webhooks/cloudonix/session/{}", w.session_token),
             "cdr-endpoint": format!("{PUBLIC_URL}/webhooks/cloudonix/cdr/{}", w.cdr_token),
         }),
         "OpBX's properties are set and the admin's own survive"
@@ -226,6 +226,24 @@ async fn the_first_run_creates_and_the_second_updates(backend: Backend) {
             .open(settings.cdr_token_enc.as_deref().unwrap())
             .unwrap(),
         w.cdr_token
+    );
+    assert_eq!(
+        settings.session_token_hash.as_deref(),
+        Some(&*sha256_hex(&w.session_token))
+    );
+    assert_eq!(
+        w.secrets
+            .open(settings.session_token_enc.as_deref().unwrap())
+            .unwrap(),
+        w.session_token
+    );
+    assert_eq!(
+        (settings.domain_name.as_deref(), settings.domain_uuid),
+        (
+            Some(w.cx.creds.domain.as_str()),
+            Some(w.cx.fake.uuid(&w.cx.creds.domain))
+        ),
+        "what Cloudonix calls the domain, for matching CDRs"
     );
     assert!(settings.provisioned_at.is_some());
     let by_key = w

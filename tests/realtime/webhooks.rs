@@ -243,10 +243,6 @@ async fn a_cdr_needs_its_organizations_path_token_and_domain(b: Backend) {
     // The other organization's URL with this organization's payload: the domain gives it away.
     let (code, body) = pbx.post(&other.cdr_path(), None, &cdr).await;
     assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
-    let mut domainless = a.cdr(&call, "ANSWER");
-    domainless.as_object_mut().unwrap().remove("domain");
-    let (code, _) = pbx.post(&a.cdr_path(), None, &domainless.to_string()).await;
-    assert_eq!(code, StatusCode::FORBIDDEN);
     for org in [&a, &other] {
         let stored = b
             .store
@@ -259,6 +255,11 @@ async fn a_cdr_needs_its_organizations_path_token_and_domain(b: Backend) {
     let (code, body) = pbx.post(&a.cdr_path(), None, &cdr).await;
     assert_eq!(code, StatusCode::OK, "{body}");
     assert_eq!(body["stored"], true);
+    // A CDR naming no domain (`domain` is nullable in the wild) is accepted on the URL's token.
+    let mut domainless = a.cdr(&token(), "ANSWER");
+    domainless["domain"] = Value::Null;
+    let (code, body) = pbx.post(&a.cdr_path(), None, &domainless.to_string()).await;
+    assert_eq!((code, &body["stored"]), (StatusCode::OK, &json!(true)));
 }
 
 async fn a_cdr_is_stored_once_and_ends_the_call(b: Backend) {
@@ -491,12 +492,11 @@ async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("a <Dial action>: {xml}"))
         .replace("&amp;", "&");
-    // Relative to the answering document, as Cloudonix resolves it.
-    let action = if action.starts_with('/') {
-        action
-    } else {
-        format!("/webhooks/cloudonix/{action}")
-    };
+    // As Cloudonix requests it from the document the voice URL answered.
+    let action = opbx_tests::fake_cloudonix::resolve(
+        &format!("{}/webhooks/cloudonix/voice", opbx_tests::TEST_PUBLIC_URL),
+        &action,
+    );
     assert_eq!(
         pbx.live_status(&org, &call).await,
         Some(CallStatus::Initiated)

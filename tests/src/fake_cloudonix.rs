@@ -1,13 +1,20 @@
-//! A local stand-in for the Cloudonix REST API (reference cloudonix.md §4): an axum server on
-//! 127.0.0.1 that records every request and keeps a small model of domains, voice applications
-//! and subscribers, so provisioning can be run against it end to end. Tests can script replies
+//! A local stand-in for Cloudonix (reference cloudonix.md §4): an axum server on 127.0.0.1 that
+//! records every REST request and keeps a small model of domains, voice applications and
+//! subscribers, so provisioning can be run against it end to end. Tests can script replies
 //! (429 with `Retry-After`, 5xx, slow answers) ahead of the model for chosen requests.
 //!
 //! The model follows what the reference documents, including its quirks: keys are checked per
-//! domain (`Authorization: Bearer`), an empty profile comes back as `[]`, and `{id-or-msisdn}`
-//! path segments match an id before an MSISDN.
+//! domain (`Authorization: Bearer`), a domain is addressed by name, numeric id or UUID, an empty
+//! profile comes back as `[]`, `{id-or-msisdn}` path segments match an id before an MSISDN, and a
+//! subscriber's `msisdn` is editable at creation only.
+//!
+//! It also plays Cloudonix's side of the customer endpoints: [`resolve`] follows an `action` or
+//! `<Redirect>` URL from the document it came in, and [`FakeCloudonix::cdr`] /
+//! [`FakeCloudonix::session_update`] build the requests a domain sends to the endpoints its
+//! profile names, as [`Outgoing`] requests a test delivers.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -97,6 +104,33 @@ struct Script {
     reply: Reply,
 }
 
+/// A request Cloudonix makes to a customer endpoint (a CDR, a session update).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The absolute URL, as the domain profile names it.
+    pub url: String,
+    /// `Authorization: Bearer …` when the request carries one.
+    pub bearer: Option<String>,
+    pub body: Value,
+}
+
+impl Outgoing {
+    /// The path and query, for delivering the request to a router.
+    pub fn path(&self) -> &str {
+        path_of(&self.url)
+    }
+}
+
+/// How a CDR names its domain. The format is known only from third-party code: `domain` is the
+/// name and may be null, `owner.domain.uuid` the UUID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CdrDomain {
+    Name,
+    Uuid,
+    /// Neither field: only `session.domainId`.
+    Neither,
+}
+
 #[derive(Default)]
 struct FakeDomain {
     id: u64,
@@ -106,6 +140,20 @@ struct FakeDomain {
     profile: Map<String, Value>,
     applications: Vec<Map<String, Value>>,
     subscribers: Vec<Map<String, Value>>,
+}
+
+impl FakeDomain {
+    fn uuid(&self) -> String {
+        format!("00000000-0000-0000-0000-{:012}", self.id)
+    }
+
+    fn profile_text(&self, key: &str) -> String {
+        self.profile
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("the domain's profile has no {key}: provision it first"))
+            .to_owned()
+    }
 }
 
 #[derive(Default)]
@@ -131,8 +179,11 @@ impl Drop for FakeCloudonix {
 
 impl FakeCloudonix {
     pub async fn start() -> Self {
+        // Cloudonix ids (and the UUIDs the fake derives from them) are unique across domains and
+        // customers: each fake draws from its own range.
+        static NEXT_RANGE: AtomicU64 = AtomicU64::new(100);
         let model = Arc::new(Mutex::new(Model {
-            next_id: 100,
+            next_id: NEXT_RANGE.fetch_add(1_000_000, Ordering::Relaxed),
             ..Model::default()
         }));
         let app = Router::new().fallback(handle).with_state(model.clone());
@@ -224,6 +275,123 @@ impl FakeCloudonix {
         let d = m.domains.get_mut(domain).unwrap();
         d.subscribers.retain(|s| s["id"] != json!(id));
     }
+
+    /// The domain's UUID (`GET` answers it as `uuid`).
+    pub fn uuid(&self, domain: &str) -> String {
+        self.model().domains[domain].uuid()
+    }
+
+    /// The CDR the domain posts to its `cdr-endpoint` when call `session_token` ends: no
+    /// authentication, the domain named as `naming` says.
+    pub fn cdr(
+        &self,
+        domain: &str,
+        session_token: &str,
+        disposition: &str,
+        naming: CdrDomain,
+    ) -> Outgoing {
+        let m = self.model();
+        let d = &m.domains[domain];
+        let mut body = cdr_payload(session_token, disposition);
+        body["session"]["domainId"] = json!(d.id);
+        match naming {
+            CdrDomain::Name => body["domain"] = json!(d.name),
+            CdrDomain::Uuid => body["owner"] = json!({"domain": {"uuid": d.uuid()}}),
+            CdrDomain::Neither => {}
+        }
+        Outgoing {
+            url: d.profile_text("cdr-endpoint"),
+            bearer: None,
+            body,
+        }
+    }
+
+    /// A session update the domain posts to its `session-update-endpoint`, with the profile's
+    /// `authorization-api-key` as the bearer or (`with_bearer: false`) without any.
+    pub fn session_update(
+        &self,
+        domain: &str,
+        session_token: &str,
+        status: &str,
+        with_bearer: bool,
+    ) -> Outgoing {
+        let m = self.model();
+        let d = &m.domains[domain];
+        Outgoing {
+            url: d.profile_text("session-update-endpoint"),
+            bearer: with_bearer.then(|| d.profile_text("authorization-api-key")),
+            body: json!({
+                "id": 4711,
+                "domainId": d.id,
+                "domain": d.name,
+                "token": session_token,
+                "status": status,
+                "direction": "incoming",
+                "callerId": "+12125550100",
+                "destination": "+442071234567",
+                "callStartTime": 1_772_357_400_000i64,
+            }),
+        }
+    }
+}
+
+/// A CDR of a one-minute answered call as third-party code sees them (the field list is not
+/// documented), naming no domain.
+pub fn cdr_payload(session_token: &str, disposition: &str) -> Value {
+    json!({
+        "timestamp": 1_772_357_460,
+        "session": {
+            "token": session_token,
+            "id": 4711,
+            "callStartTime": 1_772_357_400_000i64,
+            "callAnswerTime": 1_772_357_405_000i64,
+            "callEndTime": 1_772_357_460_000i64,
+            "status": "completed",
+        },
+        "from": "+12125550100",
+        "to": "+442071234567",
+        "disposition": disposition,
+        "duration": 60,
+        "billsec": 55,
+        "call_id": "a84b4c76e66710@pc33.example.com",
+        "domain": null,
+        "recording_url": "https://recordings.example.com/r/1.mp3",
+    })
+}
+
+/// The URL Cloudonix requests for `reference` (an `action` or `<Redirect>` URL) found in the
+/// document `document_url` answered: an absolute URL as it is, otherwise resolved against the
+/// document's URL as RFC 3986 §5.2 does (a path from the root, or relative to the last `/`).
+pub fn resolve(document_url: &str, reference: &str) -> String {
+    if reference.contains("://") {
+        return reference.to_owned();
+    }
+    let (origin, path) = split_origin(document_url);
+    if reference.starts_with('/') {
+        return format!("{origin}{reference}");
+    }
+    let path = path.split('?').next().unwrap_or_default();
+    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+    format!("{origin}{dir}{reference}")
+}
+
+/// `("https://host", "/path?query")`; an origin-less URL has an empty origin.
+fn split_origin(url: &str) -> (&str, &str) {
+    match url.find("://") {
+        Some(scheme_end) => {
+            let rest = &url[scheme_end + 3..];
+            let path_at = rest.find('/').map_or(url.len(), |i| scheme_end + 3 + i);
+            url.split_at(path_at)
+        }
+        None => ("", url),
+    }
+}
+
+fn path_of(url: &str) -> &str {
+    match split_origin(url).1 {
+        "" => "/",
+        path => path,
+    }
 }
 
 async fn handle(
@@ -290,6 +458,15 @@ async fn handle(
     (status, axum::Json(body)).into_response()
 }
 
+/// The password under either documented spelling (the data model's `sip-password`, the
+/// OpenAPI's `sipPassword`); `Null` when neither is there.
+fn sip_password(body: &Value) -> Value {
+    body.get("sip-password")
+        .or_else(|| body.get("sipPassword"))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
 fn error(status: StatusCode, message: &str) -> (StatusCode, Value) {
     (status, json!({ "status": false, "message": message }))
 }
@@ -297,7 +474,7 @@ fn error(status: StatusCode, message: &str) -> (StatusCode, Value) {
 fn domain_json(d: &FakeDomain) -> Value {
     json!({
         "id": d.id,
-        "uuid": format!("00000000-0000-0000-0000-{:012}", d.id),
+        "uuid": d.uuid(),
         "domain": d.name,
         "active": true,
         "defaultApplication": d.default_application,
@@ -327,7 +504,12 @@ fn emulate(
     };
     let parts: Vec<&str> = rest.split('/').collect();
     let next_id = m.next_id + 1;
-    let Some(d) = m.domains.get_mut(parts[0]) else {
+    // A domain is addressed by its name, numeric id or UUID.
+    let Some(d) = m
+        .domains
+        .values_mut()
+        .find(|d| d.name == parts[0] || d.id.to_string() == parts[0] || d.uuid() == parts[0])
+    else {
         return error(StatusCode::NOT_FOUND, "domain not found");
     };
     let bearer = headers
@@ -397,7 +579,7 @@ fn emulate(
             let sub = json!({
                 "id": next_id,
                 "msisdn": msisdn,
-                "sipPassword": body["sip-password"],
+                "sipPassword": sip_password(&body),
                 "active": body["active"].as_bool().unwrap_or(true),
             });
             d.subscribers.push(sub.as_object().unwrap().clone());
@@ -407,15 +589,17 @@ fn emulate(
             let Some(i) = find_index(&d.subscribers, key, "msisdn") else {
                 return error(StatusCode::NOT_FOUND, "subscriber not found");
             };
+            // The strictest reading of "editable at Create only".
+            if body.get("msisdn").is_some() {
+                return error(StatusCode::BAD_REQUEST, "msisdn cannot be changed");
+            }
             let sub = &mut d.subscribers[i];
-            for (from, to) in [
-                ("msisdn", "msisdn"),
-                ("sip-password", "sipPassword"),
-                ("active", "active"),
-            ] {
-                if let Some(v) = body.get(from) {
-                    sub.insert(to.into(), v.clone());
-                }
+            let password = sip_password(&body);
+            if !password.is_null() {
+                sub.insert("sipPassword".into(), password);
+            }
+            if let Some(active) = body.get("active") {
+                sub.insert("active".into(), active.clone());
             }
             return (StatusCode::OK, Value::Object(sub.clone()));
         }

@@ -211,6 +211,7 @@ pub async fn new_org(store: &SqlStore) -> opbx::domain::model::Organization {
         slug: format!("org-{id}"),
         timezone: opbx::domain::timezone::Timezone::parse("Europe/London").unwrap(),
         status: OrgStatus::Active,
+        unassigned_number_message: None,
         created_at: now,
         updated_at: now,
     };

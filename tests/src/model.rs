@@ -34,13 +34,8 @@ pub fn extension(org: OrgId, number: &str) -> Extension {
 pub fn webhook_settings(org: OrgId, key: &str) -> CloudonixSettings {
     CloudonixSettings {
         organization_id: org,
-        domain: None,
-        api_key_enc: None,
         webhook_key_hash: Some(sha256_hex(key)),
-        cdr_token_hash: None,
-        cdr_token_enc: None,
-        voice_application_id: None,
-        provisioned_at: None,
         updated_at: now_ms(),
+        ..CloudonixSettings::new(org)
     }
 }

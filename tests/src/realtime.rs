@@ -69,13 +69,10 @@ impl RealtimeOrg {
             .upsert_cloudonix_settings(&CloudonixSettings {
                 organization_id: org.id,
                 domain: Some(domain.clone()),
-                api_key_enc: None,
                 webhook_key_hash: Some(sha256_hex(&webhook_key)),
                 cdr_token_hash: Some(sha256_hex(&cdr_token)),
-                cdr_token_enc: None,
-                voice_application_id: None,
-                provisioned_at: None,
                 updated_at: now,
+                ..CloudonixSettings::new(org.id)
             })
             .await
             .expect("save Cloudonix settings");
@@ -113,25 +110,9 @@ impl RealtimeOrg {
 
     /// The CDR Cloudonix posts once a call `token` is over.
     pub fn cdr(&self, token: &str, disposition: &str) -> Value {
-        json!({
-            "timestamp": 1_772_357_460,
-            "session": {
-                "token": token,
-                "id": 4711,
-                "callStartTime": 1_772_357_400_000i64,
-                "callAnswerTime": 1_772_357_405_000i64,
-                "callEndTime": 1_772_357_460_000i64,
-                "status": "completed",
-            },
-            "from": "+12125550100",
-            "to": "+442071234567",
-            "disposition": disposition,
-            "duration": 60,
-            "billsec": 55,
-            "call_id": "a84b4c76e66710@pc33.example.com",
-            "domain": self.domain,
-            "recording_url": "https://recordings.example.com/r/1.mp3",
-        })
+        let mut cdr = crate::fake_cloudonix::cdr_payload(token, disposition);
+        cdr["domain"] = json!(self.domain);
+        cdr
     }
 }
 

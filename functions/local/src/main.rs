@@ -40,7 +40,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
-        .fallback_service(ui::service());
+        .method_not_allowed_fallback(opbx::http::unrouted::method_not_allowed)
+        .fallback_service(ui::router(&ui::dir()));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let shutdown = shutdown_signal()?;
     tracing::info!(

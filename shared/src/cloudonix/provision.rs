@@ -5,14 +5,16 @@
 //! 2. create or update the voice application (`type: cxml`, `method: POST`, our voice URL);
 //! 3. make it the domain's default application;
 //! 4. save the domain profile with `authorization-api-key` (the webhook bearer),
-//!    `session-update-endpoint` and `cdr-endpoint`, keeping every other profile property;
+//!    `session-update-endpoint` (with its own path token, so updates that come without the
+//!    bearer are still accepted) and `cdr-endpoint`, keeping every other profile property;
 //! 5. create or update one subscriber per extension (inactive extensions are deactivated);
-//! 6. store what Cloudonix now knows: application id, webhook key hash, CDR token.
+//! 6. store what Cloudonix now knows: the domain's name and UUID (a CDR names its domain by
+//!    either), application id, webhook key hash, CDR and session-update tokens.
 //!
 //! Re-running is safe: the application is found by its stored id or its fixed name, subscribers
 //! by stored id or MSISDN, so a second run updates instead of creating duplicates. The webhook
-//! key and CDR token are stored only once the profile carrying them is saved, so a failed run
-//! leaves the previous (working) pair in place.
+//! key and the tokens are stored only once the profile carrying them is saved, so a failed run
+//! leaves the previous (working) ones in place.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -49,6 +51,8 @@ pub struct ProvisionRequest {
     pub webhook_key: String,
     /// The token in the CDR URL; stored hashed and sealed.
     pub cdr_token: String,
+    /// The token in the session-update URL; stored hashed and sealed.
+    pub session_token: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -211,7 +215,11 @@ impl<'a> Run<'a> {
     async fn all_steps(mut self) -> Result<ProvisionReport, ProvisionError> {
         let org = self.request.organization_id;
         let stored = self.store.find_cloudonix_settings(org).await?;
-        let urls = WebhookUrls::new(&self.request.public_url, &self.request.cdr_token);
+        let urls = WebhookUrls::new(
+            &self.request.public_url,
+            &self.request.cdr_token,
+            Some(&self.request.session_token),
+        );
 
         let domain = match self.api.get_domain(self.creds).await {
             Ok(domain) => {
@@ -259,13 +267,18 @@ impl<'a> Run<'a> {
             );
             return Ok(self.report());
         }
+        settings.domain_name = domain.domain.clone();
+        settings.domain_uuid = domain.uuid.clone();
         if app_id.is_some() {
             settings.voice_application_id = app_id;
         }
         if profile_saved {
-            settings.webhook_key_hash = Some(sha256_hex(&self.request.webhook_key));
-            settings.cdr_token_hash = Some(sha256_hex(&self.request.cdr_token));
-            settings.cdr_token_enc = Some(self.secrets.seal(&self.request.cdr_token));
+            let request = self.request;
+            settings.webhook_key_hash = Some(sha256_hex(&request.webhook_key));
+            settings.cdr_token_hash = Some(sha256_hex(&request.cdr_token));
+            settings.cdr_token_enc = Some(self.secrets.seal(&request.cdr_token));
+            settings.session_token_hash = Some(sha256_hex(&request.session_token));
+            settings.session_token_enc = Some(self.secrets.seal(&request.session_token));
         }
         let now = now_ms();
         let complete = !self.steps.iter().any(|s| s.status == StepStatus::Failed);

@@ -126,6 +126,21 @@ impl Response {
         Self::new().with(Say::new(text)).with(Hangup)
     }
 
+    /// Refuses a call without answering it, so without a billing event: `spoken` plays first as
+    /// early media (`answer="false"`), then `<Reject>`.
+    pub fn refusal(spoken: Option<String>, reason: RejectReason) -> Self {
+        let mut doc = Self::new();
+        if let Some(text) = spoken {
+            doc = doc.with(Say {
+                answer: Some(false),
+                ..Say::new(text)
+            });
+        }
+        doc.with(Reject {
+            reason: Some(reason),
+        })
+    }
+
     pub fn to_xml(&self) -> String {
         let mut w = Writer::new(Vec::new());
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
@@ -207,6 +222,7 @@ impl Pause {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gather {
     pub action: Option<String>,
+    /// Written whenever `action` is: POST unless set.
     pub method: Option<Method>,
     pub input: Option<GatherInput>,
     /// Empty string disables the finish key; Cloudonix default `#`.
@@ -230,6 +246,7 @@ pub struct Gather {
 pub struct Dial {
     pub nouns: Vec<Noun>,
     pub action: Option<String>,
+    /// Written whenever `action` is: POST unless set.
     pub method: Option<Method>,
     /// Ring seconds; the domain's `call-timeout` (60) otherwise.
     pub timeout: Option<u32>,
@@ -308,6 +325,7 @@ impl Conference {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     pub action: Option<String>,
+    /// Written whenever `action` is: POST unless set.
     pub method: Option<Method>,
     /// Seconds of silence that end the recording (default 5).
     pub timeout: Option<u32>,
@@ -324,6 +342,7 @@ pub struct Record {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Redirect {
     pub url: String,
+    /// Always written: POST unless set.
     pub method: Option<Method>,
 }
 
@@ -411,11 +430,18 @@ impl Node for Pause {
     }
 }
 
+/// The method of a verb's `action`: always written when there is an action, POST unless set.
+/// OpBX's callback routes take POST only, and Cloudonix's default is not certain for every verb
+/// (the `<Dial>` table of its documentation is cut off before `method`).
+fn action_method(action: Option<&String>, method: Option<Method>) -> Option<Method> {
+    action.map(|_| method.unwrap_or(Method::Post))
+}
+
 impl Node for Gather {
     fn write(&self, w: &mut XmlWriter) -> io::Result<()> {
         let attrs = Attrs::default()
             .set("action", self.action.as_ref())
-            .set("method", self.method)
+            .set("method", action_method(self.action.as_ref(), self.method))
             .set("input", self.input)
             .set("finishOnKey", self.finish_on_key.as_ref())
             .set("numDigits", self.num_digits)
@@ -434,7 +460,7 @@ impl Node for Dial {
     fn write(&self, w: &mut XmlWriter) -> io::Result<()> {
         let attrs = Attrs::default()
             .set("action", self.action.as_ref())
-            .set("method", self.method)
+            .set("method", action_method(self.action.as_ref(), self.method))
             .set("timeout", self.timeout)
             .set("callerId", self.caller_id.as_ref())
             .set("callerName", self.caller_name.as_ref())
@@ -491,7 +517,7 @@ impl Node for Record {
     fn write(&self, w: &mut XmlWriter) -> io::Result<()> {
         let attrs = Attrs::default()
             .set("action", self.action.as_ref())
-            .set("method", self.method)
+            .set("method", action_method(self.action.as_ref(), self.method))
             .set("timeout", self.timeout)
             .set("finishOnKey", self.finish_on_key.as_ref())
             .set("maxLength", self.max_length)
@@ -514,7 +540,7 @@ impl Node for Redirect {
         leaf(
             w,
             "Redirect",
-            Attrs::default().set("method", self.method),
+            Attrs::default().set("method", Some(self.method.unwrap_or(Method::Post))),
             &self.url,
         )
     }
@@ -600,7 +626,7 @@ mod tests {
                     el("Say", &[("voice", r#"x" answer="false"#)], evil, vec![]),
                     el(
                         "Redirect",
-                        &[],
+                        &[("method", "POST")],
                         "https://pbx.example/cx/ivr?menu=7&retry=1",
                         vec![]
                     ),
@@ -640,12 +666,12 @@ mod tests {
             .with(Redirect::new("https://pbx.example/cx/ivr?menu=7&retry=1"));
         let expected = parse(
             r#"<Response>
-                 <Gather action="https://pbx.example/cx/ivr?menu=7" finishOnKey="" numDigits="1"
-                         timeout="5" actionOnEmptyResult="false">
+                 <Gather action="https://pbx.example/cx/ivr?menu=7" method="POST" finishOnKey=""
+                         numDigits="1" timeout="5" actionOnEmptyResult="false">
                    <Play>https://pbx.example/audio/menu7.mp3</Play>
                    <Pause length="2"/>
                  </Gather>
-                 <Redirect>https://pbx.example/cx/ivr?menu=7&amp;retry=1</Redirect>
+                 <Redirect method="POST">https://pbx.example/cx/ivr?menu=7&amp;retry=1</Redirect>
                </Response>"#,
         )
         .unwrap();
@@ -737,8 +763,8 @@ mod tests {
             });
         let expected = parse(
             r##"<Response>
-                  <Record action="https://pbx.example/cx/vm-saved?ext=1001" finishOnKey="#"
-                          maxLength="120" playBeep="true" trim="do-not-trim">
+                  <Record action="https://pbx.example/cx/vm-saved?ext=1001" method="POST"
+                          finishOnKey="#" maxLength="120" playBeep="true" trim="do-not-trim">
                     <Say>Please leave a message after the tone.</Say>
                   </Record>
                   <Play digits="1w2" loop="2"/>
@@ -747,6 +773,51 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parse(&doc.to_xml()).unwrap(), expected);
+    }
+
+    #[test]
+    fn every_callback_names_its_method() {
+        let doc = Response::new()
+            .with(Dial {
+                action: Some("https://pbx.example/cx/dial".into()),
+                ..Dial::new(Number("1001".into()))
+            })
+            .with(Dial::new(Conference::new("room")))
+            .with(Gather {
+                action: Some("https://pbx.example/cx/ivr".into()),
+                method: Some(Method::Get),
+                ..Gather::default()
+            })
+            .with(Record::default())
+            .with(Redirect::new("https://pbx.example/cx/ivr"));
+        let tree = parse(&doc.to_xml()).unwrap();
+        let methods: Vec<Option<&str>> = tree
+            .children
+            .iter()
+            .map(|verb| verb.attr("method"))
+            .collect();
+        assert_eq!(
+            methods,
+            [Some("POST"), None, Some("GET"), None, Some("POST")],
+            "with an action, POST unless set; without one, nothing"
+        );
+    }
+
+    #[test]
+    fn a_refusal_never_answers() {
+        assert_eq!(
+            parse(
+                &Response::refusal(Some("All lines are busy.".into()), RejectReason::Busy)
+                    .to_xml()
+            )
+            .unwrap(),
+            parse(r#"<Response><Say answer="false">All lines are busy.</Say><Reject reason="busy"/></Response>"#)
+                .unwrap()
+        );
+        assert_eq!(
+            Response::refusal(None, RejectReason::Rejected).to_xml(),
+            format!("{DECL}<Response><Reject reason=\"rejected\"/></Response>")
+        );
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! schedules): JSON `{"type": "...", "id": "..."}`, `{"type": "external_number", "number": "+1…"}`
 //! or `{"type": "hangup"}`; in SQL the pair of columns `<prefix>_type` / `<prefix>_ref`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use uuid::Uuid;
 
 use super::e164::E164;
 use super::ids::{ConferenceRoomId, ExtensionId, IvrMenuId, RingGroupId, ScheduleId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawDestination")]
 pub enum Destination {
     Extension {
         id: ExtensionId,
@@ -33,6 +34,71 @@ pub enum Destination {
         number: E164,
     },
     Hangup,
+}
+
+/// A destination as sent, read field by field so an error names the field at fault
+/// (`destination.id`); serde's internally tagged enums buffer the object and could only blame
+/// the whole of it. Which fields a kind takes is checked in [`Destination::try_from`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDestination {
+    #[serde(rename = "type")]
+    kind: DestinationKind,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Uuid>,
+    #[serde(default, deserialize_with = "present")]
+    number: Option<E164>,
+}
+
+/// A field that, when given, must hold a value (`null` is not one).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Worded as serde words its own errors, so the API names the field (`destination.id`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DestinationFieldError {
+    #[error("missing field `{0}`")]
+    Missing(&'static str),
+    #[error("unknown field `{0}`, expected {1}")]
+    NotOfKind(&'static str, &'static str),
+}
+
+impl TryFrom<RawDestination> for Destination {
+    type Error = DestinationFieldError;
+
+    fn try_from(raw: RawDestination) -> Result<Self, Self::Error> {
+        use DestinationFieldError::{Missing, NotOfKind};
+        let kind = raw.kind;
+        let takes_id = !matches!(
+            kind,
+            DestinationKind::ExternalNumber | DestinationKind::Hangup
+        );
+        let expected = match kind {
+            DestinationKind::ExternalNumber => "`type`, `number`",
+            DestinationKind::Hangup => "`type` only",
+            _ => "`type`, `id`",
+        };
+        if raw.number.is_some() && kind != DestinationKind::ExternalNumber {
+            return Err(NotOfKind("number", expected));
+        }
+        if raw.id.is_some() && !takes_id {
+            return Err(NotOfKind("id", expected));
+        }
+        let id = || raw.id.ok_or(Missing("id"));
+        Ok(match kind {
+            DestinationKind::Extension => Self::Extension { id: id()?.into() },
+            DestinationKind::RingGroup => Self::RingGroup { id: id()?.into() },
+            DestinationKind::BusinessHours => Self::BusinessHours { id: id()?.into() },
+            DestinationKind::IvrMenu => Self::IvrMenu { id: id()?.into() },
+            DestinationKind::Voicemail => Self::Voicemail { id: id()?.into() },
+            DestinationKind::ConferenceRoom => Self::ConferenceRoom { id: id()?.into() },
+            DestinationKind::ExternalNumber => Self::ExternalNumber {
+                number: raw.number.ok_or(Missing("number"))?,
+            },
+            DestinationKind::Hangup => Self::Hangup,
+        })
+    }
 }
 
 /// The kinds of object a destination can point at, as stored in `<prefix>_type`.
@@ -181,6 +247,34 @@ mod tests {
         );
         assert!(serde_json::from_value::<Destination>(json!("ext-13")).is_err());
         assert!(serde_json::from_value::<Destination>(json!({"type": "ring_group"})).is_err());
+    }
+
+    #[test]
+    fn fields_of_another_kind_are_refused_by_name() {
+        let id = ExtensionId::new().to_string();
+        let error = |v: serde_json::Value| {
+            serde_json::from_value::<Destination>(v)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error(json!({"type": "hangup", "id": id})),
+            "unknown field `id`, expected `type` only"
+        );
+        assert_eq!(
+            error(json!({"type": "extension", "id": id, "number": "+12125550100"})),
+            "unknown field `number`, expected `type`, `id`"
+        );
+        assert_eq!(error(json!({"type": "voicemail"})), "missing field `id`");
+        assert_eq!(
+            error(json!({"type": "external_number"})),
+            "missing field `number`"
+        );
+        // `null` is not an id, and names no other field either.
+        assert!(error(json!({"type": "extension", "id": null})).contains("invalid type: null"));
+        assert!(
+            error(json!({"type": "hangup", "colour": "red"})).contains("unknown field `colour`")
+        );
     }
 
     #[test]

@@ -67,6 +67,10 @@ pub struct Organization {
     pub slug: String,
     pub timezone: Timezone,
     pub status: OrgStatus,
+    /// Spoken (as early media, unbilled) before refusing a call to a number the organization does
+    /// not have or has switched off; `None` refuses it silently.
+    #[serde(default)]
+    pub unassigned_number_message: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -325,7 +329,12 @@ pub struct VoicemailMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudonixSettings {
     pub organization_id: OrgId,
+    /// As the admin entered it: a domain name, numeric id or UUID.
     pub domain: Option<String>,
+    /// The domain's name and UUID as Cloudonix reported them when the settings were saved or
+    /// provisioned; `None` until Cloudonix could be asked. A CDR names its domain either way.
+    pub domain_name: Option<String>,
+    pub domain_uuid: Option<String>,
     #[serde(skip_serializing)]
     pub api_key_enc: Option<String>,
     #[serde(skip_serializing)]
@@ -334,9 +343,35 @@ pub struct CloudonixSettings {
     pub cdr_token_hash: Option<String>,
     #[serde(skip_serializing)]
     pub cdr_token_enc: Option<String>,
+    /// The secret segment of the session-update endpoint, hashed and sealed like the CDR token.
+    #[serde(skip_serializing)]
+    pub session_token_hash: Option<String>,
+    #[serde(skip_serializing)]
+    pub session_token_enc: Option<String>,
     pub voice_application_id: Option<String>,
     pub provisioned_at: Option<i64>,
     pub updated_at: i64,
+}
+
+impl CloudonixSettings {
+    /// An organization's settings before anything is saved.
+    pub fn new(organization_id: OrgId) -> Self {
+        Self {
+            organization_id,
+            domain: None,
+            domain_name: None,
+            domain_uuid: None,
+            api_key_enc: None,
+            webhook_key_hash: None,
+            cdr_token_hash: None,
+            cdr_token_enc: None,
+            session_token_hash: None,
+            session_token_enc: None,
+            voice_application_id: None,
+            provisioned_at: None,
+            updated_at: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod health;
+pub mod unrouted;
 pub mod webhooks;
 pub mod ws;
 
@@ -101,7 +102,10 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     },
     HttpFunction {
         name: "webhook-session",
-        routes: &[route("POST", webhooks::session::SESSION_PATH)],
+        routes: &[
+            route("POST", webhooks::session::SESSION_PATH),
+            route("POST", webhooks::session::SESSION_TOKEN_PATH),
+        ],
         router: webhooks::session::router,
     },
     HttpFunction {
@@ -219,9 +223,12 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     },
 ];
 
-/// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3).
+/// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3), with problem
+/// documents for unserved API and webhook paths and for wrong methods.
 pub fn all_functions(state: AppState) -> Router {
     HTTP_FUNCTIONS
         .iter()
         .fold(Router::new(), |app, f| app.merge((f.router)(state.clone())))
+        .method_not_allowed_fallback(unrouted::method_not_allowed)
+        .merge(unrouted::router())
 }

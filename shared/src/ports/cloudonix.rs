@@ -62,7 +62,10 @@ pub struct DomainCredentials {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainInfo {
     pub id: Option<String>,
-    pub domain: String,
+    /// The domain's name (`acme.cloudonix.net`) and UUID as Cloudonix answers them: a CDR names
+    /// its domain by either.
+    pub domain: Option<String>,
+    pub uuid: Option<String>,
     pub active: bool,
     pub default_application: Option<String>,
     /// The whole profile, so an update can keep the properties OpBX does not manage.

@@ -8,33 +8,22 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::Serialize;
 
 use crate::domain::live_call::LiveCallChange;
-use crate::http::api::live_calls::LiveCallView;
+use crate::http::ws::messages::LiveEvent;
 use crate::ports::connections::Connections;
 use crate::ports::event_push::{Delivery, EventPush};
 use crate::ports::live_calls::LiveCallFeed;
 use crate::ports::store::StoreError;
 
-/// The calls are in the API's view, so the live view handles one shape from
-/// `GET /api/v1/live-calls` and from events.
-#[derive(Serialize)]
-#[serde(tag = "type")]
-enum Event {
-    #[serde(rename = "call.updated")]
-    Updated { call: LiveCallView },
-    #[serde(rename = "call.removed")]
-    Removed { call: LiveCallView },
-}
-
-/// The WebSocket message announcing `change`.
+/// The WebSocket message announcing `change`. The calls are in the API's view, so the live
+/// view handles one shape from `GET /api/v1/live-calls` and from events.
 pub fn event_json(change: &LiveCallChange) -> Vec<u8> {
     let event = match change {
-        LiveCallChange::Updated(call) => Event::Updated { call: call.into() },
-        LiveCallChange::Removed(call) => Event::Removed { call: call.into() },
+        LiveCallChange::Updated(call) => LiveEvent::CallUpdated { call: call.into() },
+        LiveCallChange::Removed(call) => LiveEvent::CallRemoved { call: call.into() },
     };
-    serde_json::to_vec(&event).expect("events always serialise")
+    event.to_json().into_bytes()
 }
 
 /// What one fanout did, for logs and tests.

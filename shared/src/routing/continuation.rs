@@ -5,10 +5,11 @@
 //! call and the state. Nothing is stored per call, a replayed callback carries its own state, and
 //! neither a caller nor another tenant can forge or transplant it.
 //!
-//! Action URLs are relative (Cloudonix resolves them against the current document's URL,
-//! cloudonix.md §1.6), so they work behind any host, API Gateway stage or CloudFront path:
-//! from the voice document (`…/cloudonix/voice`) the callback is `voice/dial?k=…`, from a
-//! callback's document (`…/cloudonix/voice/gather`) it is `dial?k=…`.
+//! Action URLs are absolute (`https://pbx.example.com/webhooks/cloudonix/voice/dial?k=…`, the
+//! prefix chosen by `http::webhooks::callback_base`): Cloudonix documents only absolute
+//! `<Redirect>` targets and never says what a relative `action` resolves against after a
+//! callback. Only when no prefix can be trusted are they relative to the document they appear in:
+//! `voice/dial?k=…` from the voice document (`…/cloudonix/voice`), `dial?k=…` from a callback's.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -48,6 +49,16 @@ pub enum Step {
     Voicemail { ext: ExtensionId },
 }
 
+/// What callback URLs are built on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackBase<'a> {
+    /// `https://host[/stage]`, where Cloudonix reaches this deployment.
+    Absolute(&'a str),
+    /// Nothing trustworthy names this deployment's address: relative to the document, which is
+    /// the voice URL's answer or a callback's.
+    Relative { from_voice_document: bool },
+}
+
 /// A step plus how many callbacks this call has already been through, so a configuration that
 /// loops across callbacks (a ring group falling back to itself) ends instead of ringing forever.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,14 +87,13 @@ impl Continuation {
         }
     }
 
-    /// The `action` URL for this step of this call, relative to the document it appears in:
-    /// `from_voice_document` when that is the voice application's answer.
+    /// The `action` URL for this step of this call.
     pub fn url(
         &self,
+        base: CallbackBase<'_>,
         secrets: &SecretBox,
         org: OrgId,
         call_sid: &str,
-        from_voice_document: bool,
     ) -> String {
         let state =
             URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("plain data serialises"));
@@ -92,9 +102,20 @@ impl Continuation {
             call_sid.as_bytes(),
             state.as_bytes(),
         ]);
-        let last = self.path().rsplit('/').next().expect("a path has segments");
-        let dir = if from_voice_document { "voice/" } else { "" };
-        format!("{dir}{last}?k={state}.{tag}")
+        match base {
+            CallbackBase::Absolute(prefix) => format!(
+                "{}{}?k={state}.{tag}",
+                prefix.trim_end_matches('/'),
+                self.path()
+            ),
+            CallbackBase::Relative {
+                from_voice_document,
+            } => {
+                let last = self.path().rsplit('/').next().expect("a path has segments");
+                let dir = if from_voice_document { "voice/" } else { "" };
+                format!("{dir}{last}?k={state}.{tag}")
+            }
+        }
     }
 
     /// Reads back the `k` parameter of a callback, refusing anything not signed for this
@@ -150,11 +171,32 @@ mod tests {
             },
             hops: 2,
         };
-        let url = c.url(&secrets, org, "call-1", true);
-        assert!(url.starts_with("voice/gather?k="));
+        let url = c.url(
+            CallbackBase::Absolute("https://pbx.example.com/prod/"),
+            &secrets,
+            org,
+            "call-1",
+        );
         assert!(
-            c.url(&secrets, org, "call-1", false)
-                .starts_with("gather?k=")
+            url.starts_with("https://pbx.example.com/prod/webhooks/cloudonix/voice/gather?k="),
+            "{url}"
+        );
+        let relative = |from_voice_document| {
+            c.url(
+                CallbackBase::Relative {
+                    from_voice_document,
+                },
+                &secrets,
+                org,
+                "call-1",
+            )
+        };
+        assert!(relative(true).starts_with("voice/gather?k="));
+        assert!(relative(false).starts_with("gather?k="));
+        assert_eq!(
+            k_of(&relative(true)),
+            k_of(&url),
+            "the same state either way"
         );
         assert_eq!(
             Continuation::verify(Some(k_of(&url)), &secrets, org, "call-1"),
@@ -182,7 +224,12 @@ mod tests {
             step: Step::External,
             hops: 0,
         };
-        let url = c.url(&secrets, org, "c", false);
+        let url = c.url(
+            CallbackBase::Absolute("https://pbx.test"),
+            &secrets,
+            org,
+            "c",
+        );
         let (state, tag) = k_of(&url).split_once('.').unwrap();
         let forged_state = URL_SAFE_NO_PAD.encode(br#"{"t":"external","hops":0,"x":1}"#);
         assert_ne!(forged_state, state);

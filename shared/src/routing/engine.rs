@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::config::{Config, ExtensionView, RingGroupView, RoomView};
-use super::continuation::{Continuation, Step};
+use super::continuation::{CallbackBase, Continuation, Step};
 use super::local_copy::LocalCopies;
 use super::speech;
 use crate::adapters::sql::SqlStore;
@@ -36,6 +36,9 @@ const MAX_STEPS: usize = 32;
 const MAX_ROUTED_HOPS: u32 = 20;
 /// Wrong PIN entries before a caller is turned away from a conference room.
 const MAX_PIN_TRIES: u32 = 3;
+/// `<Number>` nouns in one `<Dial>`: Cloudonix documents no limit, the TwiML family allows 10,
+/// so a larger simultaneous ring group rings in waves of this many members.
+pub const MAX_NUMBERS_PER_DIAL: usize = 10;
 /// Voicemail messages are cut at two minutes.
 const VOICEMAIL_MAX_SECONDS: u32 = 120;
 const ROUND_ROBIN_MEMORY: Duration = Duration::from_secs(24 * 3600);
@@ -58,6 +61,9 @@ pub struct CallFacts {
     /// Cloudonix `Direction`: `inbound`, `subscriber`, `outbound-api`, or something undocumented.
     pub direction: Option<String>,
     pub at: Timestamp,
+    /// The absolute prefix of callback URLs (`https://host[/stage]`); `None` makes them relative
+    /// to the document (see `continuation`).
+    pub callback_base: Option<String>,
 }
 
 /// What a callback reports.
@@ -93,15 +99,19 @@ pub enum DialOutcome {
 }
 
 impl DialOutcome {
-    /// Anything unknown counts as not answered: the call moves on rather than being dropped.
-    pub fn parse(status: Option<&str>) -> Self {
-        match status.map(str::to_ascii_lowercase).as_deref() {
-            Some("answered" | "completed") => Self::Answered,
-            Some("busy") => Self::Busy,
-            Some("failed" | "congestion") => Self::Failed,
-            Some("canceled" | "cancelled") => Self::Canceled,
-            _ => Self::NoAnswer,
-        }
+    /// The documented `DialCallStatus`/`CallStatus` values and their Twilio spellings; `None` for
+    /// anything else. `in-progress` is answered: when only `CallStatus` comes back it may be the
+    /// caller's own leg of a bridged call, and a caller who already talked must not be sent to the
+    /// no-answer destination.
+    pub fn parse(status: &str) -> Option<Self> {
+        Some(match status.trim().to_ascii_lowercase().as_str() {
+            "answered" | "completed" | "in-progress" => Self::Answered,
+            "busy" => Self::Busy,
+            "no-answer" | "noanswer" => Self::NoAnswer,
+            "failed" | "congestion" => Self::Failed,
+            "canceled" | "cancelled" => Self::Canceled,
+            _ => return None,
+        })
     }
 
     fn describe(self) -> &'static str {
@@ -171,7 +181,8 @@ pub struct Engine<'a> {
     call: &'a CallFacts,
     mode: Mode,
     hops: u32,
-    /// Whether the document being built answers the voice URL (action URLs are relative to it).
+    /// Whether the document being built answers the voice URL (relative action URLs, used only
+    /// without a callback base, depend on it).
     from_voice_document: bool,
     /// Staff calling from their own phones (`Direction=subscriber`) are conference moderators.
     internal: bool,
@@ -277,13 +288,13 @@ impl<'a> Engine<'a> {
                 None if self.is_our_extension(&self.call.from).await? => {
                     self.subscriber_call().await
                 }
-                None => Ok(self.apology(
-                    format!(
+                None => {
+                    self.unassigned(format!(
                         "direction {:?} and {} is not our number",
                         self.call.direction, self.call.to
-                    ),
-                    speech::NOT_IN_SERVICE,
-                )),
+                    ))
+                    .await
+                }
             },
         }
     }
@@ -306,20 +317,34 @@ impl<'a> Engine<'a> {
         self.out.direction = CallDirection::Inbound;
         let Some(number) = self.our_number().await? else {
             let to = self.call.to.clone();
-            return Ok(self.apology(
-                format!("{to} is not a phone number of this organization"),
-                speech::NOT_IN_SERVICE,
-            ));
+            return self
+                .unassigned(format!("{to} is not a phone number of this organization"))
+                .await;
         };
         self.out.phone_number_id = Some(number.id);
         if number.status != Status::Active {
-            return Ok(self.apology(
-                format!("phone number {} is inactive", number.number),
-                speech::NOT_IN_SERVICE,
-            ));
+            return self
+                .unassigned(format!("phone number {} is inactive", number.number))
+                .await;
         }
         let reason = format!("call to {} '{}'", number.number, number.label);
         self.route(number.destination, reason).await
+    }
+
+    /// A call to a number the organization does not have or has switched off: refused without
+    /// answering it, so nobody is billed for it; the organization's message, if it set one, is
+    /// spoken first as early media.
+    async fn unassigned(&mut self, why: String) -> Routed {
+        self.note(why);
+        let message = self
+            .config
+            .organization()
+            .await?
+            .and_then(|org| org.unassigned_number_message);
+        Ok(cxml::Response::refusal(
+            message,
+            cxml::RejectReason::Rejected,
+        ))
     }
 
     async fn subscriber_call(&mut self) -> Routed {
@@ -460,16 +485,17 @@ impl<'a> Engine<'a> {
     }
 
     fn action(&self, step: Step) -> String {
+        let base = match &self.call.callback_base {
+            Some(prefix) => CallbackBase::Absolute(prefix),
+            None => CallbackBase::Relative {
+                from_voice_document: self.from_voice_document,
+            },
+        };
         Continuation {
             step,
             hops: self.hops,
         }
-        .url(
-            self.secrets,
-            self.call.org,
-            &self.call.call_sid,
-            self.from_voice_document,
-        )
+        .url(base, self.secrets, self.call.org, &self.call.call_sid)
     }
 
     fn extension(&mut self, ext: ExtensionView) -> Resolved {
@@ -534,7 +560,8 @@ impl<'a> Engine<'a> {
         Resolved::Answer(self.ring_hop(&group, &reachable, start, 0))
     }
 
-    /// The dial of one hop: every member at once (simultaneous) or one member.
+    /// The dial of one hop: every member at once (simultaneous; in waves of
+    /// [`MAX_NUMBERS_PER_DIAL`] when there are more) or one member.
     fn ring_hop(
         &mut self,
         group: &RingGroupView,
@@ -548,10 +575,24 @@ impl<'a> Engine<'a> {
             start,
         };
         let nouns: Vec<cxml::Noun> = match group.strategy {
-            RingStrategy::Simultaneous => members
-                .iter()
-                .map(|m| Number(m.number.to_string()).into())
-                .collect(),
+            RingStrategy::Simultaneous => {
+                let waves = hops_per_round(group.strategy, members.len());
+                let wave = attempt as usize % waves;
+                if waves > 1 {
+                    self.note(format!(
+                        "ring group '{}' rings wave {} of {waves}",
+                        group.name,
+                        wave + 1
+                    ));
+                }
+                members
+                    .chunks(MAX_NUMBERS_PER_DIAL)
+                    .nth(wave)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|m| Number(m.number.to_string()).into())
+                    .collect()
+            }
             _ => {
                 let member = members[(start as usize + attempt as usize) % members.len()];
                 self.note(format!(
@@ -755,8 +796,16 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// How the dial went. Anything unknown (or no status at all) counts as not answered, so the
+    /// call moves on rather than being dropped, and is logged: it is a status Cloudonix sends
+    /// that nobody has seen yet.
     fn dial_result(&mut self, input: &CallbackInput) -> DialOutcome {
-        let outcome = DialOutcome::parse(input.dial_status.as_deref());
+        let status = input.dial_status.as_deref();
+        let outcome = status.and_then(DialOutcome::parse).unwrap_or_else(|| {
+            tracing::warn!(org = %self.call.org, call = %self.call.call_sid, status, "unknown dial status; treated as no answer");
+            self.note(format!("unknown dial status {status:?}: treated as no answer"));
+            DialOutcome::NoAnswer
+        });
         self.out.dial_outcome = Some(outcome);
         outcome
     }
@@ -804,10 +853,7 @@ impl<'a> Engine<'a> {
             return Ok(self.apology("the ring group no longer exists", speech::UNAVAILABLE));
         };
         let members = reachable_members(&group);
-        let per_round = match group.strategy {
-            RingStrategy::Simultaneous => 1,
-            _ => members.len() as u32,
-        };
+        let per_round = hops_per_round(group.strategy, members.len()) as u32;
         let next = attempt + 1;
         if group.status != Status::Active
             || members.is_empty()
@@ -994,6 +1040,15 @@ fn reachable_members(group: &RingGroupView) -> Vec<&ExtensionView> {
     group.members.iter().filter(|m| m.reachable()).collect()
 }
 
+/// Dials one round of a ring group takes: one per member in turn, or one per wave of at most
+/// [`MAX_NUMBERS_PER_DIAL`] members at once.
+fn hops_per_round(strategy: RingStrategy, members: usize) -> usize {
+    match strategy {
+        RingStrategy::Simultaneous => members.div_ceil(MAX_NUMBERS_PER_DIAL).max(1),
+        _ => members,
+    }
+}
+
 /// The DID of an inbound call. Cloudonix sends E.164 with `+`, but trunks sometimes deliver the
 /// digits alone.
 fn parse_did(to: &str) -> Option<E164> {
@@ -1011,14 +1066,33 @@ mod tests {
 
     #[test]
     fn dial_outcomes_read_cloudonix_and_twilio_spellings() {
-        assert_eq!(DialOutcome::parse(Some("completed")), DialOutcome::Answered);
-        assert_eq!(DialOutcome::parse(Some("ANSWERED")), DialOutcome::Answered);
-        assert_eq!(DialOutcome::parse(Some("no-answer")), DialOutcome::NoAnswer);
-        assert_eq!(DialOutcome::parse(Some("noanswer")), DialOutcome::NoAnswer);
-        assert_eq!(DialOutcome::parse(Some("busy")), DialOutcome::Busy);
-        assert_eq!(DialOutcome::parse(Some("canceled")), DialOutcome::Canceled);
-        assert_eq!(DialOutcome::parse(Some("failed")), DialOutcome::Failed);
-        assert_eq!(DialOutcome::parse(None), DialOutcome::NoAnswer);
+        use DialOutcome::*;
+        for (status, outcome) in [
+            ("completed", Answered),
+            ("ANSWERED", Answered),
+            ("in-progress", Answered),
+            ("no-answer", NoAnswer),
+            ("noanswer", NoAnswer),
+            ("busy", Busy),
+            ("canceled", Canceled),
+            ("failed", Failed),
+            ("congestion", Failed),
+        ] {
+            assert_eq!(DialOutcome::parse(status), Some(outcome), "{status}");
+        }
+        for unknown in ["unknown", "ringing", "queued", ""] {
+            assert_eq!(DialOutcome::parse(unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
+    fn simultaneous_groups_ring_in_waves_of_ten() {
+        use RingStrategy::*;
+        assert_eq!(hops_per_round(Simultaneous, 1), 1);
+        assert_eq!(hops_per_round(Simultaneous, 10), 1);
+        assert_eq!(hops_per_round(Simultaneous, 11), 2);
+        assert_eq!(hops_per_round(Simultaneous, 25), 3);
+        assert_eq!(hops_per_round(Sequential, 25), 25);
     }
 
     #[test]

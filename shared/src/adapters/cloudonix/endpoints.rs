@@ -71,13 +71,16 @@ impl CloudonixDomains for HttpCloudonix {
                 "domain is not a JSON object".into(),
             ));
         }
+        let text = |key| {
+            body.get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         Ok(DomainInfo {
             id: id_text(body.get("id")),
-            domain: body
-                .get("domain")
-                .and_then(Value::as_str)
-                .unwrap_or(&creds.domain)
-                .to_owned(),
+            domain: text("domain"),
+            uuid: text("uuid"),
             active: body.get("active").and_then(Value::as_bool).unwrap_or(true),
             default_application: id_text(body.get("defaultApplication")),
             // An empty profile comes back as `[]` (reference §4.1); treat it as `{}`.
@@ -153,13 +156,20 @@ impl CloudonixApplications for HttpCloudonix {
     }
 }
 
-fn subscriber_body(spec: &SubscriberSpec) -> Value {
-    // `sip-password` as the subscriber model documents it; answers spell it `sipPassword`.
-    json!({
-        "msisdn": spec.msisdn,
+/// A subscriber's body. The password goes under both spellings in use: `sip-password` (the data
+/// model and the official CLI) and `sipPassword` (the REST OpenAPI, and what answers carry), until
+/// a live domain shows which one takes. `msisdn` is editable at creation only (data model, CLI),
+/// so updates leave it out rather than risk a 400 or a renumbered subscriber.
+fn subscriber_body(spec: &SubscriberSpec, creating: bool) -> Value {
+    let mut body = json!({
         "sip-password": spec.sip_password,
+        "sipPassword": spec.sip_password,
         "active": spec.active,
-    })
+    });
+    if creating {
+        body["msisdn"] = json!(spec.msisdn);
+    }
+    body
 }
 
 #[async_trait]
@@ -184,7 +194,12 @@ impl CloudonixSubscribers for HttpCloudonix {
     ) -> CloudonixResult<Subscriber> {
         let path = resource_path(creds, "subscribers", None);
         let answer = self
-            .call(creds, Method::POST, &path, Some(&subscriber_body(spec)))
+            .call(
+                creds,
+                Method::POST,
+                &path,
+                Some(&subscriber_body(spec, true)),
+            )
             .await?;
         subscriber_from(&answer, &spec.msisdn)
     }
@@ -197,7 +212,12 @@ impl CloudonixSubscribers for HttpCloudonix {
     ) -> CloudonixResult<Subscriber> {
         let path = resource_path(creds, "subscribers", Some(id));
         let answer = self
-            .call(creds, Method::PUT, &path, Some(&subscriber_body(spec)))
+            .call(
+                creds,
+                Method::PUT,
+                &path,
+                Some(&subscriber_body(spec, false)),
+            )
             .await?;
         // Success may be 204 without a body (reference §4.1).
         if answer.is_null() {

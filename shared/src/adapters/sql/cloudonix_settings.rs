@@ -9,17 +9,22 @@ use crate::domain::model::CloudonixSettings;
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
 use crate::ports::store::{StoreError, StoreResult};
 
-const COLUMNS: &str = "organization_id, domain, api_key_enc, webhook_key_hash, cdr_token_hash, \
-     cdr_token_enc, voice_application_id, provisioned_at, updated_at";
+const COLUMNS: &str = "organization_id, domain, domain_name, domain_uuid, api_key_enc, \
+     webhook_key_hash, cdr_token_hash, cdr_token_enc, session_token_hash, session_token_enc, \
+     voice_application_id, provisioned_at, updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<CloudonixSettings> {
     Ok(CloudonixSettings {
         organization_id: parsed(row, "organization_id")?,
         domain: opt_text(row, "domain")?,
+        domain_name: opt_text(row, "domain_name")?,
+        domain_uuid: opt_text(row, "domain_uuid")?,
         api_key_enc: opt_text(row, "api_key_enc")?,
         webhook_key_hash: opt_text(row, "webhook_key_hash")?,
         cdr_token_hash: opt_text(row, "cdr_token_hash")?,
         cdr_token_enc: opt_text(row, "cdr_token_enc")?,
+        session_token_hash: opt_text(row, "session_token_hash")?,
+        session_token_enc: opt_text(row, "session_token_enc")?,
         voice_application_id: opt_text(row, "voice_application_id")?,
         provisioned_at: opt_big(row, "provisioned_at")?,
         updated_at: big(row, "updated_at")?,
@@ -31,6 +36,9 @@ fn from_row(row: &AnyRow) -> StoreResult<CloudonixSettings> {
 fn hash_conflict(e: sqlx::Error) -> StoreError {
     let what = match &e {
         sqlx::Error::Database(db) if db.message().contains("cdr_token") => "CDR token",
+        sqlx::Error::Database(db) if db.message().contains("session_token") => {
+            "session-update token"
+        }
         _ => "Cloudonix webhook key",
     };
     map_err(what)(e)
@@ -73,15 +81,20 @@ impl CloudonixSettingsRepo for SqlStore {
         .await
         .map_err(unavailable)?;
         sqlx::query(
-            "UPDATE cloudonix_settings SET domain = ?, api_key_enc = ?, webhook_key_hash = ?, \
-             cdr_token_hash = ?, cdr_token_enc = ?, voice_application_id = ?, \
+            "UPDATE cloudonix_settings SET domain = ?, domain_name = ?, domain_uuid = ?, \
+             api_key_enc = ?, webhook_key_hash = ?, cdr_token_hash = ?, cdr_token_enc = ?, \
+             session_token_hash = ?, session_token_enc = ?, voice_application_id = ?, \
              provisioned_at = ?, updated_at = ? WHERE organization_id = ?",
         )
         .bind(settings.domain.as_deref())
+        .bind(settings.domain_name.as_deref())
+        .bind(settings.domain_uuid.as_deref())
         .bind(settings.api_key_enc.as_deref())
         .bind(settings.webhook_key_hash.as_deref())
         .bind(settings.cdr_token_hash.as_deref())
         .bind(settings.cdr_token_enc.as_deref())
+        .bind(settings.session_token_hash.as_deref())
+        .bind(settings.session_token_enc.as_deref())
         .bind(settings.voice_application_id.as_deref())
         .bind(settings.provisioned_at)
         .bind(settings.updated_at)
@@ -98,5 +111,9 @@ impl CloudonixSettingsRepo for SqlStore {
 
     async fn find_org_by_cdr_token_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
         find_by(self, "cdr_token_hash", hash).await
+    }
+
+    async fn find_org_by_session_token_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
+        find_by(self, "session_token_hash", hash).await
     }
 }

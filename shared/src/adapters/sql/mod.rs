@@ -57,16 +57,30 @@ impl Dialect {
     }
 }
 
-const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../../migrations/mysql/0001_initial.sql"),
-)];
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../../migrations/sqlite/0001_initial.sql"),
-)];
+const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../../migrations/mysql/0001_initial.sql"),
+    ),
+    (
+        20,
+        "cloudonix fidelity",
+        include_str!("../../../../migrations/mysql/0020_cloudonix_fidelity.sql"),
+    ),
+];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        20,
+        "cloudonix fidelity",
+        include_str!("../../../../migrations/sqlite/0020_cloudonix_fidelity.sql"),
+    ),
+];
 
 #[derive(Clone)]
 pub struct SqlStore {

@@ -1,13 +1,14 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, big, enumerated, map_err, parsed, text, unavailable};
+use super::{SqlStore, big, enumerated, map_err, opt_text, parsed, text, unavailable};
 use crate::domain::ids::OrgId;
 use crate::domain::model::{OrgStatus, Organization};
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::{StoreError, StoreResult};
 
-const COLUMNS: &str = "id, name, slug, timezone, status, created_at, updated_at";
+const COLUMNS: &str =
+    "id, name, slug, timezone, status, unassigned_number_message, created_at, updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<Organization> {
     Ok(Organization {
@@ -16,6 +17,7 @@ fn from_row(row: &AnyRow) -> StoreResult<Organization> {
         slug: text(row, "slug")?,
         timezone: parsed(row, "timezone")?,
         status: enumerated(row, "status", OrgStatus::parse)?,
+        unassigned_number_message: opt_text(row, "unassigned_number_message")?,
         created_at: big(row, "created_at")?,
         updated_at: big(row, "updated_at")?,
     })
@@ -33,14 +35,15 @@ async fn count(store: &SqlStore, sql: &'static str) -> StoreResult<i64> {
 impl OrganizationRepo for SqlStore {
     async fn create_organization(&self, org: &Organization) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO organizations (id, name, slug, timezone, status, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO organizations (id, name, slug, timezone, status, \
+             unassigned_number_message, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(org.id.to_string())
         .bind(&org.name)
         .bind(&org.slug)
         .bind(org.timezone.name())
         .bind(org.status.as_str())
+        .bind(org.unassigned_number_message.as_deref())
         .bind(org.created_at)
         .bind(org.updated_at)
         .execute(self.pool())
@@ -75,13 +78,14 @@ impl OrganizationRepo for SqlStore {
 
     async fn update_organization(&self, org: &Organization) -> StoreResult<()> {
         let done = sqlx::query(
-            "UPDATE organizations SET name = ?, slug = ?, timezone = ?, status = ?, updated_at = ? \
-             WHERE id = ?",
+            "UPDATE organizations SET name = ?, slug = ?, timezone = ?, status = ?, \
+             unassigned_number_message = ?, updated_at = ? WHERE id = ?",
         )
         .bind(&org.name)
         .bind(&org.slug)
         .bind(org.timezone.name())
         .bind(org.status.as_str())
+        .bind(org.unassigned_number_message.as_deref())
         .bind(org.updated_at)
         .bind(org.id.to_string())
         .execute(self.pool())

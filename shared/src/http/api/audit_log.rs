@@ -13,9 +13,9 @@ use utoipa_axum::routes;
 
 use super::audit::mask_secrets;
 use super::caller::Caller;
-use super::list::{List, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult, FieldError};
-use super::time::{UtcTime, parse_time};
+use super::time::{TimeParam, UtcTime, parse_time};
 use crate::app::AppState;
 use crate::domain::ids::{AuditId, UserId};
 use crate::domain::model::{AuditEntry, Role};
@@ -44,10 +44,6 @@ impl Listing for AuditList {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read by utoipa's derive only
 struct AuditParams {
-    /// Page number, from 1.
-    page: Option<u32>,
-    /// Items per page, at most 100.
-    per_page: Option<u32>,
     /// Only changes made by this user.
     actor: Option<UserId>,
     /// `user`, `extension`, `session`, …
@@ -56,8 +52,10 @@ struct AuditParams {
     /// `create`, `update`, `delete`, `login`, …
     action: Option<String>,
     /// From this time on (RFC 3339, or a date meaning its midnight UTC).
+    #[param(value_type = Option<TimeParam>, inline)]
     from: Option<String>,
     /// Before this time.
+    #[param(value_type = Option<TimeParam>, inline)]
     to: Option<String>,
 }
 
@@ -108,7 +106,7 @@ impl From<AuditEntry> for AuditEntryView {
     get,
     path = "/api/v1/audit-log",
     tag = "audit-log",
-    params(AuditParams),
+    params(ListQuery<AuditList>, AuditParams),
     responses((status = 200, body = Paged<AuditEntryView>))
 )]
 async fn list_audit_log(
@@ -118,7 +116,7 @@ async fn list_audit_log(
 ) -> ApiResult<Json<Paged<AuditEntryView>>> {
     caller.require(Role::PbxAdmin)?;
     let time = |name: &str| {
-        list.raw(name)
+        list.given(name)
             .map(|text| {
                 parse_time(text).ok_or_else(|| {
                     ApiError::bad_parameters(vec![FieldError::new(

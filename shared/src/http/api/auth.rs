@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Actor, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, SourceIp};
-use super::problem::{ApiError, ApiResult, Problem};
+use super::problem::{ApiError, ApiResult, OrganizationChoice, Problem};
 use super::time::UtcTime;
 use super::user_view::{OrganizationView, UserView};
 use super::validate::Validator;
@@ -34,6 +34,7 @@ use crate::domain::ids::TokenId;
 use crate::domain::model::{ApiToken, OrgStatus, Status, User};
 use crate::domain::now_ms;
 use crate::domain::password::MAX_LENGTH;
+use crate::http::api::schema::LoginEmail;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::{ApiTokenRepo, UserRepo};
@@ -64,8 +65,9 @@ pub fn router(state: AppState) -> axum::Router {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "ann@example.com")]
+    #[schema(value_type = LoginEmail, example = "ann@example.com")]
     pub email: String,
+    #[schema(min_length = 1, max_length = 256)]
     pub password: String,
     /// The organization's slug. Only needed when the same email and password belong to
     /// accounts in several organizations.
@@ -112,8 +114,9 @@ fn invalid_credentials() -> ApiError {
         (status = 200, description = "Logged in", body = LoginResponse),
         (status = 401, description = "Unknown email or wrong password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Correct password, but the account is deactivated or the organization suspended", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The credentials match accounts in several organizations; send `organization`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this address or for this account; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The credentials match accounts in several organizations, listed in `organizations`; send one's slug as `organization`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or for this account", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     )
 )]
 async fn login(
@@ -234,15 +237,15 @@ async fn check_passwords(candidates: Vec<User>, password: String) -> ApiResult<V
 
 /// 409 listing the organizations: the caller proved the password of an account in each.
 async fn several_organizations(state: &AppState, users: &[User]) -> ApiResult<ApiError> {
-    let mut slugs = Vec::with_capacity(users.len());
+    let mut choices = Vec::with_capacity(users.len());
     for u in users {
-        slugs.push(state.store.find_organization(u.organization_id).await?.slug);
+        let org = state.store.find_organization(u.organization_id).await?;
+        choices.push(OrganizationChoice {
+            slug: org.slug,
+            name: org.name,
+        });
     }
-    Ok(ApiError::conflict(format!(
-        "These credentials belong to accounts in several organizations; log in again with \
-         \"organization\" set to one of: {}.",
-        slugs.join(", ")
-    )))
+    Ok(ApiError::choose_organization(choices))
 }
 
 /// Log out: the token used for this request stops working at once.

@@ -23,10 +23,10 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::rules;
-use super::time::{UtcTime, parse_time};
+use super::time::{TimeParam, UtcTime, parse_time};
 use super::validate::{SelfRef, Validator};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
@@ -38,6 +38,7 @@ use crate::domain::model::{
 use crate::domain::now_ms;
 use crate::domain::schedule::{self, ScheduleDecision, ScheduleState};
 use crate::domain::timezone::Timezone;
+use crate::http::api::schema::Name;
 use crate::ports::business_hours::BusinessHoursRepo;
 use crate::ports::organizations::OrganizationRepo;
 
@@ -90,11 +91,13 @@ pub struct Range {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exception {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub start_date: String,
     /// `YYYY-MM-DD`, not before `start_date`.
+    #[schema(format = Date)]
     pub end_date: String,
     /// `closed` (a holiday) or `open` (a special opening).
     pub mode: ExceptionMode,
@@ -197,7 +200,7 @@ impl From<Exception> for ScheduleException {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBusinessHours {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// Defaults to the organization's time zone.
     #[serde(default)]
@@ -206,9 +209,11 @@ pub struct NewBusinessHours {
     pub closed: Destination,
     /// Up to 50; none means always closed (but for exceptions and overrides).
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub ranges: Vec<Range>,
     /// Up to 100.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub exceptions: Vec<Exception>,
     /// Defaults to active.
     #[serde(default)]
@@ -220,11 +225,14 @@ pub struct NewBusinessHours {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessHoursUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     pub timezone: Option<Timezone>,
     pub open: Option<Destination>,
     pub closed: Option<Destination>,
+    #[schema(max_items = 50)]
     pub ranges: Option<Vec<Range>>,
+    #[schema(max_items = 100)]
     pub exceptions: Option<Vec<Exception>>,
     pub status: Option<Status>,
 }
@@ -234,8 +242,10 @@ pub struct BusinessHoursUpdate {
 #[serde(deny_unknown_fields)]
 pub struct OverrideInput {
     pub mode: OverrideMode,
-    /// RFC 3339 instant in the future when the override lapses; absent: until switched off.
+    /// RFC 3339 instant in the future when the override lapses (or a date, meaning its
+    /// midnight UTC); absent: until switched off.
     #[serde(default)]
+    #[schema(value_type = Option<TimeParam>)]
     pub until: Option<String>,
 }
 
@@ -255,7 +265,8 @@ pub struct ScheduleStatusView {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read by utoipa's derive only
 struct StatusParams {
-    /// The instant to evaluate (RFC 3339); default now.
+    /// The instant to evaluate (RFC 3339, or a date meaning its midnight UTC); default now.
+    #[param(value_type = Option<TimeParam>, inline)]
     at: Option<String>,
 }
 
@@ -275,16 +286,19 @@ pub async fn check(state: &AppState, org: OrgId, s: &mut BusinessHours) -> ApiRe
         "must have at most 100 exceptions",
     );
     for (i, e) in s.exceptions.iter_mut().enumerate() {
-        e.name = e.name.trim().to_owned();
-        v.check(
+        e.name = v.text(
             &format!("exceptions[{i}].name"),
-            e.name.chars().count() <= rules::NAME_MAX,
-            "must be at most 100 characters",
+            &e.name,
+            1,
+            rules::NAME_MAX,
         );
     }
     if let Err(errors) = schedule::validate(&s.ranges, &s.exceptions) {
+        // Names are checked above already, with the API's own rules.
         for e in errors {
-            v.error(e.field, e.message);
+            if !v.has(&e.field) {
+                v.error(e.field, e.message);
+            }
         }
     }
     let itself = SelfRef::new(DestinationKind::BusinessHours, s.id);
@@ -320,7 +334,7 @@ pub fn decision(s: &BusinessHours, at: jiff::Timestamp) -> ScheduleDecision {
     get,
     path = "/api/v1/business-hours",
     tag = "business-hours",
-    params(ListParams),
+    params(ListQuery<BusinessHoursList>),
     responses((status = 200, body = Paged<BusinessHoursView>))
 )]
 async fn list_business_hours(
@@ -520,7 +534,10 @@ async fn set_override(
         None => None,
         Some(text) => match parse_time(text) {
             Some(ms) if ms > now_ms() => Some(ms),
-            Some(_) => return Err(ApiError::invalid("until", "must be in the future")),
+            Some(_) => {
+                let past = FieldError::new("until", "must be in the future");
+                return Err(ApiError::conflicting(vec![past]));
+            }
             None => {
                 return Err(ApiError::invalid(
                     "until",

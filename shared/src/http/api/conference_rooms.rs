@@ -17,7 +17,7 @@ use super::audit::{self, Change};
 use super::caller::Caller;
 use super::dial_numbers::{self, Claimant};
 use super::extract::{ApiJson, Id, nullable};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -27,6 +27,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::ConferenceRoomId;
 use crate::domain::model::{ConferenceRoom, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::{Name, Pin};
 use crate::ports::conference_rooms::ConferenceRoomRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -98,12 +99,13 @@ impl From<&ConferenceRoom> for ConferenceRoomView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewConferenceRoom {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     #[serde(default)]
     pub number: Option<ExtensionNumber>,
     /// 4 to 10 digits.
     #[serde(default)]
+    #[schema(value_type = Option<Pin>)]
     pub pin: Option<String>,
     /// Defaults to 50.
     #[serde(default)]
@@ -126,12 +128,13 @@ pub struct NewConferenceRoom {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConferenceRoomUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<ExtensionNumber>)]
     pub number: Option<Option<ExtensionNumber>>,
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Pin>)]
     pub pin: Option<Option<String>>,
     #[schema(minimum = 2, maximum = 250)]
     pub max_participants: Option<i32>,
@@ -187,7 +190,7 @@ async fn save(
     get,
     path = "/api/v1/conference-rooms",
     tag = "conference-rooms",
-    params(ListParams),
+    params(ListQuery<ConferenceRoomList>),
     responses((status = 200, body = Paged<ConferenceRoomView>))
 )]
 async fn list_conference_rooms(

@@ -24,7 +24,7 @@ use super::audit::{self, Change, MASK};
 use super::caller::Caller;
 use super::dial_numbers::{self, Claimant};
 use super::extract::{ApiJson, Id, nullable};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult};
 use super::rules;
 use super::time::UtcTime;
@@ -36,6 +36,7 @@ use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
 use crate::domain::model::{Extension, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::{Greeting, Name, SipPasswordText};
 use crate::ports::extensions::ExtensionRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
@@ -120,12 +121,13 @@ impl From<&Extension> for ExtensionView {
 #[serde(deny_unknown_fields)]
 pub struct NewExtension {
     pub number: ExtensionNumber,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     #[serde(default)]
     pub user_id: Option<UserId>,
     /// 12 to 64 visible ASCII characters; generated when absent.
     #[serde(default)]
+    #[schema(value_type = Option<SipPasswordText>)]
     pub sip_password: Option<String>,
     /// Defaults to active.
     #[serde(default)]
@@ -145,6 +147,7 @@ pub struct NewExtension {
     pub voicemail_enabled: Option<bool>,
     /// An https URL to play or text (at most 1000 characters) to speak.
     #[serde(default)]
+    #[schema(value_type = Option<Greeting>)]
     pub voicemail_greeting: Option<String>,
 }
 
@@ -154,10 +157,12 @@ pub struct NewExtension {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionUpdate {
     pub number: Option<ExtensionNumber>,
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<UserId>)]
     pub user_id: Option<Option<UserId>>,
+    #[schema(value_type = Option<SipPasswordText>)]
     pub sip_password: Option<String>,
     pub status: Option<Status>,
     pub do_not_disturb: Option<bool>,
@@ -171,7 +176,7 @@ pub struct ExtensionUpdate {
     pub no_answer: Option<Option<Destination>>,
     pub voicemail_enabled: Option<bool>,
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Greeting>)]
     pub voicemail_greeting: Option<Option<String>>,
 }
 
@@ -263,7 +268,7 @@ pub async fn check(
     if let Some(user) = ext.user_id {
         match state.store.find_user(org, user).await {
             Ok(_) => {}
-            Err(StoreError::NotFound) => v.error("user_id", "no such user in your organization"),
+            Err(StoreError::NotFound) => v.conflict("user_id", "no such user in your organization"),
             Err(e) => return Err(e.into()),
         }
     }
@@ -347,7 +352,7 @@ fn unseal(state: &AppState, ext: &Extension) -> ApiResult<String> {
     get,
     path = "/api/v1/extensions",
     tag = "extensions",
-    params(ListParams),
+    params(ListQuery<ExtensionList>),
     responses((status = 200, body = Paged<ExtensionView>))
 )]
 async fn list_extensions(

@@ -64,18 +64,33 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             },
         );
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let inner = e.inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return not_json(inner);
-        }
-        let message = without_position(&inner.to_string()).to_owned();
+    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| not_json(&e))?;
+    serde_path_to_error::deserialize(whole_numbers(json)).map_err(|e| {
+        let message = without_position(&e.inner().to_string()).to_owned();
         ApiError::validation(vec![field_error(field_path(e.path()), &message)])
-    })?;
-    // Trailing garbage after the value is malformed JSON too.
-    de.end().map_err(|e| not_json(&e))?;
-    Ok(value)
+    })
+}
+
+/// JSON has one number type: `5.0` is the integer 5 (as JSON Schema's `integer` says), so a
+/// client whose language writes whole numbers with a point is not refused.
+fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 2f64.powi(53) {
+                Value::from(f as i64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => items.into_iter().map(whole_numbers).collect(),
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| (k, whole_numbers(v)))
+            .collect(),
+        other => other,
+    }
 }
 
 /// Serde's "missing field `x`" is raised on the enclosing object; name the field itself
@@ -91,13 +106,19 @@ fn field_error(path: String, message: &str) -> FieldError {
     if let Some(name) = quoted_after(message, "missing field `") {
         return FieldError::new(join(name), "is required");
     }
-    if quoted_after(message, "unknown field `").is_some() {
-        // Raised while reading the key, so the path already ends with the field.
+    if let Some(name) = quoted_after(message, "unknown field `") {
+        // A struct raises it while reading the key, so the path already ends with the field; a
+        // destination raises it once it knows its type, on the object (`destination` → `.id`).
+        let field = if path.rsplit(['.', ']']).next() == Some(name) {
+            path.clone()
+        } else {
+            join(name)
+        };
         let expected = message
             .split_once(", expected ")
             .map(|(_, e)| format!("; expected {e}"))
             .unwrap_or_default();
-        return FieldError::new(path, format!("is not a known field{expected}"));
+        return FieldError::new(field, format!("is not a known field{expected}"));
     }
     FieldError::new(path, message)
 }

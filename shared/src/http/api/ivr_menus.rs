@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id, nullable};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -31,6 +31,7 @@ use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId};
 use crate::domain::model::{IvrMenu, IvrOption, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::{HttpsUrl, Keys, Label, Name, ShortText, Speech};
 use crate::ports::ivr_menus::IvrMenuRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -63,11 +64,11 @@ impl Listing for IvrMenuList {
 #[serde(deny_unknown_fields)]
 pub struct MenuOption {
     /// 1 to 4 of the keys `0-9 * #`, unique within the menu.
-    #[schema(example = "1")]
+    #[schema(value_type = Keys)]
     pub digits: String,
     /// What the option is, for people reading the configuration.
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(value_type = Label)]
     pub label: String,
     /// Where the caller goes; may be this menu again ("repeat the menu").
     pub destination: Destination,
@@ -143,18 +144,19 @@ impl From<&IvrMenu> for IvrMenuView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIvrMenu {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// Spoken when there is no audio URL; one of the two is required.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(value_type = Option<Speech>)]
     pub prompt_text: Option<String>,
     /// Text-to-speech voice, e.g. `Polly:Joanna`.
     #[serde(default)]
-    #[schema(max_length = 64)]
+    #[schema(value_type = Option<ShortText>)]
     pub prompt_voice: Option<String>,
     /// An https URL of the recording to play.
     #[serde(default)]
+    #[schema(value_type = Option<HttpsUrl>)]
     pub prompt_audio_url: Option<String>,
     /// Defaults to 5.
     #[serde(default)]
@@ -176,6 +178,7 @@ pub struct NewIvrMenu {
     pub timeout_destination: Option<Destination>,
     /// Up to 50.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub options: Vec<MenuOption>,
     #[serde(default)]
     pub direct_dial: bool,
@@ -191,15 +194,16 @@ pub struct NewIvrMenu {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IvrMenuUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Speech>)]
     pub prompt_text: Option<Option<String>>,
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ShortText>)]
     pub prompt_voice: Option<Option<String>>,
     #[serde(default, with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<HttpsUrl>)]
     pub prompt_audio_url: Option<Option<String>>,
     #[schema(minimum = 1, maximum = 30)]
     pub digit_timeout: Option<i32>,
@@ -209,37 +213,38 @@ pub struct IvrMenuUpdate {
     pub max_timeouts: Option<i32>,
     pub invalid_destination: Option<Destination>,
     pub timeout_destination: Option<Destination>,
+    #[schema(max_items = 50)]
     pub options: Option<Vec<MenuOption>>,
     pub direct_dial: Option<bool>,
     pub direct_dial_allowlist: Option<Vec<ExtensionId>>,
     pub status: Option<Status>,
 }
 
-/// Trimmed text, `None` when blank.
-fn present(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-}
-
 /// The rules of a menu, on create and update alike: trims the texts and answers 422 naming every
 /// bad field (`options[1].digits`, `direct_dial_allowlist[0]`).
-pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu) -> ApiResult<()> {
+///
+/// `whole`: the body is the whole menu (a create), so a menu without a prompt is a bad body
+/// (422); after a change it conflicts with what the menu had (409).
+pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu, whole: bool) -> ApiResult<()> {
     let mut v = Validator::new();
     menu.name = v.text("name", &menu.name, 1, rules::NAME_MAX);
     menu.prompt_text =
-        present(&menu.prompt_text).map(|t| v.text("prompt_text", &t, 1, rules::SPEECH_MAX));
-    menu.prompt_voice = present(&menu.prompt_voice).map(|t| v.text("prompt_voice", &t, 1, 64));
-    menu.prompt_audio_url = present(&menu.prompt_audio_url);
+        (menu.prompt_text.as_deref()).map(|t| v.text("prompt_text", t, 1, rules::SPEECH_MAX));
+    menu.prompt_voice = (menu.prompt_voice.as_deref()).map(|t| v.text("prompt_voice", t, 1, 64));
     if let Some(url) = &menu.prompt_audio_url {
         v.rule("prompt_audio_url", rules::https_url(url));
     }
-    v.check(
-        "prompt_text",
-        menu.prompt_text.is_some() || menu.prompt_audio_url.is_some(),
-        "a menu needs prompt_text or prompt_audio_url",
-    );
+    if menu.prompt_text.is_none() && menu.prompt_audio_url.is_none() {
+        let (field, message) = (
+            "prompt_text",
+            "a menu needs prompt_text or prompt_audio_url",
+        );
+        if whole {
+            v.error(field, message);
+        } else {
+            v.conflict(field, message);
+        }
+    }
     v.range(
         "digit_timeout",
         menu.digit_timeout,
@@ -317,7 +322,7 @@ async fn check_options(
     get,
     path = "/api/v1/ivr-menus",
     tag = "ivr-menus",
-    params(ListParams),
+    params(ListQuery<IvrMenuList>),
     responses((status = 200, body = Paged<IvrMenuView>))
 )]
 async fn list_ivr_menus(
@@ -367,7 +372,7 @@ async fn create_ivr_menu(
         created_at: now,
         updated_at: now,
     };
-    check(&state, caller.org(), &mut menu).await?;
+    check(&state, caller.org(), &mut menu, true).await?;
     state.store.create_ivr_menu(&menu).await?;
     let view = IvrMenuView::from(&menu);
     audit::committed(&state, &caller, Change::created("ivr_menu", menu.id, &view)).await;
@@ -449,7 +454,7 @@ async fn update_ivr_menu(
     if let Some(status) = body.status {
         after.status = status;
     }
-    check(&state, caller.org(), &mut after).await?;
+    check(&state, caller.org(), &mut after, false).await?;
     after.updated_at = now_ms();
     state.store.update_ivr_menu(&after).await?;
     let view = IvrMenuView::from(&after);

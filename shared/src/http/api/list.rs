@@ -26,6 +26,9 @@ use std::str::FromStr;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::Serialize;
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::problem::{ApiError, ApiResult, FieldError};
@@ -58,23 +61,61 @@ pub struct List<L> {
     _listing: PhantomData<fn() -> L>,
 }
 
-/// The common list parameters, for the OpenAPI document: `#[utoipa::path(params(ListParams))]`.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by utoipa's derive only
-pub struct ListParams {
-    /// Page number, from 1.
-    #[param(minimum = 1, default = 1)]
-    page: Option<u32>,
-    /// Items per page.
-    #[param(minimum = 1, maximum = 100, default = 25)]
-    per_page: Option<u32>,
-    /// One of the list's sort fields; prefix with `-` for descending, e.g. `-created_at`.
-    sort: Option<String>,
-    /// Text search over the list's natural text fields, ignoring case.
-    q: Option<String>,
-    /// `active` or `inactive`.
-    status: Option<String>,
+/// The common parameters of the list `L` for the OpenAPI document, with its own `sort` values:
+/// `#[utoipa::path(params(ListQuery<UserList>))]`. Its filters are documented beside it.
+pub struct ListQuery<L>(PhantomData<fn() -> L>);
+
+impl<L: Listing> IntoParams for ListQuery<L> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let param = |name: &str, description: &str, schema: ObjectBuilder| {
+            Parameter::builder()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build()
+        };
+        let integer = |min: u32, max: u32, default: u32| {
+            Object::builder()
+                .schema_type(Type::Integer)
+                .minimum(Some(min))
+                .maximum(Some(max))
+                .default(Some(default.into()))
+        };
+        let text = || Object::builder().schema_type(Type::String);
+        let mut params = vec![
+            param("page", "Page number, from 1.", integer(1, u32::MAX, 1)),
+            param(
+                "per_page",
+                "Items per page.",
+                integer(1, PageRequest::MAX_PER_PAGE, DEFAULT_PER_PAGE),
+            ),
+        ];
+        if !L::SORT.is_empty() {
+            let values = L::SORT
+                .iter()
+                .flat_map(|(name, _)| [name.to_string(), format!("-{name}")]);
+            params.push(param(
+                "sort",
+                "A sort field; prefixed with `-` for descending.",
+                text().enum_values(Some(values)),
+            ));
+        }
+        if L::SEARCH {
+            params.push(param(
+                "q",
+                "Text search over the list's natural text fields, ignoring case.",
+                text().max_length(Some(MAX_Q_LEN)),
+            ));
+            params.push(param(
+                "status",
+                "Only active or only inactive items.",
+                text().enum_values(Some(Status::ALL.iter().map(|s| s.as_str()))),
+            ));
+        }
+        params
+    }
 }
 
 impl<S: Send + Sync, L: Listing> FromRequestParts<S> for List<L> {
@@ -121,7 +162,7 @@ impl<L: Listing> List<L> {
                 },
                 "q" if L::SEARCH => {
                     let q = value.trim();
-                    if q.chars().count() > MAX_Q_LEN {
+                    if value.chars().count() > MAX_Q_LEN {
                         errors.push(FieldError::new(
                             key,
                             format!("must be at most {MAX_Q_LEN} characters"),
@@ -152,19 +193,25 @@ impl<L: Listing> List<L> {
         })
     }
 
-    /// The raw value of one of `L::FILTERS`, when given and not blank.
+    /// The trimmed value of one of `L::FILTERS`, when given and not blank: for text filters.
     pub fn raw(&self, name: &str) -> Option<&str> {
+        self.given(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The value of one of `L::FILTERS` exactly as given (blank included), for typed filters:
+    /// those are given with a valid value or left out.
+    pub fn given(&self, name: &str) -> Option<&str> {
         debug_assert!(L::FILTERS.contains(&name), "{name} is not in FILTERS");
         self.params
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+            .map(|(_, v)| v.as_str())
     }
 
-    /// One of `L::FILTERS` parsed as `T`; 400 naming the parameter when it does not parse.
+    /// One of `L::FILTERS` parsed as `T`, when given; 400 naming the parameter when it does not
+    /// parse (see [`Self::given`]).
     pub fn param<T: FromStr>(&self, name: &str, expected: &str) -> ApiResult<Option<T>> {
-        self.raw(name)
+        self.given(name)
             .map(|v| {
                 v.parse().map_err(|_| {
                     ApiError::bad_parameters(vec![FieldError::new(

@@ -92,6 +92,7 @@ use crate::app::AppState;
 /// headers and CORS policy.
 pub fn serve(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
     let (router, _) = routes.split_for_parts();
+    let router = router.method_not_allowed_fallback(super::unrouted::method_not_allowed);
     let router = match state.ui_origin.clone() {
         Some(origin) => router.layer(headers::cors(origin)),
         None => router,

@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use serde_json::{Value, json};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -13,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use super::problem::{PROBLEM_JSON, Problem};
 use crate::app::AppState;
+use crate::http::ws::messages::{LiveEvent, LiveRequest, WsRefusal};
 
 /// Every API module's documented routes. A new resource module adds its `routes` here (and its
 /// function to `HTTP_FUNCTIONS`).
@@ -49,7 +51,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     ),
     modifiers(&Conventions),
     security(("bearer" = [])),
-    components(schemas(Problem))
+    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal))
 )]
 struct Base;
 
@@ -124,12 +126,88 @@ pub fn document() -> Document {
     doc
 }
 
-/// The document as served, built once per process.
+/// The document as served, built once per process: pretty-printed with its keys sorted, so the
+/// SPA's committed copy (`frontend/openapi.json`) diffs line by line.
 pub fn json() -> &'static str {
     static JSON: LazyLock<String> = LazyLock::new(|| {
-        document()
-            .to_json()
-            .expect("the OpenAPI document serialises")
+        let mut doc = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        cross_field_rules(&mut doc);
+        let mut text = serde_json::to_string_pretty(&sorted(doc)).expect("JSON serialises");
+        text.push('\n');
+        text
     });
     JSON.as_str()
+}
+
+/// What the derive macros cannot state: items listed at most once, and rules between fields of
+/// one body.
+fn cross_field_rules(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    for (schema, list) in [
+        ("NewRingGroup", "members"),
+        ("RingGroupUpdate", "members"),
+        ("NewIvrMenu", "direct_dial_allowlist"),
+        ("IvrMenuUpdate", "direct_dial_allowlist"),
+    ] {
+        schemas[schema]["properties"][list]["uniqueItems"] = true.into();
+    }
+    let given =
+        |field: &str| json!({"required": [field], "properties": {field: {"type": "string"}}});
+    // A new menu says something: a text to speak or a recording to play.
+    schemas["NewIvrMenu"]["anyOf"] = json!([given("prompt_text"), given("prompt_audio_url")]);
+    // Which values a route's `match_value` takes depends on its `match_kind`
+    // (`domain::dial_plan`); a change that gives only one of them is judged against the other.
+    let kind = |kind: &str, pattern: &str| {
+        json!({
+            "required": ["match_kind", "match_value"],
+            "properties": {
+                "match_kind": {"enum": [kind]},
+                "match_value": {"type": "string", "pattern": pattern}
+            }
+        })
+    };
+    let by_kind = [
+        kind("prefix", DIAL_PREFIX),
+        kind("pattern", &dial_pattern()),
+    ];
+    schemas["NewOutboundRoute"]["anyOf"] = json!(by_kind);
+    let not_both = [
+        json!({"properties": {"match_kind": {"type": "null"}}}),
+        json!({"properties": {"match_value": {"type": "null"}}}),
+        json!({"not": {"required": ["match_kind"]}}),
+        json!({"not": {"required": ["match_value"]}}),
+    ];
+    schemas["OutboundRouteUpdate"]["anyOf"] = by_kind.iter().chain(&not_both).cloned().collect();
+    // A password changes only with the current one, and the current one means nothing alone.
+    schemas["ProfileUpdate"]["anyOf"] = json!([
+        {
+            "required": ["current_password", "new_password"],
+            "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string"}}
+        },
+        {"properties": {"current_password": {"type": "null"}, "new_password": {"type": "null"}}}
+    ]);
+}
+
+/// A dial prefix: digits and `+ * #`.
+const DIAL_PREFIX: &str = r"^\s*[0-9+*#]+\s*$";
+
+/// A dial pattern as `domain::dial_plan` reads it: `X Z N`, digits and `+ * #`, sets of digits
+/// and ascending ranges (`[147]`, `[1-5]`), and a final `.`; an optional leading `_`.
+fn dial_pattern() -> String {
+    let ranges: Vec<String> = (0..=9).map(|d| format!("{d}-[{d}-9]")).collect();
+    let set = format!(r"\[(?:{}|[0-9])+\]", ranges.join("|"));
+    format!(r"^\s*_?(?:(?:[0-9+*#XxZzNn]|{set})+\.?|\.)\s*$")
+}
+
+/// `value` with every object's keys in order, whatever map serde_json was built with.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }

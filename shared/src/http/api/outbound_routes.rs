@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id, nullable};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -31,6 +31,7 @@ use crate::domain::e164::E164;
 use crate::domain::ids::OutboundRouteId;
 use crate::domain::model::{OutboundMatch, OutboundRoute, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::{LongName, Name, Prepend, ShortText};
 use crate::ports::outbound_routes::OutboundRouteRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -109,14 +110,14 @@ impl From<&OutboundRoute> for OutboundRouteView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOutboundRoute {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// Defaults to 100.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 10000)]
     pub priority: Option<i32>,
     pub match_kind: OutboundMatch,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(value_type = ShortText)]
     pub match_value: String,
     /// Defaults to 0.
     #[serde(default)]
@@ -124,9 +125,9 @@ pub struct NewOutboundRoute {
     pub strip_digits: i32,
     /// Digits, optionally after a leading `+`; defaults to nothing.
     #[serde(default)]
-    #[schema(max_length = 16)]
+    #[schema(value_type = Prepend)]
     pub prepend: String,
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(value_type = LongName)]
     pub trunk: String,
     #[serde(default)]
     pub caller_id: Option<E164>,
@@ -139,14 +140,18 @@ pub struct NewOutboundRoute {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutboundRouteUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     #[schema(minimum = 0, maximum = 10000)]
     pub priority: Option<i32>,
     pub match_kind: Option<OutboundMatch>,
+    #[schema(value_type = Option<ShortText>)]
     pub match_value: Option<String>,
     #[schema(minimum = 0, maximum = 15)]
     pub strip_digits: Option<i32>,
+    #[schema(value_type = Option<Prepend>)]
     pub prepend: Option<String>,
+    #[schema(value_type = Option<LongName>)]
     pub trunk: Option<String>,
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<E164>)]
@@ -155,17 +160,22 @@ pub struct OutboundRouteUpdate {
 }
 
 /// The rules of a route, on create and update alike: trims the texts and answers 422 naming
-/// every bad field.
-pub fn check(route: &mut OutboundRoute) -> ApiResult<()> {
+/// every bad field. `match_given`: the body states both `match_kind` and `match_value` (the
+/// schema then says which values each kind takes); otherwise a value that does not fit the
+/// stored kind, or the other way round, conflicts with the current data (409).
+pub fn check(route: &mut OutboundRoute, match_given: bool) -> ApiResult<()> {
     let mut v = Validator::new();
     route.name = v.text("name", &route.name, 1, rules::NAME_MAX);
     v.range("priority", route.priority, rules::PRIORITY, "");
     route.match_value = v.text("match_value", &route.match_value, 1, MATCH_MAX);
-    if (1..=MATCH_MAX).contains(&route.match_value.chars().count()) {
-        v.rule(
-            "match_value",
-            dial_plan::validate(route.match_kind, &route.match_value),
-        );
+    if (1..=MATCH_MAX).contains(&route.match_value.chars().count())
+        && let Err(e) = dial_plan::validate(route.match_kind, &route.match_value)
+    {
+        if match_given {
+            v.error("match_value", e.to_string());
+        } else {
+            v.conflict("match_value", e.to_string());
+        }
     }
     v.range(
         "strip_digits",
@@ -184,7 +194,7 @@ pub fn check(route: &mut OutboundRoute) -> ApiResult<()> {
     get,
     path = "/api/v1/outbound-routes",
     tag = "outbound-routes",
-    params(ListParams),
+    params(ListQuery<OutboundRouteList>),
     responses((status = 200, body = Paged<OutboundRouteView>))
 )]
 async fn list_outbound_routes(
@@ -230,7 +240,7 @@ async fn create_outbound_route(
         created_at: now,
         updated_at: now,
     };
-    check(&mut route)?;
+    check(&mut route, true)?;
     state.store.create_outbound_route(&route).await?;
     let view = OutboundRouteView::from(&route);
     audit::committed(
@@ -284,6 +294,7 @@ async fn update_outbound_route(
     if let Some(priority) = body.priority {
         after.priority = priority;
     }
+    let match_given = body.match_kind.is_some() && body.match_value.is_some();
     if let Some(kind) = body.match_kind {
         after.match_kind = kind;
     }
@@ -305,7 +316,7 @@ async fn update_outbound_route(
     if let Some(status) = body.status {
         after.status = status;
     }
-    check(&mut after)?;
+    check(&mut after, match_given)?;
     after.updated_at = now_ms();
     state.store.update_outbound_route(&after).await?;
     let view = OutboundRouteView::from(&after);

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -27,6 +27,7 @@ use crate::domain::e164::E164;
 use crate::domain::ids::{OrgId, PhoneNumberId};
 use crate::domain::model::{PhoneNumber, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::Label;
 use crate::ports::phone_numbers::PhoneNumberRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -89,7 +90,7 @@ pub struct NewPhoneNumber {
     pub number: E164,
     /// How people know the line ("Main line", "Support UK"); defaults to empty.
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(value_type = Label)]
     pub label: String,
     pub destination: Destination,
     /// Defaults to active.
@@ -102,6 +103,7 @@ pub struct NewPhoneNumber {
 #[serde(deny_unknown_fields)]
 pub struct PhoneNumberUpdate {
     pub number: Option<E164>,
+    #[schema(value_type = Option<Label>)]
     pub label: Option<String>,
     pub destination: Option<Destination>,
     pub status: Option<Status>,
@@ -122,7 +124,7 @@ pub async fn check(state: &AppState, org: OrgId, number: &mut PhoneNumber) -> Ap
     get,
     path = "/api/v1/phone-numbers",
     tag = "phone-numbers",
-    params(ListParams),
+    params(ListQuery<PhoneNumberList>),
     responses((status = 200, body = Paged<PhoneNumberView>))
 )]
 async fn list_phone_numbers(

@@ -42,6 +42,14 @@ pub struct Reference {
     pub name: String,
 }
 
+/// An organization a login may choose (see [`Problem::organizations`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OrganizationChoice {
+    /// Send as `organization` to log in there.
+    pub slug: String,
+    pub name: String,
+}
+
 /// The body of every error answer (RFC 9457), with OpBX's extension members.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Problem {
@@ -52,12 +60,18 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Field-level messages of a 422 (and of a 400 about query parameters).
+    /// Field-level messages: of a 422 (the body breaks the documented schema), of a 409 whose
+    /// fields conflict with the organization's current data (a destination that does not
+    /// exist, a time already past) and of a 400 about query parameters.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// What still references the object a 409 refused to delete.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// The organizations a 409 at login found accounts in for these credentials: log in again
+    /// with `organization` set to one's slug.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<OrganizationChoice>,
 }
 
 /// An error answer. Build it with the constructors below or convert a store error with `?`.
@@ -77,6 +91,7 @@ impl ApiError {
                 detail,
                 errors: Vec::new(),
                 references: Vec::new(),
+                organizations: Vec::new(),
             }),
             retry_after: None,
         }
@@ -134,6 +149,26 @@ impl ApiError {
         )
     }
 
+    /// 404 for a path no route serves.
+    pub fn no_route() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "no-route",
+            "Not found",
+            Some("Nothing is served at this path; see /api/v1/openapi.json.".into()),
+        )
+    }
+
+    /// 405: the path is served, but not for this method (the answer lists those in `Allow`).
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            Some("This path does not take this method; see the Allow header.".into()),
+        )
+    }
+
     /// 409: the request clashes with the current state (a duplicate, the last owner, …).
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::new(
@@ -142,6 +177,23 @@ impl ApiError {
             "Conflict",
             Some(detail.into()),
         )
+    }
+
+    /// 409 at login: the credentials open accounts in each of `organizations`.
+    pub fn choose_organization(organizations: Vec<OrganizationChoice>) -> Self {
+        let slugs: Vec<&str> = organizations.iter().map(|o| o.slug.as_str()).collect();
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "choose-organization",
+            "Choose an organization",
+            Some(format!(
+                "These credentials belong to accounts in several organizations; log in again \
+                 with \"organization\" set to one of: {}.",
+                slugs.join(", ")
+            )),
+        );
+        e.problem.organizations = organizations;
+        e
     }
 
     /// 409 for a delete refused because other objects still route to the target.
@@ -167,6 +219,19 @@ impl ApiError {
                 name: r.name,
             })
             .collect();
+        e
+    }
+
+    /// 409 naming each field that a well-formed request got wrong against the current data (a
+    /// reference to nothing in the organization, the object itself, a time already past).
+    pub fn conflicting(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "state-conflict",
+            "Conflicts with current data",
+            Some("Some fields do not fit the organization's current data; see errors.".into()),
+        );
+        e.problem.errors = errors;
         e
     }
 

@@ -23,6 +23,7 @@ use crate::app::AppState;
 use crate::crypto::{hash_password, verify_password};
 use crate::domain::now_ms;
 use crate::domain::password::check_strength;
+use crate::http::api::schema::{LongName, Password};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
 
 /// Guesses of the current password allowed per user per window, so a stolen token cannot be
@@ -37,10 +38,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
+    #[schema(value_type = Option<LongName>)]
     pub name: Option<String>,
     /// Required with `new_password`.
     pub current_password: Option<String>,
-    /// At least 10 characters, not common, not containing the email's name part.
+    /// At least 10 characters, not common, not containing the email's name part; requires
+    /// `current_password`.
+    #[schema(value_type = Option<Password>)]
     pub new_password: Option<String>,
 }
 
@@ -102,7 +106,7 @@ async fn update_profile(
             })?;
             match checked {
                 None => {
-                    v.error("current_password", "is not your current password");
+                    v.conflict("current_password", "is not your current password");
                     None
                 }
                 Some(Ok(hash)) => Some(hash),

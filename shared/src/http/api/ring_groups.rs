@@ -5,7 +5,9 @@
 //! configuration. Names are unique within the organization, ignoring case. Members are an
 //! ordered list of the organization's extensions (ring order for the sequential strategy, each
 //! at most once, at least one); the fallback is any destination of the organization except the
-//! group itself.
+//! group itself. A simultaneous group of more than ten reachable members rings them in waves of
+//! ten, in member order, each wave for `member_timeout` seconds (one `<Dial>` carries at most ten
+//! numbers: the most the TwiML family allows, Cloudonix documents no limit).
 
 use axum::Json;
 use axum::extract::State;
@@ -18,7 +20,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::ApiResult;
 use super::rules;
 use super::time::UtcTime;
@@ -28,6 +30,7 @@ use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::ids::{ExtensionId, OrgId, RingGroupId};
 use crate::domain::model::{RingGroup, RingStrategy, Role, Status};
 use crate::domain::now_ms;
+use crate::http::api::schema::Name;
 use crate::ports::ring_groups::RingGroupRepo;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -65,7 +68,7 @@ pub struct RingGroupView {
     pub id: RingGroupId,
     pub name: String,
     pub strategy: RingStrategy,
-    /// Seconds each member rings (all at once for simultaneous).
+    /// Seconds each member rings (all at once for simultaneous, in waves of ten beyond ten).
     pub member_timeout: i32,
     /// Passes over the member list before the fallback.
     pub rounds: i32,
@@ -101,7 +104,7 @@ impl From<&RingGroup> for RingGroupView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRingGroup {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = Name)]
     pub name: String,
     /// Defaults to simultaneous.
     #[serde(default)]
@@ -117,6 +120,7 @@ pub struct NewRingGroup {
     #[serde(default)]
     pub skip_busy: bool,
     /// 1 to 50 extensions, each once, in ring order.
+    #[schema(min_items = 1, max_items = 50)]
     pub members: Vec<ExtensionId>,
     /// Defaults to hanging up.
     #[serde(default)]
@@ -130,6 +134,7 @@ pub struct NewRingGroup {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RingGroupUpdate {
+    #[schema(value_type = Option<Name>)]
     pub name: Option<String>,
     pub strategy: Option<RingStrategy>,
     #[schema(minimum = 5, maximum = 120)]
@@ -137,6 +142,7 @@ pub struct RingGroupUpdate {
     #[schema(minimum = 1, maximum = 10)]
     pub rounds: Option<i32>,
     pub skip_busy: Option<bool>,
+    #[schema(min_items = 1, max_items = 50)]
     pub members: Option<Vec<ExtensionId>>,
     pub fallback: Option<Destination>,
     pub status: Option<Status>,
@@ -180,7 +186,7 @@ pub async fn check(state: &AppState, org: OrgId, group: &mut RingGroup) -> ApiRe
     get,
     path = "/api/v1/ring-groups",
     tag = "ring-groups",
-    params(ListParams),
+    params(ListQuery<RingGroupList>),
     responses((status = 200, body = Paged<RingGroupView>))
 )]
 async fn list_ring_groups(

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> axum::Router {
 pub struct SimulateRequest {
     /// What was dialled: one of the organization's numbers (inbound) or, for a call from an
     /// extension, an extension, a room number or an outside number.
+    #[schema(pattern = r"\S")]
     pub to: String,
     /// The caller: an outside number, or the calling extension for `subscriber` calls.
     #[serde(default)]
@@ -53,9 +54,11 @@ pub struct SimulateRequest {
     pub direction: Option<String>,
     /// When the call happens (RFC 3339); default now. Business hours are judged at this instant.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub at: Option<String>,
     /// Keys pressed at each menu or PIN prompt the call meets, in order (e.g. `["2", "1001"]`).
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub digits: Vec<String>,
 }
 
@@ -111,7 +114,11 @@ async fn simulate(
     ApiJson(body): ApiJson<SimulateRequest>,
 ) -> ApiResult<Json<SimulateResponse>> {
     caller.require(Role::PbxUser)?;
-    let facts = facts(caller.org(), &body)?;
+    let facts = CallFacts {
+        // The document shows the callbacks a live call would get.
+        callback_base: state.public_url.as_deref().map(str::to_owned),
+        ..facts(caller.org(), &body)?
+    };
     Ok(Json(run(&state, &facts, &body.digits).await))
 }
 
@@ -150,6 +157,7 @@ fn facts(org: OrgId, body: &SimulateRequest) -> ApiResult<CallFacts> {
         to: body.to.trim().to_owned(),
         direction: Some(direction),
         at,
+        callback_base: None,
     })
 }
 

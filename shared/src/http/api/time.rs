@@ -2,7 +2,9 @@
 //! epoch milliseconds. Views hold [`UtcTime`]; query parameters are parsed with [`parse_time`].
 
 use serde::{Serialize, Serializer};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{AnyOf, KnownFormat, Object, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 /// An instant as stored (UTC epoch ms), written as RFC 3339.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
@@ -35,6 +37,48 @@ pub fn parse_time(text: &str) -> Option<i64> {
         .ok()
         .map(|z| z.timestamp().as_millisecond())
 }
+
+/// The OpenAPI schema of a time query parameter: an RFC 3339 instant or a date. Documents
+/// parameters that are read as text.
+pub struct TimeParam;
+
+/// Like [`TimeParam`], or a local date-time (`2026-03-01T09:00`) in the organization's zone.
+pub struct LocalTimeParam;
+
+fn date() -> ObjectBuilder {
+    Object::builder()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+}
+
+fn instant() -> ObjectBuilder {
+    Object::builder()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+}
+
+impl PartialSchema for TimeParam {
+    fn schema() -> RefOr<Schema> {
+        AnyOf::builder().item(instant()).item(date()).into()
+    }
+}
+impl ToSchema for TimeParam {}
+
+impl PartialSchema for LocalTimeParam {
+    fn schema() -> RefOr<Schema> {
+        let local = Object::builder()
+            .schema_type(Type::String)
+            .pattern(Some(
+                r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            ));
+        AnyOf::builder()
+            .item(instant())
+            .item(date())
+            .item(local)
+            .into()
+    }
+}
+impl ToSchema for LocalTimeParam {}
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, Id};
-use super::list::{List, ListParams, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::org_lock::{self, OrgLock};
 use super::problem::{ApiError, ApiResult};
 use super::user_view::UserView;
@@ -30,6 +30,7 @@ use crate::domain::ids::{OrgId, UserId};
 use crate::domain::model::{Role, Status, User};
 use crate::domain::now_ms;
 use crate::domain::password::check_strength;
+use crate::http::api::schema::{Email, LongName, Password};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -57,9 +58,12 @@ impl Listing for UserList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[schema(value_type = Email)]
     pub email: String,
+    #[schema(value_type = LongName)]
     pub name: String,
     /// At least 10 characters, not common, not containing the email's name part.
+    #[schema(value_type = Password)]
     pub password: String,
     pub role: Role,
     /// Defaults to active.
@@ -71,11 +75,15 @@ pub struct NewUser {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
+    #[schema(value_type = Option<Email>)]
     pub email: Option<String>,
+    #[schema(value_type = Option<LongName>)]
     pub name: Option<String>,
     pub role: Option<Role>,
     pub status: Option<Status>,
-    /// Sets another user's password and signs them out everywhere.
+    /// Sets another user's password and signs them out everywhere (your own changes at
+    /// `/api/v1/profile`).
+    #[schema(value_type = Option<Password>)]
     pub password: Option<String>,
 }
 
@@ -101,7 +109,7 @@ fn may_manage(caller: &Caller, role: Role) -> ApiResult<()> {
     get,
     path = "/api/v1/users",
     tag = "users",
-    params(ListParams),
+    params(ListQuery<UserList>),
     responses((status = 200, body = Paged<UserView>))
 )]
 async fn list_users(
@@ -240,14 +248,12 @@ async fn update_locked(
     }
     after.role = body.role.unwrap_or(before.role);
     after.status = body.status.unwrap_or(before.status);
+    if body.password.is_some() && id == caller.user_id() {
+        return Err(ApiError::forbidden(
+            "Change your own password at /api/v1/profile, with your current one.",
+        ));
+    }
     let password = match body.password {
-        Some(_) if id == caller.user_id() => {
-            v.error(
-                "password",
-                "change your own password at /api/v1/profile, with your current one",
-            );
-            None
-        }
         Some(p) => {
             if let Err(weak) = check_strength(&p, &after.email) {
                 v.error("password", weak.to_string());

@@ -22,9 +22,13 @@ use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::ids::{ExtensionId, OrgId};
 use crate::ports::references::ReferenceRepo;
 
+/// Errors come in two kinds: the body breaks a rule the OpenAPI document states (422), or a
+/// well-formed body does not fit the organization's current data (409, see [`Self::conflict`]).
+/// Clients map both onto their form fields.
 #[derive(Debug, Default)]
 pub struct Validator {
-    errors: Vec<FieldError>,
+    /// In the order recorded; `true` marks a conflict.
+    errors: Vec<(FieldError, bool)>,
 }
 
 /// The object being written, so a destination cannot point at the object itself.
@@ -49,7 +53,13 @@ impl Validator {
     }
 
     pub fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
+        self.errors.push((FieldError::new(field, message), false));
+    }
+
+    /// Records a field that is well formed but does not fit the current data: an object that
+    /// does not exist in the organization, the object itself, a time already past.
+    pub fn conflict(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push((FieldError::new(field, message), true));
     }
 
     /// Records `message` against `field` unless `ok`.
@@ -83,12 +93,13 @@ impl Validator {
         result.map_err(|e| self.error(field, e.to_string())).ok()
     }
 
-    /// `value` trimmed, checked to be `min..=max` characters long and free of control
-    /// characters. On error the trimmed text is still returned, for the caller to carry on.
+    /// `value` trimmed, checked to be at least `min` characters long once trimmed, at most `max`
+    /// as sent and free of control characters (the `maxLength` and `pattern` of
+    /// [`schema::Name`](super::schema::Name) and its kin). On error the trimmed text is still
+    /// returned, for the caller to carry on.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
         let trimmed = value.trim();
-        let len = trimmed.chars().count();
-        if len < min {
+        if trimmed.chars().count() < min {
             self.error(
                 field,
                 if min == 1 {
@@ -97,9 +108,9 @@ impl Validator {
                     format!("must be at least {min} characters")
                 },
             );
-        } else if len > max {
+        } else if value.chars().count() > max {
             self.error(field, format!("must be at most {max} characters"));
-        } else if trimmed.chars().any(char::is_control) {
+        } else if value.chars().any(char::is_control) {
             self.error(field, "must not contain control characters");
         }
         trimmed.to_owned()
@@ -141,11 +152,11 @@ impl Validator {
             && destination.kind() == me.kind
             && destination.reference().as_deref() == Some(me.id.as_str())
         {
-            self.error(field, "must not point at the object itself");
+            self.conflict(field, "must not point at the object itself");
             return Ok(());
         }
         if !state.store.destination_exists(org, destination).await? {
-            self.error(
+            self.conflict(
                 field,
                 format!(
                     "no such {} in your organization",
@@ -175,23 +186,35 @@ impl Validator {
                 .destination_exists(org, &Destination::Extension { id: *id })
                 .await?
             {
-                self.error(field, "no such extension in your organization");
+                self.conflict(field, "no such extension in your organization");
             }
         }
         Ok(())
+    }
+
+    /// Whether an error about `field` is recorded already.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|(e, _)| e.field == field)
     }
 
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
-    /// 422 with every recorded error, or `Ok` when there is none.
+    /// 422 with every recorded error (conflicts included, so a form shows them all at once);
+    /// 409 when the body is well formed and only conflicts with the current data; `Ok` when
+    /// there is nothing to say.
     pub fn finish(self) -> ApiResult<()> {
         if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::validation(self.errors))
+            return Ok(());
         }
+        let only_conflicts = self.errors.iter().all(|(_, conflict)| *conflict);
+        let errors = self.errors.into_iter().map(|(e, _)| e).collect();
+        Err(if only_conflicts {
+            ApiError::conflicting(errors)
+        } else {
+            ApiError::validation(errors)
+        })
     }
 }
 

@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use super::audit::{self, Change};
 use super::caller::Caller;
 use super::extract::Id;
-use super::list::{List, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult};
 use super::scope::Scope;
 use super::time::UtcTime;
@@ -53,10 +53,6 @@ impl Listing for VoicemailList {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read by utoipa's derive only
 struct VoicemailParams {
-    /// Page number, from 1.
-    page: Option<u32>,
-    /// Items per page, at most 100.
-    per_page: Option<u32>,
     /// One extension's mailbox.
     extension: Option<ExtensionId>,
     /// `true` for heard messages only, `false` for new ones.
@@ -119,7 +115,7 @@ async fn reachable(
     get,
     path = "/api/v1/voicemail",
     tag = "voicemail",
-    params(VoicemailParams),
+    params(ListQuery<VoicemailList>, VoicemailParams),
     responses((status = 200, body = Paged<VoicemailView>))
 )]
 async fn list_voicemail(

@@ -1,5 +1,6 @@
 //! Who is calling a webhook: Cloudonix sends the organization's domain `authorization-api-key` as
-//! `Authorization: Bearer <key>` (cloudonix.md §1.5). Only the key's SHA-256 is stored; the
+//! `Authorization: Bearer <key>` (cloudonix.md §1.5); session updates may instead carry the
+//! organization's session-update token in their URL. Only a secret's SHA-256 is stored; the
 //! organization is found by that hash and the stored hash is compared in constant time.
 
 use std::time::Duration;
@@ -10,12 +11,13 @@ use axum::http::header::AUTHORIZATION;
 use crate::app::AppState;
 use crate::crypto::{constant_time_eq, sha256_hex};
 use crate::domain::ids::OrgId;
+use crate::domain::model::CloudonixSettings;
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
-use crate::ports::store::StoreError;
+use crate::ports::store::{StoreError, StoreResult};
 
-/// Cache partition mapping key hashes to organizations. It is not an organization's own partition
-/// because the organization is unknown until the key is recognised; rotating a key clears it
-/// with [`forget_webhook_keys`].
+/// Cache partition mapping secret hashes to organizations. It is not an organization's own
+/// partition because the organization is unknown until the secret is recognised; rotating a key
+/// clears it with [`forget_webhook_keys`].
 const KEYS_PARTITION: &str = "_webhook_keys";
 /// A recognised key is trusted from the cache this long without asking the database again.
 const KEY_TTL: Duration = Duration::from_secs(300);
@@ -38,28 +40,80 @@ pub async fn authenticate(
     headers: &HeaderMap,
 ) -> Result<OrgId, WebhookAuthError> {
     let key = bearer(headers).ok_or(WebhookAuthError::Missing)?;
-    let hash = sha256_hex(key);
-    if let Ok(Some(cached)) = state.coordination.cache_get(KEYS_PARTITION, &hash).await
+    identify(state, Secret::WebhookKey, key).await
+}
+
+/// The organization whose session-update URL carries `token`.
+pub async fn session_token_org(state: &AppState, token: &str) -> Result<OrgId, WebhookAuthError> {
+    identify(state, Secret::SessionToken, token).await
+}
+
+/// The secrets that identify an organization to a webhook.
+#[derive(Clone, Copy)]
+enum Secret {
+    WebhookKey,
+    SessionToken,
+}
+
+impl Secret {
+    fn cache_key(self, hash: &str) -> String {
+        match self {
+            Self::WebhookKey => hash.to_owned(),
+            Self::SessionToken => format!("session:{hash}"),
+        }
+    }
+
+    async fn find(self, state: &AppState, hash: &str) -> StoreResult<CloudonixSettings> {
+        match self {
+            Self::WebhookKey => state.store.find_org_by_webhook_key_hash(hash).await,
+            Self::SessionToken => state.store.find_org_by_session_token_hash(hash).await,
+        }
+    }
+
+    fn stored(self, settings: &CloudonixSettings) -> &str {
+        let hash = match self {
+            Self::WebhookKey => &settings.webhook_key_hash,
+            Self::SessionToken => &settings.session_token_hash,
+        };
+        hash.as_deref().unwrap_or_default()
+    }
+}
+
+async fn identify(
+    state: &AppState,
+    secret: Secret,
+    plain: &str,
+) -> Result<OrgId, WebhookAuthError> {
+    let hash = sha256_hex(plain);
+    let cache_key = secret.cache_key(&hash);
+    if let Ok(Some(cached)) = state
+        .coordination
+        .cache_get(KEYS_PARTITION, &cache_key)
+        .await
         && let Some(org) = std::str::from_utf8(&cached)
             .ok()
             .and_then(|s| s.parse().ok())
     {
         return Ok(org);
     }
-    let settings = match state.store.find_org_by_webhook_key_hash(&hash).await {
+    let settings = match secret.find(state, &hash).await {
         Ok(s) => s,
         Err(StoreError::NotFound) => return Err(WebhookAuthError::Unknown),
         Err(e) => return Err(WebhookAuthError::Store(e)),
     };
-    let stored = settings.webhook_key_hash.unwrap_or_default();
-    if !constant_time_eq(stored.as_bytes(), hash.as_bytes()) {
+    if !constant_time_eq(secret.stored(&settings).as_bytes(), hash.as_bytes()) {
         return Err(WebhookAuthError::Unknown);
     }
     let org = settings.organization_id;
     // Best effort: without the cache the next request simply asks the database again.
     let _ = state
         .coordination
-        .cache_put(KEYS_PARTITION, &hash, org.to_string().as_bytes(), KEY_TTL)
+        .cache_put(
+            KEYS_PARTITION,
+            &cache_key,
+            org.to_string().as_bytes(),
+            KEY_TTL,
+        )
         .await;
     Ok(org)
 }

@@ -1,11 +1,15 @@
 //! `POST /webhooks/cloudonix/cdr/{org_token}` (function webhook-cdr): the one CDR Cloudonix sends
 //! per session, the authoritative record of how the call went (cloudonix.md §3.3).
 //!
-//! Cloudonix sends CDRs without any authentication, so two things must name the same
-//! organization: the secret token in the path (stored as its SHA-256, compared in constant time)
-//! and the Cloudonix domain in the payload. The CDR is stored once per session token; it ends the
-//! call log (status, disposition, duration, billsec, recording URL) and the live call. A
-//! redelivered CDR changes nothing and is answered 200 as well.
+//! Cloudonix sends CDRs without any authentication, so the secret token in the path (stored as
+//! its SHA-256, compared in constant time) identifies the organization, and the domain the
+//! payload names must be that organization's: by name (`domain`), by UUID (`owner.domain.uuid`,
+//! how third-party code reads it, since `domain` may be null) or by numeric id
+//! (`session.domainId`), matched against the name and UUID Cloudonix reported and what the admin
+//! entered. A CDR naming no domain is accepted on the token alone, and logged. The CDR is stored
+//! once per session token; it ends the call log (status, disposition, duration, billsec,
+//! recording URL) and the live call. A redelivered CDR changes nothing and is answered 200 as
+//! well.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -55,6 +59,46 @@ async fn identify(state: &AppState, token: &str) -> Result<CloudonixSettings, Re
         return Err(refuse(StatusCode::NOT_FOUND, "unknown CDR endpoint"));
     }
     Ok(settings)
+}
+
+/// Whether a CDR names the organization's Cloudonix domain.
+#[derive(Debug, PartialEq, Eq)]
+enum DomainCheck {
+    Matches,
+    /// Neither `domain` nor `owner.domain.uuid`: the path token alone vouches for it.
+    Unnamed,
+    /// Names a domain that is not the organization's (what it named, for the log).
+    Other(String),
+}
+
+fn check_domain(settings: &CloudonixSettings, cdr: &Value) -> DomainCheck {
+    let ours: Vec<&str> = [
+        &settings.domain_name,
+        &settings.domain_uuid,
+        &settings.domain,
+    ]
+    .into_iter()
+    .filter_map(|s| s.as_deref().map(str::trim))
+    .filter(|s| !s.is_empty())
+    .collect();
+    let is_ours = |named: &str| ours.iter().any(|o| o.eq_ignore_ascii_case(named));
+    let named: Vec<&str> = [
+        text(cdr, &["domain"]),
+        text(cdr, &["owner", "domain", "uuid"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // The numeric id confirms (an admin may have entered it) but never refuses: every session
+    // carries one, and the organization may not know its own.
+    let id = number(cdr, &["session", "domainId"]).map(|id| id.to_string());
+    if named.iter().copied().chain(id.as_deref()).any(is_ours) {
+        DomainCheck::Matches
+    } else if named.is_empty() {
+        DomainCheck::Unnamed
+    } else {
+        DomainCheck::Other(named.join(", "))
+    }
 }
 
 fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -124,18 +168,15 @@ async fn receive(
             return refuse(StatusCode::BAD_REQUEST, "the CDR is not JSON");
         }
     };
-    // The path token alone could have leaked; the payload must also be this organization's.
-    let Some(expected) = settings.domain.as_deref() else {
-        tracing::warn!(%org, "CDR for an organization without a Cloudonix domain");
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "the organization has no Cloudonix domain configured",
-        );
-    };
-    match text(&cdr, &["domain"]) {
-        Some(domain) if domain.eq_ignore_ascii_case(expected.trim()) => {}
-        other => {
-            tracing::warn!(%org, domain = other, "CDR domain does not match the organization");
+    // The path token alone could have leaked; a domain the payload names must also be this
+    // organization's.
+    match check_domain(&settings, &cdr) {
+        DomainCheck::Matches => {}
+        DomainCheck::Unnamed => {
+            tracing::info!(%org, "CDR names no domain; accepted on its URL token");
+        }
+        DomainCheck::Other(named) => {
+            tracing::warn!(%org, domain = %named, "CDR domain does not match the organization");
             return refuse(
                 StatusCode::FORBIDDEN,
                 "the CDR's domain is not this organization's",
@@ -207,5 +248,58 @@ async fn receive(
             json!({"stored": stored, "status": tracked.status}),
         ),
         Err(e) => unavailable(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::OrgId;
+
+    fn settings(entered: &str, name: Option<&str>, uuid: Option<&str>) -> CloudonixSettings {
+        CloudonixSettings {
+            domain: Some(entered.into()),
+            domain_name: name.map(Into::into),
+            domain_uuid: uuid.map(Into::into),
+            ..CloudonixSettings::new(OrgId::new())
+        }
+    }
+
+    const UUID: &str = "0b6bbcd4-8f6a-4d43-9a5a-2f5d1f9a3c11";
+
+    #[test]
+    fn a_cdr_matches_by_name_uuid_or_entered_id() {
+        let entered_uuid = settings(UUID, Some("acme.cloudonix.net"), Some(UUID));
+        let by_name = json!({"domain": "Acme.Cloudonix.net"});
+        let by_uuid = json!({"domain": null, "owner": {"domain": {"uuid": UUID}}});
+        let by_id = json!({"session": {"domainId": 4711}});
+        assert_eq!(check_domain(&entered_uuid, &by_name), DomainCheck::Matches);
+        assert_eq!(check_domain(&entered_uuid, &by_uuid), DomainCheck::Matches);
+        // Before Cloudonix was asked, what the admin entered still matches.
+        let unverified = settings(UUID, None, None);
+        assert_eq!(check_domain(&unverified, &by_uuid), DomainCheck::Matches);
+        let entered_id = settings("4711", None, None);
+        assert_eq!(check_domain(&entered_id, &by_id), DomainCheck::Matches);
+    }
+
+    #[test]
+    fn a_cdr_naming_no_domain_is_unnamed_and_another_domain_refused() {
+        let ours = settings("acme.cloudonix.net", Some("acme.cloudonix.net"), Some(UUID));
+        assert_eq!(
+            check_domain(&ours, &json!({"session": {"domainId": 99}})),
+            DomainCheck::Unnamed,
+            "a numeric id that is not ours does not refuse"
+        );
+        assert_eq!(
+            check_domain(&ours, &json!({"domain": "", "owner": {"domain": {}}})),
+            DomainCheck::Unnamed
+        );
+        assert_eq!(
+            check_domain(
+                &ours,
+                &json!({"domain": "globex.cloudonix.net", "owner": {"domain": {"uuid": "x"}}})
+            ),
+            DomainCheck::Other("globex.cloudonix.net, x".into())
+        );
     }
 }

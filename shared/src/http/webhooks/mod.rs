@@ -4,18 +4,20 @@
 //! differ only in what the request means to the router, so they share one pipeline.
 
 pub mod auth;
+pub mod callback_base;
 pub mod cdr;
 pub mod notify;
 pub mod params;
 pub mod pipeline;
 pub mod session;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use axum::{Extension, Router};
+use lambda_http::request::RequestContext;
 
 use crate::app::AppState;
 use crate::cxml;
@@ -39,10 +41,17 @@ pub fn dial_router(state: AppState) -> Router {
 
 fn hook_router(state: AppState, path: &'static str, hook: Hook) -> Router {
     let handler = move |State(state): State<AppState>,
+                        context: Option<Extension<RequestContext>>,
                         headers: HeaderMap,
                         uri: Uri,
                         body: Bytes| async move {
-        pipeline::answer(&state, hook, &headers, &uri, &body).await
+        let base = callback_base::callback_base(
+            state.public_url.as_deref(),
+            context.as_ref().map(|Extension(c)| c),
+            &headers,
+            &uri,
+        );
+        pipeline::answer(&state, hook, base, &headers, &uri, &body).await
     };
     Router::new().route(path, post(handler)).with_state(state)
 }

@@ -61,9 +61,12 @@ pub enum Hook {
     Callback,
 }
 
+/// Answers one voice webhook. `callback_base` prefixes the callback URLs of the answer (see
+/// `callback_base`).
 pub async fn answer(
     state: &AppState,
     hook: Hook,
+    callback_base: Option<String>,
     headers: &HeaderMap,
     uri: &Uri,
     body: &[u8],
@@ -104,6 +107,7 @@ pub async fn answer(
         org,
         hook,
         lock_key: format!("call:{{{org}}}:{call_sid}"),
+        callback_base,
         call_sid,
         params,
         replay_key: format!("voice:{{{org}}}:{}", replay_fingerprint(uri, body)),
@@ -145,6 +149,7 @@ struct Request<'a> {
     state: &'a AppState,
     org: OrgId,
     hook: Hook,
+    callback_base: Option<String>,
     call_sid: String,
     params: WebhookParams,
     lock_key: String,
@@ -236,18 +241,17 @@ impl Request<'_> {
         }
     }
 
-    /// A busy message when the organization is over its rate of new calls (counted in the first
-    /// round trip, for new calls only). Callbacks of calls already admitted are never refused.
+    /// A busy refusal when the organization is over its rate of new calls (counted in the first
+    /// round trip, for new calls only): the message plays as early media and the call is
+    /// rejected, never answered, so nobody is billed for it. Callbacks of calls already admitted
+    /// are never refused.
     fn admit(&self, rate: Option<RateDecision>) -> Option<cxml::Response> {
         if rate.is_some_and(|d| !d.allowed) {
             tracing::warn!(org = %self.org, "voice rate limit reached");
-            return Some(
-                cxml::Response::new()
-                    .with(cxml::Say::new(speech::BUSY))
-                    .with(cxml::Reject {
-                        reason: Some(cxml::RejectReason::Busy),
-                    }),
-            );
+            return Some(cxml::Response::refusal(
+                Some(speech::BUSY.into()),
+                cxml::RejectReason::Busy,
+            ));
         }
         None
     }
@@ -266,6 +270,7 @@ impl Request<'_> {
             to: p.get("To").unwrap_or_default().to_owned(),
             direction: p.get("Direction").map(str::to_owned),
             at: Timestamp::now(),
+            callback_base: self.callback_base.clone(),
         };
         let state = self.state;
         let mut engine = Engine::new(

@@ -1,15 +1,21 @@
-//! `POST /webhooks/cloudonix/session` (function webhook-session): Cloudonix's session updates,
-//! the domain's `session-update-endpoint` (cloudonix.md §3.2). About ten per call, possibly
-//! repeated or out of order; each moves the call log and the live call forward through the call
-//! state machine or changes nothing. Authenticated like the voice webhook (bearer webhook key).
+//! `POST /webhooks/cloudonix/session[/{session_token}]` (function webhook-session): Cloudonix's
+//! session updates, the domain's `session-update-endpoint` (cloudonix.md §3.2). About ten per
+//! call, possibly repeated or out of order; each moves the call log and the live call forward
+//! through the call state machine or changes nothing.
+//!
+//! Nothing documents that session updates carry the `authorization-api-key` bearer, so the
+//! provisioned URL carries the organization's session-update token as well, and either one
+//! identifies the organization: an update without the bearer is not locked out. When both are
+//! present they must name the same organization.
 //!
 //! Answers: 200 `{"status", "changed"}` when applied (a duplicate is `changed: false`), 200
-//! `{"ignored"}` for a status we do not know, 400 for a body that is not a session, 401 without
-//! the key, 503 when our store failed (so a redelivery can succeed).
+//! `{"ignored"}` for a status we do not know, 400 for a body that is not a session, 401 with
+//! neither a known token nor a known bearer, 503 when our store failed (so a redelivery can
+//! succeed).
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::post;
@@ -20,42 +26,99 @@ use super::notify::{direction, epoch_ms, reply, unavailable};
 use super::params::WebhookParams;
 use crate::app::AppState;
 use crate::domain::call_state::{Source, from_session_status};
+use crate::domain::ids::OrgId;
 use crate::domain::now_ms;
 use crate::realtime::tracking::{CallDetails, Observation, track};
 
 pub const SESSION_PATH: &str = "/webhooks/cloudonix/session";
+pub const SESSION_TOKEN_PATH: &str = "/webhooks/cloudonix/session/{session_token}";
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route(SESSION_PATH, post(session_update))
+        .route(SESSION_PATH, post(with_bearer))
+        .route(SESSION_TOKEN_PATH, post(with_token))
         .with_state(state)
 }
 
-async fn session_update(
+async fn with_bearer(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    let org = match auth::authenticate(&state, &headers).await {
+    session_update(&state, None, &headers, &uri, &body).await
+}
+
+async fn with_token(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    session_update(&state, Some(&token), &headers, &uri, &body).await
+}
+
+fn unauthorized(why: &str) -> Response {
+    tracing::warn!(why, "unauthenticated session update");
+    reply(StatusCode::UNAUTHORIZED, json!({"error": "unauthorized"}))
+}
+
+/// The organization named by the URL's token or by the bearer: either suffices (the bearer may
+/// be missing, or stale after a rotation by hand), but two that disagree are refused.
+async fn identify(
+    state: &AppState,
+    token: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<OrgId, Response> {
+    let by_token = match token {
+        None => None,
+        Some(token) => match auth::session_token_org(state, token).await {
+            Ok(org) => Some(org),
+            Err(WebhookAuthError::Store(e)) => return Err(unavailable(&e)),
+            Err(_) => None,
+        },
+    };
+    let by_bearer = match auth::authenticate(state, headers).await {
+        Ok(org) => Some(org),
+        Err(WebhookAuthError::Store(e)) => return Err(unavailable(&e)),
+        Err(_) => None,
+    };
+    match (by_token, by_bearer) {
+        (Some(a), Some(b)) if a != b => Err(unauthorized(
+            "the URL's token and the bearer name different organizations",
+        )),
+        (Some(org), _) | (None, Some(org)) => Ok(org),
+        (None, None) => Err(unauthorized(if token.is_some() {
+            "unknown session-update token and no valid bearer"
+        } else {
+            "no valid bearer"
+        })),
+    }
+}
+
+async fn session_update(
+    state: &AppState,
+    token: Option<&str>,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: &[u8],
+) -> Response {
+    let org = match identify(state, token, headers).await {
         Ok(org) => org,
-        Err(WebhookAuthError::Store(e)) => return unavailable(&e),
-        Err(e) => {
-            tracing::warn!(error = %e, "unauthenticated session update");
-            return reply(StatusCode::UNAUTHORIZED, json!({"error": "unauthorized"}));
-        }
+        Err(refused) => return refused,
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let params = match WebhookParams::parse(content_type, &body, uri.query()) {
+    let params = match WebhookParams::parse(content_type, body, uri.query()) {
         Ok(p) => p,
         Err(e) => {
             tracing::warn!(%org, error = %e, "unreadable session update");
             return reply(StatusCode::BAD_REQUEST, json!({"error": e.to_string()}));
         }
     };
-    let Some(token) = params.get("token") else {
+    let Some(session) = params.get("token") else {
         tracing::warn!(%org, "session update without a session token");
         return reply(
             StatusCode::BAD_REQUEST,
@@ -87,7 +150,7 @@ async fn session_update(
         },
         ending: None,
     };
-    match track(&state, org, token, &observation).await {
+    match track(state, org, session, &observation).await {
         Ok(tracked) => reply(
             StatusCode::OK,
             json!({"status": tracked.status, "changed": tracked.changed}),

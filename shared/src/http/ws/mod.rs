@@ -7,12 +7,13 @@
 //! answered `{"type":"pong"}`.
 
 pub mod local;
+pub mod messages;
 
 use std::time::Duration;
 
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::event::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
-use serde_json::json;
+use messages::{LiveEvent, LiveRequest, WsRefusal};
 
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
@@ -49,10 +50,20 @@ impl WsReply {
         }
     }
 
-    fn json(status: u16, body: serde_json::Value) -> Self {
+    fn event(status: u16, event: &LiveEvent) -> Self {
         Self {
             status,
-            body: Some(body.to_string()),
+            body: Some(event.to_json()),
+        }
+    }
+
+    fn refused(status: u16, error: impl Into<String>) -> Self {
+        let body = WsRefusal {
+            error: error.into(),
+        };
+        Self {
+            status,
+            body: Some(serde_json::to_string(&body).expect("refusals serialise")),
         }
     }
 }
@@ -66,20 +77,14 @@ pub async fn connect(
     token: Option<&str>,
 ) -> Result<Connection, WsReply> {
     let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err(WsReply::json(
-            401,
-            json!({"error": "connect with ?token=<API token>"}),
-        ));
+        return Err(WsReply::refused(401, "connect with ?token=<API token>"));
     };
-    let caller = authenticate_bearer(state, token).await.map_err(|e| {
-        WsReply::json(
-            e.status().as_u16(),
-            json!({"error": e.problem().title.clone()}),
-        )
-    })?;
+    let caller = authenticate_bearer(state, token)
+        .await
+        .map_err(|e| WsReply::refused(e.status().as_u16(), e.problem().title.clone()))?;
     let unavailable = |e: crate::ports::store::StoreError| {
         tracing::error!(error = %e, "WebSocket connect: store unavailable");
-        WsReply::json(503, json!({"error": "temporarily unavailable"}))
+        WsReply::refused(503, "temporarily unavailable")
     };
     let token_expiry = state
         .store
@@ -123,16 +128,17 @@ pub async fn disconnect(state: &AppState, connection_id: &str) -> WsReply {
 /// Gateway).
 pub fn default(message: &str) -> WsReply {
     let message = message.trim();
-    let kind = serde_json::from_str::<serde_json::Value>(message)
+    let request = serde_json::from_str::<LiveRequest>(message)
         .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
-    if message == "ping" || kind.as_deref() == Some("ping") {
-        WsReply::json(200, json!({"type": "pong"}))
-    } else {
-        WsReply::json(
+        .or((message == "ping").then_some(LiveRequest::Ping));
+    match request {
+        Some(LiveRequest::Ping) => WsReply::event(200, &LiveEvent::Pong),
+        None => WsReply::event(
             400,
-            json!({"type": "error", "message": "unknown message; send {\"type\":\"ping\"}"}),
-        )
+            &LiveEvent::Error {
+                message: "unknown message; send {\"type\":\"ping\"}".into(),
+            },
+        ),
     }
 }
 
@@ -176,13 +182,15 @@ mod tests {
             " {\"type\": \"ping\", \"id\": 7} ",
         ] {
             assert_eq!(
-                default(ping),
-                WsReply::json(200, json!({"type": "pong"})),
+                default(ping).body.as_deref(),
+                Some(r#"{"type":"pong"}"#),
                 "{ping}"
             );
         }
         let other = default(r#"{"type":"subscribe"}"#);
         assert_eq!(other.status, 400);
-        assert!(other.body.unwrap().contains("ping"));
+        let body: serde_json::Value = serde_json::from_str(&other.body.unwrap()).unwrap();
+        assert_eq!(body["type"], "error");
+        assert!(body["message"].as_str().unwrap().contains("ping"));
     }
 }

@@ -83,7 +83,7 @@ pub(super) async fn export_call_logs(
     let params = Params::parse(&uri, FILTERS)?;
     let scope = Scope::of(&state, &caller).await?;
     let tz = timezone(&state, &caller).await?;
-    let filter = call_filter(|name| params.raw(name), &tz, &scope)?;
+    let filter = call_filter(|name| params.given(name), &tz, &scope)?;
     let filename = format!(
         "call-logs-{}.csv",
         Timestamp::from_millisecond(now_ms())

@@ -38,10 +38,10 @@ use utoipa_axum::routes;
 use super::audit::mask_secrets;
 use super::caller::Caller;
 use super::extract::Id;
-use super::list::{List, Listing, Paged};
+use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult, FieldError};
 use super::scope::Scope;
-use super::time::UtcTime;
+use super::time::{LocalTimeParam, UtcTime};
 use crate::app::AppState;
 use crate::domain::destination::Destination;
 use crate::domain::ids::{CallLogId, CdrId, ExtensionId, PhoneNumberId};
@@ -103,31 +103,20 @@ struct FilterParams {
     /// Calls started at or after this: `2026-03-01` (local midnight), `2026-03-01T09:00`
     /// (local time) or `2026-03-01T09:00:00Z` (an instant). Local means the organization's
     /// time zone.
+    #[param(value_type = Option<LocalTimeParam>, inline)]
     from: Option<String>,
     /// Calls started before this; a date includes that whole local day.
+    #[param(value_type = Option<LocalTimeParam>, inline)]
     to: Option<String>,
     direction: Option<CallDirection>,
     status: Option<CallStatus>,
     /// Part of the calling or the called number.
+    #[param(max_length = 64)]
     number: Option<String>,
     /// Exactly this Cloudonix call id (`CallSid`).
     call_sid: Option<String>,
     /// Calls offered to this extension or placed from it.
     extension: Option<ExtensionId>,
-}
-
-/// Paging and order of the list, for the OpenAPI document.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by utoipa's derive only
-struct PagingParams {
-    /// Page number, from 1.
-    page: Option<u32>,
-    /// Items per page, at most 100.
-    per_page: Option<u32>,
-    /// `started_at` (default `-started_at`), `duration_seconds`, `from_number`, `to_number`,
-    /// `direction` or `status`; prefix `-` for descending.
-    sort: Option<String>,
 }
 
 /// One call as listed.
@@ -249,16 +238,16 @@ async fn timezone(state: &AppState, caller: &Caller) -> ApiResult<TimeZone> {
     Ok(org.timezone.tz().clone())
 }
 
-/// The store filter from the request's filter parameters (`raw` reads one), within `scope`.
-/// 400 naming every parameter that does not parse.
+/// The store filter from the request's filter parameters (`given` reads one as sent), within
+/// `scope`. 400 naming every parameter that does not parse; a typed filter given blank is one.
 fn call_filter<'a>(
-    raw: impl Fn(&str) -> Option<&'a str>,
+    given: impl Fn(&str) -> Option<&'a str>,
     tz: &TimeZone,
     scope: &Scope,
 ) -> ApiResult<CallLogFilter> {
     let mut errors = Vec::new();
     let mut time = |name: &str, bound| {
-        let text = raw(name)?;
+        let text = given(name)?;
         let parsed = period::instant(text, tz, bound);
         if parsed.is_none() {
             errors.push(FieldError::new(
@@ -277,7 +266,7 @@ fn call_filter<'a>(
         errors.push(FieldError::new("to", "must be later than from"));
     }
     let mut parsed = |name: &str, expected: &str, parse: &dyn Fn(&str) -> bool| {
-        let text = raw(name)?;
+        let text = given(name)?;
         if !parse(text) {
             errors.push(FieldError::new(name, format!("must be {expected}")));
         }
@@ -301,6 +290,8 @@ fn call_filter<'a>(
         &format!("at most {MAX_NUMBER_LEN} characters"),
         &|t| t.chars().count() <= MAX_NUMBER_LEN,
     )
+    .map(str::trim)
+    .filter(|n| !n.is_empty())
     .map(str::to_owned);
     let call_sid = parsed(
         "call_sid",
@@ -350,13 +341,12 @@ impl Params {
         Ok(Self(params))
     }
 
-    /// A parameter's value, when given and not blank.
-    fn raw(&self, name: &str) -> Option<&str> {
+    /// A parameter's value exactly as given (blank included).
+    fn given(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -365,7 +355,7 @@ impl Params {
     get,
     path = "/api/v1/call-logs",
     tag = "call-logs",
-    params(FilterParams, PagingParams),
+    params(FilterParams, ListQuery<CallLogList>),
     responses((status = 200, body = Paged<CallLogView>))
 )]
 async fn list_call_logs(
@@ -375,7 +365,7 @@ async fn list_call_logs(
 ) -> ApiResult<Json<Paged<CallLogView>>> {
     let scope = Scope::of(&state, &caller).await?;
     let tz = timezone(&state, &caller).await?;
-    let filter = call_filter(|name| list.raw(name), &tz, &scope)?;
+    let filter = call_filter(|name| list.given(name), &tz, &scope)?;
     let page = state
         .store
         .list_call_logs(caller.org(), &filter, list.page)

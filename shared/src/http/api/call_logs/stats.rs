@@ -101,14 +101,14 @@ pub(super) async fn call_stats(
     uri: Uri,
 ) -> ApiResult<Json<CallStats>> {
     let params = Params::parse(&uri, &[FILTERS, &["bucket"]].concat())?;
-    let bucket = match params.raw("bucket") {
+    let bucket = match params.given("bucket") {
         None | Some("day") => Bucket::Day,
         Some("hour") => Bucket::Hour,
         Some(_) => return Err(invalid("bucket", "must be hour or day")),
     };
     let scope = Scope::of(&state, &caller).await?;
     let tz = timezone(&state, &caller).await?;
-    let mut filter = call_filter(|name| params.raw(name), &tz, &scope)?;
+    let mut filter = call_filter(|name| params.given(name), &tz, &scope)?;
     let now = crate::domain::now_ms();
     let to = match filter.to {
         Some(to) => to,

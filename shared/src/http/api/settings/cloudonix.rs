@@ -5,6 +5,11 @@
 //!   webhooks) is shown once when issued; only its SHA-256 is kept, which is all the webhooks need.
 //! - The CDR token (the secret path segment of the CDR URL; Cloudonix sends CDRs without any
 //!   authentication) is kept hashed for the webhook and sealed so the owner can see the URL again.
+//!   The session-update token is kept the same way: nothing documents that session updates carry
+//!   the bearer, so their URL carries a secret of its own.
+//! - Saving asks Cloudonix for the domain's name and UUID (a CDR names its domain by either, and
+//!   the admin may have entered a numeric id); saving still succeeds when Cloudonix cannot be
+//!   asked, and provisioning asks again.
 //! - Provisioning issues a fresh webhook bearer and pushes everything through the Cloudonix port.
 
 use axum::Json;
@@ -42,6 +47,11 @@ pub struct CloudonixSettingsView {
     /// The Cloudonix domain (name, numeric id or UUID); null until saved.
     #[schema(example = "acme.cloudonix.net")]
     pub domain: Option<String>,
+    /// The domain's name as Cloudonix reported it; null until Cloudonix could be asked.
+    #[schema(example = "acme.cloudonix.net")]
+    pub domain_name: Option<String>,
+    /// The domain's UUID as Cloudonix reported it; null until Cloudonix could be asked.
+    pub domain_uuid: Option<String>,
     /// The domain API key, masked; null until saved.
     #[schema(example = "XI…abcd")]
     pub api_key: Option<String>,
@@ -60,6 +70,8 @@ impl CloudonixSettingsView {
     fn new(state: &AppState, s: &CloudonixSettings) -> Self {
         Self {
             domain: s.domain.clone(),
+            domain_name: s.domain_name.clone(),
+            domain_uuid: s.domain_uuid.clone(),
             api_key: s.api_key_enc.as_deref().map(|sealed| {
                 state.secrets.open(sealed).map_or_else(
                     |_| {
@@ -82,9 +94,11 @@ impl CloudonixSettingsView {
 #[serde(deny_unknown_fields)]
 pub struct CloudonixSettingsInput {
     /// The Cloudonix domain: its name (`acme.cloudonix.net`), numeric id or UUID.
+    #[schema(pattern = r"^\s*(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9.-]{0,252}\s*$")]
     pub domain: String,
     /// A domain API key (34 characters, `XI…`). Omit or send null to keep the stored one.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[!-~]{16,256}\s*$")]
     pub api_key: Option<String>,
 }
 
@@ -101,7 +115,9 @@ pub struct IssuedWebhookKey {
 pub struct CloudonixUrlsView {
     /// The voice application's URL; its method must be POST.
     pub voice_application_url: String,
-    /// The domain profile's `session-update-endpoint`.
+    /// The domain profile's `session-update-endpoint`: with its secret token once one exists
+    /// (saving the settings creates one), which authenticates updates with or without the bearer;
+    /// before that, the URL the bearer alone authenticates.
     pub session_update_endpoint: String,
     /// The domain profile's `cdr-endpoint`, secret token included; null until a CDR token exists
     /// (saving the settings creates one).
@@ -111,17 +127,7 @@ pub struct CloudonixUrlsView {
 /// The organization's settings, or empty ones before the first save.
 async fn load(state: &AppState, org: OrgId) -> ApiResult<CloudonixSettings> {
     match state.store.find_cloudonix_settings(org).await {
-        Err(StoreError::NotFound) => Ok(CloudonixSettings {
-            organization_id: org,
-            domain: None,
-            api_key_enc: None,
-            webhook_key_hash: None,
-            cdr_token_hash: None,
-            cdr_token_enc: None,
-            voice_application_id: None,
-            provisioned_at: None,
-            updated_at: 0,
-        }),
+        Err(StoreError::NotFound) => Ok(CloudonixSettings::new(org)),
         other => Ok(other?),
     }
 }
@@ -133,16 +139,68 @@ fn issue_cdr_token(state: &AppState, settings: &mut CloudonixSettings) -> String
     token
 }
 
-/// The stored CDR token, when there is one and it can be read.
-fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
-    let sealed = settings.cdr_token_enc.as_deref()?;
+fn issue_session_token(state: &AppState, settings: &mut CloudonixSettings) {
+    let token = random_token();
+    settings.session_token_hash = Some(sha256_hex(&token));
+    settings.session_token_enc = Some(state.secrets.seal(&token));
+}
+
+/// A stored path token (`sealed`), when there is one and it can be read.
+fn open_token(
+    state: &AppState,
+    settings: &CloudonixSettings,
+    sealed: Option<&str>,
+    what: &str,
+) -> Option<String> {
     state
         .secrets
-        .open(sealed)
+        .open(sealed?)
         .inspect_err(|_| {
-            tracing::warn!(org = %settings.organization_id, "stored CDR token cannot be decrypted");
+            tracing::warn!(org = %settings.organization_id, "stored {what} cannot be decrypted");
         })
         .ok()
+}
+
+fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
+    open_token(
+        state,
+        settings,
+        settings.cdr_token_enc.as_deref(),
+        "CDR token",
+    )
+}
+
+fn session_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
+    let sealed = settings.session_token_enc.as_deref();
+    open_token(state, settings, sealed, "session-update token")
+}
+
+/// Records the domain's name and UUID as Cloudonix reports them. Best effort: when Cloudonix
+/// cannot be asked, the names of the same domain are kept and those of another are forgotten.
+async fn learn_domain_names(state: &AppState, settings: &mut CloudonixSettings, moved: bool) {
+    let (Some(domain), Some(sealed)) = (&settings.domain, &settings.api_key_enc) else {
+        return;
+    };
+    let Ok(key) = state.secrets.open(sealed) else {
+        return;
+    };
+    let creds = DomainCredentials {
+        domain: domain.clone(),
+        api_key: ApiKey::new(key),
+    };
+    match state.cloudonix.get_domain(&creds).await {
+        Ok(info) => {
+            settings.domain_name = info.domain;
+            settings.domain_uuid = info.uuid;
+        }
+        Err(e) => {
+            tracing::warn!(org = %settings.organization_id, error = %e, "Cloudonix domain not read; its name and UUID stay unknown until provisioning");
+            if moved {
+                settings.domain_name = None;
+                settings.domain_uuid = None;
+            }
+        }
+    }
 }
 
 fn public_url(state: &AppState) -> ApiResult<&str> {
@@ -154,8 +212,12 @@ fn public_url(state: &AppState) -> ApiResult<&str> {
     })
 }
 
-fn urls_view(public_url: &str, cdr_token: Option<&str>) -> CloudonixUrlsView {
-    let urls = WebhookUrls::new(public_url, cdr_token.unwrap_or_default());
+fn urls_view(
+    public_url: &str,
+    cdr_token: Option<&str>,
+    session_token: Option<&str>,
+) -> CloudonixUrlsView {
+    let urls = WebhookUrls::new(public_url, cdr_token.unwrap_or_default(), session_token);
     CloudonixUrlsView {
         voice_application_url: urls.voice_application,
         session_update_endpoint: urls.session_update,
@@ -179,9 +241,10 @@ pub async fn get_cloudonix(
     Ok(Json(CloudonixSettingsView::new(&state, &settings)))
 }
 
-/// Save the domain and API key (owner only). The first save also creates the CDR endpoint
-/// token. Moving to another domain forgets the voice application and subscriber links of the
-/// old one; provision afterwards.
+/// Save the domain and API key (owner only). The first save also creates the CDR and
+/// session-update endpoint tokens. Cloudonix is asked for the domain's name and UUID (shown as
+/// `domain_name`, `domain_uuid`; null when it could not be reached). Moving to another domain
+/// forgets the voice application and subscriber links of the old one; provision afterwards.
 #[utoipa::path(
     put,
     path = "/api/v1/settings/cloudonix",
@@ -202,7 +265,7 @@ pub async fn put_cloudonix(
     let api_key = match &body.api_key {
         Some(key) => v.parsed("api_key", check_api_key(key)),
         None if before.api_key_enc.is_none() => {
-            v.error("api_key", "is required until a key is stored");
+            v.conflict("api_key", "is required until a key is stored");
             None
         }
         None => None,
@@ -226,6 +289,10 @@ pub async fn put_cloudonix(
     if after.cdr_token_hash.is_none() {
         issue_cdr_token(&state, &mut after);
     }
+    if after.session_token_hash.is_none() {
+        issue_session_token(&state, &mut after);
+    }
+    learn_domain_names(&state, &mut after, moved).await;
     after.updated_at = now_ms();
     state.store.upsert_cloudonix_settings(&after).await?;
     if moved {
@@ -301,7 +368,12 @@ pub async fn rotate_cdr_token(
         Change::action("rotate_cdr_token", OBJECT, Some(org.to_string())),
     )
     .await;
-    Ok(Json(urls_view(public_url, Some(&token))))
+    let session_token = session_token(&state, &settings);
+    Ok(Json(urls_view(
+        public_url,
+        Some(&token),
+        session_token.as_deref(),
+    )))
 }
 
 /// The exact URLs to paste into Cloudonix (owner only: the CDR URL carries a secret).
@@ -318,14 +390,19 @@ pub async fn get_urls(
     caller.require(Role::Owner)?;
     let public_url = public_url(&state)?;
     let settings = load(&state, caller.org()).await?;
-    let token = cdr_token(&state, &settings);
-    Ok(Json(urls_view(public_url, token.as_deref())))
+    let cdr = cdr_token(&state, &settings);
+    let session = session_token(&state, &settings);
+    Ok(Json(urls_view(
+        public_url,
+        cdr.as_deref(),
+        session.as_deref(),
+    )))
 }
 
 /// Push the configuration to Cloudonix (owner only): the voice application (POST to our voice
 /// URL) as the domain's default, the domain profile (`authorization-api-key` with a freshly
-/// issued webhook bearer, `session-update-endpoint`, `cdr-endpoint`) and one subscriber per
-/// extension. Answers 200 with a report of every step, `ok: false` when any failed; running it
+/// issued webhook bearer, `session-update-endpoint` and `cdr-endpoint` with their tokens) and one
+/// subscriber per extension; records the domain's name and UUID. Answers 200 with a report of every step, `ok: false` when any failed; running it
 /// again is safe and repairs what failed.
 #[utoipa::path(
     post,
@@ -353,6 +430,7 @@ pub async fn provision_domain(
         )
     })?;
     let cdr_token = cdr_token(&state, &settings).unwrap_or_else(random_token);
+    let session_token = session_token(&state, &settings).unwrap_or_else(random_token);
     let request = ProvisionRequest {
         organization_id: org,
         credentials: DomainCredentials {
@@ -362,6 +440,7 @@ pub async fn provision_domain(
         public_url: public_url.to_owned(),
         webhook_key: random_token(),
         cdr_token,
+        session_token,
     };
     let report = provision(
         &*state.cloudonix,
