@@ -186,6 +186,35 @@ mod tests {
         RealtimeConfig::from_lookup(|k| map.get(k).map(|v| v.to_string()))
     }
 
+    #[tokio::test]
+    async fn a_function_without_the_aws_adapters_refuses_configured_tables_instead_of_keeping_calls_to_itself()
+     {
+        let org = OrgId::new();
+        let local = Realtime::without_aws(&RealtimeConfig::default());
+        assert_eq!(local.backend, "memory");
+        assert!(
+            local
+                .live_calls
+                .list_live_calls(org)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let tables = config(&[
+            ("OPBX_LIVE_CALLS_TABLE", "live"),
+            ("OPBX_CONNECTIONS_TABLE", "conns"),
+        ])
+        .unwrap();
+        let absent = Realtime::without_aws(&tables);
+        assert_eq!(absent.backend, "not linked");
+        assert!(matches!(
+            absent.live_calls.list_live_calls(org).await,
+            Err(StoreError::Unavailable(_))
+        ));
+        assert!(absent.connections.list_connections(org).await.is_err());
+        assert!(absent.push.post("c", b"{}").await.is_err());
+    }
+
     #[test]
     fn tables_are_configured_together() {
         assert_eq!(config(&[]).unwrap(), RealtimeConfig::default());
