@@ -10,6 +10,7 @@
 //! - round trips per new call, counted by the servers (Redis MONITOR lines that are not a
 //!   script's own commands; MariaDB's Questions, BEGIN/COMMIT aside) over sequential new calls;
 //! - the CPU time opbx-local spent per request (/proc) during the open loop.
+//!
 //! Last line: `voice: p99 <X> ms at <R>/s, <Y>x floor, <N> Redis + <M> SQL round trips per new call`.
 //!
 //! The counters are the servers' own, so other clients of the same servers are counted too: run
