@@ -282,7 +282,10 @@ mod migration_list_tests {
                 .collect();
             files.sort();
             let versions: Vec<i64> = listed.iter().map(|(v, _, _)| *v).collect();
-            assert_eq!(versions, files, "migrations/{dialect} and the list in sql/mod.rs");
+            assert_eq!(
+                versions, files,
+                "migrations/{dialect} and the list in sql/mod.rs"
+            );
         }
     }
 }
