@@ -14,6 +14,7 @@ use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
+use crate::routing::local_copy::LocalCopies;
 
 /// Redis keys of one deployment start with this, so several deployments may share a Redis.
 pub const REDIS_NAMESPACE: &str = "opbx:";
@@ -37,6 +38,9 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// `OPBX_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<crate::config::TrustedProxies>,
+    /// This instance's copies of routing configuration and webhook keys, checked against each
+    /// organization's configuration version.
+    pub local: Arc<LocalCopies>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +60,13 @@ pub enum StartupError {
 }
 
 impl AppState {
-    /// Connects the stores named by `config`; `secrets` holds the key for secrets at rest.
-    pub async fn connect(config: &Config, secrets: SecretBox) -> Result<Self, StartupError> {
+    /// Connects the stores named by `config`; `secrets` holds the key for secrets at rest,
+    /// `realtime` the stores connected by the host (`Realtime::without_aws` or `opbx-aws`).
+    pub async fn connect(
+        config: &Config,
+        secrets: SecretBox,
+        realtime: Realtime,
+    ) -> Result<Self, StartupError> {
         let store =
             SqlStore::connect(&config.database_url, config.database_max_connections).await?;
         let (coordination, coordination_backend): (Arc<dyn Coordination>, _) =
@@ -81,13 +90,14 @@ impl AppState {
             secrets: Arc::new(secrets),
             ui_origin,
             voice_rate_limit: config.voice_rate_limit,
-            realtime: Realtime::connect(&config.realtime).await,
+            realtime,
             cloudonix: Arc::new(HttpCloudonix::new(
                 &config.cloudonix_api_url,
                 ClientPolicy::default(),
             )),
             public_url: config.public_url.as_deref().map(Arc::from),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            local: Arc::default(),
         })
     }
 }

@@ -8,9 +8,10 @@ pub use lambda_http::Error;
 
 use crate::adapters::sql::SqlStore;
 use crate::app::{AppState, StartupError};
-use crate::config::{Bootstrap, Config};
+use crate::config::Bootstrap;
 use crate::crypto::SecretBox;
 use crate::deployed_secrets::{self, DatabaseUser};
+use crate::realtime::{RealtimeConnector, connect_without_aws};
 
 pub fn init_tracing() {
     // JSON lines are what CloudWatch Logs Insights queries; RUST_LOG overrides the level.
@@ -29,22 +30,30 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Builds the shared state from the environment and the secrets it names (see
-/// [`crate::deployed_secrets`]). A function given no encryption key gets a box that refuses
-/// to seal, open or sign.
-pub async fn state_from_env() -> Result<AppState, StartupError> {
+/// [`crate::deployed_secrets`]), with real-time stores from `realtime`. A function given no
+/// encryption key gets a box that refuses to seal, open or sign.
+pub async fn state_from_env(realtime: RealtimeConnector) -> Result<AppState, StartupError> {
     let (config, _) = deployed_secrets::config(env).await?;
     let secrets = match config.encryption_key.as_deref() {
         Some(key) => SecretBox::from_base64(key)?,
         None => SecretBox::without_key(),
     };
-    AppState::connect(&config, secrets).await
+    let realtime = realtime(&config.realtime).await;
+    AppState::connect(&config, secrets, realtime).await
 }
 
-/// Entry point of every HTTP function: `fn main() -> … { opbx::lambda::serve(opbx::http::health::router) }`.
+/// Entry point of every HTTP function that does not touch real-time state:
+/// `fn main() -> … { opbx::lambda::serve(opbx::http::health::router) }`. Such a function does not
+/// link the AWS SDK; the others call `opbx_aws::lambda::serve`.
 /// The template sets `AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH=true` so stage names never reach the routes.
 pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
+    serve_with(make, connect_without_aws)
+}
+
+/// [`serve`] with the real-time stores `realtime` connects.
+pub fn serve_with(make: fn(AppState) -> Router, realtime: RealtimeConnector) -> Result<(), Error> {
     block_on(async move {
-        let state = state_from_env().await?;
+        let state = state_from_env(realtime).await?;
         lambda_http::run(make(state)).await
     })
 }
@@ -75,13 +84,18 @@ pub fn migrate() -> Result<(), Error> {
 }
 
 /// Entry point of ws-connect, ws-disconnect and ws-default: API Gateway WebSocket events of one
-/// route, answered by the handlers `opbx-local`'s `/ws` runs too.
-pub fn websocket(route: crate::http::ws::WsRoute) -> Result<(), Error> {
+/// route, answered by the handlers `opbx-local`'s `/ws` runs too. `$connect` and `$disconnect`
+/// keep the connection registry in DynamoDB (`opbx_aws::lambda::websocket`); `$default` needs no
+/// real-time store and runs with [`connect_without_aws`].
+pub fn websocket(
+    route: crate::http::ws::WsRoute,
+    realtime: RealtimeConnector,
+) -> Result<(), Error> {
     use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
     block_on(async move {
-        let state = state_from_env().await?;
-        if state.realtime.backend != "dynamodb" {
+        let state = state_from_env(realtime).await?;
+        if route != crate::http::ws::WsRoute::Default && state.realtime.backend != "dynamodb" {
             // In process, each Lambda instance would keep connections no other function sees.
             return Err(
                 "WebSocket functions need OPBX_CONNECTIONS_TABLE and OPBX_LIVE_CALLS_TABLE".into(),
@@ -91,40 +105,6 @@ pub fn websocket(route: crate::http::ws::WsRoute) -> Result<(), Error> {
             let state = state.clone();
             async move {
                 Ok::<_, Error>(crate::http::ws::lambda_reply(&state, route, &event.payload).await)
-            }
-        });
-        lambda_http::lambda_runtime::run(handler).await
-    })
-}
-
-/// Entry point of presence-fanout: batches of the live-calls table's DynamoDB stream, posted to
-/// the organizations' connections. It needs only the real-time stores, not the database.
-pub fn presence_fanout() -> Result<(), Error> {
-    use aws_lambda_events::event::dynamodb::Event;
-    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
-    block_on(async move {
-        let config = Config::from_env()?;
-        let realtime = &config.realtime;
-        if realtime.connections_table.is_none() || realtime.management_endpoint.is_none() {
-            return Err(
-                "presence-fanout needs OPBX_CONNECTIONS_TABLE, OPBX_LIVE_CALLS_TABLE and \
-                 AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"
-                    .into(),
-            );
-        }
-        let fanout = crate::realtime::Realtime::connect(realtime).await.fanout();
-        let handler = service_fn(move |event: LambdaEvent<Event>| {
-            let fanout = fanout.clone();
-            async move {
-                let report = fanout.publish_stream(&event.payload).await?;
-                tracing::info!(
-                    records = event.payload.records.len(),
-                    delivered = report.delivered,
-                    gone = report.gone,
-                    failed = report.failed,
-                    "live-call changes fanned out"
-                );
-                Ok::<_, Error>(())
             }
         });
         lambda_http::lambda_runtime::run(handler).await
@@ -176,7 +156,8 @@ pub async fn migrate_event(
     Ok(serde_json::json!({ "migrated": true, "bootstrap": bootstrap }))
 }
 
-fn block_on(work: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {
+/// Runs a function's whole life: the runtime, logging, then `work`.
+pub fn block_on(work: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

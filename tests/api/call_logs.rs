@@ -222,6 +222,10 @@ async fn lists_filter_in_the_organizations_time_zone_and_sort_and_page(b: Backen
     assert_eq!(names("?status=no_answer").await, ["first"]);
     assert_eq!(names("?number=5550123").await, ["placed"]);
     assert_eq!(
+        names(&format!("?call_sid={}", first.call_sid)).await,
+        ["first"]
+    );
+    assert_eq!(
         names(&format!("?extension={}", desk.id)).await,
         ["late", "placed"]
     );

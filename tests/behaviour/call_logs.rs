@@ -336,6 +336,14 @@ async fn list_filters_and_pages_newest_first(b: Backend) {
         ..CallLogFilter::default()
     };
     assert_eq!(list(extension, all).await, (1, sids(&["CA-int"])));
+    let by_sid = |sid: &str| CallLogFilter {
+        call_sid: Some(sid.into()),
+        ..CallLogFilter::default()
+    };
+    assert_eq!(list(by_sid("CA-out"), all).await, (1, sids(&["CA-out"])));
+    // Exact, not a search; and another tenant's call is not found by its id.
+    assert_eq!(list(by_sid("CA-"), all).await, (0, Vec::new()));
+    assert_eq!(list(by_sid("CA-x"), all).await, (0, Vec::new()));
 }
 
 async fn an_extensions_calls_are_those_offered_to_it_or_placed_from_it(b: Backend) {
@@ -629,7 +637,30 @@ async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
     assert_eq!((empty.slots, empty.busiest), (vec![], vec![]));
 }
 
+async fn a_new_calls_insert_writes_once_and_reports_an_existing_call(b: Backend) {
+    let org = new_org(&b.store).await;
+    let first = call(org.id, "CA-new", T0);
+    assert!(b.store.insert_call_log(&first).await.unwrap());
+    let again = call(org.id, "CA-new", T0 + 5);
+    assert!(!b.store.insert_call_log(&again).await.unwrap());
+    let stored = b
+        .store
+        .find_call_log_by_sid(org.id, "CA-new")
+        .await
+        .unwrap();
+    assert_eq!(stored, first, "the existing row is left as it was");
+    // The same CallSid in another organization is another call.
+    let stranger = new_org(&b.store).await;
+    assert!(
+        b.store
+            .insert_call_log(&call(stranger.id, "CA-new", T0))
+            .await
+            .unwrap()
+    );
+}
+
 opbx_tests::on_both_backends!(
+    a_new_calls_insert_writes_once_and_reports_an_existing_call,
     an_extensions_calls_are_those_offered_to_it_or_placed_from_it,
     reading_after_a_cursor_visits_every_call_once_newest_first,
     stats_count_calls_per_slot_and_name_the_busiest_numbers,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use opbx::ports::coordination::Recorded;
+use opbx::ports::coordination::{CallAdmission, Recorded, RoundRobinTaken};
 use opbx_tests::Backend;
 
 const SHORT: Duration = Duration::from_millis(150);
@@ -306,7 +306,176 @@ async fn a_zero_limit_denies_everything(backend: Backend) {
     assert!(decision.retry_after <= LONG);
 }
 
+fn admission<'a>(org: &'a str, lock: &'a str, reply: &'a str, rate: &'a str) -> CallAdmission<'a> {
+    CallAdmission {
+        org,
+        lock_key: lock,
+        lock_ttl: LONG,
+        take_lock: true,
+        replay_key: reply,
+        rate: Some((rate, 2, LONG)),
+        round_robin_call: None,
+    }
+}
+
+async fn a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer(b: Backend) {
+    let store = b.coordination;
+    let org = opbx_tests::unique();
+    let (lock, reply, rate) = (
+        format!("call:{{{org}}}:CA1"),
+        format!("voice:{{{org}}}:r1"),
+        format!("voice-rate:{{{org}}}"),
+    );
+    let a = admission(&org, &lock, &reply, &rate);
+    let first = store.begin_call(&a).await.unwrap();
+    assert!(first.guard.is_some() && !first.busy && first.replay.is_none());
+    assert_eq!(
+        first.rate.map(|r| (r.allowed, r.remaining)),
+        Some((true, 1))
+    );
+    assert_eq!(first.config_version, 0);
+
+    // A second delivery finds the lock held and is not counted.
+    let second = store.begin_call(&a).await.unwrap();
+    assert!(second.busy && second.guard.is_none() && second.rate.is_none());
+
+    let recorded = store
+        .finish_call(first.guard, &reply, b"<Response/>", LONG, None)
+        .await
+        .unwrap();
+    assert_eq!(recorded, Recorded::Stored);
+    // The lock is free again, and the retry gets the answer without holding it or being counted.
+    let retry = store.begin_call(&a).await.unwrap();
+    assert_eq!(retry.replay.as_deref(), Some(&b"<Response/>"[..]));
+    assert!(retry.guard.is_none() && retry.rate.is_none() && !retry.busy);
+    assert!(store.try_lock(&lock, LONG).await.unwrap().is_some());
+
+    // Two new calls later the organization is over its limit of 2.
+    let other = format!("voice:{{{org}}}:r2");
+    let second_call = store
+        .begin_call(&CallAdmission {
+            lock_key: "call:x:CA2",
+            ..admission(&org, &lock, &other, &rate)
+        })
+        .await
+        .unwrap();
+    assert_eq!(second_call.rate.map(|r| r.allowed), Some(true));
+    let third_call = store
+        .begin_call(&CallAdmission {
+            lock_key: "call:x:CA3",
+            replay_key: "voice:x:r3",
+            ..admission(&org, &lock, &other, &rate)
+        })
+        .await
+        .unwrap();
+    assert_eq!(third_call.rate.map(|r| r.allowed), Some(false));
+
+    // Without the lock (after waiting in vain) the call still goes on.
+    let unlocked = store
+        .begin_call(&CallAdmission {
+            take_lock: false,
+            rate: None,
+            replay_key: "voice:x:r4",
+            ..admission(&org, &lock, &other, &rate)
+        })
+        .await
+        .unwrap();
+    assert!(!unlocked.busy && unlocked.guard.is_none() && unlocked.rate.is_none());
+}
+
+async fn a_call_reads_the_configuration_version_invalidation_raises(b: Backend) {
+    let store = b.coordination;
+    let (org, other) = (opbx_tests::unique(), opbx_tests::unique());
+    let version = |org: String| {
+        let store = store.clone();
+        async move {
+            let lock = format!("call:{{{org}}}:{}", opbx_tests::unique());
+            let reply = format!("voice:{{{org}}}:{}", opbx_tests::unique());
+            let start = store
+                .begin_call(&CallAdmission {
+                    rate: None,
+                    ..admission(&org, &lock, &reply, "")
+                })
+                .await
+                .unwrap();
+            store.unlock(start.guard.unwrap()).await.unwrap();
+            start.config_version
+        }
+    };
+    let before = version(org.clone()).await;
+    store.invalidate_org(&org).await.unwrap();
+    assert_eq!(version(org.clone()).await, before + 1);
+    store.invalidate_org(&org).await.unwrap();
+    assert_eq!(version(org.clone()).await, before + 2);
+    assert_eq!(
+        version(other).await,
+        0,
+        "another organization's version is its own"
+    );
+}
+
+async fn a_round_robin_group_advances_once_per_call(b: Backend) {
+    let store = b.coordination;
+    let org = opbx_tests::unique();
+    let g = "group-1";
+    let advance = |call: &'static str| {
+        let (store, org) = (store.clone(), org.clone());
+        async move {
+            store
+                .advance_round_robin(&org, g, call, LONG)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(advance("a").await, 0);
+    assert_eq!(
+        advance("a").await,
+        0,
+        "a retry of the call keeps its position"
+    );
+    assert_eq!(advance("b").await, 1);
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 2);
+    assert_eq!(store.round_robin_position(&org, "other").await.unwrap(), 0);
+
+    // The pipeline's way: positions read in the first step, taken in the last one.
+    let (lock, reply) = (format!("call:{{{org}}}:c"), format!("voice:{{{org}}}:c"));
+    let start = store
+        .begin_call(&CallAdmission {
+            rate: None,
+            round_robin_call: Some("c"),
+            ..admission(&org, &lock, &reply, "")
+        })
+        .await
+        .unwrap();
+    if let Some(snapshot) = &start.round_robin {
+        // Stores that read it in the same step (Redis) see what the other calls left.
+        assert_eq!(snapshot.counters.get(g), Some(&2));
+        assert!(snapshot.this_call.is_empty());
+    }
+    let positions = vec![(g.to_owned(), 2)];
+    let taken = RoundRobinTaken {
+        org: &org,
+        call: "c",
+        positions: &positions,
+    };
+    store
+        .finish_call(start.guard, &reply, b"x", LONG, Some(taken))
+        .await
+        .unwrap();
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    // A retry of the call that routes again takes the same position and advances nothing.
+    store
+        .finish_call(None, &reply, b"x", LONG, Some(taken))
+        .await
+        .unwrap();
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    assert_eq!(advance("c").await, 2);
+}
+
 opbx_tests::on_both_backends!(
+    a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer,
+    a_call_reads_the_configuration_version_invalidation_raises,
+    a_round_robin_group_advances_once_per_call,
     replay_returns_the_first_recorded_reply,
     empty_replies_are_recorded_too,
     recorded_replies_expire,

@@ -265,7 +265,7 @@ const LIVE_CALLS_TABLE: &str = "opbx-coldstart-live-calls";
 /// Creates the tables in the emulator AWS_ENDPOINT_URL_DYNAMODB names, if any; an existing table
 /// is fine. Says where DynamoDB calls go.
 async fn prepare_dynamodb() -> String {
-    use opbx::adapters::dynamodb::{client, create_connections_table, create_live_calls_table};
+    use opbx_aws::dynamodb::{client, create_connections_table, create_live_calls_table};
     let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB") else {
         return "DynamoDB: no emulator (AWS_ENDPOINT_URL_DYNAMODB unset), table calls time out"
             .into();

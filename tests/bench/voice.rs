@@ -5,7 +5,16 @@
 //! - cached: open loop at `--rate` requests/s (default 500) for `--seconds` (default 10), latency
 //!   measured from each request's scheduled send time, so queueing counts;
 //! - uncached: one request at a time, each preceded by dropping the tenant's routing cache;
-//! - the raw floor: Redis GET and MySQL point-select round trips from this process.
+//! - the raw floor: Redis GET and MySQL point-select round trips from this process, and the
+//!   sequence a new call cannot go below: one Redis EVAL + one MySQL INSERT commit;
+//! - round trips per new call, counted by the servers (Redis MONITOR lines that are not a
+//!   script's own commands; MariaDB's Questions, BEGIN/COMMIT aside) over sequential new calls;
+//! - the CPU time opbx-local spent per request (/proc) during the open loop.
+//!
+//! Last line: `voice: p99 <X> ms at <R>/s, <Y>x floor, <N> Redis + <M> SQL round trips per new call`.
+//!
+//! The counters are the servers' own, so other clients of the same servers are counted too: run
+//! it on private ones (`eval "$(bash scripts/bench-servers.sh)"`).
 //!
 //! Run (release build, services from scripts/services.sh):
 //!   cargo build --release -p opbx-local && cargo build --release -p opbx-tests --bin bench-voice
@@ -26,6 +35,7 @@ use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
+use opbx::ports::coordination::Cache;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
@@ -97,7 +107,7 @@ async fn main() {
     );
 
     let redis = redis::Client::open(redis_url.as_str()).unwrap();
-    let mut redis = redis
+    let redis = redis
         .get_multiplexed_async_connection()
         .await
         .expect("Redis");
@@ -135,14 +145,22 @@ async fn main() {
     })
     .await;
 
+    let floor = floor_sequence(&redis, &store, 2000).await;
+
+    let coordination = opbx::adapters::redis::coordination::RedisCoordination::connect(
+        &redis_url,
+        opbx::app::REDIS_NAMESPACE,
+    )
+    .await
+    .expect("Redis");
     let uncached = {
         let mut samples = Vec::with_capacity(1000);
         let started = Instant::now();
         for i in 0..1000 {
             let t = &tenants[i % tenants.len()];
-            let _: () = redis::cmd("DEL")
-                .arg(format!("opbx:cache:{}", t.org))
-                .query_async(&mut redis)
+            // What a control-plane write does: the shared cache dropped, the version raised.
+            coordination
+                .invalidate_org(&t.org.to_string())
                 .await
                 .unwrap();
             let sent = Instant::now();
@@ -151,31 +169,234 @@ async fn main() {
         }
         Stats::of(samples, started.elapsed())
     };
+    // Every instance copy is stale now: warm them again.
+    for t in &tenants {
+        for n in &t.numbers {
+            pool.voice(t, n).await;
+        }
+    }
 
+    let counted = 500;
+    let trips = count_round_trips(&redis_url, &store, || async {
+        for i in 0..counted {
+            let t = &tenants[i % tenants.len()];
+            pool.voice(t, &t.numbers[(i * 7) % t.numbers.len()]).await;
+        }
+    })
+    .await;
+    let redis_per_call = trips.redis as f64 / counted as f64;
+    let sql_per_call = trips.sql as f64 / counted as f64;
+
+    let cpu_before = opbx_tests::proc::cpu_ms(server.pid());
     let cached = open_loop(&pool, &tenants, rate, seconds).await;
+    let cpu_per_request = (opbx_tests::proc::cpu_ms(server.pid()) - cpu_before) / cached.n as f64;
 
     println!();
     println!(
-        "{:<44} {:>9} {:>9} {:>9} {:>10}",
+        "{:<52} {:>9} {:>9} {:>9} {:>10}",
         "", "p50 ms", "p99 ms", "max ms", "req/s"
     );
     floor_redis.print("raw Redis GET round trip");
     floor_mysql.print("raw MySQL point select round trip");
+    floor.eval.print("raw Redis EVAL round trip");
+    floor.insert.print("raw MySQL INSERT commit");
+    floor
+        .both
+        .print("floor: one EVAL + one INSERT, in sequence");
     uncached.print("voice webhook, uncached config (sequential)");
     cached.print(&format!(
         "voice webhook, cached config ({rate}/s open loop)"
     ));
     println!(
-        "\ncached p99 = {:.1}× the raw MySQL round trip, {:.1}× the raw Redis round trip \
-         (each call also writes its call log to MariaDB and takes a lock, a replay record and a rate-limit count in Redis)",
-        cached.p99 / floor_mysql.p99,
-        cached.p99 / floor_redis.p99
+        "\nround trips per new call (cached configuration, {counted} calls, counted by the servers): \
+         Redis {redis_per_call:.2} (MONITOR: {} commands from clients, script-internal ones aside), \
+         SQL {sql_per_call:.2} (MariaDB Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {})",
+        trips.redis,
+        trips.questions,
+        trips.begin,
+        trips.commit,
+        trips.insert,
+        trips.select,
+        trips.update
+    );
+    println!(
+        "opbx-local CPU per request during the open loop: {cpu_per_request:.3} ms (user + system)"
+    );
+    println!(
+        "voice: p99 {:.2} ms at {rate}/s, {:.1}x floor, {} Redis + {} SQL round trips per new call",
+        cached.p99,
+        cached.p99 / floor.both.p99,
+        trim(redis_per_call),
+        trim(sql_per_call),
     );
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `2` rather than `2.00`, `2.22` when it is not whole.
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+struct Floor {
+    eval: Stats,
+    insert: Stats,
+    both: Stats,
+}
+
+/// The store work a new call cannot avoid: one script round trip to Redis and one committed
+/// INSERT in MariaDB, each timed alone and as the sequence.
+async fn floor_sequence(
+    redis: &redis::aio::MultiplexedConnection,
+    store: &SqlStore,
+    n: usize,
+) -> Floor {
+    sqlx::query("CREATE TABLE bench_floor (id VARCHAR(36) NOT NULL PRIMARY KEY, v TEXT NOT NULL)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let script = redis::Script::new("return redis.call('GET', KEYS[1])");
+    let eval = |mut r: redis::aio::MultiplexedConnection| {
+        let script = script.clone();
+        async move {
+            let _: Option<Vec<u8>> = script
+                .key("opbx:bench-floor")
+                .invoke_async(&mut r)
+                .await
+                .unwrap();
+        }
+    };
+    let insert = |store: SqlStore| async move {
+        sqlx::query("INSERT INTO bench_floor (id, v) VALUES (?, ?)")
+            .bind(uuid_like())
+            .bind("x".repeat(200))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    };
+    let eval_alone = measure(n, || eval(redis.clone())).await;
+    let insert_alone = measure(n, || insert(store.clone())).await;
+    let both = measure(n, || {
+        let (r, s) = (redis.clone(), store.clone());
+        async move {
+            eval(r).await;
+            insert(s).await;
+        }
+    })
+    .await;
+    Floor {
+        eval: eval_alone,
+        insert: insert_alone,
+        both,
+    }
+}
+
+#[derive(Default)]
+struct Trips {
+    redis: u64,
+    questions: i64,
+    begin: i64,
+    commit: i64,
+    insert: i64,
+    select: i64,
+    update: i64,
+    sql: i64,
+}
+
+/// Runs `work` and counts what the servers saw meanwhile: Redis commands sent by clients (a
+/// MONITOR session; commands a script runs show as `[db lua]` and are not round trips) and
+/// MariaDB's global statement counters.
+async fn count_round_trips<F, Fut>(redis_url: &str, store: &SqlStore, work: F) -> Trips
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let address = redis_url
+        .trim_start_matches("redis://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut monitor = TcpStream::connect(&address)
+        .await
+        .expect("Redis for MONITOR");
+    monitor.write_all(b"MONITOR\r\n").await.unwrap();
+    let mut monitor = BufReader::new(monitor);
+    let mut ok = String::new();
+    monitor.read_line(&mut ok).await.unwrap();
+    assert!(ok.starts_with("+OK"), "MONITOR refused: {ok}");
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let counter = tokio::spawn(async move {
+        let mut commands = 0u64;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            tokio::select! {
+                _ = &mut stop_rx => break,
+                read = monitor.read_line(&mut line) => {
+                    if read.unwrap_or(0) == 0 { break; }
+                    if line.contains(" lua]") { continue; }
+                    // The marker this function sends to know every earlier line has arrived.
+                    if line.contains("opbx-bench-monitor-end") { break; }
+                    if line.contains('[') { commands += 1; }
+                }
+            }
+        }
+        commands
+    });
+    let status = || async {
+        let rows = sqlx::query(
+            "SHOW GLOBAL STATUS WHERE Variable_name IN \
+             ('Questions', 'Com_begin', 'Com_commit', 'Com_insert', 'Com_select', 'Com_update')",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        rows.iter()
+            .map(|row| {
+                use sqlx::Row;
+                let name: String = row.try_get(0).unwrap();
+                let value: String = row.try_get(1).unwrap();
+                (name, value.parse::<i64>().unwrap())
+            })
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    let before = status().await;
+    work().await;
+    let after = status().await;
+    let marker = redis::Client::open(redis_url).unwrap();
+    let mut marker = marker.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("ECHO")
+        .arg("opbx-bench-monitor-end")
+        .query_async(&mut marker)
+        .await
+        .unwrap();
+    let redis = tokio::time::timeout(Duration::from_secs(5), counter)
+        .await
+        .map(|r| r.unwrap())
+        .unwrap_or_else(|_| {
+            let _ = stop_tx.send(());
+            0
+        });
+    let delta = |name: &str| after[name] - before[name];
+    // The second SHOW STATUS is itself a question.
+    let questions = delta("Questions") - 1;
+    let (begin, commit) = (delta("Com_begin"), delta("Com_commit"));
+    Trips {
+        redis,
+        questions,
+        begin,
+        commit,
+        insert: delta("Com_insert"),
+        select: delta("Com_select"),
+        update: delta("Com_update"),
+        sql: questions - begin - commit,
+    }
+}
+
 struct Stats {
+    n: usize,
     p50: f64,
     p99: f64,
     max: f64,
@@ -188,6 +409,7 @@ impl Stats {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let at = |q: f64| ms(samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)]);
         Self {
+            n: samples.len(),
             p50: at(0.50),
             p99: at(0.99),
             max: ms(*samples.last().unwrap()),
@@ -197,7 +419,7 @@ impl Stats {
 
     fn print(&self, what: &str) {
         println!(
-            "{what:<44} {:>9.3} {:>9.3} {:>9.3} {:>10.0}",
+            "{what:<52} {:>9.3} {:>9.3} {:>9.3} {:>10.0}",
             self.p50, self.p99, self.max, self.rps
         );
     }

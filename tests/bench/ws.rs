@@ -1,7 +1,7 @@
 //! Benchmark: webhook-to-WebSocket delivery latency on opbx-local.
 //!
-//! Starts opbx-local (embedded stores) on loopback, sets up 10 organizations with 10 WebSocket
-//! clients each (100 clients), then posts session updates one after another, each a new call
+//! Starts opbx-local (embedded stores) on loopback, sets up 100 organizations with 10 WebSocket
+//! clients each (1 000 clients), then posts session updates one after another, each a new call
 //! of one organization, round robin. For every event a client receives, the latency is the time
 //! from just before the webhook request was sent to the moment the client read the event. Prints
 //! p50/p99/max over all deliveries, the webhooks' own response times, and checks that no client
@@ -9,7 +9,8 @@
 //!
 //!   cargo build --release -p opbx-local && cargo run --release -p opbx-tests --bin bench-ws
 //!
-//! `BENCH_WEBHOOKS` (default 1000) sets how many webhooks are posted. Not part of the tests.
+//! `BENCH_WEBHOOKS` (default 1000) sets how many webhooks are posted, `BENCH_ORGS` (100) and
+//! `BENCH_CLIENTS_PER_ORG` (10) the audience. Not part of the tests.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -20,9 +21,6 @@ use opbx_tests::local::{LocalProcess, temp_dir};
 use opbx_tests::realtime::{RealtimeOrg, post_webhook, ws_connect};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-
-const ORGS: usize = 10;
-const CLIENTS_PER_ORG: usize = 10;
 
 /// One event as a client read it.
 struct Seen {
@@ -42,10 +40,17 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let webhooks: usize = std::env::var("BENCH_WEBHOOKS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let setting = |name: &str, default: usize| -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let webhooks = setting("BENCH_WEBHOOKS", 1000);
+    let (orgs_n, clients_per_org) = (
+        setting("BENCH_ORGS", 100),
+        setting("BENCH_CLIENTS_PER_ORG", 10),
+    );
     let dir = temp_dir();
     let mut pbx = LocalProcess::start(&dir, &[]).await;
     let addr = pbx.addr();
@@ -53,13 +58,13 @@ async fn main() {
         .await
         .expect("open opbx-local's database");
     let mut orgs = Vec::new();
-    for _ in 0..ORGS {
+    for _ in 0..orgs_n {
         orgs.push(RealtimeOrg::create(&store).await);
     }
 
     let (seen_tx, mut seen_rx) = mpsc::unbounded_channel::<Seen>();
     for (org_index, org) in orgs.iter().enumerate() {
-        for _ in 0..CLIENTS_PER_ORG {
+        for _ in 0..clients_per_org {
             let mut ws = ws_connect(addr, &org.api_token).await;
             let seen_tx = seen_tx.clone();
             tokio::spawn(async move {
@@ -98,7 +103,7 @@ async fn main() {
     let mut responses = Vec::with_capacity(webhooks);
     let started = Instant::now();
     for n in 0..webhooks {
-        let org_index = n % ORGS;
+        let org_index = n % orgs_n;
         let org = &orgs[org_index];
         let call_id = format!("bench-{n}");
         let body = org.session_update(&call_id, "ringing");
@@ -116,7 +121,7 @@ async fn main() {
     }
     let elapsed = started.elapsed();
 
-    let expected = webhooks * CLIENTS_PER_ORG;
+    let expected = webhooks * clients_per_org;
     let mut latencies = Vec::with_capacity(expected);
     let mut crossed = 0;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -136,8 +141,8 @@ async fn main() {
     responses.sort();
 
     println!(
-        "webhook-to-WebSocket delivery on opbx-local: {ORGS} organizations x {CLIENTS_PER_ORG} clients = {} clients",
-        ORGS * CLIENTS_PER_ORG
+        "webhook-to-WebSocket delivery on opbx-local: {orgs_n} organizations x {clients_per_org} clients = {} clients",
+        orgs_n * clients_per_org
     );
     println!(
         "webhooks: {webhooks} sequential session updates in {:.2} s ({:.0}/s); response p50 {:.2} ms, p99 {:.2} ms",

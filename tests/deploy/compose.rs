@@ -20,7 +20,7 @@ fn is_config_variable(name: &str) -> bool {
 /// Every such variable named in a string literal of the Rust sources of `shared/` and `functions/`.
 fn variables_the_code_reads() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for dir in ["shared/src", "functions"] {
+    for dir in ["shared/src", "shared/aws/src", "functions"] {
         scan(&repo_root().join(dir), &mut names);
     }
     names

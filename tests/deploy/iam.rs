@@ -92,3 +92,35 @@ fn resource_text(v: &Value) -> String {
         .or_else(|| get_att(v).map(|(a, b)| format!("{a}.{b}")))
         .unwrap_or_else(|| v.to_string())
 }
+
+/// The AWS SDK is linked only into the functions that call AWS: a function depends on `opbx-aws`
+/// exactly when its role may call DynamoDB or API Gateway. Without it, a function handed the
+/// tables would refuse real-time calls; with it needlessly, its zip grows by ≈1.9 MB.
+#[test]
+fn functions_link_the_aws_adapters_exactly_when_their_role_calls_aws() {
+    let template = Template::load();
+    let mut problems = Vec::new();
+    for f in template.rust_functions() {
+        let calls_aws = one_or_many(&f.resource["Properties"]["Policies"])
+            .into_iter()
+            .filter_map(|policy| policy.get("Statement"))
+            .flat_map(one_or_many)
+            .flat_map(|s| one_or_many(&s["Action"]))
+            .filter_map(Value::as_str)
+            .any(|a| a.starts_with("dynamodb:") || a.starts_with("execute-api:"));
+        let manifest = crate::cfn::read(&format!("functions/{}/Cargo.toml", f.binary));
+        let links_aws = manifest
+            .lines()
+            .any(|l| l.trim_start().starts_with("opbx-aws"));
+        let main = crate::cfn::read(&format!("functions/{}/src/main.rs", f.binary));
+        let enters_aws = main.contains("opbx_aws::");
+        if calls_aws != links_aws || links_aws != enters_aws {
+            problems.push(format!(
+                "{}: role calls AWS: {calls_aws}; Cargo.toml depends on opbx-aws: {links_aws}; \
+                 main.rs enters through opbx_aws: {enters_aws} (all three must agree)",
+                f.binary
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -153,7 +153,7 @@ fn every_table_reaches_the_functions_by_name() {
 /// The names the DynamoDB adapters use, where they export them, are the template's.
 #[test]
 fn the_adapters_use_the_templates_index_and_ttl_names() {
-    use opbx::adapters::dynamodb::{CONNECTIONS_BY_ORGANIZATION, TTL_ATTRIBUTE};
+    use opbx_aws::dynamodb::{CONNECTIONS_BY_ORGANIZATION, TTL_ATTRIBUTE};
     let template = Template::load();
     for (id, table) in template.resources_of_type("AWS::DynamoDB::Table") {
         assert_eq!(

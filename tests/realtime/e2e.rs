@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use opbx::adapters::apigw::ManagementApiPush;
 use opbx::adapters::sql::SqlStore;
 use opbx::ports::event_push::{Delivery, EventPush};
+use opbx_aws::apigw::ManagementApiPush;
 use opbx_tests::local::LocalProcess;
 use opbx_tests::realtime::{RealtimeOrg, WsClient, next_json, post_webhook, ws_connect};
 use serde_json::Value;

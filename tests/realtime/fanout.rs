@@ -124,14 +124,11 @@ on_both_stores!(
 #[tokio::test]
 async fn the_live_calls_stream_on_moto_becomes_events_in_order() {
     let (client, live_table, connections_table) = opbx_tests::realtime::moto_tables().await;
-    let live =
-        opbx::adapters::dynamodb::live_calls::DynamoLiveCalls::new(client.clone(), &live_table);
-    let connections = Arc::new(
-        opbx::adapters::dynamodb::connections::DynamoConnections::new(
-            client.clone(),
-            connections_table,
-        ),
-    );
+    let live = opbx_aws::dynamodb::live_calls::DynamoLiveCalls::new(client.clone(), &live_table);
+    let connections = Arc::new(opbx_aws::dynamodb::connections::DynamoConnections::new(
+        client.clone(),
+        connections_table,
+    ));
     let hub = Arc::new(LocalHub::default());
     let fanout = Fanout::new(connections.clone(), hub.clone());
     let stores = Stores {
@@ -168,7 +165,9 @@ async fn the_live_calls_stream_on_moto_becomes_events_in_order() {
     let event: aws_lambda_events::event::dynamodb::Event =
         serde_json::from_value(records).expect("moto's records parse as Lambda's stream event");
     assert_eq!(event.records.len(), 6);
-    let report = fanout.publish_stream(&event).await.unwrap();
+    let report = opbx_aws::dynamodb::live_calls::publish_stream(&fanout, &event)
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 5);
 
     let seen: Vec<(String, String)> = received(&mut watcher)

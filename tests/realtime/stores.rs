@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use opbx::adapters::dynamodb::connections::DynamoConnections;
-use opbx::adapters::dynamodb::live_calls::DynamoLiveCalls;
 use opbx::adapters::memory::connections::MemoryConnections;
 use opbx::adapters::memory::live_calls::MemoryLiveCalls;
 use opbx::domain::ids::{OrgId, UserId};
@@ -14,6 +12,8 @@ use opbx::domain::now_ms;
 use opbx::ports::connections::{Connection, Connections};
 use opbx::ports::live_calls::{LIVE_CALL_TTL, LiveCalls};
 use opbx::ports::store::StoreError;
+use opbx_aws::dynamodb::connections::DynamoConnections;
+use opbx_aws::dynamodb::live_calls::DynamoLiveCalls;
 
 pub struct Stores {
     pub live_calls: Arc<dyn LiveCalls>,
@@ -112,6 +112,42 @@ async fn calls_nobody_updated_for_the_ttl_are_gone(s: Stores) {
     ));
 }
 
+async fn a_new_calls_insert_never_overwrites_a_live_entry(s: Stores) {
+    let org = OrgId::new();
+    let now = now_ms();
+    let first = call(org, "tok", CallStatus::Initiated, now);
+    assert!(s.live_calls.insert_live_call(&first).await.unwrap());
+    // A session update got there first: the insert leaves its entry alone.
+    let ringing = call(org, "tok", CallStatus::Ringing, now);
+    s.live_calls.put_live_call(&ringing).await.unwrap();
+    assert!(!s.live_calls.insert_live_call(&first).await.unwrap());
+    assert_eq!(
+        s.live_calls
+            .find_live_call(org, "tok")
+            .await
+            .unwrap()
+            .status,
+        CallStatus::Ringing
+    );
+    // An expired entry counts as absent.
+    let mut stale = call(org, "old", CallStatus::Answered, 0);
+    stale.updated_at = now - LIVE_CALL_TTL.as_millis() as i64 - 1_000;
+    s.live_calls.put_live_call(&stale).await.unwrap();
+    assert!(
+        s.live_calls
+            .insert_live_call(&call(org, "old", CallStatus::Initiated, now))
+            .await
+            .unwrap()
+    );
+    // Per organization.
+    assert!(
+        s.live_calls
+            .insert_live_call(&call(OrgId::new(), "tok", CallStatus::Initiated, now))
+            .await
+            .unwrap()
+    );
+}
+
 async fn connections_are_listed_per_organization_until_they_expire(s: Stores) {
     let (a, b) = (OrgId::new(), OrgId::new());
     let mine = connection(a, "AAAAAAAAAAAAAAA=", 60_000);
@@ -163,6 +199,7 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    a_new_calls_insert_never_overwrites_a_live_entry,
     live_calls_are_listed_per_organization_oldest_first,
     a_put_replaces_the_call_and_an_ended_call_leaves_the_list,
     calls_nobody_updated_for_the_ttl_are_gone,

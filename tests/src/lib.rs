@@ -7,6 +7,7 @@
 pub mod fake_cloudonix;
 pub mod local;
 pub mod model;
+pub mod proc;
 pub mod realtime;
 
 use std::sync::Arc;
@@ -145,6 +146,7 @@ impl Backend {
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
             trusted_proxies: Arc::default(),
+            local: Arc::default(),
         }
     }
 }

@@ -116,6 +116,11 @@ impl LocalProcess {
         self.addr
     }
 
+    /// The process id, for reading its memory and CPU from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     /// Everything the process printed up to now.
     pub fn output(&mut self) -> &str {
         while let Ok(line) = self.lines.try_recv() {

@@ -130,16 +130,16 @@ pub fn moto_endpoint() -> String {
 /// A DynamoDB client on moto with a live-calls and a connections table of this test's own.
 pub async fn moto_tables() -> (aws_sdk_dynamodb::Client, String, String) {
     let endpoint = moto_endpoint();
-    let client = opbx::adapters::dynamodb::client().await;
+    let client = opbx_aws::dynamodb::client().await;
     let suffix = crate::unique();
     let live = format!("live-calls-{suffix}");
     let connections = format!("connections-{suffix}");
-    opbx::adapters::dynamodb::create_live_calls_table(&client, &live)
+    opbx_aws::dynamodb::create_live_calls_table(&client, &live)
         .await
         .unwrap_or_else(|e| {
             panic!("moto at {endpoint} does not answer ({e:?}); start it with scripts/moto.sh")
         });
-    opbx::adapters::dynamodb::create_connections_table(&client, &connections)
+    opbx_aws::dynamodb::create_connections_table(&client, &connections)
         .await
         .expect("create the connections table on moto");
     (client, live, connections)

@@ -30,7 +30,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(k) => k.clone(),
         None => key_file::load_or_create(&key_file::path())?,
     };
-    let state = AppState::connect(&config, SecretBox::from_base64(&key)?).await?;
+    let realtime = opbx_aws::realtime_with_push(&config.realtime).await;
+    let state = AppState::connect(&config, SecretBox::from_base64(&key)?, realtime).await?;
     state.store.migrate().await?;
     state.store.reseal_unbound(&state.secrets).await?;
     if let Some(done) = opbx::bootstrap::ensure_first_owner(&state.store, &config.bootstrap).await?

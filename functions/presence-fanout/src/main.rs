@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::presence_fanout()
+    opbx_aws::lambda::presence_fanout()
 }

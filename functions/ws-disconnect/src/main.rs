@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::websocket(opbx::http::ws::WsRoute::Disconnect)
+    opbx_aws::lambda::websocket(opbx::http::ws::WsRoute::Disconnect)
 }

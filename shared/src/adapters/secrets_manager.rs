@@ -1,7 +1,9 @@
 //! AWS Secrets Manager's `GetSecretValue`, the one call the functions make to it (at init, issue
 //! 18.3). A SigV4-signed HTTPS POST through the hyper client OpBX already has for Cloudonix,
-//! signed by `aws-sigv4` with the credentials `aws-config` finds (both already in every function
-//! for DynamoDB): no generated SDK crate, so no function grows by one.
+//! signed by `aws-sigv4` with the credentials Lambda puts in every function's environment (its
+//! role's `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`): neither a generated
+//! SDK crate nor `aws-config`'s provider chain, so a function that does not call AWS otherwise
+//! links no AWS SDK (its zip stays small).
 //!
 //! The endpoint is the regional one unless the caller names another (the SDKs' variables
 //! `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`, see `crate::deployed_secrets`;
@@ -9,7 +11,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
     SignableBody, SignableRequest, SigningParams, SigningSettings, sign,
 };
@@ -44,23 +46,36 @@ pub struct SecretsManager {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     endpoint: String,
     region: String,
-    credentials: aws_credential_types::provider::SharedCredentialsProvider,
+    credentials: Credentials,
+}
+
+/// An AWS setting from the environment, ignoring empty values.
+fn aws_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 impl SecretsManager {
     /// The region and credentials from the standard AWS environment (a Lambda's role);
     /// `endpoint` overrides where requests go (the endpoint variables, read by the caller).
     pub async fn connect(endpoint: Option<String>) -> Result<Self, SecretsError> {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .load()
-            .await;
-        let region = config
-            .region()
-            .map(ToString::to_string)
+        let region = aws_env("AWS_REGION")
+            .or_else(|| aws_env("AWS_DEFAULT_REGION"))
             .ok_or_else(|| SecretsError::Config("no AWS region (AWS_REGION)".into()))?;
-        let credentials = config
-            .credentials_provider()
-            .ok_or_else(|| SecretsError::Config("no AWS credentials".into()))?;
+        let (Some(key_id), Some(secret)) = (
+            aws_env("AWS_ACCESS_KEY_ID"),
+            aws_env("AWS_SECRET_ACCESS_KEY"),
+        ) else {
+            return Err(SecretsError::Config(
+                "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)".into(),
+            ));
+        };
+        let credentials = Credentials::new(
+            key_id,
+            secret,
+            aws_env("AWS_SESSION_TOKEN"),
+            None,
+            "environment",
+        );
         let endpoint =
             endpoint.unwrap_or_else(|| format!("https://secretsmanager.{region}.amazonaws.com"));
         let mut http = HttpConnector::new();
@@ -112,12 +127,7 @@ impl SecretsManager {
     }
 
     async fn signed(&self, body: String) -> Result<hyper::Request<Full<Bytes>>, SecretsError> {
-        let credentials = self
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| SecretsError::Config(format!("AWS credentials: {e}")))?;
-        let identity = credentials.into();
+        let identity = self.credentials.clone().into();
         let uri = format!("{}/", self.endpoint);
         let host = uri
             .parse::<hyper::Uri>()

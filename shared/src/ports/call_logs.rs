@@ -41,6 +41,8 @@ pub struct CallLogFilter {
     pub status: Option<CallStatus>,
     /// Part of the calling or the called number.
     pub number: Option<String>,
+    /// Exactly this Cloudonix call id.
+    pub call_sid: Option<String>,
     /// Only the calls of these extensions, in the sense of [`belongs_to`]. `Some(empty)` matches
     /// no call.
     pub extensions: Option<Vec<ExtensionId>>,
@@ -116,6 +118,10 @@ pub struct CallLogStats {
 pub trait CallLogRepo: Send + Sync {
     /// Idempotent on (organization, call SID).
     async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert>;
+
+    /// The new-call path's one statement: inserts `log` and answers `true`, or answers `false`
+    /// (writing nothing) when the organization already has a log of that CallSid.
+    async fn insert_call_log(&self, log: &CallLog) -> StoreResult<bool>;
     async fn find_call_log(&self, org: OrgId, id: CallLogId) -> StoreResult<CallLog>;
     async fn find_call_log_by_sid(&self, org: OrgId, call_sid: &str) -> StoreResult<CallLog>;
     /// By Cloudonix session token, the key session updates and CDRs carry.

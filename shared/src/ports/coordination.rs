@@ -6,6 +6,7 @@
 //! provides all of them. Nothing here is durable: losing the store costs retries and cache
 //! misses, never configuration or call records.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -176,6 +177,179 @@ pub trait RateLimits: Send + Sync {
 
 /// Everything the application needs from the coordination store, for holding one adapter as
 /// `Arc<dyn Coordination>`.
-pub trait Coordination: Idempotency + Locks + Counters + Cache + RateLimits {}
+/// What a voice webhook asks of the store before deciding ([`CallGate::begin_call`]).
+#[derive(Debug, Clone)]
+pub struct CallAdmission<'a> {
+    /// The organization: its configuration version is read in the same step.
+    pub org: &'a str,
+    pub lock_key: &'a str,
+    pub lock_ttl: Duration,
+    /// `false` after waiting for the lock in vain: proceed without it.
+    pub take_lock: bool,
+    pub replay_key: &'a str,
+    /// Counted only when the request is neither a replay nor waiting for the lock.
+    pub rate: Option<(&'a str, u64, Duration)>,
+    /// Read the organization's round-robin counters and this call's positions (the call id), so
+    /// that routing needs no round trip of its own ([`RoundRobinSnapshot`]).
+    pub round_robin_call: Option<&'a str>,
+}
 
-impl<T: Idempotency + Locks + Counters + Cache + RateLimits + ?Sized> Coordination for T {}
+/// An organization's round-robin counters (group id → calls started so far) and the positions
+/// one call was already given, as the first step read them. A group missing from both is at 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundRobinSnapshot {
+    pub counters: HashMap<String, i64>,
+    pub this_call: HashMap<String, i64>,
+}
+
+/// The round-robin positions a call took from a [`RoundRobinSnapshot`]: `finish_call` remembers
+/// each for the call and advances its group's counter, once per call (a retry finds its memo).
+#[derive(Debug, Clone, Copy)]
+pub struct RoundRobinTaken<'a> {
+    pub org: &'a str,
+    pub call: &'a str,
+    pub positions: &'a [(String, i64)],
+}
+
+/// The store's answer to [`CallGate::begin_call`].
+#[derive(Debug)]
+pub struct CallStart {
+    /// Held when `take_lock` was asked and the lock was free (and no replay was found).
+    pub guard: Option<LockGuard>,
+    /// Another delivery of the call holds its lock: wait and begin again.
+    pub busy: bool,
+    /// The answer already given to this request.
+    pub replay: Option<Vec<u8>>,
+    pub rate: Option<RateDecision>,
+    /// The organization's configuration version ([`Cache::invalidate_org`] raises it), which
+    /// validates what an instance keeps of that configuration in its own memory.
+    pub config_version: i64,
+    /// When asked for and the store reads it in the same step; otherwise routing advances the
+    /// counters itself ([`CallGate::advance_round_robin`]).
+    pub round_robin: Option<RoundRobinSnapshot>,
+}
+
+/// The bookkeeping of one voice webhook in two steps, each one round trip on a shared store:
+/// [`CallGate::begin_call`] takes the call's lock, recalls a replayed answer, counts the rate
+/// and reads the configuration version; [`CallGate::finish_call`] records the answer and releases
+/// the lock. The defaults compose the other capabilities (one step each) for in-process stores.
+#[async_trait]
+pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
+    async fn begin_call(&self, a: &CallAdmission<'_>) -> Result<CallStart, CoordinationError> {
+        let config_version = self.counter(&config_version_key(a.org)).await?;
+        let mut start = CallStart {
+            guard: None,
+            busy: false,
+            replay: None,
+            rate: None,
+            config_version,
+            round_robin: None,
+        };
+        if a.take_lock {
+            match self.try_lock(a.lock_key, a.lock_ttl).await? {
+                Some(guard) => start.guard = Some(guard),
+                None => {
+                    start.busy = true;
+                    return Ok(start);
+                }
+            }
+        }
+        if let Some(reply) = self.recall(a.replay_key).await? {
+            if let Some(guard) = start.guard.take() {
+                self.unlock(guard).await?;
+            }
+            start.replay = Some(reply);
+            return Ok(start);
+        }
+        if let Some((key, limit, window)) = a.rate {
+            start.rate = Some(self.hit(key, limit, window).await?);
+        }
+        Ok(start)
+    }
+
+    async fn finish_call(
+        &self,
+        guard: Option<LockGuard>,
+        replay_key: &str,
+        reply: &[u8],
+        ttl: Duration,
+        taken: Option<RoundRobinTaken<'_>>,
+    ) -> Result<Recorded, CoordinationError> {
+        let recorded = self.record(replay_key, reply, ttl).await;
+        if let Some(taken) = taken {
+            for (group, position) in taken.positions {
+                let memo = round_robin_memo(taken.org, group, taken.call);
+                if self
+                    .record(&memo, position.to_string().as_bytes(), ttl)
+                    .await?
+                    == Recorded::Stored
+                {
+                    self.increment(&round_robin_counter(taken.org, group), 1)
+                        .await?;
+                }
+            }
+        }
+        if let Some(guard) = guard {
+            self.unlock(guard).await?;
+        }
+        recorded
+    }
+
+    /// Advances `group`'s counter once for `call`: the first request of the call gets the
+    /// counter's value before its increment, remembered for `ttl`; later requests of the call
+    /// get the same value without advancing it (a round-robin start per call).
+    async fn advance_round_robin(
+        &self,
+        org: &str,
+        group: &str,
+        call: &str,
+        ttl: Duration,
+    ) -> Result<i64, CoordinationError> {
+        let memo = round_robin_memo(org, group, call);
+        if let Some(v) = self.recall(&memo).await? {
+            return Ok(parse_i64(&v));
+        }
+        let position = self.increment(&round_robin_counter(org, group), 1).await? - 1;
+        Ok(
+            match self
+                .record(&memo, position.to_string().as_bytes(), ttl)
+                .await?
+            {
+                Recorded::Stored => position,
+                Recorded::Existing(v) => parse_i64(&v),
+            },
+        )
+    }
+
+    /// `group`'s counter, without advancing it (the routing simulator).
+    async fn round_robin_position(&self, org: &str, group: &str) -> Result<i64, CoordinationError> {
+        self.counter(&round_robin_counter(org, group)).await
+    }
+}
+
+fn round_robin_counter(org: &str, group: &str) -> String {
+    format!("rr:{{{org}}}:{group}")
+}
+
+fn round_robin_memo(org: &str, group: &str, call: &str) -> String {
+    format!("rr:{{{org}}}:{group}:{call}")
+}
+
+/// The counter holding an organization's configuration version.
+pub fn config_version_key(org: &str) -> String {
+    format!("cfgver:{{{org}}}")
+}
+
+fn parse_i64(bytes: &[u8]) -> i64 {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+pub trait Coordination: Idempotency + Locks + Counters + Cache + RateLimits + CallGate {}
+
+impl<T: Idempotency + Locks + Counters + Cache + RateLimits + CallGate + ?Sized> Coordination
+    for T
+{
+}

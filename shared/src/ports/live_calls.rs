@@ -32,6 +32,9 @@ pub fn expires_at(call: &LiveCall) -> i64 {
 pub trait LiveCalls: Send + Sync {
     /// Creates or replaces the call (organization + call id).
     async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()>;
+    /// Puts `call` only when the call has no entry yet (a new call's one write); `false` when it
+    /// has one, which is left as it is.
+    async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool>;
     /// The call, ended or not, unless it has expired (`NotFound`).
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall>;
     /// The organization's calls in progress (not ended, not expired), oldest first.

@@ -8,9 +8,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 
-use crate::adapters::dynamodb::live_calls::change_from_stream;
 use crate::domain::live_call::LiveCallChange;
 use crate::http::ws::messages::LiveEvent;
 use crate::ports::connections::Connections;
@@ -88,11 +86,15 @@ impl Fanout {
         Ok(report)
     }
 
-    /// The presence-fanout function's work: one DynamoDB stream batch of live-call changes, in
-    /// order. A failure to list connections fails the batch, so Lambda delivers it again.
-    pub async fn publish_stream(&self, event: &StreamEvent) -> Result<FanoutReport, StoreError> {
+    /// The presence-fanout function's work: one batch of live-call changes (a DynamoDB stream
+    /// batch), in order. A failure to list connections fails the batch, so Lambda delivers it
+    /// again.
+    pub async fn publish_batch(
+        &self,
+        changes: impl IntoIterator<Item = LiveCallChange>,
+    ) -> Result<FanoutReport, StoreError> {
         let mut total = FanoutReport::default();
-        for change in event.records.iter().filter_map(change_from_stream) {
+        for change in changes {
             // An ended call's entry expiring tells clients nothing: they saw it end.
             if matches!(&change, LiveCallChange::Removed(call) if call.status.is_terminal()) {
                 continue;

@@ -259,6 +259,20 @@ async fn create_log(
     }
 }
 
+/// What [`track`] would write for a call that has just got its call log and has no live entry:
+/// the new-call path writes it in one conditional put instead of a locked read-modify-write.
+pub fn first_live_call(
+    org: OrgId,
+    token: &str,
+    log: &CallLog,
+    observation: &Observation,
+) -> LiveCall {
+    LiveCall {
+        updated_at: observation.at,
+        ..next_live_call(org, token, None, Some(log), observation.status, observation)
+    }
+}
+
 fn answered_at(target: CallStatus, observation: &Observation) -> Option<i64> {
     observation.answered_at.or_else(|| {
         (target == CallStatus::Answered && observation.status == CallStatus::Answered)

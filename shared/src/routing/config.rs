@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::local_copy::LocalCopies;
 use crate::adapters::sql::SqlStore;
 use crate::domain::destination::Destination;
 use crate::domain::e164::E164;
@@ -127,6 +128,8 @@ pub struct Config<'a> {
     cache: &'a dyn Cache,
     org: OrgId,
     partition: String,
+    /// This instance's copy and the configuration version the request read.
+    local: Option<(&'a LocalCopies, i64)>,
 }
 
 impl<'a> Config<'a> {
@@ -136,6 +139,15 @@ impl<'a> Config<'a> {
             cache,
             org,
             partition: org.to_string(),
+            local: None,
+        }
+    }
+
+    /// Reads through this instance's copy of version `version` first.
+    pub fn with_local_copy(self, local: &'a LocalCopies, version: i64) -> Self {
+        Self {
+            local: Some((local, version)),
+            ..self
         }
     }
 
@@ -253,9 +265,23 @@ impl<'a> Config<'a> {
         T: Serialize + DeserializeOwned,
         F: Future<Output = StoreResult<T>>,
     {
+        if let Some((local, version)) = self.local
+            && let Some(bytes) = local.get(self.org, version, key)
+            && let Ok(value) = serde_json::from_slice(&bytes)
+        {
+            return Ok(value);
+        }
+        let keep = |bytes: &[u8]| {
+            if let Some((local, version)) = self.local {
+                local.put(self.org, version, key, bytes);
+            }
+        };
         match self.cache.cache_get(&self.partition, key).await {
             Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    keep(&bytes);
+                    return Ok(value);
+                }
                 // An entry written by an older release: reload and overwrite it.
                 Err(e) => tracing::warn!(key, error = %e, "unreadable routing cache entry"),
             },
@@ -265,13 +291,15 @@ impl<'a> Config<'a> {
             }
         }
         let value = load.await?;
-        if let Ok(bytes) = serde_json::to_vec(&value)
-            && let Err(e) = self
+        if let Ok(bytes) = serde_json::to_vec(&value) {
+            keep(&bytes);
+            if let Err(e) = self
                 .cache
                 .cache_put(&self.partition, key, &bytes, ENTRY_TTL)
                 .await
-        {
-            tracing::warn!(key, error = %e, "could not fill the routing cache");
+            {
+                tracing::warn!(key, error = %e, "could not fill the routing cache");
+            }
         }
         Ok(value)
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::config::{Config, ExtensionView, RingGroupView, RoomView};
 use super::continuation::{CallbackBase, Continuation, Step};
+use super::local_copy::LocalCopies;
 use super::speech;
 use crate::adapters::sql::SqlStore;
 use crate::crypto::{SealedColumn, SecretBox, constant_time_eq};
@@ -27,7 +28,7 @@ use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
 use crate::log_safe::Untrusted;
-use crate::ports::coordination::{Coordination, Recorded};
+use crate::ports::coordination::{Coordination, RoundRobinSnapshot};
 use crate::ports::store::StoreError;
 
 /// Destinations one request may pass through before the configuration is called a loop.
@@ -156,6 +157,9 @@ pub struct Outcome {
     pub extension_id: Option<ExtensionId>,
     pub dial_outcome: Option<DialOutcome>,
     pub effects: Vec<Effect>,
+    /// Round-robin positions taken from the snapshot (group id, counter value), for the call's
+    /// last round trip to remember and advance.
+    pub round_robin: Vec<(String, i64)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +195,7 @@ pub struct Engine<'a> {
     /// Whether the destination being resolved is an extension's forwarding.
     forwarding: bool,
     out: Outcome,
+    round_robin: Option<&'a RoundRobinSnapshot>,
 }
 
 impl<'a> Engine<'a> {
@@ -221,7 +226,26 @@ impl<'a> Engine<'a> {
                 extension_id: None,
                 dial_outcome: None,
                 effects: Vec::new(),
+                round_robin: Vec::new(),
             },
+            round_robin: None,
+        }
+    }
+
+    /// Reads configuration through this instance's copy of `version` first (the voice pipeline,
+    /// which has just read the version).
+    pub fn with_local_copy(self, local: &'a LocalCopies, version: i64) -> Self {
+        Self {
+            config: self.config.with_local_copy(local, version),
+            ..self
+        }
+    }
+
+    /// Takes round-robin positions from `snapshot` (read in the call's first round trip).
+    pub fn with_round_robin(self, snapshot: &'a RoundRobinSnapshot) -> Self {
+        Self {
+            round_robin: Some(snapshot),
+            ..self
         }
     }
 
@@ -612,51 +636,40 @@ impl<'a> Engine<'a> {
     }
 
     /// The member a round-robin call starts at. The group's counter advances once per call: a
-    /// replayed or repeated request of the same call finds the position it was given.
+    /// replayed or repeated request of the same call finds the position it was given. With a
+    /// snapshot read in the call's first round trip the position costs no round trip: it is
+    /// taken from the snapshot and recorded in [`Outcome::round_robin`] for the last one.
     async fn round_robin_start(&mut self, group: RingGroupId, members: usize) -> u32 {
-        let counter = format!("rr:{}:{group}", self.call.org);
+        let (org, group_key) = (self.call.org.to_string(), group.to_string());
         let members = members as i64;
-        let result = match self.mode {
-            Mode::DryRun => self
-                .coordination
-                .counter(&counter)
-                .await
-                .map(|n| n.rem_euclid(members)),
-            Mode::Live => self.advance_round_robin(&counter, members).await,
+        let result = match (self.mode, self.round_robin) {
+            (Mode::DryRun, _) => {
+                self.coordination
+                    .round_robin_position(&org, &group_key)
+                    .await
+            }
+            (Mode::Live, Some(snapshot)) => Ok(match snapshot.this_call.get(&group_key) {
+                Some(taken) => *taken,
+                None => {
+                    let position = snapshot.counters.get(&group_key).copied().unwrap_or(0);
+                    self.out.round_robin.push((group_key, position));
+                    position
+                }
+            }),
+            (Mode::Live, None) => {
+                self.coordination
+                    .advance_round_robin(&org, &group_key, &self.call.call_sid, ROUND_ROBIN_MEMORY)
+                    .await
+            }
         };
         match result {
-            Ok(start) => start as u32,
+            Ok(position) => position.rem_euclid(members) as u32,
             Err(e) => {
                 // Ringing from the first member beats dropping the call.
                 tracing::warn!(error = %e, "round-robin position unavailable; starting at the first member");
                 0
             }
         }
-    }
-
-    async fn advance_round_robin(
-        &self,
-        counter: &str,
-        members: i64,
-    ) -> Result<i64, crate::ports::coordination::CoordinationError> {
-        let this_call = format!("{counter}:{}", self.call.call_sid);
-        if let Some(v) = self.coordination.recall(&this_call).await? {
-            return Ok(parse_position(&v).rem_euclid(members));
-        }
-        let position = self.coordination.increment(counter, 1).await? - 1;
-        let chosen = match self
-            .coordination
-            .record(
-                &this_call,
-                position.to_string().as_bytes(),
-                ROUND_ROBIN_MEMORY,
-            )
-            .await?
-        {
-            Recorded::Stored => position,
-            Recorded::Existing(v) => parse_position(&v),
-        };
-        Ok(chosen.rem_euclid(members))
     }
 
     fn menu(
@@ -839,7 +852,7 @@ impl<'a> Engine<'a> {
     fn dial_result(&mut self, input: &CallbackInput) -> DialOutcome {
         let status = input.dial_status.as_deref();
         let outcome = status.and_then(DialOutcome::parse).unwrap_or_else(|| {
-            tracing::warn!(org = %self.call.org, call = %self.call.call_sid, status, "unknown dial status; treated as no answer");
+            tracing::warn!(org = %self.call.org, call = %Untrusted(&self.call.call_sid), status = %Untrusted(status.unwrap_or("(none)")), "unknown dial status; treated as no answer");
             self.note(format!("unknown dial status {status:?}: treated as no answer"));
             DialOutcome::NoAnswer
         });
@@ -1095,13 +1108,6 @@ fn hops_per_round(strategy: RingStrategy, members: usize) -> usize {
         RingStrategy::Simultaneous => members.div_ceil(MAX_NUMBERS_PER_DIAL).max(1),
         _ => members,
     }
-}
-
-fn parse_position(bytes: &[u8]) -> i64 {
-    std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
 }
 
 /// The DID of an inbound call. Cloudonix sends E.164 with `+`, but trunks sometimes deliver the

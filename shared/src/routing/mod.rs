@@ -5,6 +5,7 @@
 pub mod config;
 pub mod continuation;
 pub mod engine;
+pub mod local_copy;
 pub mod speech;
 
 pub use engine::{CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome, PathStep};

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::ports::coordination::{
-    Cache, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits,
-    Recorded,
+    Cache, CallGate, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision,
+    RateLimits, Recorded, config_version_key,
 };
 
 /// Writes between sweeps of a map: often enough to bound garbage, rare enough that the O(n)
@@ -195,9 +195,13 @@ impl Cache for MemoryCoordination {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(org);
+        self.increment(&config_version_key(org), 1).await?;
         Ok(())
     }
 }
+
+/// In process every step is a map access, so the trait's composed defaults are the floor.
+impl CallGate for MemoryCoordination {}
 
 #[async_trait]
 impl RateLimits for MemoryCoordination {

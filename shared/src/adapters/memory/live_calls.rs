@@ -53,6 +53,20 @@ impl LiveCalls for MemoryLiveCalls {
         Ok(())
     }
 
+    async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool> {
+        let now = now_ms();
+        {
+            let mut calls = self.calls();
+            let key = (call.organization_id, call.call_id.clone());
+            if calls.get(&key).is_some_and(|c| live(c, now)) {
+                return Ok(false);
+            }
+            calls.insert(key, call.clone());
+        }
+        self.announce(LiveCallChange::Updated(call.clone())).await;
+        Ok(true)
+    }
+
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
         self.calls()
             .get(&(org, call_id.to_owned()))

@@ -4,6 +4,7 @@
 //! and costs one round trip. Keys are `{namespace}{capability}:{key}`, which lets one Redis serve
 //! several deployments (and parallel test runs) without collisions.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -12,8 +13,9 @@ use redis::aio::ConnectionManager;
 use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
 
 use crate::ports::coordination::{
-    Cache, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits,
-    Recorded,
+    Cache, CallAdmission, CallGate, CallStart, CoordinationError, Counters, Idempotency, LockGuard,
+    Locks, RateDecision, RateLimits, Recorded, RoundRobinSnapshot, RoundRobinTaken,
+    config_version_key,
 };
 
 impl From<RedisError> for CoordinationError {
@@ -86,6 +88,111 @@ static HIT: LazyLock<Script> = LazyLock::new(|| {
         ",
     )
 });
+
+/// A voice webhook's first step: the call's lock, the replayed answer, the rate count, the
+/// organization's configuration version and (when asked) its round-robin counters with this
+/// call's positions, in one round trip. Returns `{status, hits, window left, version, reply,
+/// counters, this call's positions}` (the last two flat HGETALL lists): status 0 = lock busy,
+/// 1 = go on, 2 = replay (lock released again).
+/// KEYS: lock, reply, rate, version, round-robin counters, this call's positions (one
+/// organization's keys, so one cluster slot by their `{org}` hash tag). ARGV: lock token, lock
+/// TTL ms (0 = proceed without the lock), rate window ms (0 = do not count), read round robin
+/// ("1" or "0").
+static BEGIN_CALL: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local version = tonumber(redis.call('GET', KEYS[4]) or '0')
+        local locked = false
+        if ARGV[2] ~= '0' then
+            if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+                return {0, 0, 0, version, false, {}, {}}
+            end
+            locked = true
+        end
+        local reply = redis.call('GET', KEYS[2])
+        if reply then
+            if locked then
+                redis.call('DEL', KEYS[1])
+            end
+            return {2, 0, 0, version, reply, {}, {}}
+        end
+        local hits, ttl = 0, 0
+        if ARGV[3] ~= '0' then
+            hits = redis.call('INCR', KEYS[3])
+            ttl = redis.call('PTTL', KEYS[3])
+            if ttl < 0 then
+                redis.call('PEXPIRE', KEYS[3], ARGV[3])
+                ttl = tonumber(ARGV[3])
+            end
+        end
+        local counters, taken = {}, {}
+        if ARGV[4] == '1' then
+            counters = redis.call('HGETALL', KEYS[5])
+            taken = redis.call('HGETALL', KEYS[6])
+        end
+        return {1, hits, ttl, version, false, counters, taken}
+        ",
+    )
+});
+
+/// A voice webhook's last step: [`RECORD`], the round-robin positions the call took (each
+/// remembered for the call and its counter advanced, once per call) and [`UNLOCK`], in one round
+/// trip. KEYS: reply, lock (an empty lock token skips the release), round-robin counters, this
+/// call's positions. ARGV: reply, TTL ms, lock token, then group/position pairs.
+static FINISH_CALL: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local existing = false
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+            existing = redis.call('GET', KEYS[1])
+        end
+        for i = 4, #ARGV, 2 do
+            if redis.call('HSETNX', KEYS[4], ARGV[i], ARGV[i + 1]) == 1 then
+                redis.call('HINCRBY', KEYS[3], ARGV[i], 1)
+            end
+        end
+        if #ARGV >= 4 then
+            redis.call('PEXPIRE', KEYS[4], ARGV[2])
+        end
+        if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then
+            redis.call('DEL', KEYS[2])
+        end
+        return existing
+        ",
+    )
+});
+
+/// [`CallGate::advance_round_robin`]: KEYS counters, this call's positions; ARGV group, TTL ms.
+static ADVANCE_ROUND_ROBIN: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local taken = redis.call('HGET', KEYS[2], ARGV[1])
+        if taken then
+            return tonumber(taken)
+        end
+        local position = redis.call('HINCRBY', KEYS[1], ARGV[1], 1) - 1
+        redis.call('HSET', KEYS[2], ARGV[1], position)
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        return position
+        ",
+    )
+});
+
+/// Round-robin counters of an organization: one hash, a field per group.
+fn round_robin_counters(org: &str) -> String {
+    format!("rr:{{{org}}}")
+}
+
+/// The positions one call took, a field per group.
+fn round_robin_taken(org: &str, call: &str) -> String {
+    format!("rr:{{{org}}}:call:{call}")
+}
+
+fn pairs(flat: Vec<String>) -> HashMap<String, i64> {
+    flat.chunks(2)
+        .filter_map(|p| Some((p.first()?.clone(), p.get(1)?.parse().ok()?)))
+        .collect()
+}
 
 /// Redis rejects a zero expiry, and a TTL that rounds down to 0 ms means "expire at once" anyway.
 fn millis(duration: Duration) -> u64 {
@@ -246,9 +353,16 @@ impl Cache for RedisCoordination {
         Ok(())
     }
 
+    /// Drops the entries and raises the version that instances check their own copies against,
+    /// in one round trip (two keys of different slots, so a pipeline rather than a script).
     async fn invalidate_org(&self, org: &str) -> Result<(), CoordinationError> {
-        redis::cmd("DEL")
+        redis::pipe()
+            .cmd("DEL")
             .arg(self.key("cache", org))
+            .ignore()
+            .cmd("INCR")
+            .arg(self.key("counter", &config_version_key(org)))
+            .ignore()
             .query_async::<()>(&mut self.connection.clone())
             .await?;
         Ok(())
@@ -278,6 +392,122 @@ impl RateLimits for RedisCoordination {
                 Duration::from_millis(resets_in_ms)
             },
         })
+    }
+}
+
+#[async_trait]
+impl CallGate for RedisCoordination {
+    async fn begin_call(&self, a: &CallAdmission<'_>) -> Result<CallStart, CoordinationError> {
+        let guard = a.take_lock.then(|| LockGuard::new(a.lock_key));
+        // Every key carries the organization's hash tag; an unused rate key too, so that the
+        // script's keys always share one cluster slot.
+        let unused_rate = format!("none:{{{}}}", a.org);
+        let (rate_key, limit, window) = a.rate.unwrap_or((&unused_rate, 0, Duration::ZERO));
+        let call = a.round_robin_call.unwrap_or_default();
+        type Reply = (
+            i64,
+            u64,
+            u64,
+            i64,
+            Option<Vec<u8>>,
+            Vec<String>,
+            Vec<String>,
+        );
+        let (status, hits, left, config_version, reply, counters, taken): Reply = BEGIN_CALL
+            .key(self.key("lock", a.lock_key))
+            .key(self.key("reply", a.replay_key))
+            .key(self.key("rate", rate_key))
+            .key(self.key("counter", &config_version_key(a.org)))
+            .key(self.key("counter", &round_robin_counters(a.org)))
+            .key(self.key("counter", &round_robin_taken(a.org, call)))
+            .arg(guard.as_ref().map_or("", |g| g.token()))
+            .arg(if a.take_lock { millis(a.lock_ttl) } else { 0 })
+            .arg(if a.rate.is_some() { millis(window) } else { 0 })
+            .arg(if a.round_robin_call.is_some() {
+                "1"
+            } else {
+                "0"
+            })
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        let rate = (status == 1 && a.rate.is_some()).then(|| {
+            let allowed = hits <= limit;
+            RateDecision {
+                allowed,
+                remaining: limit.saturating_sub(hits),
+                retry_after: if allowed {
+                    Duration::ZERO
+                } else {
+                    Duration::from_millis(left)
+                },
+            }
+        });
+        Ok(CallStart {
+            guard: guard.filter(|_| status == 1),
+            busy: status == 0,
+            replay: reply.filter(|_| status == 2),
+            rate,
+            config_version,
+            round_robin: (status == 1 && a.round_robin_call.is_some()).then(|| {
+                RoundRobinSnapshot {
+                    counters: pairs(counters),
+                    this_call: pairs(taken),
+                }
+            }),
+        })
+    }
+
+    async fn finish_call(
+        &self,
+        guard: Option<LockGuard>,
+        replay_key: &str,
+        reply: &[u8],
+        ttl: Duration,
+        taken: Option<RoundRobinTaken<'_>>,
+    ) -> Result<Recorded, CoordinationError> {
+        // Without a lock the slot is the reply's, which the script then does not touch; the
+        // round-robin keys are the organization's, as the reply key is.
+        let lock_key = guard.as_ref().map_or(replay_key, |g| g.key());
+        let (org, call) = taken.map_or(("", ""), |t| (t.org, t.call));
+        let mut script = FINISH_CALL.prepare_invoke();
+        script
+            .key(self.key("reply", replay_key))
+            .key(self.key("lock", lock_key))
+            .key(self.key("counter", &round_robin_counters(org)))
+            .key(self.key("counter", &round_robin_taken(org, call)))
+            .arg(reply)
+            .arg(millis(ttl))
+            .arg(guard.as_ref().map_or("", |g| g.token()));
+        for (group, position) in taken.map_or(&[][..], |t| t.positions) {
+            script.arg(group).arg(*position);
+        }
+        let existing: Option<Vec<u8>> = script.invoke_async(&mut self.connection.clone()).await?;
+        Ok(existing.map_or(Recorded::Stored, Recorded::Existing))
+    }
+
+    async fn advance_round_robin(
+        &self,
+        org: &str,
+        group: &str,
+        call: &str,
+        ttl: Duration,
+    ) -> Result<i64, CoordinationError> {
+        Ok(ADVANCE_ROUND_ROBIN
+            .key(self.key("counter", &round_robin_counters(org)))
+            .key(self.key("counter", &round_robin_taken(org, call)))
+            .arg(group)
+            .arg(millis(ttl))
+            .invoke_async(&mut self.connection.clone())
+            .await?)
+    }
+
+    async fn round_robin_position(&self, org: &str, group: &str) -> Result<i64, CoordinationError> {
+        let value: Option<i64> = redis::cmd("HGET")
+            .arg(self.key("counter", &round_robin_counters(org)))
+            .arg(group)
+            .query_async(&mut self.connection.clone())
+            .await?;
+        Ok(value.unwrap_or(0))
     }
 }
 

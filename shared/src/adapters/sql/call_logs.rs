@@ -5,8 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor};
 
 use super::query::{
-    Arg, Conditions, begin_write, contains_pattern, fetch_page, fetch_where, insert_if_absent,
-    placeholders,
+    Arg, Conditions, begin_write, contains_pattern, explain_page, fetch_page, fetch_where,
+    insert_if_absent, placeholders,
 };
 use super::{
     SqlStore, big, enumerated, opt_big, opt_int, opt_parsed, opt_text, parsed, text, unavailable,
@@ -60,6 +60,33 @@ fn from_row(row: &AnyRow) -> StoreResult<CallLog> {
     })
 }
 
+fn bind_log<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    log: &CallLog,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    query
+        .bind(log.id.to_string())
+        .bind(log.organization_id.to_string())
+        .bind(log.call_sid.clone())
+        .bind(log.session_token.clone())
+        .bind(log.direction.as_str())
+        .bind(log.from_number.clone())
+        .bind(log.to_number.clone())
+        .bind(log.caller_name.clone())
+        .bind(log.phone_number_id.map(|p| p.to_string()))
+        .bind(log.extension_id.map(|e| e.to_string()))
+        .bind(log.status.as_str())
+        .bind(path_json(&log.path))
+        .bind(log.disposition.clone())
+        .bind(log.started_at)
+        .bind(log.answered_at)
+        .bind(log.ended_at)
+        .bind(log.duration_seconds)
+        .bind(log.billsec)
+        .bind(log.recording_url.clone())
+        .bind(log.updated_at)
+}
+
 async fn find_one<'c>(
     executor: impl Executor<'c, Database = Any>,
     org: OrgId,
@@ -82,30 +109,13 @@ async fn find_one<'c>(
 #[async_trait]
 impl CallLogRepo for SqlStore {
     async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert> {
-        sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id"))
-            .bind(log.id.to_string())
-            .bind(log.organization_id.to_string())
-            .bind(&log.call_sid)
-            .bind(log.session_token.as_deref())
-            .bind(log.direction.as_str())
-            .bind(&log.from_number)
-            .bind(&log.to_number)
-            .bind(log.caller_name.as_deref())
-            .bind(log.phone_number_id.map(|p| p.to_string()))
-            .bind(log.extension_id.map(|e| e.to_string()))
-            .bind(log.status.as_str())
-            .bind(path_json(&log.path))
-            .bind(log.disposition.as_deref())
-            .bind(log.started_at)
-            .bind(log.answered_at)
-            .bind(log.ended_at)
-            .bind(log.duration_seconds)
-            .bind(log.billsec)
-            .bind(log.recording_url.as_deref())
-            .bind(log.updated_at)
-            .execute(self.pool())
-            .await
-            .map_err(unavailable)?;
+        bind_log(
+            sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id")),
+            log,
+        )
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
         let stored = self
             .find_call_log_by_sid(log.organization_id, &log.call_sid)
             .await?;
@@ -114,6 +124,20 @@ impl CallLogRepo for SqlStore {
         } else {
             CallLogInsert::AlreadyExists(Box::new(stored))
         })
+    }
+
+    async fn insert_call_log(&self, log: &CallLog) -> StoreResult<bool> {
+        let sql = AssertSqlSafe(format!(
+            "INSERT INTO {TABLE} ({COLUMNS}) VALUES ({})",
+            placeholders(COLUMNS.split(',').count())
+        ));
+        // A plain INSERT: MySQL's "no change" upsert counts as one row for sqlx (FOUND_ROWS),
+        // so the unique key's refusal is what tells an existing call apart.
+        match bind_log(sqlx::query(sql), log).execute(self.pool()).await {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn find_call_log(&self, org: OrgId, id: CallLogId) -> StoreResult<CallLog> {
@@ -187,7 +211,7 @@ impl CallLogRepo for SqlStore {
             self,
             TABLE,
             COLUMNS,
-            &conditions(org, filter),
+            &conditions(self, org, filter).await?,
             NEWEST_FIRST,
             page,
             from_row,
@@ -202,7 +226,7 @@ impl CallLogRepo for SqlStore {
         after: Option<CallLogCursor>,
         limit: u32,
     ) -> StoreResult<Vec<CallLog>> {
-        let mut conditions = conditions(org, filter);
+        let mut conditions = conditions(self, org, filter).await?;
         if let Some(after) = after {
             conditions.and(
                 "(started_at < ? OR (started_at = ? AND id < ?))",
@@ -229,7 +253,7 @@ impl CallLogRepo for SqlStore {
         slot_ms: i64,
         top: u32,
     ) -> StoreResult<CallLogStats> {
-        let conditions = conditions(org, filter);
+        let conditions = conditions(self, org, filter).await?;
         // Literals from code only: the slot length and the status lists.
         // SUM is cast because MySQL sums integers as DECIMAL, which the Any driver cannot read.
         let slots = format!(
@@ -285,6 +309,27 @@ impl CallLogRepo for SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The database's plans for [`CallLogRepo::list_call_logs`] with `filter` (its count and its
+    /// page), as `EXPLAIN` prints them: for the history benchmark and for finding missing indexes.
+    pub async fn explain_call_log_list(
+        &self,
+        org: OrgId,
+        filter: &CallLogFilter,
+        page: PageRequest,
+    ) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
+        explain_page(
+            self,
+            TABLE,
+            COLUMNS,
+            &conditions(self, org, filter).await?,
+            NEWEST_FIRST,
+            page,
+        )
+        .await
+    }
+}
+
 /// `'a', 'b'` for values that come from code, never from requests.
 fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
     values
@@ -294,12 +339,17 @@ fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// The WHERE clause of every read of many calls.
-fn conditions(org: OrgId, filter: &CallLogFilter) -> Conditions {
+async fn conditions(
+    store: &SqlStore,
+    org: OrgId,
+    filter: &CallLogFilter,
+) -> StoreResult<Conditions> {
     let mut conditions = Conditions::of_org(org);
     conditions.and_some("started_at >= ?", filter.from);
     conditions.and_some("started_at < ?", filter.to);
     conditions.and_some("direction = ?", filter.direction.map(|d| d.as_str()));
     conditions.and_some("status = ?", filter.status.map(|s| s.as_str()));
+    conditions.and_some("call_sid = ?", filter.call_sid.as_deref());
     if let Some(number) = &filter.number {
         let pattern = contains_pattern(number);
         conditions.and(
@@ -311,21 +361,41 @@ fn conditions(org: OrgId, filter: &CallLogFilter) -> Conditions {
         None => {}
         Some([]) => conditions.and("1 = 0", []),
         Some(ids) => {
-            // `belongs_to`: offered to the extension, or placed from its number.
+            // `belongs_to`: offered to the extension, or placed from its number. The numbers are
+            // read first so that both halves are index ranges the database can merge (a
+            // subquery under OR would make it read every call of the organization).
             let list = placeholders(ids.len());
             let ids = || ids.iter().map(|id| Arg::from(id.to_string()));
-            conditions.and(
-                format!(
-                    "(extension_id IN ({list}) OR (direction <> '{inbound}' AND from_number IN \
-                     (SELECT number FROM extensions WHERE organization_id = ? AND id IN ({list}))))",
-                    inbound = CallDirection::Inbound.as_str(),
-                ),
-                ids()
-                    .chain([Arg::from(org.to_string())])
-                    .chain(ids())
-                    .collect::<Vec<_>>(),
-            );
+            let numbers = fetch_where(
+                store,
+                "SELECT number FROM extensions",
+                &{
+                    let mut c = Conditions::of_org(org);
+                    c.and(format!("id IN ({list})"), ids().collect::<Vec<_>>());
+                    c
+                },
+                "",
+            )
+            .await?
+            .iter()
+            .map(|row| text(row, "number").map(Arg::from))
+            .collect::<StoreResult<Vec<_>>>()?;
+            if numbers.is_empty() {
+                conditions.and(
+                    format!("extension_id IN ({list})"),
+                    ids().collect::<Vec<_>>(),
+                );
+            } else {
+                conditions.and(
+                    format!(
+                        "(extension_id IN ({list}) OR (direction <> '{inbound}' AND from_number IN ({})))",
+                        placeholders(numbers.len()),
+                        inbound = CallDirection::Inbound.as_str(),
+                    ),
+                    ids().chain(numbers).collect::<Vec<_>>(),
+                );
+            }
         }
     }
-    conditions
+    Ok(conditions)
 }

@@ -59,6 +59,7 @@ impl Dialect {
     }
 }
 
+/// Every file of migrations/{mysql,sqlite}, by version (a unit test checks that none is missing).
 const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -74,6 +75,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "cloudonix fidelity",
         include_str!("../../../../migrations/mysql/0020_cloudonix_fidelity.sql"),
+    ),
+    (
+        40,
+        "call log indexes",
+        include_str!("../../../../migrations/mysql/0040_call_log_indexes.sql"),
     ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -91,6 +97,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "cloudonix fidelity",
         include_str!("../../../../migrations/sqlite/0020_cloudonix_fidelity.sql"),
+    ),
+    (
+        40,
+        "call log indexes",
+        include_str!("../../../../migrations/sqlite/0040_call_log_indexes.sql"),
     ),
 ];
 
@@ -307,5 +318,32 @@ mod tests {
         assert_eq!(Dialect::of_url("mysql://a@b/c"), Some(Dialect::MySql));
         assert_eq!(Dialect::of_url("sqlite://opbx.db"), Some(Dialect::Sqlite));
         assert_eq!(Dialect::of_url("postgres://x"), None);
+    }
+}
+
+#[cfg(test)]
+mod migration_list_tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_listed() {
+        for (dialect, listed) in [("mysql", MYSQL_MIGRATIONS), ("sqlite", SQLITE_MIGRATIONS)] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../migrations")
+                .join(dialect);
+            let mut files: Vec<i64> = std::fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(|e| {
+                    let name = e.unwrap().file_name().into_string().ok()?;
+                    name.split('_').next()?.parse().ok()
+                })
+                .collect();
+            files.sort();
+            let versions: Vec<i64> = listed.iter().map(|(v, _, _)| *v).collect();
+            assert_eq!(
+                versions, files,
+                "migrations/{dialect} and the list in sql/mod.rs"
+            );
+        }
     }
 }

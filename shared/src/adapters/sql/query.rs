@@ -115,24 +115,12 @@ pub(super) async fn fetch_page<T>(
     page: PageRequest,
     from_row: fn(&AnyRow) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let filter = conditions.filter();
-    let count_sql = AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"));
-    let count = bind_args(sqlx::query(count_sql), &conditions.args)
+    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
+    let count = bind_args(sqlx::query(AssertSqlSafe(count_sql)), &conditions.args)
         .fetch_one(store.pool())
         .await
         .map_err(unavailable)?;
-    let order_by = match page.sort {
-        Some(sort) => Cow::Owned(format!(
-            "{} {}, {order_by}",
-            qualified(table, sort.column),
-            if sort.descending { "DESC" } else { "ASC" }
-        )),
-        None => Cow::Borrowed(order_by),
-    };
-    let page_sql = AssertSqlSafe(format!(
-        "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
-    ));
-    let rows = bind_args(sqlx::query(page_sql), &conditions.args)
+    let rows = bind_args(sqlx::query(AssertSqlSafe(page_sql)), &conditions.args)
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(store.pool())
@@ -144,6 +132,91 @@ pub(super) async fn fetch_page<T>(
         page: page.page,
         per_page: page.per_page,
     })
+}
+
+/// The statements of [`fetch_page`]: the count, and the page (its last two placeholders are the
+/// limit and the offset).
+fn page_statements(
+    table: &str,
+    columns: &str,
+    conditions: &Conditions,
+    order_by: &str,
+    page: PageRequest,
+) -> (String, String) {
+    let filter = conditions.filter();
+    let order_by = match page.sort {
+        Some(sort) => Cow::Owned(format!(
+            "{} {}, {order_by}",
+            qualified(table, sort.column),
+            if sort.descending { "DESC" } else { "ASC" }
+        )),
+        None => Cow::Borrowed(order_by),
+    };
+    (
+        format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
+        format!(
+            "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
+        ),
+    )
+}
+
+/// The database's plan of each statement of [`fetch_page`] (`EXPLAIN` on MySQL, `EXPLAIN QUERY
+/// PLAN` on SQLite), one line per plan row with its columns as `name=value`; for benchmarks.
+pub(super) async fn explain_page(
+    store: &SqlStore,
+    table: &str,
+    columns: &str,
+    conditions: &Conditions,
+    order_by: &str,
+    page: PageRequest,
+) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
+    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
+    let explain = match store.dialect() {
+        Dialect::MySql => "EXPLAIN",
+        Dialect::Sqlite => "EXPLAIN QUERY PLAN",
+    };
+    let mut plans = Vec::new();
+    for (label, sql, paged) in [("count", count_sql, false), ("page", page_sql, true)] {
+        let mut query = bind_args(
+            sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))),
+            &conditions.args,
+        );
+        if paged {
+            query = query.bind(page.limit()).bind(page.offset());
+        }
+        let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
+        plans.push((label, rows.iter().map(plan_line).collect()));
+    }
+    Ok(plans)
+}
+
+fn plan_line(row: &AnyRow) -> String {
+    use sqlx::{Column, Row};
+    row.columns()
+        .iter()
+        .map(|c| {
+            let i = c.ordinal();
+            let value = row
+                .try_get::<Option<String>, _>(i)
+                .ok()
+                .flatten()
+                .or_else(|| {
+                    row.try_get::<Option<i64>, _>(i)
+                        .ok()
+                        .flatten()
+                        .map(|n| n.to_string())
+                })
+                .or_else(|| {
+                    row.try_get::<Option<f64>, _>(i)
+                        .ok()
+                        .flatten()
+                        .map(|n| n.to_string())
+                })
+                .unwrap_or_else(|| "NULL".into());
+            format!("{}={value}", c.name())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `column` prefixed with the alias of `table` when it has one (`"extensions e"` → `e.number`).

@@ -118,11 +118,80 @@ async fn identify(
     Ok(org)
 }
 
-/// Makes a rotated or removed webhook key stop working at once instead of after [`KEY_TTL`].
-pub async fn forget_webhook_keys(state: &AppState) {
-    if let Err(e) = state.coordination.invalidate_org(KEYS_PARTITION).await {
-        tracing::warn!(error = %e, "could not clear cached webhook keys; old keys lapse within 5 minutes");
+/// Makes a rotated or removed webhook key of `org` stop working at once: the shared cache of
+/// keys is cleared, and raising the organization's configuration version makes every instance
+/// check its own copy of the key against the database again ([`still_valid`]).
+pub async fn forget_webhook_keys(state: &AppState, org: OrgId) {
+    for partition in [KEYS_PARTITION.to_owned(), org.to_string()] {
+        if let Err(e) = state.coordination.invalidate_org(&partition).await {
+            tracing::warn!(error = %e, "could not clear cached webhook keys; old keys lapse within 5 minutes");
+        }
     }
+}
+
+/// A webhook key recognised for an organization.
+pub struct RecognisedKey {
+    pub org: OrgId,
+    hash: String,
+    /// The configuration version this instance recognised the key under; `None` when it was
+    /// just checked against the shared cache or the database.
+    version: Option<i64>,
+}
+
+/// The organization of the request's key: from this instance's copy when it has one (checked by
+/// [`still_valid`] once the version is known), otherwise as [`authenticate`] finds it.
+pub async fn recognise(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<RecognisedKey, WebhookAuthError> {
+    let hash = sha256_hex(bearer(headers).ok_or(WebhookAuthError::Missing)?);
+    if let Some((org, version)) = state.local.key(&hash) {
+        return Ok(RecognisedKey {
+            org,
+            hash,
+            version: Some(version),
+        });
+    }
+    let org = authenticate(state, headers).await?;
+    Ok(RecognisedKey {
+        org,
+        hash,
+        version: None,
+    })
+}
+
+/// Whether `key` still belongs to its organization at configuration `version` (read in the
+/// request's first round trip). A copy of another version is checked against the database once;
+/// a key rotated away since is forgotten and refused.
+pub async fn still_valid(state: &AppState, key: &RecognisedKey, version: i64) -> bool {
+    if key.version == Some(version) {
+        return true;
+    }
+    if key.version.is_some() {
+        match state.store.find_org_by_webhook_key_hash(&key.hash).await {
+            Ok(settings)
+                if settings.organization_id == key.org
+                    && constant_time_eq(
+                        settings
+                            .webhook_key_hash
+                            .as_deref()
+                            .unwrap_or_default()
+                            .as_bytes(),
+                        key.hash.as_bytes(),
+                    ) => {}
+            Ok(_) | Err(StoreError::NotFound) => {
+                state.local.forget_key(&key.hash);
+                return false;
+            }
+            Err(e) => {
+                // The key was valid a moment ago; the database being down must not refuse calls.
+                tracing::warn!(error = %e, "webhook key not re-checked: database unavailable");
+                return true;
+            }
+        }
+    }
+    state.local.remember_key(&key.hash, key.org, version);
+    true
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

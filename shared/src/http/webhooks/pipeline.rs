@@ -8,8 +8,14 @@
 //!
 //! Never a 5xx: when a store fails the call still gets a document (an apology, or the routing
 //! decision without the bookkeeping) and the failure is logged.
+//!
+//! At the store floor: a new call with unchanged configuration costs two coordination round trips
+//! (`CallGate::begin_call`: lock, replay, rate count and configuration version; `finish_call`:
+//! answer recorded, lock released) and one SQL statement (the call log's INSERT), plus the live
+//! call's one conditional write. Configuration and the webhook key come from this instance's
+//! copy, valid for the version `begin_call` read.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +33,10 @@ use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
 use crate::log_safe::Untrusted;
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
-use crate::ports::coordination::Recorded;
+use crate::ports::coordination::{
+    CallAdmission, CallStart, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
+    RoundRobinTaken,
+};
 use crate::ports::store::StoreError;
 use crate::ports::voicemail::VoicemailRepo;
 use crate::realtime::tracking::{self, CallDetails, Observation};
@@ -63,8 +72,8 @@ pub async fn answer(
     uri: &Uri,
     body: &[u8],
 ) -> Response {
-    let org = match auth::authenticate(state, headers).await {
-        Ok(org) => org,
+    let key = match auth::recognise(state, headers).await {
+        Ok(key) => key,
         Err(WebhookAuthError::Store(e)) => {
             tracing::error!(error = %e, "webhook key lookup failed");
             return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
@@ -74,6 +83,7 @@ pub async fn answer(
             return unauthorized();
         }
     };
+    let org = key.org;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -92,37 +102,27 @@ pub async fn answer(
         tracing::warn!(%org, "webhook without CallSid or Session");
         return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
     };
+    // The organization's hash tag keeps the keys of one call's first step in one cluster slot.
     let request = Request {
         state,
         org,
         hook,
+        lock_key: format!("call:{{{org}}}:{call_sid}"),
         callback_base,
         call_sid,
         params,
-        replay_key: format!("voice:{org}:{}", replay_fingerprint(uri, body)),
+        replay_key: format!("voice:{{{org}}}:{}", replay_fingerprint(uri, body)),
     };
-    let lock_key = format!("call:{org}:{}", request.call_sid);
-    let guard = match state
-        .coordination
-        .lock(&lock_key, CALL_LOCK_TTL, CALL_LOCK_WAIT)
-        .await
+    let mut start = request.begin().await;
+    if let Some(version) = start.as_ref().map(|s| s.config_version)
+        && !auth::still_valid(state, &key, version).await
     {
-        Ok(Some(g)) => Some(g),
-        Ok(None) => {
-            tracing::warn!(%org, call = %Untrusted(&request.call_sid), "call lock busy; answering without it");
-            None
+        if let Some(guard) = start.take().and_then(|s| s.guard) {
+            request.release(guard).await;
         }
-        Err(e) => {
-            tracing::warn!(%org, error = %e, "coordination store unavailable; answering without the call lock");
-            None
-        }
-    };
-    let xml = request.exactly_once().await;
-    if let Some(guard) = guard
-        && let Err(e) = state.coordination.unlock(guard).await
-    {
-        tracing::warn!(error = %e, "could not release the call lock; it lapses by itself");
+        return unauthorized();
     }
+    let xml = request.exactly_once(start).await;
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, cxml::CONTENT_TYPE)],
@@ -153,68 +153,116 @@ struct Request<'a> {
     callback_base: Option<String>,
     call_sid: String,
     params: WebhookParams,
+    lock_key: String,
     replay_key: String,
 }
 
 impl Request<'_> {
-    async fn exactly_once(&self) -> Vec<u8> {
-        let coordination = &self.state.coordination;
-        match coordination.recall(&self.replay_key).await {
-            Ok(Some(previous)) => return previous,
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "replay store unavailable; a retry may be routed again")
+    /// The first round trip: the call's lock, a replayed answer, the rate count and the
+    /// configuration version. A second delivery of the call waits for the first (each retry is
+    /// another round trip, only then). `None` when the store cannot be reached: the call is
+    /// answered without lock, replay or rate limit, reading configuration from the database.
+    async fn begin(&self) -> Option<CallStart> {
+        let rate_key = format!("voice-rate:{{{}}}", self.org);
+        let org = self.org.to_string();
+        let mut admission = CallAdmission {
+            org: &org,
+            lock_key: &self.lock_key,
+            lock_ttl: CALL_LOCK_TTL,
+            take_lock: true,
+            replay_key: &self.replay_key,
+            rate: (self.hook == Hook::Voice).then_some((
+                rate_key.as_str(),
+                self.state.voice_rate_limit,
+                RATE_WINDOW,
+            )),
+            round_robin_call: Some(&self.call_sid),
+        };
+        let waited_until = Instant::now() + CALL_LOCK_WAIT;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match self.state.coordination.begin_call(&admission).await {
+                Ok(start) if start.busy => {
+                    let left = waited_until.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), "call lock busy; answering without it");
+                        admission.take_lock = false;
+                    } else {
+                        tokio::time::sleep(pause.min(left)).await;
+                        pause = (pause * 2).min(Duration::from_millis(50));
+                    }
+                }
+                Ok(start) => return Some(start),
+                Err(e) => {
+                    tracing::warn!(org = %self.org, error = %e, "coordination store unavailable; answering without the call lock, replays or rate limit");
+                    return None;
+                }
             }
         }
-        let xml = match self.admit().await {
-            Some(busy) => busy,
-            None => self.decide().await,
+    }
+
+    async fn release(&self, guard: LockGuard) {
+        if let Err(e) = self.state.coordination.unlock(guard).await {
+            tracing::warn!(error = %e, "could not release the call lock; it lapses by itself");
         }
-        .to_xml()
-        .into_bytes();
-        match coordination
-            .record(&self.replay_key, &xml, REPLAY_MEMORY)
+    }
+
+    async fn exactly_once(&self, start: Option<CallStart>) -> Vec<u8> {
+        let (guard, version, rate, snapshot) = match start {
+            Some(CallStart {
+                replay: Some(previous),
+                ..
+            }) => return previous,
+            Some(s) => (s.guard, Some(s.config_version), s.rate, s.round_robin),
+            None => (None, None, None, None),
+        };
+        let (doc, positions) = match self.admit(rate) {
+            Some(busy) => (busy, Vec::new()),
+            None => self.decide(version, snapshot.as_ref()).await,
+        };
+        let xml = doc.to_xml().into_bytes();
+        let org = self.org.to_string();
+        let taken = (!positions.is_empty()).then_some(RoundRobinTaken {
+            org: &org,
+            call: &self.call_sid,
+            positions: &positions,
+        });
+        match self
+            .state
+            .coordination
+            .finish_call(guard, &self.replay_key, &xml, REPLAY_MEMORY, taken)
             .await
         {
             Ok(Recorded::Existing(first)) => first,
             Ok(Recorded::Stored) => xml,
             Err(e) => {
-                tracing::warn!(error = %e, "could not remember the answer for retries");
+                tracing::warn!(error = %e, "could not remember the answer for retries; the call lock lapses by itself");
                 xml
             }
         }
     }
 
-    /// A busy refusal when the organization is over its rate of new calls: the message plays as
-    /// early media and the call is rejected, never answered, so nobody is billed for it.
-    /// Callbacks of calls already admitted are never refused.
-    async fn admit(&self) -> Option<cxml::Response> {
-        if self.hook != Hook::Voice {
-            return None;
+    /// A busy refusal when the organization is over its rate of new calls (counted in the first
+    /// round trip, for new calls only): the message plays as early media and the call is
+    /// rejected, never answered, so nobody is billed for it. Callbacks of calls already admitted
+    /// are never refused.
+    fn admit(&self, rate: Option<RateDecision>) -> Option<cxml::Response> {
+        if rate.is_some_and(|d| !d.allowed) {
+            tracing::warn!(org = %self.org, "voice rate limit reached");
+            return Some(cxml::Response::refusal(
+                Some(speech::BUSY.into()),
+                cxml::RejectReason::Busy,
+            ));
         }
-        let key = format!("voice-rate:{}", self.org);
-        match self
-            .state
-            .coordination
-            .hit(&key, self.state.voice_rate_limit, RATE_WINDOW)
-            .await
-        {
-            Ok(d) if !d.allowed => {
-                tracing::warn!(org = %self.org, "voice rate limit reached");
-                Some(cxml::Response::refusal(
-                    Some(speech::BUSY.into()),
-                    cxml::RejectReason::Busy,
-                ))
-            }
-            Ok(_) => None,
-            Err(e) => {
-                tracing::warn!(error = %e, "rate limiter unavailable; admitting the call");
-                None
-            }
-        }
+        None
     }
 
-    async fn decide(&self) -> cxml::Response {
+    /// The answer, and the round-robin positions it took from `snapshot`.
+    async fn decide(
+        &self,
+        config_version: Option<i64>,
+        snapshot: Option<&RoundRobinSnapshot>,
+    ) -> (cxml::Response, Vec<(String, i64)>) {
         let p = &self.params;
         let facts = CallFacts {
             org: self.org,
@@ -226,13 +274,19 @@ impl Request<'_> {
             callback_base: self.callback_base.clone(),
         };
         let state = self.state;
-        let engine = Engine::new(
+        let mut engine = Engine::new(
             &state.store,
             state.coordination.as_ref(),
             &state.secrets,
             &facts,
             Mode::Live,
         );
+        if let Some(version) = config_version {
+            engine = engine.with_local_copy(&state.local, version);
+        }
+        if let Some(snapshot) = snapshot {
+            engine = engine.with_round_robin(snapshot);
+        }
         let outcome = match self.hook {
             Hook::Voice => engine.start().await,
             Hook::Callback => {
@@ -240,22 +294,29 @@ impl Request<'_> {
                     Ok(cont) => engine.resume(cont, &callback_input(p)).await,
                     Err(e) => {
                         tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "callback with bad routing state");
-                        return cxml::Response::apology(speech::TECHNICAL_PROBLEM);
+                        return (
+                            cxml::Response::apology(speech::TECHNICAL_PROBLEM),
+                            Vec::new(),
+                        );
                     }
                 }
             }
         };
         self.record(&facts, &outcome).await;
-        outcome.response
+        (outcome.response, outcome.round_robin)
     }
 
     /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
     /// the call: the routing decision is still answered.
     async fn record(&self, facts: &CallFacts, outcome: &Outcome) {
-        if let Err(e) = self.write_call_log(facts, outcome).await {
-            tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed");
-        }
-        self.track_live_call(facts, outcome).await;
+        let created = match self.write_call_log(facts, outcome).await {
+            Ok(created) => created,
+            Err(e) => {
+                tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed");
+                None
+            }
+        };
+        self.track_live_call(facts, outcome, created.as_ref()).await;
         for effect in &outcome.effects {
             let Effect::SaveVoicemail {
                 extension,
@@ -281,8 +342,16 @@ impl Request<'_> {
 
     /// The live view shows a call from its first request; an answered dial moves it on. Other
     /// callbacks would change nothing, so they skip the round trips. Session updates and the CDR
-    /// carry the session token, so that is the live call's key.
-    async fn track_live_call(&self, facts: &CallFacts, outcome: &Outcome) {
+    /// carry the session token, so that is the live call's key. A call whose log this request
+    /// `created` usually has no live entry yet: one conditional write, under the call's lock,
+    /// instead of the tracking lock and reads; when a session update came first, the full
+    /// tracking step.
+    async fn track_live_call(
+        &self,
+        facts: &CallFacts,
+        outcome: &Outcome,
+        created: Option<&CallLog>,
+    ) {
         let status = match (self.hook, outcome.dial_outcome) {
             (_, Some(DialOutcome::Answered)) => CallStatus::Answered,
             (Hook::Voice, _) => CallStatus::Initiated,
@@ -305,47 +374,74 @@ impl Request<'_> {
             ending: None,
         };
         let token = self.params.get("Session").unwrap_or(&self.call_sid);
+        if let Some(log) = created {
+            let first = tracking::first_live_call(self.org, token, log, &observation);
+            match self
+                .state
+                .realtime
+                .live_calls
+                .insert_live_call(&first)
+                .await
+            {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
+                    return;
+                }
+            }
+        }
         if let Err(e) = tracking::track(self.state, self.org, token, &observation).await {
             tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
         }
     }
 
-    async fn write_call_log(&self, facts: &CallFacts, outcome: &Outcome) -> Result<(), StoreError> {
+    /// A new call's log is one INSERT; a callback, or a voice request whose log exists, reads
+    /// the log and updates it. Answers the log when this request created it.
+    async fn write_call_log(
+        &self,
+        facts: &CallFacts,
+        outcome: &Outcome,
+    ) -> Result<Option<CallLog>, StoreError> {
         let store = &self.state.store;
         let now = now_ms();
         let path: Vec<_> = outcome.path.iter().map(|s| s.destination.clone()).collect();
-        let existing = match store.find_call_log_by_sid(self.org, &self.call_sid).await {
-            Ok(log) => Some(log),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e),
+        let log = CallLog {
+            id: CallLogId::new(),
+            organization_id: self.org,
+            call_sid: self.call_sid.clone(),
+            session_token: self.params.get("Session").map(str::to_owned),
+            direction: outcome.direction,
+            from_number: facts.from.clone(),
+            to_number: facts.to.clone(),
+            caller_name: self.params.get("CallerName").map(str::to_owned),
+            phone_number_id: outcome.phone_number_id,
+            extension_id: outcome.extension_id,
+            status: CallStatus::Initiated,
+            path: path.clone(),
+            disposition: None,
+            started_at: now,
+            answered_at: None,
+            ended_at: None,
+            duration_seconds: None,
+            billsec: None,
+            recording_url: None,
+            updated_at: now,
         };
-        let Some(log) = existing else {
-            let log = CallLog {
-                id: CallLogId::new(),
-                organization_id: self.org,
-                call_sid: self.call_sid.clone(),
-                session_token: self.params.get("Session").map(str::to_owned),
-                direction: outcome.direction,
-                from_number: facts.from.clone(),
-                to_number: facts.to.clone(),
-                caller_name: self.params.get("CallerName").map(str::to_owned),
-                phone_number_id: outcome.phone_number_id,
-                extension_id: outcome.extension_id,
-                status: CallStatus::Initiated,
-                path,
-                disposition: None,
-                started_at: now,
-                answered_at: None,
-                ended_at: None,
-                duration_seconds: None,
-                billsec: None,
-                recording_url: None,
-                updated_at: now,
-            };
-            if let CallLogInsert::AlreadyExists(_) = store.create_call_log(&log).await? {
-                tracing::debug!("call log created concurrently");
+        if self.hook == Hook::Voice && store.insert_call_log(&log).await? {
+            return Ok(Some(log));
+        }
+        let new_log = log;
+        let log = match store.find_call_log_by_sid(self.org, &self.call_sid).await {
+            Ok(log) => log,
+            // A callback of a call whose first request left no log (its write failed).
+            Err(StoreError::NotFound) => {
+                if let CallLogInsert::AlreadyExists(_) = store.create_call_log(&new_log).await? {
+                    tracing::debug!("call log created concurrently");
+                }
+                return Ok(None);
             }
-            return Ok(());
+            Err(e) => return Err(e),
         };
         let answered = outcome.dial_outcome == Some(DialOutcome::Answered)
             && matches!(log.status, CallStatus::Initiated | CallStatus::Ringing);
@@ -365,7 +461,7 @@ impl Request<'_> {
         {
             store.update_call_log(self.org, log.id, &update).await?;
         }
-        Ok(())
+        Ok(None)
     }
 }
 

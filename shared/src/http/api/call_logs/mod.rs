@@ -9,8 +9,8 @@
 //! Filters (all four routes but the detail): `from`/`to` (a date, a local date-time, or an RFC
 //! 3339 instant; dates and local times are in the organization's time zone; `from` inclusive,
 //! `to` exclusive except that a date as `to` includes that whole day), `direction`, `status`,
-//! `number` (part of the calling or called number) and `extension` (an extension id: calls
-//! offered to it or placed from it).
+//! `number` (part of the calling or called number), `call_sid` (Cloudonix's call id, exactly)
+//! and `extension` (an extension id: calls offered to it or placed from it).
 //!
 //! Owners, PBX admins and reporters read every call. A PBX user reads only the calls of their
 //! own extensions ([`super::scope`]): their lists, exports and statistics are limited to those,
@@ -65,9 +65,19 @@ pub fn router(state: AppState) -> axum::Router {
 }
 
 /// The filter parameters every call-history read takes.
-const FILTERS: &[&str] = &["from", "to", "direction", "status", "number", "extension"];
+const FILTERS: &[&str] = &[
+    "from",
+    "to",
+    "direction",
+    "status",
+    "number",
+    "call_sid",
+    "extension",
+];
 /// Longest `number` accepted: a part of a phone number, not a document.
 const MAX_NUMBER_LEN: usize = 64;
+/// The call_logs.call_sid column's width.
+const MAX_CALL_SID_LEN: usize = 128;
 
 pub struct CallLogList;
 
@@ -103,6 +113,8 @@ struct FilterParams {
     /// Part of the calling or the called number.
     #[param(max_length = 64)]
     number: Option<String>,
+    /// Exactly this Cloudonix call id (`CallSid`).
+    call_sid: Option<String>,
     /// Calls offered to this extension or placed from it.
     extension: Option<ExtensionId>,
 }
@@ -281,6 +293,12 @@ fn call_filter<'a>(
     .map(str::trim)
     .filter(|n| !n.is_empty())
     .map(str::to_owned);
+    let call_sid = parsed(
+        "call_sid",
+        &format!("at most {MAX_CALL_SID_LEN} characters"),
+        &|t| t.chars().count() <= MAX_CALL_SID_LEN,
+    )
+    .map(str::to_owned);
     let extension = parsed("extension", "an extension id", &|t| {
         t.parse::<ExtensionId>().is_ok()
     })
@@ -294,6 +312,7 @@ fn call_filter<'a>(
         direction,
         status,
         number,
+        call_sid,
         extensions: scope.extensions(extension),
     })
 }

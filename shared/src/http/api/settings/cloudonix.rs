@@ -353,7 +353,7 @@ pub async fn rotate_webhook_key(
     settings.updated_at = now_ms();
     state.store.upsert_cloudonix_settings(&settings).await?;
     // The webhooks cache recognised keys; the old one must stop working now, not in minutes.
-    forget_webhook_keys(&state).await;
+    forget_webhook_keys(&state, org).await;
     audit::committed(
         &state,
         &caller,
@@ -485,7 +485,7 @@ pub async fn provision_domain(
         .step(StepKind::DomainProfile, None)
         .is_some_and(|step| step.status == StepStatus::Updated);
     if profile_saved {
-        forget_webhook_keys(&state).await;
+        forget_webhook_keys(&state, org).await;
     }
     audit::committed(
         &state,

@@ -9,7 +9,7 @@ use aws_sdk_apigatewaymanagement::Client;
 use aws_sdk_apigatewaymanagement::error::DisplayErrorContext;
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 
-use crate::ports::event_push::{Delivery, EventPush, PushError};
+use opbx::ports::event_push::{Delivery, EventPush, PushError};
 
 #[derive(Clone)]
 pub struct ManagementApiPush {

@@ -19,7 +19,7 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification,
 };
 
-use crate::ports::store::StoreError;
+use opbx::ports::store::StoreError;
 
 /// The TTL attribute of both tables: epoch seconds, as DynamoDB's expiry wants them.
 pub const TTL_ATTRIBUTE: &str = "ttl";

@@ -4,17 +4,18 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_lambda_events::event::dynamodb::EventRecord;
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, epoch_seconds, unavailable};
-use crate::domain::ids::OrgId;
-use crate::domain::live_call::{LiveCall, LiveCallChange};
-use crate::domain::now_ms;
-use crate::ports::live_calls::{LiveCalls, expires_at};
-use crate::ports::store::{StoreError, StoreResult};
+use opbx::domain::ids::OrgId;
+use opbx::domain::live_call::{LiveCall, LiveCallChange};
+use opbx::domain::now_ms;
+use opbx::ports::live_calls::{LiveCalls, expires_at};
+use opbx::ports::store::{StoreError, StoreResult};
+use opbx::realtime::fanout::{Fanout, FanoutReport};
 
 #[derive(Clone)]
 pub struct DynamoLiveCalls {
@@ -59,19 +60,42 @@ fn decode(item: HashMap<String, AttributeValue>) -> StoreResult<LiveCall> {
 #[async_trait]
 impl LiveCalls for DynamoLiveCalls {
     async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()> {
-        let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
-            call: call.clone(),
-            ttl: epoch_seconds(expires_at(call)),
-        })
-        .map_err(corrupt)?;
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item))
+            .set_item(Some(item(call)?))
             .send()
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    /// One conditional PutItem. An entry left by an expired call (DynamoDB deletes lazily)
+    /// counts as absent, like everywhere else.
+    async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item(call)?))
+            .condition_expression("attribute_not_exists(call_id) OR #ttl < :now")
+            .expression_attribute_names("#ttl", crate::dynamodb::TTL_ATTRIBUTE)
+            .expression_attribute_values(
+                ":now",
+                AttributeValue::N(epoch_seconds(now_ms()).to_string()),
+            )
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
@@ -124,6 +148,14 @@ impl LiveCalls for DynamoLiveCalls {
     }
 }
 
+fn item(call: &LiveCall) -> StoreResult<HashMap<String, AttributeValue>> {
+    serde_dynamo::to_item(Item {
+        call: call.clone(),
+        ttl: epoch_seconds(expires_at(call)),
+    })
+    .map_err(corrupt)
+}
+
 /// The change one record of the live-calls stream describes. `None` (logged) for a record that is
 /// not a live call, so one bad record cannot block the ones after it.
 pub fn change_from_stream(record: &EventRecord) -> Option<LiveCallChange> {
@@ -145,11 +177,19 @@ pub fn change_from_stream(record: &EventRecord) -> Option<LiveCallChange> {
     }
 }
 
+/// The presence-fanout function's work: one stream batch, posted in order (see
+/// [`Fanout::publish_batch`]).
+pub async fn publish_stream(fanout: &Fanout, event: &Event) -> Result<FanoutReport, StoreError> {
+    fanout
+        .publish_batch(event.records.iter().filter_map(change_from_stream))
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::dynamodb::TTL_ATTRIBUTE;
-    use crate::domain::model::CallStatus;
+    use crate::dynamodb::TTL_ATTRIBUTE;
+    use opbx::domain::model::CallStatus;
 
     #[test]
     fn items_carry_the_ttl_in_epoch_seconds_and_read_back() {

@@ -9,10 +9,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use serde::{Deserialize, Serialize};
 
 use super::{CONNECTIONS_BY_ORGANIZATION, corrupt, epoch_seconds, unavailable};
-use crate::domain::ids::OrgId;
-use crate::domain::now_ms;
-use crate::ports::connections::{Connection, Connections};
-use crate::ports::store::StoreResult;
+use opbx::domain::ids::OrgId;
+use opbx::domain::now_ms;
+use opbx::ports::connections::{Connection, Connections};
+use opbx::ports::store::StoreResult;
 
 #[derive(Clone)]
 pub struct DynamoConnections {

@@ -1,0 +1,549 @@
+//! Call-history benchmark (issue 14): how the control plane answers with the history a busy
+//! deployment builds. Not a test: it prints figures and query plans.
+//!
+//! Seeds `--calls` call logs (default 1 000 000 on MariaDB, 100 000 with `--sqlite`), each with
+//! its CDR, across 10 organizations (a year of calls, 50 extensions each), starts `opbx-local` on
+//! that database (+ Redis), and measures through the API, `--runs` requests each (default 100):
+//! the list and each filter (a week in the organization's time zone, direction, status, part of
+//! a number, extension, CallSid), `call-logs/stats` (the default week and a whole year of days),
+//! and the CSV export of one organization's every call with opbx-local's memory before and after
+//! (RSS growth). Prints each filter's `EXPLAIN`. The seeded MariaDB database is dropped at the end.
+//!
+//!   cargo build --release -p opbx-local && cargo build --release -p opbx-tests --bin bench-history
+//!   target/release/bench-history              # MariaDB, 1 000 000 calls
+//!   target/release/bench-history --sqlite     # SQLite, 100 000 calls
+//! Environment: OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL (as the tests).
+
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use opbx::adapters::sql::{Dialect, SqlStore};
+use opbx::domain::ids::{ExtensionId, OrgId};
+use opbx::domain::model::{CallDirection, CallStatus};
+use opbx::domain::now_ms;
+use opbx::ports::call_logs::CallLogFilter;
+use opbx::ports::extensions::ExtensionRepo;
+use opbx::ports::store::PageRequest;
+use opbx_tests::local::LocalProcess;
+use opbx_tests::realtime::RealtimeOrg;
+
+const ORGS: usize = 10;
+const EXTENSIONS: usize = 50;
+const BATCH: usize = 500;
+const DAY_MS: i64 = 86_400_000;
+const YEAR_MS: i64 = 365 * DAY_MS;
+const STATUSES: [CallStatus; 8] = [
+    CallStatus::Completed,
+    CallStatus::Completed,
+    CallStatus::Completed,
+    CallStatus::NoAnswer,
+    CallStatus::Busy,
+    CallStatus::Failed,
+    CallStatus::Canceled,
+    CallStatus::Answered,
+];
+
+struct Tenant {
+    org: RealtimeOrg,
+    extensions: Vec<(ExtensionId, String)>,
+}
+
+/// A small deterministic generator, so every run seeds the same history.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn call_sid(org: usize, n: usize) -> String {
+    format!("CA{org:02}x{n:08}")
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let sqlite = args.iter().any(|a| a == "--sqlite");
+    let arg = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.parse().expect("a number"))
+            .unwrap_or(default)
+    };
+    let calls = arg("--calls", if sqlite { 100_000 } else { 1_000_000 });
+    let runs = arg("--runs", 100);
+
+    let dir = opbx_tests::local::temp_dir();
+    let db_url = if sqlite {
+        format!("sqlite://{}", dir.join("history.db").display())
+    } else {
+        opbx_tests::empty_mysql_database().await
+    };
+    let store = SqlStore::connect(&db_url, 4).await.expect("database");
+    store.migrate().await.expect("migrations");
+    let started = Instant::now();
+    let tenants = seed(&store, calls).await;
+    println!(
+        "seeded {calls} calls + CDRs across {ORGS} organizations on {} in {:.0} s",
+        store.dialect().name(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let redis_url = std::env::var("OPBX_TEST_REDIS_URL")
+        .unwrap_or_else(|_| opbx_tests::DEFAULT_TEST_REDIS_URL.into());
+    let bin = std::env::current_exe()
+        .unwrap()
+        .with_file_name("opbx-local");
+    let key = opbx::crypto::SecretBox::generate_key();
+    let server = LocalProcess::start_binary(
+        &bin,
+        &dir,
+        &[
+            ("OPBX_DATABASE_URL", db_url.as_str()),
+            ("OPBX_REDIS_URL", redis_url.as_str()),
+            ("OPBX_ENCRYPTION_KEY", key.as_str()),
+        ],
+    )
+    .await;
+    let api = Api {
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        base: format!("http://{}", server.addr()),
+    };
+
+    let per_org = calls / ORGS;
+    let week = |i: usize| {
+        // Weeks of the seeded year, as local dates.
+        let start =
+            jiff::Timestamp::from_millisecond(now_ms() - YEAR_MS + (i % 50) as i64 * 7 * DAY_MS)
+                .unwrap()
+                .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap())
+                .date();
+        let end = start.checked_add(jiff::Span::new().days(6)).unwrap();
+        format!("from={start}&to={end}")
+    };
+    type Query = Box<dyn Fn(usize, &Tenant) -> String>;
+    let lists: Vec<(&str, Query)> = vec![
+        ("list, newest first", Box::new(|_, _| String::new())),
+        ("a week (org's time zone)", Box::new(move |i, _| week(i))),
+        (
+            "direction=outbound",
+            Box::new(|_, _| "direction=outbound".into()),
+        ),
+        (
+            "status=no_answer",
+            Box::new(|_, _| "status=no_answer".into()),
+        ),
+        (
+            "number (part of it)",
+            Box::new(|i, _| format!("number=555{:04}", (i * 37) % 2000)),
+        ),
+        (
+            "extension",
+            Box::new(|i, t| format!("extension={}", t.extensions[i % EXTENSIONS].0)),
+        ),
+        (
+            "call_sid",
+            Box::new(move |i, _| format!("call_sid={}", call_sid(i % ORGS, (i * 7919) % per_org))),
+        ),
+    ];
+
+    println!(
+        "\n{:<34} {:>8} {:>8} {:>8} {:>10}",
+        "GET /api/v1/call-logs?…", "p50 ms", "p99 ms", "max ms", "CPU ms/req"
+    );
+    for (name, query) in &lists {
+        let stats = api
+            .measure(&server, runs, |i| {
+                let t = &tenants[i % ORGS];
+                (
+                    format!("/api/v1/call-logs?{}", query(i, t)),
+                    t.org.api_token.clone(),
+                )
+            })
+            .await;
+        stats.print(name);
+    }
+    for (name, query) in [
+        ("stats, default (7 days)", ""),
+        ("stats, a year of days", "from=YEAR&bucket=day"),
+    ] {
+        let year_ago = jiff::Timestamp::from_millisecond(now_ms() - YEAR_MS + DAY_MS)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap())
+            .date()
+            .to_string();
+        let stats = api
+            .measure(&server, runs.min(30), |i| {
+                let t = &tenants[i % ORGS];
+                (
+                    format!(
+                        "/api/v1/call-logs/stats?{}",
+                        query.replace("YEAR", &year_ago)
+                    ),
+                    t.org.api_token.clone(),
+                )
+            })
+            .await;
+        stats.print(name);
+    }
+
+    let (rss_before, peak_before) = opbx_tests::proc::memory_mb(server.pid());
+    let t0 = Instant::now();
+    let (status, bytes, lines) = api
+        .stream("/api/v1/call-logs/export.csv", &tenants[0].org.api_token)
+        .await;
+    let took = t0.elapsed();
+    let (rss_after, peak_after) = opbx_tests::proc::memory_mb(server.pid());
+    assert_eq!(status, 200);
+    println!(
+        "\nCSV export of one organization: {} rows, {:.1} MB in {:.2} s; opbx-local RSS {rss_before:.1} MB \
+         before, {rss_after:.1} MB after, peak {peak_after:.1} MB (peak before {peak_before:.1} MB): \
+         growth {:.1} MB",
+        lines - 1,
+        bytes as f64 / 1e6,
+        took.as_secs_f64(),
+        (peak_after - rss_before).max(0.0)
+    );
+
+    println!("\nQuery plans (count, then page) of each filter:");
+    let t = &tenants[0];
+    let org = t.org.org.id;
+    let local_week = |days_back: i64| {
+        let now = now_ms();
+        CallLogFilter {
+            from: Some(now - days_back * DAY_MS),
+            to: Some(now - (days_back - 7) * DAY_MS),
+            ..CallLogFilter::default()
+        }
+    };
+    let plans = [
+        ("list", CallLogFilter::default()),
+        ("a week", local_week(100)),
+        (
+            "direction",
+            CallLogFilter {
+                direction: Some(CallDirection::Outbound),
+                ..CallLogFilter::default()
+            },
+        ),
+        (
+            "status",
+            CallLogFilter {
+                status: Some(CallStatus::NoAnswer),
+                ..CallLogFilter::default()
+            },
+        ),
+        (
+            "number",
+            CallLogFilter {
+                number: Some("5550123".into()),
+                ..CallLogFilter::default()
+            },
+        ),
+        (
+            "extension",
+            CallLogFilter {
+                extensions: Some(vec![t.extensions[0].0]),
+                ..CallLogFilter::default()
+            },
+        ),
+        (
+            "call_sid",
+            CallLogFilter {
+                call_sid: Some(call_sid(0, 42)),
+                ..CallLogFilter::default()
+            },
+        ),
+    ];
+    for (name, filter) in plans {
+        let explained = store
+            .explain_call_log_list(org, &filter, PageRequest::default())
+            .await
+            .expect("EXPLAIN");
+        for (statement, lines) in explained {
+            for line in lines {
+                println!("  {name:<9} {statement:<5} {line}");
+            }
+        }
+    }
+
+    drop(server);
+    if !sqlite {
+        let name = db_url.rsplit('/').next().unwrap().to_owned();
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE `{name}`")))
+            .execute(store.pool())
+            .await
+            .expect("drop the benchmark database");
+    }
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn seed(store: &SqlStore, calls: usize) -> Vec<Tenant> {
+    let mut tenants = Vec::with_capacity(ORGS);
+    for _ in 0..ORGS {
+        let org = RealtimeOrg::create(store).await;
+        let mut extensions = Vec::with_capacity(EXTENSIONS);
+        for e in 0..EXTENSIONS {
+            let ext = opbx_tests::model::extension(org.org.id, &format!("{}", 100 + e));
+            store.create_extension(&ext).await.unwrap();
+            extensions.push((ext.id, ext.number.to_string()));
+        }
+        tenants.push(Tenant { org, extensions });
+    }
+    let mut random = Lcg(14);
+    let now = now_ms();
+    let per_org = calls / ORGS;
+    for (o, tenant) in tenants.iter().enumerate() {
+        let mut n = 0;
+        while n < per_org {
+            let rows: Vec<Row> = (n..(n + BATCH).min(per_org))
+                .map(|i| Row::new(&mut random, o, i, tenant, now))
+                .collect();
+            insert(store, &rows).await;
+            n += rows.len();
+        }
+    }
+    if store.dialect() == Dialect::MySql {
+        sqlx::query("ANALYZE TABLE call_logs, cdrs")
+            .execute(store.pool())
+            .await
+            .unwrap();
+    } else {
+        sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
+    }
+    tenants
+}
+
+struct Row {
+    org: OrgId,
+    sid: String,
+    direction: CallDirection,
+    from: String,
+    to: String,
+    extension: Option<ExtensionId>,
+    status: CallStatus,
+    started_at: i64,
+    duration: Option<i64>,
+}
+
+impl Row {
+    fn new(random: &mut Lcg, o: usize, i: usize, t: &Tenant, now: i64) -> Self {
+        let external = |r: &mut Lcg| format!("+1{}555{:04}", 200 + r.below(800), r.below(2000));
+        let ext = t.extensions[random.below(EXTENSIONS)].clone();
+        let other = t.extensions[random.below(EXTENSIONS)].clone();
+        let (direction, from, to, extension) = match random.below(20) {
+            0..12 => (
+                CallDirection::Inbound,
+                external(random),
+                format!("+4420794{:05}", o * 100 + random.below(20)),
+                (random.below(5) > 0).then_some(ext.0),
+            ),
+            12..17 => (CallDirection::Outbound, ext.1, external(random), None),
+            _ => (CallDirection::Internal, ext.1, other.1, Some(other.0)),
+        };
+        let status = STATUSES[random.below(STATUSES.len())];
+        let started_at = now - YEAR_MS + (random.next() as i64 % YEAR_MS);
+        let duration = matches!(status, CallStatus::Completed).then(|| random.below(900) as i64);
+        Self {
+            org: t.org.org.id,
+            sid: call_sid(o, i),
+            direction,
+            from,
+            to,
+            extension,
+            status,
+            started_at,
+            duration,
+        }
+    }
+}
+
+/// One multi-row INSERT of call logs and one of their CDRs, in a transaction.
+async fn insert(store: &SqlStore, rows: &[Row]) {
+    let mut tx = store.pool().begin().await.unwrap();
+    let logs = format!(
+        "INSERT INTO call_logs (id, organization_id, call_sid, session_token, direction, \
+         from_number, to_number, caller_name, phone_number_id, extension_id, status, path, \
+         disposition, started_at, answered_at, ended_at, duration_seconds, billsec, \
+         recording_url, updated_at) VALUES {}",
+        vec!["(?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)"; rows.len()]
+            .join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(logs));
+    for r in rows {
+        let path = match r.extension {
+            Some(e) => format!(r#"[{{"type":"extension","id":"{e}"}}]"#),
+            None => r#"[{"type":"external_number","number":"+15105550123"}]"#.to_owned(),
+        };
+        let ended = r.started_at + 1000 * (5 + r.duration.unwrap_or(20));
+        q = q
+            .bind(opbx::domain::ids::CallLogId::new().to_string())
+            .bind(r.org.to_string())
+            .bind(r.sid.clone())
+            .bind(format!("s-{}", r.sid))
+            .bind(r.direction.as_str())
+            .bind(r.from.clone())
+            .bind(r.to.clone())
+            .bind(r.extension.map(|e| e.to_string()))
+            .bind(r.status.as_str())
+            .bind(path)
+            .bind(disposition(r.status))
+            .bind(r.started_at)
+            .bind(r.duration.map(|_| r.started_at + 5000))
+            .bind(ended)
+            .bind(r.duration.map(|d| d + 5))
+            .bind(r.duration)
+            .bind(ended);
+    }
+    q.execute(&mut *tx).await.unwrap();
+    let cdrs = format!(
+        "INSERT INTO cdrs (id, organization_id, session_token, call_sid, from_number, to_number, \
+         disposition, duration_seconds, billsec, started_at, answered_at, ended_at, raw, \
+         received_at) VALUES {}",
+        vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)"; rows.len()].join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(cdrs));
+    for r in rows {
+        let ended = r.started_at + 1000 * (5 + r.duration.unwrap_or(20));
+        q = q
+            .bind(opbx::domain::ids::CdrId::new().to_string())
+            .bind(r.org.to_string())
+            .bind(format!("s-{}", r.sid))
+            .bind(r.sid.clone())
+            .bind(r.from.clone())
+            .bind(r.to.clone())
+            .bind(disposition(r.status))
+            .bind(r.duration.unwrap_or(0) + 5)
+            .bind(r.duration.unwrap_or(0))
+            .bind(r.started_at)
+            .bind(ended)
+            .bind(format!(
+                r#"{{"domain":"bench.cloudonix.net","call_id":"{}","disposition":"{}"}}"#,
+                r.sid,
+                disposition(r.status)
+            ))
+            .bind(ended + 2000);
+    }
+    q.execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn disposition(status: CallStatus) -> &'static str {
+    match status {
+        CallStatus::Completed | CallStatus::Answered => "ANSWER",
+        CallStatus::Busy => "BUSY",
+        CallStatus::NoAnswer => "NOANSWER",
+        CallStatus::Canceled => "CANCEL",
+        _ => "FAILED",
+    }
+}
+
+struct Api {
+    client: Client<HttpConnector, Empty<Bytes>>,
+    base: String,
+}
+
+struct Stats {
+    samples: Vec<Duration>,
+    cpu_ms: f64,
+}
+
+impl Stats {
+    fn print(&self, name: &str) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let at =
+            |q: f64| {
+                ms(self.samples
+                    [((self.samples.len() as f64 * q) as usize).min(self.samples.len() - 1)])
+            };
+        println!(
+            "{name:<34} {:>8.1} {:>8.1} {:>8.1} {:>10.2}",
+            at(0.50),
+            at(0.99),
+            ms(*self.samples.last().unwrap()),
+            self.cpu_ms / self.samples.len() as f64
+        );
+    }
+}
+
+impl Api {
+    fn request(&self, path: &str, token: &str) -> hyper::Request<Empty<Bytes>> {
+        hyper::Request::get(format!("{}{path}", self.base))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Empty::new())
+            .unwrap()
+    }
+
+    /// `runs` requests one after another (after one unmeasured warm-up request).
+    async fn measure(
+        &self,
+        server: &LocalProcess,
+        runs: usize,
+        request: impl Fn(usize) -> (String, String),
+    ) -> Stats {
+        let (path, token) = request(runs);
+        self.get(&path, &token).await;
+        let cpu = opbx_tests::proc::cpu_ms(server.pid());
+        let mut samples = Vec::with_capacity(runs);
+        for i in 0..runs {
+            let (path, token) = request(i);
+            let t = Instant::now();
+            self.get(&path, &token).await;
+            samples.push(t.elapsed());
+        }
+        samples.sort();
+        Stats {
+            samples,
+            cpu_ms: opbx_tests::proc::cpu_ms(server.pid()) - cpu,
+        }
+    }
+
+    async fn get(&self, path: &str, token: &str) {
+        let response = self
+            .client
+            .request(self.request(path, token))
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            status.is_success(),
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+
+    /// Reads a streamed answer chunk by chunk without keeping it: (status, bytes, lines).
+    async fn stream(&self, path: &str, token: &str) -> (u16, usize, usize) {
+        let response = self
+            .client
+            .request(self.request(path, token))
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let mut body = response.into_body();
+        let (mut bytes, mut lines) = (0, 0);
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.unwrap().into_data() {
+                bytes += data.len();
+                lines += data.iter().filter(|b| **b == b'\n').count();
+            }
+        }
+        (status, bytes, lines)
+    }
+}
