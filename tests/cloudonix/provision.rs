@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use opbx::cloudonix::provision::{
-    ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
+    ProvisionError, ProvisionReport, ProvisionRequest, RunLimits, StepKind, StepStatus, provision,
 };
 use opbx::crypto::{SealedColumn, SecretBox, random_token, sha256_hex};
 use opbx::domain::extension_number::ExtensionNumber;
@@ -96,6 +96,7 @@ impl World {
             credentials: self.cx.creds.clone(),
             public_url: PUBLIC_URL.into(),
             webhook_key: webhook_key.into(),
+            key_grace: Duration::ZERO,
             cdr_token: self.cdr_token.clone(),
             session_token: self.session_token.clone(),
         }
@@ -112,6 +113,7 @@ impl World {
             &*self.backend.coordination,
             &self.secrets,
             request,
+            RunLimits::whole(),
         )
         .await
     }
