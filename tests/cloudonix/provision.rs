@@ -508,10 +508,16 @@ async fn a_domain_move_during_the_run_is_not_recorded(backend: Backend) {
     assert!(!report.ok);
     let save = report.step(StepKind::SaveSettings, None).unwrap();
     assert_eq!(save.status, StepStatus::Failed);
+    assert_eq!(
+        save.detail.as_deref(),
+        Some("the Cloudonix domain changed during provisioning; run it again")
+    );
     let settings = w.settings().await;
     assert_eq!(settings.domain.as_deref(), Some("moved.cloudonix.net"));
-    assert_eq!(settings.webhook_key_hash, None);
-    assert_eq!(settings.voice_application_id, None);
+    assert_eq!(
+        settings.provisioned_at, None,
+        "the new domain is not provisioned"
+    );
 }
 
 on_both_backends!(

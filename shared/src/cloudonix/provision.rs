@@ -354,6 +354,9 @@ impl<'a> Run<'a> {
             .store
             .find_cloudonix_settings(self.request.organization_id)
             .await?;
+        if self.domain_moved(settings.domain.as_deref()) {
+            return Ok(self.report());
+        }
         let now = now_ms();
         if !self.steps.iter().any(|s| s.status == StepStatus::Failed) {
             settings.provisioned_at = Some(now);
@@ -382,17 +385,7 @@ impl<'a> Run<'a> {
             .store
             .find_cloudonix_settings(self.request.organization_id)
             .await?;
-        let domain_now = settings.domain.as_deref().unwrap_or_default();
-        if !domain_now.eq_ignore_ascii_case(&self.creds.domain) {
-            // The owner moved to another domain while this run talked to the old one: what it
-            // learned belongs to the old domain and must not be recorded against the new one.
-            self.push(
-                StepKind::SaveSettings,
-                None,
-                StepStatus::Failed,
-                None,
-                Some("the Cloudonix domain changed during provisioning; run it again".into()),
-            );
+        if self.domain_moved(settings.domain.as_deref()) {
             return Ok(false);
         }
         settings.domain_name = domain.domain.clone();
@@ -419,6 +412,26 @@ impl<'a> Run<'a> {
         settings.updated_at = now_ms();
         self.store.upsert_cloudonix_settings(&settings).await?;
         Ok(true)
+    }
+
+    /// Whether the owner moved to another domain while this run talked to the old one: what it
+    /// learned belongs to the old domain and must not be recorded against the new one (a failed
+    /// step says so).
+    fn domain_moved(&mut self, domain_now: Option<&str>) -> bool {
+        if domain_now
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(&self.creds.domain)
+        {
+            return false;
+        }
+        self.push(
+            StepKind::SaveSettings,
+            None,
+            StepStatus::Failed,
+            None,
+            Some("the Cloudonix domain changed during provisioning; run it again".into()),
+        );
+        true
     }
 
     fn report_so_far(&self) -> ProvisionReport {
