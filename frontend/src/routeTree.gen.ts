@@ -20,6 +20,7 @@ import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
 import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
+import { Route as AppBusinessHoursNewRouteImport } from './routes/_app/business-hours/new'
 import { Route as AppConferenceRoomsIndexRouteImport } from './routes/_app/conference-rooms/index'
 import { Route as AppConferenceRoomsIdRouteImport } from './routes/_app/conference-rooms/$id'
 import { Route as AppConferenceRoomsNewRouteImport } from './routes/_app/conference-rooms/new'
@@ -94,6 +95,11 @@ const AppBusinessHoursIndexRoute = AppBusinessHoursIndexRouteImport.update({
 const AppBusinessHoursIdRoute = AppBusinessHoursIdRouteImport.update({
   id: '/business-hours/$id',
   path: '/business-hours/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppBusinessHoursNewRoute = AppBusinessHoursNewRouteImport.update({
+  id: '/business-hours/new',
+  path: '/business-hours/new',
   getParentRoute: () => AppRoute,
 } as any)
 const AppConferenceRoomsIndexRoute = AppConferenceRoomsIndexRouteImport.update({
@@ -212,6 +218,7 @@ export interface FileRoutesByFullPath {
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -245,6 +252,7 @@ export interface FileRoutesByTo {
   '/voicemail': typeof AppVoicemailRoute
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -280,6 +288,7 @@ export interface FileRoutesById {
   '/_app/voicemail': typeof AppVoicemailRoute
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/_app/business-hours/new': typeof AppBusinessHoursNewRoute
   '/_app/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/_app/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
@@ -315,6 +324,7 @@ export interface FileRouteTypes {
     | '/simulator'
     | '/voicemail'
     | '/business-hours/$id'
+    | '/business-hours/new'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -348,6 +358,7 @@ export interface FileRouteTypes {
     | '/voicemail'
     | '/'
     | '/business-hours/$id'
+    | '/business-hours/new'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -382,6 +393,7 @@ export interface FileRouteTypes {
     | '/_app/voicemail'
     | '/_app/'
     | '/_app/business-hours/$id'
+    | '/_app/business-hours/new'
     | '/_app/conference-rooms/$id'
     | '/_app/conference-rooms/new'
     | '/_app/extensions/$id'
@@ -488,6 +500,13 @@ declare module '@tanstack/react-router' {
       path: '/business-hours/$id'
       fullPath: '/business-hours/$id'
       preLoaderRoute: typeof AppBusinessHoursIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/business-hours/new': {
+      id: '/_app/business-hours/new'
+      path: '/business-hours/new'
+      fullPath: '/business-hours/new'
+      preLoaderRoute: typeof AppBusinessHoursNewRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/conference-rooms/': {
@@ -649,6 +668,7 @@ interface AppRouteChildren {
   AppVoicemailRoute: typeof AppVoicemailRoute
   AppIndexRoute: typeof AppIndexRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
+  AppBusinessHoursNewRoute: typeof AppBusinessHoursNewRoute
   AppConferenceRoomsIdRoute: typeof AppConferenceRoomsIdRoute
   AppConferenceRoomsNewRoute: typeof AppConferenceRoomsNewRoute
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
@@ -682,6 +702,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppVoicemailRoute: AppVoicemailRoute,
   AppIndexRoute: AppIndexRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
+  AppBusinessHoursNewRoute: AppBusinessHoursNewRoute,
   AppConferenceRoomsIdRoute: AppConferenceRoomsIdRoute,
   AppConferenceRoomsNewRoute: AppConferenceRoomsNewRoute,
   AppExtensionsIdRoute: AppExtensionsIdRoute,

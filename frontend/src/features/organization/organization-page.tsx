@@ -1,6 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod'
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
-import { useMemo } from 'react'
 import { useForm } from 'react-hook-form'
 import { toast } from 'sonner'
 import { z } from 'zod'
@@ -13,8 +12,9 @@ import { Field, FormError } from '@/components/field'
 import { PageHeader } from '@/components/page-header'
 import { Button } from '@/components/ui/button'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
-import { Input, NativeSelect } from '@/components/ui/input'
+import { Input } from '@/components/ui/input'
 import { canWriteOrganization } from '@/lib/roles'
+import { TimeZoneSelect } from '@/components/time-zone-select'
 import { organizationQuery } from './api'
 
 const schema = z.object({
@@ -22,12 +22,6 @@ const schema = z.object({
   timezone: z.string().min(1, 'is required'),
 })
 type Values = z.infer<typeof schema>
-
-/** Every IANA zone this browser knows (UTC included, which some leave out), plus the current one. */
-function timeZones(current: string): string[] {
-  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
-  return [...new Set(['UTC', current, ...known])].sort()
-}
 
 export function OrganizationPage() {
   const { user, organization } = useMe()
@@ -48,7 +42,6 @@ export function OrganizationPage() {
     defaultValues: { name: org.name, timezone: org.timezone },
   })
   const { errors, isSubmitting, isDirty } = form.formState
-  const zones = useMemo(() => timeZones(org.timezone), [org.timezone])
 
   const submit = form.handleSubmit(async (values) => {
     try {
@@ -82,13 +75,12 @@ export function OrganizationPage() {
                 error={errors.timezone?.message}
               >
                 {(p) => (
-                  <NativeSelect {...p} disabled={!owner} {...form.register('timezone')}>
-                    {zones.map((zone) => (
-                      <option key={zone} value={zone}>
-                        {zone.replace(/_/g, ' ')}
-                      </option>
-                    ))}
-                  </NativeSelect>
+                  <TimeZoneSelect
+                    {...p}
+                    current={org.timezone}
+                    disabled={!owner}
+                    {...form.register('timezone')}
+                  />
                 )}
               </Field>
             </CardContent>
