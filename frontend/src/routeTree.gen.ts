@@ -29,6 +29,7 @@ import { Route as AppExtensionsIdRouteImport } from './routes/_app/extensions/$i
 import { Route as AppExtensionsNewRouteImport } from './routes/_app/extensions/new'
 import { Route as AppIvrMenusIndexRouteImport } from './routes/_app/ivr-menus/index'
 import { Route as AppIvrMenusIdRouteImport } from './routes/_app/ivr-menus/$id'
+import { Route as AppIvrMenusNewRouteImport } from './routes/_app/ivr-menus/new'
 import { Route as AppOutboundRoutesIndexRouteImport } from './routes/_app/outbound-routes/index'
 import { Route as AppOutboundRoutesIdRouteImport } from './routes/_app/outbound-routes/$id'
 import { Route as AppPhoneNumbersIndexRouteImport } from './routes/_app/phone-numbers/index'
@@ -142,6 +143,11 @@ const AppIvrMenusIdRoute = AppIvrMenusIdRouteImport.update({
   path: '/ivr-menus/$id',
   getParentRoute: () => AppRoute,
 } as any)
+const AppIvrMenusNewRoute = AppIvrMenusNewRouteImport.update({
+  id: '/ivr-menus/new',
+  path: '/ivr-menus/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppOutboundRoutesIndexRoute = AppOutboundRoutesIndexRouteImport.update({
   id: '/outbound-routes/',
   path: '/outbound-routes/',
@@ -224,6 +230,7 @@ export interface FileRoutesByFullPath {
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
@@ -258,6 +265,7 @@ export interface FileRoutesByTo {
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
@@ -294,6 +302,7 @@ export interface FileRoutesById {
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
   '/_app/extensions/new': typeof AppExtensionsNewRoute
   '/_app/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/_app/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/_app/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
   '/_app/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/_app/phone-numbers/new': typeof AppPhoneNumbersNewRoute
@@ -330,6 +339,7 @@ export interface FileRouteTypes {
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
+    | '/ivr-menus/new'
     | '/outbound-routes/$id'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
@@ -364,6 +374,7 @@ export interface FileRouteTypes {
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
+    | '/ivr-menus/new'
     | '/outbound-routes/$id'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
@@ -399,6 +410,7 @@ export interface FileRouteTypes {
     | '/_app/extensions/$id'
     | '/_app/extensions/new'
     | '/_app/ivr-menus/$id'
+    | '/_app/ivr-menus/new'
     | '/_app/outbound-routes/$id'
     | '/_app/phone-numbers/$id'
     | '/_app/phone-numbers/new'
@@ -565,6 +577,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppIvrMenusIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/ivr-menus/new': {
+      id: '/_app/ivr-menus/new'
+      path: '/ivr-menus/new'
+      fullPath: '/ivr-menus/new'
+      preLoaderRoute: typeof AppIvrMenusNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/outbound-routes/': {
       id: '/_app/outbound-routes/'
       path: '/outbound-routes'
@@ -674,6 +693,7 @@ interface AppRouteChildren {
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
   AppExtensionsNewRoute: typeof AppExtensionsNewRoute
   AppIvrMenusIdRoute: typeof AppIvrMenusIdRoute
+  AppIvrMenusNewRoute: typeof AppIvrMenusNewRoute
   AppOutboundRoutesIdRoute: typeof AppOutboundRoutesIdRoute
   AppPhoneNumbersIdRoute: typeof AppPhoneNumbersIdRoute
   AppPhoneNumbersNewRoute: typeof AppPhoneNumbersNewRoute
@@ -708,6 +728,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppExtensionsIdRoute: AppExtensionsIdRoute,
   AppExtensionsNewRoute: AppExtensionsNewRoute,
   AppIvrMenusIdRoute: AppIvrMenusIdRoute,
+  AppIvrMenusNewRoute: AppIvrMenusNewRoute,
   AppOutboundRoutesIdRoute: AppOutboundRoutesIdRoute,
   AppPhoneNumbersIdRoute: AppPhoneNumbersIdRoute,
   AppPhoneNumbersNewRoute: AppPhoneNumbersNewRoute,
