@@ -32,6 +32,7 @@ import { Route as AppIvrMenusIdRouteImport } from './routes/_app/ivr-menus/$id'
 import { Route as AppIvrMenusNewRouteImport } from './routes/_app/ivr-menus/new'
 import { Route as AppOutboundRoutesIndexRouteImport } from './routes/_app/outbound-routes/index'
 import { Route as AppOutboundRoutesIdRouteImport } from './routes/_app/outbound-routes/$id'
+import { Route as AppOutboundRoutesNewRouteImport } from './routes/_app/outbound-routes/new'
 import { Route as AppPhoneNumbersIndexRouteImport } from './routes/_app/phone-numbers/index'
 import { Route as AppPhoneNumbersIdRouteImport } from './routes/_app/phone-numbers/$id'
 import { Route as AppPhoneNumbersNewRouteImport } from './routes/_app/phone-numbers/new'
@@ -158,6 +159,11 @@ const AppOutboundRoutesIdRoute = AppOutboundRoutesIdRouteImport.update({
   path: '/outbound-routes/$id',
   getParentRoute: () => AppRoute,
 } as any)
+const AppOutboundRoutesNewRoute = AppOutboundRoutesNewRouteImport.update({
+  id: '/outbound-routes/new',
+  path: '/outbound-routes/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppPhoneNumbersIndexRoute = AppPhoneNumbersIndexRouteImport.update({
   id: '/phone-numbers/',
   path: '/phone-numbers/',
@@ -232,6 +238,7 @@ export interface FileRoutesByFullPath {
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
   '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -267,6 +274,7 @@ export interface FileRoutesByTo {
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
   '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -304,6 +312,7 @@ export interface FileRoutesById {
   '/_app/ivr-menus/$id': typeof AppIvrMenusIdRoute
   '/_app/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/_app/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/_app/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/_app/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/_app/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/_app/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -341,6 +350,7 @@ export interface FileRouteTypes {
     | '/ivr-menus/$id'
     | '/ivr-menus/new'
     | '/outbound-routes/$id'
+    | '/outbound-routes/new'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
@@ -376,6 +386,7 @@ export interface FileRouteTypes {
     | '/ivr-menus/$id'
     | '/ivr-menus/new'
     | '/outbound-routes/$id'
+    | '/outbound-routes/new'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
@@ -412,6 +423,7 @@ export interface FileRouteTypes {
     | '/_app/ivr-menus/$id'
     | '/_app/ivr-menus/new'
     | '/_app/outbound-routes/$id'
+    | '/_app/outbound-routes/new'
     | '/_app/phone-numbers/$id'
     | '/_app/phone-numbers/new'
     | '/_app/ring-groups/$id'
@@ -598,6 +610,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppOutboundRoutesIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/outbound-routes/new': {
+      id: '/_app/outbound-routes/new'
+      path: '/outbound-routes/new'
+      fullPath: '/outbound-routes/new'
+      preLoaderRoute: typeof AppOutboundRoutesNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/phone-numbers/': {
       id: '/_app/phone-numbers/'
       path: '/phone-numbers'
@@ -695,6 +714,7 @@ interface AppRouteChildren {
   AppIvrMenusIdRoute: typeof AppIvrMenusIdRoute
   AppIvrMenusNewRoute: typeof AppIvrMenusNewRoute
   AppOutboundRoutesIdRoute: typeof AppOutboundRoutesIdRoute
+  AppOutboundRoutesNewRoute: typeof AppOutboundRoutesNewRoute
   AppPhoneNumbersIdRoute: typeof AppPhoneNumbersIdRoute
   AppPhoneNumbersNewRoute: typeof AppPhoneNumbersNewRoute
   AppRingGroupsIdRoute: typeof AppRingGroupsIdRoute
@@ -730,6 +750,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppIvrMenusIdRoute: AppIvrMenusIdRoute,
   AppIvrMenusNewRoute: AppIvrMenusNewRoute,
   AppOutboundRoutesIdRoute: AppOutboundRoutesIdRoute,
+  AppOutboundRoutesNewRoute: AppOutboundRoutesNewRoute,
   AppPhoneNumbersIdRoute: AppPhoneNumbersIdRoute,
   AppPhoneNumbersNewRoute: AppPhoneNumbersNewRoute,
   AppRingGroupsIdRoute: AppRingGroupsIdRoute,
