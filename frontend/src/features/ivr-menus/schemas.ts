@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Schemas } from '@/api/client'
 import { type DestinationChoice, fromApi, toApi } from '@/lib/destination'
-import { destination, name, orNull } from '@/lib/forms'
+import { destination, name, orNull, whole } from '@/lib/forms'
 
 // Limits from shared/src/http/api/rules.rs (DIGIT_TIMEOUT, IVR_RETRIES, MAX_OPTIONS, SPEECH_MAX,
 // URL_MAX, ivr_digits, https_url).
@@ -10,13 +10,6 @@ export const IVR_RETRIES = { min: 1, max: 10 }
 export const MAX_OPTIONS = 50
 const SPEECH_MAX = 1000
 const URL_MAX = 2048
-
-const whole = (what: string, { min, max }: { min: number; max: number }) =>
-  z
-    .number({ error: `must be a number of ${what}` })
-    .int(`must be whole ${what}`)
-    .min(min, `must be ${min} to ${max} ${what}`)
-    .max(max, `must be ${min} to ${max} ${what}`)
 
 const option = z.object({
   digits: z
