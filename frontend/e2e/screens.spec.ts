@@ -60,6 +60,8 @@ const screens: Screen[] = [
       await page.getByRole('button', { name: 'Add a prefix' }).click()
       await page.getByRole('button', { name: 'Save changes' }).click()
       await expect(page.getByText('must be + and 1 to 15 digits, e.g. +1212')).toBeVisible()
+      // The failed field took the focus and scrolled; a full-page shot wants the top.
+      await page.evaluate(() => window.scrollTo(0, 0))
     },
   },
   { name: 'profile', path: () => '/profile', heading: 'Profile' },

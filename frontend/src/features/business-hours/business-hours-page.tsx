@@ -49,7 +49,7 @@ const columns: Column<BusinessHoursView, BusinessHoursSort>[] = [
     key: 'closed',
     header: 'When closed',
     className: 'hidden lg:table-cell',
-    cell: (s) => <DestinationName destination={s.closed} withType />,
+    cell: (s) => <DestinationName destination={s.closed} />,
   },
   statusColumn('hidden sm:table-cell'),
 ]

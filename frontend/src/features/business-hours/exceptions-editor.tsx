@@ -62,7 +62,7 @@ export function ExceptionsEditor({
                     />
                   )}
                 </Field>
-                <div className="flex items-end gap-2">
+                <div className="flex items-end gap-2 self-start">
                   <Field
                     label="Kind"
                     error={e?.mode?.message}

@@ -78,6 +78,12 @@ export function RangesEditor({
                   >
                     {(p) => <Input {...p} type="time" disabled={disabled} {...register(`ranges.${i}.end`)} />}
                   </Field>
+                  <p className="order-last basis-full text-xs text-muted-foreground sm:order-none sm:mb-2.5 sm:flex-1 sm:basis-auto">
+                    {r && describe(r)}
+                    {r && crossesMidnight(r) && r.end_minute > 0 && r.end_minute !== r.start_minute
+                      ? ' (past midnight)'
+                      : ''}
+                  </p>
                   {!disabled && (
                     <Button
                       type="button"
@@ -90,12 +96,6 @@ export function RangesEditor({
                     </Button>
                   )}
                 </div>
-                <p className="text-xs text-muted-foreground">
-                  {r && describe(r)}
-                  {r && crossesMidnight(r) && r.end_minute > 0 && r.end_minute !== r.start_minute
-                    ? ' (past midnight)'
-                    : ''}
-                </p>
                 {rowError && <p className="text-xs font-medium text-destructive">{rowError}</p>}
               </li>
             )

@@ -43,7 +43,7 @@ export function ScheduleStatus({ id }: { id: string }) {
       <span>
         · calls go to{' '}
         <span className="font-medium">
-          <DestinationName destination={destination} withType />
+          <DestinationName destination={destination} />
         </span>
       </span>
     </div>
