@@ -2693,6 +2693,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
                 /** @description Page number, from 1. */
@@ -2743,6 +2745,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
             };
@@ -2787,6 +2791,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
                 /**
