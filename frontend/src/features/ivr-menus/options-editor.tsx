@@ -41,7 +41,10 @@ export function OptionsEditor({
           {fields.map((f, i) => {
             const e = errors.options?.[i]
             return (
-              <li key={f.id} className="grid gap-3 rounded-md border p-3 sm:grid-cols-[6rem_1fr_auto]">
+              <li
+                key={f.id}
+                className="grid grid-cols-[4.5rem_1fr_auto] gap-3 rounded-md border p-3 sm:grid-cols-[6rem_1fr_auto]"
+              >
                 <Field label="Keys" error={e?.digits?.message ?? e?.message}>
                   {(p) => (
                     <Input
@@ -62,7 +65,7 @@ export function OptionsEditor({
                     type="button"
                     variant="ghost"
                     size="icon"
-                    className="justify-self-end sm:mt-6"
+                    className="mt-6 justify-self-end"
                     aria-label={`Remove option ${f.digits || i + 1}`}
                     onClick={() => remove(i)}
                   >
@@ -76,7 +79,7 @@ export function OptionsEditor({
                     <Field
                       label="Leads to"
                       error={fieldState.error?.message}
-                      className="flex flex-col gap-1.5 sm:col-span-3"
+                      className="col-span-3 flex flex-col gap-1.5"
                     >
                       {(p) => (
                         <DestinationPicker
