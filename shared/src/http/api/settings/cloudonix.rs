@@ -291,6 +291,11 @@ pub async fn put_cloudonix(
         issue_session_token(&state, &mut after);
     }
     learn_domain_names(&state, &mut after, moved).await;
+    // A provisioning job may have promoted a new webhook key while Cloudonix was asked: saving
+    // the key read before would bring back the old one and refuse Cloudonix's calls.
+    if let Ok(now) = state.store.find_cloudonix_settings(org).await {
+        after.webhook_key_hash = now.webhook_key_hash;
+    }
     after.updated_at = now_ms();
     state.store.upsert_cloudonix_settings(&after).await?;
     if moved {
