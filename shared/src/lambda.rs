@@ -119,6 +119,45 @@ pub fn websocket(
     })
 }
 
+/// Entry point of `jobs-worker`: batches of the jobs queue (SQS), answered with the messages
+/// whose job could not be run (partial batch response: only those come back), and the
+/// schedule's `{"sweep": true}` events, which hand undelivered jobs to the queue.
+pub fn jobs_worker() -> Result<(), Error> {
+    use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let state = state_from_env(connect_without_aws).await?;
+        let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
+            let state = state.clone();
+            async move {
+                if event.payload.get("sweep").is_some() {
+                    let handed = crate::jobs::dispatch::sweep(&state).await?;
+                    tracing::info!(handed, "jobs swept");
+                    return Ok::<_, Error>(serde_json::json!({ "swept": handed }));
+                }
+                let batch: SqsEvent = serde_json::from_value(event.payload)?;
+                let messages: Vec<(String, String)> = batch
+                    .records
+                    .into_iter()
+                    .map(|r| (r.message_id.unwrap_or_default(), r.body.unwrap_or_default()))
+                    .collect();
+                let failed = crate::jobs::worker::run_batch(&state, &messages).await;
+                let mut response = SqsBatchResponse::default();
+                response.batch_item_failures = failed
+                    .into_iter()
+                    .map(|id| {
+                        let mut failure = BatchItemFailure::default();
+                        failure.item_identifier = id;
+                        failure
+                    })
+                    .collect();
+                Ok(serde_json::to_value(response)?)
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
 /// What `migrate` holds besides the master connection: the key (to re-seal values) and the
 /// application's database user to create, when the deployment names one.
 pub struct MigrateSetup {

@@ -14,6 +14,7 @@ pub mod cxml;
 pub mod deployed_secrets;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod lambda;
 pub mod log_safe;
 pub mod observe;

@@ -38,6 +38,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         announce_owner(&done);
     }
 
+    // The jobs worker runs in process (ARCHITECTURE §4), starting with a sweep that hands over
+    // the jobs a previous run left pending.
+    tokio::spawn(opbx::jobs::worker::run_local(state.clone()));
+
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
         .merge(opbx::observe::prometheus::router(
@@ -48,10 +52,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let shutdown = shutdown_signal()?;
     tracing::info!(
-        "OpBX listening on http://{} (database: {}, coordination: {})",
+        "OpBX listening on http://{} (database: {}, coordination: {}, jobs: {})",
         listener.local_addr()?,
         state.store.dialect().name(),
-        state.coordination_backend
+        state.coordination_backend,
+        state.jobs_backend
     );
     // Peer addresses feed the per-address login limit and the audit log.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -97,6 +97,8 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/settings/cloudonix/cdr-token"),
             route("GET", "/api/v1/settings/cloudonix/urls"),
             route("POST", "/api/v1/settings/cloudonix/provision"),
+            route("GET", "/api/v1/jobs/{id}"),
+            route("POST", "/api/v1/jobs/{id}/retry"),
         ],
         router: api::settings::router,
     },
