@@ -12,6 +12,7 @@ use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
 use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
+use crate::ports::email::Mailer;
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
 use crate::routing::local_copy::LocalCopies;
@@ -41,6 +42,12 @@ pub struct AppState {
     /// This instance's copies of routing configuration and webhook keys, checked against each
     /// organization's configuration version.
     pub local: Arc<LocalCopies>,
+    /// Invitations and password resets (`OPBX_SMTP_URL`, or the embedded outbox).
+    pub mailer: Arc<dyn Mailer>,
+    /// `OPBX_APP_URL`: the base of the links in mails.
+    pub app_url: Arc<str>,
+    /// How long a deleted organization is kept before the purge (`OPBX_ORGANIZATION_RETENTION_DAYS`).
+    pub organization_retention: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +105,12 @@ impl AppState {
             public_url: config.public_url.as_deref().map(Arc::from),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             local: Arc::default(),
+            mailer: crate::adapters::email::connect(&config.mail)
+                .map_err(|e| StartupError::Io(e.to_string()))?,
+            app_url: Arc::from(config.app_url.as_str()),
+            organization_retention: std::time::Duration::from_secs(
+                config.organization_retention_days * 86_400,
+            ),
         })
     }
 }

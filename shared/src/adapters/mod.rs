@@ -1,4 +1,5 @@
 pub mod cloudonix;
+pub mod email;
 pub mod memory;
 pub mod redis;
 pub mod secrets_manager;

@@ -65,6 +65,10 @@ typed_id!(
     CdrId,
     VoicemailId,
     AuditId,
+    OperatorId,
+    OperatorTokenId,
+    PlatformAuditId,
+    AccountLinkId,
 );
 
 #[cfg(test)]

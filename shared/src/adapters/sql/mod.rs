@@ -2,6 +2,7 @@
 //! production and on SQLite for `opbx-local` and fast tests. Both dialects take `?` placeholders;
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
+mod account_links;
 mod app_user;
 mod audit_log;
 mod business_hours;
@@ -11,9 +12,11 @@ mod cloudonix_settings;
 mod conference_rooms;
 mod extensions;
 mod ivr_menus;
+mod operators;
 mod organizations;
 mod outbound_routes;
 mod phone_numbers;
+mod platform;
 mod query;
 mod references;
 mod ring_groups;
@@ -81,6 +84,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "call log indexes",
         include_str!("../../../../migrations/mysql/0040_call_log_indexes.sql"),
     ),
+    (
+        60,
+        "platform operators",
+        include_str!("../../../../migrations/mysql/0060_platform_operators.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -102,6 +110,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         40,
         "call log indexes",
         include_str!("../../../../migrations/sqlite/0040_call_log_indexes.sql"),
+    ),
+    (
+        60,
+        "platform operators",
+        include_str!("../../../../migrations/sqlite/0060_platform_operators.sql"),
     ),
 ];
 
