@@ -479,7 +479,14 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
         json!({"type": "http", "scheme": "bearer"})
     );
     assert_eq!(doc["security"], json!([{"bearer": []}]));
-    let public = ["POST /api/v1/auth/login", "GET /api/v1/openapi.json"];
+    let public = [
+        "POST /api/v1/auth/login",
+        "GET /api/v1/openapi.json",
+        "POST /api/v1/auth/invitation",
+        "POST /api/v1/auth/password-reset",
+        "POST /api/v1/auth/password-reset/confirm",
+        "POST /api/v1/platform/auth/login",
+    ];
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
             let op = &item[*method];
