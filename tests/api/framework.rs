@@ -509,6 +509,20 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
     }
 }
 
+/// Generated clients name one function per operation id: two operations sharing one (two
+/// modules' `login` handlers) would leave one of them unreachable.
+#[test]
+fn operation_ids_are_unique() {
+    let doc = document();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            let id = item[*method]["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(seen.insert(id.clone()), "{method} {path}: operationId {id} is taken");
+        }
+    }
+}
+
 #[test]
 fn every_schema_reference_resolves() {
     let doc = document();

@@ -567,7 +567,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in as a platform operator. */
-        post: operations["login"];
+        post: operations["operator_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -584,7 +584,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out: the operator token used for this request stops working at once. */
-        post: operations["logout"];
+        post: operations["operator_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -599,7 +599,7 @@ export interface paths {
             cookie?: never;
         };
         /** The calling operator. */
-        get: operations["me"];
+        get: operations["operator_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -616,10 +616,10 @@ export interface paths {
             cookie?: never;
         };
         /** Organizations with their status, counts and last call. */
-        get: operations["list_organizations"];
+        get: operations["list_platform_organizations"];
         put?: never;
         /** Create an organization and invite its first owner by email. */
-        post: operations["create_organization"];
+        post: operations["create_platform_organization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -634,18 +634,18 @@ export interface paths {
             cookie?: never;
         };
         /** One organization. */
-        get: operations["get_organization"];
+        get: operations["get_platform_organization"];
         put?: never;
         post?: never;
         /**
          * Delete an organization: it stops working at once and is purged, with all its data, once the
          *     retention has passed (`purge_after`). Until then, reactivating restores it.
          */
-        delete: operations["delete_organization"];
+        delete: operations["delete_platform_organization"];
         options?: never;
         head?: never;
         /** Change an organization's name, slug or time zone. */
-        patch: operations["update_organization"];
+        patch: operations["update_platform_organization"];
         trace?: never;
     };
     "/api/v1/platform/organizations/{id}/invitations": {
@@ -678,7 +678,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reactivate a suspended organization, or a deleted one before its purge. */
-        post: operations["reactivate_organization"];
+        post: operations["reactivate_platform_organization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -698,7 +698,7 @@ export interface paths {
          * Suspend an organization: its tokens answer 403 and its calls hear a short notice; call
          *     history keeps being recorded.
          */
-        post: operations["suspend_organization"];
+        post: operations["suspend_platform_organization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4351,7 +4351,7 @@ export interface operations {
             };
         };
     };
-    login: {
+    operator_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -4413,7 +4413,7 @@ export interface operations {
             };
         };
     };
-    logout: {
+    operator_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -4440,7 +4440,7 @@ export interface operations {
             };
         };
     };
-    me: {
+    operator_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -4469,7 +4469,7 @@ export interface operations {
             };
         };
     };
-    list_organizations: {
+    list_platform_organizations: {
         parameters: {
             query?: {
                 /** @description Text in the name or slug, ignoring case. */
@@ -4508,7 +4508,7 @@ export interface operations {
             };
         };
     };
-    create_organization: {
+    create_platform_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -4541,7 +4541,7 @@ export interface operations {
             };
         };
     };
-    get_organization: {
+    get_platform_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -4572,7 +4572,7 @@ export interface operations {
             };
         };
     };
-    delete_organization: {
+    delete_platform_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -4603,7 +4603,7 @@ export interface operations {
             };
         };
     };
-    update_organization: {
+    update_platform_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -4673,7 +4673,7 @@ export interface operations {
             };
         };
     };
-    reactivate_organization: {
+    reactivate_platform_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -4704,7 +4704,7 @@ export interface operations {
             };
         };
     };
-    suspend_organization: {
+    suspend_platform_organization: {
         parameters: {
             query?: never;
             header?: never;

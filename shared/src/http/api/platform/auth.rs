@@ -33,9 +33,9 @@ use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(operator_login))
+        .routes(routes!(operator_logout))
+        .routes(routes!(operator_me))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -94,7 +94,7 @@ pub struct OperatorLoginResponse {
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     )
 )]
-async fn login(
+async fn operator_login(
     State(state): State<AppState>,
     SourceIp(source_ip): SourceIp,
     ApiJson(body): ApiJson<OperatorLogin>,
@@ -165,7 +165,7 @@ async fn login(
     tag = "platform",
     responses((status = 204, description = "The token is revoked"))
 )]
-async fn logout(State(state): State<AppState>, caller: OperatorCaller) -> ApiResult<StatusCode> {
+async fn operator_logout(State(state): State<AppState>, caller: OperatorCaller) -> ApiResult<StatusCode> {
     state
         .store
         .revoke_operator_token(caller.token_id, now_ms())
@@ -183,6 +183,6 @@ async fn logout(State(state): State<AppState>, caller: OperatorCaller) -> ApiRes
     tag = "platform",
     responses((status = 200, body = OperatorView))
 )]
-async fn me(caller: OperatorCaller) -> Json<OperatorView> {
+async fn operator_me(caller: OperatorCaller) -> Json<OperatorView> {
     Json(OperatorView::from(&caller.operator))
 }

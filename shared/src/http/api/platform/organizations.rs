@@ -38,14 +38,14 @@ use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_organizations, create_organization))
+        .routes(routes!(list_platform_organizations, create_platform_organization))
         .routes(routes!(
-            get_organization,
-            update_organization,
-            delete_organization
+            get_platform_organization,
+            update_platform_organization,
+            delete_platform_organization
         ))
-        .routes(routes!(suspend_organization))
-        .routes(routes!(reactivate_organization))
+        .routes(routes!(suspend_platform_organization))
+        .routes(routes!(reactivate_platform_organization))
         .routes(routes!(invite_owner))
 }
 
@@ -160,7 +160,7 @@ pub struct OwnerInvitation {
     params(OrganizationParams, ListQuery<OrganizationList>),
     responses((status = 200, body = Paged<PlatformOrganizationView>))
 )]
-async fn list_organizations(
+async fn list_platform_organizations(
     State(state): State<AppState>,
     _caller: OperatorCaller,
     list: List<OrganizationList>,
@@ -214,7 +214,7 @@ fn check_slug(v: &mut Validator, slug: &str) {
     request_body = NewOrganization,
     responses((status = 201, body = CreatedOrganization))
 )]
-async fn create_organization(
+async fn create_platform_organization(
     State(state): State<AppState>,
     caller: OperatorCaller,
     ApiJson(body): ApiJson<NewOrganization>,
@@ -285,7 +285,7 @@ async fn create_organization(
     params(("id" = OrgId, Path)),
     responses((status = 200, body = PlatformOrganizationView))
 )]
-async fn get_organization(
+async fn get_platform_organization(
     State(state): State<AppState>,
     _caller: OperatorCaller,
     Id(id): Id<OrgId>,
@@ -303,7 +303,7 @@ async fn get_organization(
     request_body = OrganizationChange,
     responses((status = 200, body = PlatformOrganizationView))
 )]
-async fn update_organization(
+async fn update_platform_organization(
     State(state): State<AppState>,
     caller: OperatorCaller,
     Id(id): Id<OrgId>,
@@ -405,7 +405,7 @@ async fn transition(
     params(("id" = OrgId, Path)),
     responses((status = 200, body = PlatformOrganizationView))
 )]
-async fn suspend_organization(
+async fn suspend_platform_organization(
     State(state): State<AppState>,
     caller: OperatorCaller,
     Id(id): Id<OrgId>,
@@ -429,7 +429,7 @@ async fn suspend_organization(
     params(("id" = OrgId, Path)),
     responses((status = 200, body = PlatformOrganizationView))
 )]
-async fn reactivate_organization(
+async fn reactivate_platform_organization(
     State(state): State<AppState>,
     caller: OperatorCaller,
     Id(id): Id<OrgId>,
@@ -447,7 +447,7 @@ async fn reactivate_organization(
     params(("id" = OrgId, Path)),
     responses((status = 200, body = PlatformOrganizationView))
 )]
-async fn delete_organization(
+async fn delete_platform_organization(
     State(state): State<AppState>,
     caller: OperatorCaller,
     Id(id): Id<OrgId>,
