@@ -2350,6 +2350,11 @@ export interface components {
              */
             errors?: components["schemas"]["FieldError"][];
             /**
+             * @description This occurrence: `urn:opbx:request:<id>`, the request id the answer's `x-request-id`
+             *     carries and every log line of the request names — quote it when reporting a problem.
+             */
+            instance?: string | null;
+            /**
              * @description The organizations a 409 at login found accounts in for these credentials: log in again
              *     with `organization` set to one's slug.
              */
