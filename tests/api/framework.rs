@@ -517,8 +517,14 @@ fn operation_ids_are_unique() {
     let mut seen = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-            let id = item[*method]["operationId"].as_str().unwrap_or_default().to_owned();
-            assert!(seen.insert(id.clone()), "{method} {path}: operationId {id} is taken");
+            let id = item[*method]["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                seen.insert(id.clone()),
+                "{method} {path}: operationId {id} is taken"
+            );
         }
     }
 }

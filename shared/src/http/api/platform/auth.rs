@@ -165,7 +165,10 @@ async fn operator_login(
     tag = "platform",
     responses((status = 204, description = "The token is revoked"))
 )]
-async fn operator_logout(State(state): State<AppState>, caller: OperatorCaller) -> ApiResult<StatusCode> {
+async fn operator_logout(
+    State(state): State<AppState>,
+    caller: OperatorCaller,
+) -> ApiResult<StatusCode> {
     state
         .store
         .revoke_operator_token(caller.token_id, now_ms())

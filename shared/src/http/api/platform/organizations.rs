@@ -38,7 +38,10 @@ use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_platform_organizations, create_platform_organization))
+        .routes(routes!(
+            list_platform_organizations,
+            create_platform_organization
+        ))
         .routes(routes!(
             get_platform_organization,
             update_platform_organization,
