@@ -7,8 +7,11 @@
 #
 #   bash scripts/schemathesis.sh            # run (builds opbx-local when missing)
 #
+# Two runs share the budget's settings: the organization API as an owner, then the platform API
+# (`/api/v1/platform/…`) as a platform operator made with `opbx-local operator add`.
+#
 # OPBX_SCHEMATHESIS_PORT (default: a free port), OPBX_SCHEMATHESIS_SECONDS (time budget, default
-# 120), OPBX_SCHEMATHESIS_EXAMPLES (cases per operation and phase, default 30), OPBX_SCHEMATHESIS_SEED.
+# 120, per run), OPBX_SCHEMATHESIS_EXAMPLES (cases per operation and phase, default 30), OPBX_SCHEMATHESIS_SEED.
 # The report (JUnit + NDJSON) and the server's log stay in target/schemathesis/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +56,9 @@ trap cleanup EXIT
 
 email="fuzz-owner@example.com"
 password="schemathesis-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+# The platform API is fuzzed as a platform operator, created the way a self-hoster does.
+operator_password=$(OPBX_DATABASE_URL="sqlite://$tmp/opbx.db" RUST_LOG=warn \
+    "$bin" operator add fuzz-operator@example.com | sed -n 's/^Generated password.*: //p')
 # Nothing outside: Cloudonix calls go to a closed port and fail fast.
 env OPBX_LISTEN="127.0.0.1:$port" \
     OPBX_DATABASE_URL="sqlite://$tmp/opbx.db" \
@@ -75,35 +81,50 @@ token=$(curl -fsS "$base/api/v1/auth/login" -H 'content-type: application/json' 
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" |
     "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
-log "fuzzing $base (budget ${seconds}s, $examples examples per operation, seed $seed)"
+operator_token=$(curl -fsS "$base/api/v1/platform/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"fuzz-operator@example.com\",\"password\":\"$operator_password\"}" |
+    "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# One run per kind of caller: the organization API as its owner, then the platform API as an
+# operator (each other's routes would only answer 403). Logouts are left out: they would revoke
+# the run's own token (the Rust tests cover them). The hooks keep the rules JSON Schema cannot
+# state out of the "schema-valid" cases (see the file).
+fuzz() {
+    local report="$1" token="$2"
+    shift 2
+    PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
+    "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
+        --checks all \
+        --phases examples,coverage,fuzzing \
+        --mode all \
+        --max-examples "$examples" \
+        --max-time "$seconds" \
+        --seed "$seed" \
+        --workers 2 \
+        "$@" ${OPBX_SCHEMATHESIS_ARGS:-} \
+        --header "Authorization: Bearer $token" \
+        --report junit,ndjson --report-dir "$out/$report" \
+        --generation-database none \
+        --no-color 2>&1 | tee -a "$out/run.log"
+    return "${PIPESTATUS[0]}"
+}
+log "fuzzing $base (budget ${seconds}s per run, $examples examples per operation, seed $seed)"
 set +e
-# Logout is left out: it would revoke the run's own token (the Rust tests cover it). The hooks
-# keep the rules JSON Schema cannot state out of the "schema-valid" cases (see the file).
-PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
-"$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
-    --checks all \
-    --phases examples,coverage,fuzzing \
-    --mode all \
-    --max-examples "$examples" \
-    --max-time "$seconds" \
-    --seed "$seed" \
-    --workers 2 \
-    --exclude-path /api/v1/auth/logout ${OPBX_SCHEMATHESIS_ARGS:-} \
-    --header "Authorization: Bearer $token" \
-    --report junit,ndjson --report-dir "$out" \
-    --generation-database none \
-    --no-color 2>&1 | tee "$out/run.log"
-status=${PIPESTATUS[0]}
+fuzz organization "$token" --exclude-path /api/v1/auth/logout \
+    --exclude-path-regex '^/api/v1/platform/'
+status=$?
+fuzz platform "$operator_token" --include-path-regex '^/api/v1/platform/' \
+    --exclude-path /api/v1/platform/auth/logout
+platform_status=$?
+((status == 0)) && status=$platform_status
 set -e
 if grep -q "panicked" "$out/server.log"; then
     log "opbx-local panicked; see $out/server.log"
     status=1
 fi
-# The figures of schemathesis' own summary, on one line.
+# The figures of schemathesis' own summaries (both runs, added up), on one line.
 figure() {
-    local n
-    n=$(grep -Eo "$1" "$out/run.log" | grep -Eo '[0-9]+' | tail -1) || true
-    echo "${n:-0}"
+    grep -Eo "$1" "$out/run.log" | grep -Eo '[0-9]+' | awk '{n += $1} END {print n + 0}'
 }
 printf 'schemathesis: %s cases; schema-valid rejected %s, schema-violating accepted %s, server errors %s (exit %s; report in %s)\n' \
     "$(figure '[0-9]+ generated')" \

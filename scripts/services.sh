@@ -80,3 +80,4 @@ ensure_redis
 echo "export OPBX_TEST_DATABASE_URL=mysql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:3306/${DB_NAME}"
 echo "export OPBX_TEST_REDIS_URL=redis://127.0.0.1:${REDIS_PORT}/"
 bash "$(dirname "$0")/moto.sh"
+bash "$(dirname "$0")/smtp-sink.sh"

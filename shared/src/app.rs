@@ -15,6 +15,7 @@ use crate::crypto::{CryptoError, SecretBox};
 use crate::jobs::JobPolicy;
 use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
+use crate::ports::email::Mailer;
 use crate::ports::jobs::{JobQueue, QueueError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
@@ -50,6 +51,12 @@ pub struct AppState {
     /// "sqs" or "memory", for health reports.
     pub jobs_backend: &'static str,
     pub job_policy: JobPolicy,
+    /// Invitations and password resets (`OPBX_SMTP_URL`, or the embedded outbox).
+    pub mailer: Arc<dyn Mailer>,
+    /// `OPBX_APP_URL`: the base of the links in mails.
+    pub app_url: Arc<str>,
+    /// How long a deleted organization is kept before the purge (`OPBX_ORGANIZATION_RETENTION_DAYS`).
+    pub organization_retention: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +123,12 @@ impl AppState {
             jobs,
             jobs_backend,
             job_policy: JobPolicy::default(),
+            mailer: crate::adapters::email::connect(&config.mail)
+                .map_err(|e| StartupError::Io(e.to_string()))?,
+            app_url: Arc::from(config.app_url.as_str()),
+            organization_retention: std::time::Duration::from_secs(
+                config.organization_retention_days * 86_400,
+            ),
         })
     }
 }

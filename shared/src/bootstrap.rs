@@ -1,14 +1,19 @@
 //! First start: with no user in the database, create the first organization and its owner, so a
-//! newcomer can log in straight away.
+//! newcomer can log in straight away. And the first platform operator ([`add_operator`]), from
+//! `opbx-local operator add EMAIL` or the `migrate` function's `{"operator": …}` payload: the
+//! operator API cannot create the first operator, since nobody could sign in to call it.
 
 use crate::config::Bootstrap;
 use crate::crypto::{hash_password, random_password};
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::accounts::{Operator, PlatformAuditEntry};
+use crate::domain::ids::{OperatorId, OrgId, PlatformAuditId, UserId};
 use crate::domain::model::{OrgStatus, Organization, Role, Status, User};
 use crate::domain::now_ms;
 use crate::domain::password::{WeakPassword, check_strength};
 use crate::domain::timezone::{InvalidTimezone, Timezone};
+use crate::ports::operators::OperatorRepo;
 use crate::ports::organizations::OrganizationRepo;
+use crate::ports::platform::PlatformRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
 
@@ -22,8 +27,10 @@ pub enum BootstrapError {
     BadEmail(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("could not hash the owner's password")]
+    #[error("could not hash the password")]
     Hashing,
+    #[error("an operator with the email {0} exists already")]
+    OperatorExists(String),
 }
 
 /// What was created, so the caller can tell the operator how to log in.
@@ -107,6 +114,60 @@ where
         Err(StoreError::Conflict(_)) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A new operator and the password generated for them (print it once, never log it).
+#[derive(Debug)]
+pub struct AddedOperator {
+    pub email: String,
+    pub generated_password: String,
+}
+
+/// Creates a platform operator with a generated password; `via` says who did it in the
+/// platform audit log (`command line`, `migrate`).
+pub async fn add_operator<S>(
+    store: &S,
+    email: &str,
+    via: &str,
+) -> Result<AddedOperator, BootstrapError>
+where
+    S: OperatorRepo + PlatformRepo,
+{
+    let email = email.trim().to_lowercase();
+    if !looks_like_email(&email) {
+        return Err(BootstrapError::BadEmail(email));
+    }
+    let password = random_password();
+    let now = now_ms();
+    let operator = Operator {
+        id: OperatorId::new(),
+        email: email.clone(),
+        name: email.split('@').next().unwrap_or_default().to_owned(),
+        password_hash: hash_password(&password).map_err(|_| BootstrapError::Hashing)?,
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    match store.create_operator(&operator).await {
+        Err(StoreError::Conflict(_)) => return Err(BootstrapError::OperatorExists(email)),
+        other => other?,
+    }
+    store
+        .append_platform_audit(&PlatformAuditEntry {
+            id: PlatformAuditId::new(),
+            operator_id: None,
+            actor_label: via.to_owned(),
+            action: "add_operator".into(),
+            organization_id: None,
+            detail: Some(serde_json::json!({ "email": email, "operator_id": operator.id })),
+            source_ip: None,
+            created_at: now,
+        })
+        .await?;
+    Ok(AddedOperator {
+        email,
+        generated_password: password,
+    })
 }
 
 /// Lower-case ASCII letters and digits joined by single dashes: URL- and subdomain-safe.

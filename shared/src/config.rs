@@ -39,7 +39,30 @@ pub struct Config {
     /// `OPBX_JOBS_QUEUE_URL`: the SQS queue of background jobs; absent means the in-process
     /// queue (`opbx-local` runs the worker itself).
     pub jobs_queue_url: Option<String>,
+    /// `OPBX_APP_URL`: where people open the admin UI, the base of the links in invitation and
+    /// password-reset mails. Default: `OPBX_UI_ORIGIN`, else `OPBX_PUBLIC_URL`, else
+    /// `http://OPBX_LISTEN`.
+    pub app_url: String,
+    pub mail: MailConfig,
+    /// `OPBX_ORGANIZATION_RETENTION_DAYS` (default 30): how long a deleted organization's data
+    /// is kept before the purge removes it.
+    pub organization_retention_days: u64,
 }
+
+/// How mail leaves (see `crate::adapters::email`).
+#[derive(Clone, Default)]
+pub struct MailConfig {
+    /// `OPBX_SMTP_URL`, e.g. `smtps://user:pass@email-smtp.eu-west-1.amazonaws.com`; unset: the
+    /// embedded outbox.
+    pub smtp_url: Option<String>,
+    /// `OPBX_MAIL_FROM` (default `OpBX <no-reply@localhost>`).
+    pub from: String,
+    /// `OPBX_MAIL_DIR`: the outbox writes each message there as a file.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+pub const DEFAULT_MAIL_FROM: &str = "OpBX <no-reply@localhost>";
+pub const DEFAULT_ORGANIZATION_RETENTION_DAYS: u64 = 30;
 
 /// Addresses and CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `::1`), comma-separated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,6 +142,15 @@ impl std::fmt::Debug for Config {
             )
             .field("cloudonix_api_url", &self.cloudonix_api_url)
             .field("public_url", &self.public_url)
+            .field("app_url", &self.app_url)
+            .field(
+                "smtp_url",
+                &self
+                    .mail
+                    .smtp_url
+                    .as_deref()
+                    .map(crate::adapters::sql::redact),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -187,7 +219,27 @@ impl Config {
             var: "OPBX_TRUSTED_PROXIES",
             problem,
         })?;
+        let app_url = match get("OPBX_APP_URL") {
+            Some(url) => http_url("OPBX_APP_URL", url)?,
+            None => ui_origin
+                .clone()
+                .or_else(|| public_url.clone())
+                .unwrap_or_else(|| format!("http://{listen}")),
+        };
+        let mail = MailConfig {
+            smtp_url: get("OPBX_SMTP_URL"),
+            from: get("OPBX_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+            dir: get("OPBX_MAIL_DIR").map(Into::into),
+        };
+        let organization_retention_days = positive(
+            &get,
+            "OPBX_ORGANIZATION_RETENTION_DAYS",
+            DEFAULT_ORGANIZATION_RETENTION_DAYS,
+        )?;
         Ok(Self {
+            app_url,
+            mail,
+            organization_retention_days,
             listen,
             database_url,
             database_max_connections,

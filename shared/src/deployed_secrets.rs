@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | `OPBX_DATABASE_SECRET_ARN` | a `mysql://…` URL, or RDS-style JSON (`username`, `password`, `host`, `port`, `dbname`) | `OPBX_DATABASE_URL` |
 //! | `OPBX_ENCRYPTION_KEY_SECRET_ARN` | the base64 key, or JSON `{"key": …}` as the template generates it | `OPBX_ENCRYPTION_KEY` |
+//! | `OPBX_SMTP_SECRET_ARN` (functions that mail: api-auth, api-users, api-platform) | an SMTP URL with credentials, e.g. Amazon SES's SMTP interface `smtps://USER:PASS@email-smtp.REGION.amazonaws.com` | `OPBX_SMTP_URL` |
 //! | `OPBX_APP_DATABASE_SECRET_ARN` (migrate only) | the application's database user, URL or JSON | the user `migrate` creates with data-only grants |
 //!
 //! Functions connect as that application user; only `migrate` holds the master credentials.
@@ -19,6 +20,10 @@ use crate::config::{Config, ConfigError};
 pub const DATABASE: &str = "OPBX_DATABASE_SECRET_ARN";
 pub const ENCRYPTION_KEY: &str = "OPBX_ENCRYPTION_KEY_SECRET_ARN";
 pub const APP_DATABASE: &str = "OPBX_APP_DATABASE_SECRET_ARN";
+pub const SMTP: &str = "OPBX_SMTP_SECRET_ARN";
+
+/// The functions that send invitations and password-reset links.
+const MAILERS: &[&str] = &["api-auth", "api-users", "api-platform"];
 
 /// The functions whose code seals, opens or signs with the deployment key.
 const KEY_USERS: &[&str] = &[
@@ -41,6 +46,7 @@ pub fn secrets_of(function: &str) -> &'static [&'static str] {
         // The master credentials, the application user to create, the key to re-seal with.
         "migrate" => &[DATABASE, ENCRYPTION_KEY, APP_DATABASE],
         f if KEY_USERS.contains(&f) => &[DATABASE, ENCRYPTION_KEY],
+        f if MAILERS.contains(&f) => &[DATABASE, SMTP],
         _ => &[DATABASE],
     }
 }
@@ -66,7 +72,7 @@ pub async fn config(
 ) -> Result<(Config, Option<DatabaseUser>), SecretValueError> {
     let mut resolved = HashMap::new();
     let mut app_user = None;
-    let named: Vec<(&'static str, String)> = [DATABASE, ENCRYPTION_KEY, APP_DATABASE]
+    let named: Vec<(&'static str, String)> = [DATABASE, ENCRYPTION_KEY, APP_DATABASE, SMTP]
         .into_iter()
         .filter_map(|var| get(var).map(|arn| (var, arn)))
         .collect();
@@ -81,6 +87,9 @@ pub async fn config(
                 }
                 ENCRYPTION_KEY => {
                     resolved.insert("OPBX_ENCRYPTION_KEY", encryption_key(&raw));
+                }
+                SMTP => {
+                    resolved.insert("OPBX_SMTP_URL", raw.trim().to_owned());
                 }
                 _ => app_user = Some(DatabaseUser::parse(&raw)?),
             }

@@ -81,6 +81,7 @@ pub fn migrate() -> Result<(), Error> {
         let setup = std::sync::Arc::new(MigrateSetup {
             secrets: SecretBox::from_base64(key)?,
             app_user,
+            organization_retention_days: config.organization_retention_days,
         });
         let store = SqlStore::connect(&config.database_url, 1).await?;
         let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
@@ -163,13 +164,18 @@ pub fn jobs_worker() -> Result<(), Error> {
 pub struct MigrateSetup {
     pub secrets: SecretBox,
     pub app_user: Option<DatabaseUser>,
+    /// `OPBX_ORGANIZATION_RETENTION_DAYS`, for the `{"purge": {}}` payload.
+    pub organization_retention_days: u64,
 }
 
 /// One `migrate` invocation: applies pending migrations (accepting a database that is ahead, as
 /// after a rollback). An event `{"bootstrap": {"email": …, "password"?, "organization"?,
 /// "timezone"?}}` also creates the first organization and owner when the database has no user —
 /// Lambda has no first start to do it — and answers a generated password in the response only,
-/// which the operator's `aws lambda invoke` prints once; it is never logged.
+/// which the operator's `aws lambda invoke` prints once; it is never logged. `{"operator":
+/// {"email": …}}` creates a platform operator the same way (its generated password answered
+/// once), and `{"purge": {}}` (the daily schedule) purges organizations deleted longer ago than
+/// the retention.
 pub async fn migrate_event(
     store: &SqlStore,
     setup: &MigrateSetup,
@@ -180,6 +186,22 @@ pub async fn migrate_event(
     store.reseal_unbound(&setup.secrets).await?;
     if let Some(user) = &setup.app_user {
         store.ensure_app_user(user).await?;
+    }
+    if let Some(wanted) = event.get("operator") {
+        let email = wanted
+            .get("email")
+            .and_then(|v| v.as_str())
+            .ok_or("operator needs an \"email\"")?;
+        let added = crate::bootstrap::add_operator(store, email, "migrate").await?;
+        return Ok(serde_json::json!({
+            "migrated": true,
+            "operator": {"email": added.email, "generated_password": added.generated_password},
+        }));
+    }
+    if event.get("purge").is_some() {
+        let retention = std::time::Duration::from_secs(setup.organization_retention_days * 86_400);
+        let purged = crate::http::api::platform::purge::purge_due(store, retention).await?;
+        return Ok(serde_json::json!({ "migrated": true, "purged": purged }));
     }
     let Some(wanted) = event.get("bootstrap") else {
         return Ok(serde_json::json!({ "migrated": true }));

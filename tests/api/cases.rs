@@ -10,6 +10,9 @@
 //!   through the merged router (as in opbx-local): a route with an `{id}` answers 404, and no
 //!   answer contains the row's marker — something only tenant B has (an id, a name, an email).
 //!   GET rows must give a marker, so every list proves B's rows are absent;
+//! - **operator rows** (`/api/v1/platform/…`): no token 401, every organization role 403, a
+//!   platform operator's token 2xx; in the isolation table, tenant A's owner gets 403 on a row
+//!   prepared in tenant B (an organization token never opens the platform) and never its marker;
 //! - **coverage**: the rows and the `/api/v1` routes of `HTTP_FUNCTIONS` are the same set.
 //!
 //! A resource module adds its rows in its own `cases()` and one line to [`all_cases`].
@@ -25,7 +28,7 @@ use opbx::http::{HTTP_FUNCTIONS, Route};
 use opbx_tests::Backend;
 use serde_json::Value;
 
-use crate::fixtures::{Api, Tenant, request, send};
+use crate::fixtures::{Api, Tenant, operator_token, request, send};
 
 /// Every row of every resource.
 pub fn all_cases() -> Vec<Case> {
@@ -46,6 +49,8 @@ pub fn all_cases() -> Vec<Case> {
         crate::ivr_menus::cases(),
         crate::conference_rooms::cases(),
         crate::outbound_routes::cases(),
+        crate::platform::cases(),
+        crate::accounts::cases(),
     ]
     .into_iter()
     .flatten()
@@ -67,6 +72,8 @@ pub enum Access {
     Public,
     /// These roles get 2xx; the other roles get 403 and no token gets 401.
     Roles(&'static [Role]),
+    /// Platform operators get 2xx; every organization role gets 403 and no token 401.
+    Operator,
 }
 
 impl Access {
@@ -74,6 +81,7 @@ impl Access {
         match self {
             Access::Public => true,
             Access::Roles(roles) => roles.contains(&role),
+            Access::Operator => false,
         }
     }
 }
@@ -195,7 +203,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
         };
         let expected = match case.access {
             Access::Public => anonymous.status.is_success(),
-            Access::Roles(_) => anonymous.status == 401,
+            Access::Roles(_) | Access::Operator => anonymous.status == 401,
         };
         if !expected {
             wrong.push(format!(
@@ -220,6 +228,19 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
                 ));
             }
         }
+        if case.access == Access::Operator {
+            let p = case.prepared(&api.state, &tenant, Role::Owner).await;
+            let token = operator_token(&api.state).await;
+            let reply = send(&router, request(case.method, &p.uri, Some(&token), p.body)).await;
+            if !reply.status.is_success() {
+                wrong.push(format!(
+                    "{} as an operator: expected 2xx, got {} {}",
+                    case.name(),
+                    reply.status,
+                    reply.text
+                ));
+            }
+        }
     }
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
@@ -236,9 +257,16 @@ async fn another_tenants_ids_are_404_and_its_rows_never_appear(b: Backend) {
         let p = case.prepared(&api.state, &other, Role::Owner).await;
         let token = a.token(&api.state, Role::Owner).await;
         let reply = api.call(case.method, &p.uri, Some(&token), p.body).await;
-        if case.route.contains('{') && reply.status != 404 {
+        let expected = match case.access {
+            Access::Operator => Some(403),
+            _ if case.route.contains('{') => Some(404),
+            _ => None,
+        };
+        if let Some(expected) = expected
+            && reply.status != expected
+        {
             wrong.push(format!(
-                "{} with the other tenant's id: expected 404, got {} {}",
+                "{} with the other tenant's id: expected {expected}, got {} {}",
                 case.name(),
                 reply.status,
                 reply.text

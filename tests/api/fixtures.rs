@@ -9,9 +9,11 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
 use opbx::crypto::{hash_password, random_token, sha256_hex};
-use opbx::domain::ids::{TokenId, UserId};
+use opbx::domain::accounts::{Operator, OperatorToken};
+use opbx::domain::ids::{OperatorId, OperatorTokenId, TokenId, UserId};
 use opbx::domain::model::{ApiToken, Organization, Role, Status, User};
 use opbx::domain::now_ms;
+use opbx::ports::operators::{OperatorRepo, OperatorTokenRepo};
 use opbx::ports::users::{ApiTokenRepo, UserRepo};
 use opbx_tests::{Backend, new_org, unique};
 use serde_json::Value;
@@ -49,6 +51,11 @@ impl Api {
 
     pub async fn tenant(&self) -> Tenant {
         Tenant::new(&self.state).await
+    }
+
+    /// Every mail the state sent so far (the embedded outbox).
+    pub fn mails(&self) -> Vec<opbx::ports::email::Mail> {
+        self._backend.outbox.sent()
     }
 
     /// `method uri` with an optional bearer token and JSON body, through every router.
@@ -124,6 +131,42 @@ pub async fn token_for(state: &AppState, user: &User) -> String {
             id: TokenId::new(),
             organization_id: user.organization_id,
             user_id: user.id,
+            token_hash: sha256_hex(&token),
+            created_at: now,
+            expires_at: now + 3_600_000,
+            revoked_at: None,
+        })
+        .await
+        .unwrap();
+    token
+}
+
+/// A new active platform operator with [`PASSWORD`] and a unique email.
+pub async fn add_operator(state: &AppState) -> Operator {
+    let now = now_ms();
+    let operator = Operator {
+        id: OperatorId::new(),
+        email: format!("operator-{}@example.com", unique()),
+        name: "Operator".into(),
+        password_hash: PASSWORD_HASH.clone(),
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    state.store.create_operator(&operator).await.unwrap();
+    operator
+}
+
+/// A fresh platform operator's valid token, minted in the store.
+pub async fn operator_token(state: &AppState) -> String {
+    let operator = add_operator(state).await;
+    let token = random_token();
+    let now = now_ms();
+    state
+        .store
+        .create_operator_token(&OperatorToken {
+            id: OperatorTokenId::new(),
+            operator_id: operator.id,
             token_hash: sha256_hex(&token),
             created_at: now,
             expires_at: now + 3_600_000,

@@ -479,7 +479,14 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
         json!({"type": "http", "scheme": "bearer"})
     );
     assert_eq!(doc["security"], json!([{"bearer": []}]));
-    let public = ["POST /api/v1/auth/login", "GET /api/v1/openapi.json"];
+    let public = [
+        "POST /api/v1/auth/login",
+        "GET /api/v1/openapi.json",
+        "POST /api/v1/auth/invitation",
+        "POST /api/v1/auth/password-reset",
+        "POST /api/v1/auth/password-reset/confirm",
+        "POST /api/v1/platform/auth/login",
+    ];
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
             let op = &item[*method];
@@ -498,6 +505,26 @@ fn operations_share_the_error_shape_and_only_public_ones_skip_the_token() {
             }
             let anonymous = op.get("security") == Some(&json!([{}]));
             assert_eq!(anonymous, public.contains(&name.as_str()), "{name}");
+        }
+    }
+}
+
+/// Generated clients name one function per operation id: two operations sharing one (two
+/// modules' `login` handlers) would leave one of them unreachable.
+#[test]
+fn operation_ids_are_unique() {
+    let doc = document();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            let id = item[*method]["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                seen.insert(id.clone()),
+                "{method} {path}: operationId {id} is taken"
+            );
         }
     }
 }

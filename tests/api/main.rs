@@ -7,6 +7,7 @@
 //!   where the next call goes.
 //! - one module per API function with its behaviour tests; `framework` for what all share.
 
+mod accounts;
 mod audit_log;
 mod auth;
 mod business_hours;
@@ -23,6 +24,7 @@ mod live_calls;
 mod outbound_routes;
 mod outward_calls;
 mod phone_numbers;
+mod platform;
 mod ring_groups;
 mod routing;
 mod settings;

@@ -57,10 +57,15 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
             let allowed = match action.split(':').next() {
                 Some("dynamodb") => kinds.contains(&"AWS::DynamoDB::Table"),
                 // Each function's own secrets; which ones is tests/deploy/secrets.rs's concern.
+                // An optional secret (`!If [HasSmtp, !Ref …, !Ref AWS::NoValue]`) is nothing
+                // when unset.
                 Some("secretsmanager") => {
                     *action == "secretsmanager:GetSecretValue"
                         && !targets.is_empty()
-                        && targets.iter().all(|t| is_secret(template, t))
+                        && targets
+                            .iter()
+                            .filter(|t| !t.starts_with("AWS::"))
+                            .all(|t| is_secret(template, t))
                 }
                 // The jobs queue: its senders (functions that start jobs, and the worker's
                 // retries); receiving is the event source mapping's, which SAM grants.

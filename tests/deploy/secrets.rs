@@ -75,8 +75,9 @@ fn each_function_gets_only_the_secrets_it_uses() {
         deployed_secrets::DATABASE,
         deployed_secrets::ENCRYPTION_KEY,
         deployed_secrets::APP_DATABASE,
+        deployed_secrets::SMTP,
     ];
-    for var in ["OPBX_DATABASE_URL", "OPBX_ENCRYPTION_KEY"]
+    for var in ["OPBX_DATABASE_URL", "OPBX_ENCRYPTION_KEY", "OPBX_SMTP_URL"]
         .into_iter()
         .chain(secret_vars)
     {
@@ -85,7 +86,7 @@ fn each_function_gets_only_the_secrets_it_uses() {
     let mut problems = Vec::new();
     for f in template.rust_functions() {
         let vars = &f.resource["Properties"]["Environment"]["Variables"];
-        for plain in ["OPBX_DATABASE_URL", "OPBX_ENCRYPTION_KEY"] {
+        for plain in ["OPBX_DATABASE_URL", "OPBX_ENCRYPTION_KEY", "OPBX_SMTP_URL"] {
             if vars.get(plain).is_some() {
                 problems.push(format!("{}: {plain} in plain configuration", f.binary));
             }

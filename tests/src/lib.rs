@@ -12,6 +12,7 @@ pub mod realtime;
 
 use std::sync::Arc;
 
+use opbx::adapters::email::outbox::Outbox;
 use opbx::adapters::memory::coordination::MemoryCoordination;
 use opbx::adapters::redis::coordination::RedisCoordination;
 use opbx::adapters::sql::SqlStore;
@@ -24,6 +25,8 @@ pub struct Backend {
     pub name: &'static str,
     pub store: SqlStore,
     pub coordination: Arc<dyn Coordination>,
+    /// Where the states built by [`Backend::app_state`] send mail; tests read it back.
+    pub outbox: Arc<Outbox>,
     _sqlite_file: Option<TempFile>,
 }
 
@@ -77,6 +80,7 @@ impl Backend {
             name: "embedded",
             store,
             coordination: Arc::new(MemoryCoordination::new()),
+            outbox: Arc::new(Outbox::new(None)),
             _sqlite_file: Some(file),
         }
     }
@@ -98,6 +102,7 @@ impl Backend {
             name: "production",
             store: mysql_store().await,
             coordination: Arc::new(coordination),
+            outbox: Arc::new(Outbox::new(None)),
             _sqlite_file: None,
         }
     }
@@ -150,6 +155,11 @@ impl Backend {
             jobs: Arc::new(opbx::adapters::memory::job_queue::MemoryJobQueue::default()),
             jobs_backend: "memory",
             job_policy: TEST_JOB_POLICY,
+            mailer: self.outbox.clone(),
+            app_url: Arc::from(TEST_APP_URL),
+            organization_retention: std::time::Duration::from_secs(
+                opbx::config::DEFAULT_ORGANIZATION_RETENTION_DAYS * 86_400,
+            ),
         }
     }
 }
@@ -191,6 +201,9 @@ pub async fn run_jobs(state: &opbx::app::AppState, quiet: std::time::Duration) -
         }
     }
 }
+
+/// Where the states tests build say the admin UI is (the base of mailed links).
+pub const TEST_APP_URL: &str = "https://app.opbx.test";
 
 /// The public URL of the states tests build.
 pub const TEST_PUBLIC_URL: &str = "https://pbx.opbx.test";

@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: creates your account with this name and password. */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -66,6 +83,40 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a password-reset link by email. */
+        post: operations["request_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of a reset link; every session of the account ends. */
+        post: operations["confirm_reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -526,6 +577,171 @@ export interface paths {
         patch: operations["update_phone_number"];
         trace?: never;
     };
+    "/api/v1/platform/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform audit log, newest first. */
+        get: operations["list_platform_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in as a platform operator. */
+        post: operations["operator_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the operator token used for this request stops working at once. */
+        post: operations["operator_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling operator. */
+        get: operations["operator_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organizations with their status, counts and last call. */
+        get: operations["list_platform_organizations"];
+        put?: never;
+        /** Create an organization and invite its first owner by email. */
+        post: operations["create_platform_organization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organization. */
+        get: operations["get_platform_organization"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an organization: it stops working at once and is purged, with all its data, once the
+         *     retention has passed (`purge_after`). Until then, reactivating restores it.
+         */
+        delete: operations["delete_platform_organization"];
+        options?: never;
+        head?: never;
+        /** Change an organization's name, slug or time zone. */
+        patch: operations["update_platform_organization"];
+        trace?: never;
+    };
+    "/api/v1/platform/organizations/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite an owner of the organization by email (again, when the first mail was lost or the
+         *     invitation expired).
+         */
+        post: operations["invite_owner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/organizations/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivate a suspended organization, or a deleted one before its purge. */
+        post: operations["reactivate_platform_organization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/organizations/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an organization: its tokens answer 403 and its calls hear a short notice; call
+         *     history keeps being recorded.
+         */
+        post: operations["suspend_platform_organization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/profile": {
         parameters: {
             query?: never;
@@ -736,6 +952,23 @@ export interface paths {
         put?: never;
         /** Create a user. */
         post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite someone into the organization by email. */
+        post: operations["invite_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1090,6 +1323,10 @@ export interface components {
             updated_at: components["schemas"]["UtcTime"];
             wait_for_moderator: boolean;
         };
+        CreatedOrganization: {
+            invitation: components["schemas"]["InvitationView"];
+            organization: components["schemas"]["PlatformOrganizationView"];
+        };
         /**
          * @description Where a call goes, by `type`: extension, ring_group, business_hours, ivr_menu, voicemail (the extension's box) and conference_room take the `id` of an object of the same organization; external_number takes `number`; hangup nothing.
          * @example {
@@ -1229,6 +1466,21 @@ export interface components {
          * @example https://cdn.example.com/menu.mp3
          */
         HttpsUrl: string;
+        InvitationAcceptance: {
+            name: components["schemas"]["LongName"];
+            /** @description At least 10 characters, not common, not containing the email's name part. */
+            password: components["schemas"]["Password"];
+            /** @description The token from the invitation link (after `#token=`). */
+            token: string;
+        };
+        /** @description An invitation that was mailed (or could not be). */
+        InvitationView: {
+            email: string;
+            expires_at: components["schemas"]["UtcTime"];
+            role: components["schemas"]["Role"];
+            /** @description False when the mail server refused or could not be reached: send it again later. */
+            sent: boolean;
+        };
         IssuedWebhookKey: {
             /**
              * @description Paste into the Cloudonix domain profile as `authorization-api-key` ("Domain Request
@@ -1456,6 +1708,10 @@ export interface components {
             voicemail_enabled?: boolean | null;
             voicemail_greeting?: components["schemas"]["Greeting"] | null;
         };
+        NewInvitation: {
+            email: components["schemas"]["Email"];
+            role: components["schemas"]["Role"];
+        };
         NewIvrMenu: {
             /**
              * Format: int32
@@ -1487,6 +1743,13 @@ export interface components {
             prompt_text: string;
         } | {
             prompt_audio_url: string;
+        };
+        NewOrganization: {
+            name: components["schemas"]["LongName"];
+            /** @description Who becomes its first owner: they get an invitation by email. */
+            owner_email: components["schemas"]["Email"];
+            slug?: components["schemas"]["Slug"] | null;
+            timezone: components["schemas"]["Timezone"];
         };
         NewOutboundRoute: {
             caller_id?: components["schemas"]["E164"] | null;
@@ -1556,9 +1819,36 @@ export interface components {
          */
         NumberPrefix: string;
         /** Format: uuid */
+        OperatorId: string;
+        OperatorLogin: {
+            email: components["schemas"]["LoginEmail"];
+            password: string;
+        };
+        OperatorLoginResponse: {
+            expires_at: components["schemas"]["UtcTime"];
+            operator: components["schemas"]["OperatorView"];
+            /** @description Send as `Authorization: Bearer <token>` to `/api/v1/platform/…`. Shown once. */
+            token: string;
+            /** @example Bearer */
+            token_type: string;
+        };
+        /** @description An operator as the API shows them: never the password hash. */
+        OperatorView: {
+            created_at: components["schemas"]["UtcTime"];
+            email: string;
+            id: components["schemas"]["OperatorId"];
+            name: string;
+            status: components["schemas"]["Status"];
+        };
+        /** Format: uuid */
         OrgId: string;
         /** @enum {string} */
-        OrgStatus: "active" | "suspended";
+        OrgStatus: "active" | "suspended" | "deleted";
+        OrganizationChange: {
+            name?: components["schemas"]["LongName"] | null;
+            slug?: components["schemas"]["Slug"] | null;
+            timezone?: components["schemas"]["Timezone"] | null;
+        };
         /** @description An organization a login may choose (see [`Problem::organizations`]). */
         OrganizationChoice: {
             name: string;
@@ -1661,6 +1951,9 @@ export interface components {
         OverrideView: {
             mode: components["schemas"]["OverrideMode"];
             until?: components["schemas"]["UtcTime"] | null;
+        };
+        OwnerInvitation: {
+            email: components["schemas"]["Email"];
         };
         /** @description The answer of every list endpoint. */
         Paged_AuditEntryView: {
@@ -1920,6 +2213,58 @@ export interface components {
             total: number;
         };
         /** @description The answer of every list endpoint. */
+        Paged_PlatformAuditView: {
+            data: {
+                /**
+                 * @description `login`, `logout`, `create_organization`, `update_organization`, `suspend_organization`,
+                 *     `reactivate_organization`, `delete_organization`, `invite_owner`, `purge_organization`,
+                 *     `add_operator`.
+                 */
+                action: string;
+                /** @description The operator's email at the time, or what acted (`retention`). */
+                actor_label: string;
+                created_at: components["schemas"]["UtcTime"];
+                detail?: Record<string, never> | null;
+                id: components["schemas"]["PlatformAuditId"];
+                operator_id?: components["schemas"]["OperatorId"] | null;
+                organization_id?: components["schemas"]["OrgId"] | null;
+                source_ip?: string | null;
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching items over all pages.
+             */
+            total: number;
+        };
+        /** @description The answer of every list endpoint. */
+        Paged_PlatformOrganizationView: {
+            data: (components["schemas"]["OrganizationView"] & {
+                created_at: components["schemas"]["UtcTime"];
+                deleted_at?: components["schemas"]["UtcTime"] | null;
+                /** Format: int64 */
+                extensions: number;
+                last_call_at?: components["schemas"]["UtcTime"] | null;
+                /** Format: int64 */
+                phone_numbers: number;
+                purge_after?: components["schemas"]["UtcTime"] | null;
+                /** Format: int64 */
+                users: number;
+            })[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching items over all pages.
+             */
+            total: number;
+        };
+        /** @description The answer of every list endpoint. */
         Paged_RingGroupView: {
             data: {
                 created_at: components["schemas"]["UtcTime"];
@@ -2037,6 +2382,37 @@ export interface components {
         };
         /** @description A conference PIN: 4 to 10 digits. */
         Pin: string;
+        /** Format: uuid */
+        PlatformAuditId: string;
+        PlatformAuditView: {
+            /**
+             * @description `login`, `logout`, `create_organization`, `update_organization`, `suspend_organization`,
+             *     `reactivate_organization`, `delete_organization`, `invite_owner`, `purge_organization`,
+             *     `add_operator`.
+             */
+            action: string;
+            /** @description The operator's email at the time, or what acted (`retention`). */
+            actor_label: string;
+            created_at: components["schemas"]["UtcTime"];
+            detail?: Record<string, never> | null;
+            id: components["schemas"]["PlatformAuditId"];
+            operator_id?: components["schemas"]["OperatorId"] | null;
+            organization_id?: components["schemas"]["OrgId"] | null;
+            source_ip?: string | null;
+        };
+        /** @description An organization as operators see it: settings and counts, nothing of its calls or secrets. */
+        PlatformOrganizationView: components["schemas"]["OrganizationView"] & {
+            created_at: components["schemas"]["UtcTime"];
+            deleted_at?: components["schemas"]["UtcTime"] | null;
+            /** Format: int64 */
+            extensions: number;
+            last_call_at?: components["schemas"]["UtcTime"] | null;
+            /** Format: int64 */
+            phone_numbers: number;
+            purge_after?: components["schemas"]["UtcTime"] | null;
+            /** Format: int64 */
+            users: number;
+        };
         /** @description What an outbound route puts before the number: digits, optionally after one `+`. */
         Prepend: string;
         /** @description The body of every error answer (RFC 9457), with OpBX's extension members. */
@@ -2117,6 +2493,19 @@ export interface components {
             id: string;
             name: string;
             object_type: string;
+        };
+        ResetConfirmation: {
+            /** @description At least 10 characters, not common, not containing the email's name part. */
+            password: components["schemas"]["Password"];
+            /** @description The token from the reset link (after `#token=`). */
+            token: string;
+        };
+        ResetRequest: {
+            email: components["schemas"]["LoginEmail"];
+        };
+        ResetRequested: {
+            /** @example If an account has this email, a link to reset its password is on its way. */
+            detail: string;
         };
         /** @description Ring a ring group. */
         RingGroupDestination: {
@@ -2234,6 +2623,8 @@ export interface components {
         };
         /** @description A SIP password: 12 to 64 visible ASCII characters, without `"` or `\`. */
         SipPasswordText: string;
+        /** @description An organization's slug: 1 to 48 lower-case letters and digits, joined by single dashes. */
+        Slug: string;
         /** @description Text to speak: 1 to 1000 characters, trimmed; no control characters. */
         Speech: string;
         /** @enum {string} */
@@ -2378,6 +2769,39 @@ export interface operations {
             };
         };
     };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptance"];
+            };
+        };
+        responses: {
+            /** @description The account exists; sign in with its email and this password */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2493,6 +2917,81 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
                 };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description The same answer whether or not the email has an account */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetRequested"];
+                };
+            };
+            /** @description Too many requests from this address or for this email */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetConfirmation"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: an RFC 9457 problem document */
             default: {
@@ -3975,6 +4474,424 @@ export interface operations {
             };
         };
     };
+    list_platform_audit: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_PlatformAuditView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    operator_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorLogin"];
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorLoginResponse"];
+                };
+            };
+            /** @description Unknown email or wrong password (the same answer for both) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Correct password, but the operator is deactivated */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts from this address or for this account */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    operator_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    operator_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_platform_organizations: {
+        parameters: {
+            query?: {
+                /** @description Text in the name or slug, ignoring case. */
+                q?: string;
+                status?: components["schemas"]["OrgStatus"];
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                per_page?: number;
+                /** @description A sort field; prefixed with `-` for descending. */
+                sort?: "name" | "-name" | "slug" | "-slug" | "status" | "-status" | "created_at" | "-created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOrganization"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOrganization"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_owner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnerInvitation"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reactivate_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suspend_platform_organization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOrganizationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_profile: {
         parameters: {
             query?: never;
@@ -4547,6 +5464,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitation"];
+            };
+        };
+        responses: {
+            /** @description The invitation is stored and mailed (see `sent`) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -25,6 +25,21 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => {}
+        ["operator", "add", email] => return add_operator(&config, email).await,
+        _ => {
+            return Err("usage: opbx-local                      (serve)\n       \
+                 opbx-local operator add EMAIL    (create a platform operator)"
+                .into());
+        }
+    }
     let key = match &config.encryption_key {
         Some(k) => k.clone(),
         None => key_file::load_or_create(&key_file::path())?,
@@ -41,6 +56,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The jobs worker runs in process (ARCHITECTURE §4), starting with a sweep that hands over
     // the jobs a previous run left pending.
     tokio::spawn(opbx::jobs::worker::run_local(state.clone()));
+    tokio::spawn(purge_hourly(state.clone()));
 
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
@@ -66,6 +82,35 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     state.store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `opbx-local operator add EMAIL`: creates a platform operator in the configured database and
+/// prints their generated password once (stdout only; it is never logged).
+async fn add_operator(config: &Config, email: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let store = opbx::adapters::sql::SqlStore::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let added = opbx::bootstrap::add_operator(&store, email, "command line").await?;
+    store.close().await;
+    println!("Created platform operator {}.", added.email);
+    println!(
+        "Generated password (shown once; sign in at /api/v1/platform/auth/login): {}",
+        added.generated_password
+    );
+    Ok(())
+}
+
+/// Purges deleted organizations once their retention has passed, now and every hour.
+async fn purge_hourly(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) =
+            opbx::http::api::platform::purge::purge_due(&state.store, state.organization_retention)
+                .await
+        {
+            tracing::error!(error = %e, "purge of deleted organizations failed; retrying in an hour");
+        }
+    }
 }
 
 /// Printed to stdout once, on the first start: the only place a generated password ever appears.

@@ -1,5 +1,6 @@
 pub mod aws_json;
 pub mod cloudonix;
+pub mod email;
 pub mod memory;
 pub mod redis;
 pub mod secrets_manager;

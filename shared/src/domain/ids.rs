@@ -66,6 +66,10 @@ typed_id!(
     VoicemailId,
     AuditId,
     JobId,
+    OperatorId,
+    OperatorTokenId,
+    PlatformAuditId,
+    AccountLinkId,
 );
 
 #[cfg(test)]

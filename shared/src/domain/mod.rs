@@ -1,5 +1,6 @@
 //! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
 
+pub mod accounts;
 pub mod call_state;
 pub mod calling;
 pub mod destination;

@@ -12,7 +12,8 @@ use super::timezone::Timezone;
 use crate::text_enum;
 
 text_enum! {
-    pub enum OrgStatus { Active => "active", Suspended => "suspended" }
+    /// `deleted` is a soft deletion: the data stays for the platform's retention, then is purged.
+    pub enum OrgStatus { Active => "active", Suspended => "suspended", Deleted => "deleted" }
 }
 
 text_enum! {

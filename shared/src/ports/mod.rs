@@ -1,5 +1,6 @@
 //! The capabilities the application needs, as traits. Adapters live in `crate::adapters`.
 
+pub mod account_links;
 pub mod audit_log;
 pub mod business_hours;
 pub mod call_logs;
@@ -9,14 +10,17 @@ pub mod cloudonix_settings;
 pub mod conference_rooms;
 pub mod connections;
 pub mod coordination;
+pub mod email;
 pub mod event_push;
 pub mod extensions;
 pub mod ivr_menus;
 pub mod jobs;
 pub mod live_calls;
+pub mod operators;
 pub mod organizations;
 pub mod outbound_routes;
 pub mod phone_numbers;
+pub mod platform;
 pub mod references;
 pub mod ring_groups;
 pub mod store;

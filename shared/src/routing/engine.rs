@@ -301,7 +301,7 @@ impl<'a> Engine<'a> {
 
     async fn first_request(&mut self) -> Routed {
         if let Some(org) = self.config.organization().await?
-            && org.status == OrgStatus::Suspended
+            && org.status != OrgStatus::Active
         {
             return Ok(self.apology("organization is suspended", speech::SERVICE_SUSPENDED));
         }

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::query::{Conditions, fetch_page};
@@ -12,11 +13,11 @@ const TABLE: &str = "audit_log";
 const COLUMNS: &str = "id, organization_id, actor_user_id, actor_label, action, object_type, \
      object_id, before_json, after_json, source_ip, created_at";
 
-fn json_text(value: Option<&serde_json::Value>) -> Option<String> {
+pub(super) fn json_text(value: Option<&serde_json::Value>) -> Option<String> {
     value.map(serde_json::Value::to_string)
 }
 
-fn opt_json(row: &AnyRow, column: &str) -> StoreResult<Option<serde_json::Value>> {
+pub(super) fn opt_json(row: &AnyRow, column: &str) -> StoreResult<Option<serde_json::Value>> {
     opt_text(row, column)?
         .map(|raw| {
             serde_json::from_str(&raw)
@@ -41,29 +42,35 @@ fn from_row(row: &AnyRow) -> StoreResult<AuditEntry> {
     })
 }
 
+/// Appends `entry` on `conn`, so a change and its entry can share one transaction.
+pub(super) async fn insert_audit(conn: &mut AnyConnection, entry: &AuditEntry) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, organization_id, actor_user_id, actor_label, action, \
+         object_type, object_id, before_json, after_json, source_ip, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.id.to_string())
+    .bind(entry.organization_id.to_string())
+    .bind(entry.actor_user_id.map(|u| u.to_string()))
+    .bind(&entry.actor_label)
+    .bind(&entry.action)
+    .bind(&entry.object_type)
+    .bind(entry.object_id.as_deref())
+    .bind(json_text(entry.before.as_ref()))
+    .bind(json_text(entry.after.as_ref()))
+    .bind(entry.source_ip.as_deref())
+    .bind(entry.created_at)
+    .execute(conn)
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AuditLogRepo for SqlStore {
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, organization_id, actor_user_id, actor_label, action, \
-             object_type, object_id, before_json, after_json, source_ip, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(entry.id.to_string())
-        .bind(entry.organization_id.to_string())
-        .bind(entry.actor_user_id.map(|u| u.to_string()))
-        .bind(&entry.actor_label)
-        .bind(&entry.action)
-        .bind(&entry.object_type)
-        .bind(entry.object_id.as_deref())
-        .bind(json_text(entry.before.as_ref()))
-        .bind(json_text(entry.after.as_ref()))
-        .bind(entry.source_ip.as_deref())
-        .bind(entry.created_at)
-        .execute(self.pool())
-        .await
-        .map_err(unavailable)?;
-        Ok(())
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        insert_audit(&mut conn, entry).await
     }
 
     async fn list_audit(

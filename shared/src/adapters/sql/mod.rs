@@ -2,6 +2,7 @@
 //! production and on SQLite for `opbx-local` and fast tests. Both dialects take `?` placeholders;
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
+mod account_links;
 mod app_user;
 mod audit_log;
 mod business_hours;
@@ -12,9 +13,11 @@ mod conference_rooms;
 mod extensions;
 mod ivr_menus;
 mod jobs;
+mod operators;
 mod organizations;
 mod outbound_routes;
 mod phone_numbers;
+mod platform;
 mod query;
 mod references;
 mod ring_groups;
@@ -87,6 +90,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs",
         include_str!("../../../../migrations/mysql/0050_jobs.sql"),
     ),
+    (
+        60,
+        "platform operators",
+        include_str!("../../../../migrations/mysql/0060_platform_operators.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -113,6 +121,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         50,
         "jobs",
         include_str!("../../../../migrations/sqlite/0050_jobs.sql"),
+    ),
+    (
+        60,
+        "platform operators",
+        include_str!("../../../../migrations/sqlite/0060_platform_operators.sql"),
     ),
 ];
 

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::{SqlStore, big, enumerated, map_err, opt_parsed, opt_text, parsed, text, unavailable};
@@ -8,11 +9,11 @@ use crate::domain::model::{OrgStatus, Organization};
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::{StoreError, StoreResult};
 
-const COLUMNS: &str = "id, name, slug, timezone, status, unassigned_number_message, \
+pub(super) const COLUMNS: &str = "id, name, slug, timezone, status, unassigned_number_message, \
                         default_caller_id, external_forwarding, forwarding_prefixes, created_at, \
                         updated_at";
 
-fn from_row(row: &AnyRow) -> StoreResult<Organization> {
+pub(super) fn from_row(row: &AnyRow) -> StoreResult<Organization> {
     let prefixes = match opt_text(row, "forwarding_prefixes")? {
         Some(json) => serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("column forwarding_prefixes: {e}")))?,
@@ -49,34 +50,43 @@ async fn count(store: &SqlStore, sql: &'static str) -> StoreResult<i64> {
     big(&row, "n")
 }
 
+/// Inserts `org` on `conn` (the platform creates it with its owner's invitation).
+pub(super) async fn insert_organization(
+    conn: &mut AnyConnection,
+    org: &Organization,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO organizations (id, name, slug, timezone, status, \
+         unassigned_number_message, default_caller_id, external_forwarding, \
+         forwarding_prefixes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(org.id.to_string())
+    .bind(&org.name)
+    .bind(&org.slug)
+    .bind(org.timezone.name())
+    .bind(org.status.as_str())
+    .bind(org.unassigned_number_message.as_deref())
+    .bind(
+        org.calling
+            .default_caller_id
+            .as_ref()
+            .map(ToString::to_string),
+    )
+    .bind(org.calling.external_forwarding.as_str())
+    .bind(prefixes_column(&org.calling))
+    .bind(org.created_at)
+    .bind(org.updated_at)
+    .execute(conn)
+    .await
+    .map_err(map_err("organization slug"))?;
+    Ok(())
+}
+
 #[async_trait]
 impl OrganizationRepo for SqlStore {
     async fn create_organization(&self, org: &Organization) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO organizations (id, name, slug, timezone, status, \
-             unassigned_number_message, default_caller_id, external_forwarding, \
-             forwarding_prefixes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(org.id.to_string())
-        .bind(&org.name)
-        .bind(&org.slug)
-        .bind(org.timezone.name())
-        .bind(org.status.as_str())
-        .bind(org.unassigned_number_message.as_deref())
-        .bind(
-            org.calling
-                .default_caller_id
-                .as_ref()
-                .map(ToString::to_string),
-        )
-        .bind(org.calling.external_forwarding.as_str())
-        .bind(prefixes_column(&org.calling))
-        .bind(org.created_at)
-        .bind(org.updated_at)
-        .execute(self.pool())
-        .await
-        .map_err(map_err("organization slug"))?;
-        Ok(())
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        insert_organization(&mut conn, org).await
     }
 
     async fn find_organization(&self, id: OrgId) -> StoreResult<Organization> {

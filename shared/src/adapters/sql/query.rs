@@ -69,6 +69,15 @@ impl Conditions {
         }
     }
 
+    /// No organization at all: for the platform's list of organizations only, whose rows are
+    /// the organizations themselves (operators never list an organization's own rows).
+    pub(super) fn across_organizations() -> Self {
+        Self {
+            clauses: vec!["1 = 1".into()],
+            args: Vec::new(),
+        }
+    }
+
     pub(super) fn and(
         &mut self,
         clause: impl Into<Cow<'static, str>>,

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
-use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::query::{Table, delete_in_org};
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
@@ -49,26 +49,32 @@ fn token_from_row(row: &AnyRow) -> StoreResult<ApiToken> {
     })
 }
 
+/// Inserts `user` on `conn` (so an accepted invitation creates it in the link's transaction).
+pub(super) async fn insert_user(conn: &mut AnyConnection, user: &User) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO users (id, organization_id, email, name, password_hash, role, status, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.id.to_string())
+    .bind(user.organization_id.to_string())
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(&user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.status.as_str())
+    .bind(user.created_at)
+    .bind(user.updated_at)
+    .execute(conn)
+    .await
+    .map_err(map_err("email"))?;
+    Ok(())
+}
+
 #[async_trait]
 impl UserRepo for SqlStore {
     async fn create_user(&self, user: &User) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO users (id, organization_id, email, name, password_hash, role, status, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(user.id.to_string())
-        .bind(user.organization_id.to_string())
-        .bind(&user.email)
-        .bind(&user.name)
-        .bind(&user.password_hash)
-        .bind(user.role.as_str())
-        .bind(user.status.as_str())
-        .bind(user.created_at)
-        .bind(user.updated_at)
-        .execute(self.pool())
-        .await
-        .map_err(map_err("email"))?;
-        Ok(())
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        insert_user(&mut conn, user).await
     }
 
     async fn find_user(&self, org: OrgId, id: UserId) -> StoreResult<User> {

@@ -169,11 +169,10 @@ fn is_secret_name(key: &str) -> bool {
         || key.ends_with("_hash")
 }
 
-/// Records `change` by `actor` and invalidates the organization's cached configuration; see the
-/// module docs. Call it after every successful write, configuration or not.
-pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change) {
-    let actor = actor.into();
-    let entry = AuditEntry {
+/// The audit entry of `change` by `actor`, now: for a store call that writes it with the change
+/// in one transaction (accepted invitations, password resets).
+pub fn entry(actor: Actor, change: Change) -> AuditEntry {
+    AuditEntry {
         id: AuditId::new(),
         organization_id: actor.org,
         actor_user_id: actor.user_id,
@@ -185,7 +184,15 @@ pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change
         after: change.after,
         source_ip: actor.source_ip,
         created_at: now_ms(),
-    };
+    }
+}
+
+/// Records `change` by `actor` and invalidates the organization's cached configuration; see the
+/// module docs. Call it after every successful write, configuration or not.
+pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change) {
+    let actor = actor.into();
+    let org = actor.org;
+    let entry = entry(actor, change);
     if let Err(e) = state.store.append_audit(&entry).await {
         tracing::error!(
             error = %e,
@@ -196,12 +203,8 @@ pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change
             "audit entry lost"
         );
     }
-    if let Err(e) = state
-        .coordination
-        .invalidate_org(&actor.org.to_string())
-        .await
-    {
-        tracing::error!(error = %e, org = %actor.org, "cached configuration not invalidated");
+    if let Err(e) = state.coordination.invalidate_org(&org.to_string()).await {
+        tracing::error!(error = %e, org = %org, "cached configuration not invalidated");
     }
 }
 

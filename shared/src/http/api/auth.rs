@@ -8,7 +8,6 @@
 //! dummy argon2 verification), and attempts are rate limited per client address and per
 //! account before any password is checked.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::Json;
@@ -27,9 +26,9 @@ use super::problem::{ApiError, ApiResult, OrganizationChoice, Problem};
 use super::time::UtcTime;
 use super::user_view::{OrganizationView, UserView};
 use super::validate::Validator;
-use super::{openapi, profile};
+use super::{openapi, passwords, profile};
 use crate::app::AppState;
-use crate::crypto::{hash_password, random_token, sha256_hex, verify_password};
+use crate::crypto::{random_token, sha256_hex};
 use crate::domain::ids::TokenId;
 use crate::domain::model::{ApiToken, OrgStatus, Status, User};
 use crate::domain::now_ms;
@@ -56,6 +55,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(openapi_json))
         .merge(profile::routes())
+        .merge(super::invitations::accept_routes())
+        .merge(super::password_reset::routes())
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -92,13 +93,6 @@ pub struct MeResponse {
     pub organization: OrganizationView,
 }
 
-/// Verified against when the email is unknown, so that answer costs the same time as a wrong
-/// password and does not reveal which emails have accounts.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_password("not a real password; only spends the time a real check takes")
-        .expect("hashing a constant works")
-});
-
 fn invalid_credentials() -> ApiError {
     ApiError::unauthorized("The email or password is incorrect.")
 }
@@ -132,7 +126,7 @@ async fn login(
         "must be given (at most 256 characters)",
     );
     v.finish()?;
-    throttle(&state, source_ip.as_deref(), &email).await?;
+    throttle(&state, "login", source_ip.as_deref(), &email).await?;
 
     let candidates = match body.organization.as_deref().map(str::trim) {
         Some(slug) if !slug.is_empty() => match state.store.find_organization_by_slug(slug).await {
@@ -159,7 +153,7 @@ async fn login(
     }
     let org = state.store.find_organization(user.organization_id).await?;
     if org.status != OrgStatus::Active {
-        return Err(ApiError::forbidden("Your organization is suspended."));
+        return Err(ApiError::organization_suspended());
     }
 
     let token = random_token();
@@ -190,11 +184,17 @@ async fn login(
 }
 
 /// Counts the attempt against the client address and the account; 429 when either is spent.
-async fn throttle(state: &AppState, ip: Option<&str>, email: &str) -> ApiResult<()> {
+/// `scope` keeps apart the counters of different doors (`login`, `platform-login`, …).
+pub async fn throttle(
+    state: &AppState,
+    scope: &str,
+    ip: Option<&str>,
+    email: &str,
+) -> ApiResult<()> {
     let by_ip = state
         .coordination
         .hit(
-            &format!("login:ip:{}", ip.unwrap_or("unknown")),
+            &format!("{scope}:ip:{}", ip.unwrap_or("unknown")),
             LOGIN_LIMIT_PER_IP,
             LOGIN_WINDOW,
         )
@@ -202,7 +202,7 @@ async fn throttle(state: &AppState, ip: Option<&str>, email: &str) -> ApiResult<
     let by_account = state
         .coordination
         .hit(
-            &format!("login:account:{}", sha256_hex(email)),
+            &format!("{scope}:account:{}", sha256_hex(email)),
             LOGIN_LIMIT_PER_ACCOUNT,
             LOGIN_WINDOW,
         )
@@ -210,29 +210,21 @@ async fn throttle(state: &AppState, ip: Option<&str>, email: &str) -> ApiResult<
     if by_ip.allowed && by_account.allowed {
         return Ok(());
     }
-    tracing::warn!(ip = ?ip, "login rate limit reached");
+    tracing::warn!(ip = ?ip, scope, "sign-in rate limit reached");
     Err(ApiError::too_many_requests(
         by_ip.retry_after.max(by_account.retry_after),
     ))
 }
 
-/// The candidates whose password matches, checked off the async workers (argon2 is CPU-bound).
+/// The candidates whose password matches (see [`passwords::matching`]).
 async fn check_passwords(candidates: Vec<User>, password: String) -> ApiResult<Vec<User>> {
-    tokio::task::spawn_blocking(move || {
-        if candidates.is_empty() {
-            verify_password(&password, &DUMMY_HASH);
-            return Vec::new();
-        }
-        candidates
-            .into_iter()
-            .filter(|u| verify_password(&password, &u.password_hash))
-            .collect()
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "password check panicked");
-        ApiError::internal()
-    })
+    let hashes = candidates.iter().map(|u| u.password_hash.clone()).collect();
+    let matches = passwords::matching(hashes, password).await?;
+    Ok(candidates
+        .into_iter()
+        .zip(matches)
+        .filter_map(|(user, ok)| ok.then_some(user))
+        .collect())
 }
 
 /// 409 listing the organizations: the caller proved the password of an account in each.

@@ -85,7 +85,7 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-fn bearer_token(parts: &Parts) -> ApiResult<&str> {
+pub(crate) fn bearer_token(parts: &Parts) -> ApiResult<&str> {
     let value = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -102,7 +102,7 @@ fn bearer_token(parts: &Parts) -> ApiResult<&str> {
 }
 
 /// Longest token accepted for lookup; ours are 43 characters, anything much longer is noise.
-const MAX_TOKEN_LEN: usize = 128;
+pub(crate) const MAX_TOKEN_LEN: usize = 128;
 
 /// Resolves a bearer token to its caller (without a source address), or 401. Besides the
 /// `Caller` extractor, the WebSocket `$connect` handler uses this with the token from its query.
@@ -131,7 +131,7 @@ pub async fn authenticate_bearer(state: &AppState, token: &str) -> ApiResult<Cal
     }
     let org = state.store.find_organization(row.organization_id).await?;
     if org.status != OrgStatus::Active {
-        return Err(ApiError::forbidden("Your organization is suspended."));
+        return Err(ApiError::organization_suspended());
     }
     Ok(Caller {
         user,

@@ -50,6 +50,7 @@
 //!    `tests/api/cases.rs`. The role matrix, the tenant-isolation test and the coverage check
 //!    run every row; see `tests/api/main.rs`.
 
+pub mod account_links;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
@@ -62,6 +63,7 @@ pub mod dial_numbers;
 pub mod extensions;
 pub mod extract;
 pub mod headers;
+pub mod invitations;
 pub mod ivr_menus;
 pub mod jobs;
 pub mod list;
@@ -69,7 +71,10 @@ pub mod live_calls;
 pub mod openapi;
 pub mod org_lock;
 pub mod outbound_routes;
+pub mod password_reset;
+pub mod passwords;
 pub mod phone_numbers;
+pub mod platform;
 pub mod problem;
 pub mod profile;
 pub mod ring_groups;

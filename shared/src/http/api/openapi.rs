@@ -34,6 +34,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::ivr_menus::routes,
     super::conference_rooms::routes,
     super::outbound_routes::routes,
+    super::platform::routes,
 ];
 
 #[derive(OpenApi)]

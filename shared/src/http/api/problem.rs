@@ -154,6 +154,26 @@ impl ApiError {
         )
     }
 
+    /// 404 with a reason: for one-time links, whose unknown, used and expired tokens all get it.
+    pub fn not_found_because(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            Some(detail.into()),
+        )
+    }
+
+    /// 403 for every token of an organization a platform operator suspended (or deleted).
+    pub fn organization_suspended() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "organization-suspended",
+            "Organization suspended",
+            Some("Your organization is suspended; ask your service provider.".into()),
+        )
+    }
+
     /// 404 for a path no route serves.
     pub fn no_route() -> Self {
         Self::new(

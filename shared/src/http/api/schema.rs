@@ -55,6 +55,8 @@ id_schemas!(
     VoicemailId,
     AuditId,
     JobId,
+    OperatorId,
+    PlatformAuditId,
 );
 
 macro_rules! enum_schemas {
@@ -343,6 +345,8 @@ rule_schemas! {
     Keys => string().pattern(Some(r"^\s*[0-9*#]{1,4}\s*$")).examples(["1"]);
     /// What an outbound route puts before the number: digits, optionally after one `+`.
     Prepend => string().pattern(Some(r"^\+?[0-9]*$")).max_length(Some(16));
+    /// An organization's slug: 1 to 48 lower-case letters and digits, joined by single dashes.
+    Slug => string().pattern(Some(r"^[a-z0-9]+(-[a-z0-9]+)*$")).max_length(Some(48));
     /// An `https://` URL of audio that Cloudonix fetches.
     HttpsUrl => https_url();
 }

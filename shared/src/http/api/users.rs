@@ -21,11 +21,11 @@ use super::caller::Caller;
 use super::extract::{ApiJson, Id};
 use super::list::{List, ListQuery, Listing, Paged};
 use super::org_lock::{self, OrgLock};
+use super::passwords;
 use super::problem::{ApiError, ApiResult};
 use super::user_view::UserView;
 use super::validate::Validator;
 use crate::app::AppState;
-use crate::crypto::hash_password;
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::model::{Role, Status, User};
 use crate::domain::now_ms;
@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user, delete_user))
+        .merge(super::invitations::invite_routes())
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -93,7 +94,7 @@ fn below_admin(role: Role) -> bool {
 }
 
 /// 403 unless `caller` may manage a user holding `role` (now, or after the change).
-fn may_manage(caller: &Caller, role: Role) -> ApiResult<()> {
+pub(crate) fn may_manage(caller: &Caller, role: Role) -> ApiResult<()> {
     caller.require(Role::PbxAdmin)?;
     if caller.role() == Role::Owner || below_admin(role) {
         Ok(())
@@ -152,7 +153,7 @@ async fn create_user(
         organization_id: caller.org(),
         email,
         name,
-        password_hash: hash(body.password).await?,
+        password_hash: passwords::hash(body.password).await?,
         role: body.role,
         status: body.status.unwrap_or(Status::Active),
         created_at: now,
@@ -271,7 +272,7 @@ async fn update_locked(
     }
     let password_set = password.is_some();
     if let Some(p) = password {
-        after.password_hash = hash(p).await?;
+        after.password_hash = passwords::hash(p).await?;
     }
     after.updated_at = now_ms();
     state.store.update_user(&after).await?;
@@ -332,17 +333,4 @@ async fn keep_an_owner(state: &AppState, org: OrgId) -> ApiResult<()> {
         ));
     }
     Ok(())
-}
-
-async fn hash(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing panicked");
-            ApiError::internal()
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            ApiError::internal()
-        })
 }
