@@ -1,6 +1,7 @@
 //! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
 
 pub mod call_state;
+pub mod call_trace;
 pub mod calling;
 pub mod destination;
 pub mod dial_plan;

@@ -81,6 +81,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "call log indexes",
         include_str!("../../../../migrations/mysql/0040_call_log_indexes.sql"),
     ),
+    (
+        80,
+        "call traces",
+        include_str!("../../../../migrations/mysql/0080_call_traces.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -102,6 +107,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         40,
         "call log indexes",
         include_str!("../../../../migrations/sqlite/0040_call_log_indexes.sql"),
+    ),
+    (
+        80,
+        "call traces",
+        include_str!("../../../../migrations/sqlite/0080_call_traces.sql"),
     ),
 ];
 
