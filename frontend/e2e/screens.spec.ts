@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
+import { Cloudonix, callLogId, newCall } from './cloudonix'
 import { accounts, expectAccessible, mainHeading, signedIn, type Who } from './support'
 
 // Every screen, in light and dark: a screenshot kept under test-results/screenshots (look at them
@@ -12,6 +13,18 @@ interface Screen {
   /** Something to do before the screenshot (open a dialog, fail a form, …). */
   act?: (page: Page) => Promise<void>
 }
+
+/** A call the history screens show: driven through the webhooks before the screens are shot. */
+let callId = ''
+
+test.beforeAll(async ({ playwright }) => {
+  const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
+  const cloudonix = await Cloudonix.connect(request)
+  const call = newCall('+12125550199')
+  await cloudonix.answeredCall(call)
+  callId = await callLogId(request, call)
+  await request.dispose()
+})
 
 const screens: Screen[] = [
   { name: 'overview', path: () => '/', heading: /^Hello, / },
@@ -65,6 +78,16 @@ const screens: Screen[] = [
   { name: 'outbound-routes', path: () => '/outbound-routes', heading: 'Outbound routes' },
   { name: 'live', path: () => '/live', heading: 'Live calls' },
   { name: 'call-logs', path: () => '/call-logs', heading: 'Call history' },
+  {
+    name: 'call-log',
+    path: () => `/call-logs/${callId}`,
+    heading: /\+14155550123/,
+    act: async (page) => {
+      const first = page.getByRole('list', { name: 'Webhook requests' }).getByRole('listitem').first()
+      await first.getByText('Voice request').click()
+      await expect(first).toContainText('<Dial')
+    },
+  },
   { name: 'voicemail', path: () => '/voicemail', heading: 'Voicemail' },
   { name: 'simulator', path: () => '/simulator', heading: 'Routing simulator' },
   { name: 'cloudonix', path: () => '/settings/cloudonix', heading: 'Cloudonix' },

@@ -13,13 +13,14 @@ import { Route as AppRouteImport } from './routes/_app'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAuditLogRouteImport } from './routes/_app/audit-log'
-import { Route as AppCallLogsRouteImport } from './routes/_app/call-logs'
 import { Route as AppLiveRouteImport } from './routes/_app/live'
 import { Route as AppProfileRouteImport } from './routes/_app/profile'
 import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
 import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
+import { Route as AppCallLogsIndexRouteImport } from './routes/_app/call-logs/index'
+import { Route as AppCallLogsIdRouteImport } from './routes/_app/call-logs/$id'
 import { Route as AppConferenceRoomsIndexRouteImport } from './routes/_app/conference-rooms/index'
 import { Route as AppConferenceRoomsIdRouteImport } from './routes/_app/conference-rooms/$id'
 import { Route as AppConferenceRoomsNewRouteImport } from './routes/_app/conference-rooms/new'
@@ -61,11 +62,6 @@ const AppAuditLogRoute = AppAuditLogRouteImport.update({
   path: '/audit-log',
   getParentRoute: () => AppRoute,
 } as any)
-const AppCallLogsRoute = AppCallLogsRouteImport.update({
-  id: '/call-logs',
-  path: '/call-logs',
-  getParentRoute: () => AppRoute,
-} as any)
 const AppLiveRoute = AppLiveRouteImport.update({
   id: '/live',
   path: '/live',
@@ -94,6 +90,16 @@ const AppBusinessHoursIndexRoute = AppBusinessHoursIndexRouteImport.update({
 const AppBusinessHoursIdRoute = AppBusinessHoursIdRouteImport.update({
   id: '/business-hours/$id',
   path: '/business-hours/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppCallLogsIndexRoute = AppCallLogsIndexRouteImport.update({
+  id: '/call-logs/',
+  path: '/call-logs/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppCallLogsIdRoute = AppCallLogsIdRouteImport.update({
+  id: '/call-logs/$id',
+  path: '/call-logs/$id',
   getParentRoute: () => AppRoute,
 } as any)
 const AppConferenceRoomsIndexRoute = AppConferenceRoomsIndexRouteImport.update({
@@ -206,12 +212,12 @@ export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/login': typeof LoginRoute
   '/audit-log': typeof AppAuditLogRoute
-  '/call-logs': typeof AppCallLogsRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/call-logs/$id': typeof AppCallLogsIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -227,6 +233,7 @@ export interface FileRoutesByFullPath {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/business-hours/': typeof AppBusinessHoursIndexRoute
+  '/call-logs/': typeof AppCallLogsIndexRoute
   '/conference-rooms/': typeof AppConferenceRoomsIndexRoute
   '/extensions/': typeof AppExtensionsIndexRoute
   '/ivr-menus/': typeof AppIvrMenusIndexRoute
@@ -238,13 +245,13 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
   '/audit-log': typeof AppAuditLogRoute
-  '/call-logs': typeof AppCallLogsRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/call-logs/$id': typeof AppCallLogsIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -260,6 +267,7 @@ export interface FileRoutesByTo {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/business-hours': typeof AppBusinessHoursIndexRoute
+  '/call-logs': typeof AppCallLogsIndexRoute
   '/conference-rooms': typeof AppConferenceRoomsIndexRoute
   '/extensions': typeof AppExtensionsIndexRoute
   '/ivr-menus': typeof AppIvrMenusIndexRoute
@@ -273,13 +281,13 @@ export interface FileRoutesById {
   '/_app': typeof AppRouteWithChildren
   '/login': typeof LoginRoute
   '/_app/audit-log': typeof AppAuditLogRoute
-  '/_app/call-logs': typeof AppCallLogsRoute
   '/_app/live': typeof AppLiveRoute
   '/_app/profile': typeof AppProfileRoute
   '/_app/simulator': typeof AppSimulatorRoute
   '/_app/voicemail': typeof AppVoicemailRoute
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/_app/call-logs/$id': typeof AppCallLogsIdRoute
   '/_app/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/_app/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
@@ -295,6 +303,7 @@ export interface FileRoutesById {
   '/_app/users/$id': typeof AppUsersIdRoute
   '/_app/users/new': typeof AppUsersNewRoute
   '/_app/business-hours/': typeof AppBusinessHoursIndexRoute
+  '/_app/call-logs/': typeof AppCallLogsIndexRoute
   '/_app/conference-rooms/': typeof AppConferenceRoomsIndexRoute
   '/_app/extensions/': typeof AppExtensionsIndexRoute
   '/_app/ivr-menus/': typeof AppIvrMenusIndexRoute
@@ -309,12 +318,12 @@ export interface FileRouteTypes {
     | '/'
     | '/login'
     | '/audit-log'
-    | '/call-logs'
     | '/live'
     | '/profile'
     | '/simulator'
     | '/voicemail'
     | '/business-hours/$id'
+    | '/call-logs/$id'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -330,6 +339,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/business-hours/'
+    | '/call-logs/'
     | '/conference-rooms/'
     | '/extensions/'
     | '/ivr-menus/'
@@ -341,13 +351,13 @@ export interface FileRouteTypes {
   to:
     | '/login'
     | '/audit-log'
-    | '/call-logs'
     | '/live'
     | '/profile'
     | '/simulator'
     | '/voicemail'
     | '/'
     | '/business-hours/$id'
+    | '/call-logs/$id'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -363,6 +373,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/business-hours'
+    | '/call-logs'
     | '/conference-rooms'
     | '/extensions'
     | '/ivr-menus'
@@ -375,13 +386,13 @@ export interface FileRouteTypes {
     | '/_app'
     | '/login'
     | '/_app/audit-log'
-    | '/_app/call-logs'
     | '/_app/live'
     | '/_app/profile'
     | '/_app/simulator'
     | '/_app/voicemail'
     | '/_app/'
     | '/_app/business-hours/$id'
+    | '/_app/call-logs/$id'
     | '/_app/conference-rooms/$id'
     | '/_app/conference-rooms/new'
     | '/_app/extensions/$id'
@@ -397,6 +408,7 @@ export interface FileRouteTypes {
     | '/_app/users/$id'
     | '/_app/users/new'
     | '/_app/business-hours/'
+    | '/_app/call-logs/'
     | '/_app/conference-rooms/'
     | '/_app/extensions/'
     | '/_app/ivr-menus/'
@@ -441,13 +453,6 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppAuditLogRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/call-logs': {
-      id: '/_app/call-logs'
-      path: '/call-logs'
-      fullPath: '/call-logs'
-      preLoaderRoute: typeof AppCallLogsRouteImport
-      parentRoute: typeof AppRoute
-    }
     '/_app/live': {
       id: '/_app/live'
       path: '/live'
@@ -488,6 +493,20 @@ declare module '@tanstack/react-router' {
       path: '/business-hours/$id'
       fullPath: '/business-hours/$id'
       preLoaderRoute: typeof AppBusinessHoursIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/call-logs/': {
+      id: '/_app/call-logs/'
+      path: '/call-logs'
+      fullPath: '/call-logs/'
+      preLoaderRoute: typeof AppCallLogsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/call-logs/$id': {
+      id: '/_app/call-logs/$id'
+      path: '/call-logs/$id'
+      fullPath: '/call-logs/$id'
+      preLoaderRoute: typeof AppCallLogsIdRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/conference-rooms/': {
@@ -642,13 +661,13 @@ declare module '@tanstack/react-router' {
 
 interface AppRouteChildren {
   AppAuditLogRoute: typeof AppAuditLogRoute
-  AppCallLogsRoute: typeof AppCallLogsRoute
   AppLiveRoute: typeof AppLiveRoute
   AppProfileRoute: typeof AppProfileRoute
   AppSimulatorRoute: typeof AppSimulatorRoute
   AppVoicemailRoute: typeof AppVoicemailRoute
   AppIndexRoute: typeof AppIndexRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
+  AppCallLogsIdRoute: typeof AppCallLogsIdRoute
   AppConferenceRoomsIdRoute: typeof AppConferenceRoomsIdRoute
   AppConferenceRoomsNewRoute: typeof AppConferenceRoomsNewRoute
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
@@ -664,6 +683,7 @@ interface AppRouteChildren {
   AppUsersIdRoute: typeof AppUsersIdRoute
   AppUsersNewRoute: typeof AppUsersNewRoute
   AppBusinessHoursIndexRoute: typeof AppBusinessHoursIndexRoute
+  AppCallLogsIndexRoute: typeof AppCallLogsIndexRoute
   AppConferenceRoomsIndexRoute: typeof AppConferenceRoomsIndexRoute
   AppExtensionsIndexRoute: typeof AppExtensionsIndexRoute
   AppIvrMenusIndexRoute: typeof AppIvrMenusIndexRoute
@@ -675,13 +695,13 @@ interface AppRouteChildren {
 
 const AppRouteChildren: AppRouteChildren = {
   AppAuditLogRoute: AppAuditLogRoute,
-  AppCallLogsRoute: AppCallLogsRoute,
   AppLiveRoute: AppLiveRoute,
   AppProfileRoute: AppProfileRoute,
   AppSimulatorRoute: AppSimulatorRoute,
   AppVoicemailRoute: AppVoicemailRoute,
   AppIndexRoute: AppIndexRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
+  AppCallLogsIdRoute: AppCallLogsIdRoute,
   AppConferenceRoomsIdRoute: AppConferenceRoomsIdRoute,
   AppConferenceRoomsNewRoute: AppConferenceRoomsNewRoute,
   AppExtensionsIdRoute: AppExtensionsIdRoute,
@@ -697,6 +717,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppUsersIdRoute: AppUsersIdRoute,
   AppUsersNewRoute: AppUsersNewRoute,
   AppBusinessHoursIndexRoute: AppBusinessHoursIndexRoute,
+  AppCallLogsIndexRoute: AppCallLogsIndexRoute,
   AppConferenceRoomsIndexRoute: AppConferenceRoomsIndexRoute,
   AppExtensionsIndexRoute: AppExtensionsIndexRoute,
   AppIvrMenusIndexRoute: AppIvrMenusIndexRoute,

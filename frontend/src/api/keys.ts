@@ -14,6 +14,7 @@ export type OrgResource =
   | 'organization'
   | 'profile'
   | 'sip-password'
+  | 'call-logs'
 
 export const keys = {
   me: ['me'] as const,
