@@ -23,6 +23,8 @@ test.beforeAll(async ({ playwright }) => {
   const call = newCall('+12125550199')
   await cloudonix.answeredCall(call)
   callId = await callLogId(request, call)
+  // And one still ringing, for the live board.
+  await cloudonix.voice(newCall('+12125550199', '+14155550999'))
   await request.dispose()
 })
 
@@ -76,7 +78,15 @@ const screens: Screen[] = [
     heading: 'Board room',
   },
   { name: 'outbound-routes', path: () => '/outbound-routes', heading: 'Outbound routes' },
-  { name: 'live', path: () => '/live', heading: 'Live calls' },
+  {
+    name: 'live',
+    path: () => '/live',
+    heading: 'Live calls',
+    act: async (page) => {
+      await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+      await expect(page.getByRole('row').filter({ hasText: '+14155550999' })).toBeVisible()
+    },
+  },
   { name: 'call-logs', path: () => '/call-logs', heading: 'Call history' },
   {
     name: 'call-log',

@@ -15,6 +15,7 @@ export type OrgResource =
   | 'profile'
   | 'sip-password'
   | 'call-logs'
+  | 'live-calls'
 
 export const keys = {
   me: ['me'] as const,
