@@ -99,7 +99,15 @@ const screens: Screen[] = [
     },
   },
   { name: 'voicemail', path: () => '/voicemail', heading: 'Voicemail' },
-  { name: 'simulator', path: () => '/simulator', heading: 'Routing simulator' },
+  {
+    name: 'simulator',
+    path: () => '/simulator?to=%2B12125550199&date=2026-12-27&time=23%3A30',
+    heading: 'Routing simulator',
+    act: async (page) => {
+      await expect(page.getByRole('list', { name: 'Steps' })).toContainText('Front desk')
+      await page.getByText('CXML the caller ends up with').click()
+    },
+  },
   { name: 'cloudonix', path: () => '/settings/cloudonix', heading: 'Cloudonix' },
   { name: 'audit-log', path: () => '/audit-log', heading: 'Audit log' },
   {

@@ -16,6 +16,7 @@ export type OrgResource =
   | 'sip-password'
   | 'call-logs'
   | 'live-calls'
+  | 'simulations'
 
 export const keys = {
   me: ['me'] as const,

@@ -28,3 +28,28 @@ export function today(timeZone: string, now = new Date()): string {
     day: '2-digit',
   }).format(now)
 }
+
+/** The instant (RFC 3339) of the wall-clock `date` `time` (`2026-03-01`, `23:30`) in `timeZone`. */
+export function zonedInstant(date: string, time: string, timeZone: string): string {
+  const [y = 0, mo = 1, d = 1] = date.split('-').map(Number)
+  const [h = 0, mi = 0] = time.split(':').map(Number)
+  const wall = Date.UTC(y, mo - 1, d, h, mi)
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  })
+  // How far the zone's clock is ahead of UTC at `at`.
+  const offset = (at: number) => {
+    const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]))
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at
+  }
+  // Twice: the first guess may sit on the other side of a DST change from the answer.
+  const first = wall - offset(wall)
+  return new Date(wall - offset(first)).toISOString()
+}
