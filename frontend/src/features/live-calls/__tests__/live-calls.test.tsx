@@ -115,7 +115,8 @@ describe('the live board', () => {
     await heading('Live calls')
     const table = await screen.findByRole('table', { name: 'Calls in progress' })
     expect(within(table).getByText(/Ada/)).toBeInTheDocument()
-    expect(within(table).getByText('1:05')).toBeInTheDocument()
+    // Ringing for 65 s when fetched, counted on from there (a loaded machine renders a little later).
+    expect(within(table).getByText(/^1:[01]\d$/)).toBeInTheDocument()
     expect(screen.getByRole('status')).toHaveTextContent('Connecting…')
 
     const socket = FakeSocket.all[0]!
