@@ -6,12 +6,16 @@ use axum::http::HeaderValue;
 
 use crate::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use crate::adapters::memory::coordination::MemoryCoordination;
+use crate::adapters::memory::job_queue::MemoryJobQueue;
 use crate::adapters::redis::coordination::RedisCoordination;
 use crate::adapters::sql::SqlStore;
+use crate::adapters::sqs::SqsJobQueue;
 use crate::config::{Config, ConfigError};
 use crate::crypto::{CryptoError, SecretBox};
+use crate::jobs::JobPolicy;
 use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
+use crate::ports::jobs::{JobQueue, QueueError};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
 use crate::routing::local_copy::LocalCopies;
@@ -41,6 +45,11 @@ pub struct AppState {
     /// This instance's copies of routing configuration and webhook keys, checked against each
     /// organization's configuration version.
     pub local: Arc<LocalCopies>,
+    /// Where jobs go once committed: SQS (`OPBX_JOBS_QUEUE_URL`) or in process.
+    pub jobs: Arc<dyn JobQueue>,
+    /// "sqs" or "memory", for health reports.
+    pub jobs_backend: &'static str,
+    pub job_policy: JobPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +64,8 @@ pub enum StartupError {
     Crypto(#[from] CryptoError),
     #[error("secrets: {0}")]
     Secrets(#[from] crate::deployed_secrets::SecretValueError),
+    #[error("jobs: {0}")]
+    Queue(#[from] QueueError),
     #[error("{0}")]
     Io(String),
 }
@@ -77,6 +88,10 @@ impl AppState {
                 ),
                 None => (Arc::new(MemoryCoordination::new()), "memory"),
             };
+        let (jobs, jobs_backend): (Arc<dyn JobQueue>, _) = match &config.jobs_queue_url {
+            Some(url) => (Arc::new(SqsJobQueue::connect(url)?), "sqs"),
+            None => (Arc::new(MemoryJobQueue::default()), "memory"),
+        };
         let ui_origin = config
             .ui_origin
             .as_deref()
@@ -98,6 +113,9 @@ impl AppState {
             public_url: config.public_url.as_deref().map(Arc::from),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             local: Arc::default(),
+            jobs,
+            jobs_backend,
+            job_policy: JobPolicy::default(),
         })
     }
 }

@@ -36,6 +36,9 @@ pub struct Config {
     /// `OPBX_TRUSTED_PROXIES`: the reverse proxies in front of `opbx-local` whose
     /// `X-Forwarded-For` is believed. Empty: the socket peer is the client.
     pub trusted_proxies: TrustedProxies,
+    /// `OPBX_JOBS_QUEUE_URL`: the SQS queue of background jobs; absent means the in-process
+    /// queue (`opbx-local` runs the worker itself).
+    pub jobs_queue_url: Option<String>,
 }
 
 /// Addresses and CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `::1`), comma-separated.
@@ -197,6 +200,9 @@ impl Config {
             public_url,
             realtime: crate::realtime::RealtimeConfig::from_lookup(&get)?,
             trusted_proxies,
+            jobs_queue_url: get("OPBX_JOBS_QUEUE_URL")
+                .map(|url| http_url("OPBX_JOBS_QUEUE_URL", url))
+                .transpose()?,
         })
     }
 }

@@ -139,13 +139,20 @@ impl SealedColumn {
         Self::new("cloudonix_settings", "cdr_token_enc", "organization_id");
     pub const CLOUDONIX_SESSION_TOKEN: Self =
         Self::new("cloudonix_settings", "session_token_enc", "organization_id");
+    /// The webhook bearer provisioning is about to push, kept so a retried run pushes the same.
+    pub const CLOUDONIX_STAGED_WEBHOOK_KEY: Self = Self::new(
+        "cloudonix_settings",
+        "staged_webhook_key_enc",
+        "organization_id",
+    );
     /// Every column of the schema that holds sealed values.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::SIP_PASSWORD,
         Self::ROOM_PIN,
         Self::CLOUDONIX_API_KEY,
         Self::CLOUDONIX_CDR_TOKEN,
         Self::CLOUDONIX_SESSION_TOKEN,
+        Self::CLOUDONIX_STAGED_WEBHOOK_KEY,
     ];
 
     const fn new(table: &'static str, column: &'static str, id_column: &'static str) -> Self {

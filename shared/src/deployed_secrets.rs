@@ -29,6 +29,8 @@ const KEY_USERS: &[&str] = &[
     "api-extensions",
     "api-conference-rooms",
     "api-settings",
+    // Opens the Cloudonix API key, SIP passwords and the staged webhook key.
+    "jobs-worker",
 ];
 
 /// The secret variables a function (by its binary name) is given.

@@ -13,15 +13,12 @@ use crate::crypto::SecretBox;
 use crate::deployed_secrets::{self, DatabaseUser};
 use crate::realtime::{RealtimeConnector, connect_without_aws};
 
+/// JSON lines unless `OPBX_LOG_FORMAT` says otherwise, and metrics kept per invocation for
+/// [`crate::observe::emf`].
 pub fn init_tracing() {
-    // JSON lines are what CloudWatch Logs Insights queries; RUST_LOG overrides the level.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(false)
-        .try_init();
+    use crate::observe::logging::{LogFormat, init};
+    init(LogFormat::from_env(LogFormat::Json));
+    crate::observe::metrics::keep_samples();
 }
 
 /// The environment of a function, as `Config::from_lookup` takes it.
@@ -54,8 +51,19 @@ pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
 pub fn serve_with(make: fn(AppState) -> Router, realtime: RealtimeConnector) -> Result<(), Error> {
     block_on(async move {
         let state = state_from_env(realtime).await?;
-        lambda_http::run(make(state)).await
+        lambda_http::run(observed_function(make(state))).await
     })
+}
+
+/// A function's router as it runs on Lambda: observed, and the invocation's metrics written as
+/// EMF once it is answered (one invocation at a time per instance, so they are its own).
+fn observed_function(router: Router) -> Router {
+    crate::observe::request::observed(router).layer(axum::middleware::map_response(
+        |response: axum::response::Response| async move {
+            crate::observe::emf::flush();
+            response
+        },
+    ))
 }
 
 /// Entry point of the `migrate` function, invoked on each deploy (infra/template.yaml, the
@@ -105,6 +113,45 @@ pub fn websocket(
             let state = state.clone();
             async move {
                 Ok::<_, Error>(crate::http::ws::lambda_reply(&state, route, &event.payload).await)
+            }
+        });
+        lambda_http::lambda_runtime::run(handler).await
+    })
+}
+
+/// Entry point of `jobs-worker`: batches of the jobs queue (SQS), answered with the messages
+/// whose job could not be run (partial batch response: only those come back), and the
+/// schedule's `{"sweep": true}` events, which hand undelivered jobs to the queue.
+pub fn jobs_worker() -> Result<(), Error> {
+    use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+    use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
+    block_on(async move {
+        let state = state_from_env(connect_without_aws).await?;
+        let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
+            let state = state.clone();
+            async move {
+                if event.payload.get("sweep").is_some() {
+                    let handed = crate::jobs::dispatch::sweep(&state).await?;
+                    tracing::info!(handed, "jobs swept");
+                    return Ok::<_, Error>(serde_json::json!({ "swept": handed }));
+                }
+                let batch: SqsEvent = serde_json::from_value(event.payload)?;
+                let messages: Vec<(String, String)> = batch
+                    .records
+                    .into_iter()
+                    .map(|r| (r.message_id.unwrap_or_default(), r.body.unwrap_or_default()))
+                    .collect();
+                let failed = crate::jobs::worker::run_batch(&state, &messages).await;
+                let mut response = SqsBatchResponse::default();
+                response.batch_item_failures = failed
+                    .into_iter()
+                    .map(|id| {
+                        let mut failure = BatchItemFailure::default();
+                        failure.item_identifier = id;
+                        failure
+                    })
+                    .collect();
+                Ok(serde_json::to_value(response)?)
             }
         });
         lambda_http::lambda_runtime::run(handler).await

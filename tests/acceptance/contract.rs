@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use opbx::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
-use opbx::cloudonix::provision::{ProvisionRequest, provision};
+use opbx::cloudonix::provision::{ProvisionRequest, RunLimits, provision};
 use opbx::crypto::{SealedColumn, random_token};
 use opbx::domain::destination::Destination;
 use opbx::domain::ids::{OrgId, RingGroupId};
@@ -301,6 +301,7 @@ async fn connected(fx: &Fixture, entered: impl Fn(&FakeCloudonix, &str) -> Strin
             },
             public_url: TEST_PUBLIC_URL.into(),
             webhook_key: random_token(),
+            key_grace: std::time::Duration::ZERO,
             cdr_token: random_token(),
             session_token: random_token(),
         };
@@ -310,6 +311,7 @@ async fn connected(fx: &Fixture, entered: impl Fn(&FakeCloudonix, &str) -> Strin
             fx.state.coordination.as_ref(),
             &fx.state.secrets,
             &request,
+            RunLimits::whole(),
         )
         .await
         .unwrap();

@@ -7,6 +7,7 @@ mod contract;
 mod exactly_once;
 mod fixture;
 mod log_lines;
+mod observability;
 mod outward_calls;
 mod scenarios;
 mod schedules;

@@ -35,6 +35,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::audit_log::cases(),
         crate::routing::cases(),
         crate::settings::cases(),
+        crate::jobs::cases(),
         crate::live_calls::cases(),
         crate::call_logs::cases(),
         crate::voicemail::cases(),

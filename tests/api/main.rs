@@ -18,6 +18,7 @@ mod extensions;
 mod fixtures;
 mod framework;
 mod ivr_menus;
+mod jobs;
 mod live_calls;
 mod outbound_routes;
 mod outward_calls;

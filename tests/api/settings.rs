@@ -1,6 +1,7 @@
 //! api-settings: `/api/v1/settings/organization` and `/api/v1/settings/cloudonix[/…]`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use opbx::adapters::cloudonix::{ClientPolicy, HttpCloudonix};
 use opbx::app::AppState;
@@ -16,7 +17,7 @@ use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::store::{PageRequest, StoreError};
 use opbx_tests::fake_cloudonix::{FakeCloudonix, Reply as FakeReply};
-use opbx_tests::{Backend, TEST_PUBLIC_URL, unique};
+use opbx_tests::{Backend, TEST_PUBLIC_URL, run_jobs, unique};
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, Case, Ctx, OWNER_ONLY, Prepared, prepare};
@@ -176,7 +177,7 @@ async fn voice_webhook(api: &Api, bearer: &str) -> Reply {
     .await
 }
 
-async fn voice_webhook_status(api: &Api, bearer: &str) -> u16 {
+pub(crate) async fn voice_webhook_status(api: &Api, bearer: &str) -> u16 {
     voice_webhook(api, bearer).await.status.as_u16()
 }
 
@@ -530,10 +531,13 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
         .ok();
     let urls = owner.call("GET", URLS, None).await.ok().clone();
 
-    let r = owner.call("POST", PROVISION, None).await;
+    let r = provision(&api, &owner).await;
 
-    assert_eq!(r.ok()["ok"], true, "{}", r.text);
-    let steps: Vec<(String, String)> = r.json["steps"]
+    assert_eq!(r["state"], "done", "{r}");
+    assert_eq!(r["report"]["ok"], true, "{r}");
+    assert!(r["report"]["next_page"].is_null());
+    assert_eq!(r["report"]["subscribers_total"], 2);
+    let steps: Vec<(String, String)> = r["report"]["steps"]
         .as_array()
         .unwrap()
         .iter()
@@ -557,7 +561,7 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(steps, expected);
-    assert!(!r.text.contains(&key));
+    assert!(!r.to_string().contains(&key));
 
     let cx = fake.snapshot(&name);
     let app = &cx["applications"][0];
@@ -599,8 +603,8 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
     );
 
     fake.clear_requests();
-    let again = owner.call("POST", PROVISION, None).await;
-    assert_eq!(again.ok()["ok"], true, "{}", again.text);
+    let again = provision(&api, &owner).await;
+    assert_eq!(again["report"]["ok"], true, "{again}");
     assert!(
         fake.requests().iter().all(|r| r.method != "POST"),
         "a re-run creates nothing: {:?}",
@@ -612,12 +616,19 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
 
     let new_bearer = cx["profile"]["authorization-api-key"].as_str().unwrap();
     assert_ne!(new_bearer, bearer, "each run issues a fresh bearer");
-    assert_eq!(voice_webhook_status(&api, &bearer).await, 401);
+    assert_eq!(voice_webhook_status(&api, new_bearer).await, 200);
+    assert_eq!(
+        voice_webhook_status(&api, &bearer).await,
+        200,
+        "the replaced bearer works through its grace period"
+    );
+    tokio::time::sleep(api.state.job_policy.key_grace).await;
+    run_jobs(&api.state, Duration::from_millis(200)).await;
+    assert_eq!(voice_webhook_status(&api, &bearer).await, 401, "then stops");
     assert_eq!(voice_webhook_status(&api, new_bearer).await, 200);
 
     let entries = audit(&api, t.org.id, "provision").await;
     assert_eq!(entries.len(), 2);
-    assert_eq!(entries[0].after.as_ref().unwrap()["ok"], true);
     let text = serde_json::to_string(&entries).unwrap();
     assert!(!text.contains(&key) && !text.contains(&bearer));
 }
@@ -633,7 +644,22 @@ async fn with_fake_domain(b: Backend) -> (FakeCloudonix, Api, Tenant, String, St
     (fake, api, t, name, key)
 }
 
-async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
+/// Starts provisioning (202 with the pending job), runs the jobs, and answers the finished job.
+async fn provision(api: &Api, owner: &Session<'_>) -> Value {
+    let started = owner.call("POST", PROVISION, None).await;
+    assert_eq!(started.status.as_u16(), 202, "{}", started.text);
+    assert_eq!(started.json["state"], "pending");
+    assert_eq!(started.json["kind"], "provision");
+    run_jobs(&api.state, Duration::from_millis(200)).await;
+    let id = started.json["id"].as_str().unwrap();
+    owner
+        .call("GET", &format!("/api/v1/jobs/{id}"), None)
+        .await
+        .ok()
+        .clone()
+}
+
+async fn a_failed_step_is_reported_in_the_job_without_the_key(b: Backend) {
     let (fake, api, t, name, key) = with_fake_domain(b).await;
     let owner = Session::of(&api, &t, Role::Owner).await;
     owner
@@ -647,10 +673,10 @@ async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
         FakeReply::status(400).body(json!({"message": format!("bad profile for {key}")})),
     );
 
-    let r = owner.call("POST", PROVISION, None).await;
+    let r = provision(&api, &owner).await;
 
-    assert_eq!(r.ok()["ok"], false);
-    let profile = r.json["steps"]
+    assert_eq!(r["report"]["ok"], false);
+    let profile = r["report"]["steps"]
         .as_array()
         .unwrap()
         .iter()
@@ -664,7 +690,7 @@ async fn a_failed_step_is_reported_in_a_200_without_the_key(b: Backend) {
             mask_secret(&key)
         )
     );
-    assert!(!r.text.contains(&key));
+    assert!(!r.to_string().contains(&key));
     let read = owner.call("GET", CX, None).await;
     assert_eq!(read.ok()["webhook_bearer_issued"], false);
     assert_eq!(read.ok()["provisioned_at"], Value::Null);
@@ -770,5 +796,5 @@ opbx_tests::on_both_backends!(
     the_urls_to_paste_follow_the_route_contract,
     without_a_public_url_nothing_can_be_pasted_or_pushed,
     provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly,
-    a_failed_step_is_reported_in_a_200_without_the_key,
+    a_failed_step_is_reported_in_the_job_without_the_key,
 );

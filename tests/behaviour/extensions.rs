@@ -210,6 +210,9 @@ async fn update_saves_every_field(b: Backend) {
     ext.cloudonix_subscriber_id = Some("sub-1".into());
     ext.updated_at += 1000;
     b.store.update_extension(&ext).await.unwrap();
+    // The subscriber link is the Cloudonix sync's alone: an edit made from a row read before the
+    // sync linked a subscriber must not wipe the link.
+    ext.cloudonix_subscriber_id = None;
     assert_eq!(b.store.find_extension(org, ext.id).await.unwrap(), ext);
 
     ext.user_id = None;

@@ -11,6 +11,7 @@ mod coordination;
 mod extensions;
 mod health;
 mod ivr_menus;
+mod job_queue;
 mod migrations;
 mod organizations;
 mod outbound_routes;

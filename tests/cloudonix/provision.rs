@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use opbx::cloudonix::provision::{
-    ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
+    ProvisionError, ProvisionReport, ProvisionRequest, RunLimits, StepKind, StepStatus, provision,
 };
 use opbx::crypto::{SealedColumn, SecretBox, random_token, sha256_hex};
 use opbx::domain::extension_number::ExtensionNumber;
@@ -96,6 +96,7 @@ impl World {
             credentials: self.cx.creds.clone(),
             public_url: PUBLIC_URL.into(),
             webhook_key: webhook_key.into(),
+            key_grace: Duration::ZERO,
             cdr_token: self.cdr_token.clone(),
             session_token: self.session_token.clone(),
         }
@@ -112,6 +113,7 @@ impl World {
             &*self.backend.coordination,
             &self.secrets,
             request,
+            RunLimits::whole(),
         )
         .await
     }
@@ -506,10 +508,16 @@ async fn a_domain_move_during_the_run_is_not_recorded(backend: Backend) {
     assert!(!report.ok);
     let save = report.step(StepKind::SaveSettings, None).unwrap();
     assert_eq!(save.status, StepStatus::Failed);
+    assert_eq!(
+        save.detail.as_deref(),
+        Some("the Cloudonix domain changed during provisioning; run it again")
+    );
     let settings = w.settings().await;
     assert_eq!(settings.domain.as_deref(), Some("moved.cloudonix.net"));
-    assert_eq!(settings.webhook_key_hash, None);
-    assert_eq!(settings.voice_application_id, None);
+    assert_eq!(
+        settings.provisioned_at, None,
+        "the new domain is not provisioned"
+    );
 }
 
 on_both_backends!(

@@ -1,5 +1,6 @@
 //! Least privilege: each function's role holds only inline statements naming exact actions on
-//! this stack's own tables, WebSocket API and secrets. SAM adds the basic execution, VPC and stream-read
+//! this stack's own tables, WebSocket API, jobs queue and secrets. SAM adds the basic execution, VPC,
+//! stream-read and queue-read
 //! permissions itself.
 
 use serde_json::Value;
@@ -61,6 +62,9 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
                         && !targets.is_empty()
                         && targets.iter().all(|t| is_secret(template, t))
                 }
+                // The jobs queue: its senders (functions that start jobs, and the worker's
+                // retries); receiving is the event source mapping's, which SAM grants.
+                Some("sqs") => *action == "sqs:SendMessage" && targets == ["JobsQueue"],
                 Some("execute-api") => {
                     *action == "execute-api:ManageConnections"
                         && targets.iter().any(|t| t == "WebSocketApi")
@@ -71,7 +75,7 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
             if !allowed {
                 problems.push(format!(
                     "{function}: {action} on {resource} is outside what OpBX functions need \
-                     (this stack's tables, its WebSocket connections)"
+                     (this stack's tables, its WebSocket connections, its jobs queue)"
                 ));
             }
         }

@@ -162,6 +162,9 @@ struct Model {
     requests: Vec<RecordedRequest>,
     scripts: Vec<Script>,
     next_id: u64,
+    /// Cloudonix's rate limit: at most this many requests in any window, 429 beyond.
+    rate_limit: Option<(usize, Duration)>,
+    refused: usize,
 }
 
 pub struct FakeCloudonix {
@@ -224,6 +227,17 @@ impl FakeCloudonix {
             remaining: times,
             reply,
         });
+    }
+
+    /// Answers 429 (without `Retry-After`, as Cloudonix documents none) to any request beyond
+    /// `requests` within a sliding `window`, as Cloudonix limits each domain.
+    pub fn limit_rate(&self, requests: usize, window: Duration) {
+        self.model().rate_limit = Some((requests, window));
+    }
+
+    /// How many requests the rate limit refused.
+    pub fn refused(&self) -> usize {
+        self.model().refused
     }
 
     pub fn clear_scripts(&self) {
@@ -422,6 +436,22 @@ async fn handle(
             body: body.clone(),
             at: Instant::now(),
         });
+        if let Some((limit, window)) = m.rate_limit {
+            let now = Instant::now();
+            let recent = m
+                .requests
+                .iter()
+                .filter(|r| now.duration_since(r.at) < window)
+                .count();
+            if recent > limit {
+                m.refused += 1;
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(json!({"message": "rate limit exceeded"})),
+                )
+                    .into_response();
+            }
+        }
         let found = m
             .scripts
             .iter_mut()

@@ -147,6 +147,47 @@ impl Backend {
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
             trusted_proxies: Arc::default(),
             local: Arc::default(),
+            jobs: Arc::new(opbx::adapters::memory::job_queue::MemoryJobQueue::default()),
+            jobs_backend: "memory",
+            job_policy: TEST_JOB_POLICY,
+        }
+    }
+}
+
+/// Waits of milliseconds, so retries and grace periods are observable in a test.
+pub const TEST_JOB_POLICY: opbx::jobs::JobPolicy = opbx::jobs::JobPolicy {
+    max_attempts: 3,
+    base_backoff: std::time::Duration::from_millis(20),
+    max_backoff: std::time::Duration::from_millis(200),
+    lease: std::time::Duration::from_secs(60),
+    provision_budget: std::time::Duration::from_secs(60),
+    key_grace: std::time::Duration::from_secs(1),
+    overdue: std::time::Duration::from_secs(300),
+    pace: opbx::jobs::pacing::Pace {
+        requests: 1000,
+        window: std::time::Duration::from_secs(1),
+    },
+};
+
+/// Runs every job the state's queue delivers until it stays empty for `quiet` (jobs due later,
+/// such as retries, run once due within that time). Answers how many deliveries ran.
+pub async fn run_jobs(state: &opbx::app::AppState, quiet: std::time::Duration) -> usize {
+    let mut ran = 0;
+    loop {
+        let deliveries = state
+            .jobs
+            .receive(10, quiet, std::time::Duration::from_secs(60))
+            .await
+            .expect("the in-process queue answers");
+        if deliveries.is_empty() {
+            return ran;
+        }
+        for delivery in deliveries {
+            opbx::jobs::worker::run_job(state, delivery.job)
+                .await
+                .expect("job outcome recorded");
+            state.jobs.ack(&delivery).await.unwrap();
+            ran += 1;
         }
     }
 }

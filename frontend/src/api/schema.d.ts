@@ -381,6 +381,43 @@ export interface paths {
         patch: operations["update_ivr_menu"];
         trace?: never;
     };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One background job of the organization (PBX admins and owners). */
+        get: operations["get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a failed job again from its first try (provisioning: owners only). 404 unless the job
+         *     failed.
+         */
+        post: operations["retry_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live-calls": {
         parameters: {
             query?: never;
@@ -613,11 +650,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push the configuration to Cloudonix (owner only): the voice application (POST to our voice
-         *     URL) as the domain's default, the domain profile (`authorization-api-key` with a freshly
-         *     issued webhook bearer, `session-update-endpoint` and `cdr-endpoint` with their tokens) and one
-         *     subscriber per extension; records the domain's name and UUID. Answers 200 with a report of every step, `ok: false` when any failed; running it
-         *     again is safe and repairs what failed.
+         * Push the configuration to Cloudonix (owner only), as a background job: answers 202 with the
+         *     job at once; `GET /api/v1/jobs/{id}` shows its progress (the report of every step so far).
+         *     Provisioning sets the voice application (POST to our voice URL) as the domain's default, the
+         *     domain profile (`authorization-api-key` with a freshly issued webhook bearer, accepted before
+         *     Cloudonix gets it, the replaced one still accepted for 10 minutes; `session-update-endpoint`
+         *     and `cdr-endpoint` with their tokens) and one subscriber per extension, paced within
+         *     Cloudonix's rate limit; records the domain's name and UUID. Running it again is safe and
+         *     repairs what failed. 409 while a provisioning job is pending or running.
          */
         post: operations["provision_domain"];
         delete?: never;
@@ -1105,6 +1145,13 @@ export interface components {
          * @example 101
          */
         ExtensionNumber: string;
+        /** @description An extension's sync state as the API shows it. */
+        ExtensionSync: {
+            /** @description Why the last sync failed. */
+            error?: string | null;
+            job_id?: components["schemas"]["JobId"] | null;
+            state: components["schemas"]["SyncState"];
+        };
         /**
          * @description Fields to change; absent ones stay as they are, `null` clears the nullable ones. PBX users may
          *     send only the call-handling fields, and only for their own extension.
@@ -1125,8 +1172,9 @@ export interface components {
         };
         /** @description An extension as clients see it; the SIP password is always masked. */
         ExtensionView: {
-            /** @description Set once provisioning created the extension's Cloudonix subscriber. */
+            /** @description Set once provisioning or a sync job created the extension's Cloudonix subscriber. */
             cloudonix_subscriber_id?: string | null;
+            cloudonix_sync?: components["schemas"]["ExtensionSync"] | null;
             created_at: components["schemas"]["UtcTime"];
             do_not_disturb: boolean;
             forward_always?: components["schemas"]["Destination"] | null;
@@ -1249,6 +1297,32 @@ export interface components {
             status: components["schemas"]["Status"];
             /** @description Where callers go after `max_timeouts` silences. */
             timeout_destination: components["schemas"]["Destination"];
+            updated_at: components["schemas"]["UtcTime"];
+        };
+        /** Format: uuid */
+        JobId: string;
+        /**
+         * @description What a job does; its payload is [`JobPayload`].
+         * @enum {string}
+         */
+        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key";
+        /** @enum {string} */
+        JobState: "pending" | "running" | "done" | "failed";
+        JobView: {
+            /**
+             * Format: int32
+             * @description Tries started so far.
+             */
+            attempts: number;
+            created_at: components["schemas"]["UtcTime"];
+            id: components["schemas"]["JobId"];
+            kind: components["schemas"]["JobKind"];
+            /** @description Why the last try failed (also while a retry is pending). */
+            last_error?: string | null;
+            report?: components["schemas"]["ProvisionReport"] | null;
+            /** @description Not run before this (the next retry of a failed try). */
+            run_after: components["schemas"]["UtcTime"];
+            state: components["schemas"]["JobState"];
             updated_at: components["schemas"]["UtcTime"];
         };
         /**
@@ -1713,8 +1787,9 @@ export interface components {
         /** @description The answer of every list endpoint. */
         Paged_ExtensionView: {
             data: {
-                /** @description Set once provisioning created the extension's Cloudonix subscriber. */
+                /** @description Set once provisioning or a sync job created the extension's Cloudonix subscriber. */
                 cloudonix_subscriber_id?: string | null;
+                cloudonix_sync?: components["schemas"]["ExtensionSync"] | null;
                 created_at: components["schemas"]["UtcTime"];
                 do_not_disturb: boolean;
                 forward_always?: components["schemas"]["Destination"] | null;
@@ -1980,6 +2055,11 @@ export interface components {
              */
             errors?: components["schemas"]["FieldError"][];
             /**
+             * @description This occurrence: `urn:opbx:request:<id>`, the request id the answer's `x-request-id`
+             *     carries and every log line of the request names — quote it when reporting a problem.
+             */
+            instance?: string | null;
+            /**
              * @description The organizations a 409 at login found accounts in for these credentials: log in again
              *     with `organization` set to one's slug.
              */
@@ -2005,9 +2085,19 @@ export interface components {
             new_password?: null;
         };
         ProvisionReport: {
-            /** @description Every step succeeded; the domain calls this deployment. */
+            /**
+             * Format: int32
+             * @description While subscribers remain: the page of extensions (100 each, by number) to continue from.
+             */
+            next_page?: number | null;
+            /** @description Every step so far succeeded; once `next_page` is null, the domain calls this deployment. */
             ok: boolean;
             steps: components["schemas"]["Step"][];
+            /**
+             * Format: int64
+             * @description The organization's extensions, one subscriber step each.
+             */
+            subscribers_total: number;
         };
         /** @description One weekly opening range in the schedule's local time. */
         Range: {
@@ -2168,6 +2258,11 @@ export interface components {
         StepKind: "check_domain" | "voice_application" | "default_application" | "domain_profile" | "subscriber" | "save_settings";
         /** @enum {string} */
         StepStatus: "created" | "updated" | "unchanged" | "failed" | "skipped";
+        /**
+         * @description Whether Cloudonix's subscriber matches an extension.
+         * @enum {string}
+         */
+        SyncState: "pending" | "synced" | "failed" | "not_configured";
         TimeParam: string;
         /**
          * @description IANA time zone name.
@@ -3469,6 +3564,68 @@ export interface operations {
             };
         };
     };
+    get_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: never;
@@ -4235,13 +4392,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionReport"];
+                    "application/json": components["schemas"]["JobView"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -1,5 +1,7 @@
+pub mod aws_json;
 pub mod cloudonix;
 pub mod memory;
 pub mod redis;
 pub mod secrets_manager;
 pub mod sql;
+pub mod sqs;

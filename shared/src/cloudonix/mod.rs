@@ -3,4 +3,6 @@
 
 pub mod credentials;
 pub mod provision;
+pub mod subscribers;
+pub mod tokens;
 pub mod urls;

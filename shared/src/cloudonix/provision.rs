@@ -7,19 +7,31 @@
 //! 4. save the domain profile with `authorization-api-key` (the webhook bearer),
 //!    `session-update-endpoint` (with its own path token, so updates that come without the
 //!    bearer are still accepted) and `cdr-endpoint`, keeping every other profile property;
-//! 5. create or update one subscriber per extension (inactive extensions are deactivated);
-//! 6. store what Cloudonix now knows: the domain's name and UUID (a CDR names its domain by
-//!    either), application id, webhook key hash, CDR and session-update tokens.
+//! 5. store what Cloudonix now knows: the domain's name and UUID (a CDR names its domain by
+//!    either), application id, CDR and session-update tokens;
+//! 6. create or update one subscriber per extension (inactive extensions are deactivated), page by
+//!    page, stopping at a deadline so that a job can continue where it stopped (any number of
+//!    extensions fits Lambda's 15 minutes a run);
+//! 7. mark the organization provisioned when every step succeeded.
+//!
+//! The webhook bearer changes without a gap: the new key is staged (accepted by the webhooks)
+//! before the profile carrying it is pushed, promoted once Cloudonix saved it, and the key it
+//! replaces stays accepted for [`ProvisionRequest::key_grace`]. A failed push leaves the key
+//! staged, so a retry pushes the same one.
 //!
 //! Re-running is safe: the application is found by its stored id or its fixed name, subscribers
-//! by stored id or MSISDN, so a second run updates instead of creating duplicates. The webhook
-//! key and the tokens are stored only once the profile carrying them is saved, so a failed run
-//! leaves the previous (working) ones in place.
+//! by stored id or MSISDN, so a second run updates instead of creating duplicates. The tokens are
+//! stored only once the profile carrying them is saved, so a failed run leaves the previous
+//! (working) ones in place.
 
-use serde::Serialize;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::subscribers::place_subscriber;
 use super::urls::WebhookUrls;
 use crate::crypto::{SealedColumn, SecretBox, sha256_hex};
 use crate::domain::ids::OrgId;
@@ -29,9 +41,10 @@ use crate::ports::cloudonix::{
     CloudonixApi, CloudonixError, DomainCredentials, DomainInfo, SubscriberSpec,
     VoiceApplicationSpec,
 };
-use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
 use crate::ports::coordination::{CoordinationError, Locks};
 use crate::ports::extensions::ExtensionRepo;
+use crate::ports::jobs::{JobStore, SyncState};
 use crate::ports::store::{ListFilter, PageRequest, StoreError};
 use crate::ports::subscriber_links::SubscriberLinkRepo;
 
@@ -39,23 +52,27 @@ use crate::ports::subscriber_links::SubscriberLinkRepo;
 /// second application when the stored id was lost.
 pub const VOICE_APPLICATION_NAME: &str = "opbx-routing";
 
-/// How long one run may hold the organization's provisioning lock.
-const LOCK_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long one run may hold the organization's provisioning lock: past any run's deadline.
+const LOCK_TTL: Duration = Duration::from_secs(16 * 60);
 
 pub struct ProvisionRequest {
     pub organization_id: OrgId,
     pub credentials: DomainCredentials,
     /// `OPBX_PUBLIC_URL`.
     pub public_url: String,
-    /// The bearer Cloudonix is to send (`authorization-api-key`); only its hash is stored.
+    /// The bearer Cloudonix is to send (`authorization-api-key`); only its hash is stored, and
+    /// the key itself sealed while it is staged.
     pub webhook_key: String,
+    /// How long the key it replaces keeps working once Cloudonix has the new one: webhooks
+    /// Cloudonix sent with the old key just before may still be arriving.
+    pub key_grace: Duration,
     /// The token in the CDR URL; stored hashed and sealed.
     pub cdr_token: String,
     /// The token in the session-update URL; stored hashed and sealed.
     pub session_token: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     CheckDomain,
@@ -66,7 +83,7 @@ pub enum StepKind {
     SaveSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Created,
@@ -76,7 +93,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Step {
     pub step: StepKind,
     /// What the step acted on, e.g. the extension number of a subscriber step.
@@ -91,11 +108,16 @@ pub struct Step {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProvisionReport {
-    /// Every step succeeded; the domain calls this deployment.
+    /// Every step so far succeeded; once `next_page` is null, the domain calls this deployment.
     pub ok: bool,
     pub steps: Vec<Step>,
+    /// The organization's extensions, one subscriber step each.
+    pub subscribers_total: i64,
+    /// While subscribers remain: the page of extensions (100 each, by number) to continue from.
+    #[serde(default)]
+    pub next_page: Option<u32>,
 }
 
 impl ProvisionReport {
@@ -129,18 +151,61 @@ impl From<StoreError> for ProvisionError {
 }
 
 /// What provisioning needs from the stores.
-pub trait ProvisionStore: CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo {}
+pub trait ProvisionStore:
+    CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo + WebhookKeyStaging + JobStore
+{
+}
 
-impl<T: CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo> ProvisionStore for T {}
+impl<T> ProvisionStore for T where
+    T: CloudonixSettingsRepo + ExtensionRepo + SubscriberLinkRepo + WebhookKeyStaging + JobStore
+{
+}
 
-/// Runs every step for one organization. Cloudonix failures are reported in the steps; store
-/// failures end the run with an error, since nothing it did could be recorded.
+/// Told the report so far after the domain steps and after every page of subscribers.
+#[async_trait]
+pub trait ProvisionProgress: Send + Sync {
+    async fn progress(&self, report: &ProvisionReport);
+}
+
+/// For runs nobody watches.
+pub struct Unwatched;
+
+#[async_trait]
+impl ProvisionProgress for Unwatched {
+    async fn progress(&self, _: &ProvisionReport) {}
+}
+
+/// Where a run starts and when it stops.
+pub struct RunLimits<'a> {
+    /// The report of the run this one continues (its `next_page`); `None`: from the start.
+    pub resume: Option<ProvisionReport>,
+    /// No new page of subscribers is started after this.
+    pub deadline: Option<Instant>,
+    pub progress: &'a dyn ProvisionProgress,
+}
+
+impl RunLimits<'_> {
+    /// The whole run at once, unwatched.
+    pub fn whole() -> RunLimits<'static> {
+        RunLimits {
+            resume: None,
+            deadline: None,
+            progress: &Unwatched,
+        }
+    }
+}
+
+/// Runs the steps for one organization, from the start or from where `limits.resume` stopped,
+/// until done or the deadline (then `next_page` says where to continue). Cloudonix failures are
+/// reported in the steps; store failures end the run with an error, since nothing it did could
+/// be recorded.
 pub async fn provision(
     api: &dyn CloudonixApi,
     store: &dyn ProvisionStore,
     locks: &dyn Locks,
     secrets: &SecretBox,
     request: &ProvisionRequest,
+    limits: RunLimits<'_>,
 ) -> Result<ProvisionReport, ProvisionError> {
     let org = request.organization_id;
     // Two runs at once would push two different webhook keys and keep the hash of either.
@@ -149,7 +214,11 @@ pub async fn provision(
         .try_lock(&lock_key, LOCK_TTL)
         .await?
         .ok_or(ProvisionError::AlreadyRunning)?;
-    let result = Run::new(api, store, secrets, request).all_steps().await;
+    let run = Run::new(api, store, secrets, request, &limits);
+    let result = match limits.resume.clone() {
+        Some(report) => run.continue_from(report).await,
+        None => run.all_steps().await,
+    };
     // The lock lapses by its TTL if this fails; reporting that would hide the run's own result.
     let _ = locks.unlock(guard).await;
     result
@@ -161,7 +230,10 @@ struct Run<'a> {
     secrets: &'a SecretBox,
     request: &'a ProvisionRequest,
     creds: &'a DomainCredentials,
+    limits: &'a RunLimits<'a>,
     steps: Vec<Step>,
+    subscribers_total: i64,
+    next_page: Option<u32>,
 }
 
 impl<'a> Run<'a> {
@@ -170,6 +242,7 @@ impl<'a> Run<'a> {
         store: &'a dyn ProvisionStore,
         secrets: &'a SecretBox,
         request: &'a ProvisionRequest,
+        limits: &'a RunLimits<'a>,
     ) -> Self {
         Self {
             api,
@@ -177,7 +250,10 @@ impl<'a> Run<'a> {
             secrets,
             request,
             creds: &request.credentials,
+            limits,
             steps: Vec::new(),
+            subscribers_total: 0,
+            next_page: None,
         }
     }
 
@@ -250,48 +326,39 @@ impl<'a> Run<'a> {
             .voice_application(stored.voice_application_id.as_deref(), &urls)
             .await;
         self.default_application(&domain, app_id.as_deref()).await;
-        let profile_saved = self.domain_profile(&domain, &urls).await;
-        self.subscribers().await?;
-
-        let mut settings = self.store.find_cloudonix_settings(org).await?;
-        let domain_now = settings.domain.as_deref().unwrap_or_default();
-        if !domain_now.eq_ignore_ascii_case(&self.creds.domain) {
-            // The owner moved to another domain while this run talked to the old one: what it
-            // learned belongs to the old domain and must not be recorded against the new one.
-            self.push(
-                StepKind::SaveSettings,
-                None,
-                StepStatus::Failed,
-                None,
-                Some("the Cloudonix domain changed during provisioning; run it again".into()),
-            );
+        let profile_saved = self.domain_profile(&domain, &urls).await?;
+        if !self.record_domain(&domain, app_id, profile_saved).await? {
             return Ok(self.report());
         }
-        settings.domain_name = domain.domain.clone();
-        settings.domain_uuid = domain.uuid.clone();
-        if app_id.is_some() {
-            settings.voice_application_id = app_id;
+        self.limits.progress.progress(&self.report_so_far()).await;
+        self.subscribers(1).await?;
+        self.finish().await
+    }
+
+    /// Takes up the subscribers where an earlier run of the same provisioning stopped.
+    async fn continue_from(
+        mut self,
+        report: ProvisionReport,
+    ) -> Result<ProvisionReport, ProvisionError> {
+        self.steps = report.steps;
+        self.subscribers(report.next_page.unwrap_or(1)).await?;
+        self.finish().await
+    }
+
+    /// Marks the organization provisioned once the last page is done and nothing failed.
+    async fn finish(mut self) -> Result<ProvisionReport, ProvisionError> {
+        if self.next_page.is_some() {
+            return Ok(self.report());
         }
-        if profile_saved {
-            let request = self.request;
-            let org = settings.organization_id.to_string();
-            settings.webhook_key_hash = Some(sha256_hex(&request.webhook_key));
-            settings.cdr_token_hash = Some(sha256_hex(&request.cdr_token));
-            settings.cdr_token_enc = Some(self.secrets.seal(
-                SealedColumn::CLOUDONIX_CDR_TOKEN,
-                &org,
-                &request.cdr_token,
-            ));
-            settings.session_token_hash = Some(sha256_hex(&request.session_token));
-            settings.session_token_enc = Some(self.secrets.seal(
-                SealedColumn::CLOUDONIX_SESSION_TOKEN,
-                &org,
-                &request.session_token,
-            ));
+        let mut settings = self
+            .store
+            .find_cloudonix_settings(self.request.organization_id)
+            .await?;
+        if self.domain_moved(settings.domain.as_deref()) {
+            return Ok(self.report());
         }
         let now = now_ms();
-        let complete = !self.steps.iter().any(|s| s.status == StepStatus::Failed);
-        if complete {
+        if !self.steps.iter().any(|s| s.status == StepStatus::Failed) {
             settings.provisioned_at = Some(now);
         }
         settings.updated_at = now;
@@ -306,11 +373,78 @@ impl<'a> Run<'a> {
         Ok(self.report())
     }
 
-    fn report(self) -> ProvisionReport {
+    /// Stores what Cloudonix now knows; `false` (and a failed step) when the organization moved
+    /// to another domain meanwhile.
+    async fn record_domain(
+        &mut self,
+        domain: &DomainInfo,
+        app_id: Option<String>,
+        profile_saved: bool,
+    ) -> Result<bool, ProvisionError> {
+        let mut settings = self
+            .store
+            .find_cloudonix_settings(self.request.organization_id)
+            .await?;
+        if self.domain_moved(settings.domain.as_deref()) {
+            return Ok(false);
+        }
+        settings.domain_name = domain.domain.clone();
+        settings.domain_uuid = domain.uuid.clone();
+        if app_id.is_some() {
+            settings.voice_application_id = app_id;
+        }
+        if profile_saved {
+            let request = self.request;
+            let org = settings.organization_id.to_string();
+            settings.cdr_token_hash = Some(sha256_hex(&request.cdr_token));
+            settings.cdr_token_enc = Some(self.secrets.seal(
+                SealedColumn::CLOUDONIX_CDR_TOKEN,
+                &org,
+                &request.cdr_token,
+            ));
+            settings.session_token_hash = Some(sha256_hex(&request.session_token));
+            settings.session_token_enc = Some(self.secrets.seal(
+                SealedColumn::CLOUDONIX_SESSION_TOKEN,
+                &org,
+                &request.session_token,
+            ));
+        }
+        settings.updated_at = now_ms();
+        self.store.upsert_cloudonix_settings(&settings).await?;
+        Ok(true)
+    }
+
+    /// Whether the owner moved to another domain while this run talked to the old one: what it
+    /// learned belongs to the old domain and must not be recorded against the new one (a failed
+    /// step says so).
+    fn domain_moved(&mut self, domain_now: Option<&str>) -> bool {
+        if domain_now
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(&self.creds.domain)
+        {
+            return false;
+        }
+        self.push(
+            StepKind::SaveSettings,
+            None,
+            StepStatus::Failed,
+            None,
+            Some("the Cloudonix domain changed during provisioning; run it again".into()),
+        );
+        true
+    }
+
+    fn report_so_far(&self) -> ProvisionReport {
         ProvisionReport {
             ok: !self.steps.iter().any(|s| s.status == StepStatus::Failed),
-            steps: self.steps,
+            steps: self.steps.clone(),
+            subscribers_total: self.subscribers_total,
+            next_page: self.next_page,
         }
+    }
+
+    fn report(self) -> ProvisionReport {
+        self.report_so_far()
     }
 
     /// Updates the application by stored id, then by name; creates it when neither exists.
@@ -397,7 +531,21 @@ impl<'a> Run<'a> {
 
     /// The profile as Cloudonix has it, with OpBX's three properties set: properties an admin set
     /// in the cockpit (ring timeout, recording format…) survive.
-    async fn domain_profile(&mut self, domain: &DomainInfo, urls: &WebhookUrls) -> bool {
+    async fn domain_profile(
+        &mut self,
+        domain: &DomainInfo,
+        urls: &WebhookUrls,
+    ) -> Result<bool, ProvisionError> {
+        let org = self.request.organization_id;
+        let key = &self.request.webhook_key;
+        let hash = sha256_hex(key);
+        // Accepted from now on, before Cloudonix starts sending it.
+        let sealed = self.secrets.seal(
+            SealedColumn::CLOUDONIX_STAGED_WEBHOOK_KEY,
+            &org.to_string(),
+            key,
+        );
+        self.store.stage_webhook_key(org, &hash, &sealed).await?;
         let mut profile = domain.profile.clone();
         for (key, value) in [
             ("authorization-api-key", &self.request.webhook_key),
@@ -408,6 +556,10 @@ impl<'a> Run<'a> {
         }
         match self.api.update_domain_profile(self.creds, &profile).await {
             Ok(()) => {
+                let grace_ms = i64::try_from(self.request.key_grace.as_millis()).unwrap_or(0);
+                self.store
+                    .promote_webhook_key(org, &hash, now_ms() + grace_ms)
+                    .await?;
                 self.push(
                     StepKind::DomainProfile,
                     None,
@@ -415,30 +567,35 @@ impl<'a> Run<'a> {
                     None,
                     None,
                 );
-                true
+                Ok(true)
             }
             Err(e) => {
+                // The key stays staged: Cloudonix may have saved it before the answer was lost.
                 self.failed(StepKind::DomainProfile, None, &e);
-                false
+                Ok(false)
             }
         }
     }
 
-    async fn subscribers(&mut self) -> Result<(), StoreError> {
+    /// One subscriber step per extension, from `page` on, until done or past the deadline.
+    async fn subscribers(&mut self, mut page: u32) -> Result<(), StoreError> {
         let org = self.request.organization_id;
-        let mut page = 1;
         loop {
             let request = PageRequest::new(page, PageRequest::MAX_PER_PAGE);
             let extensions = self
                 .store
                 .list_extensions(org, &ListFilter::default(), request)
                 .await?;
+            self.subscribers_total = extensions.total;
             for ext in &extensions.items {
                 self.subscriber(ext).await?;
             }
-            if i64::from(page) * i64::from(request.per_page) >= extensions.total
-                || extensions.items.is_empty()
-            {
+            let last = i64::from(page) * i64::from(request.per_page) >= extensions.total
+                || extensions.items.is_empty();
+            self.next_page = (!last).then_some(page + 1);
+            self.limits.progress.progress(&self.report_so_far()).await;
+            let out_of_time = self.limits.deadline.is_some_and(|d| Instant::now() >= d);
+            if last || out_of_time {
                 return Ok(());
             }
             page += 1;
@@ -470,65 +627,42 @@ impl<'a> Run<'a> {
             sip_password,
             active,
         };
-        match self
-            .place_subscriber(ext.cloudonix_subscriber_id.as_deref(), &spec)
-            .await
-        {
-            Ok(Some((status, id))) => {
-                if ext.cloudonix_subscriber_id.as_deref() != Some(id.as_str()) {
+        let placed = place_subscriber(
+            self.api,
+            self.creds,
+            ext.cloudonix_subscriber_id.as_deref(),
+            &spec,
+        )
+        .await;
+        let (org, id) = (ext.organization_id, ext.id);
+        match placed {
+            Ok(Some((status, sub))) => {
+                if ext.cloudonix_subscriber_id.as_deref() != Some(sub.as_str()) {
                     self.store
-                        .link_cloudonix_subscriber(ext.organization_id, ext.id, Some(&id))
+                        .link_cloudonix_subscriber(org, id, Some(&sub))
                         .await?;
                 }
-                self.push(StepKind::Subscriber, target, status, Some(&id), None);
+                self.store
+                    .set_extension_sync(org, id, None, SyncState::Synced, None)
+                    .await?;
+                self.push(StepKind::Subscriber, target, status, Some(&sub), None);
             }
             Ok(None) => {
                 if ext.cloudonix_subscriber_id.is_some() {
-                    self.store
-                        .link_cloudonix_subscriber(ext.organization_id, ext.id, None)
-                        .await?;
+                    self.store.link_cloudonix_subscriber(org, id, None).await?;
                 }
+                self.store
+                    .set_extension_sync(org, id, None, SyncState::Synced, None)
+                    .await?;
                 self.skipped(StepKind::Subscriber, target, "the extension is inactive");
             }
-            Err(e) => self.failed(StepKind::Subscriber, target, &e),
+            Err(e) => {
+                self.store
+                    .set_extension_sync(org, id, None, SyncState::Failed, Some(&e.to_string()))
+                    .await?;
+                self.failed(StepKind::Subscriber, target, &e);
+            }
         }
         Ok(())
-    }
-
-    /// Updates the subscriber by stored id, else by MSISDN, else creates it (active extensions
-    /// only). `None`: an inactive extension with no subscriber, which is as it should be.
-    async fn place_subscriber(
-        &self,
-        stored_id: Option<&str>,
-        spec: &SubscriberSpec,
-    ) -> Result<Option<(StepStatus, String)>, CloudonixError> {
-        if let Some(id) = stored_id {
-            match self.api.update_subscriber(self.creds, id, spec).await {
-                Ok(sub) => return Ok(Some((StepStatus::Updated, sub.id))),
-                Err(CloudonixError::NotFound) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        // The path takes an id or an MSISDN, so extension 17 could name subscriber id 17: only a
-        // subscriber with our MSISDN is ours to update.
-        let existing = self
-            .api
-            .find_subscriber(self.creds, &spec.msisdn)
-            .await?
-            .filter(|sub| sub.msisdn == spec.msisdn);
-        match existing {
-            Some(sub) => {
-                let sub = self
-                    .api
-                    .update_subscriber(self.creds, &sub.id, spec)
-                    .await?;
-                Ok(Some((StepStatus::Updated, sub.id)))
-            }
-            None if spec.active => {
-                let sub = self.api.create_subscriber(self.creds, spec).await?;
-                Ok(Some((StepStatus::Created, sub.id)))
-            }
-            None => Ok(None),
-        }
     }
 }

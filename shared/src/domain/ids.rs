@@ -65,6 +65,7 @@ typed_id!(
     CdrId,
     VoicemailId,
     AuditId,
+    JobId,
 );
 
 #[cfg(test)]

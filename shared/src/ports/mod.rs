@@ -12,6 +12,7 @@ pub mod coordination;
 pub mod event_push;
 pub mod extensions;
 pub mod ivr_menus;
+pub mod jobs;
 pub mod live_calls;
 pub mod organizations;
 pub mod outbound_routes;

@@ -6,7 +6,8 @@ use super::query::{begin_write, insert_if_absent};
 use super::{SqlStore, big, map_err, opt_big, opt_text, parsed, unavailable};
 use crate::domain::ids::OrgId;
 use crate::domain::model::CloudonixSettings;
-use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::domain::now_ms;
+use crate::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
 use crate::ports::store::{StoreError, StoreResult};
 
 const COLUMNS: &str = "organization_id, domain, domain_name, domain_uuid, api_key_enc, \
@@ -106,7 +107,23 @@ impl CloudonixSettingsRepo for SqlStore {
     }
 
     async fn find_org_by_webhook_key_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
-        find_by(self, "webhook_key_hash", hash).await
+        let sql = AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM cloudonix_settings WHERE webhook_key_hash = ? \
+             OR staged_webhook_key_hash = ? \
+             OR (previous_webhook_key_hash = ? AND previous_webhook_key_expires_at > ?)"
+        ));
+        let row = sqlx::query(sql)
+            .bind(hash.to_owned())
+            .bind(hash.to_owned())
+            .bind(hash.to_owned())
+            .bind(now_ms())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound)?;
+        let mut settings = from_row(&row)?;
+        settings.webhook_key_hash = Some(hash.to_owned());
+        Ok(settings)
     }
 
     async fn find_org_by_cdr_token_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
@@ -115,5 +132,76 @@ impl CloudonixSettingsRepo for SqlStore {
 
     async fn find_org_by_session_token_hash(&self, hash: &str) -> StoreResult<CloudonixSettings> {
         find_by(self, "session_token_hash", hash).await
+    }
+}
+
+#[async_trait]
+impl WebhookKeyStaging for SqlStore {
+    async fn stage_webhook_key(&self, org: OrgId, hash: &str, sealed: &str) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE cloudonix_settings SET staged_webhook_key_hash = ?, \
+             staged_webhook_key_enc = ? WHERE organization_id = ?",
+        )
+        .bind(hash.to_owned())
+        .bind(sealed.to_owned())
+        .bind(org.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(hash_conflict)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn staged_webhook_key(&self, org: OrgId) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT staged_webhook_key_enc FROM cloudonix_settings WHERE organization_id = ?",
+        )
+        .bind(org.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(unavailable)?;
+        match row {
+            Some(row) => opt_text(&row, "staged_webhook_key_enc"),
+            None => Ok(None),
+        }
+    }
+
+    async fn promote_webhook_key(
+        &self,
+        org: OrgId,
+        hash: &str,
+        previous_until: i64,
+    ) -> StoreResult<bool> {
+        // MySQL assigns left to right with the values already assigned, SQLite with the old
+        // ones; in this order both read each column before it changes.
+        let done = sqlx::query(
+            "UPDATE cloudonix_settings SET previous_webhook_key_hash = webhook_key_hash, \
+             previous_webhook_key_expires_at = ?, webhook_key_hash = staged_webhook_key_hash, \
+             staged_webhook_key_hash = NULL, staged_webhook_key_enc = NULL \
+             WHERE organization_id = ? AND staged_webhook_key_hash = ?",
+        )
+        .bind(previous_until)
+        .bind(org.to_string())
+        .bind(hash.to_owned())
+        .execute(self.pool())
+        .await
+        .map_err(hash_conflict)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn expire_previous_webhook_key(&self, org: OrgId, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE cloudonix_settings SET previous_webhook_key_hash = NULL, \
+             previous_webhook_key_expires_at = NULL WHERE organization_id = ? \
+             AND previous_webhook_key_hash IS NOT NULL AND previous_webhook_key_expires_at <= ?",
+        )
+        .bind(org.to_string())
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(done.rows_affected() > 0)
     }
 }

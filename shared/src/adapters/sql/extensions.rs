@@ -2,7 +2,8 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{Table, delete_unreferenced, exists_in_org};
+use super::jobs::{insert_job, mark_extension_pending};
+use super::query::{Table, begin_write, delete_unreferenced_in, exists_in_org};
 use super::{
     SqlStore, big, bool_int, destination_columns, enumerated, flag, int, map_err, opt_destination,
     opt_parsed, opt_text, parsed, text, unavailable,
@@ -11,7 +12,9 @@ use crate::domain::destination::DestinationKind;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
 use crate::domain::model::{Extension, Status};
+use crate::domain::now_ms;
 use crate::ports::extensions::ExtensionRepo;
+use crate::ports::jobs::{Job, JobPayload};
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 /// Qualified so that queries joining extensions to other tables can use them too.
@@ -52,6 +55,21 @@ pub(super) fn from_row(row: &AnyRow) -> StoreResult<Extension> {
     })
 }
 
+/// Records, in the change's transaction, that Cloudonix's subscriber must follow the extension
+/// (the outbox: the job commits with the change or not at all).
+async fn sync_in(conn: &mut AnyConnection, ext: &Extension) -> StoreResult<()> {
+    let org = ext.organization_id;
+    let job = Job::new(
+        org,
+        JobPayload::SyncExtension {
+            extension_id: ext.id,
+        },
+        now_ms(),
+    );
+    insert_job(conn, &job).await?;
+    mark_extension_pending(conn, org, ext.id, job.id).await
+}
+
 /// A user linked to an extension must belong to the extension's organization.
 async fn check_user(conn: &mut AnyConnection, ext: &Extension) -> StoreResult<()> {
     match ext.user_id {
@@ -67,8 +85,8 @@ async fn check_user(conn: &mut AnyConnection, ext: &Extension) -> StoreResult<()
 #[async_trait]
 impl ExtensionRepo for SqlStore {
     async fn create_extension(&self, ext: &Extension) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        check_user(&mut conn, ext).await?;
+        let mut tx = begin_write(self).await?;
+        check_user(&mut tx, ext).await?;
         let (forward_type, forward_ref) = destination_columns(ext.forward_always.as_ref());
         let (no_answer_type, no_answer_ref) = destination_columns(ext.no_answer.as_ref());
         sqlx::query(
@@ -96,10 +114,11 @@ impl ExtensionRepo for SqlStore {
         .bind(&ext.cloudonix_subscriber_id)
         .bind(ext.created_at)
         .bind(ext.updated_at)
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await
         .map_err(map_err("extension number"))?;
-        Ok(())
+        sync_in(&mut tx, ext).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn find_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<Extension> {
@@ -133,16 +152,29 @@ impl ExtensionRepo for SqlStore {
     }
 
     async fn update_extension(&self, ext: &Extension) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        check_user(&mut conn, ext).await?;
+        let mut tx = begin_write(self).await?;
+        check_user(&mut tx, ext).await?;
+        let before = sqlx::query(
+            "SELECT number, sip_password_enc, status FROM extensions \
+             WHERE id = ? AND organization_id = ?",
+        )
+        .bind(ext.id.to_string())
+        .bind(ext.organization_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound)?;
+        // What Cloudonix's subscriber carries; call handling is OpBX's alone.
+        let cloudonix_changed = text(&before, "number")? != ext.number.as_str()
+            || text(&before, "sip_password_enc")? != ext.sip_password_enc
+            || text(&before, "status")? != ext.status.as_str();
         let (forward_type, forward_ref) = destination_columns(ext.forward_always.as_ref());
         let (no_answer_type, no_answer_ref) = destination_columns(ext.no_answer.as_ref());
         let done = sqlx::query(
             "UPDATE extensions SET number = ?, display_name = ?, user_id = ?, \
              sip_password_enc = ?, status = ?, do_not_disturb = ?, forward_type = ?, \
              forward_ref = ?, no_answer_timeout = ?, no_answer_type = ?, no_answer_ref = ?, \
-             voicemail_enabled = ?, voicemail_greeting = ?, cloudonix_subscriber_id = ?, \
-             updated_at = ? \
+             voicemail_enabled = ?, voicemail_greeting = ?, updated_at = ? \
              WHERE id = ? AND organization_id = ?",
         )
         .bind(ext.number.as_str())
@@ -158,28 +190,48 @@ impl ExtensionRepo for SqlStore {
         .bind(no_answer_ref)
         .bind(bool_int(ext.voicemail_enabled))
         .bind(&ext.voicemail_greeting)
-        .bind(&ext.cloudonix_subscriber_id)
         .bind(ext.updated_at)
         .bind(ext.id.to_string())
         .bind(ext.organization_id.to_string())
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await
         .map_err(map_err("extension number"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        if cloudonix_changed {
+            sync_in(&mut tx, ext).await?;
+        }
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn delete_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<()> {
-        delete_unreferenced(
-            self,
+        let mut tx = begin_write(self).await?;
+        let row = sqlx::query(
+            "SELECT number, cloudonix_subscriber_id FROM extensions \
+             WHERE id = ? AND organization_id = ?",
+        )
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound)?;
+        let payload = JobPayload::DeleteSubscriber {
+            extension_id: id,
+            number: text(&row, "number")?,
+            subscriber_id: opt_text(&row, "cloudonix_subscriber_id")?,
+        };
+        delete_unreferenced_in(
+            &mut tx,
             "extensions",
             DestinationKind::Extension,
             org,
             &id.to_string(),
         )
-        .await
+        .await?;
+        insert_job(&mut tx, &Job::new(org, payload, now_ms())).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn list_extensions(

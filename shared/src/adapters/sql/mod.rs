@@ -11,6 +11,7 @@ mod cloudonix_settings;
 mod conference_rooms;
 mod extensions;
 mod ivr_menus;
+mod jobs;
 mod organizations;
 mod outbound_routes;
 mod phone_numbers;
@@ -82,6 +83,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../migrations/mysql/0040_call_log_indexes.sql"),
     ),
     (
+        50,
+        "jobs",
+        include_str!("../../../../migrations/mysql/0050_jobs.sql"),
+    ),
+    (
         80,
         "call traces",
         include_str!("../../../../migrations/mysql/0080_call_traces.sql"),
@@ -107,6 +113,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         40,
         "call log indexes",
         include_str!("../../../../migrations/sqlite/0040_call_log_indexes.sql"),
+    ),
+    (
+        50,
+        "jobs",
+        include_str!("../../../../migrations/sqlite/0050_jobs.sql"),
     ),
     (
         80,

@@ -454,15 +454,26 @@ pub(super) async fn delete_unreferenced(
     id: &str,
 ) -> StoreResult<()> {
     let mut tx = begin_write(store).await?;
-    if !exists_in_org(&mut tx, table, org, id).await? {
+    delete_unreferenced_in(&mut tx, table, target, org, id).await?;
+    tx.commit().await.map_err(unavailable)
+}
+
+/// [`delete_unreferenced`] inside the caller's transaction, for deletes that write more.
+pub(super) async fn delete_unreferenced_in(
+    conn: &mut AnyConnection,
+    table: &str,
+    target: DestinationKind,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<()> {
+    if !exists_in_org(conn, table, org, id).await? {
         return Err(StoreError::NotFound);
     }
-    let referrers = referrers(&mut tx, org, target, id).await?;
+    let referrers = referrers(conn, org, target, id).await?;
     if !referrers.is_empty() {
         return Err(StoreError::InUse(referrers));
     }
-    delete_in_org(&mut tx, table, org, id).await?;
-    tx.commit().await.map_err(unavailable)
+    delete_in_org(conn, table, org, id).await
 }
 
 /// Deletes the row `id` of `org` from `table`; `NotFound` when there is none.

@@ -9,8 +9,11 @@
 //! dialled alike). The SIP password is generated when none is given, stored sealed with the
 //! deployment key and always answered masked; `POST …/sip-password/reveal` shows it to owners,
 //! PBX admins and the extension's own user, and `POST …/sip-password/rotate` replaces it with a
-//! fresh one. Phones registered with the old password need the new one; the Cloudonix
-//! subscriber learns it at the organization's next provisioning run.
+//! fresh one. Phones registered with the old password need the new one.
+//!
+//! Creating, renumbering, (de)activating, re-passwording or deleting an extension records a
+//! Cloudonix sync job in the same transaction (`crate::jobs`), handed to the queue once the write
+//! committed; `cloudonix_sync` shows whether Cloudonix's subscriber matches yet.
 
 use axum::Json;
 use axum::extract::State;
@@ -37,7 +40,9 @@ use crate::domain::ids::{ExtensionId, OrgId, UserId};
 use crate::domain::model::{Extension, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{Greeting, Name, SipPasswordText};
+use crate::jobs::dispatch::dispatch_org;
 use crate::ports::extensions::ExtensionRepo;
+use crate::ports::jobs::{ExtensionSync, JobStore};
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
 
@@ -89,8 +94,12 @@ pub struct ExtensionView {
     pub voicemail_enabled: bool,
     /// Played (an https URL) or spoken (text) before the beep.
     pub voicemail_greeting: Option<String>,
-    /// Set once provisioning created the extension's Cloudonix subscriber.
+    /// Set once provisioning or a sync job created the extension's Cloudonix subscriber.
     pub cloudonix_subscriber_id: Option<String>,
+    /// Whether Cloudonix's subscriber matches the extension (`failed` with the reason and the
+    /// job to retry). Absent from audit snapshots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudonix_sync: Option<ExtensionSync>,
     pub created_at: UtcTime,
     pub updated_at: UtcTime,
 }
@@ -111,6 +120,7 @@ impl From<&Extension> for ExtensionView {
             voicemail_enabled: e.voicemail_enabled,
             voicemail_greeting: e.voicemail_greeting.clone(),
             cloudonix_subscriber_id: e.cloudonix_subscriber_id.clone(),
+            cloudonix_sync: None,
             created_at: e.created_at.into(),
             updated_at: e.updated_at.into(),
         }
@@ -381,6 +391,32 @@ async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> 
     .await
 }
 
+/// Views of `extensions` with their sync state, as lists and single reads answer them.
+async fn with_sync(
+    state: &AppState,
+    org: OrgId,
+    extensions: &[Extension],
+) -> ApiResult<Vec<ExtensionView>> {
+    let ids: Vec<ExtensionId> = extensions.iter().map(|e| e.id).collect();
+    let mut sync = state.store.extension_sync(org, &ids).await?;
+    Ok(extensions
+        .iter()
+        .map(|e| {
+            let mut view = ExtensionView::from(e);
+            view.cloudonix_sync = sync
+                .iter()
+                .position(|(id, _)| *id == e.id)
+                .map(|i| sync.swap_remove(i).1);
+            view
+        })
+        .collect())
+}
+
+async fn view_with_sync(state: &AppState, ext: &Extension) -> ApiResult<ExtensionView> {
+    let mut views = with_sync(state, ext.organization_id, std::slice::from_ref(ext)).await?;
+    Ok(views.pop().unwrap_or_else(|| ExtensionView::from(ext)))
+}
+
 fn seal_password(state: &AppState, ext: &Extension, password: &str) -> String {
     state
         .secrets
@@ -416,7 +452,12 @@ async fn list_extensions(
         .store
         .list_extensions(caller.org(), &list.filter, list.page)
         .await?;
-    Ok(Json(Paged::map(page, |e| ExtensionView::from(&e))))
+    let mut views = with_sync(&state, caller.org(), &page.items)
+        .await?
+        .into_iter();
+    Ok(Json(Paged::map(page, |e| {
+        views.next().unwrap_or_else(|| ExtensionView::from(&e))
+    })))
 }
 
 /// Create an extension.
@@ -456,9 +497,13 @@ async fn create_extension(
     check(&state, caller.org(), &mut ext, Some(&password)).await?;
     ext.sip_password_enc = seal_password(&state, &ext, &password);
     save(&state, &ext, None).await?;
+    dispatch_org(&state, caller.org()).await;
     let view = ExtensionView::from(&ext);
     audit::committed(&state, &caller, Change::created("extension", ext.id, &view)).await;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((
+        StatusCode::CREATED,
+        Json(view_with_sync(&state, &ext).await?),
+    ))
 }
 
 /// One extension.
@@ -476,7 +521,7 @@ async fn get_extension(
 ) -> ApiResult<Json<ExtensionView>> {
     caller.require(Role::PbxUser)?;
     let ext = state.store.find_extension(caller.org(), id).await?;
-    Ok(Json(ExtensionView::from(&ext)))
+    Ok(Json(view_with_sync(&state, &ext).await?))
 }
 
 /// Change an extension. PBX users may change do-not-disturb, forwarding, no-answer handling
@@ -507,6 +552,7 @@ async fn update_extension(
     }
     after.updated_at = now_ms();
     save(&state, &after, Some(&before)).await?;
+    dispatch_org(&state, caller.org()).await;
     let view = ExtensionView::from(&after);
     audit::committed(
         &state,
@@ -522,7 +568,7 @@ async fn update_extension(
         )
         .await;
     }
-    Ok(Json(view))
+    Ok(Json(view_with_sync(&state, &after).await?))
 }
 
 /// Delete an extension (with its voicemail). Refused with 409 naming them while anything routes
@@ -542,6 +588,7 @@ async fn delete_extension(
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_extension(caller.org(), id).await?;
     state.store.delete_extension(caller.org(), id).await?;
+    dispatch_org(&state, caller.org()).await;
     audit::committed(
         &state,
         &caller,
@@ -598,6 +645,7 @@ async fn rotate_sip_password(
     ext.sip_password_enc = seal_password(&state, &ext, &sip_password);
     ext.updated_at = now_ms();
     state.store.update_extension(&ext).await?;
+    dispatch_org(&state, caller.org()).await;
     audit::committed(
         &state,
         &caller,

@@ -63,6 +63,7 @@ pub mod extensions;
 pub mod extract;
 pub mod headers;
 pub mod ivr_menus;
+pub mod jobs;
 pub mod list;
 pub mod live_calls;
 pub mod openapi;

@@ -55,6 +55,7 @@ id_schemas!(
     CdrId,
     VoicemailId,
     AuditId,
+    JobId,
 );
 
 macro_rules! enum_schemas {

@@ -14,14 +14,14 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::cloudonix::credentials::{check_api_key, check_domain};
-use crate::cloudonix::provision::{
-    ProvisionError, ProvisionReport, ProvisionRequest, StepKind, StepStatus, provision,
-};
+
+use crate::cloudonix::tokens;
 use crate::cloudonix::urls::WebhookUrls;
 use crate::crypto::{SealedColumn, random_token, sha256_hex};
 use crate::domain::ids::OrgId;
@@ -30,12 +30,15 @@ use crate::domain::now_ms;
 use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
 use crate::http::api::extract::ApiJson;
+use crate::http::api::jobs::JobView;
 use crate::http::api::problem::{ApiError, ApiResult};
 use crate::http::api::time::UtcTime;
 use crate::http::api::validate::Validator;
 use crate::http::webhooks::auth::forget_webhook_keys;
+use crate::jobs::dispatch::enqueue;
 use crate::ports::cloudonix::{ApiKey, DomainCredentials, mask_secret};
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
+use crate::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
 use crate::ports::store::StoreError;
 use crate::ports::subscriber_links::SubscriberLinkRepo;
 
@@ -154,37 +157,12 @@ fn issue_session_token(state: &AppState, settings: &mut CloudonixSettings) {
     ));
 }
 
-/// A stored path token (`sealed`), when there is one and it can be read.
-fn open_token(
-    state: &AppState,
-    settings: &CloudonixSettings,
-    at: SealedColumn,
-    sealed: Option<&str>,
-    what: &str,
-) -> Option<String> {
-    state
-        .secrets
-        .open(at, &settings.organization_id.to_string(), sealed?)
-        .inspect_err(|_| {
-            tracing::warn!(org = %settings.organization_id, "stored {what} cannot be decrypted");
-        })
-        .ok()
-}
-
 fn cdr_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
-    open_token(
-        state,
-        settings,
-        SealedColumn::CLOUDONIX_CDR_TOKEN,
-        settings.cdr_token_enc.as_deref(),
-        "CDR token",
-    )
+    tokens::cdr_token(&state.secrets, settings)
 }
 
 fn session_token(state: &AppState, settings: &CloudonixSettings) -> Option<String> {
-    let sealed = settings.session_token_enc.as_deref();
-    let at = SealedColumn::CLOUDONIX_SESSION_TOKEN;
-    open_token(state, settings, at, sealed, "session-update token")
+    tokens::session_token(&state.secrets, settings)
 }
 
 /// Records the domain's name and UUID as Cloudonix reports them. Best effort: when Cloudonix
@@ -313,6 +291,11 @@ pub async fn put_cloudonix(
         issue_session_token(&state, &mut after);
     }
     learn_domain_names(&state, &mut after, moved).await;
+    // A provisioning job may have promoted a new webhook key while Cloudonix was asked: saving
+    // the key read before would bring back the old one and refuse Cloudonix's calls.
+    if let Ok(now) = state.store.find_cloudonix_settings(org).await {
+        after.webhook_key_hash = now.webhook_key_hash;
+    }
     after.updated_at = now_ms();
     state.store.upsert_cloudonix_settings(&after).await?;
     if moved {
@@ -419,79 +402,65 @@ pub async fn get_urls(
     )))
 }
 
-/// Push the configuration to Cloudonix (owner only): the voice application (POST to our voice
-/// URL) as the domain's default, the domain profile (`authorization-api-key` with a freshly
-/// issued webhook bearer, `session-update-endpoint` and `cdr-endpoint` with their tokens) and one
-/// subscriber per extension; records the domain's name and UUID. Answers 200 with a report of every step, `ok: false` when any failed; running it
-/// again is safe and repairs what failed.
+/// Push the configuration to Cloudonix (owner only), as a background job: answers 202 with the
+/// job at once; `GET /api/v1/jobs/{id}` shows its progress (the report of every step so far).
+/// Provisioning sets the voice application (POST to our voice URL) as the domain's default, the
+/// domain profile (`authorization-api-key` with a freshly issued webhook bearer, accepted before
+/// Cloudonix gets it, the replaced one still accepted for 10 minutes; `session-update-endpoint`
+/// and `cdr-endpoint` with their tokens) and one subscriber per extension, paced within
+/// Cloudonix's rate limit; records the domain's name and UUID. Running it again is safe and
+/// repairs what failed. 409 while a provisioning job is pending or running.
 #[utoipa::path(
     post,
     path = "/api/v1/settings/cloudonix/provision",
     tag = "settings",
-    responses((status = 200, body = ProvisionReport))
+    responses((status = 202, body = JobView))
 )]
 pub async fn provision_domain(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<ProvisionReport>> {
+) -> ApiResult<(StatusCode, Json<JobView>)> {
     caller.require(Role::Owner)?;
-    let public_url = public_url(&state)?;
+    public_url(&state)?;
     let org = caller.org();
     let settings = load(&state, org).await?;
-    let (Some(domain), Some(sealed_key)) = (&settings.domain, &settings.api_key_enc) else {
+    let (Some(_), Some(sealed_key)) = (&settings.domain, &settings.api_key_enc) else {
         return Err(ApiError::conflict(
             "Save the Cloudonix domain and API key first.",
         ));
     };
-    let api_key = state
+    if state
         .secrets
-        .open(SealedColumn::CLOUDONIX_API_KEY, &org.to_string(), sealed_key)
-        .map_err(|_| {
-        ApiError::conflict(
+        .open(
+            SealedColumn::CLOUDONIX_API_KEY,
+            &org.to_string(),
+            sealed_key,
+        )
+        .is_err()
+    {
+        return Err(ApiError::conflict(
             "The stored Cloudonix API key cannot be decrypted (was the encryption key changed?); \
              enter it again.",
-        )
-    })?;
-    let cdr_token = cdr_token(&state, &settings).unwrap_or_else(random_token);
-    let session_token = session_token(&state, &settings).unwrap_or_else(random_token);
-    let request = ProvisionRequest {
-        organization_id: org,
-        credentials: DomainCredentials {
-            domain: domain.clone(),
-            api_key: ApiKey::new(api_key),
-        },
-        public_url: public_url.to_owned(),
-        webhook_key: random_token(),
-        cdr_token,
-        session_token,
-    };
-    let report = provision(
-        &*state.cloudonix,
-        &state.store,
-        &*state.coordination,
-        &state.secrets,
-        &request,
-    )
-    .await
-    .map_err(|e| match e {
-        ProvisionError::AlreadyRunning | ProvisionError::NotConfigured => {
-            ApiError::conflict(format!("Cannot provision: {e}."))
-        }
-        ProvisionError::Store(e) => e.into(),
-        ProvisionError::Coordination(e) => e.into(),
-    })?;
-    // A saved profile means a new bearer: the one it replaced must stop working now.
-    let profile_saved = report
-        .step(StepKind::DomainProfile, None)
-        .is_some_and(|step| step.status == StepStatus::Updated);
-    if profile_saved {
-        forget_webhook_keys(&state, org).await;
+        ));
     }
+    match state.store.latest_job(org, JobKind::Provision).await {
+        Ok(job) if matches!(job.state, JobState::Pending | JobState::Running) => {
+            return Err(ApiError::conflict(format!(
+                "Cannot provision: provisioning job {} is already {}.",
+                job.id,
+                job.state.as_str()
+            )));
+        }
+        Ok(_) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let job = Job::new(org, JobPayload::Provision, now_ms());
+    enqueue(&state, &job).await?;
     audit::committed(
         &state,
         &caller,
-        Change::action("provision", OBJECT, Some(org.to_string())).with_after(&report),
+        Change::action("provision", OBJECT, Some(org.to_string())),
     )
     .await;
-    Ok(Json(report))
+    Ok((StatusCode::ACCEPTED, Json(JobView::from(&job))))
 }

@@ -22,6 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cloudonix::rotate_cdr_token))
         .routes(routes!(cloudonix::get_urls))
         .routes(routes!(cloudonix::provision_domain))
+        .routes(routes!(super::jobs::get_job))
+        .routes(routes!(super::jobs::retry_job))
 }
 
 pub fn router(state: AppState) -> axum::Router {
