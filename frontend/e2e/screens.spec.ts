@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
+import { Cloudonix, callLogId, newCall } from './cloudonix'
 import { accounts, expectAccessible, mainHeading, signedIn, type Who } from './support'
 
 // Every screen, in light and dark: a screenshot kept under test-results/screenshots (look at them
@@ -12,6 +13,20 @@ interface Screen {
   /** Something to do before the screenshot (open a dialog, fail a form, …). */
   act?: (page: Page) => Promise<void>
 }
+
+/** A call the history screens show: driven through the webhooks before the screens are shot. */
+let callId = ''
+
+test.beforeAll(async ({ playwright }) => {
+  const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
+  const cloudonix = await Cloudonix.connect(request)
+  const call = newCall('+12125550199')
+  await cloudonix.answeredCall(call)
+  callId = await callLogId(request, call)
+  // And one still ringing, for the live board.
+  await cloudonix.voice(newCall('+12125550199', '+14155550999'))
+  await request.dispose()
+})
 
 const screens: Screen[] = [
   { name: 'overview', path: () => '/', heading: /^Hello, / },
@@ -118,10 +133,36 @@ const screens: Screen[] = [
       await page.getByText('How to write a match').click()
     },
   },
-  { name: 'live', path: () => '/live', heading: 'Live calls' },
+  {
+    name: 'live',
+    path: () => '/live',
+    heading: 'Live calls',
+    act: async (page) => {
+      await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+      await expect(page.getByRole('row').filter({ hasText: '+14155550999' })).toBeVisible()
+    },
+  },
   { name: 'call-logs', path: () => '/call-logs', heading: 'Call history' },
+  {
+    name: 'call-log',
+    path: () => `/call-logs/${callId}`,
+    heading: /\+14155550123/,
+    act: async (page) => {
+      const first = page.getByRole('list', { name: 'Webhook requests' }).getByRole('listitem').first()
+      await first.getByText('Voice request').click()
+      await expect(first).toContainText('<Dial')
+    },
+  },
   { name: 'voicemail', path: () => '/voicemail', heading: 'Voicemail' },
-  { name: 'simulator', path: () => '/simulator', heading: 'Routing simulator' },
+  {
+    name: 'simulator',
+    path: () => '/simulator?to=%2B12125550199&date=2026-12-27&time=23%3A30',
+    heading: 'Routing simulator',
+    act: async (page) => {
+      await expect(page.getByRole('list', { name: 'Steps' })).toContainText('Front desk')
+      await page.getByText('CXML the caller ends up with').click()
+    },
+  },
   { name: 'cloudonix', path: () => '/settings/cloudonix', heading: 'Cloudonix' },
   { name: 'audit-log', path: () => '/audit-log', heading: 'Audit log' },
   {

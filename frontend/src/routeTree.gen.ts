@@ -13,7 +13,6 @@ import { Route as AppRouteImport } from './routes/_app'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAuditLogRouteImport } from './routes/_app/audit-log'
-import { Route as AppCallLogsRouteImport } from './routes/_app/call-logs'
 import { Route as AppLiveRouteImport } from './routes/_app/live'
 import { Route as AppProfileRouteImport } from './routes/_app/profile'
 import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
@@ -21,6 +20,8 @@ import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
 import { Route as AppBusinessHoursNewRouteImport } from './routes/_app/business-hours/new'
+import { Route as AppCallLogsIndexRouteImport } from './routes/_app/call-logs/index'
+import { Route as AppCallLogsIdRouteImport } from './routes/_app/call-logs/$id'
 import { Route as AppConferenceRoomsIndexRouteImport } from './routes/_app/conference-rooms/index'
 import { Route as AppConferenceRoomsIdRouteImport } from './routes/_app/conference-rooms/$id'
 import { Route as AppConferenceRoomsNewRouteImport } from './routes/_app/conference-rooms/new'
@@ -64,11 +65,6 @@ const AppAuditLogRoute = AppAuditLogRouteImport.update({
   path: '/audit-log',
   getParentRoute: () => AppRoute,
 } as any)
-const AppCallLogsRoute = AppCallLogsRouteImport.update({
-  id: '/call-logs',
-  path: '/call-logs',
-  getParentRoute: () => AppRoute,
-} as any)
 const AppLiveRoute = AppLiveRouteImport.update({
   id: '/live',
   path: '/live',
@@ -102,6 +98,16 @@ const AppBusinessHoursIdRoute = AppBusinessHoursIdRouteImport.update({
 const AppBusinessHoursNewRoute = AppBusinessHoursNewRouteImport.update({
   id: '/business-hours/new',
   path: '/business-hours/new',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppCallLogsIndexRoute = AppCallLogsIndexRouteImport.update({
+  id: '/call-logs/',
+  path: '/call-logs/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppCallLogsIdRoute = AppCallLogsIdRouteImport.update({
+  id: '/call-logs/$id',
+  path: '/call-logs/$id',
   getParentRoute: () => AppRoute,
 } as any)
 const AppConferenceRoomsIndexRoute = AppConferenceRoomsIndexRouteImport.update({
@@ -224,13 +230,13 @@ export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/login': typeof LoginRoute
   '/audit-log': typeof AppAuditLogRoute
-  '/call-logs': typeof AppCallLogsRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
+  '/call-logs/$id': typeof AppCallLogsIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -248,6 +254,7 @@ export interface FileRoutesByFullPath {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/business-hours/': typeof AppBusinessHoursIndexRoute
+  '/call-logs/': typeof AppCallLogsIndexRoute
   '/conference-rooms/': typeof AppConferenceRoomsIndexRoute
   '/extensions/': typeof AppExtensionsIndexRoute
   '/ivr-menus/': typeof AppIvrMenusIndexRoute
@@ -259,7 +266,6 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
   '/audit-log': typeof AppAuditLogRoute
-  '/call-logs': typeof AppCallLogsRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
@@ -267,6 +273,7 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
+  '/call-logs/$id': typeof AppCallLogsIdRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
@@ -284,6 +291,7 @@ export interface FileRoutesByTo {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/business-hours': typeof AppBusinessHoursIndexRoute
+  '/call-logs': typeof AppCallLogsIndexRoute
   '/conference-rooms': typeof AppConferenceRoomsIndexRoute
   '/extensions': typeof AppExtensionsIndexRoute
   '/ivr-menus': typeof AppIvrMenusIndexRoute
@@ -297,7 +305,6 @@ export interface FileRoutesById {
   '/_app': typeof AppRouteWithChildren
   '/login': typeof LoginRoute
   '/_app/audit-log': typeof AppAuditLogRoute
-  '/_app/call-logs': typeof AppCallLogsRoute
   '/_app/live': typeof AppLiveRoute
   '/_app/profile': typeof AppProfileRoute
   '/_app/simulator': typeof AppSimulatorRoute
@@ -305,6 +312,7 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/_app/business-hours/new': typeof AppBusinessHoursNewRoute
+  '/_app/call-logs/$id': typeof AppCallLogsIdRoute
   '/_app/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/_app/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
@@ -322,6 +330,7 @@ export interface FileRoutesById {
   '/_app/users/$id': typeof AppUsersIdRoute
   '/_app/users/new': typeof AppUsersNewRoute
   '/_app/business-hours/': typeof AppBusinessHoursIndexRoute
+  '/_app/call-logs/': typeof AppCallLogsIndexRoute
   '/_app/conference-rooms/': typeof AppConferenceRoomsIndexRoute
   '/_app/extensions/': typeof AppExtensionsIndexRoute
   '/_app/ivr-menus/': typeof AppIvrMenusIndexRoute
@@ -336,13 +345,13 @@ export interface FileRouteTypes {
     | '/'
     | '/login'
     | '/audit-log'
-    | '/call-logs'
     | '/live'
     | '/profile'
     | '/simulator'
     | '/voicemail'
     | '/business-hours/$id'
     | '/business-hours/new'
+    | '/call-logs/$id'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -360,6 +369,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/business-hours/'
+    | '/call-logs/'
     | '/conference-rooms/'
     | '/extensions/'
     | '/ivr-menus/'
@@ -371,7 +381,6 @@ export interface FileRouteTypes {
   to:
     | '/login'
     | '/audit-log'
-    | '/call-logs'
     | '/live'
     | '/profile'
     | '/simulator'
@@ -379,6 +388,7 @@ export interface FileRouteTypes {
     | '/'
     | '/business-hours/$id'
     | '/business-hours/new'
+    | '/call-logs/$id'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
@@ -396,6 +406,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/business-hours'
+    | '/call-logs'
     | '/conference-rooms'
     | '/extensions'
     | '/ivr-menus'
@@ -408,7 +419,6 @@ export interface FileRouteTypes {
     | '/_app'
     | '/login'
     | '/_app/audit-log'
-    | '/_app/call-logs'
     | '/_app/live'
     | '/_app/profile'
     | '/_app/simulator'
@@ -416,6 +426,7 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/business-hours/$id'
     | '/_app/business-hours/new'
+    | '/_app/call-logs/$id'
     | '/_app/conference-rooms/$id'
     | '/_app/conference-rooms/new'
     | '/_app/extensions/$id'
@@ -433,6 +444,7 @@ export interface FileRouteTypes {
     | '/_app/users/$id'
     | '/_app/users/new'
     | '/_app/business-hours/'
+    | '/_app/call-logs/'
     | '/_app/conference-rooms/'
     | '/_app/extensions/'
     | '/_app/ivr-menus/'
@@ -475,13 +487,6 @@ declare module '@tanstack/react-router' {
       path: '/audit-log'
       fullPath: '/audit-log'
       preLoaderRoute: typeof AppAuditLogRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/call-logs': {
-      id: '/_app/call-logs'
-      path: '/call-logs'
-      fullPath: '/call-logs'
-      preLoaderRoute: typeof AppCallLogsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/live': {
@@ -531,6 +536,20 @@ declare module '@tanstack/react-router' {
       path: '/business-hours/new'
       fullPath: '/business-hours/new'
       preLoaderRoute: typeof AppBusinessHoursNewRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/call-logs/': {
+      id: '/_app/call-logs/'
+      path: '/call-logs'
+      fullPath: '/call-logs/'
+      preLoaderRoute: typeof AppCallLogsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/call-logs/$id': {
+      id: '/_app/call-logs/$id'
+      path: '/call-logs/$id'
+      fullPath: '/call-logs/$id'
+      preLoaderRoute: typeof AppCallLogsIdRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/conference-rooms/': {
@@ -699,7 +718,6 @@ declare module '@tanstack/react-router' {
 
 interface AppRouteChildren {
   AppAuditLogRoute: typeof AppAuditLogRoute
-  AppCallLogsRoute: typeof AppCallLogsRoute
   AppLiveRoute: typeof AppLiveRoute
   AppProfileRoute: typeof AppProfileRoute
   AppSimulatorRoute: typeof AppSimulatorRoute
@@ -707,6 +725,7 @@ interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
   AppBusinessHoursNewRoute: typeof AppBusinessHoursNewRoute
+  AppCallLogsIdRoute: typeof AppCallLogsIdRoute
   AppConferenceRoomsIdRoute: typeof AppConferenceRoomsIdRoute
   AppConferenceRoomsNewRoute: typeof AppConferenceRoomsNewRoute
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
@@ -724,6 +743,7 @@ interface AppRouteChildren {
   AppUsersIdRoute: typeof AppUsersIdRoute
   AppUsersNewRoute: typeof AppUsersNewRoute
   AppBusinessHoursIndexRoute: typeof AppBusinessHoursIndexRoute
+  AppCallLogsIndexRoute: typeof AppCallLogsIndexRoute
   AppConferenceRoomsIndexRoute: typeof AppConferenceRoomsIndexRoute
   AppExtensionsIndexRoute: typeof AppExtensionsIndexRoute
   AppIvrMenusIndexRoute: typeof AppIvrMenusIndexRoute
@@ -735,7 +755,6 @@ interface AppRouteChildren {
 
 const AppRouteChildren: AppRouteChildren = {
   AppAuditLogRoute: AppAuditLogRoute,
-  AppCallLogsRoute: AppCallLogsRoute,
   AppLiveRoute: AppLiveRoute,
   AppProfileRoute: AppProfileRoute,
   AppSimulatorRoute: AppSimulatorRoute,
@@ -743,6 +762,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
   AppBusinessHoursNewRoute: AppBusinessHoursNewRoute,
+  AppCallLogsIdRoute: AppCallLogsIdRoute,
   AppConferenceRoomsIdRoute: AppConferenceRoomsIdRoute,
   AppConferenceRoomsNewRoute: AppConferenceRoomsNewRoute,
   AppExtensionsIdRoute: AppExtensionsIdRoute,
@@ -760,6 +780,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppUsersIdRoute: AppUsersIdRoute,
   AppUsersNewRoute: AppUsersNewRoute,
   AppBusinessHoursIndexRoute: AppBusinessHoursIndexRoute,
+  AppCallLogsIndexRoute: AppCallLogsIndexRoute,
   AppConferenceRoomsIndexRoute: AppConferenceRoomsIndexRoute,
   AppExtensionsIndexRoute: AppExtensionsIndexRoute,
   AppIvrMenusIndexRoute: AppIvrMenusIndexRoute,

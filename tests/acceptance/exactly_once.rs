@@ -3,8 +3,10 @@
 //! bad input still gets CXML, the rate limit answers busy, and configuration changes reach the
 //! next call once the organization's cache is invalidated.
 
+use opbx::domain::call_trace::TraceWebhook;
 use opbx::domain::destination::Destination;
-use opbx::domain::model::CallStatus;
+use opbx::domain::model::{CallLog, CallStatus};
+use opbx::domain::now_ms;
 use opbx::ports::call_logs::CallLogRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::store::PageRequest;
@@ -20,6 +22,10 @@ const VOICE: &str = "/webhooks/cloudonix/voice";
 fn call(to: &str) -> Value {
     let sid = format!("call-{}", unique());
     json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000", "To": to, "Direction": "inbound"})
+}
+
+fn destinations(log: &CallLog) -> Vec<Destination> {
+    log.path.iter().map(|s| s.destination.clone()).collect()
 }
 
 fn sid(call: &Value) -> &str {
@@ -68,7 +74,7 @@ async fn replays_are_identical_and_logged_once(b: Backend) {
         "one call-log row"
     );
     assert_eq!(
-        log.path,
+        destinations(&log),
         vec![Destination::RingGroup { id: fx.id("Sales") }],
         "path written once"
     );
@@ -333,12 +339,52 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
     assert_eq!(log.extension_id, Some(fx.ext("1001")));
     let alice = fx.ext("1001");
     assert_eq!(
-        log.path,
+        destinations(&log),
         vec![
             Destination::Extension { id: alice },
             Destination::Voicemail { id: alice }
         ]
     );
+    // Each with the routing engine's reason, as the simulator words it.
+    assert!(log.path[0].reason.starts_with("call to "), "{:?}", log.path);
+    assert!(log.path[1].reason.contains("1001"), "{:?}", log.path);
+
+    // The trace: one line per request in order, none for the replayed recording callback, no
+    // routing state, each with its answer.
+    let trace = fx
+        .store()
+        .find_call_trace(fx.org, log.id, now_ms())
+        .await
+        .unwrap();
+    let hooks: Vec<_> = trace.entries.iter().map(|e| e.webhook).collect();
+    assert_eq!(
+        hooks,
+        [TraceWebhook::Voice, TraceWebhook::Dial, TraceWebhook::Dial]
+    );
+    let [voice, no_answer, recorded] = &trace.entries[..] else {
+        unreachable!()
+    };
+    assert_eq!(voice.request["To"], "+12125550101");
+    assert!(voice.response.contains("<Dial"), "{}", voice.response);
+    assert_eq!(no_answer.request["DialCallStatus"], "no-answer");
+    assert!(
+        no_answer.response.contains("<Record"),
+        "{}",
+        no_answer.response
+    );
+    assert_eq!(
+        recorded.request["RecordingUrl"],
+        "https://rec.example/m.wav"
+    );
+    assert!(trace.entries.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(
+        trace
+            .entries
+            .iter()
+            .all(|e| e.status == 200 && !e.request.contains_key("k"))
+    );
+    assert_eq!(trace.dropped, 0);
+    assert!(trace.kept_until.is_some_and(|t| t > now_ms()));
     assert_eq!(log.status, CallStatus::Initiated);
     let mailbox = fx
         .store()

@@ -6,7 +6,8 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use opbx::app::AppState;
-use opbx::domain::destination::Destination;
+use opbx::domain::call_trace::{RETENTION_MS, TraceEntry, TraceWebhook};
+use opbx::domain::destination::{Destination, PathStep};
 use opbx::domain::e164::E164;
 use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{CallLogId, CdrId, ExtensionId, OrgId, RingGroupId, UserId};
@@ -15,6 +16,7 @@ use opbx::domain::model::{
 };
 use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
+use opbx::http::api::time::UtcTime;
 use opbx::ports::call_logs::CallLogRepo;
 use opbx::ports::cdrs::CdrRepo;
 use opbx::ports::extensions::ExtensionRepo;
@@ -26,6 +28,18 @@ use tower::ServiceExt;
 
 use crate::cases::{Access, Case, Ctx, EVERYONE, Prepared, prepare};
 use crate::fixtures::{Api, Reply, Tenant};
+
+/// A path of `destinations`, each taken for the reason `step <i>`.
+fn steps(destinations: Vec<Destination>) -> Vec<PathStep> {
+    destinations
+        .into_iter()
+        .enumerate()
+        .map(|(i, destination)| PathStep {
+            destination,
+            reason: format!("step {i}"),
+        })
+        .collect()
+}
 
 /// A phone number no other test data has: E.164 made of a fresh id's random bits.
 pub fn unique_number() -> String {
@@ -87,7 +101,7 @@ fn call(org: OrgId, started_at: i64) -> CallLog {
 }
 
 async fn store_call(state: &AppState, log: &CallLog) {
-    state.store.create_call_log(log).await.unwrap();
+    state.store.create_call_log(log, None).await.unwrap();
 }
 
 /// A call just now, offered to an extension of the row's caller (so a PBX user sees it too);
@@ -331,7 +345,7 @@ async fn the_detail_names_the_path_and_shows_the_cdr(b: Backend) {
     let mut log = call(t.org.id, now_ms());
     log.extension_id = Some(desk.id);
     log.recording_url = Some("https://recordings.example.com/r.mp3".into());
-    log.path = vec![
+    log.path = steps(vec![
         Destination::RingGroup { id: sales.id },
         Destination::Extension { id: desk.id },
         // Gone since, or never ours: shown without a name.
@@ -344,7 +358,7 @@ async fn the_detail_names_the_path_and_shows_the_cdr(b: Backend) {
             number: external.clone(),
         },
         Destination::Hangup,
-    ];
+    ]);
     store_call(&api.state, &log).await;
     let owner = t.token(&api.state, Role::Owner).await;
     let uri = format!("/api/v1/call-logs/{}", log.id);
@@ -358,18 +372,36 @@ async fn the_detail_names_the_path_and_shows_the_cdr(b: Backend) {
     assert_eq!(
         d["path"],
         json!([
-            {"type": "ring_group", "id": sales.id, "name": "Sales"},
-            {"type": "extension", "id": desk.id, "name": desk_name},
-            {"type": "ring_group", "id": log.path[2].reference(), "name": null},
-            {"type": "ring_group", "id": theirs.id, "name": null},
-            {"type": "voicemail", "id": desk.id, "name": desk_name},
-            {"type": "external_number", "number": "+442079460000", "name": "+442079460000"},
-            {"type": "hangup", "name": null},
+            {"type": "ring_group", "id": sales.id, "name": "Sales", "reason": "step 0"},
+            {"type": "extension", "id": desk.id, "name": desk_name, "reason": "step 1"},
+            {"type": "ring_group", "id": log.path[2].destination.reference(), "name": null, "reason": "step 2"},
+            {"type": "ring_group", "id": theirs.id, "name": null, "reason": "step 3"},
+            {"type": "voicemail", "id": desk.id, "name": desk_name, "reason": "step 4"},
+            {"type": "external_number", "number": "+442079460000", "name": "+442079460000", "reason": "step 5"},
+            {"type": "hangup", "name": null, "reason": "step 6"},
         ])
     );
     assert!(!detail.text.contains("Their group"));
     assert_eq!(d["cdr"], Value::Null);
     assert!(d.get("session_token").is_none());
+    assert_eq!(
+        d["trace"],
+        json!({"entries": [], "dropped": 0, "kept_until": null}),
+        "a call whose requests left no trace"
+    );
+    let request = TraceEntry::new(
+        log.started_at,
+        TraceWebhook::Voice,
+        2_500,
+        [("To".to_owned(), log.to_number.clone())],
+        200,
+        "<Response><Hangup/></Response>".into(),
+    );
+    api.state
+        .store
+        .append_call_trace(t.org.id, log.id, &request.line())
+        .await
+        .unwrap();
 
     let cdr = Cdr {
         id: CdrId::new(),
@@ -405,6 +437,24 @@ async fn the_detail_names_the_path_and_shows_the_cdr(b: Backend) {
     let theirs_view = get(&api, &own, &uri).await;
     assert_eq!(theirs_view.ok()["cdr"]["billsec"], 60);
     assert_eq!(theirs_view.json["cdr"]["raw"], Value::Null);
+    assert_eq!(theirs_view.json["trace"], Value::Null, "nor the trace");
+    let traced = &with_cdr.json["trace"];
+    assert_eq!(
+        traced["entries"],
+        json!([{
+            "at": UtcTime(log.started_at),
+            "webhook": "voice",
+            "elapsed_ms": 2.5,
+            "request": {"To": log.to_number},
+            "status": 200,
+            "response": "<Response><Hangup/></Response>",
+            "truncated": false,
+        }])
+    );
+    assert_eq!(
+        traced["kept_until"],
+        json!(UtcTime(log.started_at + RETENTION_MS))
+    );
     // The same CDR session under another organization is not this call's.
     let foreign = other.token(&api.state, Role::Owner).await;
     get(&api, &foreign, &uri).await.problem(404);
@@ -511,11 +561,11 @@ async fn the_export_streams_rfc_4180_csv_with_neutralised_cells(b: Backend) {
     tricky.caller_name = Some("=HYPERLINK(\"http://evil\",\"Smith, \"\"J\"\"\")\r\nx".into());
     tricky.from_number = "-1".into();
     tricky.extension_id = Some(desk.id);
-    tricky.path = vec![
+    tricky.path = steps(vec![
         Destination::RingGroup { id: sales.id },
         Destination::Voicemail { id: desk.id },
         Destination::Hangup,
-    ];
+    ]);
     tricky.recording_url = Some("https://recordings.example.com/secret.mp3".into());
     store_call(&api.state, &tricky).await;
     let mut plain = call(t.org.id, utc("2026-01-10T08:30:00Z"));

@@ -1,6 +1,9 @@
 use std::collections::BTreeSet;
 
-use opbx::domain::destination::Destination;
+use opbx::domain::call_trace::{
+    CallTrace, MAX_CALL_BYTES, MAX_RESPONSE_BYTES, RETENTION_MS, TraceEntry, TraceWebhook,
+};
+use opbx::domain::destination::{Destination, PathStep};
 use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
 use opbx::ports::call_logs::{
@@ -12,6 +15,13 @@ use opbx::ports::store::{PageRequest, StoreError};
 use opbx_tests::{Backend, new_org};
 
 const T0: i64 = 1_700_000_000_000;
+
+fn step(destination: Destination) -> PathStep {
+    PathStep {
+        reason: format!("because of {destination:?}"),
+        destination,
+    }
+}
 
 fn call(org: OrgId, sid: &str, started_at: i64) -> CallLog {
     CallLog {
@@ -26,9 +36,9 @@ fn call(org: OrgId, sid: &str, started_at: i64) -> CallLog {
         phone_number_id: Some(PhoneNumberId::new()),
         extension_id: None,
         status: CallStatus::Initiated,
-        path: vec![Destination::BusinessHours {
+        path: vec![step(Destination::BusinessHours {
             id: ScheduleId::new(),
-        }],
+        })],
         disposition: None,
         started_at,
         answered_at: None,
@@ -44,7 +54,7 @@ async fn created_call_log_reads_back(b: Backend) {
     let org = new_org(&b.store).await;
     let log = call(org.id, "CA-1", T0);
     assert_eq!(
-        b.store.create_call_log(&log).await.unwrap(),
+        b.store.create_call_log(&log, None).await.unwrap(),
         CallLogInsert::Created
     );
     assert_eq!(b.store.find_call_log(org.id, log.id).await.unwrap(), log);
@@ -57,13 +67,13 @@ async fn created_call_log_reads_back(b: Backend) {
 async fn replayed_create_keeps_one_row(b: Backend) {
     let org = new_org(&b.store).await;
     let first = call(org.id, "CA-1", T0);
-    b.store.create_call_log(&first).await.unwrap();
+    b.store.create_call_log(&first, None).await.unwrap();
 
     // A retried webhook builds a new log (new id, later time) for the same call.
     let mut replay = call(org.id, "CA-1", T0 + 500);
     replay.status = CallStatus::Ringing;
     assert_eq!(
-        b.store.create_call_log(&replay).await.unwrap(),
+        b.store.create_call_log(&replay, None).await.unwrap(),
         CallLogInsert::AlreadyExists(Box::new(first.clone()))
     );
     assert!(matches!(
@@ -81,7 +91,7 @@ async fn replayed_create_keeps_one_row(b: Backend) {
     let elsewhere = new_org(&b.store).await;
     assert_eq!(
         b.store
-            .create_call_log(&call(elsewhere.id, "CA-1", T0))
+            .create_call_log(&call(elsewhere.id, "CA-1", T0), None)
             .await
             .unwrap(),
         CallLogInsert::Created
@@ -96,7 +106,7 @@ async fn concurrent_creates_of_one_call_store_one_row(b: Backend) {
         .cloned()
         .map(|log| {
             let store = b.store.clone();
-            tokio::spawn(async move { store.create_call_log(&log).await.unwrap() })
+            tokio::spawn(async move { store.create_call_log(&log, None).await.unwrap() })
         })
         .collect();
     let mut created = 0;
@@ -117,7 +127,7 @@ async fn concurrent_creates_of_one_call_store_one_row(b: Backend) {
 async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
     let org = new_org(&b.store).await;
     let mut log = call(org.id, "CA-1", T0);
-    b.store.create_call_log(&log).await.unwrap();
+    b.store.create_call_log(&log, None).await.unwrap();
 
     let extension = ExtensionId::new();
     let menu = Destination::IvrMenu {
@@ -128,7 +138,7 @@ async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
         status: Some(CallStatus::Answered),
         extension_id: Some(extension),
         answered_at: Some(T0 + 4_000),
-        append_path: vec![menu.clone(), ring.clone()],
+        append_path: vec![step(menu.clone()), step(ring.clone())],
         updated_at: T0 + 4_000,
         ..CallLogUpdate::default()
     };
@@ -140,7 +150,7 @@ async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
     log.status = CallStatus::Answered;
     log.extension_id = Some(extension);
     log.answered_at = Some(T0 + 4_000);
-    log.path.extend([menu, ring]);
+    log.path.extend([step(menu), step(ring)]);
     log.updated_at = T0 + 4_000;
     assert_eq!(after_answer, log);
 
@@ -152,7 +162,7 @@ async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
         billsec: Some(60),
         disposition: Some("ANSWER".into()),
         recording_url: Some("https://recordings.example.com/CA-1.mp3".into()),
-        append_path: vec![Destination::Hangup],
+        append_path: vec![step(Destination::Hangup)],
         updated_at: T0 + 64_000,
         ..CallLogUpdate::default()
     };
@@ -167,7 +177,7 @@ async fn update_sets_fields_and_appends_to_the_path(b: Backend) {
     log.billsec = Some(60);
     log.disposition = Some("ANSWER".into());
     log.recording_url = Some("https://recordings.example.com/CA-1.mp3".into());
-    log.path.push(Destination::Hangup);
+    log.path.push(step(Destination::Hangup));
     log.updated_at = T0 + 64_000;
     assert_eq!(after_end, log);
     assert_eq!(b.store.find_call_log(org.id, log.id).await.unwrap(), log);
@@ -177,7 +187,7 @@ async fn concurrent_appends_lose_nothing(b: Backend) {
     let org = new_org(&b.store).await;
     let mut log = call(org.id, "CA-1", T0);
     log.path.clear();
-    b.store.create_call_log(&log).await.unwrap();
+    b.store.create_call_log(&log, None).await.unwrap();
 
     let hops: Vec<Destination> = (0..12)
         .map(|_| Destination::Extension {
@@ -190,7 +200,7 @@ async fn concurrent_appends_lose_nothing(b: Backend) {
         .map(|hop| {
             let store = b.store.clone();
             let update = CallLogUpdate {
-                append_path: vec![hop],
+                append_path: vec![step(hop)],
                 updated_at: T0 + 1,
                 ..CallLogUpdate::default()
             };
@@ -203,7 +213,11 @@ async fn concurrent_appends_lose_nothing(b: Backend) {
     let stored = b.store.find_call_log(org.id, log.id).await.unwrap();
     assert_eq!(stored.path.len(), hops.len());
     let expected: BTreeSet<String> = hops.iter().map(|h| format!("{h:?}")).collect();
-    let got: BTreeSet<String> = stored.path.iter().map(|h| format!("{h:?}")).collect();
+    let got: BTreeSet<String> = stored
+        .path
+        .iter()
+        .map(|h| format!("{:?}", h.destination))
+        .collect();
     assert_eq!(got, expected);
 }
 
@@ -211,7 +225,7 @@ async fn other_organizations_cannot_see_or_change_a_call(b: Backend) {
     let org = new_org(&b.store).await;
     let intruder = new_org(&b.store).await;
     let log = call(org.id, "CA-1", T0);
-    b.store.create_call_log(&log).await.unwrap();
+    b.store.create_call_log(&log, None).await.unwrap();
 
     assert!(matches!(
         b.store.find_call_log(intruder.id, log.id).await,
@@ -223,7 +237,7 @@ async fn other_organizations_cannot_see_or_change_a_call(b: Backend) {
     ));
     let tamper = CallLogUpdate {
         status: Some(CallStatus::Failed),
-        append_path: vec![Destination::Hangup],
+        append_path: vec![step(Destination::Hangup)],
         updated_at: T0 + 1,
         ..CallLogUpdate::default()
     };
@@ -267,12 +281,12 @@ async fn list_filters_and_pages_newest_first(b: Backend) {
     internal.status = CallStatus::NoAnswer;
     internal.extension_id = Some(desk);
     for log in [&inbound, &outbound, &internal] {
-        b.store.create_call_log(log).await.unwrap();
+        b.store.create_call_log(log, None).await.unwrap();
     }
     // Noise from another tenant that no filter may return.
     let stranger = new_org(&b.store).await;
     b.store
-        .create_call_log(&call(stranger.id, "CA-x", T0 + 1_500))
+        .create_call_log(&call(stranger.id, "CA-x", T0 + 1_500), None)
         .await
         .unwrap();
 
@@ -381,7 +395,7 @@ async fn an_extensions_calls_are_those_offered_to_it_or_placed_from_it(b: Backen
         ),
     ];
     for c in &calls {
-        b.store.create_call_log(c).await.unwrap();
+        b.store.create_call_log(c, None).await.unwrap();
     }
     let stranger = new_org(&b.store).await;
     let their_201 = crate::extensions::add_extension(&b.store, stranger.id, "201").await;
@@ -441,16 +455,16 @@ async fn reading_after_a_cursor_visits_every_call_once_newest_first(b: Backend) 
     let starts = [T0, T0 + 1, T0 + 1, T0 + 1, T0 + 2, T0 + 3, T0 + 5];
     for (i, started) in starts.iter().enumerate() {
         b.store
-            .create_call_log(&call(org.id, &format!("CA-{i}"), *started))
+            .create_call_log(&call(org.id, &format!("CA-{i}"), *started), None)
             .await
             .unwrap();
     }
     let mut outbound = call(org.id, "CA-out", T0 + 4);
     outbound.direction = CallDirection::Outbound;
-    b.store.create_call_log(&outbound).await.unwrap();
+    b.store.create_call_log(&outbound, None).await.unwrap();
     let stranger = new_org(&b.store).await;
     b.store
-        .create_call_log(&call(stranger.id, "CA-x", T0 + 2))
+        .create_call_log(&call(stranger.id, "CA-x", T0 + 2), None)
         .await
         .unwrap();
 
@@ -479,7 +493,10 @@ async fn reading_after_a_cursor_visits_every_call_once_newest_first(b: Backend) 
             .unwrap();
         // A call logged mid-read is newer than the cursor: it is not read, nothing shifts.
         b.store
-            .create_call_log(&call(org.id, &format!("CA-late-{}", read.len()), T0 + 9))
+            .create_call_log(
+                &call(org.id, &format!("CA-late-{}", read.len()), T0 + 9),
+                None,
+            )
             .await
             .unwrap();
         read.extend(batch.iter().map(|c| c.id));
@@ -567,12 +584,12 @@ async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
         ),
     ];
     for c in &calls {
-        b.store.create_call_log(c).await.unwrap();
+        b.store.create_call_log(c, None).await.unwrap();
     }
     let stranger = new_org(&b.store).await;
     let mut noise = call(stranger.id, "x", base);
     noise.to_number = "+442079460000".into();
-    b.store.create_call_log(&noise).await.unwrap();
+    b.store.create_call_log(&noise, None).await.unwrap();
 
     let all = b
         .store
@@ -640,9 +657,9 @@ async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
 async fn a_new_calls_insert_writes_once_and_reports_an_existing_call(b: Backend) {
     let org = new_org(&b.store).await;
     let first = call(org.id, "CA-new", T0);
-    assert!(b.store.insert_call_log(&first).await.unwrap());
+    assert!(b.store.insert_call_log(&first, None).await.unwrap());
     let again = call(org.id, "CA-new", T0 + 5);
-    assert!(!b.store.insert_call_log(&again).await.unwrap());
+    assert!(!b.store.insert_call_log(&again, None).await.unwrap());
     let stored = b
         .store
         .find_call_log_by_sid(org.id, "CA-new")
@@ -653,13 +670,192 @@ async fn a_new_calls_insert_writes_once_and_reports_an_existing_call(b: Backend)
     let stranger = new_org(&b.store).await;
     assert!(
         b.store
-            .insert_call_log(&call(stranger.id, "CA-new", T0))
+            .insert_call_log(&call(stranger.id, "CA-new", T0), None)
             .await
             .unwrap()
     );
 }
 
+fn entry(at: i64, webhook: TraceWebhook, response: &str) -> TraceEntry {
+    TraceEntry::new(
+        at,
+        webhook,
+        1_500,
+        [("CallSid".to_owned(), "CA-1".to_owned())],
+        200,
+        response.to_owned(),
+    )
+}
+
+async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
+    let org = new_org(&b.store).await;
+    let log = call(org.id, "CA-1", T0);
+    let voice = entry(T0, TraceWebhook::Voice, "<Response><Dial/></Response>");
+    assert!(
+        b.store
+            .insert_call_log(&log, Some(&voice.line()))
+            .await
+            .unwrap()
+    );
+    // A callback that changes the log carries its line in the update; one that does not
+    // appends it alone.
+    let dial = entry(
+        T0 + 20_000,
+        TraceWebhook::Dial,
+        "<Response><Record/></Response>",
+    );
+    let update = CallLogUpdate {
+        append_path: vec![step(Destination::Hangup)],
+        trace: Some(dial.line()),
+        updated_at: T0 + 20_000,
+        ..CallLogUpdate::default()
+    };
+    b.store
+        .update_call_log(org.id, log.id, &update)
+        .await
+        .unwrap();
+    let session = entry(T0 + 21_000, TraceWebhook::Session, r#"{"changed":false}"#);
+    b.store
+        .append_call_trace(org.id, log.id, &session.line())
+        .await
+        .unwrap();
+    let trace = b
+        .store
+        .find_call_trace(org.id, log.id, T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(trace.entries, vec![voice.clone(), dial, session]);
+    assert_eq!(
+        (trace.dropped, trace.kept_until),
+        (0, Some(T0 + RETENTION_MS))
+    );
+    // The log reads as before: the trace is not part of it.
+    assert_eq!(
+        b.store
+            .find_call_log(org.id, log.id)
+            .await
+            .unwrap()
+            .path
+            .len(),
+        2
+    );
+
+    // Up to the cap, then counted: a line that would cross it is dropped whole.
+    let big = entry(
+        T0 + 22_000,
+        TraceWebhook::Cdr,
+        &"x".repeat(MAX_RESPONSE_BYTES),
+    );
+    let fit = (MAX_CALL_BYTES / big.line().bytes()) as usize;
+    for _ in 0..fit + 3 {
+        b.store
+            .append_call_trace(org.id, log.id, &big.line())
+            .await
+            .unwrap();
+    }
+    let trace = b
+        .store
+        .find_call_trace(org.id, log.id, T0 + 1)
+        .await
+        .unwrap();
+    let stored: i64 = trace.entries.iter().map(|e| e.line().bytes()).sum();
+    assert!(stored <= MAX_CALL_BYTES, "{stored} bytes kept");
+    assert_eq!(trace.entries[0], voice);
+    assert_eq!(
+        trace.entries.len() + trace.dropped as usize,
+        3 + fit + 3,
+        "every request is kept or counted"
+    );
+    assert!(trace.dropped >= 3);
+}
+
+async fn traces_expire_and_belong_to_their_organization(b: Backend) {
+    let org = new_org(&b.store).await;
+    let stranger = new_org(&b.store).await;
+    let old = call(org.id, "CA-old", T0);
+    let recent = call(org.id, "CA-recent", T0 + RETENTION_MS);
+    let theirs = call(stranger.id, "CA-old", T0);
+    let line = entry(T0, TraceWebhook::Voice, "<Response/>").line();
+    for log in [&old, &recent, &theirs] {
+        b.store.insert_call_log(log, Some(&line)).await.unwrap();
+    }
+    // Another organization neither reads nor writes this one's traces.
+    assert!(matches!(
+        b.store.find_call_trace(stranger.id, old.id, T0).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        b.store.append_call_trace(stranger.id, old.id, &line).await,
+        Err(StoreError::NotFound)
+    ));
+    // Past its retention a trace reads as empty, and pruning forgets it; the call log stays.
+    let later = T0 + RETENTION_MS + 1;
+    assert_eq!(
+        b.store
+            .find_call_trace(org.id, old.id, later)
+            .await
+            .unwrap(),
+        CallTrace::default()
+    );
+    assert_eq!(b.store.prune_call_traces(org.id, later).await.unwrap(), 1);
+    assert_eq!(b.store.prune_call_traces(org.id, later).await.unwrap(), 0);
+    assert_eq!(
+        b.store.find_call_trace(org.id, old.id, T0).await.unwrap(),
+        CallTrace::default()
+    );
+    assert!(b.store.find_call_log(org.id, old.id).await.is_ok());
+    assert_eq!(
+        b.store
+            .find_call_trace(org.id, recent.id, later)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        1
+    );
+    // The other organization's trace of the same age is its own business.
+    assert_eq!(
+        b.store
+            .find_call_trace(stranger.id, theirs.id, T0)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        1
+    );
+    // A call without a trace reads as empty.
+    let bare = call(org.id, "CA-bare", T0);
+    b.store.insert_call_log(&bare, None).await.unwrap();
+    assert_eq!(
+        b.store.find_call_trace(org.id, bare.id, T0).await.unwrap(),
+        CallTrace::default()
+    );
+}
+
+async fn paths_logged_before_reasons_read_back_without_them(b: Backend) {
+    let org = new_org(&b.store).await;
+    let log = call(org.id, "CA-old-path", T0);
+    b.store.insert_call_log(&log, None).await.unwrap();
+    sqlx::query("UPDATE call_logs SET path = ? WHERE id = ?")
+        .bind(r#"[{"type":"hangup"}]"#)
+        .bind(log.id.to_string())
+        .execute(b.store.pool())
+        .await
+        .unwrap();
+    let read = b.store.find_call_log(org.id, log.id).await.unwrap();
+    assert_eq!(
+        read.path,
+        vec![PathStep {
+            destination: Destination::Hangup,
+            reason: String::new()
+        }]
+    );
+}
+
 opbx_tests::on_both_backends!(
+    a_trace_keeps_every_request_in_order_up_to_its_cap,
+    traces_expire_and_belong_to_their_organization,
+    paths_logged_before_reasons_read_back_without_them,
     a_new_calls_insert_writes_once_and_reports_an_existing_call,
     an_extensions_calls_are_those_offered_to_it_or_placed_from_it,
     reading_after_a_cursor_visits_every_call_once_newest_first,

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
+use opbx::domain::call_trace::TraceWebhook;
 use opbx::domain::ids::CallLogId;
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
 use opbx::domain::now_ms;
@@ -112,7 +113,7 @@ async fn routed_call(b: &Backend, org: &RealtimeOrg, token: &str) -> CallLog {
         recording_url: None,
         updated_at: now,
     };
-    b.store.create_call_log(&log).await.unwrap();
+    b.store.create_call_log(&log, None).await.unwrap();
     log
 }
 
@@ -328,6 +329,48 @@ async fn a_cdr_is_stored_once_and_ends_the_call(b: Backend) {
             .status,
         CallStatus::Completed
     );
+
+    // Every request is in the call's trace, in order, each with what it was answered; the
+    // session token is masked and the CDR URL's token appears nowhere.
+    let trace = b
+        .store
+        .find_call_trace(org.org.id, log.id, now_ms())
+        .await
+        .unwrap();
+    let seen: Vec<_> = trace
+        .entries
+        .iter()
+        .map(|e| (e.webhook, e.response.clone()))
+        .collect();
+    let session = |status: &str, changed: bool| {
+        (
+            TraceWebhook::Session,
+            json!({"status": status, "changed": changed}).to_string(),
+        )
+    };
+    let cdr_reply = |stored: bool| {
+        (
+            TraceWebhook::Cdr,
+            json!({"stored": stored, "status": "completed"}).to_string(),
+        )
+    };
+    assert_eq!(
+        seen,
+        vec![
+            session("ringing", true),
+            session("answered", true),
+            cdr_reply(true),
+            cdr_reply(false),
+            session("completed", false),
+        ]
+    );
+    assert_eq!(trace.entries[0].request["status"], "ringing");
+    assert_eq!(trace.entries[0].request["token"], "********");
+    assert_eq!(trace.entries[2].request["disposition"], "ANSWER");
+    let stored = serde_json::to_string(&trace.entries).unwrap();
+    assert!(!stored.contains(&call), "session token kept: {stored}");
+    let path_token = org.cdr_path().rsplit('/').next().unwrap().to_owned();
+    assert!(!stored.contains(&path_token));
 }
 
 async fn a_cdr_of_a_call_routing_never_saw_still_makes_history(b: Backend) {

@@ -14,6 +14,9 @@ export type OrgResource =
   | 'organization'
   | 'profile'
   | 'sip-password'
+  | 'call-logs'
+  | 'live-calls'
+  | 'simulations'
 
 export const keys = {
   me: ['me'] as const,

@@ -133,6 +133,8 @@ export function DataTable<T extends { id: string }, S extends string>({
   searchPlaceholder = 'Search…',
   statusFilter = true,
   filters,
+  filtered: filteredByCaller,
+  onClearFilters,
   empty,
 }: {
   /** What the table lists, for screen readers ("Extensions"). */
@@ -145,11 +147,15 @@ export function DataTable<T extends { id: string }, S extends string>({
   searchPlaceholder?: string
   statusFilter?: boolean
   filters?: ReactNode
+  /** Whether `filters` narrow the list (search and status count by themselves). */
+  filtered?: boolean
+  /** Clears `filters` too, when the list has its own. */
+  onClearFilters?: () => void
   /** Shown when nothing exists yet (not when a search matches nothing). */
   empty: { title: string; description?: ReactNode; action?: ReactNode }
 }) {
   const page = query.data
-  const filtered = Boolean(search.q || search.status)
+  const filtered = Boolean(search.q || search.status || filteredByCaller)
   const update = onSearchChange
   const first = page ? (page.page - 1) * page.per_page + 1 : 0
   const last = page ? Math.min(page.total, page.page * page.per_page) : 0
@@ -169,7 +175,10 @@ export function DataTable<T extends { id: string }, S extends string>({
           <Button
             variant="outline"
             size="sm"
-            onClick={() => update({ ...search, q: undefined, status: undefined, page: undefined })}
+            onClick={
+              onClearFilters ??
+              (() => update({ ...search, q: undefined, status: undefined, page: undefined }))
+            }
           >
             Clear filters
           </Button>

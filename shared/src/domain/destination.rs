@@ -36,6 +36,44 @@ pub enum Destination {
     Hangup,
 }
 
+/// One destination on a call's path and why the call went there (the routing engine's words,
+/// the same the simulator shows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredStep")]
+pub struct PathStep {
+    pub destination: Destination,
+    pub reason: String,
+}
+
+/// A path step as stored: calls logged before reasons were kept have bare destinations.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredStep {
+    Step {
+        destination: Destination,
+        reason: String,
+    },
+    Bare(Destination),
+}
+
+impl From<StoredStep> for PathStep {
+    fn from(s: StoredStep) -> Self {
+        match s {
+            StoredStep::Step {
+                destination,
+                reason,
+            } => Self {
+                destination,
+                reason,
+            },
+            StoredStep::Bare(destination) => Self {
+                destination,
+                reason: String::new(),
+            },
+        }
+    }
+}
+
 /// A destination as sent, read field by field so an error names the field at fault
 /// (`destination.id`); serde's internally tagged enums buffer the object and could only blame
 /// the whole of it. Which fields a kind takes is checked in [`Destination::try_from`].

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod call_state;
+pub mod call_trace;
 pub mod calling;
 pub mod destination;
 pub mod dial_plan;

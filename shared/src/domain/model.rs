@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calling::CallingPolicy;
-use super::destination::Destination;
+use super::destination::{Destination, PathStep};
 use super::e164::E164;
 use super::extension_number::ExtensionNumber;
 use super::ids::*;
@@ -287,8 +287,8 @@ pub struct CallLog {
     pub phone_number_id: Option<PhoneNumberId>,
     pub extension_id: Option<ExtensionId>,
     pub status: CallStatus,
-    /// The destinations the call passed through, in order.
-    pub path: Vec<Destination>,
+    /// The destinations the call passed through, in order, with why it went to each.
+    pub path: Vec<PathStep>,
     pub disposition: Option<String>,
     pub started_at: i64,
     pub answered_at: Option<i64>,

@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 
 use super::store::{Page, PageRequest, StoreResult};
-use crate::domain::destination::Destination;
+use crate::domain::call_trace::{CallTrace, TraceLine};
+use crate::domain::destination::PathStep;
 use crate::domain::ids::{CallLogId, ExtensionId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus, Extension};
 
@@ -26,7 +27,9 @@ pub struct CallLogUpdate {
     pub billsec: Option<i32>,
     pub disposition: Option<String>,
     pub recording_url: Option<String>,
-    pub append_path: Vec<Destination>,
+    pub append_path: Vec<PathStep>,
+    /// Added to the call's trace when it fits under the cap (counted as dropped otherwise).
+    pub trace: Option<TraceLine>,
     pub updated_at: i64,
 }
 
@@ -116,12 +119,31 @@ pub struct CallLogStats {
 
 #[async_trait]
 pub trait CallLogRepo: Send + Sync {
-    /// Idempotent on (organization, call SID).
-    async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert>;
+    /// Idempotent on (organization, call SID). `trace` starts the call's trace (kept
+    /// [`RETENTION_MS`](crate::domain::call_trace::RETENTION_MS) from its start).
+    async fn create_call_log(
+        &self,
+        log: &CallLog,
+        trace: Option<&TraceLine>,
+    ) -> StoreResult<CallLogInsert>;
 
-    /// The new-call path's one statement: inserts `log` and answers `true`, or answers `false`
-    /// (writing nothing) when the organization already has a log of that CallSid.
-    async fn insert_call_log(&self, log: &CallLog) -> StoreResult<bool>;
+    /// The new-call path's one statement: inserts `log` with the first line of its trace and
+    /// answers `true`, or answers `false` (writing nothing) when the organization already has a
+    /// log of that CallSid.
+    async fn insert_call_log(&self, log: &CallLog, trace: Option<&TraceLine>) -> StoreResult<bool>;
+    /// Adds a line to the call's trace in one statement, when the request changed nothing else;
+    /// a request that did goes in [`CallLogUpdate::trace`]. Beyond the cap it counts as dropped.
+    async fn append_call_trace(
+        &self,
+        org: OrgId,
+        id: CallLogId,
+        line: &TraceLine,
+    ) -> StoreResult<()>;
+    /// The call's trace as of `now` (an expired one reads as empty, pruned or not).
+    async fn find_call_trace(&self, org: OrgId, id: CallLogId, now: i64) -> StoreResult<CallTrace>;
+    /// Forgets the organization's traces that expired before `now` (the call logs stay); answers
+    /// how many calls lost theirs.
+    async fn prune_call_traces(&self, org: OrgId, now: i64) -> StoreResult<u64>;
     async fn find_call_log(&self, org: OrgId, id: CallLogId) -> StoreResult<CallLog>;
     async fn find_call_log_by_sid(&self, org: OrgId, call_sid: &str) -> StoreResult<CallLog>;
     /// By Cloudonix session token, the key session updates and CDRs carry.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::app::AppState;
 use crate::domain::call_state::{Source, advance};
+use crate::domain::call_trace::{TraceLine, TraceRequest};
 use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::live_call::LiveCall;
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
@@ -54,6 +55,10 @@ pub struct Observation {
     pub details: CallDetails,
     /// Only from the CDR.
     pub ending: Option<CallEnding>,
+    /// A session update's request, for the call's trace: its line (answered
+    /// [`Tracked::summary`]) goes in the call log's write when there is one. Lost when the call
+    /// has no log yet (an update before the voice request).
+    pub trace: Option<TraceRequest>,
 }
 
 /// The call's status after an observation, and whether the observation changed it.
@@ -63,6 +68,14 @@ pub struct Tracked {
     pub changed: bool,
     /// The call log's CallSid, when the call has a log.
     pub call_sid: Option<String>,
+    pub call_log_id: Option<CallLogId>,
+}
+
+impl Tracked {
+    /// What a session update answers.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({"status": self.status, "changed": self.changed})
+    }
 }
 
 /// Applies `observation` about the call with session token `token`.
@@ -131,8 +144,19 @@ async fn apply(
         }
     };
 
+    let changed = current != Some(target);
+    let line = observation.trace.as_ref().map(|request| {
+        let summary = Tracked {
+            status: target,
+            changed,
+            call_sid: None,
+            call_log_id: None,
+        }
+        .summary();
+        request.answered(200, summary.to_string())
+    });
     let log = match log {
-        Some(log) => Some(update_log(state, log, target, observation).await?),
+        Some(log) => Some(update_log(state, log, target, observation, line).await?),
         // Only the CDR creates a missing call log: it is the one record of every session, and a
         // session update may come before the voice webhook has created the log itself.
         None if observation.source == Source::Cdr => {
@@ -156,7 +180,8 @@ async fn apply(
 
     Ok(Tracked {
         status: target,
-        changed: current != Some(target),
+        changed,
+        call_log_id: log.as_ref().map(|l| l.id),
         call_sid: log.map(|l| l.call_sid),
     })
 }
@@ -166,11 +191,13 @@ fn news<T: PartialEq + Clone>(new: Option<&T>, old: Option<&T>) -> Option<T> {
     new.filter(|n| Some(*n) != old).cloned()
 }
 
+/// `line` goes into the call's trace, with the update or on its own.
 async fn update_log(
     state: &AppState,
     log: CallLog,
     target: CallStatus,
     observation: &Observation,
+    line: Option<TraceLine>,
 ) -> StoreResult<CallLog> {
     let answered_at = answered_at(target, observation);
     let ended_at = ended_at(target, observation);
@@ -208,8 +235,18 @@ async fn update_log(
             ..CallLogUpdate::default()
         })
     {
+        if let Some(line) = &line {
+            state
+                .store
+                .append_call_trace(log.organization_id, log.id, line)
+                .await?;
+        }
         return Ok(log);
     }
+    let update = CallLogUpdate {
+        trace: line,
+        ..update
+    };
     state
         .store
         .update_call_log(log.organization_id, log.id, &update)
@@ -250,11 +287,11 @@ async fn create_log(
         recording_url: ending.and_then(|e| e.recording_url.clone()),
         updated_at: observation.at,
     };
-    match state.store.create_call_log(&log).await? {
+    match state.store.create_call_log(&log, None).await? {
         CallLogInsert::Created => Ok(log),
         // Created meanwhile by a webhook that did not hold the call's lock.
         CallLogInsert::AlreadyExists(existing) => {
-            update_log(state, *existing, target, observation).await
+            update_log(state, *existing, target, observation, None).await
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::cxml::{
     StartConference,
 };
 use crate::domain::calling::CallingPolicy;
-use crate::domain::destination::Destination;
+use crate::domain::destination::{Destination, PathStep};
 use crate::domain::dial_plan;
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
@@ -125,13 +125,6 @@ impl DialOutcome {
             Self::Canceled => "was abandoned by the caller",
         }
     }
-}
-
-/// One destination on a call's path and why the call went there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PathStep {
-    pub destination: Destination,
-    pub reason: String,
 }
 
 /// Something the caller of the engine must do for a live call.

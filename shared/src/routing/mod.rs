@@ -8,4 +8,5 @@ pub mod engine;
 pub mod local_copy;
 pub mod speech;
 
-pub use engine::{CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome, PathStep};
+pub use crate::domain::destination::PathStep;
+pub use engine::{CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome};

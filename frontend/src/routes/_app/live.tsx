@@ -1,9 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { LiveCallsPage } from '@/features/live-calls/live-calls-page'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/live')({
-  component: () => (
-    <ComingSoon title="Live calls" description="Every call in progress in your organization." />
-  ),
+  component: LiveCallsPage,
 })

@@ -1,15 +1,14 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { simulatorSearch } from '@/features/simulator/api'
+import { SimulatorPage } from '@/features/simulator/simulator-page'
 import { allow } from '@/lib/guard'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/simulator')({
+  validateSearch: simulatorSearch,
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon
-      title="Routing simulator"
-      description="What happens when someone calls a number at a given time."
-    />
-  ),
+  component: function Simulator() {
+    const navigate = Route.useNavigate()
+    return <SimulatorPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
+  },
 })

@@ -9,9 +9,11 @@ use super::query::{
     insert_if_absent, placeholders,
 };
 use super::{
-    SqlStore, big, enumerated, opt_big, opt_int, opt_parsed, opt_text, parsed, text, unavailable,
+    Dialect, SqlStore, big, enumerated, int, opt_big, opt_int, opt_parsed, opt_text, parsed, text,
+    unavailable,
 };
-use crate::domain::destination::Destination;
+use crate::domain::call_trace::{CallTrace, MAX_CALL_BYTES, RETENTION_MS, TraceLine};
+use crate::domain::destination::PathStep;
 use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{
@@ -25,12 +27,48 @@ const NEWEST_FIRST: &str = "started_at DESC, id DESC";
 const COLUMNS: &str = "id, organization_id, call_sid, session_token, direction, from_number, \
      to_number, caller_name, phone_number_id, extension_id, status, path, disposition, started_at, \
      answered_at, ended_at, duration_seconds, billsec, recording_url, updated_at";
+/// What an INSERT writes besides [`COLUMNS`]: the trace is never read with the log.
+const TRACE_COLUMNS: &str = "trace, trace_bytes, trace_until";
 
-fn path_json(path: &[Destination]) -> String {
+/// The SET clauses that append one trace line when it fits under the cap and count it as
+/// dropped otherwise; binds are [`bind_trace_append`]'s. `trace_bytes` is assigned last because
+/// MySQL evaluates assignments left to right with the new values (SQLite with the old ones).
+fn trace_append_sets(dialect: Dialect) -> String {
+    let fits = "trace_bytes + ? <= ?";
+    let appended = match dialect {
+        Dialect::MySql => "CONCAT(COALESCE(trace, ''), ?)",
+        Dialect::Sqlite => "COALESCE(trace, '') || ?",
+    };
+    format!(
+        "trace = CASE WHEN {fits} THEN {appended} ELSE trace END, \
+         trace_dropped = trace_dropped + CASE WHEN {fits} THEN 0 ELSE 1 END, \
+         trace_until = COALESCE(trace_until, started_at + ?), \
+         trace_bytes = CASE WHEN {fits} THEN trace_bytes + ? ELSE trace_bytes END"
+    )
+}
+
+fn bind_trace_append<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    line: &TraceLine,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    let (bytes, text) = (line.bytes(), line.as_str().to_owned());
+    query
+        .bind(bytes)
+        .bind(MAX_CALL_BYTES)
+        .bind(text)
+        .bind(bytes)
+        .bind(MAX_CALL_BYTES)
+        .bind(RETENTION_MS)
+        .bind(bytes)
+        .bind(MAX_CALL_BYTES)
+        .bind(bytes)
+}
+
+fn path_json(path: &[PathStep]) -> String {
     serde_json::to_string(path).expect("destinations always serialise")
 }
 
-fn read_path(row: &AnyRow) -> StoreResult<Vec<Destination>> {
+fn read_path(row: &AnyRow) -> StoreResult<Vec<PathStep>> {
     serde_json::from_str(&text(row, "path")?)
         .map_err(|e| StoreError::Corrupt(format!("column path: {e}")))
 }
@@ -60,10 +98,21 @@ fn from_row(row: &AnyRow) -> StoreResult<CallLog> {
     })
 }
 
+/// Binds [`COLUMNS`] then [`TRACE_COLUMNS`].
 fn bind_log<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
     log: &CallLog,
+    trace: Option<&TraceLine>,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    // The first line always fits: one entry is far below the per-call cap.
+    let (trace, bytes, until) = match trace {
+        Some(line) => (
+            Some(line.as_str().to_owned()),
+            line.bytes(),
+            Some(log.started_at + RETENTION_MS),
+        ),
+        None => (None, 0, None),
+    };
     query
         .bind(log.id.to_string())
         .bind(log.organization_id.to_string())
@@ -85,6 +134,13 @@ fn bind_log<'q>(
         .bind(log.billsec)
         .bind(log.recording_url.clone())
         .bind(log.updated_at)
+        .bind(trace)
+        .bind(bytes)
+        .bind(until)
+}
+
+fn insert_columns() -> String {
+    format!("{COLUMNS}, {TRACE_COLUMNS}")
 }
 
 async fn find_one<'c>(
@@ -108,10 +164,20 @@ async fn find_one<'c>(
 
 #[async_trait]
 impl CallLogRepo for SqlStore {
-    async fn create_call_log(&self, log: &CallLog) -> StoreResult<CallLogInsert> {
+    async fn create_call_log(
+        &self,
+        log: &CallLog,
+        trace: Option<&TraceLine>,
+    ) -> StoreResult<CallLogInsert> {
         bind_log(
-            sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id")),
+            sqlx::query(insert_if_absent(
+                self.dialect(),
+                TABLE,
+                &insert_columns(),
+                "id",
+            )),
             log,
+            trace,
         )
         .execute(self.pool())
         .await
@@ -126,14 +192,18 @@ impl CallLogRepo for SqlStore {
         })
     }
 
-    async fn insert_call_log(&self, log: &CallLog) -> StoreResult<bool> {
+    async fn insert_call_log(&self, log: &CallLog, trace: Option<&TraceLine>) -> StoreResult<bool> {
+        let columns = insert_columns();
         let sql = AssertSqlSafe(format!(
-            "INSERT INTO {TABLE} ({COLUMNS}) VALUES ({})",
-            placeholders(COLUMNS.split(',').count())
+            "INSERT INTO {TABLE} ({columns}) VALUES ({})",
+            placeholders(columns.split(',').count())
         ));
         // A plain INSERT: MySQL's "no change" upsert counts as one row for sqlx (FOUND_ROWS),
         // so the unique key's refusal is what tells an existing call apart.
-        match bind_log(sqlx::query(sql), log).execute(self.pool()).await {
+        match bind_log(sqlx::query(sql), log, trace)
+            .execute(self.pool())
+            .await
+        {
             Ok(_) => Ok(true),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
             Err(e) => Err(unavailable(e)),
@@ -161,28 +231,37 @@ impl CallLogRepo for SqlStore {
         // The lock (SQLite: at BEGIN; MySQL: the row, by this first UPDATE) is held before the
         // path is read, so two events appending at once queue instead of overwriting each other.
         let mut tx = begin_write(self).await?;
-        let done = sqlx::query(
+        let trace_sets = match update.trace {
+            Some(_) => format!("{}, ", trace_append_sets(self.dialect())),
+            None => String::new(),
+        };
+        let sql = AssertSqlSafe(format!(
             "UPDATE call_logs SET status = COALESCE(?, status), \
              extension_id = COALESCE(?, extension_id), answered_at = COALESCE(?, answered_at), \
              ended_at = COALESCE(?, ended_at), duration_seconds = COALESCE(?, duration_seconds), \
              billsec = COALESCE(?, billsec), disposition = COALESCE(?, disposition), \
-             recording_url = COALESCE(?, recording_url), updated_at = ? \
+             recording_url = COALESCE(?, recording_url), {trace_sets}updated_at = ? \
              WHERE organization_id = ? AND id = ?",
-        )
-        .bind(update.status.map(|s| s.as_str()))
-        .bind(update.extension_id.map(|e| e.to_string()))
-        .bind(update.answered_at)
-        .bind(update.ended_at)
-        .bind(update.duration_seconds)
-        .bind(update.billsec)
-        .bind(update.disposition.as_deref())
-        .bind(update.recording_url.as_deref())
-        .bind(update.updated_at)
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+        ));
+        let mut query = sqlx::query(sql)
+            .bind(update.status.map(|s| s.as_str()))
+            .bind(update.extension_id.map(|e| e.to_string()))
+            .bind(update.answered_at)
+            .bind(update.ended_at)
+            .bind(update.duration_seconds)
+            .bind(update.billsec)
+            .bind(update.disposition.as_deref())
+            .bind(update.recording_url.as_deref());
+        if let Some(line) = &update.trace {
+            query = bind_trace_append(query, line);
+        }
+        let done = query
+            .bind(update.updated_at)
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -199,6 +278,61 @@ impl CallLogRepo for SqlStore {
         }
         tx.commit().await.map_err(unavailable)?;
         Ok(log)
+    }
+
+    async fn append_call_trace(
+        &self,
+        org: OrgId,
+        id: CallLogId,
+        line: &TraceLine,
+    ) -> StoreResult<()> {
+        let sql = AssertSqlSafe(format!(
+            "UPDATE {TABLE} SET {} WHERE organization_id = ? AND id = ?",
+            trace_append_sets(self.dialect())
+        ));
+        let done = bind_trace_append(sqlx::query(sql), line)
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn find_call_trace(&self, org: OrgId, id: CallLogId, now: i64) -> StoreResult<CallTrace> {
+        let row = sqlx::query(
+            "SELECT trace, trace_dropped, trace_until FROM call_logs \
+             WHERE organization_id = ? AND id = ?",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound)?;
+        let until = opt_big(&row, "trace_until")?;
+        Ok(match (until, opt_text(&row, "trace")?) {
+            (Some(until), Some(text)) if until > now => {
+                CallTrace::parse(&text, int(&row, "trace_dropped")?, Some(until))
+            }
+            _ => CallTrace::default(),
+        })
+    }
+
+    async fn prune_call_traces(&self, org: OrgId, now: i64) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE call_logs SET trace = NULL, trace_bytes = 0, trace_dropped = 0, \
+             trace_until = NULL WHERE organization_id = ? AND trace_until <= ?",
+        )
+        .bind(org.to_string())
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(done.rows_affected())
     }
 
     async fn list_call_logs(

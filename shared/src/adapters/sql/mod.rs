@@ -95,6 +95,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "platform operators",
         include_str!("../../../../migrations/mysql/0060_platform_operators.sql"),
     ),
+    (
+        80,
+        "call traces",
+        include_str!("../../../../migrations/mysql/0080_call_traces.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -126,6 +131,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         60,
         "platform operators",
         include_str!("../../../../migrations/sqlite/0060_platform_operators.sql"),
+    ),
+    (
+        80,
+        "call traces",
+        include_str!("../../../../migrations/sqlite/0080_call_traces.sql"),
     ),
 ];
 

@@ -157,7 +157,7 @@ pub fn mask_secrets(value: &mut Value) {
     }
 }
 
-fn is_secret_name(key: &str) -> bool {
+pub fn is_secret_name(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     ["password", "secret", "token"]
         .iter()

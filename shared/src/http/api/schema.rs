@@ -11,6 +11,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::call_trace::TraceWebhook;
 use crate::domain::calling::{ExternalForwarding, NumberPrefix};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::e164::E164;
@@ -84,6 +85,7 @@ enum_schemas!(
     CallStatus,
     ScheduleState,
     ExternalForwarding,
+    TraceWebhook,
 );
 
 /// E.164 as the parser accepts it: `+` or `00`, then 7 to 15 digits (the first not 0) among

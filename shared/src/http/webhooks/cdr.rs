@@ -20,12 +20,16 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use super::notify::{direction, reply, unavailable};
+use super::params::WebhookParams;
+use super::trace;
 use crate::app::AppState;
 use crate::crypto::{constant_time_eq, sha256_hex};
 use crate::domain::call_state::{Source, from_disposition};
-use crate::domain::ids::CdrId;
+use crate::domain::call_trace::{TraceRequest, TraceWebhook};
+use crate::domain::ids::{CallLogId, CdrId, OrgId};
 use crate::domain::model::{CallDirection, Cdr, CloudonixSettings};
 use crate::domain::now_ms;
+use crate::ports::call_logs::CallLogRepo;
 use crate::ports::cdrs::CdrRepo;
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
 use crate::ports::store::StoreError;
@@ -155,6 +159,7 @@ async fn receive(
     Path(org_token): Path<String>,
     body: Bytes,
 ) -> Response {
+    let arrival = TraceRequest::arriving(TraceWebhook::Cdr);
     let settings = match identify(&state, &org_token).await {
         Ok(s) => s,
         Err(refused) => return refused,
@@ -219,6 +224,8 @@ async fn receive(
             call_log_id: None,
         },
         ending: Some(ending.clone()),
+        // Its line is written once the answer is known (below).
+        trace: None,
     };
     // The call first: it creates the call log if routing never did, and the stored CDR then
     // points at it. Both steps are idempotent, so a redelivery after a failure completes them.
@@ -242,12 +249,34 @@ async fn receive(
         raw: String::from_utf8_lossy(&body).into_owned(),
         received_at: now,
     };
-    match state.store.insert_cdr(&record).await {
-        Ok(stored) => reply(
-            StatusCode::OK,
-            json!({"stored": stored, "status": tracked.status}),
-        ),
-        Err(e) => unavailable(&e),
+    let answer = match state.store.insert_cdr(&record).await {
+        Ok(stored) => json!({"stored": stored, "status": tracked.status}),
+        Err(e) => return unavailable(&e),
+    };
+    if let Some(id) = tracked.call_log_id {
+        finish_trace(&state, org, id, arrival, &body, &answer).await;
+    }
+    reply(StatusCode::OK, answer)
+}
+
+/// The CDR's line in the call's trace, and, since a CDR comes once per call and off the
+/// caller's path, the moment to forget the organization's expired traces. Neither failure
+/// costs the CDR: both are logged.
+async fn finish_trace(
+    state: &AppState,
+    org: OrgId,
+    id: CallLogId,
+    arrival: TraceRequest,
+    body: &[u8],
+    answer: &Value,
+) {
+    let params = WebhookParams::parse(Some("application/json"), body, None).unwrap_or_default();
+    let line = trace::with_params(arrival, &params).answered(200, answer.to_string());
+    if let Err(e) = state.store.append_call_trace(org, id, &line).await {
+        tracing::error!(%org, error = %e, "CDR not added to the call's trace");
+    }
+    if let Err(e) = state.store.prune_call_traces(org, now_ms()).await {
+        tracing::error!(%org, error = %e, "expired call traces not pruned");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod notify;
 pub mod params;
 pub mod pipeline;
 pub mod session;
+pub mod trace;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,25 +22,25 @@ use lambda_http::request::RequestContext;
 
 use crate::app::AppState;
 use crate::cxml;
+use crate::domain::call_trace::TraceWebhook;
 use crate::routing::continuation::{DIAL_PATH, GATHER_PATH, VOICE_PATH};
-use pipeline::Hook;
 
 /// `webhook-voice`.
 pub fn voice_router(state: AppState) -> Router {
-    hook_router(state, VOICE_PATH, Hook::Voice)
+    hook_router(state, VOICE_PATH, TraceWebhook::Voice)
 }
 
 /// `webhook-gather`.
 pub fn gather_router(state: AppState) -> Router {
-    hook_router(state, GATHER_PATH, Hook::Callback)
+    hook_router(state, GATHER_PATH, TraceWebhook::Gather)
 }
 
 /// `webhook-dial`.
 pub fn dial_router(state: AppState) -> Router {
-    hook_router(state, DIAL_PATH, Hook::Callback)
+    hook_router(state, DIAL_PATH, TraceWebhook::Dial)
 }
 
-fn hook_router(state: AppState, path: &'static str, hook: Hook) -> Router {
+fn hook_router(state: AppState, path: &'static str, webhook: TraceWebhook) -> Router {
     let handler = move |State(state): State<AppState>,
                         context: Option<Extension<RequestContext>>,
                         headers: HeaderMap,
@@ -51,7 +52,7 @@ fn hook_router(state: AppState, path: &'static str, hook: Hook) -> Router {
             &headers,
             &uri,
         );
-        pipeline::answer(&state, hook, base, &headers, &uri, &body).await
+        pipeline::answer(&state, webhook, base, &headers, &uri, &body).await
     };
     Router::new().route(path, post(handler)).with_state(state)
 }

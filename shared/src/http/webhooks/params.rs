@@ -50,6 +50,19 @@ impl WebhookParams {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every field, body first (a query field the body repeats is left out, as [`Self::get`]
+    /// reads the body's), in no particular order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        let query = self
+            .query
+            .iter()
+            .filter(|(k, _)| !self.body.contains_key(*k));
+        self.body
+            .iter()
+            .chain(query)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A parameter of the URL only: state we put on our own action URLs must not be overridable
     /// from the body.
     pub fn query(&self, name: &str) -> Option<&str> {

@@ -11,8 +11,10 @@
 //!
 //! At the store floor: a new call with unchanged configuration costs two coordination round trips
 //! (`CallGate::begin_call`: lock, replay, rate count and configuration version; `finish_call`:
-//! answer recorded, lock released) and one SQL statement (the call log's INSERT), plus the live
-//! call's one conditional write. Configuration and the webhook key come from this instance's
+//! answer recorded, lock released) and one SQL statement (the call log's INSERT, which carries
+//! the first line of the call's trace), plus the live call's one conditional write. A callback
+//! adds its trace line to the call log's update, or, when it changes nothing else, writes it in
+//! one UPDATE. A replayed request is answered from memory and leaves no second trace line. Configuration and the webhook key come from this instance's
 //! copy, valid for the version `begin_call` read.
 
 use std::time::{Duration, Instant};
@@ -23,11 +25,13 @@ use jiff::Timestamp;
 
 use super::auth::{self, WebhookAuthError};
 use super::params::WebhookParams;
+use super::trace;
 use super::{cxml_reply, unauthorized};
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::cxml;
 use crate::domain::call_state::Source;
+use crate::domain::call_trace::{TraceLine, TraceRequest, TraceWebhook};
 use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
@@ -68,12 +72,17 @@ pub enum Hook {
 /// `callback_base`).
 pub async fn answer(
     state: &AppState,
-    hook: Hook,
+    webhook: TraceWebhook,
     callback_base: Option<String>,
     headers: &HeaderMap,
     uri: &Uri,
     body: &[u8],
 ) -> Response {
+    let arrival = TraceRequest::arriving(webhook);
+    let hook = match webhook {
+        TraceWebhook::Voice => Hook::Voice,
+        _ => Hook::Callback,
+    };
     let key = match auth::recognise(state, headers).await {
         Ok(key) => key,
         Err(WebhookAuthError::Store(e)) => {
@@ -111,6 +120,7 @@ pub async fn answer(
         state,
         org,
         hook,
+        arrival,
         lock_key: format!("call:{{{org}}}:{call_sid}"),
         callback_base,
         call_sid,
@@ -154,6 +164,8 @@ struct Request<'a> {
     state: &'a AppState,
     org: OrgId,
     hook: Hook,
+    /// For the call's trace.
+    arrival: TraceRequest,
     callback_base: Option<String>,
     call_sid: String,
     params: WebhookParams,
@@ -228,11 +240,10 @@ impl Request<'_> {
             Some(s) => (s.guard, Some(s.config_version), s.rate, s.round_robin),
             None => (None, None, None, None),
         };
-        let (doc, positions) = match self.admit(rate) {
-            Some(busy) => (busy, Vec::new()),
+        let (xml, positions) = match self.admit(rate) {
+            Some(busy) => (busy.to_xml().into_bytes(), Vec::new()),
             None => self.decide(version, snapshot.as_ref()).await,
         };
-        let xml = doc.to_xml().into_bytes();
         let org = self.org.to_string();
         let taken = (!positions.is_empty()).then_some(RoundRobinTaken {
             org: &org,
@@ -277,12 +288,12 @@ impl Request<'_> {
         None
     }
 
-    /// The answer, and the round-robin positions it took from `snapshot`.
+    /// The answer's bytes, and the round-robin positions it took from `snapshot`.
     async fn decide(
         &self,
         config_version: Option<i64>,
         snapshot: Option<&RoundRobinSnapshot>,
-    ) -> (cxml::Response, Vec<(String, i64)>) {
+    ) -> (Vec<u8>, Vec<(String, i64)>) {
         let p = &self.params;
         let facts = CallFacts {
             org: self.org,
@@ -316,7 +327,9 @@ impl Request<'_> {
                         tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "callback with bad routing state");
                         self.count_routed("apology");
                         return (
-                            cxml::Response::apology(speech::TECHNICAL_PROBLEM),
+                            cxml::Response::apology(speech::TECHNICAL_PROBLEM)
+                                .to_xml()
+                                .into_bytes(),
                             Vec::new(),
                         );
                     }
@@ -324,8 +337,9 @@ impl Request<'_> {
             }
         };
         self.count_routed(outcome.label());
-        self.record(&facts, &outcome).await;
-        (outcome.response, outcome.round_robin)
+        let xml = outcome.response.to_xml().into_bytes();
+        self.record(&facts, &outcome, &xml).await;
+        (xml, outcome.round_robin)
     }
 
     fn org_label(&self) -> metrics::Labels {
@@ -345,9 +359,15 @@ impl Request<'_> {
 
     /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
     /// the call: the routing decision is still answered.
-    async fn record(&self, facts: &CallFacts, outcome: &Outcome) {
+    async fn record(&self, facts: &CallFacts, outcome: &Outcome, xml: &[u8]) {
+        let line = trace::with_params(self.arrival.clone(), &self.params)
+            .answered(StatusCode::OK.as_u16(), String::from_utf8_lossy(xml));
         let dialect = self.state.store.dialect().name();
-        let written = store_call(dialect, "call_log", self.write_call_log(facts, outcome));
+        let written = store_call(
+            dialect,
+            "call_log",
+            self.write_call_log(facts, outcome, line),
+        );
         let created = match written.await {
             Ok(created) => created,
             Err(e) => {
@@ -412,6 +432,8 @@ impl Request<'_> {
                 call_log_id: None,
             },
             ending: None,
+            // This request's line goes in with the call log's write.
+            trace: None,
         };
         let token = self.params.get("Session").unwrap_or(&self.call_sid);
         if let Some(log) = created {
@@ -442,10 +464,11 @@ impl Request<'_> {
         &self,
         facts: &CallFacts,
         outcome: &Outcome,
+        line: TraceLine,
     ) -> Result<Option<CallLog>, StoreError> {
         let store = &self.state.store;
         let now = now_ms();
-        let path: Vec<_> = outcome.path.iter().map(|s| s.destination.clone()).collect();
+        let path = outcome.path.clone();
         let log = CallLog {
             id: CallLogId::new(),
             organization_id: self.org,
@@ -468,7 +491,7 @@ impl Request<'_> {
             recording_url: None,
             updated_at: now,
         };
-        if self.hook == Hook::Voice && store.insert_call_log(&log).await? {
+        if self.hook == Hook::Voice && store.insert_call_log(&log, Some(&line)).await? {
             return Ok(Some(log));
         }
         let new_log = log;
@@ -476,8 +499,14 @@ impl Request<'_> {
             Ok(log) => log,
             // A callback of a call whose first request left no log (its write failed).
             Err(StoreError::NotFound) => {
-                if let CallLogInsert::AlreadyExists(_) = store.create_call_log(&new_log).await? {
-                    tracing::debug!("call log created concurrently");
+                match store.create_call_log(&new_log, Some(&line)).await? {
+                    CallLogInsert::Created => {}
+                    CallLogInsert::AlreadyExists(existing) => {
+                        tracing::debug!("call log created concurrently");
+                        store
+                            .append_call_trace(self.org, existing.id, &line)
+                            .await?;
+                    }
                 }
                 return Ok(None);
             }
@@ -494,11 +523,17 @@ impl Request<'_> {
             ..CallLogUpdate::default()
         };
         if update
-            != (CallLogUpdate {
+            == (CallLogUpdate {
                 updated_at: now,
                 ..CallLogUpdate::default()
             })
         {
+            store.append_call_trace(self.org, log.id, &line).await?;
+        } else {
+            let update = CallLogUpdate {
+                trace: Some(line),
+                ..update
+            };
             store.update_call_log(self.org, log.id, &update).await?;
         }
         Ok(None)

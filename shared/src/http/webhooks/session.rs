@@ -24,8 +24,10 @@ use serde_json::json;
 use super::auth::{self, WebhookAuthError};
 use super::notify::{direction, epoch_ms, reply, unavailable};
 use super::params::WebhookParams;
+use super::trace;
 use crate::app::AppState;
 use crate::domain::call_state::{Source, from_session_status};
+use crate::domain::call_trace::{TraceRequest, TraceWebhook};
 use crate::domain::ids::OrgId;
 use crate::domain::now_ms;
 use crate::realtime::tracking::{CallDetails, Observation, track};
@@ -104,6 +106,7 @@ async fn session_update(
     uri: &Uri,
     body: &[u8],
 ) -> Response {
+    let arrival = TraceRequest::arriving(TraceWebhook::Session);
     let org = match identify(state, token, headers).await {
         Ok(org) => org,
         Err(refused) => return refused,
@@ -149,12 +152,10 @@ async fn session_update(
             call_log_id: None,
         },
         ending: None,
+        trace: Some(trace::with_params(arrival, &params)),
     };
     match track(state, org, session, &observation).await {
-        Ok(tracked) => reply(
-            StatusCode::OK,
-            json!({"status": tracked.status, "changed": tracked.changed}),
-        ),
+        Ok(tracked) => reply(StatusCode::OK, tracked.summary()),
         Err(e) => unavailable(&e),
     }
 }

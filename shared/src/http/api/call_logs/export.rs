@@ -154,7 +154,7 @@ impl Export {
         self.after = Some(last.into());
         let targets: Vec<Destination> = calls
             .iter()
-            .flat_map(|c| c.path.iter().cloned())
+            .flat_map(|c| c.path.iter().map(|s| s.destination.clone()))
             .chain(
                 calls
                     .iter()
@@ -184,9 +184,9 @@ impl Export {
         let path = c
             .path
             .iter()
-            .map(|d| match d {
-                Destination::Hangup => label(d.kind()).to_owned(),
-                _ => format!("{} {}", label(d.kind()), named(names, d)),
+            .map(|s| match &s.destination {
+                d @ Destination::Hangup => label(d.kind()).to_owned(),
+                d => format!("{} {}", label(d.kind()), named(names, d)),
             })
             .collect::<Vec<_>>()
             .join(" > ");

@@ -2,7 +2,9 @@
 //!
 //! - `GET /api/v1/call-logs`: newest first, paged, sortable; filters below.
 //! - `GET /api/v1/call-logs/{id}`: one call with the destinations it went through (named as
-//!   they are named now) and Cloudonix's CDR once it has arrived.
+//!   they are named now, with why it went to each), Cloudonix's CDR once it has arrived, and
+//!   the call's trace (every webhook request and its answer; see `domain::call_trace` for what
+//!   is kept and for how long).
 //! - `GET /api/v1/call-logs/export.csv`: every matching call as CSV, streamed ([`export`]).
 //! - `GET /api/v1/call-logs/stats`: counts per local hour or day, busiest numbers ([`stats`]).
 //!
@@ -24,6 +26,8 @@ mod export;
 mod period;
 mod stats;
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::Query;
 use axum::extract::State;
@@ -43,9 +47,11 @@ use super::problem::{ApiError, ApiResult, FieldError};
 use super::scope::Scope;
 use super::time::{LocalTimeParam, UtcTime};
 use crate::app::AppState;
+use crate::domain::call_trace::{CallTrace, TraceWebhook};
 use crate::domain::destination::Destination;
 use crate::domain::ids::{CallLogId, CdrId, ExtensionId, PhoneNumberId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus, Cdr};
+use crate::domain::now_ms;
 use crate::ports::call_logs::{CallLogFilter, CallLogRepo};
 use crate::ports::cdrs::CdrRepo;
 use crate::ports::organizations::OrganizationRepo;
@@ -178,6 +184,61 @@ pub struct CallLogDetail {
     pub path: Vec<PathStep>,
     /// Cloudonix's record of the call, once it has arrived (it follows the hangup).
     pub cdr: Option<CdrView>,
+    /// Every webhook request OpBX received for the call and its answer, in order; for owners,
+    /// PBX admins and reporters only (null for PBX users). Kept 30 days from the call's start,
+    /// at most 64 KiB per call.
+    pub trace: Option<TraceView>,
+}
+
+/// A call's trace.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TraceView {
+    pub entries: Vec<TraceEntryView>,
+    /// Requests not kept because the call's trace had reached its size cap.
+    pub dropped: i32,
+    /// When the trace will be forgotten; null when there is none (any more).
+    pub kept_until: Option<UtcTime>,
+}
+
+/// One webhook request and what OpBX answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TraceEntryView {
+    /// When the request arrived.
+    pub at: UtcTime,
+    pub webhook: TraceWebhook,
+    /// From the request's arrival until the answer was decided, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The request's fields (body and query string); secret-looking ones are masked, and
+    /// OpBX's own signed routing state is left out.
+    pub request: BTreeMap<String, String>,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The body answered: CXML for voice, gather and dial requests, JSON otherwise.
+    pub response: String,
+    /// Whether fields, values or the answer were cut to the per-entry caps.
+    pub truncated: bool,
+}
+
+impl From<CallTrace> for TraceView {
+    fn from(t: CallTrace) -> Self {
+        Self {
+            entries: t
+                .entries
+                .into_iter()
+                .map(|e| TraceEntryView {
+                    at: e.at.into(),
+                    webhook: e.webhook,
+                    elapsed_ms: e.elapsed_us as f64 / 1000.0,
+                    request: e.request,
+                    status: e.status,
+                    response: e.response,
+                    truncated: e.truncated,
+                })
+                .collect(),
+            dropped: t.dropped,
+            kept_until: t.kept_until.map(UtcTime),
+        }
+    }
 }
 
 /// A destination of a call's path with the name its target has now.
@@ -188,6 +249,9 @@ pub struct PathStep {
     /// `101 Alice Smith` for extensions and voicemail boxes, the number for external numbers,
     /// the name otherwise; null for a hangup or a target deleted since.
     pub name: Option<String>,
+    /// Why the call went there, in the routing simulator's words; empty for calls logged
+    /// before reasons were kept.
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -391,13 +455,25 @@ async fn get_call_log(
     if !scope.includes_call(&call) {
         return Err(ApiError::not_found());
     }
+    let targets: Vec<Destination> = call.path.iter().map(|s| s.destination.clone()).collect();
     let names = state
         .store
-        .destination_names(caller.org(), &call.path)
+        .destination_names(caller.org(), &targets)
         .await?;
+    let everything = matches!(scope, Scope::Everything);
+    let trace = match everything {
+        true => Some(
+            state
+                .store
+                .find_call_trace(caller.org(), call.id, now_ms())
+                .await?
+                .into(),
+        ),
+        false => None,
+    };
     let cdr = match &call.session_token {
         Some(token) => match state.store.find_cdr_by_session(caller.org(), token).await {
-            Ok(cdr) => Some(CdrView::new(cdr, matches!(scope, Scope::Everything))),
+            Ok(cdr) => Some(CdrView::new(cdr, everything)),
             Err(StoreError::NotFound) => None,
             Err(e) => return Err(e.into()),
         },
@@ -406,14 +482,16 @@ async fn get_call_log(
     let path = call
         .path
         .iter()
-        .map(|d| PathStep {
-            name: names.get(d).cloned(),
-            destination: d.clone(),
+        .map(|s| PathStep {
+            name: names.get(&s.destination).cloned(),
+            destination: s.destination.clone(),
+            reason: s.reason.clone(),
         })
         .collect();
     Ok(Json(CallLogDetail {
         call: call.into(),
         path,
         cdr,
+        trace,
     }))
 }
