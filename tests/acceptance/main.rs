@@ -5,6 +5,7 @@
 
 mod contract;
 mod exactly_once;
+mod faults;
 mod fixture;
 mod log_lines;
 mod outward_calls;

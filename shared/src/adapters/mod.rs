@@ -1,3 +1,4 @@
+pub mod breaker;
 pub mod cloudonix;
 pub mod memory;
 pub mod redis;
