@@ -1,3 +1,4 @@
 //! End-to-end: the real `opbx-local` binary, started as a newcomer would start it.
 
 mod local;
+mod secrets;
