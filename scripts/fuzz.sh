@@ -28,7 +28,10 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 # Its own target dir: these flags rebuild every dependency, which must not evict the normal build.
 export CARGO_TARGET_DIR="$out/build"
-cargo build --locked --release -p opbx-fuzz --features libfuzzer --bins >&2
+# An explicit --target keeps RUSTFLAGS off build scripts and proc macros, which have no libFuzzer
+# to link the coverage callbacks against.
+host=$(rustc -vV | sed -n 's/^host: //p')
+cargo build --locked --release -p opbx-fuzz --features libfuzzer --bins --target "$host" >&2
 
 total_execs=0
 total_crashes=0
@@ -36,7 +39,7 @@ for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t" "$out/artifacts/$t"
     log="$out/$t.log"
     set +e
-    "$CARGO_TARGET_DIR/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
+    "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$t/" -close_fd_mask=3 >"$log" 2>&1
     set -e
     execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log" | tail -1)

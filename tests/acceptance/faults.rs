@@ -81,6 +81,15 @@ fn report(what: &str, answers: &[(Answer, Duration)]) {
 /// Sends `calls` (a call may appear several times: a retry) `CONCURRENCY` at a time; returns the
 /// answers in order and each one's time.
 async fn deliver(fx: &Fixture, calls: &[Value]) -> Vec<(Answer, Duration)> {
+    deliver_at(fx, calls, CONCURRENCY).await
+}
+
+/// [`deliver`] with `concurrency` requests in flight.
+pub(crate) async fn deliver_at(
+    fx: &Fixture,
+    calls: &[Value],
+    concurrency: usize,
+) -> Vec<(Answer, Duration)> {
     let mut out: Vec<(usize, Answer, Duration)> =
         futures_util::stream::iter(calls.iter().enumerate())
             .map(|(i, c)| async move {
@@ -88,14 +97,14 @@ async fn deliver(fx: &Fixture, calls: &[Value]) -> Vec<(Answer, Duration)> {
                 let a = fx.post(VOICE, c.clone()).await;
                 (i, a, sent.elapsed())
             })
-            .buffer_unordered(CONCURRENCY)
+            .buffer_unordered(concurrency)
             .collect()
             .await;
     out.sort_by_key(|(i, _, _)| *i);
     out.into_iter().map(|(_, a, t)| (a, t)).collect()
 }
 
-async fn rows_of(fx: &Fixture, sid: &str) -> i64 {
+pub(crate) async fn rows_of(fx: &Fixture, sid: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM call_logs WHERE organization_id = ? AND call_sid = ?")
         .bind(fx.org.to_string())
         .bind(sid)

@@ -11,3 +11,4 @@ mod log_lines;
 mod outward_calls;
 mod scenarios;
 mod schedules;
+mod storms;
