@@ -32,7 +32,9 @@ if [[ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != *"$version"* ]]; th
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$version" >&2
 fi
 
-bin="target/debug/opbx-local"
+# Where cargo puts it: CI builds into its own CARGO_TARGET_DIR, not ./target.
+target_dir="${CARGO_TARGET_DIR:-target}"
+bin="${OPBX_LOCAL_BIN:-$target_dir/debug/opbx-local}"
 if [[ ! -x "$bin" ]]; then
     log "building opbx-local"
     cargo build --locked -p opbx-local >&2

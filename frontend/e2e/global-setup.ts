@@ -67,6 +67,54 @@ export default async function globalSetup() {
     destination: { type: 'extension', id: theirs.id },
   })
 
+  const office = await post<{ id: string }>('/api/v1/business-hours', {
+    name: 'Main office',
+    timezone: 'America/New_York',
+    open: { type: 'ring_group', id: desk.id },
+    closed: { type: 'voicemail', id: theirs.id },
+    ranges: [
+      ...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, start_minute: 9 * 60, end_minute: 17 * 60 })),
+      { weekday: 5, start_minute: 22 * 60, end_minute: 2 * 60 },
+    ],
+    exceptions: [{ name: 'Christmas', mode: 'closed', start_date: '2026-12-25', end_date: '2026-12-26' }],
+  })
+  const support = await post<{ id: string }>('/api/v1/business-hours', {
+    name: 'Support line',
+    open: { type: 'extension', id: theirs.id },
+    closed: { type: 'hangup' },
+    ranges: [{ weekday: 6, start_minute: 10 * 60, end_minute: 14 * 60 }],
+  })
+  await post(`/api/v1/business-hours/${support.id}/override`, { mode: 'closed' })
+  const receptionMenu = await post<{ id: string }>('/api/v1/ivr-menus', {
+    name: 'Reception menu',
+    prompt_text: 'For the front office press 1, for the board room press 2.',
+    options: [
+      { digits: '1', label: 'Front office', destination: { type: 'ring_group', id: desk.id } },
+      { digits: '2', label: 'Board room', destination: { type: 'conference_room', id: boardroom.id } },
+    ],
+    direct_dial: true,
+    direct_dial_allowlist: [theirs.id],
+  })
+  const northAmerica = await post<{ id: string }>('/api/v1/outbound-routes', {
+    name: 'North America',
+    priority: 10,
+    match_kind: 'pattern',
+    match_value: 'NXXNXXXXXX',
+    prepend: '+1',
+    trunk: 'main',
+    caller_id: '+12125550199',
+  })
+  await post('/api/v1/outbound-routes', {
+    name: 'International',
+    priority: 20,
+    match_kind: 'prefix',
+    match_value: '011',
+    strip_digits: 3,
+    prepend: '+',
+    trunk: 'main',
+    caller_id: '+12125550199',
+  })
+
   const tokens = {
     owner: { token: owner.token, expires_at: owner.expires_at },
     pbx_user: await login(emails.pbx_user, passwords.pbx_user),
@@ -84,6 +132,9 @@ export default async function globalSetup() {
     phoneNumber: reception.id,
     ringGroup: desk.id,
     conferenceRoom: boardroom.id,
+    businessHours: office.id,
+    ivrMenu: receptionMenu.id,
+    outboundRoute: northAmerica.id,
     users: { pbx_user: paula.id },
   }
   mkdirSync('test-results', { recursive: true })

@@ -49,12 +49,48 @@ const screens: Screen[] = [
   { name: 'user-new', path: () => '/users/new', heading: 'New user' },
   { name: 'user-edit', path: () => `/users/${accounts().users.pbx_user}`, heading: 'Paula' },
   { name: 'organization', path: () => '/settings/organization', heading: 'Organization' },
+  {
+    name: 'organization-forwarding-prefixes',
+    path: () => '/settings/organization',
+    heading: 'Organization',
+    act: async (page) => {
+      await page
+        .getByLabel('Forwarding to outside numbers')
+        .selectOption({ label: 'Only to numbers starting with listed prefixes' })
+      await page.getByRole('button', { name: 'Add a prefix' }).click()
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await expect(page.getByText('must be + and 1 to 15 digits, e.g. +1212')).toBeVisible()
+      // The failed field took the focus and scrolled; a full-page shot wants the top.
+      await page.evaluate(() => window.scrollTo(0, 0))
+    },
+  },
   { name: 'profile', path: () => '/profile', heading: 'Profile' },
   { name: 'ring-groups', path: () => '/ring-groups', heading: 'Ring groups' },
   { name: 'ring-group-new', path: () => '/ring-groups/new', heading: 'New ring group' },
   { name: 'ring-group-edit', path: () => `/ring-groups/${accounts().ringGroup}`, heading: 'Front office' },
   { name: 'business-hours', path: () => '/business-hours', heading: 'Business hours' },
+  { name: 'business-hours-new', path: () => '/business-hours/new', heading: 'New schedule' },
+  {
+    name: 'business-hours-edit',
+    path: () => `/business-hours/${accounts().businessHours}`,
+    heading: 'Main office',
+    act: async (page) => {
+      await expect(page.getByText(/^(Open|Closed) now$/)).toBeVisible()
+    },
+  },
+  {
+    name: 'business-hours-invalid',
+    path: () => '/business-hours/new',
+    heading: 'New schedule',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Add a holiday' }).click()
+      await page.getByRole('button', { name: 'Create schedule' }).click()
+      await expect(page.getByText('is required').first()).toBeVisible()
+    },
+  },
   { name: 'ivr-menus', path: () => '/ivr-menus', heading: 'IVR menus' },
+  { name: 'ivr-menu-new', path: () => '/ivr-menus/new', heading: 'New IVR menu' },
+  { name: 'ivr-menu-edit', path: () => `/ivr-menus/${accounts().ivrMenu}`, heading: 'Reception menu' },
   { name: 'conference-rooms', path: () => '/conference-rooms', heading: 'Conference rooms' },
   { name: 'conference-room-new', path: () => '/conference-rooms/new', heading: 'New conference room' },
   {
@@ -63,6 +99,25 @@ const screens: Screen[] = [
     heading: 'Board room',
   },
   { name: 'outbound-routes', path: () => '/outbound-routes', heading: 'Outbound routes' },
+  {
+    name: 'outbound-routes-test',
+    path: () => '/outbound-routes',
+    heading: 'Outbound routes',
+    act: async (page) => {
+      await page.getByLabel('Dialled number').fill('2125550123')
+      await page.getByRole('button', { name: 'Test' }).click()
+      await expect(page.getByText("outbound route 'North America' dials +12125550123")).toBeVisible()
+    },
+  },
+  { name: 'outbound-route-new', path: () => '/outbound-routes/new', heading: 'New outbound route' },
+  {
+    name: 'outbound-route-edit',
+    path: () => `/outbound-routes/${accounts().outboundRoute}`,
+    heading: 'North America',
+    act: async (page) => {
+      await page.getByText('How to write a match').click()
+    },
+  },
   { name: 'live', path: () => '/live', heading: 'Live calls' },
   { name: 'call-logs', path: () => '/call-logs', heading: 'Call history' },
   { name: 'voicemail', path: () => '/voicemail', heading: 'Voicemail' },
@@ -139,5 +194,17 @@ test.describe('phone width', () => {
     await page.goto(`/extensions/${accounts().extensions.theirs}`)
     await expect(mainHeading(page)).toHaveText('302 · Front desk')
     await page.screenshot({ path: 'test-results/screenshots/phone/extension-edit.png', fullPage: true })
+
+    for (const [name, path, heading] of [
+      ['business-hours-edit', `/business-hours/${accounts().businessHours}`, 'Main office'],
+      ['ivr-menu-edit', `/ivr-menus/${accounts().ivrMenu}`, 'Reception menu'],
+      ['outbound-routes', '/outbound-routes', 'Outbound routes'],
+    ] as const) {
+      await page.goto(path)
+      await expect(mainHeading(page)).toHaveText(heading)
+      await expect(page.locator('[data-loading]')).toHaveCount(0)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+      await page.screenshot({ path: `test-results/screenshots/phone/${name}.png`, fullPage: true })
+    }
   })
 })

@@ -15,6 +15,10 @@ export interface Accounts {
   phoneNumber: string
   ringGroup: string
   conferenceRoom: string
+  /** A schedule with weekly hours and a holiday, an IVR menu and an outbound route. */
+  businessHours: string
+  ivrMenu: string
+  outboundRoute: string
   users: { pbx_user: string }
 }
 

@@ -20,6 +20,7 @@ import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
 import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
+import { Route as AppBusinessHoursNewRouteImport } from './routes/_app/business-hours/new'
 import { Route as AppConferenceRoomsIndexRouteImport } from './routes/_app/conference-rooms/index'
 import { Route as AppConferenceRoomsIdRouteImport } from './routes/_app/conference-rooms/$id'
 import { Route as AppConferenceRoomsNewRouteImport } from './routes/_app/conference-rooms/new'
@@ -28,8 +29,10 @@ import { Route as AppExtensionsIdRouteImport } from './routes/_app/extensions/$i
 import { Route as AppExtensionsNewRouteImport } from './routes/_app/extensions/new'
 import { Route as AppIvrMenusIndexRouteImport } from './routes/_app/ivr-menus/index'
 import { Route as AppIvrMenusIdRouteImport } from './routes/_app/ivr-menus/$id'
+import { Route as AppIvrMenusNewRouteImport } from './routes/_app/ivr-menus/new'
 import { Route as AppOutboundRoutesIndexRouteImport } from './routes/_app/outbound-routes/index'
 import { Route as AppOutboundRoutesIdRouteImport } from './routes/_app/outbound-routes/$id'
+import { Route as AppOutboundRoutesNewRouteImport } from './routes/_app/outbound-routes/new'
 import { Route as AppPhoneNumbersIndexRouteImport } from './routes/_app/phone-numbers/index'
 import { Route as AppPhoneNumbersIdRouteImport } from './routes/_app/phone-numbers/$id'
 import { Route as AppPhoneNumbersNewRouteImport } from './routes/_app/phone-numbers/new'
@@ -96,6 +99,11 @@ const AppBusinessHoursIdRoute = AppBusinessHoursIdRouteImport.update({
   path: '/business-hours/$id',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBusinessHoursNewRoute = AppBusinessHoursNewRouteImport.update({
+  id: '/business-hours/new',
+  path: '/business-hours/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppConferenceRoomsIndexRoute = AppConferenceRoomsIndexRouteImport.update({
   id: '/conference-rooms/',
   path: '/conference-rooms/',
@@ -136,6 +144,11 @@ const AppIvrMenusIdRoute = AppIvrMenusIdRouteImport.update({
   path: '/ivr-menus/$id',
   getParentRoute: () => AppRoute,
 } as any)
+const AppIvrMenusNewRoute = AppIvrMenusNewRouteImport.update({
+  id: '/ivr-menus/new',
+  path: '/ivr-menus/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppOutboundRoutesIndexRoute = AppOutboundRoutesIndexRouteImport.update({
   id: '/outbound-routes/',
   path: '/outbound-routes/',
@@ -144,6 +157,11 @@ const AppOutboundRoutesIndexRoute = AppOutboundRoutesIndexRouteImport.update({
 const AppOutboundRoutesIdRoute = AppOutboundRoutesIdRouteImport.update({
   id: '/outbound-routes/$id',
   path: '/outbound-routes/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppOutboundRoutesNewRoute = AppOutboundRoutesNewRouteImport.update({
+  id: '/outbound-routes/new',
+  path: '/outbound-routes/new',
   getParentRoute: () => AppRoute,
 } as any)
 const AppPhoneNumbersIndexRoute = AppPhoneNumbersIndexRouteImport.update({
@@ -212,12 +230,15 @@ export interface FileRoutesByFullPath {
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -245,12 +266,15 @@ export interface FileRoutesByTo {
   '/voicemail': typeof AppVoicemailRoute
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/extensions/$id': typeof AppExtensionsIdRoute
   '/extensions/new': typeof AppExtensionsNewRoute
   '/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -280,12 +304,15 @@ export interface FileRoutesById {
   '/_app/voicemail': typeof AppVoicemailRoute
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
+  '/_app/business-hours/new': typeof AppBusinessHoursNewRoute
   '/_app/conference-rooms/$id': typeof AppConferenceRoomsIdRoute
   '/_app/conference-rooms/new': typeof AppConferenceRoomsNewRoute
   '/_app/extensions/$id': typeof AppExtensionsIdRoute
   '/_app/extensions/new': typeof AppExtensionsNewRoute
   '/_app/ivr-menus/$id': typeof AppIvrMenusIdRoute
+  '/_app/ivr-menus/new': typeof AppIvrMenusNewRoute
   '/_app/outbound-routes/$id': typeof AppOutboundRoutesIdRoute
+  '/_app/outbound-routes/new': typeof AppOutboundRoutesNewRoute
   '/_app/phone-numbers/$id': typeof AppPhoneNumbersIdRoute
   '/_app/phone-numbers/new': typeof AppPhoneNumbersNewRoute
   '/_app/ring-groups/$id': typeof AppRingGroupsIdRoute
@@ -315,12 +342,15 @@ export interface FileRouteTypes {
     | '/simulator'
     | '/voicemail'
     | '/business-hours/$id'
+    | '/business-hours/new'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
+    | '/ivr-menus/new'
     | '/outbound-routes/$id'
+    | '/outbound-routes/new'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
@@ -348,12 +378,15 @@ export interface FileRouteTypes {
     | '/voicemail'
     | '/'
     | '/business-hours/$id'
+    | '/business-hours/new'
     | '/conference-rooms/$id'
     | '/conference-rooms/new'
     | '/extensions/$id'
     | '/extensions/new'
     | '/ivr-menus/$id'
+    | '/ivr-menus/new'
     | '/outbound-routes/$id'
+    | '/outbound-routes/new'
     | '/phone-numbers/$id'
     | '/phone-numbers/new'
     | '/ring-groups/$id'
@@ -382,12 +415,15 @@ export interface FileRouteTypes {
     | '/_app/voicemail'
     | '/_app/'
     | '/_app/business-hours/$id'
+    | '/_app/business-hours/new'
     | '/_app/conference-rooms/$id'
     | '/_app/conference-rooms/new'
     | '/_app/extensions/$id'
     | '/_app/extensions/new'
     | '/_app/ivr-menus/$id'
+    | '/_app/ivr-menus/new'
     | '/_app/outbound-routes/$id'
+    | '/_app/outbound-routes/new'
     | '/_app/phone-numbers/$id'
     | '/_app/phone-numbers/new'
     | '/_app/ring-groups/$id'
@@ -490,6 +526,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppBusinessHoursIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/business-hours/new': {
+      id: '/_app/business-hours/new'
+      path: '/business-hours/new'
+      fullPath: '/business-hours/new'
+      preLoaderRoute: typeof AppBusinessHoursNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/conference-rooms/': {
       id: '/_app/conference-rooms/'
       path: '/conference-rooms'
@@ -546,6 +589,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppIvrMenusIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/ivr-menus/new': {
+      id: '/_app/ivr-menus/new'
+      path: '/ivr-menus/new'
+      fullPath: '/ivr-menus/new'
+      preLoaderRoute: typeof AppIvrMenusNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/outbound-routes/': {
       id: '/_app/outbound-routes/'
       path: '/outbound-routes'
@@ -558,6 +608,13 @@ declare module '@tanstack/react-router' {
       path: '/outbound-routes/$id'
       fullPath: '/outbound-routes/$id'
       preLoaderRoute: typeof AppOutboundRoutesIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/outbound-routes/new': {
+      id: '/_app/outbound-routes/new'
+      path: '/outbound-routes/new'
+      fullPath: '/outbound-routes/new'
+      preLoaderRoute: typeof AppOutboundRoutesNewRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/phone-numbers/': {
@@ -649,12 +706,15 @@ interface AppRouteChildren {
   AppVoicemailRoute: typeof AppVoicemailRoute
   AppIndexRoute: typeof AppIndexRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
+  AppBusinessHoursNewRoute: typeof AppBusinessHoursNewRoute
   AppConferenceRoomsIdRoute: typeof AppConferenceRoomsIdRoute
   AppConferenceRoomsNewRoute: typeof AppConferenceRoomsNewRoute
   AppExtensionsIdRoute: typeof AppExtensionsIdRoute
   AppExtensionsNewRoute: typeof AppExtensionsNewRoute
   AppIvrMenusIdRoute: typeof AppIvrMenusIdRoute
+  AppIvrMenusNewRoute: typeof AppIvrMenusNewRoute
   AppOutboundRoutesIdRoute: typeof AppOutboundRoutesIdRoute
+  AppOutboundRoutesNewRoute: typeof AppOutboundRoutesNewRoute
   AppPhoneNumbersIdRoute: typeof AppPhoneNumbersIdRoute
   AppPhoneNumbersNewRoute: typeof AppPhoneNumbersNewRoute
   AppRingGroupsIdRoute: typeof AppRingGroupsIdRoute
@@ -682,12 +742,15 @@ const AppRouteChildren: AppRouteChildren = {
   AppVoicemailRoute: AppVoicemailRoute,
   AppIndexRoute: AppIndexRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
+  AppBusinessHoursNewRoute: AppBusinessHoursNewRoute,
   AppConferenceRoomsIdRoute: AppConferenceRoomsIdRoute,
   AppConferenceRoomsNewRoute: AppConferenceRoomsNewRoute,
   AppExtensionsIdRoute: AppExtensionsIdRoute,
   AppExtensionsNewRoute: AppExtensionsNewRoute,
   AppIvrMenusIdRoute: AppIvrMenusIdRoute,
+  AppIvrMenusNewRoute: AppIvrMenusNewRoute,
   AppOutboundRoutesIdRoute: AppOutboundRoutesIdRoute,
+  AppOutboundRoutesNewRoute: AppOutboundRoutesNewRoute,
   AppPhoneNumbersIdRoute: AppPhoneNumbersIdRoute,
   AppPhoneNumbersNewRoute: AppPhoneNumbersNewRoute,
   AppRingGroupsIdRoute: AppRingGroupsIdRoute,

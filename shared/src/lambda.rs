@@ -13,15 +13,12 @@ use crate::crypto::SecretBox;
 use crate::deployed_secrets::{self, DatabaseUser};
 use crate::realtime::{RealtimeConnector, connect_without_aws};
 
+/// JSON lines unless `OPBX_LOG_FORMAT` says otherwise, and metrics kept per invocation for
+/// [`crate::observe::emf`].
 pub fn init_tracing() {
-    // JSON lines are what CloudWatch Logs Insights queries; RUST_LOG overrides the level.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(false)
-        .try_init();
+    use crate::observe::logging::{LogFormat, init};
+    init(LogFormat::from_env(LogFormat::Json));
+    crate::observe::metrics::keep_samples();
 }
 
 /// The environment of a function, as `Config::from_lookup` takes it.
@@ -54,8 +51,19 @@ pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
 pub fn serve_with(make: fn(AppState) -> Router, realtime: RealtimeConnector) -> Result<(), Error> {
     block_on(async move {
         let state = state_from_env(realtime).await?;
-        lambda_http::run(make(state)).await
+        lambda_http::run(observed_function(make(state))).await
     })
+}
+
+/// A function's router as it runs on Lambda: observed, and the invocation's metrics written as
+/// EMF once it is answered (one invocation at a time per instance, so they are its own).
+fn observed_function(router: Router) -> Router {
+    crate::observe::request::observed(router).layer(axum::middleware::map_response(
+        |response: axum::response::Response| async move {
+            crate::observe::emf::flush();
+            response
+        },
+    ))
 }
 
 /// Entry point of the `migrate` function, invoked on each deploy (infra/template.yaml, the

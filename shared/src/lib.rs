@@ -16,6 +16,7 @@ pub mod domain;
 pub mod http;
 pub mod lambda;
 pub mod log_safe;
+pub mod observe;
 pub mod ports;
 pub mod realtime;
 pub mod routing;

@@ -53,6 +53,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub content_type: String,
     pub body: String,
+    /// The answer's `x-request-id`.
+    pub request_id: Option<String>,
 }
 
 impl Answer {
@@ -613,11 +615,16 @@ impl Fixture {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned());
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Answer {
             status,
             content_type,
             body: String::from_utf8(bytes.to_vec()).unwrap(),
+            request_id,
         }
     }
 

@@ -8,6 +8,7 @@ mod exactly_once;
 mod faults;
 mod fixture;
 mod log_lines;
+mod observability;
 mod outward_calls;
 mod scenarios;
 mod schedules;

@@ -150,6 +150,7 @@ async fn schedule_edges(backend: Backend) {
             status: axum::http::StatusCode::OK,
             content_type: String::new(),
             body: outcome.response.to_xml(),
+            request_id: None,
         };
         assert_eq!(
             fx.normalise(&answer, &facts.call_sid),

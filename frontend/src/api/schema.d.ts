@@ -1974,6 +1974,11 @@ export interface components {
              */
             errors?: components["schemas"]["FieldError"][];
             /**
+             * @description This occurrence: `urn:opbx:request:<id>`, the request id the answer's `x-request-id`
+             *     carries and every log line of the request names — quote it when reporting a problem.
+             */
+            instance?: string | null;
+            /**
              * @description The organizations a 409 at login found accounts in for these credentials: log in again
              *     with `organization` set to one's slug.
              */
@@ -2693,6 +2698,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
                 /** @description Page number, from 1. */
@@ -2743,6 +2750,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
             };
@@ -2787,6 +2796,8 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Part of the calling or the called number. */
                 number?: string;
+                /** @description Exactly this Cloudonix call id (`CallSid`). */
+                call_sid?: string;
                 /** @description Calls offered to this extension or placed from it. */
                 extension?: components["schemas"]["ExtensionId"];
                 /**

@@ -54,6 +54,14 @@ export const destination: z.ZodType<DestinationChoice, DestinationChoice> = z.di
   z.object({ type: z.literal('hangup') }),
 ])
 
+/** A whole number of `what` (seconds, tries, …) within the API's limits. */
+export const whole = (what: string, { min, max }: { min: number; max: number }) =>
+  z
+    .number({ error: `must be a number of ${what}` })
+    .int(`must be whole ${what}`)
+    .min(min, `must be ${min} to ${max} ${what}`)
+    .max(max, `must be ${min} to ${max} ${what}`)
+
 /** An empty text field as "not given". */
 export function orNull(text: string | null | undefined): string | null {
   const t = text?.trim()

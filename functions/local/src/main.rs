@@ -12,9 +12,8 @@ use opbx::crypto::SecretBox;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    use opbx::observe::logging::{LogFormat, init};
+    init(LogFormat::from_env(LogFormat::local_default()));
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -41,6 +40,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
+        .merge(opbx::observe::prometheus::router(
+            opbx::observe::prometheus::token_from_env()?,
+        ))
         .method_not_allowed_fallback(opbx::http::unrouted::method_not_allowed)
         .fallback_service(ui::router(&ui::dir()));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

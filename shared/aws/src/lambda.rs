@@ -47,6 +47,7 @@ pub fn presence_fanout() -> Result<(), Error> {
                     failed = report.failed,
                     "live-call changes fanned out"
                 );
+                opbx::observe::emf::flush();
                 Ok::<_, Error>(())
             }
         });

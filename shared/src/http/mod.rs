@@ -224,11 +224,25 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
 ];
 
 /// Every function's router in one, as `opbx-local` serves them (ARCHITECTURE §3), with problem
-/// documents for unserved API and webhook paths and for wrong methods.
+/// documents for unserved API and webhook paths and for wrong methods, observed as on Lambda.
 pub fn all_functions(state: AppState) -> Router {
-    HTTP_FUNCTIONS
+    let app = HTTP_FUNCTIONS
         .iter()
         .fold(Router::new(), |app, f| app.merge((f.router)(state.clone())))
         .method_not_allowed_fallback(unrouted::method_not_allowed)
-        .merge(unrouted::router())
+        .merge(unrouted::router());
+    crate::observe::request::observed(app)
+}
+
+/// The function that serves `method` `path` (a route as axum matched it), for logs and metrics;
+/// `unrouted` for what no function serves.
+pub fn function_of(method: &str, path: &str) -> &'static str {
+    HTTP_FUNCTIONS
+        .iter()
+        .find(|f| {
+            f.routes
+                .iter()
+                .any(|r| r.method == method && r.path == path)
+        })
+        .map_or("unrouted", |f| f.name)
 }

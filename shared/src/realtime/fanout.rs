@@ -36,6 +36,23 @@ pub struct FanoutReport {
     pub failed: usize,
 }
 
+impl FanoutReport {
+    fn count(&self) {
+        use crate::observe::metrics::{Metric, count_n};
+        for (result, n) in [
+            ("delivered", self.delivered),
+            ("gone", self.gone),
+            ("failed", self.failed),
+        ] {
+            count_n(
+                Metric::WebSocketDeliveries,
+                vec![("result", result.into())],
+                n as u64,
+            );
+        }
+    }
+}
+
 impl std::ops::AddAssign for FanoutReport {
     fn add_assign(&mut self, other: Self) {
         self.delivered += other.delivered;
@@ -83,6 +100,7 @@ impl Fanout {
                 }
             }
         }
+        report.count();
         Ok(report)
     }
 

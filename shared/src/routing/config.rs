@@ -269,6 +269,7 @@ impl<'a> Config<'a> {
             && let Some(bytes) = local.get(self.org, version, key)
             && let Ok(value) = serde_json::from_slice(&bytes)
         {
+            cache_read("local");
             return Ok(value);
         }
         let keep = |bytes: &[u8]| {
@@ -280,6 +281,7 @@ impl<'a> Config<'a> {
             Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
                 Ok(value) => {
                     keep(&bytes);
+                    cache_read("shared");
                     return Ok(value);
                 }
                 // An entry written by an older release: reload and overwrite it.
@@ -291,6 +293,7 @@ impl<'a> Config<'a> {
             }
         }
         let value = load.await?;
+        cache_read("database");
         if let Ok(bytes) = serde_json::to_vec(&value) {
             keep(&bytes);
             if let Err(e) = self
@@ -303,6 +306,12 @@ impl<'a> Config<'a> {
         }
         Ok(value)
     }
+}
+
+/// One configuration read in `opbx_routing_cache_reads_total`, by where it was answered from.
+fn cache_read(source: &'static str) {
+    use crate::observe::metrics::{Metric, count};
+    count(Metric::RoutingCache, vec![("source", source.into())]);
 }
 
 /// Absence is an answer worth caching too: an unknown number is looked up once, not per call.

@@ -162,6 +162,24 @@ pub struct Outcome {
     pub round_robin: Vec<(String, i64)>,
 }
 
+impl Outcome {
+    /// What the answer does for the caller, for metrics: refused unanswered, the kind of
+    /// destination the path ended at, the next step after a dial's result, or an apology.
+    pub fn label(&self) -> &'static str {
+        let refused = self
+            .response
+            .verbs
+            .iter()
+            .any(|v| matches!(v, cxml::Verb::Reject(_)));
+        match self.path.last() {
+            _ if refused => "refused",
+            Some(step) => step.destination.kind().as_str(),
+            None if self.dial_outcome.is_some() => "dial_result",
+            None => "apology",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 enum RouteError {
     #[error(transparent)]

@@ -1,32 +1,40 @@
-import { zodResolver } from '@hookform/resolvers/zod'
-import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
-import { useMemo } from 'react'
-import { useForm } from 'react-hook-form'
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query'
+import { useWatch } from 'react-hook-form'
 import { toast } from 'sonner'
-import { z } from 'zod'
 import { api, call, type Schemas } from '@/api/client'
 import { keys } from '@/api/keys'
 import { useMe } from '@/api/me'
-import { applyProblem } from '@/api/problem'
+import { phoneNumbers } from '@/api/resources'
 import { CopyField } from '@/components/copy-field'
-import { Field, FormError } from '@/components/field'
+import { Field } from '@/components/field'
+import { ApiForm } from '@/components/form-parts'
 import { PageHeader } from '@/components/page-header'
+import { TimeZoneSelect } from '@/components/time-zone-select'
 import { Button } from '@/components/ui/button'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
-import { Input, NativeSelect } from '@/components/ui/input'
+import { Input, NativeSelect, Textarea } from '@/components/ui/input'
 import { canWriteOrganization } from '@/lib/roles'
+import { useApiForm } from '@/lib/use-api-form'
 import { organizationQuery } from './api'
+import { PrefixesEditor } from './prefixes-editor'
+import { forwardingRules, organizationFields, organizationSchema, toBody, toValues } from './schemas'
 
-const schema = z.object({
-  name: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-  timezone: z.string().min(1, 'is required'),
-})
-type Values = z.infer<typeof schema>
-
-/** Every IANA zone this browser knows (UTC included, which some leave out), plus the current one. */
-function timeZones(current: string): string[] {
-  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
-  return [...new Set(['UTC', current, ...known])].sort()
+/** The organization's numbers, as caller ids to choose from (plus the current one, if not listed). */
+function CallerIdOptions({ current }: { current: string }) {
+  const { organization } = useMe()
+  const list = useQuery(phoneNumbers.list(organization.id, { per_page: 100, sort: 'number' }))
+  const numbers = list.data?.data ?? []
+  return (
+    <>
+      <option value="">None: routes without a caller id refuse calls</option>
+      {current && !numbers.some((n) => n.number === current) && <option value={current}>{current}</option>}
+      {numbers.map((n) => (
+        <option key={n.id} value={n.number}>
+          {n.label ? `${n.number} · ${n.label}` : n.number}
+        </option>
+      ))}
+    </>
+  )
 }
 
 export function OrganizationPage() {
@@ -43,23 +51,19 @@ export function OrganizationPage() {
         queryClient.invalidateQueries({ queryKey: keys.me }),
       ]),
   })
-  const form = useForm<Values>({
-    resolver: zodResolver(schema),
-    defaultValues: { name: org.name, timezone: org.timezone },
+  const { form, submit } = useApiForm({
+    schema: organizationSchema,
+    defaultValues: toValues(org),
+    fields: organizationFields,
+    onSubmit: async (values) => {
+      await save.mutateAsync(toBody(values))
+      toast.success('Organization saved')
+    },
   })
   const { errors, isSubmitting, isDirty } = form.formState
-  const zones = useMemo(() => timeZones(org.timezone), [org.timezone])
-
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      // The zones offered come from this browser's Intl; the server judges the one chosen.
-      const timezone = values.timezone as NonNullable<Schemas['OrganizationUpdate']['timezone']>
-      const saved = await save.mutateAsync({ name: values.name.trim(), timezone })
-      form.reset({ name: saved.name, timezone: saved.timezone })
-      toast.success('Organization saved')
-    } catch (e) {
-      applyProblem(e, form.setError, ['name', 'timezone'])
-    }
+  const [forwarding, callerId] = useWatch({
+    control: form.control,
+    name: ['external_forwarding', 'default_caller_id'],
   })
 
   return (
@@ -69,8 +73,7 @@ export function OrganizationPage() {
         description={owner ? undefined : 'Only owners change these settings.'}
       />
       <div className="flex flex-col gap-4">
-        <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-          <FormError errors={errors} />
+        <ApiForm form={form} onSubmit={submit} actions={false}>
           <Card>
             <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
               <Field label="Name" error={errors.name?.message}>
@@ -82,17 +85,88 @@ export function OrganizationPage() {
                 error={errors.timezone?.message}
               >
                 {(p) => (
-                  <NativeSelect {...p} disabled={!owner} {...form.register('timezone')}>
-                    {zones.map((zone) => (
-                      <option key={zone} value={zone}>
-                        {zone.replace(/_/g, ' ')}
+                  <TimeZoneSelect
+                    {...p}
+                    current={org.timezone}
+                    disabled={!owner}
+                    {...form.register('timezone')}
+                  />
+                )}
+              </Field>
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Calls out</CardTitle>
+              <CardDescription>The rules every outside call and forwarding passes.</CardDescription>
+            </CardHeader>
+            <CardContent className="flex flex-col gap-4">
+              <Field
+                label="Default caller id"
+                hint="Shown by outward calls whose route has no caller id; one of your phone numbers"
+                error={errors.default_caller_id?.message}
+                className="flex flex-col gap-1.5 sm:max-w-md"
+              >
+                {(p) => (
+                  <NativeSelect {...p} disabled={!owner} {...form.register('default_caller_id')}>
+                    <CallerIdOptions current={callerId} />
+                  </NativeSelect>
+                )}
+              </Field>
+              <Field
+                label="Forwarding to outside numbers"
+                hint={forwardingRules[forwarding].explain}
+                error={errors.external_forwarding?.message}
+                className="flex flex-col gap-1.5 sm:max-w-md"
+              >
+                {(p) => (
+                  <NativeSelect {...p} disabled={!owner} {...form.register('external_forwarding')}>
+                    {Object.entries(forwardingRules).map(([value, { label }]) => (
+                      <option key={value} value={value}>
+                        {label}
                       </option>
                     ))}
                   </NativeSelect>
                 )}
               </Field>
+              {forwarding === 'listed_prefixes' && (
+                <PrefixesEditor
+                  control={form.control}
+                  register={form.register}
+                  errors={errors}
+                  disabled={!owner}
+                />
+              )}
             </CardContent>
           </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Calls to numbers you do not have</CardTitle>
+              <CardDescription>
+                A call to a number that is not yours (or is switched off) is refused without being answered,
+                so nobody is billed for it.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <Field
+                label="Message before refusing"
+                hint="Spoken first, up to 1000 characters; empty: refused without a word"
+                error={errors.unassigned_number_message?.message}
+              >
+                {(p) => (
+                  <Textarea
+                    {...p}
+                    rows={2}
+                    disabled={!owner}
+                    {...form.register('unassigned_number_message')}
+                  />
+                )}
+              </Field>
+            </CardContent>
+          </Card>
+
           {owner && (
             <div className="flex justify-end">
               <Button type="submit" disabled={isSubmitting || !isDirty}>
@@ -100,7 +174,7 @@ export function OrganizationPage() {
               </Button>
             </div>
           )}
-        </form>
+        </ApiForm>
         <Card>
           <CardHeader>
             <CardTitle>Sign-in name</CardTitle>

@@ -1,19 +1,12 @@
 import { z } from 'zod'
 import type { Schemas } from '@/api/client'
 import { fromApi, toApi } from '@/lib/destination'
-import { destination, name } from '@/lib/forms'
+import { destination, name, whole } from '@/lib/forms'
 
 // Limits from shared/src/http/api/rules.rs (MEMBER_TIMEOUT, ROUNDS, MAX_MEMBERS).
 export const MEMBER_TIMEOUT = { min: 5, max: 120 }
 export const ROUNDS = { min: 1, max: 10 }
 export const MAX_MEMBERS = 50
-
-const whole = (what: string, { min, max }: { min: number; max: number }) =>
-  z
-    .number({ error: `must be a number of ${what}` })
-    .int(`must be whole ${what}`)
-    .min(min, `must be ${min} to ${max} ${what}`)
-    .max(max, `must be ${min} to ${max} ${what}`)
 
 export const ringGroupSchema = z.object({
   name,

@@ -79,6 +79,8 @@ impl FromRequestParts<AppState> for Caller {
         let token = bearer_token(parts)?;
         let mut caller = authenticate_bearer(state, token).await?;
         caller.source_ip = client_ip(parts, &state.trusted_proxies);
+        crate::observe::request::record_org(caller.user.organization_id);
+        crate::observe::request::record_user(caller.user.id);
         Ok(caller)
     }
 }

@@ -60,6 +60,10 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// This occurrence: `urn:opbx:request:<id>`, the request id the answer's `x-request-id`
+    /// carries and every log line of the request names — quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     /// Field-level messages: of a 422 (the body breaks the documented schema), of a 409 whose
     /// fields conflict with the organization's current data (a destination that does not
     /// exist, a time already past) and of a 400 about query parameters.
@@ -89,6 +93,7 @@ impl ApiError {
                 title: title.to_owned(),
                 status: status.as_u16(),
                 detail,
+                instance: None,
                 errors: Vec::new(),
                 references: Vec::new(),
                 organizations: Vec::new(),
@@ -331,7 +336,10 @@ impl From<CoordinationError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut response = (status, axum::Json(&*self.problem)).into_response();
+        let mut problem = self.problem;
+        problem.instance =
+            crate::observe::request::current_id().map(|id| format!("urn:opbx:request:{id}"));
+        let mut response = (status, axum::Json(&*problem)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(wait) = self.retry_after {

@@ -32,6 +32,8 @@ use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
 use crate::log_safe::Untrusted;
+use crate::observe::metrics::{self, Metric, store_call};
+use crate::observe::request;
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
 use crate::ports::coordination::{
     CallAdmission, CallStart, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
@@ -84,6 +86,7 @@ pub async fn answer(
         }
     };
     let org = key.org;
+    request::record_org(org);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -102,6 +105,7 @@ pub async fn answer(
         tracing::warn!(%org, "webhook without CallSid or Session");
         return ok(&cxml::Response::apology(speech::TECHNICAL_PROBLEM));
     };
+    request::record_call(&call_sid);
     // The organization's hash tag keeps the keys of one call's first step in one cluster slot.
     let request = Request {
         state,
@@ -181,7 +185,12 @@ impl Request<'_> {
         let waited_until = Instant::now() + CALL_LOCK_WAIT;
         let mut pause = Duration::from_millis(5);
         loop {
-            match self.state.coordination.begin_call(&admission).await {
+            let began = store_call(
+                self.state.coordination_backend,
+                "begin_call",
+                self.state.coordination.begin_call(&admission),
+            );
+            match began.await {
                 Ok(start) if start.busy => {
                     let left = waited_until.saturating_duration_since(Instant::now());
                     if left.is_zero() {
@@ -212,7 +221,10 @@ impl Request<'_> {
             Some(CallStart {
                 replay: Some(previous),
                 ..
-            }) => return previous,
+            }) => {
+                metrics::count(Metric::ReplaysServed, self.org_label());
+                return previous;
+            }
             Some(s) => (s.guard, Some(s.config_version), s.rate, s.round_robin),
             None => (None, None, None, None),
         };
@@ -227,12 +239,18 @@ impl Request<'_> {
             call: &self.call_sid,
             positions: &positions,
         });
-        match self
-            .state
-            .coordination
-            .finish_call(guard, &self.replay_key, &xml, REPLAY_MEMORY, taken)
-            .await
-        {
+        let finished = store_call(
+            self.state.coordination_backend,
+            "finish_call",
+            self.state.coordination.finish_call(
+                guard,
+                &self.replay_key,
+                &xml,
+                REPLAY_MEMORY,
+                taken,
+            ),
+        );
+        match finished.await {
             Ok(Recorded::Existing(first)) => first,
             Ok(Recorded::Stored) => xml,
             Err(e) => {
@@ -249,6 +267,8 @@ impl Request<'_> {
     fn admit(&self, rate: Option<RateDecision>) -> Option<cxml::Response> {
         if rate.is_some_and(|d| !d.allowed) {
             tracing::warn!(org = %self.org, "voice rate limit reached");
+            metrics::count(Metric::RateLimited, self.org_label());
+            self.count_routed("refused");
             return Some(cxml::Response::refusal(
                 Some(speech::BUSY.into()),
                 cxml::RejectReason::Busy,
@@ -294,6 +314,7 @@ impl Request<'_> {
                     Ok(cont) => engine.resume(cont, &callback_input(p)).await,
                     Err(e) => {
                         tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "callback with bad routing state");
+                        self.count_routed("apology");
                         return (
                             cxml::Response::apology(speech::TECHNICAL_PROBLEM),
                             Vec::new(),
@@ -302,21 +323,40 @@ impl Request<'_> {
                 }
             }
         };
+        self.count_routed(outcome.label());
         self.record(&facts, &outcome).await;
         (outcome.response, outcome.round_robin)
+    }
+
+    fn org_label(&self) -> metrics::Labels {
+        vec![("organization", self.org.to_string())]
+    }
+
+    /// One answer in `opbx_calls_routed_total`, by what it does for the caller.
+    fn count_routed(&self, outcome: &'static str) {
+        let step = match self.hook {
+            Hook::Voice => "new_call",
+            Hook::Callback => "callback",
+        };
+        let mut labels = self.org_label();
+        labels.extend([("step", step.into()), ("outcome", outcome.into())]);
+        metrics::count(Metric::CallsRouted, labels);
     }
 
     /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
     /// the call: the routing decision is still answered.
     async fn record(&self, facts: &CallFacts, outcome: &Outcome) {
-        let created = match self.write_call_log(facts, outcome).await {
+        let dialect = self.state.store.dialect().name();
+        let written = store_call(dialect, "call_log", self.write_call_log(facts, outcome));
+        let created = match written.await {
             Ok(created) => created,
             Err(e) => {
                 tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed");
                 None
             }
         };
-        self.track_live_call(facts, outcome, created.as_ref()).await;
+        let live = self.track_live_call(facts, outcome, created.as_ref());
+        store_call(self.state.realtime.backend, "live_call", live).await;
         for effect in &outcome.effects {
             let Effect::SaveVoicemail {
                 extension,

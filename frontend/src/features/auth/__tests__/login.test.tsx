@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { session } from '@/lib/session'
 import { org, orgSettings, user } from '@/testing/fixtures'
-import { emptyCollections, on, problem } from '@/testing/http'
+import { emptyCollections, on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 import { organizationsIn, retryMessage, safeNext } from '../login'
 
@@ -34,6 +34,7 @@ describe('sign-in', () => {
           return answer
         }),
         on('get', '/api/v1/settings/organization', () => orgSettings),
+        on('get', '/api/v1/phone-numbers', () => page([])),
       ],
     })
     await heading('Sign in to OpBX')

@@ -1,15 +1,16 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
-import { allow } from '@/lib/guard'
+import { businessHours } from '@/api/resources'
+import { EditBusinessHoursPage } from '@/features/business-hours/business-hours-pages'
+import { allow, orNotFound } from '@/lib/guard'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/business-hours/$id')({
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon
-      title="Business hours"
-      description="Weekly opening hours, holidays and overrides that route calls by time."
-    />
-  ),
+  loader: ({ context, params }) =>
+    orNotFound(
+      context.queryClient.ensureQueryData(businessHours.detail(context.me.organization.id, params.id)),
+    ),
+  component: function BusinessHours() {
+    return <EditBusinessHoursPage id={Route.useParams().id} />
+  },
 })

@@ -1,15 +1,19 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { businessHours } from '@/api/resources'
+import { businessHoursSorts } from '@/features/business-hours/api'
+import { BusinessHoursPage } from '@/features/business-hours/business-hours-page'
 import { allow } from '@/lib/guard'
+import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/business-hours/')({
+  validateSearch: listSearch(businessHoursSorts),
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon
-      title="Business hours"
-      description="Weekly opening hours, holidays and overrides that route calls by time."
-    />
-  ),
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) =>
+    context.queryClient.ensureQueryData(businessHours.list(context.me.organization.id, listQuery(deps))),
+  component: function BusinessHoursList() {
+    const navigate = Route.useNavigate()
+    return <BusinessHoursPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
+  },
 })

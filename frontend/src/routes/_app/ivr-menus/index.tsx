@@ -1,12 +1,19 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { ivrMenus } from '@/api/resources'
+import { ivrMenuSorts } from '@/features/ivr-menus/api'
+import { IvrMenusPage } from '@/features/ivr-menus/ivr-menus-page'
 import { allow } from '@/lib/guard'
+import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/ivr-menus/')({
+  validateSearch: listSearch(ivrMenuSorts),
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon title="IVR menus" description="Menus that let callers choose where to go by pressing keys." />
-  ),
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) =>
+    context.queryClient.ensureQueryData(ivrMenus.list(context.me.organization.id, listQuery(deps))),
+  component: function IvrMenus() {
+    const navigate = Route.useNavigate()
+    return <IvrMenusPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
+  },
 })

@@ -1,12 +1,16 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
-import { allow } from '@/lib/guard'
+import { outboundRoutes } from '@/api/resources'
+import { EditOutboundRoutePage } from '@/features/outbound-routes/outbound-route-pages'
+import { allow, orNotFound } from '@/lib/guard'
 import { canReadConfig } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/outbound-routes/$id')({
   beforeLoad: allow(canReadConfig),
-  component: () => (
-    <ComingSoon title="Outbound routes" description="Which trunk outside calls use, by the number dialled." />
-  ),
+  loader: ({ context, params }) =>
+    orNotFound(
+      context.queryClient.ensureQueryData(outboundRoutes.detail(context.me.organization.id, params.id)),
+    ),
+  component: function OutboundRoute() {
+    return <EditOutboundRoutePage id={Route.useParams().id} />
+  },
 })
