@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
     "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$t/" -close_fd_mask=3 >"$log" 2>&1
     set -e
-    execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log" | tail -1)
+    execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log" | tail -1)
     execs=${execs:-0}
     crashes=$(find "$out/artifacts/$t" -type f | wc -l)
     echo "$t: $execs executions in ${seconds}s, $crashes crashes, corpus $(find "fuzz/corpus/$t" -type f | wc -l) inputs"
