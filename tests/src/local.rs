@@ -16,6 +16,11 @@ pub fn binary() -> PathBuf {
     if let Some(p) = std::env::var_os("OPBX_LOCAL_BIN") {
         return p.into();
     }
+    built_binary("opbx-local")
+}
+
+/// The workspace binary `name` of this build profile (a function's `bootstrap`, `opbx-local`).
+pub fn built_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().expect("target/<profile>[/deps]");
     let profile_dir = if dir.ends_with("deps") {
@@ -23,7 +28,7 @@ pub fn binary() -> PathBuf {
     } else {
         dir
     };
-    let bin = profile_dir.join("opbx-local");
+    let bin = profile_dir.join(name);
     assert!(
         bin.is_file(),
         "{} is missing: build it with `cargo build --workspace --bins` (scripts/test.sh does)",
