@@ -87,14 +87,17 @@ impl AppState {
     ) -> Result<Self, StartupError> {
         let store =
             SqlStore::connect(&config.database_url, config.database_max_connections).await?;
-        let (coordination, coordination_backend): (Arc<dyn Coordination>, _) =
-            match &config.redis_url {
-                Some(url) => (
-                    Arc::new(RedisCoordination::connect(url, REDIS_NAMESPACE).await?),
-                    "redis",
+        let (coordination, coordination_backend): (Arc<dyn Coordination>, _) = match &config
+            .redis_url
+        {
+            Some(url) => (
+                Arc::new(
+                    RedisCoordination::connect(url, REDIS_NAMESPACE, config.redis_deadline).await?,
                 ),
-                None => (Arc::new(MemoryCoordination::new()), "memory"),
-            };
+                "redis",
+            ),
+            None => (Arc::new(MemoryCoordination::new()), "memory"),
+        };
         let (jobs, jobs_backend): (Arc<dyn JobQueue>, _) = match &config.jobs_queue_url {
             Some(url) => (Arc::new(SqsJobQueue::connect(url)?), "sqs"),
             None => (Arc::new(MemoryJobQueue::default()), "memory"),

@@ -18,6 +18,9 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `OPBX_REDIS_URL`; absent means in-process coordination (one process only).
     pub redis_url: Option<String>,
+    /// `OPBX_REDIS_DEADLINE_MS`: how long one Redis command may take before the request goes on
+    /// without Redis (and Redis is skipped until a probe finds it back).
+    pub redis_deadline: std::time::Duration,
     /// `OPBX_ENCRYPTION_KEY`: 32 bytes, base64. `opbx-local` creates a key file when absent.
     pub encryption_key: Option<String>,
     /// `OPBX_UI_ORIGIN`, e.g. `https://pbx.example.com`: the one origin allowed to call the API
@@ -177,6 +180,12 @@ impl Config {
         let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
         let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
+        let redis_deadline = std::time::Duration::from_millis(positive(
+            &get,
+            "OPBX_REDIS_DEADLINE_MS",
+            u64::try_from(crate::adapters::redis::connection::DEFAULT_DEADLINE.as_millis())
+                .unwrap_or(50),
+        )?);
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
         {
@@ -244,6 +253,7 @@ impl Config {
             database_url,
             database_max_connections,
             redis_url,
+            redis_deadline,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
             ui_origin,
             voice_rate_limit,

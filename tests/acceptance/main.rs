@@ -5,9 +5,11 @@
 
 mod contract;
 mod exactly_once;
+mod faults;
 mod fixture;
 mod log_lines;
 mod observability;
 mod outward_calls;
 mod scenarios;
 mod schedules;
+mod storms;

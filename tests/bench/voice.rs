@@ -150,6 +150,7 @@ async fn main() {
     let coordination = opbx::adapters::redis::coordination::RedisCoordination::connect(
         &redis_url,
         opbx::app::REDIS_NAMESPACE,
+        opbx::adapters::redis::connection::DEFAULT_DEADLINE,
     )
     .await
     .expect("Redis");

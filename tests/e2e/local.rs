@@ -67,6 +67,9 @@ async fn same_binary_runs_on_mysql_and_redis() {
         &[
             ("OPBX_DATABASE_URL", db.as_str()),
             ("OPBX_REDIS_URL", redis.as_str()),
+            // Generous: this test is about the stores being used, on a machine running many
+            // tests at once, not about Redis's deadline (tests/acceptance/faults.rs is).
+            ("OPBX_REDIS_DEADLINE_MS", "2000"),
             ("OPBX_ENCRYPTION_KEY", key.as_str()),
         ],
     )

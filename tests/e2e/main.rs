@@ -2,3 +2,4 @@
 
 mod lambda_function;
 mod local;
+mod secrets;

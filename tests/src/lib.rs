@@ -5,6 +5,7 @@
 //! servers are missing the test fails with a message saying which server and how to start it.
 
 pub mod fake_cloudonix;
+pub mod fault_proxy;
 pub mod local;
 pub mod model;
 pub mod proc;
@@ -17,6 +18,10 @@ use opbx::adapters::memory::coordination::MemoryCoordination;
 use opbx::adapters::redis::coordination::RedisCoordination;
 use opbx::adapters::sql::SqlStore;
 use opbx::ports::coordination::Coordination;
+
+/// Redis's deadline in the behaviour suite: generous, because these tests run many at a time on a
+/// loaded machine and test what Redis does, not what happens without it (tests/faults does).
+pub const TEST_REDIS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub const DEFAULT_TEST_REDIS_URL: &str = "redis://127.0.0.1:6379/";
 pub const DEFAULT_TEST_DATABASE_URL: &str = "mysql://opbx:opbx@127.0.0.1:3306/opbx_test";
@@ -41,6 +46,11 @@ impl Drop for TempFile {
             let _ = std::fs::remove_file(p);
         }
     }
+}
+
+/// The Redis URL of the production backend (`OPBX_TEST_REDIS_URL`).
+pub fn test_redis_url() -> String {
+    std::env::var("OPBX_TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_TEST_REDIS_URL.into())
 }
 
 /// The MySQL/MariaDB URL of the production backend (`OPBX_TEST_DATABASE_URL`).
@@ -86,11 +96,15 @@ impl Backend {
     }
 
     pub async fn production() -> Self {
-        let redis_url =
-            std::env::var("OPBX_TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_TEST_REDIS_URL.into());
+        Self::production_via(&test_redis_url(), TEST_REDIS_DEADLINE).await
+    }
+
+    /// The production backend with Redis at `redis_url` (a [`fault_proxy`] in front of the test
+    /// Redis) and `deadline` per Redis command.
+    pub async fn production_via(redis_url: &str, deadline: std::time::Duration) -> Self {
         // A unique namespace per test keeps parallel tests (and earlier runs) apart on one Redis.
         let namespace = format!("opbx-test:{}:", unique());
-        let coordination = RedisCoordination::connect(&redis_url, &namespace)
+        let coordination = RedisCoordination::connect(redis_url, &namespace, deadline)
             .await
             .unwrap_or_else(|e| {
                 panic!(

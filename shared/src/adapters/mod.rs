@@ -1,4 +1,5 @@
 pub mod aws_json;
+pub mod breaker;
 pub mod cloudonix;
 pub mod email;
 pub mod memory;

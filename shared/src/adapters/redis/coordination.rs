@@ -9,9 +9,9 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
 
+use crate::adapters::redis::connection::GuardedConnection;
 use crate::ports::coordination::{
     Cache, CallAdmission, CallGate, CallStart, CoordinationError, Counters, Idempotency, LockGuard,
     Locks, RateDecision, RateLimits, Recorded, RoundRobinSnapshot, RoundRobinTaken,
@@ -216,17 +216,22 @@ fn decode_entry(entry: &[u8]) -> Option<(i64, &[u8])> {
     Some((expires_at_ms, &entry[colon + 1..]))
 }
 
-/// Cheap to clone: clones share one multiplexed connection that reconnects by itself.
+/// Cheap to clone: clones share one multiplexed connection that reconnects by itself, and one
+/// circuit breaker.
 #[derive(Clone)]
 pub struct RedisCoordination {
-    connection: ConnectionManager,
+    connection: GuardedConnection,
     namespace: String,
 }
 
 impl RedisCoordination {
-    pub async fn connect(url: &str, namespace: &str) -> Result<Self, CoordinationError> {
-        let client = redis::Client::open(url)?;
-        let connection = ConnectionManager::new(client).await?;
+    /// Every command gets `deadline` to answer ([`GuardedConnection`]).
+    pub async fn connect(
+        url: &str,
+        namespace: &str,
+        deadline: Duration,
+    ) -> Result<Self, CoordinationError> {
+        let connection = GuardedConnection::connect(url, deadline).await?;
         Ok(Self {
             connection,
             namespace: namespace.to_owned(),
