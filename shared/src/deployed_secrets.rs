@@ -255,7 +255,9 @@ mod tests {
 
     #[test]
     fn only_the_functions_using_the_key_get_it() {
-        assert_eq!(secrets_of("api-users"), [DATABASE]);
+        assert_eq!(secrets_of("api-ivr-menus"), [DATABASE]);
+        // Invitations: the mail relay's credentials, and no key.
+        assert_eq!(secrets_of("api-users"), [DATABASE, SMTP]);
         assert_eq!(secrets_of("webhook-voice"), [DATABASE, ENCRYPTION_KEY]);
         assert!(secrets_of("presence-fanout").is_empty());
         assert!(secrets_of("migrate").contains(&APP_DATABASE));
