@@ -89,6 +89,12 @@ operator_token=$(curl -fsS "$base/api/v1/platform/auth/login" -H 'content-type: 
 # operator (each other's routes would only answer 403). Logouts are left out: they would revoke
 # the run's own token (the Rust tests cover them). The hooks keep the rules JSON Schema cannot
 # state out of the "schema-valid" cases (see the file).
+# One worker: with two, Hypothesis in both threads may first parse its own sources at once, and
+# CPython 3.11 before 3.11.9 then fails ast.parse ("AST constructor recursion depth mismatch",
+# gh-106905), which schemathesis reports as an error of whichever operation it was generating.
+# filter_too_much is Hypothesis judging its own generator (too many drawn values thrown away, as
+# for the outbound route's pattern); it is no finding about the API, and every case that is drawn
+# is still sent and checked.
 fuzz() {
     local report="$1" token="$2"
     shift 2
@@ -100,7 +106,8 @@ fuzz() {
         --max-examples "$examples" \
         --max-time "$seconds" \
         --seed "$seed" \
-        --workers 2 \
+        --workers 1 \
+        --suppress-health-check filter_too_much \
         "$@" ${OPBX_SCHEMATHESIS_ARGS:-} \
         --header "Authorization: Bearer $token" \
         --report junit,ndjson --report-dir "$out/$report" \
