@@ -143,6 +143,7 @@ pub fn jobs_worker() -> Result<(), Error> {
                     .map(|r| (r.message_id.unwrap_or_default(), r.body.unwrap_or_default()))
                     .collect();
                 let failed = crate::jobs::worker::run_batch(&state, &messages).await;
+                crate::observe::emf::flush();
                 let mut response = SqsBatchResponse::default();
                 response.batch_item_failures = failed
                     .into_iter()

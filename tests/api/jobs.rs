@@ -383,6 +383,24 @@ async fn duplicate_deliveries_are_harmless(b: Backend) {
     assert_eq!(w.subscribers().len(), 1);
 }
 
+/// `opbx_jobs_total` of extension syncs to be retried and given up, as the process counts them.
+fn sync_failures() -> (u64, u64) {
+    use opbx::observe::metrics::{Metric, snapshot};
+    let count = |result: &str| {
+        snapshot()
+            .counters
+            .iter()
+            .filter(|((metric, labels), _)| {
+                *metric == Metric::Jobs
+                    && labels.contains(&("kind", "sync_extension".into()))
+                    && labels.contains(&("result", result.into()))
+            })
+            .map(|(_, n)| n)
+            .sum()
+    };
+    (count("retry"), count("failed"))
+}
+
 async fn a_failing_sync_ends_failed_with_the_reason_and_can_be_retried(b: Backend) {
     let w = World::new(b, |_| {}).await;
     let path = format!("/customers/self/domains/{}/subscribers", w.domain);
@@ -391,7 +409,13 @@ async fn a_failing_sync_ends_failed_with_the_reason_and_can_be_retried(b: Backen
         .call("POST", EXT, Some(json!({"number": "350", "name": "Desk"})))
         .await;
     let id = created.ok()["id"].as_str().unwrap().to_owned();
+    let failures_before = sync_failures();
     w.run().await;
+    // Two tries to be retried and the last one given up, counted for the metrics (issue 17);
+    // other tests of this binary may add theirs at the same time.
+    let (retries, given_up) = sync_failures();
+    assert!(retries >= failures_before.0 + 2, "{retries}");
+    assert!(given_up > failures_before.1, "{given_up}");
 
     let view = w.extension(&id).await;
     let sync = &view["cloudonix_sync"];

@@ -61,6 +61,18 @@ pub async fn run_job(state: &AppState, id: JobId) -> StoreResult<()> {
             JobOutcome::Failed { error: e.message }
         }
     };
+    let result = match &outcome {
+        JobOutcome::Done { .. } | JobOutcome::Continue { .. } => "done",
+        JobOutcome::Retry { .. } => "retry",
+        JobOutcome::Failed { .. } => "failed",
+    };
+    crate::observe::metrics::count(
+        crate::observe::metrics::Metric::Jobs,
+        vec![
+            ("kind", job.payload.kind().as_str().into()),
+            ("result", result.into()),
+        ],
+    );
     state.store.finish_job(id, &outcome, now_ms()).await?;
     let again = match &outcome {
         JobOutcome::Retry { run_after, .. } => Some(*run_after),

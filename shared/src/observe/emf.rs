@@ -62,6 +62,7 @@ fn dimension_sets(metric: Metric, labels: &Labels) -> Vec<Vec<&'static str>> {
         Metric::Requests => &[&["status"]],
         Metric::RequestLatency => &[&[]],
         Metric::StoreLatency => &[&["store"]],
+        Metric::Jobs => &[&["result"]],
         _ => &[],
     };
     let mut sets = vec![own];

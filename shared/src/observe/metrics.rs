@@ -29,10 +29,13 @@ pub enum Metric {
     RequestLatency,
     /// One store round trip, by store and operation.
     StoreLatency,
+    /// Background jobs (Cloudonix sync, provisioning) run, by kind and result: done, retry (a
+    /// failure to be tried again) or failed (given up, shown on the object with a retry action).
+    Jobs,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 8] = [
+    pub const ALL: [Metric; 9] = [
         Self::CallsRouted,
         Self::ReplaysServed,
         Self::RateLimited,
@@ -41,6 +44,7 @@ impl Metric {
         Self::Requests,
         Self::RequestLatency,
         Self::StoreLatency,
+        Self::Jobs,
     ];
 
     /// The Prometheus name; CloudWatch gets the same without the `opbx_` prefix.
@@ -54,6 +58,7 @@ impl Metric {
             Self::Requests => "opbx_requests_total",
             Self::RequestLatency => "opbx_request_duration_seconds",
             Self::StoreLatency => "opbx_store_round_trip_seconds",
+            Self::Jobs => "opbx_jobs_total",
         }
     }
 
@@ -69,6 +74,7 @@ impl Metric {
             Self::Requests => "HTTP requests answered by function and status class.",
             Self::RequestLatency => "Time from a request's arrival to its answer.",
             Self::StoreLatency => "One store round trip by store and operation.",
+            Self::Jobs => "Background jobs run (Cloudonix sync, provisioning) by kind and result.",
         }
     }
 
