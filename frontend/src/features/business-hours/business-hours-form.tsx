@@ -1,5 +1,4 @@
-import { Controller } from 'react-hook-form'
-import { DestinationPicker } from '@/components/destination-picker'
+import { DestinationField } from '@/components/destination-field'
 import { Field } from '@/components/field'
 import { ApiForm, type ObjectFormProps, StatusField } from '@/components/form-parts'
 import { TimeZoneSelect } from '@/components/time-zone-select'
@@ -25,22 +24,7 @@ export function BusinessHoursForm({
   const { errors } = form.formState
 
   const destination = (name: 'open' | 'closed', label: string) => (
-    <Controller
-      control={form.control}
-      name={name}
-      render={({ field, fieldState }) => (
-        <Field label={label} error={fieldState.error?.message}>
-          {(p) => (
-            <DestinationPicker
-              {...p}
-              value={field.value}
-              onChange={(d) => field.onChange(d ?? { type: 'hangup' })}
-              disabled={readOnly}
-            />
-          )}
-        </Field>
-      )}
-    />
+    <DestinationField control={form.control} name={name} label={label} disabled={readOnly} />
   )
 
   return (

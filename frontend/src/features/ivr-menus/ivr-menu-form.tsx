@@ -1,5 +1,5 @@
-import { Controller, useWatch } from 'react-hook-form'
-import { DestinationPicker } from '@/components/destination-picker'
+import { useWatch } from 'react-hook-form'
+import { DestinationField } from '@/components/destination-field'
 import { Field } from '@/components/field'
 import { ApiForm, NumberField, type ObjectFormProps, StatusField, SwitchField } from '@/components/form-parts'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
@@ -20,25 +20,12 @@ export function IvrMenuForm({ defaultValues, creating, readOnly, onSubmit }: Obj
   const [promptKind, directDial] = useWatch({ control: form.control, name: ['prompt_kind', 'direct_dial'] })
 
   const leave = (name: 'timeout_destination' | 'invalid_destination', label: string) => (
-    <Controller
+    <DestinationField
       control={form.control}
       name={name}
-      render={({ field, fieldState }) => (
-        <Field
-          label={label}
-          error={fieldState.error?.message}
-          className="flex flex-col gap-1.5 sm:col-span-2"
-        >
-          {(p) => (
-            <DestinationPicker
-              {...p}
-              value={field.value}
-              onChange={(d) => field.onChange(d ?? { type: 'hangup' })}
-              disabled={readOnly}
-            />
-          )}
-        </Field>
-      )}
+      label={label}
+      disabled={readOnly}
+      className="flex flex-col gap-1.5 sm:col-span-2"
     />
   )
 

@@ -1,5 +1,5 @@
-import { Controller, useWatch } from 'react-hook-form'
-import { DestinationPicker } from '@/components/destination-picker'
+import { useWatch } from 'react-hook-form'
+import { DestinationField } from '@/components/destination-field'
 import { Field } from '@/components/field'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
@@ -118,22 +118,7 @@ export function RingGroupForm({
           <CardTitle>When nobody answers</CardTitle>
         </CardHeader>
         <CardContent>
-          <Controller
-            control={form.control}
-            name="fallback"
-            render={({ field, fieldState }) => (
-              <Field label="Calls go to" error={fieldState.error?.message}>
-                {(p) => (
-                  <DestinationPicker
-                    {...p}
-                    value={field.value}
-                    onChange={(d) => field.onChange(d ?? { type: 'hangup' })}
-                    disabled={readOnly}
-                  />
-                )}
-              </Field>
-            )}
-          />
+          <DestinationField control={form.control} name="fallback" label="Calls go to" disabled={readOnly} />
         </CardContent>
       </Card>
     </ApiForm>
