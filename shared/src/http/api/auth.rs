@@ -93,8 +93,22 @@ pub struct MeResponse {
     pub organization: OrganizationView,
 }
 
-fn invalid_credentials() -> ApiError {
+pub(crate) fn invalid_credentials() -> ApiError {
     ApiError::unauthorized("The email or password is incorrect.")
+}
+
+/// The email of a sign-in (lower-cased), once both fields are within their limits; the same
+/// rules for organization users and platform operators.
+pub(crate) fn sign_in_email(email: &str, password: &str) -> ApiResult<String> {
+    let mut v = Validator::new();
+    let email = v.text("email", email, 3, 255).to_lowercase();
+    v.check(
+        "password",
+        !password.is_empty() && password.chars().count() <= MAX_LENGTH,
+        "must be given (at most 256 characters)",
+    );
+    v.finish()?;
+    Ok(email)
 }
 
 /// Log in with email and password.
@@ -118,14 +132,7 @@ async fn login(
     SourceIp(source_ip): SourceIp,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let mut v = Validator::new();
-    let email = v.text("email", &body.email, 3, 255).to_lowercase();
-    v.check(
-        "password",
-        !body.password.is_empty() && body.password.chars().count() <= MAX_LENGTH,
-        "must be given (at most 256 characters)",
-    );
-    v.finish()?;
+    let email = sign_in_email(&body.email, &body.password)?;
     throttle(&state, "login", source_ip.as_deref(), &email).await?;
 
     let candidates = match body.organization.as_deref().map(str::trim) {

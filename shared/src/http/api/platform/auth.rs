@@ -19,14 +19,12 @@ use crate::domain::accounts::{Operator, OperatorToken, PlatformAuditEntry};
 use crate::domain::ids::{OperatorId, OperatorTokenId, PlatformAuditId};
 use crate::domain::model::Status;
 use crate::domain::now_ms;
-use crate::domain::password::MAX_LENGTH;
-use crate::http::api::auth::{TOKEN_LIFETIME, throttle};
+use crate::http::api::auth::{TOKEN_LIFETIME, invalid_credentials, sign_in_email, throttle};
 use crate::http::api::extract::{ApiJson, SourceIp};
 use crate::http::api::passwords;
 use crate::http::api::problem::{ApiError, ApiResult, Problem};
 use crate::http::api::schema::LoginEmail;
 use crate::http::api::time::UtcTime;
-use crate::http::api::validate::Validator;
 use crate::ports::operators::{OperatorRepo, OperatorTokenRepo};
 use crate::ports::platform::PlatformRepo;
 use crate::ports::store::StoreError;
@@ -99,14 +97,7 @@ async fn operator_login(
     SourceIp(source_ip): SourceIp,
     ApiJson(body): ApiJson<OperatorLogin>,
 ) -> ApiResult<Json<OperatorLoginResponse>> {
-    let mut v = Validator::new();
-    let email = v.text("email", &body.email, 3, 255).to_lowercase();
-    v.check(
-        "password",
-        !body.password.is_empty() && body.password.chars().count() <= MAX_LENGTH,
-        "must be given (at most 256 characters)",
-    );
-    v.finish()?;
+    let email = sign_in_email(&body.email, &body.password)?;
     throttle(&state, "platform-login", source_ip.as_deref(), &email).await?;
     let operator = match state.store.find_operator_by_email(&email).await {
         Ok(o) => Some(o),
@@ -117,11 +108,7 @@ async fn operator_login(
     let matched = passwords::matching(hashes, body.password).await?;
     let operator = match (operator, matched.as_slice()) {
         (Some(o), [true]) => o,
-        _ => {
-            return Err(ApiError::unauthorized(
-                "The email or password is incorrect.",
-            ));
-        }
+        _ => return Err(invalid_credentials()),
     };
     if operator.status != Status::Active {
         return Err(ApiError::forbidden("This operator account is deactivated."));
