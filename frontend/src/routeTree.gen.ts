@@ -10,13 +10,18 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as AppRouteImport } from './routes/_app'
+import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
+import { Route as InvitationRouteImport } from './routes/invitation'
 import { Route as LoginRouteImport } from './routes/login'
+import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAuditLogRouteImport } from './routes/_app/audit-log'
 import { Route as AppLiveRouteImport } from './routes/_app/live'
 import { Route as AppProfileRouteImport } from './routes/_app/profile'
 import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
 import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
+import { Route as PlatformOperatorRouteImport } from './routes/platform/_operator'
+import { Route as PlatformLoginRouteImport } from './routes/platform/login'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
 import { Route as AppBusinessHoursNewRouteImport } from './routes/_app/business-hours/new'
@@ -45,14 +50,33 @@ import { Route as AppSettingsOrganizationRouteImport } from './routes/_app/setti
 import { Route as AppUsersIndexRouteImport } from './routes/_app/users/index'
 import { Route as AppUsersIdRouteImport } from './routes/_app/users/$id'
 import { Route as AppUsersNewRouteImport } from './routes/_app/users/new'
+import { Route as PlatformOperatorIndexRouteImport } from './routes/platform/_operator/index'
+import { Route as PlatformOperatorAuditLogRouteImport } from './routes/platform/_operator/audit-log'
+import { Route as PlatformOperatorOrganizationsIdRouteImport } from './routes/platform/_operator/organizations/$id'
+import { Route as PlatformOperatorOrganizationsNewRouteImport } from './routes/platform/_operator/organizations/new'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
+  id: '/forgot-password',
+  path: '/forgot-password',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const InvitationRoute = InvitationRouteImport.update({
+  id: '/invitation',
+  path: '/invitation',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const LoginRoute = LoginRouteImport.update({
   id: '/login',
   path: '/login',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: '/reset-password',
+  path: '/reset-password',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AppIndexRoute = AppIndexRouteImport.update({
@@ -84,6 +108,16 @@ const AppVoicemailRoute = AppVoicemailRouteImport.update({
   id: '/voicemail',
   path: '/voicemail',
   getParentRoute: () => AppRoute,
+} as any)
+const PlatformOperatorRoute = PlatformOperatorRouteImport.update({
+  id: '/platform/_operator',
+  path: '/platform',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const PlatformLoginRoute = PlatformLoginRouteImport.update({
+  id: '/platform/login',
+  path: '/platform/login',
+  getParentRoute: () => rootRouteImport,
 } as any)
 const AppBusinessHoursIndexRoute = AppBusinessHoursIndexRouteImport.update({
   id: '/business-hours/',
@@ -225,15 +259,43 @@ const AppUsersNewRoute = AppUsersNewRouteImport.update({
   path: '/users/new',
   getParentRoute: () => AppRoute,
 } as any)
+const PlatformOperatorIndexRoute = PlatformOperatorIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => PlatformOperatorRoute,
+} as any)
+const PlatformOperatorAuditLogRoute =
+  PlatformOperatorAuditLogRouteImport.update({
+    id: '/audit-log',
+    path: '/audit-log',
+    getParentRoute: () => PlatformOperatorRoute,
+  } as any)
+const PlatformOperatorOrganizationsIdRoute =
+  PlatformOperatorOrganizationsIdRouteImport.update({
+    id: '/organizations/$id',
+    path: '/organizations/$id',
+    getParentRoute: () => PlatformOperatorRoute,
+  } as any)
+const PlatformOperatorOrganizationsNewRoute =
+  PlatformOperatorOrganizationsNewRouteImport.update({
+    id: '/organizations/new',
+    path: '/organizations/new',
+    getParentRoute: () => PlatformOperatorRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/invitation': typeof InvitationRoute
   '/login': typeof LoginRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/audit-log': typeof AppAuditLogRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
+  '/platform': typeof PlatformOperatorRouteWithChildren
+  '/platform/login': typeof PlatformLoginRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/call-logs/$id': typeof AppCallLogsIdRoute
@@ -253,6 +315,7 @@ export interface FileRoutesByFullPath {
   '/settings/organization': typeof AppSettingsOrganizationRoute
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
+  '/platform/audit-log': typeof PlatformOperatorAuditLogRoute
   '/business-hours/': typeof AppBusinessHoursIndexRoute
   '/call-logs/': typeof AppCallLogsIndexRoute
   '/conference-rooms/': typeof AppConferenceRoomsIndexRoute
@@ -262,14 +325,21 @@ export interface FileRoutesByFullPath {
   '/phone-numbers/': typeof AppPhoneNumbersIndexRoute
   '/ring-groups/': typeof AppRingGroupsIndexRoute
   '/users/': typeof AppUsersIndexRoute
+  '/platform/': typeof PlatformOperatorIndexRoute
+  '/platform/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
+  '/platform/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
 export interface FileRoutesByTo {
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/invitation': typeof InvitationRoute
   '/login': typeof LoginRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/audit-log': typeof AppAuditLogRoute
   '/live': typeof AppLiveRoute
   '/profile': typeof AppProfileRoute
   '/simulator': typeof AppSimulatorRoute
   '/voicemail': typeof AppVoicemailRoute
+  '/platform/login': typeof PlatformLoginRoute
   '/': typeof AppIndexRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
@@ -290,6 +360,7 @@ export interface FileRoutesByTo {
   '/settings/organization': typeof AppSettingsOrganizationRoute
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
+  '/platform/audit-log': typeof PlatformOperatorAuditLogRoute
   '/business-hours': typeof AppBusinessHoursIndexRoute
   '/call-logs': typeof AppCallLogsIndexRoute
   '/conference-rooms': typeof AppConferenceRoomsIndexRoute
@@ -299,16 +370,24 @@ export interface FileRoutesByTo {
   '/phone-numbers': typeof AppPhoneNumbersIndexRoute
   '/ring-groups': typeof AppRingGroupsIndexRoute
   '/users': typeof AppUsersIndexRoute
+  '/platform': typeof PlatformOperatorIndexRoute
+  '/platform/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
+  '/platform/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/_app': typeof AppRouteWithChildren
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/invitation': typeof InvitationRoute
   '/login': typeof LoginRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/_app/audit-log': typeof AppAuditLogRoute
   '/_app/live': typeof AppLiveRoute
   '/_app/profile': typeof AppProfileRoute
   '/_app/simulator': typeof AppSimulatorRoute
   '/_app/voicemail': typeof AppVoicemailRoute
+  '/platform/_operator': typeof PlatformOperatorRouteWithChildren
+  '/platform/login': typeof PlatformLoginRoute
   '/_app/': typeof AppIndexRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/_app/business-hours/new': typeof AppBusinessHoursNewRoute
@@ -329,6 +408,7 @@ export interface FileRoutesById {
   '/_app/settings/organization': typeof AppSettingsOrganizationRoute
   '/_app/users/$id': typeof AppUsersIdRoute
   '/_app/users/new': typeof AppUsersNewRoute
+  '/platform/_operator/audit-log': typeof PlatformOperatorAuditLogRoute
   '/_app/business-hours/': typeof AppBusinessHoursIndexRoute
   '/_app/call-logs/': typeof AppCallLogsIndexRoute
   '/_app/conference-rooms/': typeof AppConferenceRoomsIndexRoute
@@ -338,17 +418,25 @@ export interface FileRoutesById {
   '/_app/phone-numbers/': typeof AppPhoneNumbersIndexRoute
   '/_app/ring-groups/': typeof AppRingGroupsIndexRoute
   '/_app/users/': typeof AppUsersIndexRoute
+  '/platform/_operator/': typeof PlatformOperatorIndexRoute
+  '/platform/_operator/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
+  '/platform/_operator/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
     | '/'
+    | '/forgot-password'
+    | '/invitation'
     | '/login'
+    | '/reset-password'
     | '/audit-log'
     | '/live'
     | '/profile'
     | '/simulator'
     | '/voicemail'
+    | '/platform'
+    | '/platform/login'
     | '/business-hours/$id'
     | '/business-hours/new'
     | '/call-logs/$id'
@@ -368,6 +456,7 @@ export interface FileRouteTypes {
     | '/settings/organization'
     | '/users/$id'
     | '/users/new'
+    | '/platform/audit-log'
     | '/business-hours/'
     | '/call-logs/'
     | '/conference-rooms/'
@@ -377,14 +466,21 @@ export interface FileRouteTypes {
     | '/phone-numbers/'
     | '/ring-groups/'
     | '/users/'
+    | '/platform/'
+    | '/platform/organizations/$id'
+    | '/platform/organizations/new'
   fileRoutesByTo: FileRoutesByTo
   to:
+    | '/forgot-password'
+    | '/invitation'
     | '/login'
+    | '/reset-password'
     | '/audit-log'
     | '/live'
     | '/profile'
     | '/simulator'
     | '/voicemail'
+    | '/platform/login'
     | '/'
     | '/business-hours/$id'
     | '/business-hours/new'
@@ -405,6 +501,7 @@ export interface FileRouteTypes {
     | '/settings/organization'
     | '/users/$id'
     | '/users/new'
+    | '/platform/audit-log'
     | '/business-hours'
     | '/call-logs'
     | '/conference-rooms'
@@ -414,15 +511,23 @@ export interface FileRouteTypes {
     | '/phone-numbers'
     | '/ring-groups'
     | '/users'
+    | '/platform'
+    | '/platform/organizations/$id'
+    | '/platform/organizations/new'
   id:
     | '__root__'
     | '/_app'
+    | '/forgot-password'
+    | '/invitation'
     | '/login'
+    | '/reset-password'
     | '/_app/audit-log'
     | '/_app/live'
     | '/_app/profile'
     | '/_app/simulator'
     | '/_app/voicemail'
+    | '/platform/_operator'
+    | '/platform/login'
     | '/_app/'
     | '/_app/business-hours/$id'
     | '/_app/business-hours/new'
@@ -443,6 +548,7 @@ export interface FileRouteTypes {
     | '/_app/settings/organization'
     | '/_app/users/$id'
     | '/_app/users/new'
+    | '/platform/_operator/audit-log'
     | '/_app/business-hours/'
     | '/_app/call-logs/'
     | '/_app/conference-rooms/'
@@ -452,11 +558,19 @@ export interface FileRouteTypes {
     | '/_app/phone-numbers/'
     | '/_app/ring-groups/'
     | '/_app/users/'
+    | '/platform/_operator/'
+    | '/platform/_operator/organizations/$id'
+    | '/platform/_operator/organizations/new'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   AppRoute: typeof AppRouteWithChildren
+  ForgotPasswordRoute: typeof ForgotPasswordRoute
+  InvitationRoute: typeof InvitationRoute
   LoginRoute: typeof LoginRoute
+  ResetPasswordRoute: typeof ResetPasswordRoute
+  PlatformOperatorRoute: typeof PlatformOperatorRouteWithChildren
+  PlatformLoginRoute: typeof PlatformLoginRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -468,11 +582,32 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/forgot-password': {
+      id: '/forgot-password'
+      path: '/forgot-password'
+      fullPath: '/forgot-password'
+      preLoaderRoute: typeof ForgotPasswordRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/invitation': {
+      id: '/invitation'
+      path: '/invitation'
+      fullPath: '/invitation'
+      preLoaderRoute: typeof InvitationRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/login': {
       id: '/login'
       path: '/login'
       fullPath: '/login'
       preLoaderRoute: typeof LoginRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/reset-password': {
+      id: '/reset-password'
+      path: '/reset-password'
+      fullPath: '/reset-password'
+      preLoaderRoute: typeof ResetPasswordRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/_app/': {
@@ -516,6 +651,20 @@ declare module '@tanstack/react-router' {
       fullPath: '/voicemail'
       preLoaderRoute: typeof AppVoicemailRouteImport
       parentRoute: typeof AppRoute
+    }
+    '/platform/_operator': {
+      id: '/platform/_operator'
+      path: '/platform'
+      fullPath: '/platform'
+      preLoaderRoute: typeof PlatformOperatorRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/platform/login': {
+      id: '/platform/login'
+      path: '/platform/login'
+      fullPath: '/platform/login'
+      preLoaderRoute: typeof PlatformLoginRouteImport
+      parentRoute: typeof rootRouteImport
     }
     '/_app/business-hours/': {
       id: '/_app/business-hours/'
@@ -713,6 +862,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppUsersNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/platform/_operator/': {
+      id: '/platform/_operator/'
+      path: '/'
+      fullPath: '/platform/'
+      preLoaderRoute: typeof PlatformOperatorIndexRouteImport
+      parentRoute: typeof PlatformOperatorRoute
+    }
+    '/platform/_operator/audit-log': {
+      id: '/platform/_operator/audit-log'
+      path: '/audit-log'
+      fullPath: '/platform/audit-log'
+      preLoaderRoute: typeof PlatformOperatorAuditLogRouteImport
+      parentRoute: typeof PlatformOperatorRoute
+    }
+    '/platform/_operator/organizations/$id': {
+      id: '/platform/_operator/organizations/$id'
+      path: '/organizations/$id'
+      fullPath: '/platform/organizations/$id'
+      preLoaderRoute: typeof PlatformOperatorOrganizationsIdRouteImport
+      parentRoute: typeof PlatformOperatorRoute
+    }
+    '/platform/_operator/organizations/new': {
+      id: '/platform/_operator/organizations/new'
+      path: '/organizations/new'
+      fullPath: '/platform/organizations/new'
+      preLoaderRoute: typeof PlatformOperatorOrganizationsNewRouteImport
+      parentRoute: typeof PlatformOperatorRoute
+    }
   }
 }
 
@@ -792,9 +969,31 @@ const AppRouteChildren: AppRouteChildren = {
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)
 
+interface PlatformOperatorRouteChildren {
+  PlatformOperatorAuditLogRoute: typeof PlatformOperatorAuditLogRoute
+  PlatformOperatorIndexRoute: typeof PlatformOperatorIndexRoute
+  PlatformOperatorOrganizationsIdRoute: typeof PlatformOperatorOrganizationsIdRoute
+  PlatformOperatorOrganizationsNewRoute: typeof PlatformOperatorOrganizationsNewRoute
+}
+
+const PlatformOperatorRouteChildren: PlatformOperatorRouteChildren = {
+  PlatformOperatorAuditLogRoute: PlatformOperatorAuditLogRoute,
+  PlatformOperatorIndexRoute: PlatformOperatorIndexRoute,
+  PlatformOperatorOrganizationsIdRoute: PlatformOperatorOrganizationsIdRoute,
+  PlatformOperatorOrganizationsNewRoute: PlatformOperatorOrganizationsNewRoute,
+}
+
+const PlatformOperatorRouteWithChildren =
+  PlatformOperatorRoute._addFileChildren(PlatformOperatorRouteChildren)
+
 const rootRouteChildren: RootRouteChildren = {
   AppRoute: AppRouteWithChildren,
+  ForgotPasswordRoute: ForgotPasswordRoute,
+  InvitationRoute: InvitationRoute,
   LoginRoute: LoginRoute,
+  ResetPasswordRoute: ResetPasswordRoute,
+  PlatformOperatorRoute: PlatformOperatorRouteWithChildren,
+  PlatformLoginRoute: PlatformLoginRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

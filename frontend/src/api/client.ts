@@ -1,9 +1,16 @@
 import createClient, { type Middleware } from 'openapi-fetch'
-import { session } from '@/lib/session'
+import { platformSession, type Session, session } from '@/lib/session'
 import type { components, paths } from './schema'
 
 export type Schemas = components['schemas']
 export type Problem = Schemas['Problem']
+
+// The platform operators' routes and the organizations' routes take different tokens: each client
+// knows only its own paths, so a screen cannot send an organization token to /platform or the
+// other way round.
+type PlatformPath = Extract<keyof paths, `/api/v1/platform/${string}`>
+export type PlatformPaths = Pick<paths, PlatformPath>
+export type OrgPaths = Omit<paths, PlatformPath>
 
 /** A failed API call: the server's problem document, with the status and Retry-After seconds. */
 export class ApiError extends Error {
@@ -25,33 +32,50 @@ export function isApiError(e: unknown, status?: number): e is ApiError {
 }
 
 let unauthorized: () => void = () => {}
+let platformUnauthorized: () => void = () => {}
 
 /** What to do when a signed-in request answers 401 (the app sends the user to /login?next=). */
 export function onUnauthorized(handler: () => void) {
   unauthorized = handler
 }
 
-const bearer: Middleware = {
-  onRequest({ request }) {
-    const token = session.token()
-    if (token) request.headers.set('Authorization', `Bearer ${token}`)
-    return request
-  },
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has('Authorization')) {
-      session.clear()
-      unauthorized()
-    }
-    return response
-  },
+/** The same for an operator's request (to /platform/login?next=). */
+export function onPlatformUnauthorized(handler: () => void) {
+  platformUnauthorized = handler
 }
 
-export const api = createClient<paths>({
-  baseUrl: globalThis.location?.origin ?? '',
-  // Looked up per request so test servers that patch fetch after start-up still see the calls.
-  fetch: (request) => globalThis.fetch(request),
-})
-api.use(bearer)
+function bearer(store: Session, expired: () => void): Middleware {
+  return {
+    onRequest({ request }) {
+      const token = store.token()
+      if (token) request.headers.set('Authorization', `Bearer ${token}`)
+      return request
+    },
+    onResponse({ request, response }) {
+      if (response.status === 401 && request.headers.has('Authorization')) {
+        store.clear()
+        expired()
+      }
+      return response
+    },
+  }
+}
+
+function client<P extends object>() {
+  return createClient<P>({
+    baseUrl: globalThis.location?.origin ?? '',
+    // Looked up per request so test servers that patch fetch after start-up still see the calls.
+    fetch: (request) => globalThis.fetch(request),
+  })
+}
+
+/** The organization API, with the signed-in user's token. */
+export const api = client<OrgPaths>()
+api.use(bearer(session, () => unauthorized()))
+
+/** The platform API (`/api/v1/platform/…`), with the operator's token. */
+export const platformApi = client<PlatformPaths>()
+platformApi.use(bearer(platformSession, () => platformUnauthorized()))
 
 function asProblem(body: unknown, response: Response): Problem {
   if (body && typeof body === 'object' && 'title' in body && 'status' in body) return body as Problem

@@ -18,8 +18,16 @@ export type OrgResource =
   | 'live-calls'
   | 'simulations'
 
+// A platform operator's queries are keyed ['platform', …]: apart from every organization's, and
+// cleared together when the operator signs in or out.
+export type PlatformResource = 'operator' | 'organizations' | 'audit-log'
+
 export const keys = {
   me: ['me'] as const,
+  platform: ['platform'] as const,
+  platformList: <Q extends object>(resource: PlatformResource, query: Q) =>
+    ['platform', resource, { list: query }] as const,
+  platformDetail: (resource: PlatformResource, id: string) => ['platform', resource, { id }] as const,
   org: (orgId: string) => ['org', orgId] as const,
   resource: (orgId: string, resource: OrgResource) => ['org', orgId, resource] as const,
   list: <Q extends object>(orgId: string, resource: OrgResource, query: Q) =>

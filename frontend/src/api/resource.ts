@@ -1,7 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
-import { api, call } from './client'
+import { api, call, type OrgPaths as paths } from './client'
 import { keys, type OrgResource } from './keys'
-import type { paths } from './schema'
 
 // One typed client for every configuration collection (`/api/v1/<things>` with list and create,
 // `/api/v1/<things>/{id}` with get, patch and delete). The types are derived from the generated

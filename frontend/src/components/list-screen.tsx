@@ -29,6 +29,7 @@ export function ListScreen<T extends { id: string }, S extends string>({
   columns,
   searchPlaceholder,
   empty,
+  actions,
 }: {
   title: string
   description: string
@@ -40,12 +41,25 @@ export function ListScreen<T extends { id: string }, S extends string>({
   searchPlaceholder: string
   /** What to say while there is nothing yet (the create button is added). */
   empty: { title: string; description?: ReactNode }
+  /** More buttons beside "New …" (e.g. "Invite user"). */
+  actions?: ReactNode
 }) {
   const { user } = useMe()
   const add = (canCreate ?? canWriteConfig(user.role)) && <NewLink to={create.to}>{create.label}</NewLink>
   return (
     <>
-      <PageHeader title={title} description={description} actions={add} />
+      <PageHeader
+        title={title}
+        description={description}
+        actions={
+          (add || actions) && (
+            <>
+              {actions}
+              {add}
+            </>
+          )
+        }
+      />
       <DataTable
         label={title}
         columns={columns}

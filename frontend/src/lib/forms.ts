@@ -13,6 +13,29 @@ export const name = z
   .min(1, 'is required')
   .max(NAME_MAX, `must be at most ${NAME_MAX} characters`)
 
+/** A person's or organization's name (the API's `LongName`: 1 to 255 characters). */
+export const longName = z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters')
+
+export const email = z
+  .string()
+  .trim()
+  .email('must be an email address')
+  .max(255, 'must be at most 255 characters')
+
+// Password rules the form can check alone (shared/src/domain/password.rs); the server also
+// refuses common passwords and ones containing the email's name part, on the same field.
+const PASSWORD = { min: 10, max: 256 }
+
+export const password = z
+  .string()
+  .min(PASSWORD.min, `must be at least ${PASSWORD.min} characters`)
+  .max(PASSWORD.max, `must be at most ${PASSWORD.max} characters`)
+
+/** A new password typed twice: spread into a form's shape, then `.refine(sameTwice, notTheSame)`. */
+export const newPassword = { password, confirm: z.string() }
+export const sameTwice = (v: { password: string; confirm: string }) => v.password === v.confirm
+export const notTheSame = { path: ['confirm'], message: 'does not match the password' }
+
 /**
  * Why a typed telephone number is not E.164, or null when it is (the server's `E164::parse`: `+`
  * or `00`, then 7 to 15 digits not starting with 0, with spaces, dots, dashes and parentheses).

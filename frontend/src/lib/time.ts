@@ -1,6 +1,11 @@
 // Every time the UI shows is in the organization's time zone (not the browser's): a call at
 // 09:00 in New York reads 09:00 to an admin travelling in Berlin.
 
+/** The browser's own time zone (a platform operator's, who works across organizations). */
+export function browserTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone
+}
+
 /** `Mar 1, 2026, 9:30:05 AM` in `timeZone`; an empty string for no time. */
 export function dateTime(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return ''

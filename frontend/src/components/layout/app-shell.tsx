@@ -1,9 +1,8 @@
 import { Link, Outlet, useNavigate } from '@tanstack/react-router'
-import { LogOutIcon, MenuIcon, MoonIcon, SunIcon, UserIcon, XIcon } from 'lucide-react'
+import { LogOutIcon, MenuIcon, UserIcon, XIcon } from 'lucide-react'
 import { useState } from 'react'
 import { useMe, useSignOut } from '@/api/me'
 import { roleLabels } from '@/lib/roles'
-import { saveTheme, savedTheme, type Theme } from '@/lib/theme'
 import { Button } from '../ui/button'
 import { Dialog, DialogClose, DialogDescription, DialogTitle, SheetContent } from '../ui/dialog'
 import {
@@ -15,6 +14,7 @@ import {
   DropdownMenuTrigger,
 } from '../ui/dropdown-menu'
 import { BrandIcon, navFor } from './nav'
+import { ThemeToggle } from './theme-toggle'
 
 function Brand() {
   return (
@@ -52,24 +52,6 @@ function Navigation({ onNavigate }: { onNavigate?: () => void }) {
         </div>
       ))}
     </nav>
-  )
-}
-
-function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme>(savedTheme)
-  const next = theme === 'dark' ? 'light' : 'dark'
-  return (
-    <Button
-      variant="ghost"
-      size="icon"
-      aria-label={`Switch to ${next} theme`}
-      onClick={() => {
-        saveTheme(next)
-        setTheme(next)
-      }}
-    >
-      {theme === 'dark' ? <SunIcon aria-hidden /> : <MoonIcon aria-hidden />}
-    </Button>
   )
 }
 

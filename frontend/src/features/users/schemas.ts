@@ -1,18 +1,10 @@
 import { z } from 'zod'
 import type { Schemas } from '@/api/client'
-
-// Password rules the form can check alone (shared/src/domain/password.rs); the server also
-// refuses common passwords and ones containing the email's name part, on the same field.
-const PASSWORD = { min: 10, max: 256 }
-
-export const password = z
-  .string()
-  .min(PASSWORD.min, `must be at least ${PASSWORD.min} characters`)
-  .max(PASSWORD.max, `must be at most ${PASSWORD.max} characters`)
+import { email, longName, password } from '@/lib/forms'
 
 const base = {
-  name: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-  email: z.string().trim().email('must be an email address').max(255, 'must be at most 255 characters'),
+  name: longName,
+  email,
   role: z.enum(['owner', 'pbx_admin', 'pbx_user', 'reporter']),
   status: z.enum(['active', 'inactive']),
 }

@@ -1,15 +1,16 @@
 import { useQuery } from '@tanstack/react-query'
-import type { Schemas } from '@/api/client'
+import { api, call, type Schemas } from '@/api/client'
 import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
 import type { Column } from '@/components/data-table'
 import { RowLink } from '@/components/list-parts'
+import { InviteDialog } from '@/components/invite-dialog'
 import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
 import { Badge } from '@/components/ui/badge'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
 import type { UserSort } from './api'
-import { roleLabels } from '@/lib/roles'
+import { assignableRoles, roleLabels } from '@/lib/roles'
 
 type UserView = Schemas['UserView']
 
@@ -35,6 +36,21 @@ function columnsFor(userId: string): Column<UserView, UserSort>[] {
   ]
 }
 
+/** Invites by email: the person chooses their own name and password from the mailed link. */
+function InviteUser() {
+  const { user } = useMe()
+  const [first, ...others] = assignableRoles(user.role)
+  if (!first) return null
+  return (
+    <InviteDialog
+      label="Invite user"
+      description="They get a link by email, valid for 7 days, to choose their name and password."
+      roles={[first, ...others]}
+      onInvite={(body) => call(api.POST('/api/v1/users/invitations', { body }))}
+    />
+  )
+}
+
 export function UsersPage(list: ListPageProps<UserSort>) {
   const { user, organization } = useMe()
   const query = useQuery(users.list(organization.id, listQuery(list.search)))
@@ -49,6 +65,7 @@ export function UsersPage(list: ListPageProps<UserSort>) {
       columns={columnsFor(user.id)}
       searchPlaceholder="Search name or email"
       empty={{ title: 'No users yet' }}
+      actions={<InviteUser />}
     />
   )
 }

@@ -4,7 +4,8 @@ import { session } from '@/lib/session'
 import { org, orgSettings, user } from '@/testing/fixtures'
 import { emptyCollections, on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
-import { organizationsIn, retryMessage, safeNext } from '../login'
+import { retryMessage, safeNext } from '@/lib/sign-in'
+import { organizationsIn } from '../login'
 
 const owner = user('owner', { email: 'ann@acme.test', name: 'Ann' })
 const answer = {
