@@ -24,8 +24,15 @@ export CHROMIUM_PATH=${CHROMIUM_PATH:-$(dpkg -L chromium | grep -m1 '/lib/chromi
 port=${E2E_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
 tmp=$(mktemp -d)
 password="E2e-$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')"
+# The same database for the operator the platform tests sign in as, made as a self-hoster would.
+export OPBX_DATABASE_URL=sqlite://$tmp/opbx.db
+operator=ops@example.com
+operator_password=$(RUST_LOG=warn "$bin" operator add "$operator" | sed -n 's/^Generated password.*: //p')
+[[ -n $operator_password ]] || { echo "e2e: opbx-local operator add printed no password" >&2; exit 1; }
+# Invitations and password resets land here as files (the embedded mailer), for the tests to follow.
+mkdir -p "$tmp/mail"
 OPBX_LISTEN=127.0.0.1:$port \
-OPBX_DATABASE_URL=sqlite://$tmp/opbx.db \
+OPBX_MAIL_DIR=$tmp/mail \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
 OPBX_PUBLIC_URL=http://127.0.0.1:$port \
@@ -48,4 +55,6 @@ done
 curl -fs "http://127.0.0.1:$port/health" >/dev/null || { echo "e2e: opbx-local did not come up" >&2; exit 1; }
 
 rm -rf test-results/screenshots
-BASE_URL=http://127.0.0.1:$port OPBX_E2E_PASSWORD=$password npx playwright test "$@"
+BASE_URL=http://127.0.0.1:$port OPBX_E2E_PASSWORD=$password OPBX_E2E_MAIL_DIR=$tmp/mail \
+OPBX_E2E_OPERATOR=$operator OPBX_E2E_OPERATOR_PASSWORD=$operator_password \
+  npx playwright test "$@"

@@ -25,7 +25,7 @@ export function PlatformShell() {
       <header className="sticky top-0 z-30 flex h-14 items-center gap-1 border-b bg-background/95 px-2 backdrop-blur sm:gap-2 sm:px-4">
         <Link to="/platform" className="flex items-center gap-2 px-1 font-semibold">
           <ShieldIcon className="size-5 text-primary" aria-hidden />
-          <span className="hidden sm:inline">OpBX platform</span>
+          <span className="sr-only sm:not-sr-only">OpBX platform</span>
         </Link>
         <nav aria-label="Platform" className="flex items-center gap-0.5">
           {links.map((l) => (
