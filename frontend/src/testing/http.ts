@@ -15,7 +15,9 @@ type Success<O> = O extends { responses: infer R }
     ? Json<S>
     : R extends { 201: infer S }
       ? Json<S>
-      : null
+      : R extends { 202: infer S }
+        ? Json<S>
+        : null
   : never
 type Body<O> = O extends { requestBody?: infer B } ? Json<NonNullable<B>> : never
 

@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup, configure } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { session } from '@/lib/session'
+import { platformSession, session } from '@/lib/session'
 import { server } from './server'
 
 // findBy… and waitFor wait this long before failing; generous for a loaded machine.
@@ -32,6 +32,7 @@ afterEach(() => {
   cleanup()
   server.resetHandlers()
   session.clear()
+  platformSession.clear()
   localStorage.clear()
   const requests = unhandled.splice(0)
   if (requests.length) throw new Error(`requests without a handler: ${requests.join(', ')}`)

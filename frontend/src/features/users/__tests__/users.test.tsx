@@ -82,4 +82,41 @@ describe('users and roles', () => {
       password: 'Amber3Falcon7River',
     })
   })
+
+  it('invites by email with the roles the caller may grant; a taken email lands on its field', async () => {
+    const sent: Schemas['NewInvitation'][] = []
+    const { user: u } = renderApp({
+      role: 'pbx_admin',
+      url: '/users',
+      handlers: [
+        on('get', '/api/v1/users', () => page([])),
+        on('post', '/api/v1/users/invitations', ({ body }) => {
+          sent.push(body)
+          if (sent.length === 1)
+            return problem(409, {
+              title: 'Conflict',
+              errors: [{ field: 'email', message: 'already has an account in this organization' }],
+            })
+          return { email: body.email, role: body.role, expires_at: '2026-12-12T09:00:00Z', sent: true }
+        }),
+      ],
+    })
+    await heading('Users')
+    await u.click(screen.getByRole('button', { name: 'Invite user' }))
+    const dialog = await screen.findByRole('dialog')
+    expect(roleOptions()).toEqual(['PBX user', 'Reporter'])
+    await u.type(screen.getByLabelText('Email'), 'rex@acme.test')
+    await u.selectOptions(screen.getByLabelText('Role'), 'reporter')
+    await u.click(screen.getByRole('button', { name: 'Send invitation' }))
+    expect(await screen.findByText('already has an account in this organization')).toBeInTheDocument()
+    await u.clear(screen.getByLabelText('Email'))
+    await u.type(screen.getByLabelText('Email'), 'rita@acme.test')
+    await u.click(screen.getByRole('button', { name: 'Send invitation' }))
+    expect(await screen.findByText('Invitation sent to rita@acme.test')).toBeInTheDocument()
+    await waitFor(() => expect(dialog).not.toBeInTheDocument())
+    expect(sent).toEqual([
+      { email: 'rex@acme.test', role: 'reporter' },
+      { email: 'rita@acme.test', role: 'reporter' },
+    ])
+  })
 })
