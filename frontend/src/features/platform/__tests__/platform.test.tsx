@@ -75,8 +75,10 @@ describe('platform operators', () => {
   })
 
   it('an organization user signed in is not an operator', async () => {
-    renderApp({ url: '/platform', role: 'owner' })
+    const { router } = renderApp({ url: '/platform', role: 'owner' })
     await heading('OpBX platform')
+    expect(router.state.location.pathname).toBe('/platform/login')
+    expect(session.token()).toBe('test-token')
   })
 
   it('creates an organization; a taken slug lands on its field, then the owner is invited', async () => {
