@@ -1,4 +1,4 @@
-import { Link, Outlet, useNavigate } from '@tanstack/react-router'
+import { Link, useNavigate } from '@tanstack/react-router'
 import { LogOutIcon, MenuIcon, UserIcon, XIcon } from 'lucide-react'
 import { useState } from 'react'
 import { useMe, useSignOut } from '@/api/me'
@@ -14,6 +14,7 @@ import {
   DropdownMenuTrigger,
 } from '../ui/dropdown-menu'
 import { BrandIcon, navFor } from './nav'
+import { MainOutlet, SkipLink } from './page-frame'
 import { ThemeToggle } from './theme-toggle'
 
 function Brand() {
@@ -129,12 +130,7 @@ export function AppShell() {
   const { organization } = useMe()
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
-      >
-        Skip to content
-      </a>
+      <SkipLink />
       {/* The column carries the background; the sidebar inside it stays in view while scrolling. */}
       <div className="hidden border-r bg-card lg:block">
         <aside className="sticky top-0 flex h-dvh flex-col">
@@ -157,9 +153,7 @@ export function AppShell() {
             <UserMenu />
           </div>
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 p-4 outline-none sm:p-6">
-          <Outlet />
-        </main>
+        <MainOutlet />
       </div>
     </div>
   )

@@ -1,13 +1,10 @@
 import { Field } from '@/components/field'
-import { ApiForm } from '@/components/form-parts'
+import { ApiForm, type ObjectFormProps } from '@/components/form-parts'
 import { TimeZoneSelect } from '@/components/time-zone-select'
 import { Card, CardContent } from '@/components/ui/card'
 import { Input } from '@/components/ui/input'
-import { browserTimeZone } from '@/lib/time'
 import { useApiForm } from '@/lib/use-api-form'
 import {
-  type NewOrganizationValues,
-  newOrganizationFields,
   newOrganizationSchema,
   type OrganizationValues,
   organizationFields,
@@ -17,71 +14,15 @@ import {
 const SLUG_HINT =
   'Lower-case letters, digits and dashes; what its users type when an email is in several organizations'
 
-/** Name, slug and time zone; the first owner's email too when creating. */
-export function NewOrganizationForm({
-  onSubmit,
-}: {
-  onSubmit: (v: NewOrganizationValues) => Promise<unknown>
-}) {
-  const { form, submit } = useApiForm({
-    schema: newOrganizationSchema,
-    defaultValues: {
-      name: '',
-      slug: '',
-      timezone: browserTimeZone(),
-      owner_email: '',
-    },
-    fields: newOrganizationFields,
-    onSubmit,
-  })
-  const { errors } = form.formState
-  return (
-    <ApiForm
-      form={form}
-      onSubmit={submit}
-      actions={{ cancelTo: '/platform', creating: true, createLabel: 'Create and invite' }}
-    >
-      <Card>
-        <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
-          <Field label="Name" error={errors.name?.message}>
-            {(p) => <Input {...p} autoComplete="organization" {...form.register('name')} />}
-          </Field>
-          <Field
-            label="Slug"
-            hint={`Optional: made from the name. ${SLUG_HINT}`}
-            error={errors.slug?.message}
-          >
-            {(p) => <Input {...p} autoComplete="off" {...form.register('slug')} />}
-          </Field>
-          <Field label="Time zone" hint="For business hours and call times" error={errors.timezone?.message}>
-            {(p) => (
-              <TimeZoneSelect {...p} current={form.getValues('timezone')} {...form.register('timezone')} />
-            )}
-          </Field>
-          <Field
-            label="First owner's email"
-            hint="They get an invitation to choose their own password; you never see it"
-            error={errors.owner_email?.message}
-          >
-            {(p) => <Input {...p} type="email" autoComplete="off" {...form.register('owner_email')} />}
-          </Field>
-        </CardContent>
-      </Card>
-    </ApiForm>
-  )
-}
-
+/** Name, slug and time zone; when creating, also the first owner's email (they are invited). */
 export function OrganizationForm({
   defaultValues,
+  creating,
   readOnly,
   onSubmit,
-}: {
-  defaultValues: OrganizationValues
-  readOnly: boolean
-  onSubmit: (v: OrganizationValues) => Promise<unknown>
-}) {
+}: ObjectFormProps<OrganizationValues>) {
   const { form, submit } = useApiForm({
-    schema: organizationSchema,
+    schema: creating ? newOrganizationSchema : organizationSchema,
     defaultValues,
     fields: organizationFields,
     onSubmit,
@@ -91,17 +32,21 @@ export function OrganizationForm({
     <ApiForm
       form={form}
       onSubmit={submit}
-      actions={!readOnly && { cancelTo: '/platform', creating: false, createLabel: '' }}
+      actions={!readOnly && { cancelTo: '/platform', creating, createLabel: 'Create and invite' }}
     >
       <Card>
-        <CardContent className="grid gap-4 pt-4 sm:grid-cols-3 sm:pt-6">
+        <CardContent className="grid gap-4 pt-4 sm:grid-cols-2 sm:pt-6">
           <Field label="Name" error={errors.name?.message}>
             {(p) => <Input {...p} autoComplete="off" disabled={readOnly} {...form.register('name')} />}
           </Field>
-          <Field label="Slug" hint={SLUG_HINT} error={errors.slug?.message}>
+          <Field
+            label="Slug"
+            hint={creating ? `Optional: made from the name. ${SLUG_HINT}` : SLUG_HINT}
+            error={errors.slug?.message}
+          >
             {(p) => <Input {...p} autoComplete="off" disabled={readOnly} {...form.register('slug')} />}
           </Field>
-          <Field label="Time zone" error={errors.timezone?.message}>
+          <Field label="Time zone" hint="For business hours and call times" error={errors.timezone?.message}>
             {(p) => (
               <TimeZoneSelect
                 {...p}
@@ -111,6 +56,15 @@ export function OrganizationForm({
               />
             )}
           </Field>
+          {creating && (
+            <Field
+              label="First owner's email"
+              hint="They get an invitation to choose their own password; you never see it"
+              error={errors.owner_email?.message}
+            >
+              {(p) => <Input {...p} type="email" autoComplete="off" {...form.register('owner_email')} />}
+            </Field>
+          )}
         </CardContent>
       </Card>
     </ApiForm>

@@ -19,8 +19,9 @@ import {
 } from './api'
 import { localTime } from './format'
 import { OrgStatusBadge } from './org-parts'
-import { NewOrganizationForm, OrganizationForm } from './organization-form'
+import { OrganizationForm } from './organization-form'
 import { toChange, toNew, toValues } from './schemas'
+import { browserTimeZone } from '@/lib/time'
 
 export function NewOrganizationPage() {
   const create = useCreateOrganization()
@@ -31,7 +32,10 @@ export function NewOrganizationPage() {
         title="New organization"
         description="It starts empty; its first owner gets an invitation by email and sets everything up."
       />
-      <NewOrganizationForm
+      <OrganizationForm
+        creating
+        readOnly={false}
+        defaultValues={{ name: '', slug: '', timezone: browserTimeZone(), owner_email: '' }}
         onSubmit={async (values) => {
           const created = await create.mutateAsync(toNew(values))
           announceInvitation(created.invitation)
@@ -162,6 +166,7 @@ export function OrganizationPage({ id }: { id: string }) {
         <Facts org={org} />
         <OrganizationForm
           key={`${org.name}|${org.slug}|${org.timezone}`}
+          creating={false}
           readOnly={deleted}
           defaultValues={toValues(org)}
           onSubmit={async (values) => {

@@ -1,4 +1,5 @@
-import { Link, Outlet, useNavigate } from '@tanstack/react-router'
+import { Link, useNavigate } from '@tanstack/react-router'
+import { MainOutlet, SkipLink } from '@/components/layout/page-frame'
 import { Building2Icon, LogOutIcon, ScrollTextIcon, ShieldIcon } from 'lucide-react'
 import { useOperator, useOperatorSignOut } from '@/api/operator'
 import { ThemeToggle } from '@/components/layout/theme-toggle'
@@ -16,12 +17,7 @@ export function PlatformShell() {
   const navigate = useNavigate()
   return (
     <div className="flex min-h-dvh flex-col">
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
-      >
-        Skip to content
-      </a>
+      <SkipLink />
       <header className="sticky top-0 z-30 flex h-14 items-center gap-1 border-b bg-background/95 px-2 backdrop-blur sm:gap-2 sm:px-4">
         <Link to="/platform" className="flex items-center gap-2 px-1 font-semibold">
           <ShieldIcon className="size-5 text-primary" aria-hidden />
@@ -63,9 +59,7 @@ export function PlatformShell() {
           </Button>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 p-4 outline-none sm:p-6">
-        <Outlet />
-      </main>
+      <MainOutlet />
     </div>
   )
 }

@@ -10,24 +10,24 @@ const slug = z
   .max(48, 'must be at most 48 characters')
   .regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, 'must be lower-case letters and digits, joined by single dashes')
 
-const base = { name: longName, slug, timezone: z.string().min(1, 'is required') }
+const base = { name: longName, timezone: z.string().min(1, 'is required') }
 
-/** Creating: the slug may stay empty (the server makes one from the name). */
-export const newOrganizationSchema = z.object({ ...base, owner_email: email })
+/** Creating: the slug may stay empty (the server makes one from the name); the first owner is invited. */
+export const newOrganizationSchema = z.object({ ...base, slug, owner_email: email })
+/** Changing: no owner here (invited apart), and the slug stays set. */
 export const organizationSchema = z.object({
   ...base,
   slug: slug.refine((s) => s.length > 0, 'is required'),
+  owner_email: z.string(),
 })
 
-export type NewOrganizationValues = z.infer<typeof newOrganizationSchema>
-export type OrganizationValues = z.infer<typeof organizationSchema>
+export type OrganizationValues = z.infer<typeof newOrganizationSchema>
 
-export const newOrganizationFields = Object.keys(newOrganizationSchema.shape)
-export const organizationFields = Object.keys(organizationSchema.shape)
+export const organizationFields = Object.keys(newOrganizationSchema.shape)
 
 type Timezone = Schemas['Timezone']
 
-export function toNew(v: NewOrganizationValues): Schemas['NewOrganization'] {
+export function toNew(v: OrganizationValues): Schemas['NewOrganization'] {
   return {
     name: v.name.trim(),
     slug: v.slug.trim() || null,
@@ -38,7 +38,7 @@ export function toNew(v: NewOrganizationValues): Schemas['NewOrganization'] {
 }
 
 export function toValues(o: PlatformOrganization): OrganizationValues {
-  return { name: o.name, slug: o.slug, timezone: o.timezone }
+  return { name: o.name, slug: o.slug, timezone: o.timezone, owner_email: '' }
 }
 
 /** Only what changed. */
