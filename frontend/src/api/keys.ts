@@ -17,6 +17,9 @@ export type OrgResource =
   | 'call-logs'
   | 'live-calls'
   | 'simulations'
+  | 'cloudonix'
+  | 'jobs'
+  | 'audit-log'
 
 export const keys = {
   me: ['me'] as const,

@@ -131,6 +131,7 @@ export function DataTable<T extends { id: string }, S extends string>({
   search,
   onSearchChange,
   searchPlaceholder = 'Search…',
+  searchable = true,
   statusFilter = true,
   filters,
   filtered: filteredByCaller,
@@ -145,6 +146,8 @@ export function DataTable<T extends { id: string }, S extends string>({
   /** Receives the whole next search (the route writes it to the URL). */
   onSearchChange: (next: ListSearch<S>) => void
   searchPlaceholder?: string
+  /** False for lists the API cannot search by text (their `filters` narrow them instead). */
+  searchable?: boolean
   statusFilter?: boolean
   filters?: ReactNode
   /** Whether `filters` narrow the list (search and status count by themselves). */
@@ -226,11 +229,13 @@ export function DataTable<T extends { id: string }, S extends string>({
   return (
     <Card>
       <div className="flex flex-col gap-2 border-b p-3 sm:flex-row sm:items-center">
-        <SearchBox
-          value={search.q}
-          placeholder={searchPlaceholder}
-          onChange={(q) => update({ ...search, q, page: undefined })}
-        />
+        {searchable && (
+          <SearchBox
+            value={search.q}
+            placeholder={searchPlaceholder}
+            onChange={(q) => update({ ...search, q, page: undefined })}
+          />
+        )}
         {statusFilter && (
           <StatusFilterSelect
             value={search.status}
