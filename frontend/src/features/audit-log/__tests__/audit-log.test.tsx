@@ -7,6 +7,9 @@ import { heading, renderApp } from '@/testing/render'
 
 const owner = user('owner', { email: 'olive@acme.test' })
 
+// The API types snapshots as bare objects; these are the shapes the server writes.
+const snapshot = (fields: object) => fields as Schemas['AuditEntryView']['before']
+
 function entry(fields: Partial<Schemas['AuditEntryView']>): Schemas['AuditEntryView'] {
   return {
     id: id(),
@@ -65,8 +68,8 @@ describe('the audit log', () => {
 
   it('shows a change before and after, secrets as the server masked them', async () => {
     const change = entry({
-      before: { domain: 'old.cloudonix.net', api_key: 'XI…abcd', webhook_bearer_issued: true },
-      after: { domain: 'acme.cloudonix.net', api_key: 'XI…wxyz', webhook_bearer_issued: true },
+      before: snapshot({ domain: 'old.cloudonix.net', api_key: 'XI…abcd', webhook_bearer_issued: true }),
+      after: snapshot({ domain: 'acme.cloudonix.net', api_key: 'XI…wxyz', webhook_bearer_issued: true }),
     })
     const { user: u } = renderApp({
       role: 'pbx_admin',

@@ -30,7 +30,7 @@ const urls: Schemas['CloudonixUrlsView'] = {
   cdr_endpoint: 'https://pbx.example.com/webhooks/cloudonix/cdr/t0k3n',
 }
 
-const page = (extra: Parameters<typeof renderApp>[0]['handlers'] = [], current = settings()) =>
+const page = (extra: NonNullable<Parameters<typeof renderApp>[0]>['handlers'] = [], current = settings()) =>
   renderApp({
     role: 'owner',
     url: '/settings/cloudonix',
