@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import {
   CheckCircle2Icon,
   CircleDashedIcon,
@@ -7,8 +7,10 @@ import {
   MinusCircleIcon,
   XCircleIcon,
 } from 'lucide-react'
+import { useEffect } from 'react'
+import { type JobView, isJobSettled, jobQuery, useRetryJob } from '@/api/jobs'
+import { keys } from '@/api/keys'
 import { useMe } from '@/api/me'
-import { type JobView, jobQuery, useRetryJob } from '@/api/jobs'
 import { problemMessage } from '@/api/problem'
 import { ErrorState, LoadingState } from '@/components/states'
 import { Alert } from '@/components/ui/alert'
@@ -98,6 +100,12 @@ export function ProvisionProgress({ jobId, canRetry }: { jobId: string; canRetry
   const { organization } = useMe()
   const job = useQuery(jobQuery(organization.id, jobId))
   const retry = useRetryJob()
+  const queryClient = useQueryClient()
+  const settled = isJobSettled(job.data)
+  // Once it settles, what it changed (provisioned at, the extensions' sync state) is fetched anew.
+  useEffect(() => {
+    if (settled) void queryClient.invalidateQueries({ queryKey: keys.org(organization.id) })
+  }, [settled, queryClient, organization.id])
   if (job.isPending) return <LoadingState rows={3} label="Loading the provisioning job…" />
   if (job.isError) return <ErrorState error={job.error} onRetry={() => job.refetch()} />
   return (
