@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
 import { type Column, DataTable } from '@/components/data-table'
+import { DateRangeFilter } from '@/components/date-range-filter'
 import { PageHeader } from '@/components/page-header'
 import { Button } from '@/components/ui/button'
 import {
@@ -12,7 +13,7 @@ import {
   DialogTitle,
   DialogTrigger,
 } from '@/components/ui/dialog'
-import { Input, NativeSelect } from '@/components/ui/input'
+import { NativeSelect } from '@/components/ui/input'
 import { dateTime } from '@/lib/time'
 import { type AuditEntry, type AuditSearch, actions, auditLog, isFiltered, objectTypes } from './api'
 import { AuditDiff } from './audit-diff'
@@ -128,22 +129,7 @@ function Filters({ search, onChange }: { search: AuditSearch; onChange: (next: A
         options={Object.entries(actions)}
         onChange={(action) => set({ action })}
       />
-      <Input
-        type="date"
-        aria-label="From date"
-        className="w-full sm:w-40"
-        value={search.from ?? ''}
-        max={search.to}
-        onChange={(e) => set({ from: e.target.value || undefined })}
-      />
-      <Input
-        type="date"
-        aria-label="To date"
-        className="w-full sm:w-40"
-        value={search.to ?? ''}
-        min={search.from}
-        onChange={(e) => set({ to: e.target.value || undefined })}
-      />
+      <DateRangeFilter value={search} onChange={set} />
     </div>
   )
 }

@@ -1,3 +1,4 @@
+import type { QueryClient } from '@tanstack/react-query'
 import { screen, waitFor, within } from '@testing-library/react'
 import { HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +30,15 @@ const urls: Schemas['CloudonixUrlsView'] = {
   session_update_endpoint: 'https://pbx.example.com/webhooks/cloudonix/session/s3cr3t',
   cdr_endpoint: 'https://pbx.example.com/webhooks/cloudonix/cdr/t0k3n',
 }
+
+/** Everything the app's query cache holds, as text. */
+const cached = (queryClient: QueryClient) =>
+  JSON.stringify(
+    queryClient
+      .getQueryCache()
+      .getAll()
+      .map((q) => q.state.data),
+  )
 
 const page = (extra: NonNullable<Parameters<typeof renderApp>[0]>['handlers'] = [], current = settings()) =>
   renderApp({
@@ -74,14 +84,7 @@ describe('the Cloudonix API key', () => {
     expect(await screen.findByText('XI…yz99')).toBeInTheDocument()
     expect(screen.getByLabelText('API key')).toHaveValue('')
     expect(document.body.innerHTML).not.toContain(fullKey)
-    expect(
-      JSON.stringify(
-        queryClient
-          .getQueryCache()
-          .getAll()
-          .map((q) => q.state.data),
-      ),
-    ).not.toContain(fullKey)
+    expect(cached(queryClient)).not.toContain(fullKey)
 
     await u.clear(screen.getByLabelText('Domain'))
     await u.type(screen.getByLabelText('Domain'), 'other.cloudonix.net')
@@ -171,14 +174,7 @@ describe('issuing a webhook key', () => {
     expect(screen.getByText(/it is shown only once/)).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Copy New webhook key' })).toBeInTheDocument()
     // Nowhere but on the screen: not cached, not in the URL.
-    expect(
-      JSON.stringify(
-        queryClient
-          .getQueryCache()
-          .getAll()
-          .map((q) => q.state.data),
-      ),
-    ).not.toContain(issued)
+    expect(cached(queryClient)).not.toContain(issued)
     expect(window.location.href).not.toContain(issued)
 
     await u.click(screen.getByRole('button', { name: 'I have copied it' }))
