@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
+import { XIcon } from 'lucide-react'
 import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
 import { type Column, DataTable } from '@/components/data-table'
@@ -7,6 +8,7 @@ import { PageHeader } from '@/components/page-header'
 import { Button } from '@/components/ui/button'
 import {
   Dialog,
+  DialogClose,
   DialogContent,
   DialogDescription,
   DialogHeader,
@@ -20,7 +22,18 @@ import { AuditDiff } from './audit-diff'
 
 const label = (names: Record<string, string>, value: string) => names[value] ?? value.replace(/_/g, ' ')
 
-function ChangesDialog({ entry, timeZone }: { entry: AuditEntry; timeZone: string }) {
+/** Narrows the log to one object's history. */
+type OnObject = (object: { object_type: string; object_id: string }) => void
+
+function ChangesDialog({
+  entry,
+  timeZone,
+  onObject,
+}: {
+  entry: AuditEntry
+  timeZone: string
+  onObject: OnObject
+}) {
   const what = `${label(actions, entry.action)} ${label(objectTypes, entry.object_type).toLowerCase()}`
   return (
     <Dialog>
@@ -48,12 +61,23 @@ function ChangesDialog({ entry, timeZone }: { entry: AuditEntry; timeZone: strin
           </DialogDescription>
         </DialogHeader>
         <AuditDiff entry={entry} />
+        {entry.object_id && (
+          <DialogClose asChild>
+            <Button
+              variant="outline"
+              className="justify-self-end"
+              onClick={() => onObject({ object_type: entry.object_type, object_id: entry.object_id! })}
+            >
+              Every change of this object
+            </Button>
+          </DialogClose>
+        )}
       </DialogContent>
     </Dialog>
   )
 }
 
-function columns(timeZone: string): Column<AuditEntry>[] {
+function columns(timeZone: string, onObject: OnObject): Column<AuditEntry>[] {
   return [
     {
       key: 'when',
@@ -68,7 +92,11 @@ function columns(timeZone: string): Column<AuditEntry>[] {
       className: 'hidden sm:table-cell',
       cell: (e) => label(objectTypes, e.object_type),
     },
-    { key: 'changes', header: 'Changes', cell: (e) => <ChangesDialog entry={e} timeZone={timeZone} /> },
+    {
+      key: 'changes',
+      header: 'Changes',
+      cell: (e) => <ChangesDialog entry={e} timeZone={timeZone} onObject={onObject} />,
+    },
   ]
 }
 
@@ -130,6 +158,13 @@ function Filters({ search, onChange }: { search: AuditSearch; onChange: (next: A
         onChange={(action) => set({ action })}
       />
       <DateRangeFilter value={search} onChange={set} />
+      {search.object_id && (
+        <Button variant="secondary" onClick={() => set({ object_id: undefined })}>
+          Object <span className="font-mono">{search.object_id.slice(0, 8)}…</span>
+          <XIcon aria-hidden />
+          <span className="sr-only">: show every object</span>
+        </Button>
+      )}
     </div>
   )
 }
@@ -152,7 +187,7 @@ export function AuditLogPage({
       />
       <DataTable
         label="Audit log"
-        columns={columns(timeZone)}
+        columns={columns(timeZone, (object) => onSearchChange({ ...object }))}
         query={query}
         search={{ page: search.page }}
         onSearchChange={(next) => onSearchChange({ ...search, page: next.page })}

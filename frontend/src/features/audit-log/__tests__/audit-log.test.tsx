@@ -71,14 +71,16 @@ describe('the audit log', () => {
       before: snapshot({ domain: 'old.cloudonix.net', api_key: 'XI…abcd', webhook_bearer_issued: true }),
       after: snapshot({ domain: 'acme.cloudonix.net', api_key: 'XI…wxyz', webhook_bearer_issued: true }),
     })
-    const { user: u } = renderApp({
+    const queries: URLSearchParams[] = []
+    const { user: u, router } = renderApp({
       role: 'pbx_admin',
       url: '/audit-log',
       handlers: [
         on('get', '/api/v1/users', () => page([owner])),
-        on('get', '/api/v1/audit-log', () =>
-          page([change, entry({ action: 'login', object_type: 'session' })]),
-        ),
+        on('get', '/api/v1/audit-log', ({ url }) => {
+          queries.push(url.searchParams)
+          return page([change, entry({ action: 'login', object_type: 'session' })])
+        }),
       ],
     })
     await heading('Audit log')
@@ -96,6 +98,15 @@ describe('the audit log', () => {
     await u.click(within(dialog).getByRole('button', { name: 'Show all 3 fields' }))
     expect(within(dialog).getByText('webhook_bearer_issued')).toBeInTheDocument()
     expect(within(dialog).getByText(/from 203\.0\.113\.9/)).toBeInTheDocument()
+
+    // From a change to the whole history of its object, and back.
+    await u.click(within(dialog).getByRole('button', { name: 'Every change of this object' }))
+    await waitFor(() =>
+      expect(router.state.location.search).toEqual({ object_type: 'cloudonix_settings', object_id: org.id }),
+    )
+    await waitFor(() => expect(queries.at(-1)!.get('object_id')).toBe(org.id))
+    await u.click(screen.getByRole('button', { name: /show every object/ }))
+    await waitFor(() => expect(router.state.location.search).toEqual({ object_type: 'cloudonix_settings' }))
   })
 
   it('says when an entry records no fields', async () => {
