@@ -4,10 +4,9 @@ import { keys } from './keys'
 import { useOrgId } from './me'
 
 export type JobView = Schemas['JobView']
-export type JobState = Schemas['JobState']
 
 /** Polled this often while a job may still change (it is pending or running). */
-export const JOB_POLL_MS = 1000
+const JOB_POLL_MS = 1000
 
 export const isJobSettled = (job: JobView | undefined) => job?.state === 'done' || job?.state === 'failed'
 

@@ -1,6 +1,6 @@
 import { Input } from './ui/input'
 
-export interface DateRange {
+interface DateRange {
   from?: string
   to?: string
 }

@@ -6,7 +6,7 @@ import { problemMessage } from '@/api/problem'
 import { Badge } from './ui/badge'
 import { Button } from './ui/button'
 
-export type SyncView = Schemas['ExtensionSync']
+type SyncView = Schemas['ExtensionSync']
 
 /** How often a page showing a pending sync asks again. */
 export const SYNC_POLL_MS = 2000

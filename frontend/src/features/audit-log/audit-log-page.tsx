@@ -116,7 +116,7 @@ function Choice({
   return (
     <NativeSelect
       aria-label={name}
-      className="w-full sm:w-44"
+      className="w-full sm:w-48"
       value={value ?? ''}
       onChange={(e) => onChange(e.target.value || undefined)}
     >

@@ -3,7 +3,7 @@
 
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
 
-export interface FieldDiff {
+interface FieldDiff {
   field: string
   before: unknown
   after: unknown

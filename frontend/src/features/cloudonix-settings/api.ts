@@ -4,7 +4,6 @@ import { keys } from '@/api/keys'
 import { useOrgId } from '@/api/me'
 
 export type CloudonixSettingsView = Schemas['CloudonixSettingsView']
-export type CloudonixUrls = Schemas['CloudonixUrlsView']
 
 export const cloudonixQuery = (orgId: string) =>
   queryOptions({

@@ -8,10 +8,10 @@ import { type CloudonixSettingsView, useSaveCloudonix } from './api'
 import { connectionFields, connectionSchema, toBody, toValues } from './schemas'
 
 /**
- * The API key field: write-only. The stored key is shown only as the server masks it; typing
+ * The API key is write-only: the stored one is shown only as the server masks it; typing
  * replaces it, leaving the field empty keeps it.
  */
-export function ApiKeyHint({ masked }: { masked: string | null | undefined }) {
+function ApiKeyHint({ masked }: { masked: string | null | undefined }) {
   return masked ? (
     <>
       Stored: <span className="font-mono">{masked}</span>. Leave empty to keep it; type a new one to replace

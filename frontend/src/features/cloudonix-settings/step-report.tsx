@@ -38,7 +38,7 @@ const jobLook: Record<
 }
 
 /** The stages of a provisioning job with each one's state; what failed, and why. */
-export function StepReport({ job, timeZone }: { job: JobView; timeZone: string }) {
+function StepReport({ job, timeZone }: { job: JobView; timeZone: string }) {
   const rows = stepRows(job)
   const look = jobLook[job.state]
   const withFailures = job.state === 'done' && job.report && !job.report.ok

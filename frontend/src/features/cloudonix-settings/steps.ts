@@ -6,7 +6,7 @@ export type Step = Schemas['Step']
 export type RowState = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
 
 /** One line of the step report: a provisioning stage and how far it got. */
-export interface StepRow {
+interface StepRow {
   kind: StepKind
   label: string
   state: RowState

@@ -10,7 +10,7 @@ import { useIssueWebhookKey } from './api'
  * The webhook key just issued, shown this once: OpBX keeps only its hash, so once this panel is
  * closed (or the page left) nobody can see it again.
  */
-export function IssuedKeyPanel({ webhookKey, onDone }: { webhookKey: string; onDone: () => void }) {
+function IssuedKeyPanel({ webhookKey, onDone }: { webhookKey: string; onDone: () => void }) {
   return (
     <div className="flex flex-col gap-3 rounded-md border border-warning/50 p-4">
       <p className="flex items-start gap-2 text-sm font-medium">
