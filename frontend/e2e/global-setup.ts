@@ -1,10 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from '@playwright/test'
+import { startFakeCloudonix } from './fake-cloudonix-api'
 import { type Accounts, accountsFile, type Who } from './support'
 
 // The accounts the browser tests use, made through the API once: the bootstrap owner, a PBX user
-// with an extension of their own, a reporter, and a colleague's extension.
+// with an extension of their own, a reporter, and a colleague's extension. Also starts the fake
+// Cloudonix API opbx-local was pointed at (FAKE_CLOUDONIX_PORT, see scripts/e2e.sh), stopped at
+// the end of the run.
 export default async function globalSetup() {
+  const fakePort = Number(process.env.FAKE_CLOUDONIX_PORT)
+  const fake = fakePort ? await startFakeCloudonix(fakePort) : null
   const baseURL = process.env.BASE_URL!
   const ownerPassword = process.env.OPBX_E2E_PASSWORD!
   const ownerEmail = process.env.OPBX_E2E_EMAIL ?? 'admin@example.com'
@@ -140,4 +145,5 @@ export default async function globalSetup() {
   mkdirSync('test-results', { recursive: true })
   writeFileSync(accountsFile, JSON.stringify(accounts, null, 2))
   await api.dispose()
+  return () => new Promise<void>((resolve) => (fake ? fake.close(() => resolve()) : resolve()))
 }

@@ -5,6 +5,7 @@
 # the build or the browser is missing.
 #   OPBX_LOCAL_BIN  the opbx-local binary (default: ../target/debug/opbx-local)
 #   E2E_PORT        port to listen on (default: a free one)
+#   FAKE_CLOUDONIX_PORT  port of the fake Cloudonix API the tests start (default: a free one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,10 @@ fi
 # The real binary, not Debian's wrapper script (which adds extensions and prints shell noise).
 export CHROMIUM_PATH=${CHROMIUM_PATH:-$(dpkg -L chromium | grep -m1 '/lib/chromium/chromium$')}
 
-port=${E2E_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+port=${E2E_PORT:-$(free_port)}
+# Playwright's global setup serves the fake Cloudonix API here (e2e/fake-cloudonix-api.ts).
+export FAKE_CLOUDONIX_PORT=${FAKE_CLOUDONIX_PORT:-$(free_port)}
 tmp=$(mktemp -d)
 password="E2e-$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')"
 # The same database for the operator the platform tests sign in as, made as a self-hoster would.
@@ -36,6 +40,7 @@ OPBX_MAIL_DIR=$tmp/mail \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
 OPBX_PUBLIC_URL=http://127.0.0.1:$port \
+OPBX_CLOUDONIX_API_URL=http://127.0.0.1:$FAKE_CLOUDONIX_PORT \
 OPBX_UI_DIR=$PWD/dist \
 RUST_LOG=warn \
   "$bin" >"$tmp/opbx-local.log" 2>&1 &

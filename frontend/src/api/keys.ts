@@ -17,6 +17,9 @@ export type OrgResource =
   | 'call-logs'
   | 'live-calls'
   | 'simulations'
+  | 'cloudonix'
+  | 'jobs'
+  | 'audit-log'
 
 // A platform operator's queries are keyed ['platform', …]: apart from every organization's, and
 // cleared together when the operator signs in or out.

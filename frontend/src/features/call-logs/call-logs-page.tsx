@@ -7,6 +7,7 @@ import { useMe } from '@/api/me'
 import { extensions } from '@/api/resources'
 import { problemMessage } from '@/api/problem'
 import { type Column, DataTable } from '@/components/data-table'
+import { DateRangeFilter } from '@/components/date-range-filter'
 import { PageHeader } from '@/components/page-header'
 import { Button } from '@/components/ui/button'
 import { Input, NativeSelect } from '@/components/ui/input'
@@ -104,22 +105,7 @@ function Filters({ search, onChange }: { search: CallLogSearch; onChange: (next:
   const set = (patch: Partial<CallLogSearch>) => onChange({ ...search, ...patch, page: undefined })
   return (
     <div className="flex flex-wrap gap-2">
-      <Input
-        type="date"
-        aria-label="From date"
-        className="w-full sm:w-40"
-        value={search.from ?? ''}
-        max={search.to}
-        onChange={(e) => set({ from: e.target.value || undefined })}
-      />
-      <Input
-        type="date"
-        aria-label="To date"
-        className="w-full sm:w-40"
-        value={search.to ?? ''}
-        min={search.from}
-        onChange={(e) => set({ to: e.target.value || undefined })}
-      />
+      <DateRangeFilter value={search} onChange={set} />
       <NativeSelect
         aria-label="Direction"
         className="w-full sm:w-40"

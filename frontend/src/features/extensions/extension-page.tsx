@@ -6,6 +6,7 @@ import { useCreate, useRemove, useUpdate } from '@/api/mutations'
 import { extensions } from '@/api/resources'
 import { DeleteButton } from '@/components/delete-button'
 import { PageHeader } from '@/components/page-header'
+import { SYNC_POLL_MS, SyncStatus } from '@/components/sync-state'
 import { canWriteConfig } from '@/lib/roles'
 import { ExtensionForm } from './extension-form'
 import { newExtension, toNew, toUpdate, toValues } from './schemas'
@@ -32,7 +33,12 @@ export function NewExtensionPage() {
 
 export function EditExtensionPage({ id }: { id: string }) {
   const { user, organization } = useMe()
-  const { data: extension } = useSuspenseQuery(extensions.detail(organization.id, id))
+  const { data: extension } = useSuspenseQuery({
+    ...extensions.detail(organization.id, id),
+    // A pending sync settles within seconds; the page follows it without a reload.
+    refetchInterval: (query) =>
+      query.state.data?.cloudonix_sync?.state === 'pending' ? SYNC_POLL_MS : false,
+  })
   const update = useUpdate(extensions, id)
   const remove = useRemove(extensions)
   const admin = canWriteConfig(user.role)
@@ -61,6 +67,7 @@ export function EditExtensionPage({ id }: { id: string }) {
         }
       />
       <div className="flex flex-col gap-4">
+        <SyncStatus sync={extension.cloudonix_sync} canRetry={admin} />
         <ExtensionForm
           key={extension.updated_at}
           creating={false}

@@ -6,13 +6,41 @@ import { DestinationName } from '@/components/destination-picker'
 import { RowLink } from '@/components/list-parts'
 import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
+import { RetrySyncButton, SyncBadge } from '@/components/sync-state'
 import { Badge } from '@/components/ui/badge'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
+import { canWriteConfig, type Role } from '@/lib/roles'
 import type { ExtensionSort } from './api'
 import type { ExtensionView } from './schemas'
 
+/** Whether Cloudonix has the extension; a failure with its reason and (for admins) Retry. */
+function syncColumn(role: Role): Column<ExtensionView, ExtensionSort> {
+  return {
+    key: 'sync',
+    header: 'Cloudonix',
+    className: 'hidden lg:table-cell',
+    cell: (e) => {
+      const sync = e.cloudonix_sync
+      if (sync?.state !== 'failed') return <SyncBadge sync={sync} />
+      return (
+        <span className="flex items-center gap-2">
+          <span className="flex min-w-0 flex-col gap-0.5">
+            <SyncBadge sync={sync} />
+            {sync.error && (
+              <span className="max-w-48 truncate text-xs text-muted-foreground" title={sync.error}>
+                {sync.error}
+              </span>
+            )}
+          </span>
+          {sync.job_id && canWriteConfig(role) && <RetrySyncButton jobId={sync.job_id} />}
+        </span>
+      )
+    },
+  }
+}
+
 /** The columns, with the signed-in user's own extensions marked. */
-function columnsFor(userId: string): Column<ExtensionView, ExtensionSort>[] {
+function columnsFor(userId: string, role: Role): Column<ExtensionView, ExtensionSort>[] {
   return [
     {
       key: 'number',
@@ -55,6 +83,7 @@ function columnsFor(userId: string): Column<ExtensionView, ExtensionSort>[] {
       className: 'hidden sm:table-cell',
       cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-muted-foreground">Off</span>),
     },
+    syncColumn(role),
     statusColumn(),
   ]
 }
@@ -69,7 +98,7 @@ export function ExtensionsPage(list: ListPageProps<ExtensionSort>) {
       create={{ to: '/extensions/new', label: 'New extension' }}
       list={list}
       query={query}
-      columns={columnsFor(user.id)}
+      columns={columnsFor(user.id, user.role)}
       searchPlaceholder="Search number or name"
       empty={{
         title: 'No extensions yet',

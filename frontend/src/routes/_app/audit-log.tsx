@@ -1,10 +1,19 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ComingSoon } from '@/components/coming-soon'
+import { auditLog, auditSearch } from '@/features/audit-log/api'
+import { AuditLogPage } from '@/features/audit-log/audit-log-page'
 import { allow } from '@/lib/guard'
 import { atLeast } from '@/lib/roles'
 
-// Placeholder until this screen is built; the nav entry and links already point here.
 export const Route = createFileRoute('/_app/audit-log')({
   beforeLoad: allow((role) => atLeast(role, 'pbx_admin')),
-  component: () => <ComingSoon title="Audit log" description="Who changed what, and when." />,
+  validateSearch: auditSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) =>
+    context.queryClient.ensureQueryData(
+      auditLog(context.me.organization.id, deps, context.me.organization.timezone),
+    ),
+  component: function AuditLog() {
+    const navigate = Route.useNavigate()
+    return <AuditLogPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
+  },
 })
