@@ -60,4 +60,23 @@ impl EventPush for ManagementApiPush {
             }
         }
     }
+
+    async fn close(&self, connection_id: &str) -> Result<Delivery, PushError> {
+        match self
+            .client
+            .delete_connection()
+            .connection_id(connection_id)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(Delivery::Delivered),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_gone_exception()) => {
+                Ok(Delivery::Gone)
+            }
+            Err(e) => {
+                tracing::warn!(connection_id, error = %DisplayErrorContext(&e), "DeleteConnection failed");
+                Err(PushError(Box::new(e)))
+            }
+        }
+    }
 }

@@ -38,6 +38,7 @@ use crate::http::api::schema::LoginEmail;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::{ApiTokenRepo, UserRepo};
+use crate::realtime::closing::{Ending, close_connections};
 
 /// How long a token from login stays valid.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -224,6 +225,12 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Stat
         .store
         .revoke_api_token(caller.org(), caller.token_id, now_ms())
         .await?;
+    close_connections(
+        &state.realtime,
+        caller.org(),
+        Ending::Session(caller.token_id),
+    )
+    .await;
     audit::committed(
         &state,
         &caller,

@@ -33,6 +33,7 @@ use crate::ports::account_links::AccountLinkRepo;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
+use crate::realtime::closing::{Ending, close_connections};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -180,6 +181,13 @@ async fn confirm_reset(
             "This link is not valid: it was used already or has expired.",
         )),
         Err(e) => Err(e.into()),
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => {
+            let ending = Ending::User {
+                user: user.id,
+                except: None,
+            };
+            close_connections(&state.realtime, user.organization_id, ending).await;
+            Ok(StatusCode::NO_CONTENT)
+        }
     }
 }
