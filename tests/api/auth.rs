@@ -5,7 +5,10 @@ use opbx::crypto::{random_token, sha256_hex};
 use opbx::domain::ids::TokenId;
 use opbx::domain::model::{ApiToken, OrgStatus, Role, Status};
 use opbx::domain::now_ms;
-use opbx::http::api::auth::{LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP};
+use opbx::http::api::sign_in_throttle::{
+    ACCOUNT_CEILING, FAILURES_PER_ACCOUNT_AND_ADDRESS, FAILURES_PER_ADDRESS,
+    FAILURES_PER_ADDRESS_UNDER_ATTACK, SIGN_IN_WINDOW,
+};
 use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::store::{PageRequest, StoreError};
@@ -14,7 +17,7 @@ use opbx_tests::Backend;
 use serde_json::{Value, json};
 
 use crate::cases::{Access, Case, EVERYONE, Prepared, prepare};
-use crate::fixtures::{Api, PASSWORD, Reply, add_user, request, send, token_for};
+use crate::fixtures::{Api, PASSWORD, Reply, add_operator, add_user, request, send, token_for};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -56,7 +59,17 @@ async fn login(api: &Api, body: Value, ip: &str) -> Reply {
 
 /// A login whose socket peer is `peer`, with an `X-Forwarded-For` header when given.
 async fn login_via(api: &Api, body: Value, peer: &str, forwarded: Option<&str>) -> Reply {
-    let mut req = request("POST", "/api/v1/auth/login", None, Some(body));
+    post_from(api, "/api/v1/auth/login", body, peer, forwarded).await
+}
+
+async fn post_from(
+    api: &Api,
+    path: &str,
+    body: Value,
+    peer: &str,
+    forwarded: Option<&str>,
+) -> Reply {
+    let mut req = request("POST", path, None, Some(body));
     let peer: std::net::SocketAddr = peer.parse().unwrap();
     req.extensions_mut()
         .insert(axum::extract::ConnectInfo(peer));
@@ -75,7 +88,7 @@ async fn forwarded_for_counts_only_from_a_trusted_proxy(b: Backend) {
     let body =
         |i: u64| json!({"email": format!("nobody-{i}@example.com"), "password": "wrong password"});
     let mut refused = 0;
-    for i in 0..LOGIN_LIMIT_PER_IP + 5 {
+    for i in 0..FAILURES_PER_ADDRESS + 5 {
         let forged = format!("198.51.100.{}", i + 1);
         let r = login_via(&api, body(i), "127.0.0.1:40000", Some(&forged)).await;
         if r.status == 429 {
@@ -199,55 +212,152 @@ async fn unknown_email_and_wrong_password_get_the_same_answer(b: Backend) {
     );
 }
 
-async fn login_is_rate_limited_per_account_and_per_address(b: Backend) {
-    let api = Api::new(b);
-    let t = api.tenant().await;
-    let email = t.user(Role::Reporter).email.clone();
-    for i in 0..LOGIN_LIMIT_PER_ACCOUNT {
-        let r = login(
-            &api,
-            json!({"email": email, "password": "wrong guess"}),
-            &format!("192.0.2.{i}"),
-        )
-        .await;
-        r.problem(401);
-    }
-    // From a fresh address, with the right password: the account is still locked for now.
-    let locked = login(
-        &api,
-        json!({"email": email, "password": PASSWORD}),
-        "192.0.2.200",
-    )
-    .await;
-    locked.problem(429);
-    let wait: u64 = locked.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=600).contains(&wait), "{wait}");
-    // Another account from that address is unaffected.
-    login(
-        &api,
-        json!({"email": t.user(Role::Owner).email, "password": PASSWORD}),
-        "192.0.2.200",
-    )
-    .await
-    .ok();
+/// A sign-in door: organization users' or platform operators'.
+#[derive(Clone, Copy)]
+enum Door {
+    Organization,
+    Platform,
+}
 
-    // One address trying many accounts runs out too.
-    for i in 0..LOGIN_LIMIT_PER_IP {
-        let r = login(
-            &api,
-            json!({"email": format!("guess{i}@example.com"), "password": "x"}),
-            "198.51.100.99",
-        )
-        .await;
-        r.problem(401);
+impl Door {
+    fn path(self) -> &'static str {
+        match self {
+            Door::Organization => "/api/v1/auth/login",
+            Door::Platform => "/api/v1/platform/auth/login",
+        }
     }
-    login(
-        &api,
-        json!({"email": t.user(Role::PbxAdmin).email, "password": PASSWORD}),
-        "198.51.100.99",
-    )
-    .await
-    .problem(429);
+
+    /// An account behind this door (its password is [`PASSWORD`]).
+    async fn account(self, api: &Api) -> String {
+        match self {
+            Door::Organization => api.tenant().await.user(Role::Reporter).email.clone(),
+            Door::Platform => add_operator(&api.state).await.email,
+        }
+    }
+
+    async fn sign_in(self, api: &Api, email: &str, password: &str, ip: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        post_from(api, self.path(), body, &format!("{ip}:50000"), None).await
+    }
+}
+
+/// An attacker guessing from one address is stopped there; the owner, elsewhere, signs in; one
+/// address trying many accounts runs out too.
+async fn one_address_guessing_is_stopped_without_locking_out_the_owner(api: Api, door: Door) {
+    let owner = door.account(&api).await;
+    for _ in 0..FAILURES_PER_ACCOUNT_AND_ADDRESS {
+        door.sign_in(&api, &owner, "wrong guess", "192.0.2.66")
+            .await
+            .problem(401);
+    }
+    let stopped = door
+        .sign_in(&api, &owner, "wrong guess", "192.0.2.66")
+        .await;
+    stopped.problem(429);
+    let wait: u64 = stopped.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=SIGN_IN_WINDOW.as_secs()).contains(&wait), "{wait}");
+    // Even the right password: that address is spent for that account.
+    door.sign_in(&api, &owner, PASSWORD, "192.0.2.66")
+        .await
+        .problem(429);
+
+    // The owner, from their own address, is not locked out; nor is another account there.
+    door.sign_in(&api, &owner, PASSWORD, "203.0.113.10")
+        .await
+        .ok();
+    let colleague = door.account(&api).await;
+    door.sign_in(&api, &colleague, PASSWORD, "192.0.2.66")
+        .await
+        .ok();
+
+    // One address trying many accounts (password spraying) runs out for every account.
+    let sprayer = "198.51.100.99";
+    for i in 0..FAILURES_PER_ADDRESS {
+        door.sign_in(&api, &format!("guess{i}@example.com"), "x", sprayer)
+            .await
+            .problem(401);
+    }
+    door.sign_in(&api, &colleague, PASSWORD, sprayer)
+        .await
+        .problem(429);
+}
+
+/// Guesses from many addresses: past the account's ceiling every address gets only a couple, and
+/// the owner's right password from a clean address still works.
+async fn many_addresses_guessing_are_slowed_and_the_owner_still_signs_in(api: Api, door: Door) {
+    let owner = door.account(&api).await;
+    let addresses = 12;
+    let (mut guesses, mut refused) = (0, 0);
+    for a in 0..addresses {
+        for _ in 0..FAILURES_PER_ACCOUNT_AND_ADDRESS {
+            let r = door
+                .sign_in(&api, &owner, "wrong guess", &format!("198.51.100.{a}"))
+                .await;
+            match r.status.as_u16() {
+                401 => guesses += 1,
+                429 => refused += 1,
+                other => panic!("{other}: {}", r.text),
+            }
+        }
+    }
+    // Full allowance until the ceiling, then a couple per address.
+    let at_full = ACCOUNT_CEILING / FAILURES_PER_ACCOUNT_AND_ADDRESS;
+    let expected = ACCOUNT_CEILING + (addresses - at_full) * FAILURES_PER_ADDRESS_UNDER_ATTACK;
+    assert_eq!(guesses, expected);
+    assert_eq!(
+        refused,
+        addresses * FAILURES_PER_ACCOUNT_AND_ADDRESS - expected
+    );
+
+    // The owner, from a clean address, mid-attack.
+    door.sign_in(&api, &owner, PASSWORD, "203.0.113.20")
+        .await
+        .ok();
+    door.sign_in(&api, &owner, PASSWORD, "203.0.113.20")
+        .await
+        .ok();
+}
+
+/// Successful sign-ins count nowhere: well past every limit, from one address, after a few
+/// typos; the failures still count exactly.
+async fn successful_sign_ins_never_count(api: Api, door: Door) {
+    let owner = door.account(&api).await;
+    let ip = "192.0.2.77";
+    for _ in 1..FAILURES_PER_ACCOUNT_AND_ADDRESS {
+        door.sign_in(&api, &owner, "typo", ip).await.problem(401);
+    }
+    for _ in 0..FAILURES_PER_ADDRESS + 5 {
+        door.sign_in(&api, &owner, PASSWORD, ip).await.ok();
+    }
+    door.sign_in(&api, &owner, "typo", ip).await.problem(401);
+    door.sign_in(&api, &owner, "typo", ip).await.problem(429);
+}
+
+async fn login_throttling_stops_one_address_not_the_owner(b: Backend) {
+    one_address_guessing_is_stopped_without_locking_out_the_owner(Api::new(b), Door::Organization)
+        .await
+}
+
+async fn login_throttling_slows_many_addresses_not_the_owner(b: Backend) {
+    many_addresses_guessing_are_slowed_and_the_owner_still_signs_in(Api::new(b), Door::Organization)
+        .await
+}
+
+async fn login_counts_no_successful_sign_in(b: Backend) {
+    successful_sign_ins_never_count(Api::new(b), Door::Organization).await
+}
+
+async fn operator_login_throttling_stops_one_address_not_the_operator(b: Backend) {
+    one_address_guessing_is_stopped_without_locking_out_the_owner(Api::new(b), Door::Platform).await
+}
+
+async fn operator_login_throttling_slows_many_addresses_not_the_operator(b: Backend) {
+    many_addresses_guessing_are_slowed_and_the_owner_still_signs_in(Api::new(b), Door::Platform)
+        .await
+}
+
+async fn operator_login_counts_no_successful_sign_in(b: Backend) {
+    successful_sign_ins_never_count(Api::new(b), Door::Platform).await
 }
 
 async fn an_email_in_several_organizations_logs_into_the_one_whose_password_matches(b: Backend) {
@@ -542,7 +652,12 @@ opbx_tests::on_both_backends!(
     forwarded_for_counts_only_from_a_trusted_proxy,
     login_gives_a_working_token_stored_only_as_its_hash,
     unknown_email_and_wrong_password_get_the_same_answer,
-    login_is_rate_limited_per_account_and_per_address,
+    login_throttling_stops_one_address_not_the_owner,
+    login_throttling_slows_many_addresses_not_the_owner,
+    login_counts_no_successful_sign_in,
+    operator_login_throttling_stops_one_address_not_the_operator,
+    operator_login_throttling_slows_many_addresses_not_the_operator,
+    operator_login_counts_no_successful_sign_in,
     an_email_in_several_organizations_logs_into_the_one_whose_password_matches,
     deactivated_users_and_suspended_organizations_cannot_log_in,
     logout_revokes_the_token_at_once,

@@ -242,6 +242,48 @@ async fn the_owner_renames_the_organization_and_changes_its_timezone(b: Backend)
     assert_eq!(entry.actor_user_id, Some(t.user(Role::Owner).id));
 }
 
+/// Another organization's domain is refused with a 409 that says nothing of who holds it; the
+/// holder's settings are untouched.
+async fn a_domain_held_elsewhere_is_refused_without_saying_by_whom(b: Backend) {
+    let api = Api::new(b);
+    let holder = api.tenant().await;
+    let taken = domain();
+    Session::of(&api, &holder, Role::Owner)
+        .await
+        .call(
+            "PUT",
+            CX,
+            Some(json!({"domain": taken, "api_key": api_key()})),
+        )
+        .await
+        .ok();
+
+    let other = api.tenant().await;
+    let r = Session::of(&api, &other, Role::Owner)
+        .await
+        .call(
+            "PUT",
+            CX,
+            Some(json!({"domain": taken.to_uppercase(), "api_key": api_key()})),
+        )
+        .await;
+    r.problem(409);
+    assert_eq!(r.json["detail"], "The Cloudonix domain is already in use.");
+    for secret in [
+        holder.org.id.to_string(),
+        holder.org.slug.clone(),
+        holder.org.name.clone(),
+    ] {
+        assert!(!r.text.contains(&secret), "{}", r.text);
+    }
+    assert!(matches!(
+        api.state.store.find_cloudonix_settings(other.org.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let kept = api.state.store.find_cloudonix_settings(holder.org.id).await;
+    assert_eq!(kept.unwrap().domain.as_deref(), Some(taken.as_str()));
+}
+
 async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
     let api = Api::new(b);
     let t = api.tenant().await;
@@ -792,6 +834,7 @@ opbx_tests::on_both_backends!(
     saving_records_what_cloudonix_calls_the_domain,
     the_owner_renames_the_organization_and_changes_its_timezone,
     the_api_key_is_sealed_shown_masked_and_never_audited,
+    a_domain_held_elsewhere_is_refused_without_saying_by_whom,
     the_webhook_bearer_is_shown_once_and_stored_as_a_hash,
     the_urls_to_paste_follow_the_route_contract,
     without_a_public_url_nothing_can_be_pasted_or_pushed,

@@ -6,14 +6,15 @@ use opbx_tests::{Backend, new_org, unique};
 
 const T0: i64 = 1_700_000_000_000;
 
-/// Hashes are unique across tenants and the MariaDB test database outlives a test run, so every
-/// test draws fresh ones.
+/// Hashes and domains are unique across tenants and the MariaDB test database outlives a test
+/// run, so every test draws fresh ones.
 fn settings(org: OrgId) -> CloudonixSettings {
+    let domain = format!("d{}.cloudonix.net", unique());
     CloudonixSettings {
         organization_id: org,
-        domain: Some("acme.cloudonix.net".into()),
-        domain_name: Some("acme.cloudonix.net".into()),
-        domain_uuid: Some("0b6bbcd4-8f6a-4d43-9a5a-2f5d1f9a3c11".into()),
+        domain: Some(domain.clone()),
+        domain_name: Some(domain),
+        domain_uuid: Some(unique()),
         api_key_enc: Some("sealed:api-key".into()),
         webhook_key_hash: Some(format!("wh-{}", unique())),
         cdr_token_hash: Some(format!("cdr-{}", unique())),
@@ -50,7 +51,7 @@ async fn upsert_replaces_the_one_row(b: Backend) {
     b.store.upsert_cloudonix_settings(&s).await.unwrap();
 
     let old_hash = s.webhook_key_hash.clone().unwrap();
-    s.domain = Some("acme-eu.cloudonix.net".into());
+    s.domain = Some(format!("eu-{}.cloudonix.net", unique()));
     s.domain_name = None;
     s.domain_uuid = None;
     s.api_key_enc = None;
@@ -171,6 +172,76 @@ async fn another_tenants_hash_is_refused(b: Backend) {
     assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
 }
 
+/// A domain belongs to one organization, whether entered the same way (in any case) or named
+/// the same by Cloudonix; the refusal names the domain, not who holds it.
+async fn a_domain_belongs_to_one_organization(b: Backend) {
+    let acme = new_org(&b.store).await;
+    let globex = new_org(&b.store).await;
+    let a = settings(acme.id);
+    b.store.upsert_cloudonix_settings(&a).await.unwrap();
+
+    let mut copycat = settings(globex.id);
+    copycat.domain = a.domain.as_deref().map(str::to_uppercase);
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "Cloudonix domain",
+    );
+    // Entered as its UUID, the domain is known by the name Cloudonix reports.
+    let mut copycat = settings(globex.id);
+    copycat.domain = a.domain_uuid.clone();
+    copycat.domain_name = a.domain_name.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "Cloudonix domain",
+    );
+    let mut copycat = settings(globex.id);
+    copycat.domain_uuid = a.domain_uuid.clone();
+    expect_conflict(
+        b.store.upsert_cloudonix_settings(&copycat).await,
+        "Cloudonix domain",
+    );
+    assert!(matches!(
+        b.store.find_cloudonix_settings(globex.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
+
+    // Once the first organization moves to another domain, the old one is free.
+    let mut moved = a.clone();
+    moved.domain = Some(format!("moved-{}.cloudonix.net", unique()));
+    moved.domain_name = None;
+    moved.domain_uuid = None;
+    b.store.upsert_cloudonix_settings(&moved).await.unwrap();
+    let mut taker = settings(globex.id);
+    taker.domain = a.domain.clone();
+    b.store.upsert_cloudonix_settings(&taker).await.unwrap();
+}
+
+/// Organizations saving one domain at the same moment: the unique index, not a check before the
+/// write, decides, so exactly one wins.
+async fn concurrent_claims_of_a_domain_have_one_winner(b: Backend) {
+    let domain = format!("race-{}.cloudonix.net", unique());
+    let mut claims = Vec::new();
+    for _ in 0..6 {
+        let org = new_org(&b.store).await;
+        let mut s = settings(org.id);
+        s.domain = Some(domain.clone());
+        let store = b.store.clone();
+        claims.push(tokio::spawn(async move {
+            store.upsert_cloudonix_settings(&s).await
+        }));
+    }
+    let mut won = 0;
+    for claim in claims {
+        match claim.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::Conflict(what)) => assert_eq!(what, "Cloudonix domain"),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+}
+
 async fn settings_without_hashes_do_not_collide(b: Backend) {
     // NULL hashes (not yet provisioned) are not values a unique index compares.
     for _ in 0..2 {
@@ -190,4 +261,6 @@ opbx_tests::on_both_backends!(
     hashes_identify_the_tenant,
     another_tenants_hash_is_refused,
     settings_without_hashes_do_not_collide,
+    a_domain_belongs_to_one_organization,
+    concurrent_claims_of_a_domain_have_one_winner,
 );

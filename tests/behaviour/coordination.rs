@@ -306,6 +306,46 @@ async fn a_zero_limit_denies_everything(backend: Backend) {
     assert!(decision.retry_after <= LONG);
 }
 
+async fn a_forgiven_hit_no_longer_counts(backend: Backend) {
+    let store = backend.coordination;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(store.hit("sign-in:ann", 2, LONG).await.unwrap().allowed);
+    }
+    assert_eq!(seen, [true, true, false]);
+    for _ in 0..2 {
+        store.forgive("sign-in:ann").await.unwrap();
+    }
+    let decision = store.hit("sign-in:ann", 2, LONG).await.unwrap();
+    assert!(decision.allowed, "{decision:?}");
+    assert_eq!(decision.remaining, 0);
+
+    // Never below zero, and a key never hit stays unknown.
+    for _ in 0..5 {
+        store.forgive("sign-in:bob").await.unwrap();
+    }
+    assert_eq!(
+        store.hit("sign-in:bob", 1, LONG).await.unwrap().remaining,
+        0
+    );
+    assert!(!store.hit("sign-in:bob", 1, LONG).await.unwrap().allowed);
+
+    // A forgiven window still ends on time, and forgiving an ended one creates nothing: the
+    // next hit starts a fresh window.
+    assert!(store.hit("sign-in:short", 1, SHORT).await.unwrap().allowed);
+    store.forgive("sign-in:short").await.unwrap();
+    tokio::time::sleep(PAST_SHORT).await;
+    store.forgive("sign-in:short").await.unwrap();
+    assert_eq!(
+        store
+            .hit("sign-in:short", 1, SHORT)
+            .await
+            .unwrap()
+            .remaining,
+        0
+    );
+}
+
 fn admission<'a>(org: &'a str, lock: &'a str, reply: &'a str, rate: &'a str) -> CallAdmission<'a> {
     CallAdmission {
         org,
@@ -473,6 +513,7 @@ async fn a_round_robin_group_advances_once_per_call(b: Backend) {
 }
 
 opbx_tests::on_both_backends!(
+    a_forgiven_hit_no_longer_counts,
     a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer,
     a_call_reads_the_configuration_version_invalidation_raises,
     a_round_robin_group_advances_once_per_call,

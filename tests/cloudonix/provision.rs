@@ -493,11 +493,13 @@ async fn a_domain_move_during_the_run_is_not_recorded(backend: Backend) {
         Reply::slow(Duration::from_millis(400)),
     );
     let key = random_token();
+    // A domain belongs to one organization, and the MariaDB test database outlives a run.
+    let elsewhere = format!("moved-{}.cloudonix.net", opbx_tests::unique());
 
     let (report, ()) = tokio::join!(w.run(&key), async {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let mut moved = w.settings().await;
-        moved.domain = Some("moved.cloudonix.net".into());
+        moved.domain = Some(elsewhere.clone());
         w.backend
             .store
             .upsert_cloudonix_settings(&moved)
@@ -513,7 +515,7 @@ async fn a_domain_move_during_the_run_is_not_recorded(backend: Backend) {
         Some("the Cloudonix domain changed during provisioning; run it again")
     );
     let settings = w.settings().await;
-    assert_eq!(settings.domain.as_deref(), Some("moved.cloudonix.net"));
+    assert_eq!(settings.domain.as_deref(), Some(elsewhere.as_str()));
     assert_eq!(
         settings.provisioned_at, None,
         "the new domain is not provisioned"

@@ -2,6 +2,7 @@
 //! presence fanout, the session and CDR webhooks on both SQL backends, and end to end through a
 //! running opbx-local with real WebSocket clients.
 
+mod closing;
 mod e2e;
 mod fanout;
 mod limits;

@@ -60,6 +60,7 @@ pub fn connection(org: OrgId, id: &str, expires_in_ms: i64) -> Connection {
         id: id.to_owned(),
         organization_id: org,
         user_id: UserId::new(),
+        token_id: None,
         connected_at: now,
         expires_at: now + expires_in_ms,
     }

@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::serve(opbx::http::api::platform::router)
+    opbx_aws::lambda::serve(opbx::http::api::platform::router)
 }

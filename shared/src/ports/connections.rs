@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::store::StoreResult;
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::{OrgId, TokenId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
@@ -13,6 +13,10 @@ pub struct Connection {
     pub id: String,
     pub organization_id: OrgId,
     pub user_id: UserId,
+    /// The API token it connected with, so that revoking the token closes it. Absent from
+    /// registrations made before tokens were recorded (they end at their expiry).
+    #[serde(default)]
+    pub token_id: Option<TokenId>,
     /// Epoch ms.
     pub connected_at: i64,
     /// Epoch ms after which the connection receives nothing more: its token's expiry, or API

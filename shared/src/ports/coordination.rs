@@ -173,6 +173,12 @@ pub trait RateLimits: Send + Sync {
         limit: u64,
         window: Duration,
     ) -> Result<RateDecision, CoordinationError>;
+
+    /// Takes back one hit of `key`'s current window (never below zero; nothing when the window
+    /// is over). For limits that count only some outcomes, such as failed sign-ins: the attempt is
+    /// counted before its outcome is known, so concurrent attempts cannot all slip under the
+    /// limit, and forgiven once it turns out not to count.
+    async fn forgive(&self, key: &str) -> Result<(), CoordinationError>;
 }
 
 /// Everything the application needs from the coordination store, for holding one adapter as

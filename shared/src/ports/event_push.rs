@@ -17,4 +17,8 @@ pub struct PushError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
 #[async_trait]
 pub trait EventPush: Send + Sync {
     async fn post(&self, connection_id: &str, payload: &[u8]) -> Result<Delivery, PushError>;
+
+    /// Closes the connection (API Gateway's `DeleteConnection`); `Gone` when it was already
+    /// closed.
+    async fn close(&self, connection_id: &str) -> Result<Delivery, PushError>;
 }

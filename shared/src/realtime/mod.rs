@@ -3,6 +3,7 @@
 //! API, whose adapters live in the `opbx-aws` crate so that only the functions that use them link
 //! the AWS SDK; in `opbx-local`: the same ports in process, with the local WebSocket hub.
 
+pub mod closing;
 pub mod fanout;
 pub mod tracking;
 
@@ -171,6 +172,11 @@ impl Connections for NotLinked {
 #[async_trait::async_trait]
 impl EventPush for NotLinked {
     async fn post(&self, _: &str, _: &[u8]) -> Result<Delivery, PushError> {
+        tracing::error!("{NotLinkedError}");
+        Err(PushError(Box::new(NotLinkedError)))
+    }
+
+    async fn close(&self, _: &str) -> Result<Delivery, PushError> {
         tracing::error!("{NotLinkedError}");
         Err(PushError(Box::new(NotLinkedError)))
     }

@@ -235,4 +235,11 @@ impl RateLimits for MemoryCoordination {
             },
         })
     }
+
+    async fn forgive(&self, key: &str) -> Result<(), CoordinationError> {
+        if let Some(current) = locked(&self.windows).live_mut(key, Instant::now()) {
+            current.value = current.value.saturating_sub(1);
+        }
+        Ok(())
+    }
 }

@@ -67,4 +67,12 @@ impl EventPush for LocalHub {
             Err(mpsc::error::TrySendError::Full(_)) => Err(PushError(Box::new(SocketFull))),
         }
     }
+
+    async fn close(&self, connection_id: &str) -> Result<Delivery, PushError> {
+        Ok(if self.disconnect(connection_id) {
+            Delivery::Delivered
+        } else {
+            Delivery::Gone
+        })
+    }
 }

@@ -89,6 +89,20 @@ static HIT: LazyLock<Script> = LazyLock::new(|| {
     )
 });
 
+/// Decrements a live window's counter: a missing key stays missing (a `DECR` would create it
+/// without expiry) and a counter never goes below zero.
+static FORGIVE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if hits > 0 then
+            redis.call('DECR', KEYS[1])
+        end
+        return 0
+        ",
+    )
+});
+
 /// A voice webhook's first step: the call's lock, the replayed answer, the rate count, the
 /// organization's configuration version and (when asked) its round-robin counters with this
 /// call's positions, in one round trip. Returns `{status, hits, window left, version, reply,
@@ -397,6 +411,14 @@ impl RateLimits for RedisCoordination {
                 Duration::from_millis(resets_in_ms)
             },
         })
+    }
+
+    async fn forgive(&self, key: &str) -> Result<(), CoordinationError> {
+        FORGIVE
+            .key(self.key("rate", key))
+            .invoke_async::<()>(&mut self.connection.clone())
+            .await?;
+        Ok(())
     }
 }
 

@@ -32,14 +32,17 @@ fn from_row(row: &AnyRow) -> StoreResult<CloudonixSettings> {
     })
 }
 
-/// Names the hash another organization already holds. Both drivers name the violated column or
-/// index in the message (`cloudonix_settings.cdr_token_hash`, `uq_cloudonix_cdr_token`).
+/// Names what another organization already holds (never which organization). Both drivers
+/// name the violated column or index in the message (`cloudonix_settings.cdr_token_hash`,
+/// `uq_cloudonix_cdr_token`); MySQL's also quotes the value, which for a domain cannot contain
+/// an underscore, so the checks of the token names come first.
 fn hash_conflict(e: sqlx::Error) -> StoreError {
     let what = match &e {
         sqlx::Error::Database(db) if db.message().contains("cdr_token") => "CDR token",
         sqlx::Error::Database(db) if db.message().contains("session_token") => {
             "session-update token"
         }
+        sqlx::Error::Database(db) if db.message().contains("domain") => "Cloudonix domain",
         _ => "Cloudonix webhook key",
     };
     map_err(what)(e)

@@ -100,6 +100,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "call traces",
         include_str!("../../../../migrations/mysql/0080_call_traces.sql"),
     ),
+    (
+        100,
+        "cloudonix domain owner",
+        include_str!("../../../../migrations/mysql/0100_cloudonix_domain_owner.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -136,6 +141,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         80,
         "call traces",
         include_str!("../../../../migrations/sqlite/0080_call_traces.sql"),
+    ),
+    (
+        100,
+        "cloudonix domain owner",
+        include_str!("../../../../migrations/sqlite/0100_cloudonix_domain_owner.sql"),
     ),
 ];
 

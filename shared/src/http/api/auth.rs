@@ -5,8 +5,8 @@
 //! Login trades email + password for an opaque bearer token: 256 random bits, stored only as
 //! its SHA-256, valid for [`TOKEN_LIFETIME`] unless revoked (logout, password change,
 //! deactivation). Unknown email and wrong password get the same answer after the same work (a
-//! dummy argon2 verification), and attempts are rate limited per client address and per
-//! account before any password is checked.
+//! dummy argon2 verification), and failed attempts are throttled by
+//! [`super::sign_in_throttle`] without ever locking the owner out.
 
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ use super::audit::{self, Actor, Change};
 use super::caller::Caller;
 use super::extract::{ApiJson, SourceIp};
 use super::problem::{ApiError, ApiResult, OrganizationChoice, Problem};
+use super::sign_in_throttle::SignInAttempt;
 use super::time::UtcTime;
 use super::user_view::{OrganizationView, UserView};
 use super::validate::Validator;
@@ -37,15 +38,10 @@ use crate::http::api::schema::LoginEmail;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::{ApiTokenRepo, UserRepo};
+use crate::realtime::closing::{Ending, close_connections};
 
 /// How long a token from login stays valid.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
-
-/// Login attempts allowed per client address per window.
-pub const LOGIN_LIMIT_PER_IP: u64 = 20;
-/// Login attempts allowed per account (email) per window, from anywhere.
-pub const LOGIN_LIMIT_PER_ACCOUNT: u64 = 10;
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 /// The routes of the `api-auth` function, documented.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -133,7 +129,7 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let email = sign_in_email(&body.email, &body.password)?;
-    throttle(&state, "login", source_ip.as_deref(), &email).await?;
+    let attempt = SignInAttempt::begin(&state, "login", source_ip.as_deref(), &email).await?;
 
     let candidates = match body.organization.as_deref().map(str::trim) {
         Some(slug) if !slug.is_empty() => match state.store.find_organization_by_slug(slug).await {
@@ -148,6 +144,9 @@ async fn login(
         _ => state.store.find_users_by_email(&email).await?,
     };
     let matching = check_passwords(candidates, body.password).await?;
+    if !matching.is_empty() {
+        attempt.succeeded(&state).await;
+    }
     let user = match matching.as_slice() {
         [] => return Err(invalid_credentials()),
         [user] => user.clone(),
@@ -190,39 +189,6 @@ async fn login(
     }))
 }
 
-/// Counts the attempt against the client address and the account; 429 when either is spent.
-/// `scope` keeps apart the counters of different doors (`login`, `platform-login`, …).
-pub async fn throttle(
-    state: &AppState,
-    scope: &str,
-    ip: Option<&str>,
-    email: &str,
-) -> ApiResult<()> {
-    let by_ip = state
-        .coordination
-        .hit(
-            &format!("{scope}:ip:{}", ip.unwrap_or("unknown")),
-            LOGIN_LIMIT_PER_IP,
-            LOGIN_WINDOW,
-        )
-        .await?;
-    let by_account = state
-        .coordination
-        .hit(
-            &format!("{scope}:account:{}", sha256_hex(email)),
-            LOGIN_LIMIT_PER_ACCOUNT,
-            LOGIN_WINDOW,
-        )
-        .await?;
-    if by_ip.allowed && by_account.allowed {
-        return Ok(());
-    }
-    tracing::warn!(ip = ?ip, scope, "sign-in rate limit reached");
-    Err(ApiError::too_many_requests(
-        by_ip.retry_after.max(by_account.retry_after),
-    ))
-}
-
 /// The candidates whose password matches (see [`passwords::matching`]).
 async fn check_passwords(candidates: Vec<User>, password: String) -> ApiResult<Vec<User>> {
     let hashes = candidates.iter().map(|u| u.password_hash.clone()).collect();
@@ -259,6 +225,12 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Stat
         .store
         .revoke_api_token(caller.org(), caller.token_id, now_ms())
         .await?;
+    close_connections(
+        &state.realtime,
+        caller.org(),
+        Ending::Session(caller.token_id),
+    )
+    .await;
     audit::committed(
         &state,
         &caller,

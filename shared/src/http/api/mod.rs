@@ -83,6 +83,7 @@ pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod settings;
+pub mod sign_in_throttle;
 pub mod time;
 pub mod user_view;
 pub mod users;

@@ -1,8 +1,11 @@
 //! "Forgot password" (issue 12): `POST /api/v1/auth/password-reset` mails a one-time link to
 //! every active account with the email (in active organizations) and answers the same whether
 //! or not there is one; `POST /api/v1/auth/password-reset/confirm` sets the new password with
-//! the link's token and signs the account out everywhere. Requests are throttled per address
-//! and per email like sign-ins, so the door cannot flood anyone's mailbox.
+//! the link's token and signs the account out everywhere. Every request (not only failed ones,
+//! as at sign-in: each may send a mail) counts per address and per email, so the door cannot
+//! flood anyone's mailbox.
+
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
@@ -14,13 +17,13 @@ use utoipa_axum::routes;
 
 use super::account_links;
 use super::audit::{self, Actor, Change};
-use super::auth::throttle;
 use super::extract::{ApiJson, SourceIp};
 use super::invitations::usable_link;
 use super::passwords;
 use super::problem::{ApiError, ApiResult, Problem};
 use super::validate::Validator;
 use crate::app::AppState;
+use crate::crypto::sha256_hex;
 use crate::domain::accounts::LinkPurpose;
 use crate::domain::model::{OrgStatus, Status};
 use crate::domain::now_ms;
@@ -30,6 +33,7 @@ use crate::ports::account_links::AccountLinkRepo;
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
+use crate::realtime::closing::{Ending, close_connections};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -63,6 +67,12 @@ pub struct ResetConfirmation {
     pub password: String,
 }
 
+/// Reset requests allowed per client address per window.
+pub const RESETS_PER_ADDRESS: u64 = 20;
+/// Reset requests allowed per email per window, from anywhere.
+pub const RESETS_PER_EMAIL: u64 = 10;
+pub const RESET_WINDOW: Duration = Duration::from_secs(10 * 60);
+
 const REQUESTED: &str = "If an account has this email, a link to reset its password is on its way.";
 
 /// Ask for a password-reset link by email.
@@ -86,7 +96,7 @@ async fn request_reset(
     let mut v = Validator::new();
     let email = v.text("email", &body.email, 3, 255).to_lowercase();
     v.finish()?;
-    throttle(&state, "password-reset", source_ip.as_deref(), &email).await?;
+    throttle(&state, source_ip.as_deref(), &email).await?;
     for user in state.store.find_users_by_email(&email).await? {
         if user.status != Status::Active {
             continue;
@@ -103,6 +113,24 @@ async fn request_reset(
     Ok((
         StatusCode::ACCEPTED,
         Json(ResetRequested { detail: REQUESTED }),
+    ))
+}
+
+/// Counts the request against the client address and the email; 429 when either is spent.
+async fn throttle(state: &AppState, ip: Option<&str>, email: &str) -> ApiResult<()> {
+    let limits = &state.coordination;
+    let address = format!("password-reset:ip:{}", ip.unwrap_or("unknown"));
+    let by_ip = limits
+        .hit(&address, RESETS_PER_ADDRESS, RESET_WINDOW)
+        .await?;
+    let account = format!("password-reset:account:{}", sha256_hex(email));
+    let by_email = limits.hit(&account, RESETS_PER_EMAIL, RESET_WINDOW).await?;
+    if by_ip.allowed && by_email.allowed {
+        return Ok(());
+    }
+    tracing::warn!(ip = ?ip, "password-reset rate limit reached");
+    Err(ApiError::too_many_requests(
+        by_ip.retry_after.max(by_email.retry_after),
     ))
 }
 
@@ -153,6 +181,13 @@ async fn confirm_reset(
             "This link is not valid: it was used already or has expired.",
         )),
         Err(e) => Err(e.into()),
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => {
+            let ending = Ending::User {
+                user: user.id,
+                except: None,
+            };
+            close_connections(&state.realtime, user.organization_id, ending).await;
+            Ok(StatusCode::NO_CONTENT)
+        }
     }
 }

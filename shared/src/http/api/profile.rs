@@ -25,6 +25,7 @@ use crate::domain::now_ms;
 use crate::domain::password::check_strength;
 use crate::http::api::schema::{LongName, Password};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
+use crate::realtime::closing::{Ending, close_connections};
 
 /// Guesses of the current password allowed per user per window, so a stolen token cannot be
 /// used to brute-force the password behind it.
@@ -146,6 +147,11 @@ async fn update_profile(
             .store
             .revoke_other_api_tokens(user.organization_id, user.id, caller.token_id, now_ms())
             .await?;
+        let ending = Ending::User {
+            user: user.id,
+            except: Some(caller.token_id),
+        };
+        close_connections(&state.realtime, user.organization_id, ending).await;
     }
     let view = UserView::from(&user);
     audit::committed(

@@ -32,6 +32,7 @@ use crate::domain::now_ms;
 use crate::domain::password::check_strength;
 use crate::http::api::schema::{Email, LongName, Password};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
+use crate::realtime::closing::{Ending, close_connections};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -209,6 +210,11 @@ async fn update_user(
             .store
             .revoke_user_api_tokens(after.organization_id, after.id, now_ms())
             .await?;
+        let ending = Ending::User {
+            user: after.id,
+            except: None,
+        };
+        close_connections(&state.realtime, after.organization_id, ending).await;
     }
     let view = UserView::from(&after);
     audit::committed(

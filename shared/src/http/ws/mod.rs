@@ -118,6 +118,7 @@ pub async fn connect(
         id: connection_id.to_owned(),
         organization_id: caller.org(),
         user_id: caller.user_id(),
+        token_id: Some(caller.token_id),
         connected_at: now,
         expires_at: token_expiry.min(now + MAX_CONNECTION_AGE.as_millis() as i64),
     };

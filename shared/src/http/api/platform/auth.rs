@@ -1,8 +1,8 @@
 //! Operators sign in at their own door, by the same rules as organization users (see
 //! [`crate::http::api::auth`]): opaque 256-bit tokens stored as SHA-256, valid for
 //! [`TOKEN_LIFETIME`] unless revoked, argon2id passwords, the same answer and work for an
-//! unknown email as for a wrong password, and attempts throttled per address and per account
-//! (counted apart from organization sign-ins).
+//! unknown email as for a wrong password, and failed attempts throttled by
+//! [`crate::http::api::sign_in_throttle`] (counted apart from organization sign-ins).
 
 use axum::Json;
 use axum::extract::State;
@@ -19,11 +19,12 @@ use crate::domain::accounts::{Operator, OperatorToken, PlatformAuditEntry};
 use crate::domain::ids::{OperatorId, OperatorTokenId, PlatformAuditId};
 use crate::domain::model::Status;
 use crate::domain::now_ms;
-use crate::http::api::auth::{TOKEN_LIFETIME, invalid_credentials, sign_in_email, throttle};
+use crate::http::api::auth::{TOKEN_LIFETIME, invalid_credentials, sign_in_email};
 use crate::http::api::extract::{ApiJson, SourceIp};
 use crate::http::api::passwords;
 use crate::http::api::problem::{ApiError, ApiResult, Problem};
 use crate::http::api::schema::LoginEmail;
+use crate::http::api::sign_in_throttle::SignInAttempt;
 use crate::http::api::time::UtcTime;
 use crate::ports::operators::{OperatorRepo, OperatorTokenRepo};
 use crate::ports::platform::PlatformRepo;
@@ -98,7 +99,8 @@ async fn operator_login(
     ApiJson(body): ApiJson<OperatorLogin>,
 ) -> ApiResult<Json<OperatorLoginResponse>> {
     let email = sign_in_email(&body.email, &body.password)?;
-    throttle(&state, "platform-login", source_ip.as_deref(), &email).await?;
+    let attempt =
+        SignInAttempt::begin(&state, "platform-login", source_ip.as_deref(), &email).await?;
     let operator = match state.store.find_operator_by_email(&email).await {
         Ok(o) => Some(o),
         Err(StoreError::NotFound) => None,
@@ -110,6 +112,7 @@ async fn operator_login(
         (Some(o), [true]) => o,
         _ => return Err(invalid_credentials()),
     };
+    attempt.succeeded(&state).await;
     if operator.status != Status::Active {
         return Err(ApiError::forbidden("This operator account is deactivated."));
     }

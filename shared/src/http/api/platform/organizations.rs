@@ -35,6 +35,7 @@ use crate::http::api::user_view::OrganizationView;
 use crate::http::api::validate::Validator;
 use crate::ports::platform::{OrganizationFilter, OrganizationSummary, PlatformRepo};
 use crate::ports::store::StoreError;
+use crate::realtime::closing::{Ending, close_connections};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -389,14 +390,18 @@ async fn transition(
     after.status = status;
     after.updated_at = now_ms();
     let detail = serde_json::json!({"from": before.status, "to": status, "name": before.name});
-    save(
+    let saved = save(
         state,
         caller,
         &after,
         &format!("{action}_organization"),
         detail,
     )
-    .await
+    .await?;
+    if status != OrgStatus::Active {
+        close_connections(&state.realtime, id, Ending::Organization).await;
+    }
+    Ok(saved)
 }
 
 /// Suspend an organization: its tokens answer 403 and its calls hear a short notice; call
