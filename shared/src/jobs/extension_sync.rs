@@ -149,5 +149,7 @@ pub(super) fn paced(state: &AppState) -> Paced<'_> {
         api: &*state.cloudonix,
         limits: &*state.coordination,
         pace: state.job_policy.pace,
+        circuits: &*state.coordination,
+        circuit: state.job_policy.circuit,
     }
 }

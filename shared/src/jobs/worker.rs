@@ -48,6 +48,7 @@ pub async fn run_job(state: &AppState, id: JobId) -> StoreResult<()> {
         }
         JobPayload::Provision => provisioning::run(state, &job).await,
         JobPayload::ExpireWebhookKey => provisioning::expire_previous_key(state, &job).await,
+        JobPayload::SyncDomain => provisioning::sync_domain(state, &job).await,
     };
     let outcome = match result {
         Ok(Handled::Done(progress)) => JobOutcome::Done { progress },
