@@ -14,7 +14,7 @@ use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ExtensionId, JobId};
 use opbx::domain::model::{CloudonixSettings, Extension, Role, Status};
 use opbx::domain::now_ms;
-use opbx::jobs::dispatch::dispatch_org;
+use opbx::jobs::dispatch::{dispatch_org, enqueue};
 use opbx::jobs::pacing::Pace;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::coordination::CircuitPolicy;
@@ -734,7 +734,82 @@ async fn a_failing_domain_is_paused_for_every_worker_until_it_recovers(b: Backen
     assert_eq!(w.subscribers().len(), 2);
 }
 
+impl World {
+    /// Starts a reconcile of the tenant, runs it, and answers the finished job as the API shows it.
+    async fn reconcile(&self) -> Value {
+        let job = Job::new(self.t.org.id, JobPayload::Reconcile, now_ms());
+        enqueue(&self.api.state, &job).await.unwrap();
+        self.run().await;
+        self.call("GET", &format!("/api/v1/jobs/{}", job.id), None)
+            .await
+            .ok()
+            .clone()
+    }
+}
+
+/// Drift on Cloudonix is found and repaired, and reported; subscribers OpBX did not create
+/// are left alone; a second run finds nothing to do.
+async fn reconcile_repairs_drift_and_reports_it(b: Backend) {
+    let w = World::new(b, |_| {}).await;
+    let mut ids = Vec::new();
+    for number in ["380", "381"] {
+        let created = w
+            .call("POST", EXT, Some(json!({"number": number, "name": "Desk"})))
+            .await;
+        ids.push(created.ok()["id"].as_str().unwrap().to_owned());
+    }
+    w.run().await;
+    // An admin deletes 381's subscriber in the cockpit; someone adds 399 there; extension 383's
+    // subscriber is left behind by a deletion whose job never ran.
+    let gone = w.extension(&ids[1]).await["cloudonix_subscriber_id"].clone();
+    w.fake
+        .remove_subscriber(&w.domain, gone.as_str().unwrap().parse().unwrap());
+    w.fake.add_subscriber(&w.domain, "399", true);
+    let left_behind = w.stored_extension("383").await;
+    dispatch_org(&w.api.state, w.t.org.id).await;
+    w.run().await;
+    w.api
+        .state
+        .store
+        .delete_extension(w.t.org.id, left_behind.id)
+        .await
+        .unwrap();
+    assert_eq!(w.subscribers().len(), 3);
+
+    let job = w.reconcile().await;
+    assert_eq!(job["state"], "done", "{job}");
+    let report = &job["reconcile"];
+    assert_eq!(report["repaired"], json!(["381"]), "{job}");
+    assert_eq!(report["deleted"], json!(["383"]));
+    assert_eq!(report["foreign"], json!(["399"]));
+    assert_eq!(report["failed"], json!([]));
+    let mut numbers: Vec<String> = w
+        .subscribers()
+        .iter()
+        .map(|s| s["msisdn"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["380", "381", "399"]);
+    let relinked = w.extension(&ids[1]).await;
+    assert_ne!(relinked["cloudonix_subscriber_id"], gone);
+    assert_eq!(relinked["cloudonix_sync"]["state"], "synced");
+    // The domain was never pushed: the reconcile started its sync, which ran.
+    assert!(report["domain_sync_job"].is_string(), "{job}");
+    let settings = w.call("GET", SETTINGS, None).await;
+    assert_eq!(settings.ok()["cloudonix_sync"]["state"], "synced");
+
+    let again = w.reconcile().await;
+    let report = &again["reconcile"];
+    assert_eq!(
+        (&report["repaired"], &report["deleted"], &report["foreign"]),
+        (&json!([]), &json!([]), &json!(["399"])),
+        "{again}"
+    );
+    assert!(report["domain_sync_job"].is_null(), "{again}");
+}
+
 opbx_tests::on_both_backends!(
+    reconcile_repairs_drift_and_reports_it,
     a_failing_domain_is_paused_for_every_worker_until_it_recovers,
     saved_settings_reach_the_domain_with_their_sync_state,
     every_extension_change_reaches_cloudonix,

@@ -675,6 +675,7 @@ impl<'a> Run<'a> {
             msisdn: number.to_owned(),
             sip_password,
             active,
+            owner: ext.organization_id.to_string(),
         };
         let placed = place_subscriber(
             self.api,

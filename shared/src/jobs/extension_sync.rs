@@ -25,7 +25,7 @@ use crate::ports::subscriber_links::SubscriberLinkRepo;
 /// Longer than one sync (a few paced requests).
 const LOCK_TTL: Duration = Duration::from_secs(120);
 
-async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError> {
+pub(super) async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError> {
     state
         .coordination
         .try_lock(&format!("cloudonix-subscriber:{ext}"), LOCK_TTL)
@@ -34,7 +34,7 @@ async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError>
         .ok_or_else(|| JobError::transient("another sync of this extension is running"))
 }
 
-async fn unlock(state: &AppState, guard: LockGuard) {
+pub(super) async fn unlock(state: &AppState, guard: LockGuard) {
     // An unreleased lock lapses by its TTL.
     let _ = state.coordination.unlock(guard).await;
 }
@@ -77,6 +77,7 @@ pub(super) async fn sync(
             msisdn: ext.number.as_str().to_owned(),
             sip_password,
             active: ext.status == Status::Active,
+            owner: org.to_string(),
         };
         let api = paced(state);
         let stored = ext.cloudonix_subscriber_id.as_deref();

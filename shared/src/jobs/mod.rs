@@ -11,6 +11,7 @@ mod extension_sync;
 mod failure;
 pub mod pacing;
 mod provisioning;
+pub mod reconcile;
 pub mod worker;
 
 use std::time::Duration;

@@ -202,4 +202,11 @@ impl CloudonixSubscribers for Paced<'_> {
         self.guarded(creds, self.api.delete_subscriber(creds, id))
             .await
     }
+
+    async fn list_subscribers(
+        &self,
+        creds: &DomainCredentials,
+    ) -> CloudonixResult<Vec<Subscriber>> {
+        self.guarded(creds, self.api.list_subscribers(creds)).await
+    }
 }

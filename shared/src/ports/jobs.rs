@@ -32,6 +32,8 @@ pub enum JobKind {
     /// Make the domain's voice application, default application and profile match the
     /// organization's Cloudonix settings.
     SyncDomain,
+    /// Compare the organization with its Cloudonix domain and repair what drifted.
+    Reconcile,
 }
 
 impl JobKind {
@@ -42,6 +44,7 @@ impl JobKind {
             Self::Provision => "provision",
             Self::ExpireWebhookKey => "expire_webhook_key",
             Self::SyncDomain => "sync_domain",
+            Self::Reconcile => "reconcile",
         }
     }
 
@@ -52,6 +55,7 @@ impl JobKind {
             Self::Provision,
             Self::ExpireWebhookKey,
             Self::SyncDomain,
+            Self::Reconcile,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -104,6 +108,7 @@ pub enum JobPayload {
     Provision,
     ExpireWebhookKey,
     SyncDomain,
+    Reconcile,
 }
 
 impl JobPayload {
@@ -114,6 +119,7 @@ impl JobPayload {
             Self::Provision => JobKind::Provision,
             Self::ExpireWebhookKey => JobKind::ExpireWebhookKey,
             Self::SyncDomain => JobKind::SyncDomain,
+            Self::Reconcile => JobKind::Reconcile,
         }
     }
 
@@ -123,7 +129,7 @@ impl JobPayload {
             Self::SyncExtension { extension_id } | Self::DeleteSubscriber { extension_id, .. } => {
                 Some(extension_id.to_string())
             }
-            Self::Provision | Self::ExpireWebhookKey | Self::SyncDomain => None,
+            Self::Provision | Self::ExpireWebhookKey | Self::SyncDomain | Self::Reconcile => None,
         }
     }
 }

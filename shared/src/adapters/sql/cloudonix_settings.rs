@@ -124,7 +124,7 @@ impl CloudonixSettingsRepo for SqlStore {
 
     async fn upsert_cloudonix_settings(&self, settings: &CloudonixSettings) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
-        write_settings(self, &mut *tx, settings).await?;
+        write_settings(self, &mut tx, settings).await?;
         tx.commit().await.map_err(unavailable)
     }
 
@@ -134,7 +134,7 @@ impl CloudonixSettingsRepo for SqlStore {
         sync: &Job,
     ) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
-        write_settings(self, &mut *tx, settings).await?;
+        write_settings(self, &mut tx, settings).await?;
         insert_job(&mut tx, sync).await?;
         tx.commit().await.map_err(unavailable)
     }
@@ -173,7 +173,7 @@ impl WebhookKeyStaging for SqlStore {
     async fn replace_webhook_key(&self, org: OrgId, hash: &str, now: i64) -> StoreResult<()> {
         let org = org.to_string();
         let mut tx = begin_write(self).await?;
-        create_row(self, &mut *tx, &org, now).await?;
+        create_row(self, &mut tx, &org, now).await?;
         sqlx::query(
             "UPDATE cloudonix_settings SET webhook_key_hash = ?, updated_at = ? \
              WHERE organization_id = ?",
