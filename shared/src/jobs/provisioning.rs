@@ -130,6 +130,28 @@ async fn after_rotation(state: &AppState, org: OrgId) -> Result<(), JobError> {
     Ok(())
 }
 
+/// One paced run of `request`, and what a rotated webhook key needs after it.
+async fn push(
+    state: &AppState,
+    request: &ProvisionRequest,
+    limits: RunLimits<'_>,
+) -> Result<ProvisionReport, JobError> {
+    let report = provision(
+        &paced(state),
+        &state.store,
+        &*state.coordination,
+        &state.secrets,
+        request,
+        limits,
+    )
+    .await
+    .map_err(run_error)?;
+    if report.key_rotated {
+        after_rotation(state, request.organization_id).await?;
+    }
+    Ok(report)
+}
+
 pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError> {
     let request = request(state, job, Scope::Everything).await?;
     let resume = job
@@ -143,20 +165,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError
         deadline: Some(Instant::now() + state.job_policy.provision_budget),
         progress: &progress,
     };
-    let api = paced(state);
-    let report = provision(
-        &api,
-        &state.store,
-        &*state.coordination,
-        &state.secrets,
-        &request,
-        limits,
-    )
-    .await
-    .map_err(run_error)?;
-    if report.key_rotated {
-        after_rotation(state, job.organization_id).await?;
-    }
+    let report = push(state, &request, limits).await?;
     let value = serde_json::to_value(&report).map_err(|e| JobError::permanent(e.to_string()))?;
     Ok(match report.next_page {
         Some(_) => Handled::Continue(value),
@@ -173,20 +182,7 @@ pub(super) async fn sync_domain(state: &AppState, job: &Job) -> Result<Handled, 
         return Ok(Handled::Done(None));
     }
     let request = request(state, job, Scope::Domain).await?;
-    let api = paced(state);
-    let report = provision(
-        &api,
-        &state.store,
-        &*state.coordination,
-        &state.secrets,
-        &request,
-        RunLimits::whole(),
-    )
-    .await
-    .map_err(run_error)?;
-    if report.key_rotated {
-        after_rotation(state, org).await?;
-    }
+    let report = push(state, &request, RunLimits::whole()).await?;
     if let Some(failed) = report.steps.iter().find(|s| s.status == StepStatus::Failed) {
         let step = serde_json::to_value(failed.step).unwrap_or_default();
         let reason = failed.detail.as_deref().unwrap_or("failed");

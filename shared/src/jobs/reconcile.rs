@@ -14,27 +14,24 @@ use utoipa::ToSchema;
 
 use super::JobError;
 use super::dispatch::enqueue;
-use super::extension_sync::{lock, paced, unlock};
+use super::extension_sync::{lock, paced, place, unlock};
 use super::provisioning::domain_credentials;
 use super::worker::Handled;
 use crate::app::AppState;
-use crate::cloudonix::subscribers::place_subscriber;
 use crate::cloudonix::tokens;
 use crate::cloudonix::urls::WebhookUrls;
-use crate::crypto::{SealedColumn, sha256_hex};
+use crate::crypto::sha256_hex;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::JobId;
 use crate::domain::model::{Extension, Status};
 use crate::domain::now_ms;
 use crate::ports::cloudonix::{
     CloudonixDomains, CloudonixError, CloudonixSubscribers, DomainCredentials, Subscriber,
-    SubscriberSpec,
 };
 use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
 use crate::ports::extensions::ExtensionRepo;
 use crate::ports::jobs::{Job, JobPayload, JobStore, SyncState};
 use crate::ports::store::{ListFilter, PageRequest, StoreError};
-use crate::ports::subscriber_links::SubscriberLinkRepo;
 
 /// What one reconcile found and changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -177,29 +174,7 @@ async fn repair(
     let result = async {
         // Read again under the lock: an edit or a sync may have come in meanwhile.
         let ext = state.store.find_extension(org, ext.id).await?;
-        let sip_password = state
-            .secrets
-            .open(
-                SealedColumn::SIP_PASSWORD,
-                &ext.id.to_string(),
-                &ext.sip_password_enc,
-            )
-            .map_err(|_| JobError::permanent("the stored SIP password cannot be decrypted"))?;
-        let spec = SubscriberSpec {
-            msisdn: ext.number.as_str().to_owned(),
-            sip_password,
-            active: ext.status == Status::Active,
-            owner: org.to_string(),
-        };
-        let stored = ext.cloudonix_subscriber_id.as_deref();
-        let placed = place_subscriber(&paced(state), creds, stored, &spec).await?;
-        let linked = placed.map(|(_, id)| id);
-        if linked.as_deref() != stored {
-            state
-                .store
-                .link_cloudonix_subscriber(org, ext.id, linked.as_deref())
-                .await?;
-        }
+        place(state, creds, &ext).await?;
         state
             .store
             .set_extension_sync(org, ext.id, None, SyncState::Synced, None)
