@@ -294,6 +294,7 @@ async fn connected(fx: &Fixture, entered: impl Fn(&FakeCloudonix, &str) -> Strin
     let client = HttpCloudonix::new(&fake.url, ClientPolicy::default());
     let run = || async {
         let request = ProvisionRequest {
+            scope: opbx::cloudonix::provision::Scope::Everything,
             organization_id: org,
             credentials: DomainCredentials {
                 domain: entered.clone(),

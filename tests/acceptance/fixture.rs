@@ -18,7 +18,6 @@ use opbx::domain::model::*;
 use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ivr_menus::IvrMenuRepo;
@@ -89,10 +88,7 @@ impl Fixture {
 
     pub async fn set_webhook_key(&self, org: OrgId, key: &str) {
         let settings = opbx_tests::model::webhook_settings(org, key);
-        self.store()
-            .upsert_cloudonix_settings(&settings)
-            .await
-            .unwrap();
+        opbx_tests::model::save_webhook_settings(self.store(), &settings).await;
     }
 
     fn name(&mut self, id: impl ToString, name: &str) {

@@ -15,7 +15,6 @@ use opbx::domain::model::*;
 use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ivr_menus::IvrMenuRepo;
@@ -309,17 +308,14 @@ pub struct Line<'a> {
 impl<'a> Line<'a> {
     pub async fn new(api: &'a Api, org: OrgId) -> Self {
         let key = random_token();
-        api.state
-            .store
-            .upsert_cloudonix_settings(&CloudonixSettings {
-                organization_id: org,
-                domain: Some(format!("{org}.cloudonix.net")),
-                webhook_key_hash: Some(sha256_hex(&key)),
-                updated_at: now_ms(),
-                ..CloudonixSettings::new(org)
-            })
-            .await
-            .unwrap();
+        let settings = CloudonixSettings {
+            organization_id: org,
+            domain: Some(format!("{org}.cloudonix.net")),
+            webhook_key_hash: Some(sha256_hex(&key)),
+            updated_at: now_ms(),
+            ..CloudonixSettings::new(org)
+        };
+        opbx_tests::model::save_webhook_settings(&api.state.store, &settings).await;
         Self { api, key }
     }
 

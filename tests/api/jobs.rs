@@ -14,13 +14,14 @@ use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ExtensionId, JobId};
 use opbx::domain::model::{CloudonixSettings, Extension, Role, Status};
 use opbx::domain::now_ms;
-use opbx::jobs::dispatch::dispatch_org;
+use opbx::jobs::dispatch::{dispatch_org, enqueue};
 use opbx::jobs::pacing::Pace;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
+use opbx::ports::coordination::CircuitPolicy;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::jobs::{Job, JobPayload, JobState, JobStore};
 use opbx_tests::fake_cloudonix::{FakeCloudonix, Reply as FakeReply};
-use opbx_tests::{Backend, run_jobs, unique};
+use opbx_tests::{Backend, TEST_PUBLIC_URL, run_jobs, unique};
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, Case, Prepared, prepare};
@@ -570,7 +571,247 @@ async fn five_hundred_extensions_provision_within_the_limits_without_a_401(b: Ba
     );
 }
 
+const SETTINGS: &str = "/api/v1/settings/cloudonix";
+
+/// Saving the Cloudonix settings pushes them to the domain as a job; its state shows in the
+/// settings, a failure with the reason and the job to retry.
+async fn saved_settings_reach_the_domain_with_their_sync_state(b: Backend) {
+    let w = World::new(b, |_| {}).await;
+    let key = api_key();
+    w.fake.add_domain(&w.domain, &key);
+    let profile_path = format!("/customers/self/domains/{}", w.domain);
+    // Cloudonix fails every profile save until the script is cleared.
+    w.fake
+        .script("PUT", &profile_path, None, FakeReply::status(503));
+    let saved = w
+        .call(
+            "PUT",
+            SETTINGS,
+            Some(json!({"domain": w.domain, "api_key": key})),
+        )
+        .await;
+    assert_eq!(
+        saved.ok()["cloudonix_sync"]["state"],
+        "pending",
+        "{}",
+        saved.text
+    );
+    w.run().await;
+    let view = w.call("GET", SETTINGS, None).await;
+    let sync = &view.ok()["cloudonix_sync"];
+    assert_eq!(sync["state"], "failed", "{view:?}");
+    assert_eq!(sync["error"], "domain_profile: Cloudonix failed (HTTP 503)");
+    let job_uri = format!("/api/v1/jobs/{}", sync["job_id"].as_str().unwrap());
+    assert_eq!(
+        w.call("GET", &job_uri, None).await.ok()["kind"],
+        "sync_domain"
+    );
+
+    w.fake.clear_scripts();
+    let retried = w.call("POST", &format!("{job_uri}/retry"), None).await;
+    assert_eq!(retried.status.as_u16(), 202, "{}", retried.text);
+    w.run().await;
+    let view = w.call("GET", SETTINGS, None).await;
+    assert_eq!(
+        view.ok()["cloudonix_sync"]["state"],
+        "synced",
+        "{}",
+        view.text
+    );
+    let domain = w.fake.snapshot(&w.domain);
+    let app = &domain["applications"][0];
+    assert_eq!(
+        app["url"],
+        format!("{TEST_PUBLIC_URL}/webhooks/cloudonix/voice")
+    );
+    assert_eq!(domain["defaultApplication"], app["id"]);
+    let urls = w.call("GET", &format!("{SETTINGS}/urls"), None).await;
+    assert_eq!(domain["profile"]["cdr-endpoint"], urls.ok()["cdr_endpoint"]);
+    let bearer = domain["profile"]["authorization-api-key"].as_str().unwrap();
+    assert_eq!(
+        voice_webhook_status(&w.api, bearer).await,
+        200,
+        "the pushed bearer works"
+    );
+
+    // A new CDR token reaches the profile too; the bearer Cloudonix holds is kept.
+    let rotated = w.call("POST", &format!("{SETTINGS}/cdr-token"), None).await;
+    let cdr = rotated.ok()["cdr_endpoint"].clone();
+    w.fake.clear_requests();
+    w.run().await;
+    let profile = &w.fake.snapshot(&w.domain)["profile"];
+    assert_eq!(profile["cdr-endpoint"], cdr);
+    assert_eq!(
+        profile["authorization-api-key"], bearer,
+        "no needless rotation"
+    );
+    // Saving again changes nothing on Cloudonix: the profile is not sent again.
+    w.call("PUT", SETTINGS, Some(json!({"domain": w.domain})))
+        .await
+        .ok();
+    w.fake.clear_requests();
+    w.run().await;
+    assert!(
+        !w.fake.lines().contains(&format!("PUT {profile_path}")),
+        "{:?}",
+        w.fake.lines()
+    );
+    assert_eq!(
+        w.call("GET", SETTINGS, None).await.ok()["cloudonix_sync"]["state"],
+        "synced"
+    );
+}
+
+/// A domain answering 5xx opens its circuit for every worker: a second worker (its own client,
+/// so its own in-process breaker) sends nothing during the cool-down; after it, work resumes.
+async fn a_failing_domain_is_paused_for_every_worker_until_it_recovers(b: Backend) {
+    let cool_down = Duration::from_millis(1200);
+    let w = World::new(b, |s| {
+        s.job_policy.circuit = CircuitPolicy {
+            threshold: 2,
+            cool_down,
+            memory: Duration::from_secs(10),
+        };
+    })
+    .await;
+    let mut second = w.api.state.clone();
+    second.cloudonix = client(&w.fake);
+    let subscriber = |n: &str| format!("/customers/self/domains/{}/subscribers/{n}", w.domain);
+    for n in ["370", "371"] {
+        w.fake
+            .script("GET", &subscriber(n), None, FakeReply::status(502));
+    }
+    let first = w
+        .call("POST", EXT, Some(json!({"number": "370", "name": "Desk"})))
+        .await;
+    let first = first.ok()["id"].as_str().unwrap().to_owned();
+    w.run().await;
+    let sync = w.extension(&first).await["cloudonix_sync"].clone();
+    assert_eq!(sync["state"], "failed", "{sync}");
+    assert!(
+        sync["error"].as_str().unwrap().contains("paused"),
+        "the third try found the circuit open: {sync}"
+    );
+    let sent = w.fake.lines().len();
+
+    let other = w
+        .call("POST", EXT, Some(json!({"number": "371", "name": "Desk"})))
+        .await;
+    let other = other.ok()["id"].as_str().unwrap().to_owned();
+    run_jobs(&second, QUIET).await;
+    assert_eq!(w.fake.lines().len(), sent, "{:?}", w.fake.lines());
+    let sync = w.extension(&other).await["cloudonix_sync"].clone();
+    assert_eq!(
+        sync["state"], "pending",
+        "retried after the cool-down: {sync}"
+    );
+    let job = w
+        .call(
+            "GET",
+            &format!("/api/v1/jobs/{}", sync["job_id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert!(job.ok()["last_error"].as_str().unwrap().contains("paused"));
+
+    // Cloudonix recovers; after the cool-down the waiting job goes through, and the failed one
+    // on retry.
+    w.fake.clear_scripts();
+    tokio::time::sleep(cool_down).await;
+    run_jobs(&second, QUIET).await;
+    assert_eq!(
+        w.extension(&other).await["cloudonix_sync"]["state"],
+        "synced"
+    );
+    let failed_job = w.extension(&first).await["cloudonix_sync"]["job_id"].clone();
+    let retry = format!("/api/v1/jobs/{}/retry", failed_job.as_str().unwrap());
+    assert_eq!(w.call("POST", &retry, None).await.status.as_u16(), 202);
+    run_jobs(&second, QUIET).await;
+    assert_eq!(
+        w.extension(&first).await["cloudonix_sync"]["state"],
+        "synced"
+    );
+    assert_eq!(w.subscribers().len(), 2);
+}
+
+impl World {
+    /// Starts a reconcile of the tenant, runs it, and answers the finished job as the API shows it.
+    async fn reconcile(&self) -> Value {
+        let job = Job::new(self.t.org.id, JobPayload::Reconcile, now_ms());
+        enqueue(&self.api.state, &job).await.unwrap();
+        self.run().await;
+        self.call("GET", &format!("/api/v1/jobs/{}", job.id), None)
+            .await
+            .ok()
+            .clone()
+    }
+}
+
+/// Drift on Cloudonix is found and repaired, and reported; subscribers OpBX did not create
+/// are left alone; a second run finds nothing to do.
+async fn reconcile_repairs_drift_and_reports_it(b: Backend) {
+    let w = World::new(b, |_| {}).await;
+    let mut ids = Vec::new();
+    for number in ["380", "381"] {
+        let created = w
+            .call("POST", EXT, Some(json!({"number": number, "name": "Desk"})))
+            .await;
+        ids.push(created.ok()["id"].as_str().unwrap().to_owned());
+    }
+    w.run().await;
+    // An admin deletes 381's subscriber in the cockpit; someone adds 399 there; extension 383's
+    // subscriber is left behind by a deletion whose job never ran.
+    let gone = w.extension(&ids[1]).await["cloudonix_subscriber_id"].clone();
+    w.fake
+        .remove_subscriber(&w.domain, gone.as_str().unwrap().parse().unwrap());
+    w.fake.add_subscriber(&w.domain, "399", true);
+    let left_behind = w.stored_extension("383").await;
+    dispatch_org(&w.api.state, w.t.org.id).await;
+    w.run().await;
+    w.api
+        .state
+        .store
+        .delete_extension(w.t.org.id, left_behind.id)
+        .await
+        .unwrap();
+    assert_eq!(w.subscribers().len(), 3);
+
+    let job = w.reconcile().await;
+    assert_eq!(job["state"], "done", "{job}");
+    let report = &job["reconcile"];
+    assert_eq!(report["repaired"], json!(["381"]), "{job}");
+    assert_eq!(report["deleted"], json!(["383"]));
+    assert_eq!(report["foreign"], json!(["399"]));
+    assert_eq!(report["failed"], json!([]));
+    let mut numbers: Vec<String> = w
+        .subscribers()
+        .iter()
+        .map(|s| s["msisdn"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["380", "381", "399"]);
+    let relinked = w.extension(&ids[1]).await;
+    assert_ne!(relinked["cloudonix_subscriber_id"], gone);
+    assert_eq!(relinked["cloudonix_sync"]["state"], "synced");
+    // The domain was never pushed: the reconcile started its sync, which ran.
+    assert!(report["domain_sync_job"].is_string(), "{job}");
+    let settings = w.call("GET", SETTINGS, None).await;
+    assert_eq!(settings.ok()["cloudonix_sync"]["state"], "synced");
+
+    let again = w.reconcile().await;
+    let report = &again["reconcile"];
+    assert_eq!(
+        (&report["repaired"], &report["deleted"], &report["foreign"]),
+        (&json!([]), &json!([]), &json!(["399"])),
+        "{again}"
+    );
+    assert!(report["domain_sync_job"].is_null(), "{again}");
+}
+
 opbx_tests::on_both_backends!(
+    reconcile_repairs_drift_and_reports_it,
+    a_failing_domain_is_paused_for_every_worker_until_it_recovers,
+    saved_settings_reach_the_domain_with_their_sync_state,
     every_extension_change_reaches_cloudonix,
     without_a_cloudonix_connection_the_state_says_so,
     a_racing_edit_keeps_the_subscriber_link,

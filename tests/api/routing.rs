@@ -10,7 +10,6 @@ use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
 use opbx::ports::call_logs::CallLogRepo;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ivr_menus::IvrMenuRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
@@ -144,11 +143,11 @@ async fn simulator_answers_what_the_webhook_answers_without_side_effects(b: Back
 
     // The real call gets the same document, and moves the rotation on.
     let key = opbx::crypto::random_token();
-    api.state
-        .store
-        .upsert_cloudonix_settings(&opbx_tests::model::webhook_settings(org, &key))
-        .await
-        .unwrap();
+    opbx_tests::model::save_webhook_settings(
+        &api.state.store,
+        &opbx_tests::model::webhook_settings(org, &key),
+    )
+    .await;
     let real = opbx::http::all_functions(api.state.clone());
     let webhook = crate::fixtures::send(
         &real,

@@ -298,6 +298,7 @@ async fn the_api_key_is_sealed_shown_masked_and_never_audited(b: Backend) {
             "webhook_bearer_issued": false,
             "cdr_endpoint_issued": false, "voice_application_id": null,
             "provisioned_at": null, "updated_at": null,
+            "cloudonix_sync": {"state": "not_configured", "error": null, "job_id": null},
         })
     );
 
@@ -572,6 +573,10 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
         .await
         .ok();
     let urls = owner.call("GET", URLS, None).await.ok().clone();
+    // Saving pushed the domain already (its sync job): provisioning finds the application.
+    run_jobs(&api.state, Duration::from_millis(200)).await;
+    let created = fake.snapshot(&name)["applications"].clone();
+    assert_eq!(created.as_array().map(Vec::len), Some(1), "{created}");
 
     let r = provision(&api, &owner).await;
 
@@ -592,11 +597,12 @@ async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backe
         .collect();
     let expected: Vec<(String, String)> = [
         ("check_domain", "unchanged"),
-        ("voice_application", "created"),
-        ("default_application", "updated"),
+        ("voice_application", "updated"),
+        ("default_application", "unchanged"),
         ("domain_profile", "updated"),
-        ("subscriber", "created"),
-        ("subscriber", "created"),
+        // The extensions' own sync jobs created them when the domain was saved.
+        ("subscriber", "updated"),
+        ("subscriber", "updated"),
         ("save_settings", "updated"),
     ]
     .iter()
@@ -708,6 +714,11 @@ async fn a_failed_step_is_reported_in_the_job_without_the_key(b: Backend) {
         .call("PUT", CX, Some(json!({"domain": name, "api_key": key})))
         .await
         .ok();
+    run_jobs(&api.state, Duration::from_millis(200)).await;
+    let pushed = fake.snapshot(&name)["profile"]["authorization-api-key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     fake.script(
         "PUT",
         &format!("/customers/self/domains/{name}"),
@@ -734,8 +745,19 @@ async fn a_failed_step_is_reported_in_the_job_without_the_key(b: Backend) {
     );
     assert!(!r.to_string().contains(&key));
     let read = owner.call("GET", CX, None).await;
-    assert_eq!(read.ok()["webhook_bearer_issued"], false);
     assert_eq!(read.ok()["provisioned_at"], Value::Null);
+    let current = api
+        .state
+        .store
+        .find_cloudonix_settings(t.org.id)
+        .await
+        .unwrap()
+        .webhook_key_hash;
+    assert_eq!(
+        current,
+        Some(sha256_hex(&pushed)),
+        "the bearer Cloudonix kept stays the current one"
+    );
 }
 
 fn xml(text: &str) -> opbx::cxml::Element {

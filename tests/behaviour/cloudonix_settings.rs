@@ -1,7 +1,9 @@
 use opbx::domain::ids::OrgId;
 use opbx::domain::model::CloudonixSettings;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
+use opbx::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
+use opbx::ports::jobs::{Job, JobKind, JobPayload, JobStore};
 use opbx::ports::store::StoreError;
+use opbx_tests::model::save_webhook_settings;
 use opbx_tests::{Backend, new_org, unique};
 
 const T0: i64 = 1_700_000_000_000;
@@ -41,26 +43,33 @@ async fn settings_are_absent_until_saved(b: Backend) {
         Err(StoreError::NotFound)
     ));
     let s = settings(org.id);
-    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+    save_webhook_settings(&b.store, &s).await;
     assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
 }
 
 async fn upsert_replaces_the_one_row(b: Backend) {
     let org = new_org(&b.store).await;
     let mut s = settings(org.id);
-    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+    save_webhook_settings(&b.store, &s).await;
 
     let old_hash = s.webhook_key_hash.clone().unwrap();
     s.domain = Some(format!("eu-{}.cloudonix.net", unique()));
     s.domain_name = None;
     s.domain_uuid = None;
     s.api_key_enc = None;
-    s.webhook_key_hash = Some(format!("wh-{}", unique()));
     s.session_token_hash = Some(format!("su-{}", unique()));
     s.voice_application_id = None;
     s.provisioned_at = None;
     s.updated_at = T0 + 60_000;
-    b.store.upsert_cloudonix_settings(&s).await.unwrap();
+    // A save that read the settings before a key rotation brings no key back: saving leaves
+    // the key alone.
+    let stale_key = s.clone();
+    s.webhook_key_hash = Some(format!("wh-{}", unique()));
+    b.store
+        .replace_webhook_key(org.id, s.webhook_key_hash.as_deref().unwrap(), T0)
+        .await
+        .unwrap();
+    b.store.upsert_cloudonix_settings(&stale_key).await.unwrap();
     assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
     // The replaced key no longer identifies the organization.
     assert!(matches!(
@@ -84,8 +93,8 @@ async fn hashes_identify_the_tenant(b: Backend) {
     let globex = new_org(&b.store).await;
     let a = settings(acme.id);
     let g = settings(globex.id);
-    b.store.upsert_cloudonix_settings(&a).await.unwrap();
-    b.store.upsert_cloudonix_settings(&g).await.unwrap();
+    save_webhook_settings(&b.store, &a).await;
+    save_webhook_settings(&b.store, &g).await;
 
     let by_key = b
         .store
@@ -128,14 +137,13 @@ async fn another_tenants_hash_is_refused(b: Backend) {
     let acme = new_org(&b.store).await;
     let globex = new_org(&b.store).await;
     let a = settings(acme.id);
-    b.store.upsert_cloudonix_settings(&a).await.unwrap();
+    save_webhook_settings(&b.store, &a).await;
 
-    let mut copycat = settings(globex.id);
-    copycat.webhook_key_hash = a.webhook_key_hash.clone();
-    expect_conflict(
-        b.store.upsert_cloudonix_settings(&copycat).await,
-        "Cloudonix webhook key",
-    );
+    let stolen = a.webhook_key_hash.as_deref().unwrap();
+    match b.store.replace_webhook_key(globex.id, stolen, T0).await {
+        Err(StoreError::Conflict(what)) => assert_eq!(what, "Cloudonix webhook key"),
+        other => panic!("expected a conflict on the webhook key, got {other:?}"),
+    }
     // Refused as a whole: the other tenant got no row, the owner kept theirs.
     assert!(matches!(
         b.store.find_cloudonix_settings(globex.id).await,
@@ -156,15 +164,13 @@ async fn another_tenants_hash_is_refused(b: Backend) {
         "session-update token",
     );
 
-    // Once saved, taking the other tenant's key on an update is refused the same way.
+    // Once saved, taking the other tenant's key is refused the same way.
     let own = settings(globex.id);
-    b.store.upsert_cloudonix_settings(&own).await.unwrap();
-    let mut update = own.clone();
-    update.webhook_key_hash = a.webhook_key_hash.clone();
-    expect_conflict(
-        b.store.upsert_cloudonix_settings(&update).await,
-        "Cloudonix webhook key",
-    );
+    save_webhook_settings(&b.store, &own).await;
+    assert!(matches!(
+        b.store.replace_webhook_key(globex.id, stolen, T0).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(
         b.store.find_cloudonix_settings(globex.id).await.unwrap(),
         own
@@ -178,7 +184,7 @@ async fn a_domain_belongs_to_one_organization(b: Backend) {
     let acme = new_org(&b.store).await;
     let globex = new_org(&b.store).await;
     let a = settings(acme.id);
-    b.store.upsert_cloudonix_settings(&a).await.unwrap();
+    save_webhook_settings(&b.store, &a).await;
 
     let mut copycat = settings(globex.id);
     copycat.domain = a.domain.as_deref().map(str::to_uppercase);
@@ -242,6 +248,31 @@ async fn concurrent_claims_of_a_domain_have_one_winner(b: Backend) {
     assert_eq!(won, 1);
 }
 
+/// The job that pushes the settings to Cloudonix commits with them, or not at all.
+async fn saving_records_the_sync_job_in_the_same_transaction(b: Backend) {
+    let acme = new_org(&b.store).await;
+    let globex = new_org(&b.store).await;
+    let mut a = settings(acme.id);
+    a.webhook_key_hash = None;
+    let sync = Job::new(acme.id, JobPayload::SyncDomain, T0);
+    b.store.save_cloudonix_settings(&a, &sync).await.unwrap();
+    assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
+    let job = b.store.latest_job(acme.id, JobKind::SyncDomain).await;
+    assert_eq!(job.unwrap().id, sync.id);
+
+    let mut copycat = settings(globex.id);
+    copycat.cdr_token_hash = a.cdr_token_hash.clone();
+    let refused = Job::new(globex.id, JobPayload::SyncDomain, T0);
+    expect_conflict(
+        b.store.save_cloudonix_settings(&copycat, &refused).await,
+        "CDR token",
+    );
+    assert!(matches!(
+        b.store.find_job(globex.id, refused.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 async fn settings_without_hashes_do_not_collide(b: Backend) {
     // NULL hashes (not yet provisioned) are not values a unique index compares.
     for _ in 0..2 {
@@ -250,7 +281,7 @@ async fn settings_without_hashes_do_not_collide(b: Backend) {
         s.webhook_key_hash = None;
         s.cdr_token_hash = None;
         s.session_token_hash = None;
-        b.store.upsert_cloudonix_settings(&s).await.unwrap();
+        save_webhook_settings(&b.store, &s).await;
         assert_eq!(b.store.find_cloudonix_settings(org.id).await.unwrap(), s);
     }
 }
@@ -260,6 +291,7 @@ opbx_tests::on_both_backends!(
     upsert_replaces_the_one_row,
     hashes_identify_the_tenant,
     another_tenants_hash_is_refused,
+    saving_records_the_sync_job_in_the_same_transaction,
     settings_without_hashes_do_not_collide,
     a_domain_belongs_to_one_organization,
     concurrent_claims_of_a_domain_have_one_winner,

@@ -34,7 +34,6 @@ use opbx::domain::model::*;
 use opbx::domain::now_ms;
 use opbx::domain::timezone::Timezone;
 use opbx::ports::business_hours::BusinessHoursRepo;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::coordination::Cache;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
@@ -567,10 +566,11 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
         };
         store.create_organization(&org).await.unwrap();
         let key = opbx::crypto::random_token();
-        store
-            .upsert_cloudonix_settings(&opbx_tests::model::webhook_settings(org.id, &key))
-            .await
-            .unwrap();
+        opbx_tests::model::save_webhook_settings(
+            store,
+            &opbx_tests::model::webhook_settings(org.id, &key),
+        )
+        .await;
         let mut extensions = Vec::with_capacity(EXTENSIONS_PER_ORG);
         for e in 0..EXTENSIONS_PER_ORG {
             let ext = Extension {

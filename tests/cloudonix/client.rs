@@ -18,6 +18,7 @@ fn subscriber(msisdn: &str, active: bool) -> SubscriberSpec {
         msisdn: msisdn.into(),
         sip_password: format!("sip-secret-{msisdn}"),
         active,
+        owner: "opbx-test".into(),
     }
 }
 

@@ -55,6 +55,7 @@ async fn retries_failures_and_breaker_changes_are_logged_without_the_key() {
         msisdn: "1001".into(),
         sip_password: "sip-secret-in-body".into(),
         active: true,
+        owner: "opbx-test".into(),
     };
     let _ = s.client.create_subscriber(&s.creds, &spec).await;
     s.fake.script("GET", &d, None, Reply::status(500));

@@ -92,6 +92,7 @@ impl World {
 
     fn request(&self, webhook_key: &str) -> ProvisionRequest {
         ProvisionRequest {
+            scope: opbx::cloudonix::provision::Scope::Everything,
             organization_id: self.org,
             credentials: self.cx.creds.clone(),
             public_url: PUBLIC_URL.into(),

@@ -593,6 +593,7 @@ fn emulate(
             }
             return (StatusCode::OK, Value::Object(app.clone()));
         }
+        ("GET", ["subscribers"]) => return (StatusCode::OK, json!(d.subscribers)),
         ("GET", ["subscribers", key]) => {
             return match find_index(&d.subscribers, key, "msisdn") {
                 Some(i) => (StatusCode::OK, Value::Object(d.subscribers[i].clone())),
@@ -611,6 +612,7 @@ fn emulate(
                 "msisdn": msisdn,
                 "sipPassword": sip_password(&body),
                 "active": body["active"].as_bool().unwrap_or(true),
+                "profile": body.get("profile").cloned().unwrap_or_else(|| json!({})),
             });
             d.subscribers.push(sub.as_object().unwrap().clone());
             sub

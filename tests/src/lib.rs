@@ -191,6 +191,7 @@ pub const TEST_JOB_POLICY: opbx::jobs::JobPolicy = opbx::jobs::JobPolicy {
         requests: 1000,
         window: std::time::Duration::from_secs(1),
     },
+    circuit: opbx::jobs::pacing::CLOUDONIX_CIRCUIT,
 };
 
 /// Runs every job the state's queue delivers until it stays empty for `quiet` (jobs due later,

@@ -50,7 +50,27 @@ pub fn conference_room(org: OrgId, name: &str) -> ConferenceRoom {
     }
 }
 
-/// Cloudonix settings whose webhook bearer is `key`: what lets a test call the webhooks.
+/// Saves `settings` and, the way the key flow does, their webhook key hash (which saving the
+/// settings leaves alone).
+pub async fn save_webhook_settings<S>(store: &S, settings: &CloudonixSettings)
+where
+    S: opbx::ports::cloudonix_settings::CloudonixSettingsRepo
+        + opbx::ports::cloudonix_settings::WebhookKeyStaging,
+{
+    store
+        .upsert_cloudonix_settings(settings)
+        .await
+        .expect("save Cloudonix settings");
+    if let Some(hash) = &settings.webhook_key_hash {
+        store
+            .replace_webhook_key(settings.organization_id, hash, settings.updated_at)
+            .await
+            .expect("save the webhook key");
+    }
+}
+
+/// Cloudonix settings whose webhook bearer is `key` (saved with [`save_webhook_settings`]): what
+/// lets a test call the webhooks.
 pub fn webhook_settings(org: OrgId, key: &str) -> CloudonixSettings {
     CloudonixSettings {
         organization_id: org,

@@ -11,7 +11,6 @@ use opbx::crypto::{random_token, sha256_hex};
 use opbx::domain::ids::{TokenId, UserId};
 use opbx::domain::model::{ApiToken, CloudonixSettings, Organization, Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::users::{ApiTokenRepo, UserRepo};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -65,17 +64,15 @@ impl RealtimeOrg {
         let webhook_key = random_token();
         let cdr_token = random_token();
         let domain = format!("{}.cloudonix.net", org.slug);
-        store
-            .upsert_cloudonix_settings(&CloudonixSettings {
-                organization_id: org.id,
-                domain: Some(domain.clone()),
-                webhook_key_hash: Some(sha256_hex(&webhook_key)),
-                cdr_token_hash: Some(sha256_hex(&cdr_token)),
-                updated_at: now,
-                ..CloudonixSettings::new(org.id)
-            })
-            .await
-            .expect("save Cloudonix settings");
+        let settings = CloudonixSettings {
+            organization_id: org.id,
+            domain: Some(domain.clone()),
+            webhook_key_hash: Some(sha256_hex(&webhook_key)),
+            cdr_token_hash: Some(sha256_hex(&cdr_token)),
+            updated_at: now,
+            ..CloudonixSettings::new(org.id)
+        };
+        crate::model::save_webhook_settings(store, &settings).await;
         Self {
             org,
             user,

@@ -55,8 +55,19 @@ pub const VOICE_APPLICATION_NAME: &str = "opbx-routing";
 /// How long one run may hold the organization's provisioning lock: past any run's deadline.
 const LOCK_TTL: Duration = Duration::from_secs(16 * 60);
 
+/// What a run pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The domain steps and a subscriber per extension, with a freshly issued webhook bearer.
+    Everything,
+    /// The domain steps only (a settings change): the bearer Cloudonix holds is kept when OpBX
+    /// accepts it.
+    Domain,
+}
+
 pub struct ProvisionRequest {
     pub organization_id: OrgId,
+    pub scope: Scope,
     pub credentials: DomainCredentials,
     /// `OPBX_PUBLIC_URL`.
     pub public_url: String,
@@ -118,6 +129,10 @@ pub struct ProvisionReport {
     /// While subscribers remain: the page of extensions (100 each, by number) to continue from.
     #[serde(default)]
     pub next_page: Option<u32>,
+    /// This run made a newly issued webhook bearer the current one (the replaced one is in its
+    /// grace period).
+    #[serde(skip)]
+    pub key_rotated: bool,
 }
 
 impl ProvisionReport {
@@ -195,6 +210,12 @@ impl RunLimits<'_> {
     }
 }
 
+/// The bearer the domain's profile carries, when it is the one OpBX accepts as current.
+fn accepted_bearer(domain: &DomainInfo, current_hash: Option<&str>) -> Option<String> {
+    let key = domain.profile.get("authorization-api-key")?.as_str()?;
+    (Some(sha256_hex(key).as_str()) == current_hash).then(|| key.to_owned())
+}
+
 /// Runs the steps for one organization, from the start or from where `limits.resume` stopped,
 /// until done or the deadline (then `next_page` says where to continue). Cloudonix failures are
 /// reported in the steps; store failures end the run with an error, since nothing it did could
@@ -234,6 +255,7 @@ struct Run<'a> {
     steps: Vec<Step>,
     subscribers_total: i64,
     next_page: Option<u32>,
+    key_rotated: bool,
 }
 
 impl<'a> Run<'a> {
@@ -254,6 +276,7 @@ impl<'a> Run<'a> {
             steps: Vec::new(),
             subscribers_total: 0,
             next_page: None,
+            key_rotated: false,
         }
     }
 
@@ -326,8 +349,14 @@ impl<'a> Run<'a> {
             .voice_application(stored.voice_application_id.as_deref(), &urls)
             .await;
         self.default_application(&domain, app_id.as_deref()).await;
-        let profile_saved = self.domain_profile(&domain, &urls).await?;
-        if !self.record_domain(&domain, app_id, profile_saved).await? {
+        let kept = match self.request.scope {
+            Scope::Domain => accepted_bearer(&domain, stored.webhook_key_hash.as_deref()),
+            Scope::Everything => None,
+        };
+        let profile_saved = self.domain_profile(&domain, &urls, kept).await?;
+        if !self.record_domain(&domain, app_id, profile_saved).await?
+            || self.request.scope == Scope::Domain
+        {
             return Ok(self.report());
         }
         self.limits.progress.progress(&self.report_so_far()).await;
@@ -440,6 +469,7 @@ impl<'a> Run<'a> {
             steps: self.steps.clone(),
             subscribers_total: self.subscribers_total,
             next_page: self.next_page,
+            key_rotated: self.key_rotated,
         }
     }
 
@@ -530,36 +560,55 @@ impl<'a> Run<'a> {
     }
 
     /// The profile as Cloudonix has it, with OpBX's three properties set: properties an admin set
-    /// in the cockpit (ring timeout, recording format…) survive.
+    /// in the cockpit (ring timeout, recording format…) survive. A domain sync keeps the bearer
+    /// Cloudonix holds when it is the one OpBX accepts (`kept`); otherwise a new one is issued
+    /// the gapless way. Nothing is sent when the profile already says it all.
     async fn domain_profile(
         &mut self,
         domain: &DomainInfo,
         urls: &WebhookUrls,
+        kept: Option<String>,
     ) -> Result<bool, ProvisionError> {
         let org = self.request.organization_id;
-        let key = &self.request.webhook_key;
-        let hash = sha256_hex(key);
-        // Accepted from now on, before Cloudonix starts sending it.
-        let sealed = self.secrets.seal(
-            SealedColumn::CLOUDONIX_STAGED_WEBHOOK_KEY,
-            &org.to_string(),
-            key,
-        );
-        self.store.stage_webhook_key(org, &hash, &sealed).await?;
+        let issued = kept.is_none();
+        let key = kept.unwrap_or_else(|| self.request.webhook_key.clone());
+        let hash = sha256_hex(&key);
+        if issued {
+            // Accepted from now on, before Cloudonix starts sending it.
+            let sealed = self.secrets.seal(
+                SealedColumn::CLOUDONIX_STAGED_WEBHOOK_KEY,
+                &org.to_string(),
+                &key,
+            );
+            self.store.stage_webhook_key(org, &hash, &sealed).await?;
+        }
         let mut profile = domain.profile.clone();
-        for (key, value) in [
-            ("authorization-api-key", &self.request.webhook_key),
+        for (name, value) in [
+            ("authorization-api-key", &key),
             ("session-update-endpoint", &urls.session_update),
             ("cdr-endpoint", &urls.cdr),
         ] {
-            profile.insert(key.to_owned(), Value::String(value.clone()));
+            profile.insert(name.to_owned(), Value::String(value.clone()));
+        }
+        if profile == domain.profile {
+            self.push(
+                StepKind::DomainProfile,
+                None,
+                StepStatus::Unchanged,
+                None,
+                None,
+            );
+            return Ok(true);
         }
         match self.api.update_domain_profile(self.creds, &profile).await {
             Ok(()) => {
-                let grace_ms = i64::try_from(self.request.key_grace.as_millis()).unwrap_or(0);
-                self.store
-                    .promote_webhook_key(org, &hash, now_ms() + grace_ms)
-                    .await?;
+                if issued {
+                    let grace_ms = i64::try_from(self.request.key_grace.as_millis()).unwrap_or(0);
+                    self.key_rotated = self
+                        .store
+                        .promote_webhook_key(org, &hash, now_ms() + grace_ms)
+                        .await?;
+                }
                 self.push(
                     StepKind::DomainProfile,
                     None,
@@ -626,6 +675,7 @@ impl<'a> Run<'a> {
             msisdn: number.to_owned(),
             sip_password,
             active,
+            owner: ext.organization_id.to_string(),
         };
         let placed = place_subscriber(
             self.api,

@@ -13,9 +13,12 @@ use crate::cloudonix::subscribers::place_subscriber;
 use crate::crypto::SealedColumn;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::ExtensionId;
+use crate::domain::model::Extension;
 use crate::domain::model::Status;
 use crate::jobs::pacing::Paced;
-use crate::ports::cloudonix::{CloudonixError, CloudonixSubscribers, SubscriberSpec};
+use crate::ports::cloudonix::{
+    CloudonixError, CloudonixSubscribers, DomainCredentials, SubscriberSpec,
+};
 use crate::ports::coordination::LockGuard;
 use crate::ports::extensions::ExtensionRepo;
 use crate::ports::jobs::{Job, JobStore, SyncState};
@@ -25,7 +28,7 @@ use crate::ports::subscriber_links::SubscriberLinkRepo;
 /// Longer than one sync (a few paced requests).
 const LOCK_TTL: Duration = Duration::from_secs(120);
 
-async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError> {
+pub(super) async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError> {
     state
         .coordination
         .try_lock(&format!("cloudonix-subscriber:{ext}"), LOCK_TTL)
@@ -34,7 +37,7 @@ async fn lock(state: &AppState, ext: ExtensionId) -> Result<LockGuard, JobError>
         .ok_or_else(|| JobError::transient("another sync of this extension is running"))
 }
 
-async fn unlock(state: &AppState, guard: LockGuard) {
+pub(super) async fn unlock(state: &AppState, guard: LockGuard) {
     // An unreleased lock lapses by its TTL.
     let _ = state.coordination.unlock(guard).await;
 }
@@ -61,33 +64,7 @@ pub(super) async fn sync(
             Err(StoreError::NotFound) => return Ok(Handled::Done(None)),
             Err(e) => return Err(e.into()),
         };
-        let sip_password = state
-            .secrets
-            .open(
-                SealedColumn::SIP_PASSWORD,
-                &ext.id.to_string(),
-                &ext.sip_password_enc,
-            )
-            .map_err(|_| {
-                JobError::permanent(
-                    "the stored SIP password cannot be decrypted with this deployment's key",
-                )
-            })?;
-        let spec = SubscriberSpec {
-            msisdn: ext.number.as_str().to_owned(),
-            sip_password,
-            active: ext.status == Status::Active,
-        };
-        let api = paced(state);
-        let stored = ext.cloudonix_subscriber_id.as_deref();
-        let placed = place_subscriber(&api, &creds, stored, &spec).await?;
-        let linked = placed.map(|(_, id)| id);
-        if linked.as_deref() != stored {
-            state
-                .store
-                .link_cloudonix_subscriber(org, ext.id, linked.as_deref())
-                .await?;
-        }
+        place(state, &creds, &ext).await?;
         state
             .store
             .set_extension_sync(org, ext.id, Some(job.id), SyncState::Synced, None)
@@ -97,6 +74,44 @@ pub(super) async fn sync(
     .await;
     unlock(state, guard).await;
     result
+}
+
+/// Places the extension's subscriber as the extension is now and records the link; the caller
+/// holds the extension's lock.
+pub(super) async fn place(
+    state: &AppState,
+    creds: &DomainCredentials,
+    ext: &Extension,
+) -> Result<(), JobError> {
+    let sip_password = state
+        .secrets
+        .open(
+            SealedColumn::SIP_PASSWORD,
+            &ext.id.to_string(),
+            &ext.sip_password_enc,
+        )
+        .map_err(|_| {
+            JobError::permanent(
+                "the stored SIP password cannot be decrypted with this deployment's key",
+            )
+        })?;
+    let org = ext.organization_id;
+    let spec = SubscriberSpec {
+        msisdn: ext.number.as_str().to_owned(),
+        sip_password,
+        active: ext.status == Status::Active,
+        owner: org.to_string(),
+    };
+    let stored = ext.cloudonix_subscriber_id.as_deref();
+    let placed = place_subscriber(&paced(state), creds, stored, &spec).await?;
+    let linked = placed.map(|(_, id)| id);
+    if linked.as_deref() != stored {
+        state
+            .store
+            .link_cloudonix_subscriber(org, ext.id, linked.as_deref())
+            .await?;
+    }
+    Ok(())
 }
 
 /// Removes a deleted extension's subscriber: the one it was linked to, or else the one with its
@@ -149,5 +164,7 @@ pub(super) fn paced(state: &AppState) -> Paced<'_> {
         api: &*state.cloudonix,
         limits: &*state.coordination,
         pace: state.job_policy.pace,
+        circuits: &*state.coordination,
+        circuit: state.job_policy.circuit,
     }
 }

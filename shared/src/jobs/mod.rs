@@ -11,6 +11,7 @@ mod extension_sync;
 mod failure;
 pub mod pacing;
 mod provisioning;
+pub mod reconcile;
 pub mod worker;
 
 use std::time::Duration;
@@ -37,6 +38,8 @@ pub struct JobPolicy {
     pub overdue: Duration,
     /// Cloudonix requests per domain per window ([`pacing`]).
     pub pace: pacing::Pace,
+    /// When a domain's background calls pause for every worker ([`pacing`]).
+    pub circuit: crate::ports::coordination::CircuitPolicy,
 }
 
 impl Default for JobPolicy {
@@ -50,6 +53,7 @@ impl Default for JobPolicy {
             key_grace: Duration::from_secs(10 * 60),
             overdue: Duration::from_secs(5 * 60),
             pace: pacing::Pace::CLOUDONIX,
+            circuit: pacing::CLOUDONIX_CIRCUIT,
         }
     }
 }

@@ -5,18 +5,23 @@
 //! fixed one, which lets up to twice its slots through across a window edge: pacing at half of
 //! Cloudonix's limit keeps any 10 s within it. The client still honours 429 and `Retry-After`
 //! should an interactive request share the budget.
+//!
+//! The same store holds each domain's circuit breaker ([`CLOUDONIX_CIRCUIT`]): after repeated
+//! 5xx answers or timeouts, every worker skips the domain's calls for the cool-down (the job is
+//! retried after it) instead of each worker finding the outage on its own.
 
+use std::future::Future;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use crate::ports::cloudonix::{
-    CloudonixApi, CloudonixApplications, CloudonixDomains, CloudonixResult, CloudonixSubscribers,
-    DomainCredentials, DomainInfo, Subscriber, SubscriberSpec, VoiceApplication,
-    VoiceApplicationSpec,
+    CloudonixApi, CloudonixApplications, CloudonixDomains, CloudonixError, CloudonixResult,
+    CloudonixSubscribers, DomainCredentials, DomainInfo, Subscriber, SubscriberSpec,
+    VoiceApplication, VoiceApplicationSpec,
 };
-use crate::ports::coordination::RateLimits;
+use crate::ports::coordination::{CircuitPolicy, Circuits, RateLimits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pace {
@@ -32,14 +37,62 @@ impl Pace {
     };
 }
 
-/// A Cloudonix client whose every request waits for a slot of its domain's window.
+/// Five failed calls in a row (each already retried by the client) pause a domain's background
+/// calls for 30 s across every worker.
+pub const CLOUDONIX_CIRCUIT: CircuitPolicy = CircuitPolicy {
+    threshold: 5,
+    cool_down: Duration::from_secs(30),
+    memory: Duration::from_secs(120),
+};
+
+/// A Cloudonix client whose every request waits for a slot of its domain's window, unless the
+/// domain's circuit is open.
 pub struct Paced<'a> {
     pub api: &'a dyn CloudonixApi,
     pub limits: &'a dyn RateLimits,
     pub pace: Pace,
+    pub circuits: &'a dyn Circuits,
+    pub circuit: CircuitPolicy,
 }
 
 impl Paced<'_> {
+    /// `call`, unless the domain's shared circuit is open (then `CircuitOpen`, nothing sent);
+    /// its outcome is counted for the circuit. 5xx, timeouts and unreachability count as
+    /// failures: Cloudonix is in trouble. A 429 does not (pacing and `Retry-After` answer it),
+    /// nor does an answer about the request itself.
+    async fn guarded<T>(
+        &self,
+        creds: &DomainCredentials,
+        call: impl Future<Output = CloudonixResult<T>>,
+    ) -> CloudonixResult<T> {
+        let key = format!("cloudonix:{}", creds.domain.to_ascii_lowercase());
+        match self.circuits.circuit_open_for(&key).await {
+            Ok(Some(retry_in)) => return Err(CloudonixError::CircuitOpen { retry_in }),
+            Ok(None) => {}
+            // Without the store nothing is shared; the client's own breaker remains.
+            Err(e) => tracing::warn!(error = %e, "shared Cloudonix circuit unavailable"),
+        }
+        self.slot(creds).await;
+        let result = call.await;
+        let outcome = match &result {
+            Err(
+                CloudonixError::Server { .. }
+                | CloudonixError::Timeout(_)
+                | CloudonixError::Unreachable(_),
+            ) => self.circuits.circuit_failed(&key, self.circuit).await.map(|opened| {
+                if opened {
+                    tracing::warn!(domain = %creds.domain, "Cloudonix circuit opened for every worker after repeated failures");
+                }
+            }),
+            Err(CloudonixError::CircuitOpen { .. } | CloudonixError::RateLimited { .. }) => Ok(()),
+            _ => self.circuits.circuit_succeeded(&key).await,
+        };
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "shared Cloudonix circuit not updated");
+        }
+        result
+    }
+
     async fn slot(&self, creds: &DomainCredentials) {
         let key = format!("cloudonix-pace:{}", creds.domain.to_ascii_lowercase());
         loop {
@@ -65,8 +118,7 @@ impl Paced<'_> {
 #[async_trait]
 impl CloudonixDomains for Paced<'_> {
     async fn get_domain(&self, creds: &DomainCredentials) -> CloudonixResult<DomainInfo> {
-        self.slot(creds).await;
-        self.api.get_domain(creds).await
+        self.guarded(creds, self.api.get_domain(creds)).await
     }
 
     async fn update_domain_profile(
@@ -74,8 +126,8 @@ impl CloudonixDomains for Paced<'_> {
         creds: &DomainCredentials,
         profile: &Map<String, Value>,
     ) -> CloudonixResult<()> {
-        self.slot(creds).await;
-        self.api.update_domain_profile(creds, profile).await
+        self.guarded(creds, self.api.update_domain_profile(creds, profile))
+            .await
     }
 
     async fn set_default_application(
@@ -83,10 +135,11 @@ impl CloudonixDomains for Paced<'_> {
         creds: &DomainCredentials,
         application_id: &str,
     ) -> CloudonixResult<()> {
-        self.slot(creds).await;
-        self.api
-            .set_default_application(creds, application_id)
-            .await
+        self.guarded(
+            creds,
+            self.api.set_default_application(creds, application_id),
+        )
+        .await
     }
 }
 
@@ -97,8 +150,8 @@ impl CloudonixApplications for Paced<'_> {
         creds: &DomainCredentials,
         spec: &VoiceApplicationSpec,
     ) -> CloudonixResult<VoiceApplication> {
-        self.slot(creds).await;
-        self.api.create_voice_application(creds, spec).await
+        self.guarded(creds, self.api.create_voice_application(creds, spec))
+            .await
     }
 
     async fn update_voice_application(
@@ -107,10 +160,11 @@ impl CloudonixApplications for Paced<'_> {
         id_or_name: &str,
         spec: &VoiceApplicationSpec,
     ) -> CloudonixResult<VoiceApplication> {
-        self.slot(creds).await;
-        self.api
-            .update_voice_application(creds, id_or_name, spec)
-            .await
+        self.guarded(
+            creds,
+            self.api.update_voice_application(creds, id_or_name, spec),
+        )
+        .await
     }
 }
 
@@ -121,8 +175,8 @@ impl CloudonixSubscribers for Paced<'_> {
         creds: &DomainCredentials,
         id_or_msisdn: &str,
     ) -> CloudonixResult<Option<Subscriber>> {
-        self.slot(creds).await;
-        self.api.find_subscriber(creds, id_or_msisdn).await
+        self.guarded(creds, self.api.find_subscriber(creds, id_or_msisdn))
+            .await
     }
 
     async fn create_subscriber(
@@ -130,8 +184,8 @@ impl CloudonixSubscribers for Paced<'_> {
         creds: &DomainCredentials,
         spec: &SubscriberSpec,
     ) -> CloudonixResult<Subscriber> {
-        self.slot(creds).await;
-        self.api.create_subscriber(creds, spec).await
+        self.guarded(creds, self.api.create_subscriber(creds, spec))
+            .await
     }
 
     async fn update_subscriber(
@@ -140,12 +194,19 @@ impl CloudonixSubscribers for Paced<'_> {
         id: &str,
         spec: &SubscriberSpec,
     ) -> CloudonixResult<Subscriber> {
-        self.slot(creds).await;
-        self.api.update_subscriber(creds, id, spec).await
+        self.guarded(creds, self.api.update_subscriber(creds, id, spec))
+            .await
     }
 
     async fn delete_subscriber(&self, creds: &DomainCredentials, id: &str) -> CloudonixResult<()> {
-        self.slot(creds).await;
-        self.api.delete_subscriber(creds, id).await
+        self.guarded(creds, self.api.delete_subscriber(creds, id))
+            .await
+    }
+
+    async fn list_subscribers(
+        &self,
+        creds: &DomainCredentials,
+    ) -> CloudonixResult<Vec<Subscriber>> {
+        self.guarded(creds, self.api.list_subscribers(creds)).await
     }
 }

@@ -14,7 +14,7 @@ use super::extension_sync::paced;
 use super::worker::Handled;
 use crate::app::AppState;
 use crate::cloudonix::provision::{
-    ProvisionError, ProvisionProgress, ProvisionReport, ProvisionRequest, RunLimits, StepKind,
+    ProvisionError, ProvisionProgress, ProvisionReport, ProvisionRequest, RunLimits, Scope,
     StepStatus, provision,
 };
 use crate::cloudonix::tokens::{self, open_sealed};
@@ -78,7 +78,8 @@ impl ProvisionProgress for JobProgress<'_> {
     }
 }
 
-pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError> {
+/// What a run of `scope` for the job's organization pushes.
+async fn request(state: &AppState, job: &Job, scope: Scope) -> Result<ProvisionRequest, JobError> {
     let org = job.organization_id;
     let public_url = state.public_url.as_deref().ok_or_else(|| {
         JobError::permanent("this deployment does not know its public address (OPBX_PUBLIC_URL)")
@@ -98,61 +99,100 @@ pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError
         "staged webhook key",
     )
     .unwrap_or_else(random_token);
-    let policy = state.job_policy;
-    let request = ProvisionRequest {
+    Ok(ProvisionRequest {
         organization_id: org,
+        scope,
         credentials,
         public_url: public_url.to_owned(),
         webhook_key,
-        key_grace: policy.key_grace,
+        key_grace: state.job_policy.key_grace,
         cdr_token: tokens::cdr_token(&state.secrets, &settings).unwrap_or_else(random_token),
         session_token: tokens::session_token(&state.secrets, &settings)
             .unwrap_or_else(random_token),
-    };
+    })
+}
+
+fn run_error(e: ProvisionError) -> JobError {
+    match e {
+        ProvisionError::NotConfigured => JobError::permanent(e.to_string()),
+        other => JobError::transient(other.to_string()),
+    }
+}
+
+/// After a run made a new webhook key current: instances holding the replaced key as current
+/// check it again; it stays accepted through its grace period, which a job ends.
+async fn after_rotation(state: &AppState, org: OrgId) -> Result<(), JobError> {
+    forget_webhook_keys(state, org).await;
+    let grace_ms = i64::try_from(state.job_policy.key_grace.as_millis()).unwrap_or(0);
+    let mut expire = Job::new(org, JobPayload::ExpireWebhookKey, now_ms());
+    expire.run_after += grace_ms;
+    enqueue(state, &expire).await?;
+    Ok(())
+}
+
+/// One paced run of `request`, and what a rotated webhook key needs after it.
+async fn push(
+    state: &AppState,
+    request: &ProvisionRequest,
+    limits: RunLimits<'_>,
+) -> Result<ProvisionReport, JobError> {
+    let report = provision(
+        &paced(state),
+        &state.store,
+        &*state.coordination,
+        &state.secrets,
+        request,
+        limits,
+    )
+    .await
+    .map_err(run_error)?;
+    if report.key_rotated {
+        after_rotation(state, request.organization_id).await?;
+    }
+    Ok(report)
+}
+
+pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError> {
+    let request = request(state, job, Scope::Everything).await?;
     let resume = job
         .progress
         .clone()
         .and_then(|p| serde_json::from_value::<ProvisionReport>(p).ok())
         .filter(|r| r.next_page.is_some());
-    let first_run = resume.is_none();
     let progress = JobProgress { state, job: job.id };
     let limits = RunLimits {
         resume,
-        deadline: Some(Instant::now() + policy.provision_budget),
+        deadline: Some(Instant::now() + state.job_policy.provision_budget),
         progress: &progress,
     };
-    let api = paced(state);
-    let report = provision(
-        &api,
-        &state.store,
-        &*state.coordination,
-        &state.secrets,
-        &request,
-        limits,
-    )
-    .await
-    .map_err(|e| match e {
-        ProvisionError::NotConfigured => JobError::permanent(e.to_string()),
-        other => JobError::transient(other.to_string()),
-    })?;
-    let promoted = first_run
-        && report
-            .step(StepKind::DomainProfile, None)
-            .is_some_and(|s| s.status == StepStatus::Updated);
-    if promoted {
-        // Instances holding the replaced key as current check it again; it stays accepted
-        // through its grace period, which this job ends.
-        forget_webhook_keys(state, org).await;
-        let grace_ms = i64::try_from(policy.key_grace.as_millis()).unwrap_or(0);
-        let mut expire = Job::new(org, JobPayload::ExpireWebhookKey, now_ms());
-        expire.run_after += grace_ms;
-        enqueue(state, &expire).await?;
-    }
+    let report = push(state, &request, limits).await?;
     let value = serde_json::to_value(&report).map_err(|e| JobError::permanent(e.to_string()))?;
     Ok(match report.next_page {
         Some(_) => Handled::Continue(value),
         None => Handled::Done(Some(value)),
     })
+}
+
+/// Pushes the organization's Cloudonix settings to its domain (voice application, default
+/// application, profile). A step Cloudonix failed fails the try, so the job is retried and, in
+/// the end, shows the reason.
+pub(super) async fn sync_domain(state: &AppState, job: &Job) -> Result<Handled, JobError> {
+    let org = job.organization_id;
+    if domain_credentials(state, org).await?.is_none() {
+        return Ok(Handled::Done(None));
+    }
+    let request = request(state, job, Scope::Domain).await?;
+    let report = push(state, &request, RunLimits::whole()).await?;
+    if let Some(failed) = report.steps.iter().find(|s| s.status == StepStatus::Failed) {
+        let step = serde_json::to_value(failed.step).unwrap_or_default();
+        let reason = failed.detail.as_deref().unwrap_or("failed");
+        return Err(JobError::transient(format!(
+            "{}: {reason}",
+            step.as_str().unwrap_or_default()
+        )));
+    }
+    let value = serde_json::to_value(&report).map_err(|e| JobError::permanent(e.to_string()))?;
+    Ok(Handled::Done(Some(value)))
 }
 
 /// Ends the grace period of the webhook key provisioning replaced.

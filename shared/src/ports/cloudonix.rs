@@ -91,7 +91,15 @@ pub struct SubscriberSpec {
     pub msisdn: String,
     pub sip_password: String,
     pub active: bool,
+    /// The organization that creates it, written into a new subscriber's profile
+    /// ([`OWNER_PROFILE_KEY`]): how reconciliation tells OpBX's subscribers from others.
+    pub owner: String,
 }
+
+/// The subscriber profile property naming the OpBX organization that created the subscriber.
+/// Reconciliation deletes only subscribers carrying its own organization here (and linked to
+/// no extension); anything else on the domain is not OpBX's to remove.
+pub const OWNER_PROFILE_KEY: &str = "opbx-organization";
 
 impl fmt::Debug for SubscriberSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,6 +107,7 @@ impl fmt::Debug for SubscriberSpec {
             .field("msisdn", &self.msisdn)
             .field("sip_password", &"***")
             .field("active", &self.active)
+            .field("owner", &self.owner)
             .finish()
     }
 }
@@ -107,6 +116,9 @@ impl fmt::Debug for SubscriberSpec {
 pub struct Subscriber {
     pub id: String,
     pub msisdn: String,
+    /// Its profile's [`OWNER_PROFILE_KEY`], when it has one.
+    pub owner: Option<String>,
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -196,6 +208,9 @@ pub trait CloudonixSubscribers: Send + Sync {
     ) -> CloudonixResult<Subscriber>;
     /// `NotFound` when it was already gone.
     async fn delete_subscriber(&self, creds: &DomainCredentials, id: &str) -> CloudonixResult<()>;
+    /// Every subscriber of the domain.
+    async fn list_subscribers(&self, creds: &DomainCredentials)
+    -> CloudonixResult<Vec<Subscriber>>;
 }
 
 /// Everything OpBX asks of Cloudonix, for wiring one client into the application state.
@@ -217,6 +232,7 @@ mod tests {
             msisdn: "1001".into(),
             sip_password: "hunter2hunter2".into(),
             active: true,
+            owner: "org".into(),
         };
         assert!(!format!("{spec:?}").contains("hunter2"));
     }

@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 
+use super::jobs::Job;
 use super::store::StoreResult;
 use crate::domain::ids::OrgId;
 use crate::domain::model::CloudonixSettings;
@@ -8,10 +9,18 @@ use crate::domain::model::CloudonixSettings;
 pub trait CloudonixSettingsRepo: Send + Sync {
     /// `NotFound` until the organization's settings are first saved.
     async fn find_cloudonix_settings(&self, org: OrgId) -> StoreResult<CloudonixSettings>;
-    /// Creates or replaces the organization's settings. Fails with
-    /// `Conflict("Cloudonix webhook key")` / `Conflict("CDR token")` /
-    /// `Conflict("session-update token")` when another organization already uses the hash.
+    /// Creates or replaces the organization's settings, all but the webhook keys (those only the
+    /// key flow writes: [`WebhookKeyStaging`]), so a save racing a key rotation cannot bring
+    /// back a replaced key. Fails with `Conflict("CDR token")` / `Conflict("session-update
+    /// token")` when another organization already uses the hash.
     async fn upsert_cloudonix_settings(&self, settings: &CloudonixSettings) -> StoreResult<()>;
+    /// Like [`Self::upsert_cloudonix_settings`], and records `sync` (the job that pushes the
+    /// settings to Cloudonix) in the same transaction.
+    async fn save_cloudonix_settings(
+        &self,
+        settings: &CloudonixSettings,
+        sync: &Job,
+    ) -> StoreResult<()>;
     /// Identifies the tenant of a voice webhook by the SHA-256 (hex) of its bearer key: the
     /// current key, a staged one, or the previous one within its grace period (see
     /// [`WebhookKeyStaging`]); the answer's `webhook_key_hash` is the accepted hash that matched.
@@ -31,6 +40,10 @@ pub trait CloudonixSettingsRepo: Send + Sync {
 /// a settings change made meanwhile.
 #[async_trait]
 pub trait WebhookKeyStaging: Send + Sync {
+    /// Makes the key with SHA-256 `hash` the current one at once (a key issued to be configured
+    /// by hand), creating the settings when there are none. `Conflict("Cloudonix webhook key")`
+    /// when another organization uses it.
+    async fn replace_webhook_key(&self, org: OrgId, hash: &str, now: i64) -> StoreResult<()>;
     /// Accepts the key with SHA-256 `hash` from now on; `sealed` is the key itself, sealed, so a
     /// retried provisioning run pushes the same one. Replaces any staged key.
     async fn stage_webhook_key(&self, org: OrgId, hash: &str, sealed: &str) -> StoreResult<()>;

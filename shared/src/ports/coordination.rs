@@ -181,6 +181,34 @@ pub trait RateLimits: Send + Sync {
     async fn forgive(&self, key: &str) -> Result<(), CoordinationError>;
 }
 
+/// How a shared circuit breaker trips (see [`Circuits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CircuitPolicy {
+    /// Failures in a row that open the circuit.
+    pub threshold: u64,
+    /// How long an open circuit skips calls; afterwards one more failure opens it again.
+    pub cool_down: Duration,
+    /// Failures further apart than this are not "in a row".
+    pub memory: Duration,
+}
+
+/// Circuit breakers every instance shares: once calls under a key (a Cloudonix domain) failed
+/// `threshold` times in a row, every instance skips them for the cool-down instead of each
+/// finding out on its own.
+#[async_trait]
+pub trait Circuits: Send + Sync {
+    /// How long calls under `key` are still to be skipped; `None` while the circuit is closed.
+    async fn circuit_open_for(&self, key: &str) -> Result<Option<Duration>, CoordinationError>;
+    /// Counts a failed call; answers whether it opened the circuit.
+    async fn circuit_failed(
+        &self,
+        key: &str,
+        policy: CircuitPolicy,
+    ) -> Result<bool, CoordinationError>;
+    /// A call that worked: failures start again from none.
+    async fn circuit_succeeded(&self, key: &str) -> Result<(), CoordinationError>;
+}
+
 /// Everything the application needs from the coordination store, for holding one adapter as
 /// `Arc<dyn Coordination>`.
 /// What a voice webhook asks of the store before deciding ([`CallGate::begin_call`]).
@@ -353,9 +381,12 @@ fn parse_i64(bytes: &[u8]) -> i64 {
         .unwrap_or(0)
 }
 
-pub trait Coordination: Idempotency + Locks + Counters + Cache + RateLimits + CallGate {}
+pub trait Coordination:
+    Idempotency + Locks + Counters + Cache + RateLimits + CallGate + Circuits
+{
+}
 
-impl<T: Idempotency + Locks + Counters + Cache + RateLimits + CallGate + ?Sized> Coordination
-    for T
+impl<T: Idempotency + Locks + Counters + Cache + RateLimits + CallGate + Circuits + ?Sized>
+    Coordination for T
 {
 }

@@ -29,6 +29,11 @@ pub enum JobKind {
     Provision,
     /// End the grace period of a replaced webhook key.
     ExpireWebhookKey,
+    /// Make the domain's voice application, default application and profile match the
+    /// organization's Cloudonix settings.
+    SyncDomain,
+    /// Compare the organization with its Cloudonix domain and repair what drifted.
+    Reconcile,
 }
 
 impl JobKind {
@@ -38,6 +43,8 @@ impl JobKind {
             Self::DeleteSubscriber => "delete_subscriber",
             Self::Provision => "provision",
             Self::ExpireWebhookKey => "expire_webhook_key",
+            Self::SyncDomain => "sync_domain",
+            Self::Reconcile => "reconcile",
         }
     }
 
@@ -47,6 +54,8 @@ impl JobKind {
             Self::DeleteSubscriber,
             Self::Provision,
             Self::ExpireWebhookKey,
+            Self::SyncDomain,
+            Self::Reconcile,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -98,6 +107,8 @@ pub enum JobPayload {
     },
     Provision,
     ExpireWebhookKey,
+    SyncDomain,
+    Reconcile,
 }
 
 impl JobPayload {
@@ -107,6 +118,8 @@ impl JobPayload {
             Self::DeleteSubscriber { .. } => JobKind::DeleteSubscriber,
             Self::Provision => JobKind::Provision,
             Self::ExpireWebhookKey => JobKind::ExpireWebhookKey,
+            Self::SyncDomain => JobKind::SyncDomain,
+            Self::Reconcile => JobKind::Reconcile,
         }
     }
 
@@ -116,7 +129,7 @@ impl JobPayload {
             Self::SyncExtension { extension_id } | Self::DeleteSubscriber { extension_id, .. } => {
                 Some(extension_id.to_string())
             }
-            Self::Provision | Self::ExpireWebhookKey => None,
+            Self::Provision | Self::ExpireWebhookKey | Self::SyncDomain | Self::Reconcile => None,
         }
     }
 }
@@ -215,9 +228,10 @@ impl SyncState {
     }
 }
 
-/// An extension's sync state as the API shows it.
+/// Whether Cloudonix matches an object (an extension's subscriber, the organization's domain),
+/// as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ExtensionSync {
+pub struct CloudonixSync {
     pub state: SyncState,
     /// Why the last sync failed.
     pub error: Option<String>,
@@ -260,7 +274,7 @@ pub trait JobStore: Send + Sync {
         &self,
         org: OrgId,
         ids: &[ExtensionId],
-    ) -> StoreResult<Vec<(ExtensionId, ExtensionSync)>>;
+    ) -> StoreResult<Vec<(ExtensionId, CloudonixSync)>>;
     /// Sets an extension's sync state: as its sync job `job` concluded (ignored unless that is
     /// still the extension's newest), or, with `None`, as provisioning found it (ignored while a
     /// sync job of the extension waits or runs).

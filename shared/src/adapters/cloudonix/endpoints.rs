@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::{HttpCloudonix, segment};
 use crate::ports::cloudonix::{
     CloudonixApplications, CloudonixDomains, CloudonixError, CloudonixResult, CloudonixSubscribers,
-    DomainCredentials, DomainInfo, Subscriber, SubscriberSpec, VoiceApplication,
+    DomainCredentials, DomainInfo, OWNER_PROFILE_KEY, Subscriber, SubscriberSpec, VoiceApplication,
     VoiceApplicationSpec,
 };
 
@@ -46,6 +46,11 @@ fn subscriber_from(body: &Value, fallback_msisdn: &str) -> CloudonixResult<Subsc
     Ok(Subscriber {
         id: required_id(body, "subscriber")?,
         msisdn: id_text(body.get("msisdn")).unwrap_or_else(|| fallback_msisdn.to_owned()),
+        owner: body
+            .pointer(&format!("/profile/{OWNER_PROFILE_KEY}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        active: body.get("active").and_then(Value::as_bool).unwrap_or(true),
     })
 }
 
@@ -168,6 +173,8 @@ fn subscriber_body(spec: &SubscriberSpec, creating: bool) -> Value {
     });
     if creating {
         body["msisdn"] = json!(spec.msisdn);
+        // Only at creation: a profile sent on update would replace what an admin set there.
+        body["profile"] = json!({ OWNER_PROFILE_KEY: spec.owner });
     }
     body
 }
@@ -224,6 +231,8 @@ impl CloudonixSubscribers for HttpCloudonix {
             return Ok(Subscriber {
                 id: id.to_owned(),
                 msisdn: spec.msisdn.clone(),
+                owner: None,
+                active: spec.active,
             });
         }
         subscriber_from(&answer, &spec.msisdn)
@@ -234,5 +243,19 @@ impl CloudonixSubscribers for HttpCloudonix {
         self.call(creds, Method::DELETE, &path, None)
             .await
             .map(drop)
+    }
+
+    async fn list_subscribers(
+        &self,
+        creds: &DomainCredentials,
+    ) -> CloudonixResult<Vec<Subscriber>> {
+        let path = resource_path(creds, "subscribers", None);
+        let answer = self.call(creds, Method::GET, &path, None).await?;
+        let Value::Array(items) = answer else {
+            return Err(CloudonixError::InvalidResponse(
+                "the subscriber list is not an array".into(),
+            ));
+        };
+        items.iter().map(|item| subscriber_from(item, "")).collect()
     }
 }

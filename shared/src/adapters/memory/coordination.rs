@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::ports::coordination::{
-    Cache, CallGate, CoordinationError, Counters, Idempotency, LockGuard, Locks, RateDecision,
-    RateLimits, Recorded, config_version_key,
+    Cache, CallGate, CircuitPolicy, Circuits, CoordinationError, Counters, Idempotency, LockGuard,
+    Locks, RateDecision, RateLimits, Recorded, config_version_key,
 };
 
 /// Writes between sweeps of a map: often enough to bound garbage, rare enough that the O(n)
@@ -89,6 +89,9 @@ pub struct MemoryCoordination {
     cache: RwLock<HashMap<String, ExpiringMap<Vec<u8>>>>,
     /// Hits seen in each key's current window; the entry expires when the window ends.
     windows: Mutex<ExpiringMap<u64>>,
+    /// Failures in a row per circuit (forgotten after the policy's memory) and open circuits.
+    circuit_failures: Mutex<ExpiringMap<u64>>,
+    open_circuits: Mutex<ExpiringMap<()>>,
 }
 
 impl MemoryCoordination {
@@ -240,6 +243,43 @@ impl RateLimits for MemoryCoordination {
         if let Some(current) = locked(&self.windows).live_mut(key, Instant::now()) {
             current.value = current.value.saturating_sub(1);
         }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Circuits for MemoryCoordination {
+    async fn circuit_open_for(&self, key: &str) -> Result<Option<Duration>, CoordinationError> {
+        let now = Instant::now();
+        let open = locked(&self.open_circuits);
+        Ok(open
+            .entries
+            .get(key)
+            .filter(|entry| entry.expires_at > now)
+            .map(|entry| entry.expires_at - now))
+    }
+
+    async fn circuit_failed(
+        &self,
+        key: &str,
+        policy: CircuitPolicy,
+    ) -> Result<bool, CoordinationError> {
+        let now = Instant::now();
+        let mut failures = locked(&self.circuit_failures);
+        let count = failures.live(key, now).copied().unwrap_or(0) + 1;
+        if count < policy.threshold {
+            failures.insert(key, count, deadline(now, policy.memory), now);
+            return Ok(false);
+        }
+        // Half-open after the cool-down: the next failure opens it again at once.
+        let reopen_within = policy.cool_down.saturating_add(policy.memory);
+        failures.insert(key, policy.threshold - 1, deadline(now, reopen_within), now);
+        locked(&self.open_circuits).insert(key, (), deadline(now, policy.cool_down), now);
+        Ok(true)
+    }
+
+    async fn circuit_succeeded(&self, key: &str) -> Result<(), CoordinationError> {
+        locked(&self.circuit_failures).remove(key);
         Ok(())
     }
 }

@@ -13,9 +13,9 @@ use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
 
 use crate::adapters::redis::connection::GuardedConnection;
 use crate::ports::coordination::{
-    Cache, CallAdmission, CallGate, CallStart, CoordinationError, Counters, Idempotency, LockGuard,
-    Locks, RateDecision, RateLimits, Recorded, RoundRobinSnapshot, RoundRobinTaken,
-    config_version_key,
+    Cache, CallAdmission, CallGate, CallStart, CircuitPolicy, Circuits, CoordinationError,
+    Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits, Recorded,
+    RoundRobinSnapshot, RoundRobinTaken, config_version_key,
 };
 
 impl From<RedisError> for CoordinationError {
@@ -99,6 +99,25 @@ static FORGIVE: LazyLock<Script> = LazyLock::new(|| {
             redis.call('DECR', KEYS[1])
         end
         return 0
+        ",
+    )
+});
+
+/// Counts a failure and, at the threshold, opens the circuit, in one step (two instances failing
+/// at once must not both miss the threshold). After opening, the count stays one short of the
+/// threshold past the cool-down, so the first failure after it opens the circuit again.
+/// KEYS: failures, open. ARGV: threshold, cool-down ms, memory ms. Returns 1 when it opened.
+static CIRCUIT_FAILED: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+        local failures = redis.call('INCR', KEYS[1])
+        if failures < tonumber(ARGV[1]) then
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 0
+        end
+        redis.call('SET', KEYS[1], tonumber(ARGV[1]) - 1, 'PX', tonumber(ARGV[2]) + tonumber(ARGV[3]))
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+        return 1
         ",
     )
 });
@@ -417,6 +436,45 @@ impl RateLimits for RedisCoordination {
         FORGIVE
             .key(self.key("rate", key))
             .invoke_async::<()>(&mut self.connection.clone())
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Circuits for RedisCoordination {
+    async fn circuit_open_for(&self, key: &str) -> Result<Option<Duration>, CoordinationError> {
+        let left: i64 = redis::cmd("PTTL")
+            .arg(self.key("circuit-open", &format!("{{{key}}}")))
+            .query_async(&mut self.connection.clone())
+            .await?;
+        Ok(u64::try_from(left)
+            .ok()
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis))
+    }
+
+    async fn circuit_failed(
+        &self,
+        key: &str,
+        policy: CircuitPolicy,
+    ) -> Result<bool, CoordinationError> {
+        // One hash tag for both keys: one cluster slot for the script.
+        let opened: i64 = CIRCUIT_FAILED
+            .key(self.key("circuit-failures", &format!("{{{key}}}")))
+            .key(self.key("circuit-open", &format!("{{{key}}}")))
+            .arg(policy.threshold)
+            .arg(millis(policy.cool_down))
+            .arg(millis(policy.memory))
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        Ok(opened == 1)
+    }
+
+    async fn circuit_succeeded(&self, key: &str) -> Result<(), CoordinationError> {
+        let _: i64 = redis::cmd("DEL")
+            .arg(self.key("circuit-failures", &format!("{{{key}}}")))
+            .query_async(&mut self.connection.clone())
             .await?;
         Ok(())
     }

@@ -1,13 +1,15 @@
 use async_trait::async_trait;
-use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
+use super::jobs::insert_job;
 use super::query::{begin_write, insert_if_absent};
 use super::{SqlStore, big, map_err, opt_big, opt_text, parsed, unavailable};
 use crate::domain::ids::OrgId;
 use crate::domain::model::CloudonixSettings;
 use crate::domain::now_ms;
 use crate::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
+use crate::ports::jobs::Job;
 use crate::ports::store::{StoreError, StoreResult};
 
 const COLUMNS: &str = "organization_id, domain, domain_name, domain_uuid, api_key_enc, \
@@ -61,6 +63,62 @@ async fn find_by(store: &SqlStore, column: &str, value: &str) -> StoreResult<Clo
     from_row(&row)
 }
 
+/// Creates the organization's row when absent and writes every column but the webhook keys,
+/// which only the key flow writes ([`WebhookKeyStaging`]).
+async fn write_settings(
+    store: &SqlStore,
+    conn: &mut AnyConnection,
+    settings: &CloudonixSettings,
+) -> StoreResult<()> {
+    let org = settings.organization_id.to_string();
+    // An empty row first, then an UPDATE keyed by organization: MySQL's ON DUPLICATE KEY
+    // UPDATE fires on any unique key, so an upsert carrying another tenant's hash would
+    // overwrite that tenant's row instead of failing.
+    create_row(store, conn, &org, settings.updated_at).await?;
+    sqlx::query(
+        "UPDATE cloudonix_settings SET domain = ?, domain_name = ?, domain_uuid = ?, \
+         api_key_enc = ?, cdr_token_hash = ?, cdr_token_enc = ?, \
+         session_token_hash = ?, session_token_enc = ?, voice_application_id = ?, \
+         provisioned_at = ?, updated_at = ? WHERE organization_id = ?",
+    )
+    .bind(settings.domain.as_deref())
+    .bind(settings.domain_name.as_deref())
+    .bind(settings.domain_uuid.as_deref())
+    .bind(settings.api_key_enc.as_deref())
+    .bind(settings.cdr_token_hash.as_deref())
+    .bind(settings.cdr_token_enc.as_deref())
+    .bind(settings.session_token_hash.as_deref())
+    .bind(settings.session_token_enc.as_deref())
+    .bind(settings.voice_application_id.as_deref())
+    .bind(settings.provisioned_at)
+    .bind(settings.updated_at)
+    .bind(&org)
+    .execute(&mut *conn)
+    .await
+    .map_err(hash_conflict)?;
+    Ok(())
+}
+
+async fn create_row(
+    store: &SqlStore,
+    conn: &mut AnyConnection,
+    org: &str,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(insert_if_absent(
+        store.dialect(),
+        "cloudonix_settings",
+        "organization_id, updated_at",
+        "organization_id",
+    ))
+    .bind(org.to_owned())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
+
 #[async_trait]
 impl CloudonixSettingsRepo for SqlStore {
     async fn find_cloudonix_settings(&self, org: OrgId) -> StoreResult<CloudonixSettings> {
@@ -68,44 +126,19 @@ impl CloudonixSettingsRepo for SqlStore {
     }
 
     async fn upsert_cloudonix_settings(&self, settings: &CloudonixSettings) -> StoreResult<()> {
-        let org = settings.organization_id.to_string();
         let mut tx = begin_write(self).await?;
-        // An empty row first, then an UPDATE keyed by organization: MySQL's ON DUPLICATE KEY
-        // UPDATE fires on any unique key, so an upsert carrying another tenant's hash would
-        // overwrite that tenant's row instead of failing.
-        sqlx::query(insert_if_absent(
-            self.dialect(),
-            "cloudonix_settings",
-            "organization_id, updated_at",
-            "organization_id",
-        ))
-        .bind(&org)
-        .bind(settings.updated_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        sqlx::query(
-            "UPDATE cloudonix_settings SET domain = ?, domain_name = ?, domain_uuid = ?, \
-             api_key_enc = ?, webhook_key_hash = ?, cdr_token_hash = ?, cdr_token_enc = ?, \
-             session_token_hash = ?, session_token_enc = ?, voice_application_id = ?, \
-             provisioned_at = ?, updated_at = ? WHERE organization_id = ?",
-        )
-        .bind(settings.domain.as_deref())
-        .bind(settings.domain_name.as_deref())
-        .bind(settings.domain_uuid.as_deref())
-        .bind(settings.api_key_enc.as_deref())
-        .bind(settings.webhook_key_hash.as_deref())
-        .bind(settings.cdr_token_hash.as_deref())
-        .bind(settings.cdr_token_enc.as_deref())
-        .bind(settings.session_token_hash.as_deref())
-        .bind(settings.session_token_enc.as_deref())
-        .bind(settings.voice_application_id.as_deref())
-        .bind(settings.provisioned_at)
-        .bind(settings.updated_at)
-        .bind(&org)
-        .execute(&mut *tx)
-        .await
-        .map_err(hash_conflict)?;
+        write_settings(self, &mut tx, settings).await?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn save_cloudonix_settings(
+        &self,
+        settings: &CloudonixSettings,
+        sync: &Job,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        write_settings(self, &mut tx, settings).await?;
+        insert_job(&mut tx, sync).await?;
         tx.commit().await.map_err(unavailable)
     }
 
@@ -140,6 +173,23 @@ impl CloudonixSettingsRepo for SqlStore {
 
 #[async_trait]
 impl WebhookKeyStaging for SqlStore {
+    async fn replace_webhook_key(&self, org: OrgId, hash: &str, now: i64) -> StoreResult<()> {
+        let org = org.to_string();
+        let mut tx = begin_write(self).await?;
+        create_row(self, &mut tx, &org, now).await?;
+        sqlx::query(
+            "UPDATE cloudonix_settings SET webhook_key_hash = ?, updated_at = ? \
+             WHERE organization_id = ?",
+        )
+        .bind(hash.to_owned())
+        .bind(now)
+        .bind(&org)
+        .execute(&mut *tx)
+        .await
+        .map_err(hash_conflict)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
     async fn stage_webhook_key(&self, org: OrgId, hash: &str, sealed: &str) -> StoreResult<()> {
         let done = sqlx::query(
             "UPDATE cloudonix_settings SET staged_webhook_key_hash = ?, \

@@ -12,7 +12,7 @@ use super::query::{begin_write, placeholders};
 use super::{SqlStore, big, int, opt_text, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, JobId, OrgId};
 use crate::ports::jobs::{
-    ExtensionSync, Job, JobKind, JobOutcome, JobPayload, JobState, JobStore, SyncState, Undelivered,
+    CloudonixSync, Job, JobKind, JobOutcome, JobPayload, JobState, JobStore, SyncState, Undelivered,
 };
 use crate::ports::store::{StoreError, StoreResult};
 
@@ -324,7 +324,7 @@ impl JobStore for SqlStore {
         &self,
         org: OrgId,
         ids: &[ExtensionId],
-    ) -> StoreResult<Vec<(ExtensionId, ExtensionSync)>> {
+    ) -> StoreResult<Vec<(ExtensionId, CloudonixSync)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -353,7 +353,7 @@ impl JobStore for SqlStore {
                     .transpose()?;
                 Ok((
                     parsed(row, "id")?,
-                    ExtensionSync {
+                    CloudonixSync {
                         state,
                         error: opt_text(row, "cloudonix_sync_error")?,
                         job_id: job,

@@ -42,7 +42,7 @@ use crate::domain::now_ms;
 use crate::http::api::schema::{Greeting, Name, SipPasswordText};
 use crate::jobs::dispatch::dispatch_org;
 use crate::ports::extensions::ExtensionRepo;
-use crate::ports::jobs::{ExtensionSync, JobStore};
+use crate::ports::jobs::{CloudonixSync, JobStore};
 use crate::ports::store::StoreError;
 use crate::ports::users::UserRepo;
 
@@ -99,7 +99,7 @@ pub struct ExtensionView {
     /// Whether Cloudonix's subscriber matches the extension (`failed` with the reason and the
     /// job to retry). Absent from audit snapshots.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cloudonix_sync: Option<ExtensionSync>,
+    pub cloudonix_sync: Option<CloudonixSync>,
     pub created_at: UtcTime,
     pub updated_at: UtcTime,
 }

@@ -19,6 +19,7 @@ use crate::domain::ids::JobId;
 use crate::domain::model::Role;
 use crate::domain::now_ms;
 use crate::jobs::dispatch::dispatch_org;
+use crate::jobs::reconcile::ReconcileReport;
 use crate::ports::jobs::{Job, JobKind, JobState, JobStore};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -35,6 +36,8 @@ pub struct JobView {
     /// Provisioning jobs: the report of every step so far, `next_page` set while subscribers
     /// remain.
     pub report: Option<ProvisionReport>,
+    /// Reconcile jobs: what was found out of step with Cloudonix and what was changed.
+    pub reconcile: Option<ReconcileReport>,
     pub created_at: UtcTime,
     pub updated_at: UtcTime,
 }
@@ -51,6 +54,12 @@ impl From<&Job> for JobView {
             report: job
                 .progress
                 .clone()
+                .filter(|_| job.payload.kind() != JobKind::Reconcile)
+                .and_then(|p| serde_json::from_value(p).ok()),
+            reconcile: job
+                .progress
+                .clone()
+                .filter(|_| job.payload.kind() == JobKind::Reconcile)
                 .and_then(|p| serde_json::from_value(p).ok()),
             created_at: UtcTime(job.created_at),
             updated_at: UtcTime(job.updated_at),

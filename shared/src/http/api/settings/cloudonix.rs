@@ -10,6 +10,9 @@
 //! - Saving asks Cloudonix for the domain's name and UUID (a CDR names its domain by either, and
 //!   the admin may have entered a numeric id); saving still succeeds when Cloudonix cannot be
 //!   asked, and provisioning asks again.
+//! - Saving (and replacing the CDR token) records a `sync_domain` job with the change, which
+//!   pushes the voice application, default application and profile to the domain; the view's
+//!   `cloudonix_sync` says how that went. The webhook bearer is written only by the key flows.
 //! - Provisioning issues a fresh webhook bearer and pushes everything through the Cloudonix port.
 
 use axum::Json;
@@ -35,10 +38,10 @@ use crate::http::api::problem::{ApiError, ApiResult};
 use crate::http::api::time::UtcTime;
 use crate::http::api::validate::Validator;
 use crate::http::webhooks::auth::forget_webhook_keys;
-use crate::jobs::dispatch::enqueue;
+use crate::jobs::dispatch::{dispatch_org, enqueue};
 use crate::ports::cloudonix::{ApiKey, DomainCredentials, mask_secret};
-use crate::ports::cloudonix_settings::CloudonixSettingsRepo;
-use crate::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
+use crate::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
+use crate::ports::jobs::{CloudonixSync, Job, JobKind, JobPayload, JobState, JobStore, SyncState};
 use crate::ports::store::StoreError;
 use crate::ports::subscriber_links::SubscriberLinkRepo;
 
@@ -67,6 +70,12 @@ pub struct CloudonixSettingsView {
     /// When provisioning last completed every step.
     pub provisioned_at: Option<UtcTime>,
     pub updated_at: Option<UtcTime>,
+    /// Whether the domain (voice application, default application, profile) matches these
+    /// settings: `pending` while the sync job saving them started waits or runs, `failed` with
+    /// the reason and the job to retry, `not_configured` before the domain and key are saved or
+    /// pushed. Present in every answer (absent from the audit log's before/after).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudonix_sync: Option<CloudonixSync>,
 }
 
 impl CloudonixSettingsView {
@@ -90,8 +99,83 @@ impl CloudonixSettingsView {
             voice_application_id: s.voice_application_id.clone(),
             provisioned_at: s.provisioned_at.map(UtcTime),
             updated_at: (s.updated_at > 0).then_some(UtcTime(s.updated_at)),
+            cloudonix_sync: None,
         }
     }
+
+    /// The view with the domain's sync state, for answers.
+    async fn with_sync(mut self, state: &AppState, s: &CloudonixSettings) -> ApiResult<Self> {
+        self.cloudonix_sync = Some(domain_sync(state, s).await?);
+        Ok(self)
+    }
+}
+
+/// The domain's sync state: from the newest job that pushes the domain (a settings sync or a
+/// provisioning run).
+async fn domain_sync(state: &AppState, s: &CloudonixSettings) -> ApiResult<CloudonixSync> {
+    let not_configured = CloudonixSync {
+        state: SyncState::NotConfigured,
+        error: None,
+        job_id: None,
+    };
+    if s.domain.is_none() || s.api_key_enc.is_none() {
+        return Ok(not_configured);
+    }
+    let mut newest: Option<Job> = None;
+    for kind in [JobKind::SyncDomain, JobKind::Provision] {
+        match state.store.latest_job(s.organization_id, kind).await {
+            Ok(job)
+                if newest
+                    .as_ref()
+                    .is_none_or(|n| job.created_at > n.created_at) =>
+            {
+                newest = Some(job);
+            }
+            Ok(_) | Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let Some(job) = newest else {
+        return Ok(match s.provisioned_at {
+            Some(_) => CloudonixSync {
+                state: SyncState::Synced,
+                ..not_configured
+            },
+            None => not_configured,
+        });
+    };
+    let report_failed = job
+        .progress
+        .as_ref()
+        .and_then(|p| p.get("ok"))
+        .is_some_and(|ok| ok == false);
+    let (sync_state, error) = match job.state {
+        JobState::Pending | JobState::Running => (SyncState::Pending, job.last_error.clone()),
+        JobState::Failed => (SyncState::Failed, job.last_error.clone()),
+        JobState::Done if report_failed => (
+            SyncState::Failed,
+            Some("a provisioning step failed; the job's report says which".to_owned()),
+        ),
+        JobState::Done => (SyncState::Synced, None),
+    };
+    Ok(CloudonixSync {
+        state: sync_state,
+        error,
+        job_id: Some(job.id),
+    })
+}
+
+/// Saves the settings with the job that pushes them to the domain, and hands it to the queue.
+async fn save_and_sync(state: &AppState, settings: &CloudonixSettings) -> ApiResult<()> {
+    let org = settings.organization_id;
+    if settings.domain.is_none() || settings.api_key_enc.is_none() {
+        state.store.upsert_cloudonix_settings(settings).await?;
+        return Ok(());
+    }
+    let job = Job::new(org, JobPayload::SyncDomain, now_ms());
+    state.store.save_cloudonix_settings(settings, &job).await?;
+    dispatch_org(state, org).await;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -232,13 +316,15 @@ pub async fn get_cloudonix(
 ) -> ApiResult<Json<CloudonixSettingsView>> {
     caller.require(Role::PbxAdmin)?;
     let settings = load(&state, caller.org()).await?;
-    Ok(Json(CloudonixSettingsView::new(&state, &settings)))
+    let view = CloudonixSettingsView::new(&state, &settings);
+    Ok(Json(view.with_sync(&state, &settings).await?))
 }
 
 /// Save the domain and API key (owner only). The first save also creates the CDR and
 /// session-update endpoint tokens. Cloudonix is asked for the domain's name and UUID (shown as
 /// `domain_name`, `domain_uuid`; null when it could not be reached). Moving to another domain
 /// forgets the voice application and subscriber links of the old one; provision afterwards.
+/// The domain is then brought in line by a background job (`cloudonix_sync`).
 #[utoipa::path(
     put,
     path = "/api/v1/settings/cloudonix",
@@ -291,13 +377,8 @@ pub async fn put_cloudonix(
         issue_session_token(&state, &mut after);
     }
     learn_domain_names(&state, &mut after, moved).await;
-    // A provisioning job may have promoted a new webhook key while Cloudonix was asked: saving
-    // the key read before would bring back the old one and refuse Cloudonix's calls.
-    if let Ok(now) = state.store.find_cloudonix_settings(org).await {
-        after.webhook_key_hash = now.webhook_key_hash;
-    }
     after.updated_at = now_ms();
-    state.store.upsert_cloudonix_settings(&after).await?;
+    save_and_sync(&state, &after).await?;
     if moved {
         state.store.unlink_all_cloudonix_subscribers(org).await?;
     }
@@ -313,7 +394,7 @@ pub async fn put_cloudonix(
         ),
     )
     .await;
-    Ok(Json(view))
+    Ok(Json(view.with_sync(&state, &after).await?))
 }
 
 /// Issue a new webhook bearer, replacing the old one at once (owner only). Shown only in this
@@ -330,11 +411,11 @@ pub async fn rotate_webhook_key(
 ) -> ApiResult<Json<IssuedWebhookKey>> {
     caller.require(Role::Owner)?;
     let org = caller.org();
-    let mut settings = load(&state, org).await?;
     let key = random_token();
-    settings.webhook_key_hash = Some(sha256_hex(&key));
-    settings.updated_at = now_ms();
-    state.store.upsert_cloudonix_settings(&settings).await?;
+    state
+        .store
+        .replace_webhook_key(org, &sha256_hex(&key), now_ms())
+        .await?;
     // The webhooks cache recognised keys; the old one must stop working now, not in minutes.
     forget_webhook_keys(&state, org).await;
     audit::committed(
@@ -364,7 +445,8 @@ pub async fn rotate_cdr_token(
     let mut settings = load(&state, org).await?;
     let token = issue_cdr_token(&state, &mut settings);
     settings.updated_at = now_ms();
-    state.store.upsert_cloudonix_settings(&settings).await?;
+    // The domain's profile names the CDR URL: the sync pushes the new one.
+    save_and_sync(&state, &settings).await?;
     audit::committed(
         &state,
         &caller,
