@@ -85,8 +85,12 @@ impl AppState {
         secrets: SecretBox,
         realtime: Realtime,
     ) -> Result<Self, StartupError> {
-        let store =
-            SqlStore::connect(&config.database_url, config.database_max_connections).await?;
+        let store = SqlStore::connect_with_deadline(
+            &config.database_url,
+            config.database_max_connections,
+            config.sql_deadline,
+        )
+        .await?;
         let (coordination, coordination_backend): (Arc<dyn Coordination>, _) = match &config
             .redis_url
         {

@@ -16,6 +16,9 @@ pub struct Config {
     /// `OPBX_DATABASE_URL`: `sqlite://…` (embedded) or `mysql://…` (production).
     pub database_url: String,
     pub database_max_connections: u32,
+    /// `OPBX_SQL_DEADLINE_MS`: how long a request waits for a database connection before it
+    /// goes on without the database (a webhook answers from cached configuration or apologises).
+    pub sql_deadline: std::time::Duration,
     /// `OPBX_REDIS_URL`; absent means in-process coordination (one process only).
     pub redis_url: Option<String>,
     /// `OPBX_REDIS_DEADLINE_MS`: how long one Redis command may take before the request goes on
@@ -178,6 +181,11 @@ impl Config {
             });
         }
         let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
+        let sql_deadline = std::time::Duration::from_millis(positive(
+            &get,
+            "OPBX_SQL_DEADLINE_MS",
+            u64::try_from(crate::adapters::sql::DEFAULT_DEADLINE.as_millis()).unwrap_or(1000),
+        )?);
         let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
         let redis_deadline = std::time::Duration::from_millis(positive(
@@ -252,6 +260,7 @@ impl Config {
             listen,
             database_url,
             database_max_connections,
+            sql_deadline,
             redis_url,
             redis_deadline,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use opbx::adapters::redis::connection::DEFAULT_DEADLINE;
-use opbx_tests::fault_proxy::{FaultProxy, Mode};
+use opbx_tests::fault_proxy::{FaultProxy, Mode, upstream};
 use opbx_tests::{Backend, test_redis_url, unique};
 use serde_json::{Value, json};
 
@@ -23,30 +23,6 @@ const CONCURRENCY: usize = 20;
 fn call(to: &str) -> Value {
     let sid = format!("fault-{}", unique());
     json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000", "To": to, "Direction": "inbound"})
-}
-
-/// The test Redis URL with its host and port replaced by the proxy's.
-fn via(proxy: &FaultProxy, url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("redis://host:port/db");
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@"));
-    format!(
-        "{scheme}://{}{}/{path}",
-        credentials.unwrap_or_default(),
-        proxy.addr()
-    )
-}
-
-fn upstream(url: &str) -> std::net::SocketAddr {
-    let rest = url.split_once("://").unwrap().1;
-    let authority = rest.split('/').next().unwrap();
-    let host_port = authority.rsplit('@').next().unwrap();
-    let host_port = host_port.replace("localhost", "127.0.0.1");
-    if host_port.contains(':') {
-        host_port.parse().expect("host:port")
-    } else {
-        format!("{host_port}:6379").parse().expect("host")
-    }
 }
 
 /// What the caller of every webhook needs: 200, CXML, and a routed call (a `<Dial>`), not an
@@ -115,9 +91,9 @@ pub(crate) async fn rows_of(fx: &Fixture, sid: &str) -> i64 {
 
 async fn redis_taken_away_mid_load(mode: Mode) {
     let url = test_redis_url();
-    let proxy = FaultProxy::start(upstream(&url)).await;
+    let proxy = FaultProxy::start(upstream(&url, 6379)).await;
     let fx =
-        Fixture::new(Backend::production_via(&via(&proxy, &url), DEFAULT_DEADLINE).await).await;
+        Fixture::new(Backend::production_via(&proxy.url_for(&url), DEFAULT_DEADLINE).await).await;
 
     let before: Vec<Value> = (0..40).map(|i| call(DIDS[i % 2])).collect();
     let healthy = deliver(&fx, &before).await;

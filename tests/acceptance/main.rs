@@ -12,4 +12,5 @@ mod observability;
 mod outward_calls;
 mod scenarios;
 mod schedules;
+mod store_down;
 mod storms;

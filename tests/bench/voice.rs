@@ -22,13 +22,10 @@
 //! (`--bin` applies to every `-p`, so opbx-local needs its own build.)
 //! Environment: OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL (same defaults as the tests).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use opbx::adapters::sql::SqlStore;
 use opbx::domain::destination::Destination;
-use opbx::domain::e164::E164;
 use opbx::domain::ids::*;
 use opbx::domain::model::*;
 use opbx::domain::now_ms;
@@ -39,10 +36,10 @@ use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
+use opbx_tests::load::{Pool, Stats};
 use opbx_tests::local::LocalProcess;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::sync::Mutex;
 
 const ORGS: usize = 10;
 const EXTENSIONS_PER_ORG: usize = 300;
@@ -115,7 +112,7 @@ async fn main() {
     let pool = Pool::connect(addr, CONNECTIONS).await;
     for t in &tenants {
         for n in &t.numbers {
-            pool.voice(t, n).await;
+            voice(&pool, t, n).await;
         }
     }
 
@@ -164,7 +161,7 @@ async fn main() {
                 .await
                 .unwrap();
             let sent = Instant::now();
-            pool.voice(t, &t.numbers[i % t.numbers.len()]).await;
+            voice(&pool, t, &t.numbers[i % t.numbers.len()]).await;
             samples.push(sent.elapsed());
         }
         Stats::of(samples, started.elapsed())
@@ -172,7 +169,7 @@ async fn main() {
     // Every instance copy is stale now: warm them again.
     for t in &tenants {
         for n in &t.numbers {
-            pool.voice(t, n).await;
+            voice(&pool, t, n).await;
         }
     }
 
@@ -180,7 +177,7 @@ async fn main() {
     let trips = count_round_trips(&redis_url, &store, || async {
         for i in 0..counted {
             let t = &tenants[i % tenants.len()];
-            pool.voice(t, &t.numbers[(i * 7) % t.numbers.len()]).await;
+            voice(&pool, t, &t.numbers[(i * 7) % t.numbers.len()]).await;
         }
     })
     .await;
@@ -395,36 +392,6 @@ where
     }
 }
 
-struct Stats {
-    n: usize,
-    p50: f64,
-    p99: f64,
-    max: f64,
-    rps: f64,
-}
-
-impl Stats {
-    fn of(mut samples: Vec<Duration>, wall: Duration) -> Self {
-        samples.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let at = |q: f64| ms(samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)]);
-        Self {
-            n: samples.len(),
-            p50: at(0.50),
-            p99: at(0.99),
-            max: ms(*samples.last().unwrap()),
-            rps: samples.len() as f64 / wall.as_secs_f64(),
-        }
-    }
-
-    fn print(&self, what: &str) {
-        println!(
-            "{what:<52} {:>9.3} {:>9.3} {:>9.3} {:>10.0}",
-            self.p50, self.p99, self.max, self.rps
-        );
-    }
-}
-
 async fn measure<F, Fut>(n: usize, mut op: F) -> Stats
 where
     F: FnMut() -> Fut,
@@ -456,7 +423,7 @@ async fn open_loop(pool: &Pool, tenants: &[Tenant], rate: u64, seconds: u64) -> 
             t.numbers[(i / tenants.len()) % t.numbers.len()].clone(),
         );
         tasks.push(tokio::spawn(async move {
-            pool.send(&call_body(&number), &key).await;
+            send(&pool, &call_body(&number), &key).await;
             due.elapsed()
         }));
     }
@@ -478,75 +445,22 @@ fn uuid_like() -> String {
     OrgId::new().to_string()
 }
 
-/// Keep-alive HTTP/1.1 connections to opbx-local; a request takes whichever is free.
-#[derive(Clone)]
-struct Pool {
-    free: Arc<Mutex<Vec<BufReader<TcpStream>>>>,
-    addr: SocketAddr,
+/// Sends the call and checks it was routed: every seeded number rings someone or takes a
+/// message; an apology would mean a routing failure, which must not be timed as success.
+async fn send(pool: &Pool, body: &str, key: &str) {
+    let reply = pool
+        .post("/webhooks/cloudonix/voice", Some(key), body)
+        .await;
+    assert_eq!(reply.status, 200, "unexpected answer: {reply:?}");
+    assert!(
+        reply.body.contains("<Dial") || reply.body.contains("<Record"),
+        "not routed: {}",
+        reply.body
+    );
 }
 
-impl Pool {
-    async fn connect(addr: SocketAddr, n: usize) -> Self {
-        let mut conns = Vec::with_capacity(n);
-        for _ in 0..n {
-            let s = TcpStream::connect(addr).await.unwrap();
-            s.set_nodelay(true).unwrap();
-            conns.push(BufReader::new(s));
-        }
-        Self {
-            free: Arc::new(Mutex::new(conns)),
-            addr,
-        }
-    }
-
-    async fn voice(&self, t: &Tenant, number: &str) {
-        self.send(&call_body(number), &t.key).await;
-    }
-
-    async fn send(&self, body: &str, key: &str) {
-        let conn = self.free.lock().await.pop();
-        let mut conn = match conn {
-            Some(c) => c,
-            None => {
-                let s = TcpStream::connect(self.addr).await.unwrap();
-                s.set_nodelay(true).unwrap();
-                BufReader::new(s)
-            }
-        };
-        let request = format!(
-            "POST /webhooks/cloudonix/voice HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {key}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        conn.get_mut().write_all(request.as_bytes()).await.unwrap();
-        let mut status = String::new();
-        conn.read_line(&mut status).await.unwrap();
-        assert!(
-            status.starts_with("HTTP/1.1 200"),
-            "unexpected answer: {status}"
-        );
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            conn.read_line(&mut line).await.unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        conn.read_exact(&mut body).await.unwrap();
-        // Every seeded number rings someone or takes a message; an apology would mean a
-        // routing failure, which must not be timed as success.
-        assert!(
-            contains(&body, b"<Dial") || contains(&body, b"<Record"),
-            "not routed: {}",
-            String::from_utf8_lossy(&body)
-        );
-        self.free.lock().await.push(conn);
-    }
+async fn voice(pool: &Pool, t: &Tenant, number: &str) {
+    send(pool, &call_body(number), &t.key).await;
 }
 
 async fn seed(store: &SqlStore) -> Vec<Tenant> {
@@ -653,16 +567,11 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
                 },
             };
             store
-                .create_phone_number(&PhoneNumber {
-                    id: PhoneNumberId::new(),
-                    organization_id: org.id,
-                    number: E164::parse(&number).unwrap(),
-                    label: format!("Line {n}"),
+                .create_phone_number(&opbx_tests::model::phone_number(
+                    org.id,
+                    &number,
                     destination,
-                    status: Status::Active,
-                    created_at: now,
-                    updated_at: now,
-                })
+                ))
                 .await
                 .unwrap();
             numbers.push(number);
@@ -674,8 +583,4 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
         });
     }
     tenants
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -52,6 +52,33 @@ impl FaultProxy {
     pub fn set(&self, mode: Mode) {
         self.mode.send_replace(mode);
     }
+
+    /// `url` (`scheme://[user@]host[:port]/rest`) with its host and port replaced by the proxy's,
+    /// for the code under test to connect through it.
+    pub fn url_for(&self, url: &str) -> String {
+        let (scheme, rest) = url.split_once("://").expect("scheme://host:port/…");
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@"));
+        format!(
+            "{scheme}://{}{}/{path}",
+            credentials.unwrap_or_default(),
+            self.addr
+        )
+    }
+}
+
+/// The loopback address a `scheme://[user@]host[:port]/…` URL points at (`default_port` when it
+/// names none), which a proxy forwards to.
+pub fn upstream(url: &str, default_port: u16) -> SocketAddr {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap();
+    let host_port = authority.rsplit('@').next().unwrap();
+    let host_port = host_port.replace("localhost", "127.0.0.1");
+    if host_port.contains(':') {
+        host_port.parse().expect("host:port")
+    } else {
+        format!("{host_port}:{default_port}").parse().expect("host")
+    }
 }
 
 impl Drop for FaultProxy {

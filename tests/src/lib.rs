@@ -6,6 +6,7 @@
 
 pub mod fake_cloudonix;
 pub mod fault_proxy;
+pub mod load;
 pub mod local;
 pub mod model;
 pub mod proc;

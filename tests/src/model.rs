@@ -4,7 +4,7 @@
 use opbx::crypto::sha256_hex;
 use opbx::domain::extension_number::ExtensionNumber;
 use opbx::domain::ids::{ConferenceRoomId, ExtensionId, OrgId};
-use opbx::domain::model::{CloudonixSettings, ConferenceRoom, Extension, Status};
+use opbx::domain::model::{CloudonixSettings, ConferenceRoom, Extension, PhoneNumber, Status};
 use opbx::domain::now_ms;
 
 /// An active extension with voicemail, ringing 20 seconds.
@@ -77,5 +77,24 @@ pub fn webhook_settings(org: OrgId, key: &str) -> CloudonixSettings {
         webhook_key_hash: Some(sha256_hex(key)),
         updated_at: now_ms(),
         ..CloudonixSettings::new(org)
+    }
+}
+
+/// An active phone number of `org` sending its calls to `destination`.
+pub fn phone_number(
+    org: OrgId,
+    number: &str,
+    destination: opbx::domain::destination::Destination,
+) -> PhoneNumber {
+    let now = now_ms();
+    PhoneNumber {
+        id: opbx::domain::ids::PhoneNumberId::new(),
+        organization_id: org,
+        number: opbx::domain::e164::E164::parse(number).expect("an E.164 number"),
+        label: format!("Line {number}"),
+        destination,
+        status: Status::Active,
+        created_at: now,
+        updated_at: now,
     }
 }

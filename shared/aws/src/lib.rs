@@ -17,6 +17,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use opbx::adapters::memory::ws_hub::LocalHub;
 use opbx::ports::event_push::EventPush;
+use opbx::realtime::guarded::GuardedLiveCalls;
 use opbx::realtime::{Realtime, RealtimeConfig};
 
 use apigw::ManagementApiPush;
@@ -50,7 +51,12 @@ async fn stores(config: &RealtimeConfig, hub: Arc<LocalHub>, push: Arc<dyn Event
         (Some(live_calls), Some(connections)) => {
             let client = dynamodb::client().await;
             Realtime {
-                live_calls: Arc::new(DynamoLiveCalls::new(client.clone(), live_calls)),
+                live_calls: Arc::new(GuardedLiveCalls::new(
+                    Arc::new(DynamoLiveCalls::new(client.clone(), live_calls)),
+                    config
+                        .live_calls_deadline
+                        .unwrap_or(opbx::realtime::guarded::DEFAULT_DEADLINE),
+                )),
                 connections: Arc::new(DynamoConnections::new(client, connections)),
                 push,
                 hub,

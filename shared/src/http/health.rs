@@ -1,7 +1,10 @@
 //! `GET /health`: a round trip to each store, so a load balancer or an operator sees which one is
-//! down. 200 when all are healthy, 503 otherwise.
+//! down. 200 when all are healthy, 503 otherwise. Both stores are asked at once and each has
+//! [`PROBE_DEADLINE`], so the answer comes within a second even when a store hangs (a
+//! blackholed database would otherwise hold it for the pool's whole acquire timeout).
 
-use std::time::Instant;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,21 +38,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let started = Instant::now();
-    let db = state.store.ping().await;
-    let database = report(
-        state.store.dialect().name(),
-        started,
-        db.err().map(|e| e.to_string()),
-    );
+/// How long each store may take to answer the health check before it counts as down.
+pub const PROBE_DEADLINE: Duration = Duration::from_millis(500);
 
-    let started = Instant::now();
-    let coord = state.coordination.counter("health:probe").await;
-    let coordination = report(
-        state.coordination_backend,
-        started,
-        coord.err().map(|e| e.to_string()),
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let (database, coordination) = tokio::join!(
+        probe(state.store.dialect().name(), state.store.ping()),
+        probe(
+            state.coordination_backend,
+            state.coordination.counter("health:probe")
+        ),
     );
 
     let healthy = database.healthy && coordination.healthy;
@@ -67,6 +65,22 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             coordination,
         }),
     )
+}
+
+async fn probe<T, E: std::fmt::Display>(
+    backend: &'static str,
+    round_trip: impl Future<Output = Result<T, E>>,
+) -> StoreHealth {
+    let started = Instant::now();
+    let error = match tokio::time::timeout(PROBE_DEADLINE, round_trip).await {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(_) => Some(format!(
+            "no answer within {} ms",
+            PROBE_DEADLINE.as_millis()
+        )),
+    };
+    report(backend, started, error)
 }
 
 fn report(backend: &'static str, started: Instant, error: Option<String>) -> StoreHealth {

@@ -5,6 +5,7 @@
 
 pub mod closing;
 pub mod fanout;
+pub mod guarded;
 pub mod tracking;
 
 use std::sync::Arc;
@@ -33,6 +34,9 @@ pub struct RealtimeConfig {
     /// `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`: the WebSocket API's stage URL; events are then
     /// posted through API Gateway's Management API instead of the local hub.
     pub management_endpoint: Option<String>,
+    /// `OPBX_LIVE_CALLS_DEADLINE_MS`: how long one live-calls request (DynamoDB) may take before
+    /// the webhook goes on without the live view (default [`guarded::DEFAULT_DEADLINE`]).
+    pub live_calls_deadline: Option<std::time::Duration>,
 }
 
 impl RealtimeConfig {
@@ -41,6 +45,15 @@ impl RealtimeConfig {
             live_calls_table: get("OPBX_LIVE_CALLS_TABLE"),
             connections_table: get("OPBX_CONNECTIONS_TABLE"),
             management_endpoint: get("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"),
+            live_calls_deadline: get("OPBX_LIVE_CALLS_DEADLINE_MS")
+                .map(|v| match v.trim().parse::<u64>() {
+                    Ok(ms) if ms > 0 => Ok(std::time::Duration::from_millis(ms)),
+                    _ => Err(ConfigError {
+                        var: "OPBX_LIVE_CALLS_DEADLINE_MS",
+                        problem: format!("{v:?} is not a positive number"),
+                    }),
+                })
+                .transpose()?,
         };
         // In-process live calls fan out to in-process connections only; DynamoDB live calls reach
         // clients through the stream, which needs the connections in DynamoDB too.

@@ -52,7 +52,7 @@ impl GuardedConnection {
 }
 
 /// Errors that mean Redis could not be reached, as opposed to an answer it gave.
-fn outage(e: &RedisError) -> bool {
+pub(crate) fn outage(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_timeout()
 }
 

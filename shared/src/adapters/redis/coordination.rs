@@ -11,7 +11,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use redis::{ErrorKind, RedisError, RetryMethod, Script, ServerErrorKind};
 
-use crate::adapters::redis::connection::GuardedConnection;
+use crate::adapters::memory::coordination::MemoryCoordination;
+use crate::adapters::redis::connection::{GuardedConnection, outage};
 use crate::ports::coordination::{
     Cache, CallAdmission, CallGate, CallStart, CircuitPolicy, Circuits, CoordinationError,
     Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits, Recorded,
@@ -255,6 +256,11 @@ fn decode_entry(entry: &[u8]) -> Option<(i64, &[u8])> {
 pub struct RedisCoordination {
     connection: GuardedConnection,
     namespace: String,
+    /// Rate limits (sign-in attempts, Cloudonix pacing) while Redis cannot be reached: counted
+    /// by this instance alone rather than refusing everyone, so sign-in keeps working during an
+    /// outage. With `n` instances an attacker gets at most `n` times each limit meanwhile; the
+    /// memory is bounded by the windows (entries expire with them and are swept).
+    in_process: std::sync::Arc<MemoryCoordination>,
 }
 
 impl RedisCoordination {
@@ -268,6 +274,7 @@ impl RedisCoordination {
         Ok(Self {
             connection,
             namespace: namespace.to_owned(),
+            in_process: std::sync::Arc::new(MemoryCoordination::new()),
         })
     }
 
@@ -415,11 +422,19 @@ impl RateLimits for RedisCoordination {
         limit: u64,
         window: Duration,
     ) -> Result<RateDecision, CoordinationError> {
-        let (hits, resets_in_ms): (u64, u64) = HIT
+        let counted: Result<(u64, u64), RedisError> = HIT
             .key(self.key("rate", key))
             .arg(millis(window))
             .invoke_async(&mut self.connection.clone())
-            .await?;
+            .await;
+        let (hits, resets_in_ms) = match counted {
+            Ok(counted) => counted,
+            Err(e) if outage(&e) => {
+                tracing::warn!(error = %e, "rate limit counted in this process: Redis is down");
+                return self.in_process.hit(key, limit, window).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let allowed = hits <= limit;
         Ok(RateDecision {
             allowed,

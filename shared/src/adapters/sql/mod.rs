@@ -155,9 +155,27 @@ pub struct SqlStore {
     dialect: Dialect,
 }
 
+/// How long tools and tests wait for a connection (the pool is busy, or the server restarts).
+pub const TOOL_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `OPBX_SQL_DEADLINE_MS`'s default: the longest a request waits for a database connection. A
+/// stopped server refuses connections and sqlx retries them until this deadline, so it is what
+/// a webhook pays, once, when the database is down; under normal load a connection is free
+/// within milliseconds.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(1000);
+
 impl SqlStore {
     /// Connects to `mysql://…` or `sqlite:…` (a SQLite file is created when missing).
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        Self::connect_with_deadline(url, max_connections, TOOL_ACQUIRE_TIMEOUT).await
+    }
+
+    /// [`Self::connect`] where a request waits at most `deadline` for a connection.
+    pub async fn connect_with_deadline(
+        url: &str,
+        max_connections: u32,
+        deadline: Duration,
+    ) -> StoreResult<Self> {
         install_default_drivers();
         let dialect = Dialect::of_url(url).ok_or_else(|| {
             StoreError::Unavailable(
@@ -176,7 +194,7 @@ impl SqlStore {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(deadline)
             .connect(&url)
             .await
             .map_err(unavailable)?;

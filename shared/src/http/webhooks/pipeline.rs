@@ -237,8 +237,13 @@ impl Request<'_> {
                 metrics::count(Metric::ReplaysServed, self.org_label());
                 return previous;
             }
-            Some(s) => (s.guard, Some(s.config_version), s.rate, s.round_robin),
-            None => (None, None, None, None),
+            Some(s) => {
+                self.state.local.confirm(self.org, s.config_version);
+                (s.guard, Some(s.config_version), s.rate, s.round_robin)
+            }
+            // Coordination is down: this instance's recent copy answers instead of the
+            // database, so the outage costs no configuration reads.
+            None => (None, self.state.local.recent_version(self.org), None, None),
         };
         let (xml, positions) = match self.admit(rate) {
             Some(busy) => (busy.to_xml().into_bytes(), Vec::new()),

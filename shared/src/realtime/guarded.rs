@@ -1,0 +1,78 @@
+//! Live calls behind a deadline and a circuit breaker ([`Breaker`]), as Redis is: the live view
+//! is the one part of a call that may lag, so when its store (DynamoDB) stops answering each
+//! webhook waits one deadline at most instead of the SDK's timeouts and retries (seconds), and
+//! later ones skip it until a background probe finds it back. Calls and their history (SQL) are
+//! unaffected; the live view catches up with the next update of each call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::adapters::breaker::{Breaker, Failure, Probe};
+use crate::domain::ids::OrgId;
+use crate::domain::live_call::LiveCall;
+use crate::ports::live_calls::LiveCalls;
+use crate::ports::store::{StoreError, StoreResult};
+
+/// `OPBX_LIVE_CALLS_DEADLINE_MS`'s default: a DynamoDB request in one region takes a few
+/// milliseconds.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(250);
+
+pub struct GuardedLiveCalls {
+    inner: Arc<dyn LiveCalls>,
+    breaker: Breaker,
+}
+
+impl GuardedLiveCalls {
+    pub fn new(inner: Arc<dyn LiveCalls>, deadline: Duration) -> Self {
+        let probed = inner.clone();
+        let probe: Probe = Arc::new(move || {
+            let store = probed.clone();
+            Box::pin(async move {
+                matches!(
+                    store.find_live_call(OrgId::new(), "breaker-probe").await,
+                    Ok(_) | Err(StoreError::NotFound)
+                )
+            })
+        });
+        Self {
+            inner,
+            breaker: Breaker::new("live calls", deadline, probe),
+        }
+    }
+
+    async fn run<T>(&self, op: impl Future<Output = StoreResult<T>>) -> StoreResult<T> {
+        self.breaker
+            .run(op, |e| matches!(e, StoreError::Unavailable(_)))
+            .await
+            .map_err(|failure| match failure {
+                Failure::Store(e) => e,
+                Failure::Open => {
+                    StoreError::Unavailable("live calls store down (circuit open)".into())
+                }
+                Failure::Deadline(d) => StoreError::Unavailable(
+                    format!("live calls store: no answer within {} ms", d.as_millis()).into(),
+                ),
+            })
+    }
+}
+
+#[async_trait]
+impl LiveCalls for GuardedLiveCalls {
+    async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()> {
+        self.run(self.inner.put_live_call(call)).await
+    }
+
+    async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool> {
+        self.run(self.inner.insert_live_call(call)).await
+    }
+
+    async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
+        self.run(self.inner.find_live_call(org, call_id)).await
+    }
+
+    async fn list_live_calls(&self, org: OrgId) -> StoreResult<Vec<LiveCall>> {
+        self.run(self.inner.list_live_calls(org)).await
+    }
+}

@@ -1,0 +1,178 @@
+//! What a store outage must not take away (issue 16.1): `/health` answers within a second and
+//! names the store that is down; sign-in keeps working while Redis is down, its attempts counted
+//! in process instead; a stopped database costs a voice webhook one SQL deadline and the call is
+//! still routed from the instance's copy of the configuration. The stores are taken away
+//! through [`FaultProxy`]s, never stopped.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use http_body_util::BodyExt;
+use opbx::adapters::redis::connection::DEFAULT_DEADLINE;
+use opbx::adapters::sql::SqlStore;
+use opbx::domain::ids::UserId;
+use opbx::domain::model::{Role, Status, User};
+use opbx::domain::now_ms;
+use opbx::http::api::auth::LOGIN_LIMIT_PER_ACCOUNT;
+use opbx::ports::users::UserRepo;
+use opbx_tests::fault_proxy::{FaultProxy, Mode, upstream};
+use opbx_tests::{Backend, test_database_url, test_redis_url, unique};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::fixture::Fixture;
+
+async fn call(fx: &Fixture, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+        .unwrap();
+    let response = fx.app.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A request's wait for a database connection in these tests (`OPBX_SQL_DEADLINE_MS`).
+const SQL_DEADLINE: Duration = Duration::from_millis(300);
+
+/// The production backend with Redis behind `redis` and, when given, MariaDB behind `mariadb`.
+async fn behind(redis: &FaultProxy, mariadb: Option<&FaultProxy>) -> Fixture {
+    let mut backend =
+        Backend::production_via(&redis.url_for(&test_redis_url()), DEFAULT_DEADLINE).await;
+    if let Some(proxy) = mariadb {
+        backend.store =
+            SqlStore::connect_with_deadline(&proxy.url_for(&test_database_url()), 4, SQL_DEADLINE)
+                .await
+                .expect("MariaDB through the proxy");
+    }
+    Fixture::new(backend).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_database_costs_a_call_one_sql_deadline() {
+    let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
+    let mariadb = FaultProxy::start(upstream(&test_database_url(), 3306)).await;
+    let fx = behind(&redis, Some(&mariadb)).await;
+    let call = |sid: &str| {
+        json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000",
+               "To": "+12125550110", "Direction": "inbound"})
+    };
+    // A first call leaves this instance a copy of the configuration.
+    let first = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
+    assert!(first.doc().child("Dial").is_some(), "{}", first.body);
+    // The port closes: new connections are refused, as by a stopped server, and sqlx retries
+    // them until the deadline.
+    drop(mariadb);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = Instant::now();
+    let during = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
+    let took = asked.elapsed();
+    println!("voice webhook with the database stopped: {took:?}");
+    assert_eq!(during.status, 200);
+    assert!(
+        during.doc().child("Dial").is_some(),
+        "routed from the instance's copy: {}",
+        during.body
+    );
+    assert!(took < Duration::from_secs(1), "answered in {took:?}");
+}
+
+async fn health_names_the_store_that_is_down(mode: Mode) {
+    let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
+    let mariadb = FaultProxy::start(upstream(&test_database_url(), 3306)).await;
+    let fx = behind(&redis, Some(&mariadb)).await;
+    let (status, healthy) = call(&fx, "GET", "/health", None).await;
+    assert_eq!((status, &healthy["status"]), (200, &json!("ok")));
+
+    for (proxy, down, up) in [
+        (&redis, "coordination", "database"),
+        (&mariadb, "database", "coordination"),
+    ] {
+        proxy.set(mode);
+        let asked = Instant::now();
+        let (status, health) = call(&fx, "GET", "/health", None).await;
+        let took = asked.elapsed();
+        proxy.set(Mode::Pass);
+        println!("health with the {down} {mode:?}: {took:?}: {health}");
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+        assert_eq!(status, 503);
+        assert_eq!(health["status"], "degraded");
+        assert_eq!(health[down]["healthy"], false, "{health}");
+        assert_eq!(health[up]["healthy"], true, "{health}");
+        // The breaker's probe needs a moment to find Redis back.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_names_a_blackholed_store_within_a_second() {
+    health_names_the_store_that_is_down(Mode::Blackhole).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_names_a_refusing_store_within_a_second() {
+    health_names_the_store_that_is_down(Mode::Refuse).await;
+}
+
+async fn sign_in_works_while_redis_is_down(mode: Mode) {
+    let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
+    let fx = behind(&redis, None).await;
+    let (email, password) = (
+        format!("owner-{}@example.com", unique()),
+        "correct horse battery staple",
+    );
+    let now = now_ms();
+    fx.store()
+        .create_user(&User {
+            id: UserId::new(),
+            organization_id: fx.org,
+            email: email.clone(),
+            name: "Owner".into(),
+            password_hash: opbx::crypto::hash_password(password).unwrap(),
+            role: Role::Owner,
+            status: Status::Active,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    redis.set(mode);
+    let login = |password: &str| json!({"email": email, "password": password});
+    let (status, body) = call(&fx, "POST", "/api/v1/auth/login", Some(login(password))).await;
+    assert_eq!(status, 200, "signed in with Redis {mode:?}: {body}");
+    assert!(body["token"].is_string(), "{body}");
+
+    // The attempts still count, in this process: the account's limit holds (the sign-in above
+    // was the first attempt).
+    let mut statuses = Vec::new();
+    for _ in 1..LOGIN_LIMIT_PER_ACCOUNT {
+        statuses.push(
+            call(&fx, "POST", "/api/v1/auth/login", Some(login("wrong")))
+                .await
+                .0,
+        );
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 401),
+        "wrong passwords refused: {statuses:?}"
+    );
+    let (status, body) = call(&fx, "POST", "/api/v1/auth/login", Some(login("wrong"))).await;
+    assert_eq!(status, 429, "over the account's limit: {body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_works_while_redis_is_blackholed() {
+    sign_in_works_while_redis_is_down(Mode::Blackhole).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_works_while_redis_refuses() {
+    sign_in_works_while_redis_is_down(Mode::Refuse).await;
+}
