@@ -19,6 +19,7 @@ mod outbound_routes;
 mod phone_numbers;
 mod platform;
 mod query;
+mod recordings;
 mod references;
 mod ring_groups;
 mod row;
@@ -100,6 +101,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "call traces",
         include_str!("../../../../migrations/mysql/0080_call_traces.sql"),
     ),
+    (
+        130,
+        "recordings",
+        include_str!("../../../../migrations/mysql/0130_recordings.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -136,6 +142,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         80,
         "call traces",
         include_str!("../../../../migrations/sqlite/0080_call_traces.sql"),
+    ),
+    (
+        130,
+        "recordings",
+        include_str!("../../../../migrations/sqlite/0130_recordings.sql"),
     ),
 ];
 
