@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure moto server (an AWS emulator) runs on loopback for the DynamoDB, API Gateway
-# Management, Secrets Manager and SQS tests, installing it into a private venv from PyPI when missing. Idempotent.
+# Management, Secrets Manager, SQS and S3 tests, installing it into a private venv from PyPI when missing. Idempotent.
 # Prints the environment the tests need: AWS endpoint, dummy credentials and region.
 set -euo pipefail
 
@@ -8,7 +8,7 @@ PORT=${OPBX_TEST_MOTO_PORT:-5005}
 VENV=${OPBX_MOTO_VENV:-$HOME/.cache/opbx-venv-moto}
 LOG=${OPBX_MOTO_LOG:-/tmp/opbx-moto.log}
 URL="http://127.0.0.1:${PORT}"
-EXTRAS="server,dynamodb,secretsmanager,sqs"
+EXTRAS="server,dynamodb,secretsmanager,sqs,s3"
 
 log() { echo "[moto] $*" >&2; }
 
@@ -43,6 +43,7 @@ echo "export AWS_ENDPOINT_URL_DYNAMODB=$URL"
 echo "export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=$URL"
 echo "export AWS_ENDPOINT_URL_SECRETS_MANAGER=$URL"
 echo "export AWS_ENDPOINT_URL_SQS=$URL"
+echo "export AWS_ENDPOINT_URL_S3=$URL"
 echo "export AWS_ACCESS_KEY_ID=testing"
 echo "export AWS_SECRET_ACCESS_KEY=testing"
 echo "export AWS_REGION=us-east-1"

@@ -17,6 +17,7 @@ use crate::ports::cloudonix::CloudonixApi;
 use crate::ports::coordination::{Coordination, CoordinationError};
 use crate::ports::email::Mailer;
 use crate::ports::jobs::{JobQueue, QueueError};
+use crate::ports::media::{MediaError, MediaStore};
 use crate::ports::store::StoreError;
 use crate::realtime::Realtime;
 use crate::routing::local_copy::LocalCopies;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub app_url: Arc<str>,
     /// How long a deleted organization is kept before the purge (`OPBX_ORGANIZATION_RETENTION_DAYS`).
     pub organization_retention: std::time::Duration,
+    /// Uploaded audio (`OPBX_MEDIA_BUCKET` or `OPBX_MEDIA_DIR`).
+    pub media: Arc<dyn MediaStore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,8 @@ pub enum StartupError {
     Secrets(#[from] crate::deployed_secrets::SecretValueError),
     #[error("jobs: {0}")]
     Queue(#[from] QueueError),
+    #[error("media: {0}")]
+    Media(#[from] MediaError),
     #[error("{0}")]
     Io(String),
 }
@@ -136,6 +141,7 @@ impl AppState {
             organization_retention: std::time::Duration::from_secs(
                 config.organization_retention_days * 86_400,
             ),
+            media: crate::adapters::media::connect(&config.media)?,
         })
     }
 }

@@ -53,6 +53,9 @@ pub struct Config {
     /// `OPBX_ORGANIZATION_RETENTION_DAYS` (default 30): how long a deleted organization's data
     /// is kept before the purge removes it.
     pub organization_retention_days: u64,
+    /// `OPBX_MEDIA_BUCKET` (S3) or `OPBX_MEDIA_DIR` (default `opbx-media`): where uploaded audio
+    /// is kept.
+    pub media: crate::adapters::media::MediaConfig,
 }
 
 /// How mail leaves (see `crate::adapters::email`).
@@ -253,9 +256,18 @@ impl Config {
             "OPBX_ORGANIZATION_RETENTION_DAYS",
             DEFAULT_ORGANIZATION_RETENTION_DAYS,
         )?;
+        let media = match get("OPBX_MEDIA_BUCKET") {
+            Some(bucket) => crate::adapters::media::MediaConfig::S3 { bucket },
+            None => crate::adapters::media::MediaConfig::Directory(
+                get("OPBX_MEDIA_DIR")
+                    .unwrap_or_else(|| crate::adapters::media::DEFAULT_MEDIA_DIR.into())
+                    .into(),
+            ),
+        };
         Ok(Self {
             app_url,
             mail,
+            media,
             organization_retention_days,
             listen,
             database_url,

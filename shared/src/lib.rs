@@ -17,6 +17,7 @@ pub mod http;
 pub mod jobs;
 pub mod lambda;
 pub mod log_safe;
+pub mod media_links;
 pub mod observe;
 pub mod ports;
 pub mod realtime;

@@ -399,6 +399,7 @@ impl Fixture {
             prompt_text: Some(HOSTILE_PROMPT.into()),
             prompt_voice: Some("Polly:Joanna".into()),
             prompt_audio_url: None,
+            prompt_recording_id: None,
             digit_timeout: 5,
             max_invalid: 2,
             max_timeouts: 2,

@@ -21,6 +21,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
 use opbx::app::AppState;
 use opbx::domain::ids::OrgId;
 use opbx::domain::model::{Role, User};
@@ -28,7 +30,7 @@ use opbx::http::{HTTP_FUNCTIONS, Route};
 use opbx_tests::Backend;
 use serde_json::Value;
 
-use crate::fixtures::{Api, Tenant, operator_token, request, send};
+use crate::fixtures::{Api, Tenant, operator_token, raw_request, request, send};
 
 /// Every row of every resource.
 pub fn all_cases() -> Vec<Case> {
@@ -48,6 +50,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::business_hours::cases(),
         crate::ivr_menus::cases(),
         crate::conference_rooms::cases(),
+        crate::recordings::cases(),
         crate::outbound_routes::cases(),
         crate::platform::cases(),
         crate::accounts::cases(),
@@ -110,6 +113,8 @@ impl Ctx {
 pub struct Prepared {
     pub uri: String,
     pub body: Option<Value>,
+    /// A body that is not JSON (an upload): its content type and bytes; wins over `body`.
+    pub raw: Option<(String, Vec<u8>)>,
     /// Text only the preparing tenant has; see the module docs.
     pub marker: Option<String>,
 }
@@ -127,9 +132,24 @@ impl Prepared {
         self
     }
 
+    pub fn raw(mut self, content_type: impl Into<String>, bytes: Vec<u8>) -> Self {
+        self.raw = Some((content_type.into(), bytes));
+        self
+    }
+
     pub fn marker(mut self, marker: impl ToString) -> Self {
         self.marker = Some(marker.to_string());
         self
+    }
+
+    /// The prepared request, sent by `method` with an optional bearer token.
+    fn request(&self, method: &str, token: Option<&str>) -> Request<Body> {
+        match &self.raw {
+            Some((content_type, bytes)) => {
+                raw_request(method, &self.uri, token, content_type, bytes.clone())
+            }
+            None => request(method, &self.uri, token, self.body.clone()),
+        }
     }
 }
 
@@ -199,7 +219,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
         let router = function_router(&case, &api.state);
         let anonymous = {
             let p = case.prepared(&api.state, &tenant, Role::Owner).await;
-            send(&router, request(case.method, &p.uri, None, p.body)).await
+            send(&router, p.request(case.method, None)).await
         };
         let expected = match case.access {
             Access::Public => anonymous.status.is_success(),
@@ -216,7 +236,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
         for role in Role::ALL {
             let p = case.prepared(&api.state, &tenant, *role).await;
             let token = tenant.token(&api.state, *role).await;
-            let reply = send(&router, request(case.method, &p.uri, Some(&token), p.body)).await;
+            let reply = send(&router, p.request(case.method, Some(&token))).await;
             let allowed = case.access.allows(*role);
             if (allowed && !reply.status.is_success()) || (!allowed && reply.status != 403) {
                 wrong.push(format!(
@@ -231,7 +251,7 @@ async fn every_route_answers_each_role_as_its_row_says(b: Backend) {
         if case.access == Access::Operator {
             let p = case.prepared(&api.state, &tenant, Role::Owner).await;
             let token = operator_token(&api.state).await;
-            let reply = send(&router, request(case.method, &p.uri, Some(&token), p.body)).await;
+            let reply = send(&router, p.request(case.method, Some(&token))).await;
             if !reply.status.is_success() {
                 wrong.push(format!(
                     "{} as an operator: expected 2xx, got {} {}",
@@ -256,7 +276,7 @@ async fn another_tenants_ids_are_404_and_its_rows_never_appear(b: Backend) {
         }
         let p = case.prepared(&api.state, &other, Role::Owner).await;
         let token = a.token(&api.state, Role::Owner).await;
-        let reply = api.call(case.method, &p.uri, Some(&token), p.body).await;
+        let reply = send(&api.app, p.request(case.method, Some(&token))).await;
         let expected = match case.access {
             Access::Operator => Some(403),
             _ if case.route.contains('{') => Some(404),

@@ -264,6 +264,7 @@ pub async fn menu(state: &AppState, org: OrgId, edit: impl FnOnce(&mut IvrMenu))
         prompt_text: Some("Welcome".into()),
         prompt_voice: None,
         prompt_audio_url: None,
+        prompt_recording_id: None,
         digit_timeout: 5,
         max_invalid: 3,
         max_timeouts: 3,

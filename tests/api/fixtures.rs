@@ -249,6 +249,23 @@ pub fn request(method: &str, uri: &str, token: Option<&str>, body: Option<Value>
     }
 }
 
+/// A request with a body that is not JSON (an upload), typed `content_type`.
+pub fn raw_request(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Request<Body> {
+    let mut request = request(method, uri, token, None);
+    request.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_str(content_type).unwrap(),
+    );
+    *request.body_mut() = Body::from(bytes);
+    request
+}
+
 pub async fn send(router: &Router, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();

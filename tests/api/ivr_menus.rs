@@ -208,7 +208,7 @@ async fn invalid_menus_are_refused_naming_every_field(b: Backend) {
     assert_eq!(invalid_fields(&r, 422), ["prompt_text"]);
     assert_eq!(
         message_for(&r, "prompt_text"),
-        "a menu needs prompt_text or prompt_audio_url"
+        "a menu needs prompt_text, prompt_audio_url or prompt_recording_id"
     );
 
     // Running out of tries must lead out of the menu, never back into it.

@@ -219,6 +219,7 @@ async fn simulator_follows_key_presses_and_explains_holidays(b: Backend) {
         prompt_text: Some("Press 1 for the office.".into()),
         prompt_voice: None,
         prompt_audio_url: None,
+        prompt_recording_id: None,
         digit_timeout: 5,
         max_invalid: 3,
         max_timeouts: 3,

@@ -70,6 +70,7 @@ fn menu(org: OrgId, name: &str) -> IvrMenu {
         prompt_text: Some("For sales press 2, for support press 1.".into()),
         prompt_voice: Some("woman".into()),
         prompt_audio_url: None,
+        prompt_recording_id: None,
         digit_timeout: 5,
         max_invalid: 3,
         max_timeouts: 2,

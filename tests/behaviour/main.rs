@@ -13,6 +13,7 @@ mod extensions;
 mod health;
 mod ivr_menus;
 mod job_queue;
+mod media;
 mod migrations;
 mod organizations;
 mod outbound_routes;

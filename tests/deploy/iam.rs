@@ -70,6 +70,12 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
                 // The jobs queue: its senders (functions that start jobs, and the worker's
                 // retries); receiving is the event source mapping's, which SAM grants.
                 Some("sqs") => *action == "sqs:SendMessage" && targets == ["JobsQueue"],
+                // Objects (never the bucket's settings) of the private media bucket.
+                Some("s3") => {
+                    ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].contains(action)
+                        && targets == ["MediaBucket"]
+                        && resource_text(resource).ends_with("/*")
+                }
                 Some("execute-api") => {
                     *action == "execute-api:ManageConnections"
                         && targets.iter().any(|t| t == "WebSocketApi")
@@ -80,7 +86,7 @@ fn check_statement(template: &Template, function: &str, s: &Value, problems: &mu
             if !allowed {
                 problems.push(format!(
                     "{function}: {action} on {resource} is outside what OpBX functions need \
-                     (this stack's tables, its WebSocket connections, its jobs queue)"
+                     (this stack's tables, its WebSocket connections, its jobs queue, its media objects)"
                 ));
             }
         }

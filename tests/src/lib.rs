@@ -33,7 +33,32 @@ pub struct Backend {
     pub coordination: Arc<dyn Coordination>,
     /// Where the states built by [`Backend::app_state`] send mail; tests read it back.
     pub outbox: Arc<Outbox>,
+    /// Uploaded audio of the states built by [`Backend::app_state`]: a directory of the test's.
+    pub media: Arc<dyn opbx::ports::media::MediaStore>,
+    _media_dir: TempDir,
     _sqlite_file: Option<TempFile>,
+}
+
+/// A directory removed with everything in it when the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(what: &str) -> Self {
+        Self(std::env::temp_dir().join(format!("opbx-test-{what}-{}", unique())))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Media in a fresh temporary directory, removed with the returned guard.
+pub fn temp_media() -> (Arc<dyn opbx::ports::media::MediaStore>, TempDir) {
+    let dir = TempDir::new("media");
+    let media = opbx::adapters::media::directory::DirectoryMedia::new(dir.0.clone());
+    (Arc::new(media), dir)
 }
 
 /// A SQLite database file removed when the test ends.
@@ -87,11 +112,14 @@ pub async fn mysql_store() -> SqlStore {
 impl Backend {
     pub async fn embedded() -> Self {
         let (store, file) = fresh_sqlite().await;
+        let (media, media_dir) = temp_media();
         Self {
             name: "embedded",
             store,
             coordination: Arc::new(MemoryCoordination::new()),
             outbox: Arc::new(Outbox::new(None)),
+            media,
+            _media_dir: media_dir,
             _sqlite_file: Some(file),
         }
     }
@@ -113,11 +141,14 @@ impl Backend {
                      run scripts/test.sh, which starts it, or set OPBX_TEST_REDIS_URL"
                 )
             });
+        let (media, media_dir) = temp_media();
         Self {
             name: "production",
             store: mysql_store().await,
             coordination: Arc::new(coordination),
             outbox: Arc::new(Outbox::new(None)),
+            media,
+            _media_dir: media_dir,
             _sqlite_file: None,
         }
     }
@@ -175,6 +206,7 @@ impl Backend {
             organization_retention: std::time::Duration::from_secs(
                 opbx::config::DEFAULT_ORGANIZATION_RETENTION_DAYS * 86_400,
             ),
+            media: self.media.clone(),
         }
     }
 }

@@ -98,3 +98,38 @@ pub fn phone_number(
         updated_at: now,
     }
 }
+
+/// A 2.5 s WAV recording of `org` named uniquely, its audio `wav` in the state's media storage.
+pub async fn stored_recording(
+    state: &opbx::app::AppState,
+    org: OrgId,
+    wav: Vec<u8>,
+) -> opbx::domain::model::Recording {
+    use opbx::ports::recordings::RecordingRepo;
+    let now = now_ms();
+    let r = opbx::domain::model::Recording {
+        id: opbx::domain::ids::RecordingId::new(),
+        organization_id: org,
+        name: format!("Greeting {}", &crate::unique()[24..]),
+        format: opbx::domain::audio::AudioFormat::Wav,
+        size_bytes: wav.len() as i64,
+        duration_ms: 2500,
+        created_at: now,
+        updated_at: now,
+    };
+    state
+        .media
+        .put(
+            &opbx::ports::media::MediaKey::recording(org, r.id),
+            "audio/wav",
+            wav.into(),
+        )
+        .await
+        .expect("media storage takes the audio");
+    state
+        .store
+        .create_recording(&r)
+        .await
+        .expect("create recording");
+    r
+}

@@ -760,6 +760,43 @@ export interface paths {
         patch: operations["update_profile"];
         trace?: never;
     };
+    "/api/v1/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's recordings. */
+        get: operations["list_recordings"];
+        put?: never;
+        /** Upload a recording (WAV or MP3, recognised from its bytes). */
+        post: operations["upload_recording"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recording. */
+        get: operations["get_recording"];
+        put?: never;
+        post?: never;
+        /** Delete a recording; refused with 409 naming them while IVR menus play it. */
+        delete: operations["delete_recording"];
+        options?: never;
+        head?: never;
+        /** Rename a recording. */
+        patch: operations["rename_recording"];
+        trace?: never;
+    };
     "/api/v1/ring-groups": {
         parameters: {
             query?: never;
@@ -1067,6 +1104,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        AudioFormat: "wav" | "mp3";
         AuditEntryView: {
             action: string;
             /** @description The actor's email at the time. */
@@ -1519,6 +1558,7 @@ export interface components {
             name?: components["schemas"]["Name"] | null;
             options?: components["schemas"]["MenuOption"][] | null;
             prompt_audio_url?: components["schemas"]["HttpsUrl"] | null;
+            prompt_recording_id?: components["schemas"]["RecordingId"] | null;
             prompt_text?: components["schemas"]["Speech"] | null;
             prompt_voice?: components["schemas"]["ShortText"] | null;
             status?: components["schemas"]["Status"] | null;
@@ -1544,6 +1584,7 @@ export interface components {
             name: string;
             options: components["schemas"]["MenuOption"][];
             prompt_audio_url?: string | null;
+            prompt_recording_id?: components["schemas"]["RecordingId"] | null;
             prompt_text?: string | null;
             prompt_voice?: string | null;
             status: components["schemas"]["Status"];
@@ -1736,6 +1777,7 @@ export interface components {
             /** @description Up to 50. */
             options?: components["schemas"]["MenuOption"][];
             prompt_audio_url?: components["schemas"]["HttpsUrl"] | null;
+            prompt_recording_id?: components["schemas"]["RecordingId"] | null;
             prompt_text?: components["schemas"]["Speech"] | null;
             prompt_voice?: components["schemas"]["ShortText"] | null;
             status?: components["schemas"]["Status"] | null;
@@ -1744,6 +1786,8 @@ export interface components {
             prompt_text: string;
         } | {
             prompt_audio_url: string;
+        } | {
+            prompt_recording_id: string;
         };
         NewOrganization: {
             name: components["schemas"]["LongName"];
@@ -2136,6 +2180,7 @@ export interface components {
                 name: string;
                 options: components["schemas"]["MenuOption"][];
                 prompt_audio_url?: string | null;
+                prompt_recording_id?: components["schemas"]["RecordingId"] | null;
                 prompt_text?: string | null;
                 prompt_voice?: string | null;
                 status: components["schemas"]["Status"];
@@ -2255,6 +2300,32 @@ export interface components {
                 /** Format: int64 */
                 users: number;
             })[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching items over all pages.
+             */
+            total: number;
+        };
+        /** @description The answer of every list endpoint. */
+        Paged_RecordingView: {
+            data: {
+                /** @description What the audio is served as: `audio/wav` or `audio/mpeg`. */
+                content_type: string;
+                created_at: components["schemas"]["UtcTime"];
+                /** Format: int64 */
+                duration_ms: number;
+                /** @description Read from the audio itself. */
+                format: components["schemas"]["AudioFormat"];
+                id: components["schemas"]["RecordingId"];
+                name: string;
+                /** Format: int64 */
+                size_bytes: number;
+                updated_at: components["schemas"]["UtcTime"];
+            }[];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -2493,6 +2564,35 @@ export interface components {
              * @description 1 = Monday … 7 = Sunday.
              */
             weekday: number;
+        };
+        /** Format: uuid */
+        RecordingId: string;
+        /** @description Fields to change; absent ones stay as they are. */
+        RecordingUpdate: {
+            name?: components["schemas"]["Name"] | null;
+        };
+        /** @description The upload form. */
+        RecordingUpload: {
+            /**
+             * Format: binary
+             * @description WAV or MP3 audio, at most 4 MiB and ten minutes.
+             */
+            file: string;
+            name?: components["schemas"]["Name"] | null;
+        };
+        RecordingView: {
+            /** @description What the audio is served as: `audio/wav` or `audio/mpeg`. */
+            content_type: string;
+            created_at: components["schemas"]["UtcTime"];
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description Read from the audio itself. */
+            format: components["schemas"]["AudioFormat"];
+            id: components["schemas"]["RecordingId"];
+            name: string;
+            /** Format: int64 */
+            size_bytes: number;
+            updated_at: components["schemas"]["UtcTime"];
         };
         /** @description An object that still routes to the one a client tried to delete. */
         Reference: {
@@ -4986,6 +5086,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_recordings: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                per_page?: number;
+                /** @description A sort field; prefixed with `-` for descending. */
+                sort?: "name" | "-name" | "duration_ms" | "-duration_ms" | "size_bytes" | "-size_bytes" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Text search over the list's natural text fields, ignoring case. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RecordingView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["RecordingUpload"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["RecordingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordingUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -60,6 +60,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
+        .merge(opbx::http::media::router(state.clone()))
         .merge(opbx::observe::prometheus::router(
             opbx::observe::prometheus::token_from_env()?,
         ))

@@ -2,6 +2,7 @@ pub mod aws_json;
 pub mod breaker;
 pub mod cloudonix;
 pub mod email;
+pub mod media;
 pub mod memory;
 pub mod redis;
 pub mod secrets_manager;

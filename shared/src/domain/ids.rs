@@ -70,6 +70,7 @@ typed_id!(
     OperatorTokenId,
     PlatformAuditId,
     AccountLinkId,
+    RecordingId,
 );
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Pure domain types and rules. Nothing here performs I/O or imports an adapter.
 
 pub mod accounts;
+pub mod audio;
 pub mod call_state;
 pub mod call_trace;
 pub mod calling;

@@ -222,6 +222,8 @@ pub struct IvrMenu {
     pub prompt_text: Option<String>,
     pub prompt_voice: Option<String>,
     pub prompt_audio_url: Option<String>,
+    /// An uploaded recording to play; it wins over the URL and the text.
+    pub prompt_recording_id: Option<RecordingId>,
     /// Seconds to wait for the caller's first digit.
     pub digit_timeout: i32,
     pub max_invalid: i32,
@@ -233,6 +235,20 @@ pub struct IvrMenu {
     /// Extensions reachable by direct dial; empty means every active extension.
     pub direct_dial_allowlist: Vec<ExtensionId>,
     pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Uploaded audio; its bytes are in media storage under `MediaKey::recording`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    pub id: RecordingId,
+    pub organization_id: OrgId,
+    pub name: String,
+    /// Read from the bytes, not from the file's name.
+    pub format: super::audio::AudioFormat,
+    pub size_bytes: i64,
+    pub duration_ms: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod health;
+pub mod media;
 pub mod unrouted;
 pub mod webhooks;
 pub mod ws;
@@ -215,6 +216,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/conference-rooms/{id}"),
         ],
         router: api::conference_rooms::router,
+    },
+    HttpFunction {
+        name: "api-recordings",
+        routes: &[
+            route("GET", "/api/v1/recordings"),
+            route("POST", "/api/v1/recordings"),
+            route("GET", "/api/v1/recordings/{id}"),
+            route("PATCH", "/api/v1/recordings/{id}"),
+            route("DELETE", "/api/v1/recordings/{id}"),
+        ],
+        router: api::recordings::router,
     },
     HttpFunction {
         name: "api-outbound-routes",

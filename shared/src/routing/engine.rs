@@ -24,11 +24,12 @@ use crate::domain::destination::{Destination, PathStep};
 use crate::domain::dial_plan;
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
-use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RingGroupId};
+use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RecordingId, RingGroupId};
 use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
 use crate::domain::schedule;
 use crate::log_safe::Untrusted;
 use crate::ports::coordination::{Coordination, RoundRobinSnapshot};
+use crate::ports::media::MediaStore;
 use crate::ports::store::StoreError;
 
 /// Destinations one request may pass through before the configuration is called a loop.
@@ -207,6 +208,8 @@ pub struct Engine<'a> {
     forwarding: bool,
     out: Outcome,
     round_robin: Option<&'a RoundRobinSnapshot>,
+    /// Where uploaded prompts are, to link them in answers; without it they are not played.
+    media: Option<&'a dyn MediaStore>,
 }
 
 impl<'a> Engine<'a> {
@@ -240,6 +243,7 @@ impl<'a> Engine<'a> {
                 round_robin: Vec::new(),
             },
             round_robin: None,
+            media: None,
         }
     }
 
@@ -250,6 +254,26 @@ impl<'a> Engine<'a> {
             config: self.config.with_local_copy(local, version),
             ..self
         }
+    }
+
+    /// Links uploaded recordings from `media` (fresh signed links in each answer).
+    pub fn with_media(self, media: &'a dyn MediaStore) -> Self {
+        Self {
+            media: Some(media),
+            ..self
+        }
+    }
+
+    /// A fresh link Cloudonix can fetch recording `id` by; `None` when it cannot be made (the
+    /// caller then falls back, as a call never fails for a prompt).
+    fn recording_url(&self, id: RecordingId) -> Option<String> {
+        let media = self.media?;
+        let base = self.call.callback_base.as_deref();
+        crate::media_links::recording_url(media, self.secrets, base, self.call.org, id)
+            .inspect_err(
+                |e| tracing::warn!(error = %e, recording = %id, "no link to a recorded prompt"),
+            )
+            .ok()
     }
 
     /// Takes round-robin positions from `snapshot` (read in the call's first round trip).
@@ -697,17 +721,25 @@ impl<'a> Engine<'a> {
         if let Some(text) = notice {
             prompts.push(Say::new(text).into());
         }
-        prompts.push(match (&menu.prompt_audio_url, &menu.prompt_text) {
-            (Some(url), _) => Play::url(url.clone()).into(),
-            (None, text) => Say {
-                voice: menu.prompt_voice.clone(),
-                ..Say::new(
-                    text.clone()
-                        .unwrap_or_else(|| speech::DEFAULT_MENU_PROMPT.into()),
-                )
-            }
-            .into(),
-        });
+        let recorded = menu
+            .prompt_recording_id
+            .and_then(|id| self.recording_url(id));
+        prompts.push(
+            match (
+                recorded.or_else(|| menu.prompt_audio_url.clone()),
+                &menu.prompt_text,
+            ) {
+                (Some(url), _) => Play::url(url).into(),
+                (None, text) => Say {
+                    voice: menu.prompt_voice.clone(),
+                    ..Say::new(
+                        text.clone()
+                            .unwrap_or_else(|| speech::DEFAULT_MENU_PROMPT.into()),
+                    )
+                }
+                .into(),
+            },
+        );
         // With direct dial the caller may type a whole extension number and finish with '#'.
         let num_digits = (!menu.direct_dial)
             .then(|| menu.options.iter().map(|o| o.digits.len() as u32).max())

@@ -11,8 +11,8 @@ use super::query::{
     Table, begin_write, delete_children, delete_unreferenced, exists_in_org, fetch_children,
 };
 use super::{
-    SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, opt_text, parsed, text,
-    unavailable,
+    SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, opt_parsed, opt_text,
+    parsed, text, unavailable,
 };
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId};
@@ -22,7 +22,7 @@ use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult
 
 const TABLE: &str = "ivr_menus";
 const COLUMNS: &str = "id, organization_id, name, prompt_text, prompt_voice, prompt_audio_url, \
-     digit_timeout, max_invalid, max_timeouts, invalid_type, invalid_ref, timeout_type, \
+     prompt_recording_id, digit_timeout, max_invalid, max_timeouts, invalid_type, invalid_ref, timeout_type, \
      timeout_ref, direct_dial, status, created_at, updated_at";
 const NAME: &str = "IVR menu name";
 
@@ -43,6 +43,7 @@ fn from_row(row: &AnyRow) -> StoreResult<IvrMenu> {
         prompt_text: opt_text(row, "prompt_text")?,
         prompt_voice: opt_text(row, "prompt_voice")?,
         prompt_audio_url: opt_text(row, "prompt_audio_url")?,
+        prompt_recording_id: opt_parsed(row, "prompt_recording_id")?,
         digit_timeout: int(row, "digit_timeout")?,
         max_invalid: int(row, "max_invalid")?,
         max_timeouts: int(row, "max_timeouts")?,
@@ -143,9 +144,9 @@ impl IvrMenuRepo for SqlStore {
         let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO ivr_menus (id, organization_id, name, prompt_text, prompt_voice, \
-             prompt_audio_url, digit_timeout, max_invalid, max_timeouts, invalid_type, \
-             invalid_ref, timeout_type, timeout_ref, direct_dial, status, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             prompt_audio_url, prompt_recording_id, digit_timeout, max_invalid, max_timeouts, \
+             invalid_type, invalid_ref, timeout_type, timeout_ref, direct_dial, status, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(menu.id.to_string())
         .bind(menu.organization_id.to_string())
@@ -153,6 +154,7 @@ impl IvrMenuRepo for SqlStore {
         .bind(menu.prompt_text.as_deref())
         .bind(menu.prompt_voice.as_deref())
         .bind(menu.prompt_audio_url.as_deref())
+        .bind(menu.prompt_recording_id.map(|id| id.to_string()))
         .bind(menu.digit_timeout)
         .bind(menu.max_invalid)
         .bind(menu.max_timeouts)
@@ -182,7 +184,7 @@ impl IvrMenuRepo for SqlStore {
         let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE ivr_menus SET name = ?, prompt_text = ?, prompt_voice = ?, \
-             prompt_audio_url = ?, digit_timeout = ?, max_invalid = ?, max_timeouts = ?, \
+             prompt_audio_url = ?, prompt_recording_id = ?, digit_timeout = ?, max_invalid = ?, max_timeouts = ?, \
              invalid_type = ?, invalid_ref = ?, timeout_type = ?, timeout_ref = ?, \
              direct_dial = ?, status = ?, updated_at = ? \
              WHERE organization_id = ? AND id = ?",
@@ -191,6 +193,7 @@ impl IvrMenuRepo for SqlStore {
         .bind(menu.prompt_text.as_deref())
         .bind(menu.prompt_voice.as_deref())
         .bind(menu.prompt_audio_url.as_deref())
+        .bind(menu.prompt_recording_id.map(|id| id.to_string()))
         .bind(menu.digit_timeout)
         .bind(menu.max_invalid)
         .bind(menu.max_timeouts)

@@ -19,6 +19,7 @@ mod outbound_routes;
 mod phone_numbers;
 mod platform;
 mod query;
+mod recordings;
 mod references;
 mod ring_groups;
 mod row;
@@ -105,6 +106,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "cloudonix domain owner",
         include_str!("../../../../migrations/mysql/0100_cloudonix_domain_owner.sql"),
     ),
+    (
+        130,
+        "recordings",
+        include_str!("../../../../migrations/mysql/0130_recordings.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -146,6 +152,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         100,
         "cloudonix domain owner",
         include_str!("../../../../migrations/sqlite/0100_cloudonix_domain_owner.sql"),
+    ),
+    (
+        130,
+        "recordings",
+        include_str!("../../../../migrations/sqlite/0130_recordings.sql"),
     ),
 ];
 

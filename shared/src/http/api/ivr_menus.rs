@@ -1,8 +1,9 @@
 //! The `api-ivr-menus` function: `/api/v1/ivr-menus`, "press 1 for sales" menus.
 //!
 //! Owners and PBX admins manage menus; PBX users read them; reporters see no configuration.
-//! Names are unique within the organization. A menu speaks `prompt_text` (in `prompt_voice`,
-//! if given) or plays `prompt_audio_url` (https only; it wins when both are set), then waits
+//! Names are unique within the organization. A menu plays its `prompt_recording_id` (an uploaded
+//! recording, through a fresh signed link each time), else `prompt_audio_url` (https only), else
+//! speaks `prompt_text` (in `prompt_voice`, if given); then it waits
 //! `digit_timeout` seconds for a choice. Options are chosen by 1 to 4 keys of `0-9 * #`, each
 //! key sequence once per menu, and lead to any destination of the organization — including
 //! the menu itself, which is how "press 9 to hear the menu again" is built. The invalid and
@@ -28,11 +29,13 @@ use super::time::UtcTime;
 use super::validate::{SelfRef, Validator};
 use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
-use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId};
+use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId, RecordingId};
 use crate::domain::model::{IvrMenu, IvrOption, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{HttpsUrl, Keys, Label, Name, ShortText, Speech};
 use crate::ports::ivr_menus::IvrMenuRepo;
+use crate::ports::recordings::RecordingRepo;
+use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -101,6 +104,7 @@ pub struct IvrMenuView {
     pub prompt_text: Option<String>,
     pub prompt_voice: Option<String>,
     pub prompt_audio_url: Option<String>,
+    pub prompt_recording_id: Option<RecordingId>,
     /// Seconds to wait for the first key.
     pub digit_timeout: i32,
     pub max_invalid: i32,
@@ -126,6 +130,7 @@ impl From<&IvrMenu> for IvrMenuView {
             prompt_text: m.prompt_text.clone(),
             prompt_voice: m.prompt_voice.clone(),
             prompt_audio_url: m.prompt_audio_url.clone(),
+            prompt_recording_id: m.prompt_recording_id,
             digit_timeout: m.digit_timeout,
             max_invalid: m.max_invalid,
             max_timeouts: m.max_timeouts,
@@ -146,7 +151,7 @@ impl From<&IvrMenu> for IvrMenuView {
 pub struct NewIvrMenu {
     #[schema(value_type = Name)]
     pub name: String,
-    /// Spoken when there is no audio URL; one of the two is required.
+    /// Spoken when there is no recording or audio URL; one of the three is required.
     #[serde(default)]
     #[schema(value_type = Option<Speech>)]
     pub prompt_text: Option<String>,
@@ -158,6 +163,9 @@ pub struct NewIvrMenu {
     #[serde(default)]
     #[schema(value_type = Option<HttpsUrl>)]
     pub prompt_audio_url: Option<String>,
+    /// An uploaded recording of the organization to play.
+    #[serde(default)]
+    pub prompt_recording_id: Option<RecordingId>,
     /// Defaults to 5.
     #[serde(default)]
     #[schema(minimum = 1, maximum = 30)]
@@ -205,6 +213,9 @@ pub struct IvrMenuUpdate {
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<HttpsUrl>)]
     pub prompt_audio_url: Option<Option<String>>,
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<RecordingId>)]
+    pub prompt_recording_id: Option<Option<RecordingId>>,
     #[schema(minimum = 1, maximum = 30)]
     pub digit_timeout: Option<i32>,
     #[schema(minimum = 1, maximum = 10)]
@@ -234,10 +245,25 @@ pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu, whole: bool
     if let Some(url) = &menu.prompt_audio_url {
         v.rule("prompt_audio_url", rules::https_url(url));
     }
-    if menu.prompt_text.is_none() && menu.prompt_audio_url.is_none() {
+    if let Some(id) = menu.prompt_recording_id {
+        match state.store.find_recording(org, id).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                v.conflict(
+                    "prompt_recording_id",
+                    "no such recording in your organization",
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if menu.prompt_text.is_none()
+        && menu.prompt_audio_url.is_none()
+        && menu.prompt_recording_id.is_none()
+    {
         let (field, message) = (
             "prompt_text",
-            "a menu needs prompt_text or prompt_audio_url",
+            "a menu needs prompt_text, prompt_audio_url or prompt_recording_id",
         );
         if whole {
             v.error(field, message);
@@ -360,6 +386,7 @@ async fn create_ivr_menu(
         prompt_text: body.prompt_text,
         prompt_voice: body.prompt_voice,
         prompt_audio_url: body.prompt_audio_url,
+        prompt_recording_id: body.prompt_recording_id,
         digit_timeout: body.digit_timeout.unwrap_or(DEFAULT_DIGIT_TIMEOUT),
         max_invalid: body.max_invalid.unwrap_or(DEFAULT_RETRIES),
         max_timeouts: body.max_timeouts.unwrap_or(DEFAULT_RETRIES),
@@ -426,6 +453,9 @@ async fn update_ivr_menu(
     }
     if let Some(url) = body.prompt_audio_url {
         after.prompt_audio_url = url;
+    }
+    if let Some(recording) = body.prompt_recording_id {
+        after.prompt_recording_id = recording;
     }
     if let Some(timeout) = body.digit_timeout {
         after.digit_timeout = timeout;

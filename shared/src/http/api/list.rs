@@ -48,6 +48,8 @@ pub trait Listing {
     const FILTERS: &'static [&'static str] = &[];
     /// Whether `q` and `status` apply to this list.
     const SEARCH: bool = true;
+    /// Whether `status` does, for a searchable list of objects that have one.
+    const STATUS: bool = true;
 }
 
 /// The parsed query of a list request; see the module docs.
@@ -108,6 +110,8 @@ impl<L: Listing> IntoParams for ListQuery<L> {
                 "Text search over the list's natural text fields, ignoring case.",
                 text().max_length(Some(MAX_Q_LEN)),
             ));
+        }
+        if L::SEARCH && L::STATUS {
             params.push(param(
                 "status",
                 "Only active or only inactive items.",
@@ -171,7 +175,7 @@ impl<L: Listing> List<L> {
                         filter.q = Some(q.to_owned());
                     }
                 }
-                "status" if L::SEARCH => match Status::parse(value) {
+                "status" if L::SEARCH && L::STATUS => match Status::parse(value) {
                     Some(s) => filter.status = Some(s),
                     None => errors.push(FieldError::new(key, "must be active or inactive")),
                 },
@@ -251,7 +255,10 @@ fn known<L: Listing>() -> String {
         names.push("sort");
     }
     if L::SEARCH {
-        names.extend(["q", "status"]);
+        names.push("q");
+    }
+    if L::SEARCH && L::STATUS {
+        names.push("status");
     }
     names.extend(L::FILTERS);
     names.join(", ")

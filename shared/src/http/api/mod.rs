@@ -77,6 +77,7 @@ pub mod phone_numbers;
 pub mod platform;
 pub mod problem;
 pub mod profile;
+pub mod recordings;
 pub mod ring_groups;
 pub mod routing;
 pub mod rules;

@@ -33,6 +33,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::business_hours::routes,
     super::ivr_menus::routes,
     super::conference_rooms::routes,
+    super::recordings::routes,
     super::outbound_routes::routes,
     super::platform::routes,
 ];
@@ -155,7 +156,11 @@ fn cross_field_rules(doc: &mut Value) {
     let given =
         |field: &str| json!({"required": [field], "properties": {field: {"type": "string"}}});
     // A new menu says something: a text to speak or a recording to play.
-    schemas["NewIvrMenu"]["anyOf"] = json!([given("prompt_text"), given("prompt_audio_url")]);
+    schemas["NewIvrMenu"]["anyOf"] = json!([
+        given("prompt_text"),
+        given("prompt_audio_url"),
+        given("prompt_recording_id")
+    ]);
     // Which values a route's `match_value` takes depends on its `match_kind`
     // (`domain::dial_plan`); a change that gives only one of them is judged against the other.
     let kind = |kind: &str, pattern: &str| {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::ports::coordination::CoordinationError;
+use crate::ports::media::MediaError;
 use crate::ports::store::{Referrer, StoreError};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -287,6 +288,31 @@ impl ApiError {
         )
     }
 
+    /// 415 for an upload that is not `multipart/form-data`.
+    pub fn not_multipart() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            Some("Send the upload as multipart/form-data.".into()),
+        )
+    }
+
+    /// 413: the body is larger than the endpoint takes; `detail` says the limit.
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            Some(detail.into()),
+        )
+    }
+
+    /// 403 or 410 for a signed link that was altered or has expired.
+    pub fn link_refused(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::new(status, "link-refused", "Link refused", Some(detail.into()))
+    }
+
     /// 429 with `Retry-After` (whole seconds, rounded up).
     pub fn too_many_requests(retry_after: Duration) -> Self {
         let mut e = Self::new(
@@ -340,6 +366,21 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Unavailable(source) => {
                 tracing::error!(error = %source, "database unavailable");
+                Self::unavailable()
+            }
+        }
+    }
+}
+
+impl From<MediaError> for ApiError {
+    fn from(e: MediaError) -> Self {
+        match e {
+            MediaError::NotFound => {
+                tracing::error!("a recording's audio is missing from media storage");
+                Self::not_found_because("The recording's audio is missing.")
+            }
+            MediaError::Unavailable(why) => {
+                tracing::error!(error = %why, "media storage unavailable");
                 Self::unavailable()
             }
         }

@@ -190,6 +190,7 @@ async fn run(state: &AppState, facts: &CallFacts, digits: &[String]) -> Simulate
             facts,
             Mode::DryRun,
         )
+        .with_media(state.media.as_ref())
     };
     let mut outcome = engine().start().await;
     let mut turns = vec![turn("voice", None, &outcome)];

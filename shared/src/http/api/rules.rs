@@ -38,6 +38,10 @@ pub const PRIORITY: RangeInclusive<i32> = 0..=10_000;
 pub const SPEECH_MAX: usize = 1000;
 /// Longest audio URL.
 pub const URL_MAX: usize = 2048;
+/// Largest recording upload: what a Lambda's 6 MB request takes once base64-encoded.
+pub const RECORDING_MAX_BYTES: usize = 4 * 1024 * 1024;
+/// Longest recording, in milliseconds (ten minutes).
+pub const RECORDING_MAX_MS: u64 = 10 * 60 * 1000;
 
 /// A SIP password: phones and Cloudonix store it as typed, so it is plain visible ASCII with
 /// nothing that needs quoting in a SIP digest header.

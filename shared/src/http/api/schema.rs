@@ -11,6 +11,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::audio::AudioFormat;
 use crate::domain::call_trace::TraceWebhook;
 use crate::domain::calling::{ExternalForwarding, NumberPrefix};
 use crate::domain::destination::{Destination, DestinationKind};
@@ -58,6 +59,7 @@ id_schemas!(
     JobId,
     OperatorId,
     PlatformAuditId,
+    RecordingId,
 );
 
 macro_rules! enum_schemas {
@@ -86,6 +88,7 @@ enum_schemas!(
     ScheduleState,
     ExternalForwarding,
     TraceWebhook,
+    AudioFormat,
 );
 
 /// E.164 as the parser accepts it: `+` or `00`, then 7 to 15 digits (the first not 0) among

@@ -316,7 +316,8 @@ impl Request<'_> {
             &state.secrets,
             &facts,
             Mode::Live,
-        );
+        )
+        .with_media(state.media.as_ref());
         if let Some(version) = config_version {
             engine = engine.with_local_copy(&state.local, version);
         }
