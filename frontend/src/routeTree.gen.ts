@@ -45,6 +45,7 @@ import { Route as AppSettingsOrganizationRouteImport } from './routes/_app/setti
 import { Route as AppUsersIndexRouteImport } from './routes/_app/users/index'
 import { Route as AppUsersIdRouteImport } from './routes/_app/users/$id'
 import { Route as AppUsersNewRouteImport } from './routes/_app/users/new'
+import { Route as AppPhoneNumbersIdGraphRouteImport } from './routes/_app/phone-numbers/$id_.graph'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -225,6 +226,11 @@ const AppUsersNewRoute = AppUsersNewRouteImport.update({
   path: '/users/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppPhoneNumbersIdGraphRoute = AppPhoneNumbersIdGraphRouteImport.update({
+  id: '/phone-numbers/$id_/graph',
+  path: '/phone-numbers/$id/graph',
+  getParentRoute: () => AppRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -262,6 +268,7 @@ export interface FileRoutesByFullPath {
   '/phone-numbers/': typeof AppPhoneNumbersIndexRoute
   '/ring-groups/': typeof AppRingGroupsIndexRoute
   '/users/': typeof AppUsersIndexRoute
+  '/phone-numbers/$id/graph': typeof AppPhoneNumbersIdGraphRoute
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
@@ -299,6 +306,7 @@ export interface FileRoutesByTo {
   '/phone-numbers': typeof AppPhoneNumbersIndexRoute
   '/ring-groups': typeof AppRingGroupsIndexRoute
   '/users': typeof AppUsersIndexRoute
+  '/phone-numbers/$id/graph': typeof AppPhoneNumbersIdGraphRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -338,6 +346,7 @@ export interface FileRoutesById {
   '/_app/phone-numbers/': typeof AppPhoneNumbersIndexRoute
   '/_app/ring-groups/': typeof AppRingGroupsIndexRoute
   '/_app/users/': typeof AppUsersIndexRoute
+  '/_app/phone-numbers/$id_/graph': typeof AppPhoneNumbersIdGraphRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -377,6 +386,7 @@ export interface FileRouteTypes {
     | '/phone-numbers/'
     | '/ring-groups/'
     | '/users/'
+    | '/phone-numbers/$id/graph'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/login'
@@ -414,6 +424,7 @@ export interface FileRouteTypes {
     | '/phone-numbers'
     | '/ring-groups'
     | '/users'
+    | '/phone-numbers/$id/graph'
   id:
     | '__root__'
     | '/_app'
@@ -452,6 +463,7 @@ export interface FileRouteTypes {
     | '/_app/phone-numbers/'
     | '/_app/ring-groups/'
     | '/_app/users/'
+    | '/_app/phone-numbers/$id_/graph'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -713,6 +725,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppUsersNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/phone-numbers/$id_/graph': {
+      id: '/_app/phone-numbers/$id_/graph'
+      path: '/phone-numbers/$id/graph'
+      fullPath: '/phone-numbers/$id/graph'
+      preLoaderRoute: typeof AppPhoneNumbersIdGraphRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -751,6 +770,7 @@ interface AppRouteChildren {
   AppPhoneNumbersIndexRoute: typeof AppPhoneNumbersIndexRoute
   AppRingGroupsIndexRoute: typeof AppRingGroupsIndexRoute
   AppUsersIndexRoute: typeof AppUsersIndexRoute
+  AppPhoneNumbersIdGraphRoute: typeof AppPhoneNumbersIdGraphRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -788,6 +808,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppPhoneNumbersIndexRoute: AppPhoneNumbersIndexRoute,
   AppRingGroupsIndexRoute: AppRingGroupsIndexRoute,
   AppUsersIndexRoute: AppUsersIndexRoute,
+  AppPhoneNumbersIdGraphRoute: AppPhoneNumbersIdGraphRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -797,6 +797,47 @@ export interface paths {
         patch: operations["update_ring_group"];
         trace?: never;
     };
+    "/api/v1/routing/call-flow/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything calls to a phone number can reach, as a graph: each object once, with the ways a
+         *     call leaves it.
+         */
+        get: operations["get_call_flow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/references/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What routes to an object: the phone numbers, schedules, menus, ring groups and extensions
+         *     with a way to it (for an extension, also to its voicemail, and the groups and direct-dial
+         *     lists naming it).
+         */
+        get: operations["get_references"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/simulate": {
         parameters: {
             query?: never;
@@ -1143,6 +1184,25 @@ export interface components {
         };
         /** @enum {string} */
         CallDirection: "inbound" | "outbound" | "internal";
+        CallFlow: {
+            /** @description Each object's ways out, in the order the object lists them. */
+            edges: components["schemas"]["FlowEdge"][];
+            /** @description In the order a breadth-first walk from the number meets them. */
+            nodes: components["schemas"]["FlowNode"][];
+            /** @description The phone number's node. */
+            root: string;
+            /** @description Whether the walk stopped at [`MAX_NODES`] nodes (edges to undrawn nodes are left out). */
+            truncated: boolean;
+        };
+        /**
+         * @description Where a call is in the organization's routing: the last destination on its path (an IVR menu
+         *     while the caller chooses, a ring group while it rings, a voicemail box while they speak).
+         */
+        CallLocation: {
+            destination: components["schemas"]["Destination"];
+            /** @description How people know it ("101 Alice", "Sales"); empty when it has no name (hang up). */
+            name: string;
+        };
         /** @description One call in full. */
         CallLogDetail: components["schemas"]["CallLogView"] & {
             cdr?: components["schemas"]["CdrView"] | null;
@@ -1452,6 +1512,27 @@ export interface components {
             field: string;
             message: string;
         };
+        FlowEdge: {
+            from: string;
+            /** @description When a call goes this way: "press 1 (Sales)", "closed", "holiday 'Christmas' (2026-12-25)". */
+            label: string;
+            to: string;
+        };
+        FlowNode: {
+            /**
+             * @description The object's id (the extension's for a voicemail box), the number of an outside number;
+             *     none for hangup and deleted objects.
+             */
+            id?: string | null;
+            /** @description Unique in the graph: `kind:id` (`hangup` alone). */
+            key: string;
+            kind: components["schemas"]["FlowNodeKind"];
+            name: string;
+            /** @description What changes how the object routes: "inactive", "do-not-disturb", "PIN", … */
+            notes: string[];
+        };
+        /** @enum {string} */
+        FlowNodeKind: "phone_number" | "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room" | "external_number" | "outbound_route" | "hangup" | "missing";
         /** @description An `https://` audio URL to play, or up to 1000 characters to speak. */
         Greeting: string;
         /** @description End the call. */
@@ -1594,6 +1675,7 @@ export interface components {
             direction?: components["schemas"]["CallDirection"] | null;
             ended_at?: components["schemas"]["UtcTime"] | null;
             from_number: string;
+            location?: components["schemas"]["CallLocation"] | null;
             started_at: components["schemas"]["UtcTime"];
             status: components["schemas"]["CallStatus"];
             to_number: string;
@@ -2494,11 +2576,15 @@ export interface components {
              */
             weekday: number;
         };
-        /** @description An object that still routes to the one a client tried to delete. */
+        /** @description An object that routes to another: what refuses deleting it, what routes to it. */
         Reference: {
             id: string;
             name: string;
             object_type: string;
+        };
+        References: {
+            /** @description Ordered by type and name; each object once however many of its ways lead here. */
+            data: components["schemas"]["Reference"][];
         };
         ResetConfirmation: {
             /** @description At least 10 characters, not common, not containing the email's name part. */
@@ -2566,6 +2652,11 @@ export interface components {
         RingStrategy: "simultaneous" | "sequential" | "round_robin";
         /** @enum {string} */
         Role: "owner" | "pbx_admin" | "pbx_user" | "reporter";
+        /**
+         * @description The kinds of object calls can be routed to, as `{type}` of the references route.
+         * @enum {string}
+         */
+        RoutableType: "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room";
         /** Format: uuid */
         ScheduleId: string;
         /** @enum {string} */
@@ -2604,6 +2695,7 @@ export interface components {
             cxml: string;
             /** @description Every destination the call passes, in order, over all turns. */
             path: components["schemas"]["SimulatedStep"][];
+            phone_number_id?: components["schemas"]["PhoneNumberId"] | null;
             turns: components["schemas"]["SimulatedTurn"][];
             /** @description Key presses that were not used because no menu asked for them. */
             unused_digits: string[];
@@ -5154,6 +5246,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RingGroupView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A phone number of the organization */
+                id: components["schemas"]["PhoneNumberId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFlow"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_references: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: components["schemas"]["RoutableType"];
+                /** @description The object's id (a UUID; an extension's for its voicemail) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["References"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use super::problem::{PROBLEM_JSON, Problem};
+use super::routing::RoutableType;
 use crate::app::AppState;
 use crate::http::ws::messages::{LiveEvent, LiveRequest, WsRefusal};
 
@@ -52,7 +53,8 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     ),
     modifiers(&Conventions),
     security(("bearer" = [])),
-    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal))
+    // A path parameter's schema is referenced but not collected by utoipa: listed here.
+    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal, RoutableType))
 )]
 struct Base;
 
