@@ -68,7 +68,7 @@ function NodeCard({ placed, names }: { placed: Placed<FlowNode>; names: Map<stri
               <span className="sr-only">
                 {' '}
                 → {names.get(exit.to)}
-                {exit.back && ' (back to an earlier step)'}
+                {exit.loop && ' (a loop: back to an earlier step)'}
               </span>
             </li>
           ))}
@@ -105,8 +105,8 @@ export function CallFlowGraph({ flow }: { flow: CallFlow }) {
               d={w.d}
               fill="none"
               markerEnd="url(#flow-arrow)"
-              strokeDasharray={w.back ? '5 4' : undefined}
-              className={w.back ? 'stroke-warning' : 'stroke-muted-foreground'}
+              strokeDasharray={w.loop ? '5 4' : undefined}
+              className={w.loop ? 'stroke-warning' : 'stroke-muted-foreground'}
               strokeWidth={1.5}
             />
           ))}
@@ -136,7 +136,7 @@ export function CallFlowPage({ id }: { id: string }) {
     <>
       <PageHeader
         title={`Call flow of ${number.label ? `${number.number} · ${number.label}` : number.number}`}
-        description="Everywhere a call to this number can go, and when. Each box opens its settings; dashed lines lead back to an earlier step (a loop)."
+        description="Everywhere a call to this number can go, and when. Each box opens its settings; dashed lines close a loop, back to an earlier step."
         actions={
           <>
             <Link to="/phone-numbers/$id" params={{ id }} className={linkClass}>

@@ -1,8 +1,8 @@
 // Lays a call flow out in layers by depth: the phone number on the left, then everything one step
 // away, and so on. Each node lists its ways out as rows ("press 1 (Sales)", "closed"); a wire runs
-// from a row to the node it leads to. A way to a node already placed at the same or an earlier
-// depth (a loop: a menu's "no input" to itself, an option back to the business hours) is a back
-// wire to that node, which is drawn once however many ways lead to it.
+// from a row to the node it leads to, which is drawn once however many ways lead to it. A way
+// that closes a loop (a menu's "no input" to itself, an option back to the business hours) is
+// marked as one: it leads back to a node the call came through.
 
 export interface FlowNodeLike {
   key: string
@@ -19,8 +19,8 @@ export interface FlowEdgeLike {
 export interface Exit {
   label: string
   to: string
-  /** Leads to a node at the same or an earlier depth: a loop. */
-  back: boolean
+  /** Closes a loop: it goes back up the layers to a node that leads here. */
+  loop: boolean
 }
 
 export interface Placed<N extends FlowNodeLike> {
@@ -35,7 +35,7 @@ export interface Placed<N extends FlowNodeLike> {
 export interface Wire {
   from: string
   to: string
-  back: boolean
+  loop: boolean
   /** SVG path data, from the exit row's right edge to the target's left edge. */
   d: string
 }
@@ -77,6 +77,22 @@ export function depths(root: string, keys: string[], edges: FlowEdgeLike[]): Map
   return out
 }
 
+/** Whether `from` leads to `to`, in any number of steps (or none). */
+function leads(from: string, to: string, edges: FlowEdgeLike[]): boolean {
+  const seen = new Set([from])
+  const queue = [from]
+  for (let i = 0; i < queue.length; i++) {
+    if (queue[i] === to) return true
+    for (const e of edges) {
+      if (e.from === queue[i] && !seen.has(e.to)) {
+        seen.add(e.to)
+        queue.push(e.to)
+      }
+    }
+  }
+  return false
+}
+
 export function layout<N extends FlowNodeLike>(root: string, nodes: N[], edges: FlowEdgeLike[]): Layout<N> {
   // A node the API sent twice is drawn once, as first sent.
   const unique = nodes.filter((n, i) => nodes.findIndex((m) => m.key === n.key) === i)
@@ -92,7 +108,8 @@ export function layout<N extends FlowNodeLike>(root: string, nodes: N[], edges: 
     const d = depth.get(key)!
     const exits = edges
       .filter((e) => e.from === key && byKey.has(e.to))
-      .map((e) => ({ label: e.label, to: e.to, back: depth.get(e.to)! <= d }))
+      // Of a loop's ways, the one going back up the layers closes it.
+      .map((e) => ({ label: e.label, to: e.to, loop: depth.get(e.to)! <= d && leads(e.to, key, edges) }))
     const layer = (layers[d] ??= [])
     const above = layer.at(-1)
     const p: Placed<N> = {
@@ -115,13 +132,15 @@ export function layout<N extends FlowNodeLike>(root: string, nodes: N[], edges: 
       const y1 = p.y + HEADER_HEIGHT + (p.node.notes.length + i + 0.5) * LINE_HEIGHT
       const x2 = target.x
       const y2 = target.y + HEADER_HEIGHT / 2
-      // Forward wires bend once; back wires swing out to the right and come round, so they read
-      // as going back rather than crossing the node they leave.
-      const reach = exit.back ? GAP_X * 0.8 : (x2 - x1) / 2
-      const d = exit.back
+      // Forward wires bend once; wires to a node in the same or an earlier layer swing out to the
+      // right and come round above, so they read as going back rather than crossing the node they
+      // leave.
+      const back = x2 <= x1
+      const reach = back ? GAP_X * 0.8 : (x2 - x1) / 2
+      const d = back
         ? `M${x1},${y1} C${x1 + reach},${y1} ${x1 + reach},${Math.min(y1, y2) - 24} ${(x1 + x2) / 2},${Math.min(y1, y2) - 24} S${x2 - reach},${y2} ${x2},${y2}`
         : `M${x1},${y1} C${x1 + reach},${y1} ${x2 - reach},${y2} ${x2},${y2}`
-      wires.push({ from: p.node.key, to: exit.to, back: exit.back, d })
+      wires.push({ from: p.node.key, to: exit.to, loop: exit.loop, d })
     })
   }
   const width = PAD * 2 + filled.length * NODE_WIDTH + Math.max(0, filled.length - 1) * GAP_X

@@ -50,7 +50,7 @@ describe('the call-flow graph', () => {
     const ways = within(screen.getByRole('list', { name: 'Ways out of Front desk' })).getAllByRole('listitem')
     expect(ways.map((w) => w.textContent)).toEqual([
       'press 1 (Team) → Ring group Team',
-      'no input 3× → IVR menu Front desk (back to an earlier step)',
+      'no input 3× → IVR menu Front desk (a loop: back to an earlier step)',
       'invalid input 3× → End of call Hang up',
     ])
     await u.click(within(steps).getByRole('link', { name: /Team/ }))

@@ -15,7 +15,7 @@ describe('the call-flow layout', () => {
       edge('team', 'alice', 'rings'),
       edge('team', 'mailbox', 'fallback'),
     ]
-    const { layers } = layout('number', nodes, edges)
+    const { layers, wires } = layout('number', nodes, edges)
     expect(layers.map((l) => l.map((p) => p.node.key))).toEqual([
       ['number'],
       ['hours'],
@@ -23,15 +23,19 @@ describe('the call-flow layout', () => {
       ['team'],
       ['alice'],
     ])
-    // The fallback to a mailbox drawn at an earlier depth is a back wire, not a second mailbox.
+    // The fallback to a mailbox drawn at an earlier depth is a wire back to it, not a second
+    // mailbox; it closes no loop (the mailbox leads nowhere).
     const team = layers[3]![0]!
     expect(team.exits).toEqual([
-      { label: 'rings', to: 'alice', back: false },
-      { label: 'fallback', to: 'mailbox', back: true },
+      { label: 'rings', to: 'alice', loop: false },
+      { label: 'fallback', to: 'mailbox', loop: false },
     ])
+    const mailbox = layers[2]![1]!
+    const fallback = wires.find((w) => w.from === 'team' && w.to === 'mailbox')!
+    expect(fallback.d.endsWith(`${mailbox.x},${mailbox.y + HEADER_HEIGHT / 2}`)).toBe(true)
   })
 
-  it('draws a loop once: an option back to the hours and a menu to itself are back wires', () => {
+  it('draws a loop once: an option back to the hours and a menu to itself close loops', () => {
     const nodes = [node('number'), node('hours'), node('menu', ['direct dial']), node('menu'), node('hangup')]
     const edges = [
       edge('number', 'hours'),
@@ -43,7 +47,7 @@ describe('the call-flow layout', () => {
     const { layers, wires } = layout('number', nodes, edges)
     const keys = layers.flat().map((p) => p.node.key)
     expect(keys).toEqual(['number', 'hours', 'menu', 'hangup'])
-    expect(wires.map((w) => [w.from, w.to, w.back])).toEqual([
+    expect(wires.map((w) => [w.from, w.to, w.loop])).toEqual([
       ['number', 'hours', false],
       ['hours', 'menu', false],
       ['menu', 'hours', true],
