@@ -2652,11 +2652,6 @@ export interface components {
         RingStrategy: "simultaneous" | "sequential" | "round_robin";
         /** @enum {string} */
         Role: "owner" | "pbx_admin" | "pbx_user" | "reporter";
-        /**
-         * @description The kinds of object calls can be routed to, as `{type}` of the references route.
-         * @enum {string}
-         */
-        RoutableType: "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room";
         /** Format: uuid */
         ScheduleId: string;
         /** @enum {string} */
@@ -5296,7 +5291,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                type: components["schemas"]["RoutableType"];
+                /** @description extension, voicemail, ring_group, business_hours, ivr_menu or conference_room */
+                type: string;
                 /** @description The object's id (a UUID; an extension's for its voicemail) */
                 id: string;
             };

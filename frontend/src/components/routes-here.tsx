@@ -1,14 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
-import { api, call, type Schemas } from '@/api/client'
+import { api, call } from '@/api/client'
 import { keys } from '@/api/keys'
 import { useOrgId } from '@/api/me'
+import type { ObjectDestinationType } from '@/lib/destination'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from './ui/card'
 import { ObjectLink } from './object-link'
 import { ErrorState, LoadingState } from './states'
 
-export type RoutableType = Schemas['RoutableType']
-
-const references = (orgId: string, type: RoutableType, id: string) => ({
+const references = (orgId: string, type: ObjectDestinationType, id: string) => ({
   // Under the organization: any change to its configuration may change what routes where.
   queryKey: [...keys.resource(orgId, 'references'), type, id] as const,
   queryFn: ({ signal }: { signal: AbortSignal }) =>
@@ -16,7 +15,7 @@ const references = (orgId: string, type: RoutableType, id: string) => ({
 })
 
 /** "Routes here": the numbers, schedules, menus, groups and extensions that send calls to an object. */
-export function RoutesHere({ type, id }: { type: RoutableType; id: string }) {
+export function RoutesHere({ type, id }: { type: ObjectDestinationType; id: string }) {
   const query = useQuery(references(useOrgId(), type, id))
   const referrers = query.data?.data
   return (

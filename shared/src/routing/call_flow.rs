@@ -208,7 +208,7 @@ impl Walk<'_, '_> {
                     let notes = self.extension(&key, &ext);
                     (FlowNodeKind::Extension, ext.label(), notes)
                 }
-                None => return Ok(self.missing(key, "extension")),
+                None => missing("extension"),
             },
             Destination::Voicemail { id } => match config.extension(*id).await? {
                 Some(ext) => {
@@ -219,7 +219,7 @@ impl Walk<'_, '_> {
                     };
                     (FlowNodeKind::Voicemail, ext.label(), notes)
                 }
-                None => return Ok(self.missing(key, "mailbox")),
+                None => missing("mailbox"),
             },
             Destination::RingGroup { id } => match config.ring_group(*id).await? {
                 Some(group) => {
@@ -254,7 +254,7 @@ impl Walk<'_, '_> {
                     self.edge(&key, &group.fallback, fallback.into(), false);
                     (FlowNodeKind::RingGroup, group.name, notes)
                 }
-                None => return Ok(self.missing(key, "ring group")),
+                None => missing("ring group"),
             },
             Destination::BusinessHours { id } => match config.schedule(*id).await? {
                 Some(s) => {
@@ -297,7 +297,7 @@ impl Walk<'_, '_> {
                     }
                     (FlowNodeKind::BusinessHours, s.name, notes)
                 }
-                None => return Ok(self.missing(key, "schedule")),
+                None => missing("schedule"),
             },
             Destination::IvrMenu { id } => match config.ivr_menu(*id).await? {
                 Some(m) => {
@@ -325,7 +325,7 @@ impl Walk<'_, '_> {
                     }
                     (FlowNodeKind::IvrMenu, m.name, notes)
                 }
-                None => return Ok(self.missing(key, "IVR menu")),
+                None => missing("IVR menu"),
             },
             Destination::ConferenceRoom { id } => match config.room(*id).await? {
                 Some(room) => {
@@ -341,7 +341,7 @@ impl Walk<'_, '_> {
                     }
                     (FlowNodeKind::ConferenceRoom, room.name, notes)
                 }
-                None => return Ok(self.missing(key, "conference room")),
+                None => missing("conference room"),
             },
             Destination::ExternalNumber { number } => {
                 let notes = self.outward(&key, number).await?;
@@ -350,6 +350,7 @@ impl Walk<'_, '_> {
             Destination::Hangup => (FlowNodeKind::Hangup, "Hang up".into(), vec![]),
         };
         let id = match destination {
+            _ if kind == FlowNodeKind::Missing => None,
             Destination::Hangup => None,
             Destination::ExternalNumber { number } => Some(number.to_string()),
             other => other.reference(),
@@ -433,15 +434,13 @@ impl Walk<'_, '_> {
         });
         Ok(vec![])
     }
+}
 
-    fn missing(&mut self, key: String, what: &str) {
-        let notes = vec!["callers hear an apology".into()];
-        self.node(
-            key,
-            FlowNodeKind::Missing,
-            None,
-            format!("Deleted {what}"),
-            notes,
-        );
-    }
+/// A destination whose object was deleted: callers hear an apology.
+fn missing(what: &str) -> (FlowNodeKind, String, Vec<String>) {
+    (
+        FlowNodeKind::Missing,
+        format!("Deleted {what}"),
+        vec!["callers hear an apology".into()],
+    )
 }

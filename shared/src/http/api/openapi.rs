@@ -13,7 +13,6 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use super::problem::{PROBLEM_JSON, Problem};
-use super::routing::RoutableType;
 use crate::app::AppState;
 use crate::http::ws::messages::{LiveEvent, LiveRequest, WsRefusal};
 
@@ -53,8 +52,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     ),
     modifiers(&Conventions),
     security(("bearer" = [])),
-    // A path parameter's schema is referenced but not collected by utoipa: listed here.
-    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal, RoutableType))
+    components(schemas(Problem, LiveEvent, LiveRequest, WsRefusal))
 )]
 struct Base;
 

@@ -176,31 +176,6 @@ async fn get_call_flow(
     Ok(Json(flow))
 }
 
-/// The kinds of object calls can be routed to, as `{type}` of the references route.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoutableType {
-    Extension,
-    RingGroup,
-    BusinessHours,
-    IvrMenu,
-    Voicemail,
-    ConferenceRoom,
-}
-
-impl From<RoutableType> for DestinationKind {
-    fn from(t: RoutableType) -> Self {
-        match t {
-            RoutableType::Extension => Self::Extension,
-            RoutableType::RingGroup => Self::RingGroup,
-            RoutableType::BusinessHours => Self::BusinessHours,
-            RoutableType::IvrMenu => Self::IvrMenu,
-            RoutableType::Voicemail => Self::Voicemail,
-            RoutableType::ConferenceRoom => Self::ConferenceRoom,
-        }
-    }
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct References {
     /// Ordered by type and name; each object once however many of its ways lead here.
@@ -215,7 +190,7 @@ pub struct References {
     path = "/api/v1/routing/references/{type}/{id}",
     tag = "routing",
     params(
-        ("type" = RoutableType, Path),
+        ("type" = String, Path, description = "extension, voicemail, ring_group, business_hours, ivr_menu or conference_room"),
         ("id" = String, Path, description = "The object's id (a UUID; an extension's for its voicemail)"),
     ),
     responses((status = 200, body = References))
@@ -226,13 +201,11 @@ async fn get_references(
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<Json<References>> {
     caller.require(Role::PbxUser)?;
-    let target = serde_json::from_value::<RoutableType>(serde_json::Value::String(kind))
-        .ok()
+    // Outside numbers and hangup are no objects: nothing to route to, nothing found.
+    let target = DestinationKind::parse(&kind)
+        .filter(|k| !matches!(k, DestinationKind::ExternalNumber | DestinationKind::Hangup))
         .zip(uuid::Uuid::parse_str(&id).ok())
-        .and_then(|(kind, id)| {
-            Destination::from_columns(DestinationKind::from(kind).as_str(), Some(&id.to_string()))
-                .ok()
-        })
+        .and_then(|(kind, id)| Destination::from_columns(kind.as_str(), Some(&id.to_string())).ok())
         .ok_or_else(ApiError::not_found)?;
     if !state
         .store
