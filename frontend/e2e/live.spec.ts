@@ -17,6 +17,8 @@ test('a call appears on the live board, is answered and leaves when it ends', as
   const row = page.getByRole('row').filter({ hasText: '+14155550777' })
   await expect(row).toContainText('Ringing', { timeout: 1000 })
   await expect(row).toContainText('Inbound')
+  // Where the call is: the extension the number rings (a reporter sees it, unlinked).
+  await expect(row).toContainText('Extension 302 Front desk')
 
   await cloudonix.dial(action, call, 'answered')
   await expect(row).toContainText('Talking', { timeout: 1000 })

@@ -39,6 +39,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::users::cases(),
         crate::audit_log::cases(),
         crate::routing::cases(),
+        crate::call_flow::cases(),
         crate::settings::cases(),
         crate::jobs::cases(),
         crate::live_calls::cases(),

@@ -29,6 +29,7 @@ pub fn cases() -> Vec<Case> {
                     answered_at: None,
                     ended_at: None,
                     updated_at: now,
+                    location: None,
                 };
                 ctx.state
                     .realtime

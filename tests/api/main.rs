@@ -11,6 +11,7 @@ mod accounts;
 mod audit_log;
 mod auth;
 mod business_hours;
+mod call_flow;
 mod call_logs;
 mod cases;
 mod conference_rooms;

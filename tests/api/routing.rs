@@ -34,7 +34,12 @@ pub fn cases() -> Vec<Case> {
     })]
 }
 
-async fn add_number(state: &AppState, org: OrgId, destination: Destination, label: &str) -> String {
+pub async fn add_number(
+    state: &AppState,
+    org: OrgId,
+    destination: Destination,
+    label: &str,
+) -> String {
     let now = now_ms();
     // Unique per test run: the production test database keeps earlier runs' numbers. The
     // digits come from the id's random end: its start is a timestamp, the same for every

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use opbx::adapters::memory::connections::MemoryConnections;
 use opbx::adapters::memory::live_calls::MemoryLiveCalls;
-use opbx::domain::ids::{OrgId, UserId};
-use opbx::domain::live_call::LiveCall;
+use opbx::domain::destination::Destination;
+use opbx::domain::ids::{IvrMenuId, OrgId, UserId};
+use opbx::domain::live_call::{CallLocation, LiveCall};
 use opbx::domain::model::CallStatus;
 use opbx::domain::now_ms;
 use opbx::ports::connections::{Connection, Connections};
@@ -51,6 +52,13 @@ pub fn call(org: OrgId, id: &str, status: CallStatus, started_at: i64) -> LiveCa
         answered_at: None,
         ended_at: None,
         updated_at: now_ms(),
+        // Stored and read back as it is: a nested, tagged destination.
+        location: Some(CallLocation {
+            destination: Destination::IvrMenu {
+                id: IvrMenuId::new(),
+            },
+            name: "Front desk".into(),
+        }),
     }
 }
 

@@ -478,7 +478,7 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
         forward_always: None,
         no_answer_timeout: 20,
         no_answer: None,
-        voicemail_enabled: false,
+        voicemail_enabled: true,
         voicemail_greeting: None,
         cloudonix_subscriber_id: None,
         created_at: now,
@@ -500,18 +500,9 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
         .unwrap();
 }
 
-async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
-    let pbx = Pbx::new(&b);
-    let org = RealtimeOrg::create(&b.store).await;
-    did_to_extension(&b, &pbx, &org).await;
-    let call = token();
-    let voice = json!({
-        "CallSid": format!("sid-{call}"),
-        "Session": call,
-        "From": "+12125550100",
-        "To": "+442071234567",
-        "Direction": "inbound",
-    });
+/// Sends the voice request of a new call to +442071234567; answers the action URL of the
+/// `<Dial>` it is answered with, as Cloudonix requests it.
+async fn dial_action(pbx: &Pbx, org: &RealtimeOrg, voice: &serde_json::Value) -> String {
     let answer = pbx
         .app
         .clone()
@@ -541,10 +532,29 @@ async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
         .unwrap_or_else(|| panic!("a <Dial action>: {xml}"))
         .replace("&amp;", "&");
     // As Cloudonix requests it from the document the voice URL answered.
-    let action = opbx_tests::fake_cloudonix::resolve(
+    opbx_tests::fake_cloudonix::resolve(
         &format!("{}/webhooks/cloudonix/voice", opbx_tests::TEST_PUBLIC_URL),
         &action,
-    );
+    )
+}
+
+fn inbound_voice(call: &str) -> serde_json::Value {
+    json!({
+        "CallSid": format!("sid-{call}"),
+        "Session": call,
+        "From": "+12125550100",
+        "To": "+442071234567",
+        "Direction": "inbound",
+    })
+}
+
+async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
+    let pbx = Pbx::new(&b);
+    let org = RealtimeOrg::create(&b.store).await;
+    did_to_extension(&b, &pbx, &org).await;
+    let call = token();
+    let voice = inbound_voice(&call);
+    let action = dial_action(&pbx, &org, &voice).await;
     assert_eq!(
         pbx.live_status(&org, &call).await,
         Some(CallStatus::Initiated)
@@ -562,8 +572,44 @@ async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
     );
 }
 
+/// The board shows where a call is, and follows it when routing moves it on.
+async fn the_live_call_shows_where_routing_sent_it(b: Backend) {
+    let pbx = Pbx::new(&b);
+    let org = RealtimeOrg::create(&b.store).await;
+    did_to_extension(&b, &pbx, &org).await;
+    let call = token();
+    let voice = inbound_voice(&call);
+    let action = dial_action(&pbx, &org, &voice).await;
+    let place = || async {
+        let live = pbx
+            .state
+            .realtime
+            .live_calls
+            .find_live_call(org.org.id, &call);
+        let location = live.await.unwrap().location.unwrap();
+        (location.destination.kind().as_str(), location.name)
+    };
+    assert_eq!(place().await, ("extension", "1001 Alice".to_owned()));
+
+    pbx.session(&org, &org.session_update(&call, "ringing"))
+        .await;
+    let mut outcome = voice.clone();
+    outcome["DialCallStatus"] = json!("no-answer");
+    let (code, _) = pbx
+        .post(&action, Some(&org.webhook_key), &outcome.to_string())
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(place().await, ("voicemail", "1001 Alice".to_owned()));
+    assert_eq!(
+        pbx.live_status(&org, &call).await,
+        Some(CallStatus::Ringing),
+        "moving the call on changes where it is, not its state"
+    );
+}
+
 opbx_tests::on_both_backends!(
     an_answered_dial_moves_the_live_call_on,
+    the_live_call_shows_where_routing_sent_it,
     duplicates_and_late_updates_never_move_a_call_backwards,
     an_answered_session_that_ends_completes_the_call,
     odd_deliveries_get_clear_answers,

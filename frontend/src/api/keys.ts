@@ -20,6 +20,8 @@ export type OrgResource =
   | 'cloudonix'
   | 'jobs'
   | 'audit-log'
+  | 'call-flows'
+  | 'references'
 
 // A platform operator's queries are keyed ['platform', …]: apart from every organization's, and
 // cleared together when the operator signs in or out.

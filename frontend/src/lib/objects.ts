@@ -28,3 +28,9 @@ export const objectLabels: Record<ObjectType, string> = {
 export function isObjectType(t: string): t is ObjectType {
   return t in objectRoutes
 }
+
+/** The screen of the object a destination points at (a voicemail box is set up on its extension). */
+export function destinationScreen(type: string) {
+  const object = type === 'voicemail' ? 'extension' : type
+  return isObjectType(object) ? objectRoutes[object] : null
+}

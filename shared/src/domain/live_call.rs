@@ -3,7 +3,9 @@
 //! the one identifier all three webhooks carry.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::destination::Destination;
 use super::ids::{CallLogId, OrgId};
 use super::model::{CallDirection, CallStatus};
 
@@ -24,6 +26,18 @@ pub struct LiveCall {
     pub answered_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub updated_at: i64,
+    /// Where routing last sent the call; absent in records written before it was kept.
+    #[serde(default)]
+    pub location: Option<CallLocation>,
+}
+
+/// Where a call is in the organization's routing: the last destination on its path (an IVR menu
+/// while the caller chooses, a ring group while it rings, a voicemail box while they speak).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallLocation {
+    pub destination: Destination,
+    /// How people know it ("101 Alice", "Sales"); empty when it has no name (hang up).
+    pub name: String,
 }
 
 /// What happened to a live call; the presence fanout turns each into one WebSocket event.

@@ -83,7 +83,11 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     },
     HttpFunction {
         name: "api-routing",
-        routes: &[route("POST", "/api/v1/routing/simulate")],
+        routes: &[
+            route("POST", "/api/v1/routing/simulate"),
+            route("GET", "/api/v1/routing/call-flow/{id}"),
+            route("GET", "/api/v1/routing/references/{type}/{id}"),
+        ],
         router: api::routing::router,
     },
     HttpFunction {

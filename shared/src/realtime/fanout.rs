@@ -154,6 +154,7 @@ mod tests {
             answered_at: Some(1_772_357_405_000),
             ended_at: None,
             updated_at: 1_772_357_405_000,
+            location: None,
         };
         let updated: serde_json::Value =
             serde_json::from_slice(&event_json(&LiveCallChange::Updated(call.clone()))).unwrap();

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::domain::call_state::{Source, advance};
 use crate::domain::call_trace::{TraceLine, TraceRequest};
 use crate::domain::ids::{CallLogId, OrgId};
-use crate::domain::live_call::LiveCall;
+use crate::domain::live_call::{CallLocation, LiveCall};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
 use crate::ports::coordination::LockGuard;
@@ -32,6 +32,8 @@ pub struct CallDetails {
     pub started_at: Option<i64>,
     /// The call log the voice webhook created for this call.
     pub call_log_id: Option<CallLogId>,
+    /// Where routing has just sent the call.
+    pub location: Option<CallLocation>,
 }
 
 /// How a call ended, as its CDR reports it.
@@ -350,6 +352,7 @@ fn next_live_call(
         answered_at: None,
         ended_at: None,
         updated_at: observation.at,
+        location: None,
     });
     call.call_log_id = call
         .call_log_id
@@ -385,6 +388,10 @@ fn next_live_call(
             .or_else(|| details.caller_name.clone());
     }
     call.status = target;
+    // An ended call is nowhere; a late callback must not place it somewhere.
+    if !target.is_terminal() && details.location.is_some() {
+        call.location = details.location.clone();
+    }
     if matches!(target, CallStatus::Answered | CallStatus::Completed) && call.answered_at.is_none()
     {
         call.answered_at = log

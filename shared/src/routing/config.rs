@@ -71,6 +71,15 @@ impl From<Extension> for ExtensionView {
 }
 
 impl ExtensionView {
+    /// How people know it: `101 Alice Smith`, or the number alone.
+    pub fn label(&self) -> String {
+        if self.display_name.trim().is_empty() {
+            self.number.to_string()
+        } else {
+            format!("{} {}", self.number, self.display_name)
+        }
+    }
+
     /// Can ring now: active and not on do-not-disturb.
     pub fn reachable(&self) -> bool {
         self.status == Status::Active && !self.do_not_disturb

@@ -25,7 +25,9 @@ use crate::domain::dial_plan;
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RecordingId, RingGroupId};
-use crate::domain::model::{CallDirection, IvrMenu, OrgStatus, RingStrategy, Status};
+use crate::domain::model::{
+    BusinessHours, CallDirection, IvrMenu, OrgStatus, RingStrategy, Status,
+};
 use crate::domain::schedule;
 use crate::log_safe::Untrusted;
 use crate::ports::coordination::{Coordination, RoundRobinSnapshot};
@@ -149,6 +151,9 @@ pub struct Outcome {
     pub phone_number_id: Option<PhoneNumberId>,
     /// The first extension the call was offered to.
     pub extension_id: Option<ExtensionId>,
+    /// How people know the last destination on the path ("101 Alice", "Sales"), as routing read
+    /// it: where the live view shows the call. `None` for a hangup or a deleted object.
+    pub last_name: Option<String>,
     pub dial_outcome: Option<DialOutcome>,
     pub effects: Vec<Effect>,
     /// Round-robin positions taken from the snapshot (group id, counter value), for the call's
@@ -238,6 +243,7 @@ impl<'a> Engine<'a> {
                 direction: CallDirection::Inbound,
                 phone_number_id: None,
                 extension_id: None,
+                last_name: None,
                 dial_outcome: None,
                 effects: Vec::new(),
                 round_robin: Vec::new(),
@@ -459,6 +465,7 @@ impl<'a> Engine<'a> {
                 destination: dest.clone(),
                 reason,
             });
+            self.out.last_name = None;
             (dest, reason) = match self.resolve(&dest).await? {
                 Resolved::Answer(doc) => return Ok(doc),
                 Resolved::Next(next, why) => self.onward(next, why, false),
@@ -480,58 +487,93 @@ impl<'a> Engine<'a> {
     async fn resolve(&mut self, dest: &Destination) -> Result<Resolved, RouteError> {
         Ok(match dest {
             Destination::Extension { id } => match self.config.extension(*id).await? {
-                Some(ext) => self.extension(ext),
+                Some(ext) => {
+                    self.out.last_name = Some(ext.label());
+                    self.extension(ext)
+                }
                 None => self.missing("extension"),
             },
             Destination::RingGroup { id } => match self.config.ring_group(*id).await? {
-                Some(group) => self.ring_group(group).await,
+                Some(group) => {
+                    self.out.last_name = Some(group.name.clone());
+                    self.ring_group(group).await
+                }
                 None => self.missing("ring group"),
             },
             Destination::BusinessHours { id } => match self.config.schedule(*id).await? {
-                Some(s) if s.status != Status::Active => Resolved::Next(
-                    s.open.clone(),
-                    format!("schedule '{}' is switched off: always open", s.name),
-                ),
                 Some(s) => {
-                    let d = schedule::evaluate(&s, self.call.at);
-                    let state = d.state.as_str();
-                    let reason = if d.reason.starts_with(state) {
-                        format!("schedule '{}' {}", s.name, d.reason)
-                    } else {
-                        format!("schedule '{}' {state}: {}", s.name, d.reason)
-                    };
-                    Resolved::Next(d.destination, reason)
+                    self.out.last_name = Some(s.name.clone());
+                    self.schedule(&s)
                 }
                 None => self.missing("schedule"),
             },
             Destination::IvrMenu { id } => match self.config.ivr_menu(*id).await? {
-                Some(m) if m.status != Status::Active => Resolved::Next(
-                    m.timeout_destination.clone(),
-                    format!("IVR menu '{}' is inactive", m.name),
-                ),
-                Some(m) => Resolved::Answer(self.menu(&m, 0, 0, None)),
+                Some(m) => {
+                    self.out.last_name = Some(m.name.clone());
+                    self.enter_menu(&m)
+                }
                 None => self.missing("IVR menu"),
             },
             Destination::Voicemail { id } => match self.config.extension(*id).await? {
-                Some(ext) => Resolved::Answer(self.voicemail(&ext)),
+                Some(ext) => {
+                    self.out.last_name = Some(ext.label());
+                    Resolved::Answer(self.voicemail(&ext))
+                }
                 None => self.missing("mailbox"),
             },
             Destination::ConferenceRoom { id } => match self.config.room(*id).await? {
-                Some(room) if room.status != Status::Active => Resolved::Answer(self.apology(
-                    format!("conference room '{}' is inactive", room.name),
-                    speech::ROOM_CLOSED,
-                )),
-                Some(room) if room.pin_enc.is_some() => {
-                    Resolved::Answer(self.pin_prompt(&room, 0, None))
+                Some(room) => {
+                    self.out.last_name = Some(room.name.clone());
+                    Resolved::Answer(self.enter_room(&room))
                 }
-                Some(room) => Resolved::Answer(self.join(&room)),
                 None => self.missing("conference room"),
             },
             Destination::ExternalNumber { number } => {
+                self.out.last_name = Some(number.to_string());
                 Resolved::Answer(self.external(number).await?)
             }
             Destination::Hangup => Resolved::Answer(cxml::Response::new().with(Hangup)),
         })
+    }
+
+    fn schedule(&mut self, s: &BusinessHours) -> Resolved {
+        if s.status != Status::Active {
+            return Resolved::Next(
+                s.open.clone(),
+                format!("schedule '{}' is switched off: always open", s.name),
+            );
+        }
+        let d = schedule::evaluate(s, self.call.at);
+        let state = d.state.as_str();
+        let reason = if d.reason.starts_with(state) {
+            format!("schedule '{}' {}", s.name, d.reason)
+        } else {
+            format!("schedule '{}' {state}: {}", s.name, d.reason)
+        };
+        Resolved::Next(d.destination, reason)
+    }
+
+    fn enter_menu(&mut self, m: &IvrMenu) -> Resolved {
+        if m.status != Status::Active {
+            return Resolved::Next(
+                m.timeout_destination.clone(),
+                format!("IVR menu '{}' is inactive", m.name),
+            );
+        }
+        Resolved::Answer(self.menu(m, 0, 0, None))
+    }
+
+    fn enter_room(&mut self, room: &RoomView) -> cxml::Response {
+        if room.status != Status::Active {
+            self.apology(
+                format!("conference room '{}' is inactive", room.name),
+                speech::ROOM_CLOSED,
+            )
+        } else if room.pin_enc.is_some() {
+            self.pin_prompt(room, 0, None)
+        } else {
+            self.join(room)
+        }
     }
 
     /// A destination whose object was deleted after the reference was read (destinations have no

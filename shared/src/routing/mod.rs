@@ -2,6 +2,7 @@
 //! `domain` (schedules, dial plans); this module adds the lookups, the state carried between
 //! callbacks and the composition of destinations.
 
+pub mod call_flow;
 pub mod config;
 pub mod continuation;
 pub mod engine;

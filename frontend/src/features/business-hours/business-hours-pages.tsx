@@ -10,6 +10,7 @@ import { canWriteConfig } from '@/lib/roles'
 import { BusinessHoursForm } from './business-hours-form'
 import { OverrideCard, ScheduleStatus } from './schedule-status'
 import { newBusinessHours, toBody, toValues } from './schemas'
+import { RoutesHere } from '@/components/routes-here'
 
 export function NewBusinessHoursPage() {
   const { organization } = useMe()
@@ -66,6 +67,7 @@ export function EditBusinessHoursPage({ id }: { id: string }) {
           }}
         />
       </div>
+      <RoutesHere type="business_hours" id={id} />
     </>
   )
 }

@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/page-header'
 import { canWriteConfig } from '@/lib/roles'
 import { ConferenceRoomForm } from './conference-room-form'
 import { newConferenceRoom, toNew, toUpdate, toValues } from './schemas'
+import { RoutesHere } from '@/components/routes-here'
 
 export function NewConferenceRoomPage() {
   const create = useCreate(conferenceRooms)
@@ -63,6 +64,7 @@ export function EditConferenceRoomPage({ id }: { id: string }) {
           toast.success('Changes saved')
         }}
       />
+      <RoutesHere type="conference_room" id={id} />
     </>
   )
 }

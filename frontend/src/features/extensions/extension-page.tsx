@@ -11,6 +11,7 @@ import { canWriteConfig } from '@/lib/roles'
 import { ExtensionForm } from './extension-form'
 import { newExtension, toNew, toUpdate, toValues } from './schemas'
 import { SipPasswordCard } from './sip-password'
+import { RoutesHere } from '@/components/routes-here'
 
 export function NewExtensionPage() {
   const create = useCreate(extensions)
@@ -80,6 +81,7 @@ export function EditExtensionPage({ id }: { id: string }) {
         />
         {(admin || own) && <SipPasswordCard extensionId={id} />}
       </div>
+      <RoutesHere type="extension" id={id} />
     </>
   )
 }

@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/page-header'
 import { canWriteConfig } from '@/lib/roles'
 import { IvrMenuForm } from './ivr-menu-form'
 import { newIvrMenu, toNew, toUpdate, toValues } from './schemas'
+import { RoutesHere } from '@/components/routes-here'
 
 export function NewIvrMenuPage() {
   const create = useCreate(ivrMenus)
@@ -61,6 +62,7 @@ export function EditIvrMenuPage({ id }: { id: string }) {
           toast.success('Changes saved')
         }}
       />
+      <RoutesHere type="ivr_menu" id={id} />
     </>
   )
 }

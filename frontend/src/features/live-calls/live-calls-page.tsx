@@ -5,6 +5,10 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states'
 import { Badge } from '@/components/ui/badge'
 import { Card } from '@/components/ui/card'
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table'
+import { useMe } from '@/api/me'
+import { destinationTypeLabels } from '@/lib/destination'
+import { destinationScreen } from '@/lib/objects'
+import { canReadConfig } from '@/lib/roles'
 import { clock } from '@/lib/time'
 import type { LiveCall } from './api'
 import { type Connection, useLiveBoard } from './use-live-board'
@@ -52,6 +56,27 @@ function ConnectionBadge({ connection }: { connection: Connection }) {
   )
 }
 
+/** Where routing last sent the call, as a link to that object's screen for those who may open it. */
+export function Whereabouts({ location }: { location: LiveCall['location'] }) {
+  const { user } = useMe()
+  if (!location) return '—'
+  const { destination, name } = location
+  const screen = canReadConfig(user.role) ? destinationScreen(destination.type) : null
+  const id = 'id' in destination ? destination.id : undefined
+  return (
+    <span className="whitespace-nowrap">
+      <span className="text-muted-foreground">{destinationTypeLabels[destination.type]}</span>{' '}
+      {screen && id ? (
+        <Link to={screen} params={{ id }} className="text-primary underline-offset-4 hover:underline">
+          {name}
+        </Link>
+      ) : (
+        name
+      )}
+    </span>
+  )
+}
+
 function Party({ number, name }: { number: string; name?: string | null }) {
   return (
     <span className="whitespace-nowrap">
@@ -79,6 +104,7 @@ export function LiveCallsPage() {
             <TableHead>Direction</TableHead>
             <TableHead>From</TableHead>
             <TableHead>To</TableHead>
+            <TableHead>Where</TableHead>
             <TableHead className="hidden md:table-cell">Details</TableHead>
           </TableRow>
         </TableHeader>
@@ -94,6 +120,9 @@ export function LiveCallsPage() {
               </TableCell>
               <TableCell>
                 <Party number={c.to_number} />
+              </TableCell>
+              <TableCell>
+                <Whereabouts location={c.location} />
               </TableCell>
               <TableCell className="hidden md:table-cell">
                 {c.call_log_id ? (

@@ -1,11 +1,12 @@
 import { useSuspenseQuery } from '@tanstack/react-query'
-import { useNavigate } from '@tanstack/react-router'
+import { Link, useNavigate } from '@tanstack/react-router'
 import { toast } from 'sonner'
 import { useMe } from '@/api/me'
 import { useCreate, useRemove, useUpdate } from '@/api/mutations'
 import { phoneNumbers } from '@/api/resources'
 import { DeleteButton } from '@/components/delete-button'
 import { PageHeader } from '@/components/page-header'
+import { buttonVariants } from '@/components/ui/button-variants'
 import { canWriteConfig } from '@/lib/roles'
 import { PhoneNumberForm } from './phone-number-form'
 import { newPhoneNumber, toBody, toValues } from './schemas'
@@ -41,13 +42,22 @@ export function EditPhoneNumberPage({ id }: { id: string }) {
       <PageHeader
         title={number.label ? `${number.number} · ${number.label}` : number.number}
         actions={
-          admin && (
-            <DeleteButton
-              what={`phone number ${number.number}`}
-              onDelete={() => remove.mutateAsync(id)}
-              leaveTo="/phone-numbers"
-            />
-          )
+          <>
+            <Link
+              to="/phone-numbers/$id/graph"
+              params={{ id }}
+              className={buttonVariants({ variant: 'outline', size: 'sm' })}
+            >
+              Call-flow graph
+            </Link>
+            {admin && (
+              <DeleteButton
+                what={`phone number ${number.number}`}
+                onDelete={() => remove.mutateAsync(id)}
+                leaveTo="/phone-numbers"
+              />
+            )}
+          </>
         }
       />
       <PhoneNumberForm

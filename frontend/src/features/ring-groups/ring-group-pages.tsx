@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/page-header'
 import { canWriteConfig } from '@/lib/roles'
 import { RingGroupForm } from './ring-group-form'
 import { newRingGroup, toBody, toValues } from './schemas'
+import { RoutesHere } from '@/components/routes-here'
 
 export function NewRingGroupPage() {
   const create = useCreate(ringGroups)
@@ -61,6 +62,7 @@ export function EditRingGroupPage({ id }: { id: string }) {
           toast.success('Changes saved')
         }}
       />
+      <RoutesHere type="ring_group" id={id} />
     </>
   )
 }

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
 import { type FormEvent, useState } from 'react'
 import { useMe } from '@/api/me'
 import { DestinationName } from '@/components/destination-picker'
@@ -37,6 +38,15 @@ function Result({ result }: { result: SimulateResponse }) {
               <li key={i}>{note}</li>
             ))}
         </ul>
+      )}
+      {result.phone_number_id && (
+        <Link
+          to="/phone-numbers/$id/graph"
+          params={{ id: result.phone_number_id }}
+          className="text-sm font-medium text-primary underline-offset-4 hover:underline"
+        >
+          Open in call-flow graph
+        </Link>
       )}
       {result.unused_digits.length > 0 && (
         <p className="text-sm">No menu asked for these keys: {result.unused_digits.join(' ')}</p>

@@ -189,6 +189,9 @@ pub async fn publish_stream(fanout: &Fanout, event: &Event) -> Result<FanoutRepo
 mod tests {
     use super::*;
     use crate::dynamodb::TTL_ATTRIBUTE;
+    use opbx::domain::destination::Destination;
+    use opbx::domain::ids::IvrMenuId;
+    use opbx::domain::live_call::CallLocation;
     use opbx::domain::model::CallStatus;
 
     #[test]
@@ -206,6 +209,12 @@ mod tests {
             answered_at: None,
             ended_at: None,
             updated_at: 1_700_000_000_500,
+            location: Some(CallLocation {
+                destination: Destination::IvrMenu {
+                    id: IvrMenuId::new(),
+                },
+                name: "Front desk".into(),
+            }),
         };
         let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
             call: call.clone(),

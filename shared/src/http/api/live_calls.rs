@@ -14,7 +14,7 @@ use super::problem::ApiResult;
 use super::time::UtcTime;
 use crate::app::AppState;
 use crate::domain::ids::CallLogId;
-use crate::domain::live_call::LiveCall;
+use crate::domain::live_call::{CallLocation, LiveCall};
 use crate::domain::model::{CallDirection, CallStatus};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -41,6 +41,10 @@ pub struct LiveCallView {
     pub answered_at: Option<UtcTime>,
     pub ended_at: Option<UtcTime>,
     pub updated_at: UtcTime,
+    /// Where the call is: the destination routing last sent it to (a menu while the caller
+    /// chooses, a ring group while it rings, a voicemail box), with its name. It moves as the
+    /// call does (each move is a `call.updated` event); absent before routing placed the call.
+    pub location: Option<CallLocation>,
 }
 
 impl From<&LiveCall> for LiveCallView {
@@ -57,6 +61,7 @@ impl From<&LiveCall> for LiveCallView {
             answered_at: c.answered_at.map(UtcTime),
             ended_at: c.ended_at.map(UtcTime),
             updated_at: c.updated_at.into(),
+            location: c.location.clone(),
         }
     }
 }

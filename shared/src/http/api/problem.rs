@@ -35,12 +35,22 @@ impl FieldError {
     }
 }
 
-/// An object that still routes to the one a client tried to delete.
+/// An object that routes to another: what refuses deleting it, what routes to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Reference {
     pub object_type: String,
     pub id: String,
     pub name: String,
+}
+
+impl From<Referrer> for Reference {
+    fn from(r: Referrer) -> Self {
+        Self {
+            object_type: r.object_type.to_owned(),
+            id: r.id,
+            name: r.name,
+        }
+    }
 }
 
 /// An organization a login may choose (see [`Problem::organizations`]).
@@ -237,14 +247,7 @@ impl ApiError {
                 names.join(", ")
             )),
         );
-        e.problem.references = referrers
-            .into_iter()
-            .map(|r| Reference {
-                object_type: r.object_type.to_owned(),
-                id: r.id,
-                name: r.name,
-            })
-            .collect();
+        e.problem.references = referrers.into_iter().map(Reference::from).collect();
         e
     }
 

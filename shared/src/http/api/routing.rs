@@ -11,9 +11,13 @@
 //! checked (the engine does not open PINs in a dry run), and each user may simulate
 //! [`SIMULATIONS_PER_WINDOW`] calls per minute: the simulator must not be a way to guess PINs or
 //! to load the routing engine.
+//!
+//! `GET /api/v1/routing/call-flow/{id}` draws everything a phone number's calls can reach (see
+//! [`crate::routing::call_flow`]); `GET /api/v1/routing/references/{type}/{id}` is the reverse
+//! view, what routes to an object: the same scan that refuses deleting an object still in use.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,13 +25,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::Caller;
-use super::extract::ApiJson;
-use super::problem::{ApiError, ApiResult};
+use super::extract::{ApiJson, Id};
+use super::problem::{ApiError, ApiResult, Reference};
 use crate::app::AppState;
 use crate::cxml;
-use crate::domain::destination::Destination;
-use crate::domain::ids::OrgId;
+use crate::domain::destination::{Destination, DestinationKind};
+use crate::domain::ids::{OrgId, PhoneNumberId};
 use crate::domain::model::Role;
+use crate::ports::phone_numbers::PhoneNumberRepo;
+use crate::ports::references::ReferenceRepo;
+use crate::routing::call_flow::{self, CallFlow};
+use crate::routing::config::Config;
 use crate::routing::continuation::Continuation;
 use crate::routing::{CallFacts, CallbackInput, Engine, Mode, Outcome, PathStep};
 
@@ -38,7 +46,10 @@ pub const SIMULATIONS_PER_WINDOW: u64 = 60;
 pub const SIMULATION_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(simulate))
+    OpenApiRouter::new()
+        .routes(routes!(simulate))
+        .routes(routes!(get_call_flow))
+        .routes(routes!(get_references))
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -105,6 +116,8 @@ pub struct SimulateResponse {
     pub cxml: String,
     /// Key presses that were not used because no menu asked for them.
     pub unused_digits: Vec<String>,
+    /// The organization's number the call came in on, whose call flow draws every path.
+    pub phone_number_id: Option<PhoneNumberId>,
 }
 
 #[utoipa::path(
@@ -140,6 +153,75 @@ async fn simulate(
         ..facts(caller.org(), &body)?
     };
     Ok(Json(run(&state, &facts, &body.digits).await))
+}
+
+/// Everything calls to a phone number can reach, as a graph: each object once, with the ways a
+/// call leaves it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/routing/call-flow/{id}",
+    tag = "routing",
+    params(("id" = PhoneNumberId, Path, description = "A phone number of the organization")),
+    responses((status = 200, body = CallFlow))
+)]
+async fn get_call_flow(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<PhoneNumberId>,
+) -> ApiResult<Json<CallFlow>> {
+    caller.require(Role::PbxUser)?;
+    let number = state.store.find_phone_number(caller.org(), id).await?;
+    let config = Config::new(&state.store, state.coordination.as_ref(), caller.org());
+    let flow = call_flow::call_flow(&config, &number, Timestamp::now()).await?;
+    Ok(Json(flow))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct References {
+    /// Ordered by type and name; each object once however many of its ways lead here.
+    pub data: Vec<Reference>,
+}
+
+/// What routes to an object: the phone numbers, schedules, menus, ring groups and extensions
+/// with a way to it (for an extension, also to its voicemail, and the groups and direct-dial
+/// lists naming it).
+#[utoipa::path(
+    get,
+    path = "/api/v1/routing/references/{type}/{id}",
+    tag = "routing",
+    params(
+        ("type" = String, Path, description = "extension, voicemail, ring_group, business_hours, ivr_menu or conference_room"),
+        ("id" = String, Path, description = "The object's id (a UUID; an extension's for its voicemail)"),
+    ),
+    responses((status = 200, body = References))
+)]
+async fn get_references(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<Json<References>> {
+    caller.require(Role::PbxUser)?;
+    // Outside numbers and hangup are no objects: nothing to route to, nothing found.
+    let target = DestinationKind::parse(&kind)
+        .filter(|k| !matches!(k, DestinationKind::ExternalNumber | DestinationKind::Hangup))
+        .zip(uuid::Uuid::parse_str(&id).ok())
+        .and_then(|(kind, id)| Destination::from_columns(kind.as_str(), Some(&id.to_string())).ok())
+        .ok_or_else(ApiError::not_found)?;
+    if !state
+        .store
+        .destination_exists(caller.org(), &target)
+        .await?
+    {
+        return Err(ApiError::not_found());
+    }
+    let id = target.reference().unwrap_or_default();
+    let referrers = state
+        .store
+        .references_to(caller.org(), target.kind(), &id)
+        .await?;
+    Ok(Json(References {
+        data: referrers.into_iter().map(Reference::from).collect(),
+    }))
 }
 
 fn facts(org: OrgId, body: &SimulateRequest) -> ApiResult<CallFacts> {
@@ -193,6 +275,7 @@ async fn run(state: &AppState, facts: &CallFacts, digits: &[String]) -> Simulate
         .with_media(state.media.as_ref())
     };
     let mut outcome = engine().start().await;
+    let phone_number_id = outcome.phone_number_id;
     let mut turns = vec![turn("voice", None, &outcome)];
     let mut pending = digits.iter().peekable();
     while let Some(entry) = pending.peek() {
@@ -220,6 +303,7 @@ async fn run(state: &AppState, facts: &CallFacts, digits: &[String]) -> Simulate
         cxml: outcome.response.to_xml(),
         turns,
         unused_digits,
+        phone_number_id,
     }
 }
 

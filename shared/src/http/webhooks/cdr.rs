@@ -222,6 +222,7 @@ async fn receive(
             caller_name: None,
             started_at,
             call_log_id: None,
+            location: None,
         },
         ending: Some(ending.clone()),
         // Its line is written once the answer is known (below).

@@ -33,6 +33,7 @@ use crate::cxml;
 use crate::domain::call_state::Source;
 use crate::domain::call_trace::{TraceLine, TraceRequest, TraceWebhook};
 use crate::domain::ids::{CallLogId, OrgId, VoicemailId};
+use crate::domain::live_call::CallLocation;
 use crate::domain::model::{CallLog, CallStatus, VoicemailMessage};
 use crate::domain::now_ms;
 use crate::log_safe::Untrusted;
@@ -406,8 +407,9 @@ impl Request<'_> {
         }
     }
 
-    /// The live view shows a call from its first request; an answered dial moves it on. Other
-    /// callbacks would change nothing, so they skip the round trips. Session updates and the CDR
+    /// The live view shows a call from its first request, and where routing sent it; an answered
+    /// dial, or a callback routing the call somewhere new (a menu choice, a fallback), moves it
+    /// on. Other callbacks would change nothing, so they skip the round trips. Session updates and the CDR
     /// carry the session token, so that is the live call's key. A call whose log this request
     /// `created` usually has no live entry yet: one conditional write, under the call's lock,
     /// instead of the tracking lock and reads; when a session update came first, the full
@@ -418,9 +420,15 @@ impl Request<'_> {
         outcome: &Outcome,
         created: Option<&CallLog>,
     ) {
+        let location = outcome.path.last().map(|step| CallLocation {
+            destination: step.destination.clone(),
+            name: outcome.last_name.clone().unwrap_or_default(),
+        });
         let status = match (self.hook, outcome.dial_outcome) {
             (_, Some(DialOutcome::Answered)) => CallStatus::Answered,
             (Hook::Voice, _) => CallStatus::Initiated,
+            // Never a step forward: the state machine keeps the status the call has.
+            (Hook::Callback, _) if location.is_some() => CallStatus::Initiated,
             (Hook::Callback, _) => return,
         };
         let observation = Observation {
@@ -436,6 +444,7 @@ impl Request<'_> {
                 caller_name: self.params.get("CallerName").map(str::to_owned),
                 started_at: None,
                 call_log_id: None,
+                location,
             },
             ending: None,
             // This request's line goes in with the call log's write.

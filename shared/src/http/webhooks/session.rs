@@ -150,6 +150,7 @@ async fn session_update(
             caller_name: None,
             started_at: epoch_ms(params.get("callStartTime")).or(epoch_ms(params.get("startTime"))),
             call_log_id: None,
+            location: None,
         },
         ending: None,
         trace: Some(trace::with_params(arrival, &params)),

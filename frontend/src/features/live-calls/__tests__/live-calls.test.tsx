@@ -126,11 +126,27 @@ describe('the live board', () => {
 
     socket.event({ type: 'call.updated', call: live({ call_id: 'second', caller_name: 'Grace' }) })
     expect(await within(table).findByText(/Grace/)).toBeInTheDocument()
+    // Where the call is follows routing: the menu while the caller chooses, then the group.
     socket.event({
       type: 'call.updated',
-      call: { ...first, status: 'answered', answered_at: new Date().toISOString() },
+      call: { ...first, location: { destination: { type: 'ivr_menu', id: 'menu-1' }, name: 'Front desk' } },
+    })
+    // A reporter sees where, without links to configuration it may not open.
+    expect(await within(table).findByText('Front desk')).toBeInTheDocument()
+    expect(within(table).getByText('Front desk').parentElement).toHaveTextContent('IVR menu Front desk')
+    expect(within(table).queryByRole('link', { name: 'Front desk' })).not.toBeInTheDocument()
+    socket.event({
+      type: 'call.updated',
+      call: {
+        ...first,
+        status: 'answered',
+        answered_at: new Date().toISOString(),
+        location: { destination: { type: 'ring_group', id: 'group-1' }, name: 'Sales' },
+      },
     })
     expect(await within(table).findByText('Talking')).toBeInTheDocument()
+    expect(within(table).getByText('Sales').parentElement).toHaveTextContent('Ring group Sales')
+    expect(within(table).queryByText('Front desk')).not.toBeInTheDocument()
     socket.event({ type: 'call.updated', call: { ...first, status: 'completed' } })
     await waitFor(() => expect(within(table).queryByText(/Ada/)).not.toBeInTheDocument())
 
@@ -142,5 +158,26 @@ describe('the live board', () => {
     // Events missed while away are fetched afresh: the board is what the server says now.
     expect(await screen.findByText('No calls right now')).toBeInTheDocument()
     expect(fetched).toBe(2)
+  })
+
+  it('link where a call is for those who open configuration', async () => {
+    const call = live({
+      caller_name: 'Ada',
+      location: { destination: { type: 'voicemail', id: 'ext-1' }, name: '302 Front desk' },
+    })
+    renderApp({
+      role: 'pbx_user',
+      url: '/live',
+      handlers: [on('get', '/api/v1/live-calls', () => ({ data: [call] }))],
+    })
+    const table = await screen.findByRole('table', { name: 'Calls in progress' })
+    // A voicemail box is set up on its extension's screen.
+    expect(await within(table).findByRole('link', { name: '302 Front desk' })).toHaveAttribute(
+      'href',
+      '/extensions/ext-1',
+    )
+    expect(within(table).getByRole('link', { name: '302 Front desk' }).parentElement).toHaveTextContent(
+      'Voicemail 302 Front desk',
+    )
   })
 })
