@@ -28,7 +28,6 @@ OPBX_LISTEN=127.0.0.1:$port \
 OPBX_DATABASE_URL=sqlite://$tmp/opbx.db \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
-OPBX_PUBLIC_URL=http://127.0.0.1:$port \
 OPBX_UI_DIR=$PWD/dist \
 RUST_LOG=warn \
   "$bin" >"$tmp/opbx-local.log" 2>&1 &

@@ -489,7 +489,12 @@ impl<'a> Engine<'a> {
                 None => self.missing("IVR menu"),
             },
             Destination::Voicemail { id } => match self.config.extension(*id).await? {
-                Some(ext) => Resolved::Answer(self.voicemail(&ext)),
+                Some(ext) => {
+                    // Straight to a mailbox is offered to its extension: the call is theirs
+                    // in history and statistics, as if it had rung first.
+                    self.out.extension_id.get_or_insert(ext.id);
+                    Resolved::Answer(self.voicemail(&ext))
+                }
                 None => self.missing("mailbox"),
             },
             Destination::ConferenceRoom { id } => match self.config.room(*id).await? {
@@ -1089,6 +1094,8 @@ impl<'a> Engine<'a> {
     }
 
     fn after_recording(&mut self, ext: ExtensionId, input: &CallbackInput) -> cxml::Response {
+        // A call logged before its mailbox was known (its first write failed) learns it here.
+        self.out.extension_id.get_or_insert(ext);
         let Some(url) = input.recording_url.clone().filter(|u| !u.trim().is_empty()) else {
             self.note("voicemail callback without a recording");
             return cxml::Response::apology(speech::NO_MESSAGE);
