@@ -17,6 +17,8 @@ export type OrgResource =
   | 'call-logs'
   | 'live-calls'
   | 'simulations'
+  | 'call-stats'
+  | 'voicemail'
 
 export const keys = {
   me: ['me'] as const,
