@@ -57,7 +57,15 @@ export default function CallsChart({ bars, title }: { bars: ChartBar[]; title: s
 
   return (
     <figure className="flex flex-col gap-3">
-      <div className="overflow-x-auto">
+      {/* Scrolls sideways on phones, so keyboard users must be able to focus it to scroll (axe's
+          scrollable-region-focusable; a labelled region is the WCAG pattern). */}
+      <div
+        className="overflow-x-auto rounded-md outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        // oxlint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scroll container is keyboard-operable only when focusable
+        tabIndex={0}
+        role="region"
+        aria-label={`${title} (scrolls sideways)`}
+      >
         <svg
           role="img"
           aria-label={summary}
