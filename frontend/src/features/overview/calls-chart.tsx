@@ -137,15 +137,11 @@ export default function CallsChart({ bars, title }: { bars: ChartBar[]; title: s
               <th scope="col" className="py-1 font-medium">
                 Time
               </th>
-              <th scope="col" className="py-1 text-right font-medium">
-                Calls
-              </th>
-              <th scope="col" className="py-1 text-right font-medium">
-                Answered
-              </th>
-              <th scope="col" className="py-1 text-right font-medium">
-                Missed
-              </th>
+              {['Calls', 'Answered', 'Missed'].map((h) => (
+                <th key={h} scope="col" className="py-1 text-right font-medium">
+                  {h}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>

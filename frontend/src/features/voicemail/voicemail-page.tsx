@@ -7,6 +7,7 @@ import { problemMessage } from '@/api/problem'
 import { extensions } from '@/api/resources'
 import { ConfirmDialog } from '@/components/confirm-dialog'
 import { PageHeader } from '@/components/page-header'
+import { PageNav } from '@/components/page-nav'
 import { EmptyState, ErrorState, LoadingState } from '@/components/states'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
@@ -105,7 +106,6 @@ export function VoicemailPage({
   const query = useQuery(voicemail(organization.id, search))
   const set = (patch: Partial<VoicemailSearch>) => onSearchChange({ ...search, ...patch, page: undefined })
   const page = query.data
-  const pages = page ? Math.max(1, Math.ceil(page.total / PER_PAGE)) : 1
 
   let body: ReactNode
   if (query.isPending) body = <LoadingState label="Loading messages…" />
@@ -160,32 +160,7 @@ export function VoicemailPage({
         </div>
         {body}
         {page && page.total > PER_PAGE && (
-          <nav
-            aria-label="Message pages"
-            className="flex items-center justify-between gap-2 border-t p-3 text-sm text-muted-foreground"
-          >
-            <span>
-              Page {page.page} of {pages}
-            </span>
-            <div className="flex gap-2">
-              <Button
-                variant="outline"
-                size="sm"
-                disabled={page.page <= 1}
-                onClick={() => onSearchChange({ ...search, page: page.page > 2 ? page.page - 1 : undefined })}
-              >
-                Previous
-              </Button>
-              <Button
-                variant="outline"
-                size="sm"
-                disabled={page.page >= pages}
-                onClick={() => onSearchChange({ ...search, page: page.page + 1 })}
-              >
-                Next
-              </Button>
-            </div>
-          </nav>
+          <PageNav label="Message" page={page} onPage={(n) => onSearchChange({ ...search, page: n })} />
         )}
       </Card>
     </>
