@@ -48,7 +48,7 @@ export class Cloudonix {
     return res.text()
   }
 
-  /** The voice application request; answers the `<Dial action>` URL of the CXML. */
+  /** The voice application request; answers the `action` URL of the CXML (`<Dial>`, `<Record>`). */
   async voice(call: Call): Promise<string> {
     const xml = await this.post('/webhooks/cloudonix/voice', {
       CallSid: call.sid,
@@ -80,6 +80,18 @@ export class Cloudonix {
       From: call.from,
       To: call.to,
       DialCallStatus: status,
+    })
+  }
+
+  /** The `<Record action>` callback once the caller has left a message. */
+  async recording(action: string, call: Call, url: string, seconds: number) {
+    await this.post(action, {
+      CallSid: call.sid,
+      Session: call.session,
+      From: call.from,
+      To: call.to,
+      RecordingUrl: url,
+      RecordingDuration: String(seconds),
     })
   }
 

@@ -39,7 +39,6 @@ OPBX_LISTEN=127.0.0.1:$port \
 OPBX_MAIL_DIR=$tmp/mail \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
-OPBX_PUBLIC_URL=http://127.0.0.1:$port \
 OPBX_CLOUDONIX_API_URL=http://127.0.0.1:$FAKE_CLOUDONIX_PORT \
 OPBX_UI_DIR=$PWD/dist \
 RUST_LOG=warn \

@@ -42,6 +42,11 @@ pub struct AppState {
     pub cloudonix: Arc<dyn CloudonixApi>,
     /// `OPBX_PUBLIC_URL`: where Cloudonix reaches the webhooks.
     pub public_url: Option<Arc<str>>,
+    /// `http://` and the address `opbx-local` listens on: the webhook URLs it shows when
+    /// `OPBX_PUBLIC_URL` is unset, so that a local setup can read its CDR URL and post to it.
+    /// Never a callback base (those follow the request) nor provisioned: Cloudonix cannot reach
+    /// a loopback address. `None` on Lambda.
+    pub listen_url: Option<Arc<str>>,
     /// `OPBX_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<crate::config::TrustedProxies>,
     /// This instance's copies of routing configuration and webhook keys, checked against each
@@ -130,6 +135,7 @@ impl AppState {
                 ClientPolicy::default(),
             )),
             public_url: config.public_url.as_deref().map(Arc::from),
+            listen_url: None,
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             local: Arc::default(),
             jobs,

@@ -417,6 +417,50 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
     assert!(log.answered_at.is_some());
 }
 
+/// A number routed straight to a mailbox: the call never rang the extension, yet it is the
+/// extension's call in history (its filter, a PBX user's own calls) like one that rang first.
+async fn a_call_straight_to_voicemail_is_its_extensions(b: Backend) {
+    let fx = Fixture::new(b).await;
+    let grace = fx.ext("1007");
+    let c = call("+12125550160");
+    let record = fx.post(VOICE, c.clone()).await;
+    assert!(record.doc().child("Record").is_some(), "{}", record.body);
+    let log = fx
+        .store()
+        .find_call_log_by_sid(fx.org, sid(&c))
+        .await
+        .unwrap();
+    assert_eq!(log.extension_id, Some(grace));
+    assert_eq!(destinations(&log), [Destination::Voicemail { id: grace }]);
+
+    let (url, body) = callback(
+        VOICE,
+        &record.doc(),
+        Act::Recording("https://rec.example/straight.wav"),
+        &c,
+    );
+    fx.post(&url, body).await;
+    let log = fx
+        .store()
+        .find_call_log_by_sid(fx.org, sid(&c))
+        .await
+        .unwrap();
+    assert_eq!(log.extension_id, Some(grace));
+    let mailbox = fx
+        .store()
+        .list_voicemail_for_extension(fx.org, grace, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        mailbox
+            .items
+            .iter()
+            .map(|m| (m.call_sid.as_str(), m.recording_url.as_str()))
+            .collect::<Vec<_>>(),
+        [(sid(&c), "https://rec.example/straight.wav")]
+    );
+}
+
 async fn a_group_falling_back_to_itself_ends(b: Backend) {
     let fx = Fixture::new(b).await;
     let c = call("+12125550114");
@@ -448,5 +492,6 @@ on_both_backends!(
     rate_limit_answers_busy_for_new_calls_only,
     configuration_changes_reach_the_next_call_after_invalidation,
     call_log_and_voicemail_are_written_once,
+    a_call_straight_to_voicemail_is_its_extensions,
     a_group_falling_back_to_itself_ends,
 );

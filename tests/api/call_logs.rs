@@ -822,6 +822,73 @@ async fn stats_count_per_local_hour_and_day_across_a_dst_change(b: Backend) {
     }
 }
 
+async fn stats_average_waits_and_talk_and_rank_the_extensions_by_name(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let user = t.user(Role::PbxUser).clone();
+    let owner = t.token(&api.state, Role::Owner).await;
+    let own = t.token(&api.state, Role::PbxUser).await;
+    let mine = add_extension(&api.state, t.org.id, Some(user.id)).await;
+    let colleague = add_extension(&api.state, t.org.id, None).await;
+    let offered = |ext: &Extension, status: CallStatus, wait_ms: i64, billsec: i32| {
+        let mut log = call(t.org.id, utc("2026-03-10T10:00:00Z"));
+        log.extension_id = Some(ext.id);
+        log.status = status;
+        log.answered_at = Some(log.started_at + wait_ms);
+        log.billsec = Some(billsec);
+        log
+    };
+    for log in [
+        offered(&mine, CallStatus::Completed, 4_000, 60),
+        offered(&colleague, CallStatus::Completed, 10_000, 30),
+        offered(&colleague, CallStatus::NoAnswer, 0, 0),
+    ] {
+        store_call(&api.state, &log).await;
+    }
+    let name = |ext: &Extension| format!("{} {}", ext.number.as_str(), ext.display_name);
+    const DAY: &str = "/api/v1/call-logs/stats?bucket=hour&from=2026-03-10&to=2026-03-10";
+
+    let everyone = get(&api, &owner, DAY).await;
+    let s = everyone.ok();
+    assert_eq!(
+        (
+            s["average_wait_seconds"].clone(),
+            s["average_talk_seconds"].clone()
+        ),
+        (json!(7.0), json!(45.0))
+    );
+    assert_eq!(
+        s["busiest_extensions"],
+        json!([
+            {"extension_id": colleague.id, "name": name(&colleague), "calls": 2, "answered": 1},
+            {"extension_id": mine.id, "name": name(&mine), "calls": 1, "answered": 1},
+        ])
+    );
+
+    // A PBX user's figures are their own extensions' calls only.
+    let theirs = get(&api, &own, DAY).await;
+    let s = theirs.ok();
+    assert_eq!(s["calls"], 1);
+    assert_eq!(
+        (
+            s["average_wait_seconds"].clone(),
+            s["average_talk_seconds"].clone()
+        ),
+        (json!(4.0), json!(60.0))
+    );
+    assert_eq!(
+        s["busiest_extensions"],
+        json!([{"extension_id": mine.id, "name": name(&mine), "calls": 1, "answered": 1}])
+    );
+
+    // Another organization's owner sees none of it.
+    let stranger = api.tenant().await;
+    let other = stranger.token(&api.state, Role::Owner).await;
+    let s = get(&api, &other, DAY).await;
+    assert_eq!(s.ok()["busiest_extensions"], json!([]));
+    assert_eq!(s.json["average_wait_seconds"], Value::Null);
+}
+
 opbx_tests::on_both_backends!(
     lists_filter_in_the_organizations_time_zone_and_sort_and_page,
     the_detail_names_the_path_and_shows_the_cdr,
@@ -829,4 +896,5 @@ opbx_tests::on_both_backends!(
     the_export_streams_rfc_4180_csv_with_neutralised_cells,
     a_long_export_arrives_in_batches_each_call_once_newest_first,
     stats_count_per_local_hour_and_day_across_a_dst_change,
+    stats_average_waits_and_talk_and_rank_the_extensions_by_name,
 );

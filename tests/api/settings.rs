@@ -523,6 +523,44 @@ async fn without_a_public_url_nothing_can_be_pasted_or_pushed(b: Backend) {
     }
 }
 
+/// `opbx-local` without `OPBX_PUBLIC_URL`: the URLs to paste point at the address it listens on,
+/// so a local setup reads its CDR URL; provisioning still needs an address Cloudonix can reach.
+async fn locally_the_urls_follow_the_listen_address(b: Backend) {
+    let api = Api::with_state(b, |state| {
+        state.public_url = None;
+        state.listen_url = Some("http://127.0.0.1:9280".into());
+    });
+    let t = api.tenant().await;
+    let owner = Session::of(&api, &t, Role::Owner).await;
+    owner
+        .call(
+            "PUT",
+            CX,
+            Some(json!({"domain": domain(), "api_key": api_key()})),
+        )
+        .await
+        .ok();
+    let rotated = owner.call("POST", CDR_TOKEN, None).await;
+    let cdr = rotated.ok()["cdr_endpoint"].as_str().unwrap().to_owned();
+    assert!(
+        cdr.starts_with("http://127.0.0.1:9280/webhooks/cloudonix/cdr/"),
+        "{cdr}"
+    );
+    let urls = owner.call("GET", URLS, None).await;
+    let urls = urls.ok();
+    assert_eq!(
+        urls["voice_application_url"],
+        "http://127.0.0.1:9280/webhooks/cloudonix/voice"
+    );
+    assert_eq!(urls["cdr_endpoint"], cdr.as_str());
+    assert!(
+        owner.call("POST", PROVISION, None).await.problem(409).json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("OPBX_PUBLIC_URL")
+    );
+}
+
 /// An API whose Cloudonix client talks to `fake`.
 fn api_with(b: Backend, fake: &FakeCloudonix) -> Api {
     let client = Arc::new(HttpCloudonix::new(&fake.url, ClientPolicy::default()));
@@ -860,6 +898,7 @@ opbx_tests::on_both_backends!(
     the_webhook_bearer_is_shown_once_and_stored_as_a_hash,
     the_urls_to_paste_follow_the_route_contract,
     without_a_public_url_nothing_can_be_pasted_or_pushed,
+    locally_the_urls_follow_the_listen_address,
     provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly,
     a_failed_step_is_reported_in_the_job_without_the_key,
 );

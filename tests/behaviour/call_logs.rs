@@ -7,8 +7,8 @@ use opbx::domain::destination::{Destination, PathStep};
 use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
 use opbx::ports::call_logs::{
-    CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot, NumberCalls,
-    belongs_to,
+    CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot,
+    ExtensionCalls, NumberCalls, belongs_to,
 };
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::store::{PageRequest, StoreError};
@@ -603,6 +603,7 @@ async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
         missed,
         timed,
         duration_seconds,
+        ..CallSlot::default()
     };
     assert_eq!(
         all.slots,
@@ -652,6 +653,122 @@ async fn stats_count_calls_per_slot_and_name_the_busiest_numbers(b: Backend) {
         .await
         .unwrap();
     assert_eq!((empty.slots, empty.busiest), (vec![], vec![]));
+}
+
+/// Waits (start to answer) and talk times (billed seconds, else answer to end) of answered
+/// calls only, and the extensions the calls were offered to.
+async fn stats_sum_waits_and_talk_times_and_name_the_busiest_extensions(b: Backend) {
+    let org = new_org(&b.store).await;
+    const SLOT: i64 = 900_000;
+    let base = T0 - T0 % SLOT;
+    let (desk, sales) = (ExtensionId::new(), ExtensionId::new());
+    let offered = |sid: &str,
+                   ext: Option<ExtensionId>,
+                   status: CallStatus,
+                   answer_after: Option<i64>,
+                   billsec: Option<i32>,
+                   end_after: Option<i64>| {
+        let mut c = call(org.id, sid, base + 1_000);
+        c.extension_id = ext;
+        c.status = status;
+        c.answered_at = answer_after.map(|ms| c.started_at + ms);
+        c.billsec = billsec;
+        c.ended_at = end_after.map(|ms| c.started_at + ms);
+        c
+    };
+    use CallStatus::*;
+    let calls = [
+        offered(
+            "a",
+            Some(desk),
+            Completed,
+            Some(5_000),
+            Some(60),
+            Some(70_000),
+        ),
+        // Still talking: its wait is known, its talk time not yet.
+        offered("b", Some(desk), Answered, Some(15_000), None, None),
+        // Missed: neither waited nor talked, whatever its times say.
+        offered(
+            "c",
+            Some(desk),
+            NoAnswer,
+            Some(9_000),
+            Some(0),
+            Some(20_000),
+        ),
+        // No CDR yet: answer to end.
+        offered("d", Some(sales), Completed, Some(1_000), None, Some(31_000)),
+        // Answered somewhere without an answer time (an IVR): talk only.
+        offered("e", None, Completed, None, Some(10), None),
+    ];
+    for c in &calls {
+        b.store.create_call_log(c, None).await.unwrap();
+    }
+    let stranger = new_org(&b.store).await;
+    let mut noise = call(stranger.id, "x", base);
+    noise.extension_id = Some(desk);
+    b.store.create_call_log(&noise, None).await.unwrap();
+
+    let all = b
+        .store
+        .call_log_stats(org.id, &CallLogFilter::default(), SLOT, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.slots,
+        [CallSlot {
+            start: base,
+            calls: 5,
+            answered: 4,
+            missed: 1,
+            timed: 0,
+            duration_seconds: 0,
+            waited: 3,
+            wait_ms: 21_000,
+            talked: 3,
+            talk_ms: 100_000,
+        }]
+    );
+    let ext = |extension_id, calls, answered| ExtensionCalls {
+        extension_id,
+        calls,
+        answered,
+    };
+    assert_eq!(all.busiest_extensions, [ext(desk, 3, 2), ext(sales, 1, 1)]);
+    let top = b
+        .store
+        .call_log_stats(org.id, &CallLogFilter::default(), SLOT, 1)
+        .await
+        .unwrap();
+    assert_eq!(top.busiest_extensions, [ext(desk, 3, 2)]);
+
+    // A PBX user's filter: only their extension is ranked.
+    let own = CallLogFilter {
+        extensions: Some(vec![sales]),
+        ..CallLogFilter::default()
+    };
+    let mine = b
+        .store
+        .call_log_stats(org.id, &own, SLOT, 10)
+        .await
+        .unwrap();
+    assert_eq!(mine.busiest_extensions, [ext(sales, 1, 1)]);
+    assert_eq!(
+        (
+            mine.slots[0].waited,
+            mine.slots[0].wait_ms,
+            mine.slots[0].talk_ms
+        ),
+        (1, 1_000, 30_000)
+    );
+
+    let none = b
+        .store
+        .call_log_stats(stranger.id, &own, SLOT, 10)
+        .await
+        .unwrap();
+    assert_eq!(none.busiest_extensions, []);
 }
 
 async fn a_new_calls_insert_writes_once_and_reports_an_existing_call(b: Backend) {
@@ -860,6 +977,7 @@ opbx_tests::on_both_backends!(
     an_extensions_calls_are_those_offered_to_it_or_placed_from_it,
     reading_after_a_cursor_visits_every_call_once_newest_first,
     stats_count_calls_per_slot_and_name_the_busiest_numbers,
+    stats_sum_waits_and_talk_times_and_name_the_busiest_extensions,
     created_call_log_reads_back,
     replayed_create_keeps_one_row,
     concurrent_creates_of_one_call_store_one_row,

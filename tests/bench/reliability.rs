@@ -801,6 +801,7 @@ async fn seed(store: &SqlStore, org: OrgId) {
         name: "Main".into(),
         prompt_text: Some("Press 1 for sales.".into()),
         prompt_voice: None,
+        prompt_recording_id: None,
         prompt_audio_url: None,
         digit_timeout: 5,
         max_invalid: 2,

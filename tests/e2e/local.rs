@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use opbx_tests::local::{LocalProcess, http_get};
+use opbx_tests::local::{LocalProcess, http_get, http_request};
 use serde_json::Value;
 
 #[tokio::test]
@@ -97,5 +97,54 @@ async fn bad_configuration_stops_with_a_clear_message() {
         text.contains("OPBX_DATABASE_URL"),
         "names the variable: {text}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without `OPBX_PUBLIC_URL`, the webhook URLs are shown at the address opbx-local listens on,
+/// and the CDR URL it shows is one a local script can post CDRs to.
+#[tokio::test]
+async fn without_a_public_url_the_cdr_url_is_the_listen_address() {
+    let dir = opbx_tests::local::temp_dir();
+    let password = "Local-Urls-2026!";
+    let mut pbx = LocalProcess::start(&dir, &[("OPBX_BOOTSTRAP_PASSWORD", password)]).await;
+    let addr = pbx.addr();
+    let login = format!(r#"{{"email":"admin@example.com","password":"{password}"}}"#);
+    let (status, body) = http_request(addr, "POST", "/api/v1/auth/login", &[], Some(&login)).await;
+    assert_eq!(status, 200, "{body}");
+    let token = serde_json::from_str::<Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let auth = format!("Bearer {token}");
+    let auth = [("Authorization", auth.as_str())];
+
+    let (status, body) = http_request(
+        addr,
+        "POST",
+        "/api/v1/settings/cloudonix/cdr-token",
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) =
+        http_request(addr, "GET", "/api/v1/settings/cloudonix/urls", &auth, None).await;
+    assert_eq!(status, 200, "{body}");
+    let urls: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        urls["voice_application_url"],
+        format!("http://{addr}/webhooks/cloudonix/voice")
+    );
+    let cdr = urls["cdr_endpoint"].as_str().unwrap();
+    let path = cdr
+        .strip_prefix(&format!("http://{addr}"))
+        .unwrap_or_else(|| panic!("{cdr}"));
+    let record = r#"{"session":{"token":"s-local"},"from":"+14155550123","to":"+12125550100",
+        "disposition":"ANSWER","duration":12,"billsec":9}"#;
+    let (status, body) = http_request(addr, "POST", path, &[], Some(record)).await;
+    assert_eq!(status, 200, "the shown CDR URL takes CDRs: {body}");
+    assert!(body.contains(r#""stored":true"#), "{body}");
+
+    pbx.terminate_gracefully(Duration::from_secs(10)).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

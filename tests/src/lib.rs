@@ -196,6 +196,7 @@ impl Backend {
             realtime: opbx::realtime::Realtime::in_memory(),
             cloudonix: unreachable_cloudonix(),
             public_url: Some(Arc::from(TEST_PUBLIC_URL)),
+            listen_url: None,
             trusted_proxies: Arc::default(),
             local: Arc::default(),
             jobs: Arc::new(opbx::adapters::memory::job_queue::MemoryJobQueue::default()),

@@ -22,6 +22,8 @@ export type OrgResource =
   | 'audit-log'
   | 'call-flows'
   | 'references'
+  | 'call-stats'
+  | 'voicemail'
 
 // A platform operator's queries are keyed ['platform', …]: apart from every organization's, and
 // cleared together when the operator signs in or out.

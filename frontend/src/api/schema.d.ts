@@ -1175,6 +1175,15 @@ export interface components {
             timezone: components["schemas"]["Timezone"];
             updated_at: components["schemas"]["UtcTime"];
         };
+        BusyExtension: {
+            /** Format: int64 */
+            answered: number;
+            /** Format: int64 */
+            calls: number;
+            extension_id: components["schemas"]["ExtensionId"];
+            /** @description `101 Alice Smith`; null for an extension deleted since. */
+            name?: string | null;
+        };
         BusyNumber: {
             /** Format: int64 */
             calls: number;
@@ -1230,9 +1239,26 @@ export interface components {
              *     there is none.
              */
             average_duration_seconds?: number | null;
+            /**
+             * Format: double
+             * @description Mean talk time of answered calls (Cloudonix's billed seconds once the CDR is in, else
+             *     answer to hang-up), in seconds (one decimal); null when none is known yet.
+             */
+            average_talk_seconds?: number | null;
+            /**
+             * Format: double
+             * @description Mean time answered callers waited, from the call's start to its answer, in seconds (one
+             *     decimal); null when no answered call has an answer time.
+             */
+            average_wait_seconds?: number | null;
             bucket: components["schemas"]["Bucket"];
             /** @description Every bucket of the range, empty ones included, earliest first. */
             buckets: components["schemas"]["BucketCount"][];
+            /**
+             * @description The extensions offered the most calls (rung, or reached through their mailbox), at most
+             *     10; a PBX user sees only their own.
+             */
+            busiest_extensions: components["schemas"]["BusyExtension"][];
             /**
              * @description The organization's numbers with the most calls (the called number of inbound calls, the
              *     calling number of outbound ones), at most 10.

@@ -1,8 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query'
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, SearchIcon } from 'lucide-react'
 import { type ReactNode, useEffect, useState } from 'react'
-import { type ListSearch, PER_PAGE, type StatusFilter } from '@/lib/list-search'
-import { cn } from '@/lib/utils'
+import type { ListSearch, StatusFilter } from '@/lib/list-search'
+import { PageNav } from './page-nav'
 import { EmptyState, ErrorState, LoadingState } from './states'
 import { Button } from './ui/button'
 import { Card } from './ui/card'
@@ -160,9 +160,6 @@ export function DataTable<T extends { id: string }, S extends string>({
   const page = query.data
   const filtered = Boolean(search.q || search.status || filteredByCaller)
   const update = onSearchChange
-  const first = page ? (page.page - 1) * page.per_page + 1 : 0
-  const last = page ? Math.min(page.total, page.page * page.per_page) : 0
-  const pages = page ? Math.max(1, Math.ceil(page.total / (page.per_page || PER_PAGE))) : 1
 
   let body: ReactNode
   if (query.isError && !page) {
@@ -248,32 +245,7 @@ export function DataTable<T extends { id: string }, S extends string>({
       )}
       {body}
       {page && page.total > 0 && (
-        <nav
-          aria-label={`${label} pages`}
-          className={cn('flex items-center justify-between gap-2 border-t p-3 text-sm text-muted-foreground')}
-        >
-          <span>
-            {first}–{last} of {page.total}
-          </span>
-          <div className="flex gap-2">
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={page.page <= 1}
-              onClick={() => update({ ...search, page: page.page - 1 > 1 ? page.page - 1 : undefined })}
-            >
-              Previous
-            </Button>
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={page.page >= pages}
-              onClick={() => update({ ...search, page: page.page + 1 })}
-            >
-              Next
-            </Button>
-          </div>
-        </nav>
+        <PageNav label={label} page={page} onPage={(n) => update({ ...search, page: n })} />
       )}
     </Card>
   )

@@ -76,9 +76,33 @@ export function page<T>(
   return { data, page: 1, per_page: 25, total }
 }
 
-/** Every configuration collection answering an empty page (an organization with nothing yet). */
+/** The call statistics of a period without calls. */
+export function emptyStats(): Schemas['CallStats'] {
+  return {
+    timezone: 'Europe/London',
+    bucket: 'hour',
+    from: '2026-03-29T00:00:00Z',
+    to: '2026-03-29T23:00:00Z',
+    calls: 0,
+    answered: 0,
+    missed: 0,
+    average_duration_seconds: null,
+    average_wait_seconds: null,
+    average_talk_seconds: null,
+    buckets: [],
+    busiest_numbers: [],
+    busiest_extensions: [],
+  }
+}
+
+/**
+ * Every configuration collection answering an empty page, and the dashboard's call figures with
+ * no calls (an organization with nothing yet).
+ */
 export function emptyCollections() {
   return [
+    on('get', '/api/v1/call-logs/stats', () => emptyStats()),
+    on('get', '/api/v1/live-calls', () => ({ data: [] })),
     on('get', '/api/v1/extensions', () => page([])),
     on('get', '/api/v1/phone-numbers', () => page([])),
     on('get', '/api/v1/ring-groups', () => page([])),

@@ -45,13 +45,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         None => key_file::load_or_create(&key_file::path())?,
     };
     let realtime = opbx_aws::realtime_with_push(&config.realtime).await;
-    let state = AppState::connect(&config, SecretBox::from_base64(&key)?, realtime).await?;
+    let mut state = AppState::connect(&config, SecretBox::from_base64(&key)?, realtime).await?;
     state.store.migrate().await?;
     state.store.reseal_unbound(&state.secrets).await?;
     if let Some(done) = opbx::bootstrap::ensure_first_owner(&state.store, &config.bootstrap).await?
     {
         announce_owner(&done);
     }
+
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    // The bound address, not the configured one: port 0 picks a free port.
+    state.listen_url = Some(format!("http://{}", listener.local_addr()?).into());
 
     // The jobs worker runs in process (ARCHITECTURE §4), starting with a sweep that hands over
     // the jobs a previous run left pending.
@@ -66,7 +70,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         ))
         .method_not_allowed_fallback(opbx::http::unrouted::method_not_allowed)
         .fallback_service(ui::router(&ui::dir()));
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let shutdown = shutdown_signal()?;
     tracing::info!(
         "OpBX listening on http://{} (database: {}, coordination: {}, jobs: {})",

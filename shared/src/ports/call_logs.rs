@@ -99,6 +99,14 @@ pub struct CallSlot {
     /// Calls with a known duration, and the sum of those durations in seconds.
     pub timed: i64,
     pub duration_seconds: i64,
+    /// Answered calls with a known answer time, and the sum of their waits (start to answer)
+    /// in milliseconds.
+    pub waited: i64,
+    pub wait_ms: i64,
+    /// Answered calls with a known talk time (Cloudonix's billed seconds, else answer to end),
+    /// and the sum of those talk times in milliseconds.
+    pub talked: i64,
+    pub talk_ms: i64,
 }
 
 /// How many calls one of the organization's numbers carried.
@@ -108,6 +116,15 @@ pub struct NumberCalls {
     pub calls: i64,
 }
 
+/// How many calls were offered to one extension (rang it or reached its mailbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionCalls {
+    pub extension_id: ExtensionId,
+    pub calls: i64,
+    /// In [`ANSWERED`] statuses.
+    pub answered: i64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallLogStats {
     /// Only slots with calls, earliest first.
@@ -115,6 +132,9 @@ pub struct CallLogStats {
     /// Most calls first (ties by number): the called number of inbound calls and the calling
     /// number of outbound ones, i.e. the organization's own side. Internal calls do not count.
     pub busiest: Vec<NumberCalls>,
+    /// Most calls first (ties by id): the extensions the calls were offered to. Under an
+    /// `extensions` filter, only those extensions.
+    pub busiest_extensions: Vec<ExtensionCalls>,
 }
 
 #[async_trait]
@@ -175,7 +195,7 @@ pub trait CallLogRepo: Send + Sync {
     ) -> StoreResult<Vec<CallLog>>;
     /// The matching calls counted per `slot_ms` slot (aligned to the Unix epoch; a multiple of
     /// 15 minutes lets callers regroup slots into local hours and days of any time zone), and
-    /// the `top` busiest numbers.
+    /// the `top` busiest numbers and extensions.
     async fn call_log_stats(
         &self,
         org: OrgId,

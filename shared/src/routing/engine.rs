@@ -517,6 +517,9 @@ impl<'a> Engine<'a> {
             Destination::Voicemail { id } => match self.config.extension(*id).await? {
                 Some(ext) => {
                     self.out.last_name = Some(ext.label());
+                    // Straight to a mailbox is offered to its extension: the call is theirs
+                    // in history and statistics, as if it had rung first.
+                    self.out.extension_id.get_or_insert(ext.id);
                     Resolved::Answer(self.voicemail(&ext))
                 }
                 None => self.missing("mailbox"),
@@ -1163,6 +1166,8 @@ impl<'a> Engine<'a> {
     }
 
     fn after_recording(&mut self, ext: ExtensionId, input: &CallbackInput) -> cxml::Response {
+        // A call logged before its mailbox was known (its first write failed) learns it here.
+        self.out.extension_id.get_or_insert(ext);
         let Some(url) = input.recording_url.clone().filter(|u| !u.trim().is_empty()) else {
             self.note("voicemail callback without a recording");
             return cxml::Response::apology(speech::NO_MESSAGE);

@@ -12,6 +12,8 @@ import {
   ringGroups,
 } from '@/api/resources'
 import { PageHeader } from '@/components/page-header'
+import { CallsDashboard } from './calls-dashboard'
+import type { DashboardSearch } from './period'
 import { Card } from '@/components/ui/card'
 import { canReadConfig, canWriteConfig, roleLabels } from '@/lib/roles'
 
@@ -74,7 +76,13 @@ function CountTile({ tile }: { tile: Tile }) {
   )
 }
 
-export function OverviewPage() {
+export function OverviewPage({
+  search,
+  onSearchChange,
+}: {
+  search: DashboardSearch
+  onSearchChange: (next: DashboardSearch) => void
+}) {
   const { user, organization } = useMe()
   return (
     <>
@@ -82,14 +90,15 @@ export function OverviewPage() {
         title={`Hello, ${user.name}`}
         description={`${organization.name} · ${organization.timezone.replace(/_/g, ' ')} · you are ${roleLabels[user.role].toLowerCase()}`}
       />
+      <CallsDashboard search={search} onSearchChange={onSearchChange} />
       {canReadConfig(user.role) ? (
-        <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+        <div className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3">
           {tiles.map((t) => (
             <CountTile key={t.to} tile={t} />
           ))}
         </div>
       ) : (
-        <Card className="p-6">
+        <Card className="mt-6 p-6">
           <p className="text-sm">
             As a reporter you see your organization’s calls:{' '}
             <Link to="/call-logs" className="font-medium text-primary hover:underline">

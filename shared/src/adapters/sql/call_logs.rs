@@ -18,7 +18,7 @@ use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{
     ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
-    CallLogUpdate, CallSlot, MISSED, NumberCalls,
+    CallLogUpdate, CallSlot, ExtensionCalls, MISSED, NumberCalls,
 };
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
@@ -388,16 +388,24 @@ impl CallLogRepo for SqlStore {
         top: u32,
     ) -> StoreResult<CallLogStats> {
         let conditions = conditions(self, org, filter).await?;
+        let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
+        let is_answered = format!("status IN ({answered})");
+        // An answered call's wait and talk time in ms, NULL when unknown (COUNT and SUM skip it).
+        let wait = format!("CASE WHEN {is_answered} THEN answered_at - started_at END");
+        let talk = format!(
+            "CASE WHEN {is_answered} THEN COALESCE(billsec * 1000, ended_at - answered_at) END"
+        );
         // Literals from code only: the slot length and the status lists.
         // SUM is cast because MySQL sums integers as DECIMAL, which the Any driver cannot read.
         let slots = format!(
             "SELECT started_at - started_at % {slot_ms} AS slot, COUNT(*) AS calls, \
-             COUNT(CASE WHEN status IN ({answered}) THEN 1 END) AS answered, \
+             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered, \
              COUNT(CASE WHEN status IN ({missed}) THEN 1 END) AS missed, \
              COUNT(duration_seconds) AS timed, \
-             CAST(COALESCE(SUM(duration_seconds), 0) AS SIGNED) AS duration_seconds \
+             CAST(COALESCE(SUM(duration_seconds), 0) AS SIGNED) AS duration_seconds, \
+             COUNT({wait}) AS waited, CAST(COALESCE(SUM({wait}), 0) AS SIGNED) AS wait_ms, \
+             COUNT({talk}) AS talked, CAST(COALESCE(SUM({talk}), 0) AS SIGNED) AS talk_ms \
              FROM {TABLE}",
-            answered = quoted(ANSWERED.iter().map(|s| s.as_str())),
             missed = quoted(MISSED.iter().map(|s| s.as_str())),
         );
         let slots = fetch_where(self, &slots, &conditions, "GROUP BY slot ORDER BY slot")
@@ -411,6 +419,37 @@ impl CallLogRepo for SqlStore {
                     missed: big(row, "missed")?,
                     timed: big(row, "timed")?,
                     duration_seconds: big(row, "duration_seconds")?,
+                    waited: big(row, "waited")?,
+                    wait_ms: big(row, "wait_ms")?,
+                    talked: big(row, "talked")?,
+                    talk_ms: big(row, "talk_ms")?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+
+        let mut offered = conditions.clone();
+        offered.and("extension_id IS NOT NULL", []);
+        if let Some(ids) = filter.extensions.as_deref().filter(|ids| !ids.is_empty()) {
+            offered.and(
+                format!("extension_id IN ({})", placeholders(ids.len())),
+                ids.iter()
+                    .map(|id| Arg::from(id.to_string()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let extensions = format!(
+            "SELECT extension_id, COUNT(*) AS calls, \
+             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered FROM {TABLE}"
+        );
+        let rest = format!("GROUP BY extension_id ORDER BY calls DESC, extension_id LIMIT {top}");
+        let busiest_extensions = fetch_where(self, &extensions, &offered, &rest)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ExtensionCalls {
+                    extension_id: parsed(row, "extension_id")?,
+                    calls: big(row, "calls")?,
+                    answered: big(row, "answered")?,
                 })
             })
             .collect::<StoreResult<_>>()?;
@@ -439,7 +478,11 @@ impl CallLogRepo for SqlStore {
                 })
             })
             .collect::<StoreResult<_>>()?;
-        Ok(CallLogStats { slots, busiest })
+        Ok(CallLogStats {
+            slots,
+            busiest,
+            busiest_extensions,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::ids::OrgId;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 /// A value for one `?` of a statement whose text is built at run time.
+#[derive(Clone)]
 pub(super) enum Arg {
     Text(String),
     Big(i64),
@@ -56,6 +57,7 @@ pub(super) fn placeholders(n: usize) -> String {
 
 /// The WHERE clause of a list query. It starts with the organization so that no list can ever
 /// reach another tenant's rows; filters are added only when set.
+#[derive(Clone)]
 pub(super) struct Conditions {
     clauses: Vec<Cow<'static, str>>,
     args: Vec<Arg>,

@@ -6,7 +6,8 @@
 //!   the call's trace (every webhook request and its answer; see `domain::call_trace` for what
 //!   is kept and for how long).
 //! - `GET /api/v1/call-logs/export.csv`: every matching call as CSV, streamed ([`export`]).
-//! - `GET /api/v1/call-logs/stats`: counts per local hour or day, busiest numbers ([`stats`]).
+//! - `GET /api/v1/call-logs/stats`: counts per local hour or day, average wait and talk time,
+//!   busiest numbers and extensions ([`stats`]).
 //!
 //! Filters (all four routes but the detail): `from`/`to` (a date, a local date-time, or an RFC
 //! 3339 instant; dates and local times are in the organization's time zone; `from` inclusive,

@@ -1,5 +1,5 @@
 //! `GET /api/v1/call-logs/stats`: calls per local hour or day, answered and missed, the average
-//! duration and the busiest numbers, over the list's filters.
+//! duration, wait and talk time, and the busiest numbers and extensions, over the list's filters.
 //!
 //! Buckets are the organization's local hours or days, so a DST change shows as it was lived:
 //! the spring-forward day has 23 hourly buckets, the fall-back day 25 (the repeated hour twice,
@@ -17,11 +17,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{FILTERS, Params, call_filter, period, timezone};
 use crate::app::AppState;
+use crate::domain::destination::Destination;
+use crate::domain::ids::ExtensionId;
 use crate::http::api::caller::Caller;
 use crate::http::api::problem::{ApiError, ApiResult, FieldError};
 use crate::http::api::scope::Scope;
 use crate::http::api::time::UtcTime;
 use crate::ports::call_logs::{CallLogRepo, CallSlot};
+use crate::ports::references::ReferenceRepo;
 
 const SLOT_MS: i64 = 15 * 60 * 1000;
 const DAY_MS: i64 = 24 * 3_600_000;
@@ -64,11 +67,20 @@ pub struct CallStats {
     /// Mean duration of the calls whose duration is known, in seconds (one decimal); null when
     /// there is none.
     pub average_duration_seconds: Option<f64>,
+    /// Mean time answered callers waited, from the call's start to its answer, in seconds (one
+    /// decimal); null when no answered call has an answer time.
+    pub average_wait_seconds: Option<f64>,
+    /// Mean talk time of answered calls (Cloudonix's billed seconds once the CDR is in, else
+    /// answer to hang-up), in seconds (one decimal); null when none is known yet.
+    pub average_talk_seconds: Option<f64>,
     /// Every bucket of the range, empty ones included, earliest first.
     pub buckets: Vec<BucketCount>,
     /// The organization's numbers with the most calls (the called number of inbound calls, the
     /// calling number of outbound ones), at most 10.
     pub busiest_numbers: Vec<BusyNumber>,
+    /// The extensions offered the most calls (rung, or reached through their mailbox), at most
+    /// 10; a PBX user sees only their own.
+    pub busiest_extensions: Vec<BusyExtension>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,6 +97,15 @@ pub struct BucketCount {
 pub struct BusyNumber {
     pub number: String,
     pub calls: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BusyExtension {
+    pub extension_id: ExtensionId,
+    /// `101 Alice Smith`; null for an extension deleted since.
+    pub name: Option<String>,
+    pub calls: i64,
+    pub answered: i64,
 }
 
 /// Call statistics per local hour or day.
@@ -169,7 +190,20 @@ pub(super) async fn call_stats(
         total.missed += slot.missed;
         total.timed += slot.timed;
         total.duration_seconds += slot.duration_seconds;
+        total.waited += slot.waited;
+        total.wait_ms += slot.wait_ms;
+        total.talked += slot.talked;
+        total.talk_ms += slot.talk_ms;
     }
+    let offered: Vec<Destination> = stored
+        .busiest_extensions
+        .iter()
+        .map(|e| Destination::Extension { id: e.extension_id })
+        .collect();
+    let mut names = state
+        .store
+        .destination_names(caller.org(), &offered)
+        .await?;
     Ok(Json(CallStats {
         timezone: tz.iana_name().unwrap_or("UTC").to_owned(),
         bucket,
@@ -178,8 +212,9 @@ pub(super) async fn call_stats(
         calls: total.calls,
         answered: total.answered,
         missed: total.missed,
-        average_duration_seconds: (total.timed > 0)
-            .then(|| (total.duration_seconds as f64 / total.timed as f64 * 10.0).round() / 10.0),
+        average_duration_seconds: mean(total.duration_seconds as f64, total.timed),
+        average_wait_seconds: mean(total.wait_ms as f64 / 1000.0, total.waited),
+        average_talk_seconds: mean(total.talk_ms as f64 / 1000.0, total.talked),
         buckets,
         busiest_numbers: stored
             .busiest
@@ -189,7 +224,23 @@ pub(super) async fn call_stats(
                 calls: n.calls,
             })
             .collect(),
+        busiest_extensions: stored
+            .busiest_extensions
+            .into_iter()
+            .zip(offered)
+            .map(|(e, destination)| BusyExtension {
+                extension_id: e.extension_id,
+                name: names.remove(&destination),
+                calls: e.calls,
+                answered: e.answered,
+            })
+            .collect(),
     }))
+}
+
+/// `sum / count` to one decimal; none of nothing.
+fn mean(sum: f64, count: i64) -> Option<f64> {
+    (count > 0).then(|| (sum / count as f64 * 10.0).round() / 10.0)
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {

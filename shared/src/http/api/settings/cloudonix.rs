@@ -282,12 +282,23 @@ async fn learn_domain_names(state: &AppState, settings: &mut CloudonixSettings, 
 }
 
 fn public_url(state: &AppState) -> ApiResult<&str> {
-    state.public_url.as_deref().ok_or_else(|| {
-        ApiError::conflict(
-            "This deployment does not know its public address: set OPBX_PUBLIC_URL to the URL \
-             Cloudonix can reach it at.",
-        )
-    })
+    state.public_url.as_deref().ok_or_else(no_public_url)
+}
+
+/// Where the URLs to paste point: the public URL, else (`opbx-local`) the address it listens on.
+fn shown_url(state: &AppState) -> ApiResult<&str> {
+    state
+        .public_url
+        .as_deref()
+        .or(state.listen_url.as_deref())
+        .ok_or_else(no_public_url)
+}
+
+fn no_public_url() -> ApiError {
+    ApiError::conflict(
+        "This deployment does not know its public address: set OPBX_PUBLIC_URL to the URL \
+         Cloudonix can reach it at.",
+    )
 }
 
 fn urls_view(
@@ -440,7 +451,7 @@ pub async fn rotate_cdr_token(
     caller: Caller,
 ) -> ApiResult<Json<CloudonixUrlsView>> {
     caller.require(Role::Owner)?;
-    let public_url = public_url(&state)?;
+    let public_url = shown_url(&state)?;
     let org = caller.org();
     let mut settings = load(&state, org).await?;
     let token = issue_cdr_token(&state, &mut settings);
@@ -473,7 +484,7 @@ pub async fn get_urls(
     caller: Caller,
 ) -> ApiResult<Json<CloudonixUrlsView>> {
     caller.require(Role::Owner)?;
-    let public_url = public_url(&state)?;
+    let public_url = shown_url(&state)?;
     let settings = load(&state, caller.org()).await?;
     let cdr = cdr_token(&state, &settings);
     let session = session_token(&state, &settings);

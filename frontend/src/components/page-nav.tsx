@@ -1,0 +1,46 @@
+import { PER_PAGE } from '@/lib/list-search'
+import { Button } from './ui/button'
+
+/** The pages of a server-paged list: `first–last of total`, then Previous and Next (page 1 is `undefined` in URLs). */
+export function PageNav({
+  label,
+  page,
+  onPage,
+}: {
+  /** What is paged, for screen readers ("Extensions"). */
+  label: string
+  page: { page: number; per_page: number; total: number }
+  onPage: (page: number | undefined) => void
+}) {
+  const first = (page.page - 1) * page.per_page + 1
+  const last = Math.min(page.total, page.page * page.per_page)
+  const pages = Math.max(1, Math.ceil(page.total / (page.per_page || PER_PAGE)))
+  return (
+    <nav
+      aria-label={`${label} pages`}
+      className="flex items-center justify-between gap-2 border-t p-3 text-sm text-muted-foreground"
+    >
+      <span>
+        {first}–{last} of {page.total}
+      </span>
+      <div className="flex gap-2">
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={page.page <= 1}
+          onClick={() => onPage(page.page - 1 > 1 ? page.page - 1 : undefined)}
+        >
+          Previous
+        </Button>
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={page.page >= pages}
+          onClick={() => onPage(page.page + 1)}
+        >
+          Next
+        </Button>
+      </div>
+    </nav>
+  )
+}
