@@ -52,6 +52,7 @@ import { Route as AppUsersIdRouteImport } from './routes/_app/users/$id'
 import { Route as AppUsersNewRouteImport } from './routes/_app/users/new'
 import { Route as PlatformOperatorIndexRouteImport } from './routes/platform/_operator/index'
 import { Route as PlatformOperatorAuditLogRouteImport } from './routes/platform/_operator/audit-log'
+import { Route as AppPhoneNumbersIdGraphRouteImport } from './routes/_app/phone-numbers/$id_.graph'
 import { Route as PlatformOperatorOrganizationsIdRouteImport } from './routes/platform/_operator/organizations/$id'
 import { Route as PlatformOperatorOrganizationsNewRouteImport } from './routes/platform/_operator/organizations/new'
 
@@ -270,6 +271,11 @@ const PlatformOperatorAuditLogRoute =
     path: '/audit-log',
     getParentRoute: () => PlatformOperatorRoute,
   } as any)
+const AppPhoneNumbersIdGraphRoute = AppPhoneNumbersIdGraphRouteImport.update({
+  id: '/phone-numbers/$id_/graph',
+  path: '/phone-numbers/$id/graph',
+  getParentRoute: () => AppRoute,
+} as any)
 const PlatformOperatorOrganizationsIdRoute =
   PlatformOperatorOrganizationsIdRouteImport.update({
     id: '/organizations/$id',
@@ -326,6 +332,7 @@ export interface FileRoutesByFullPath {
   '/ring-groups/': typeof AppRingGroupsIndexRoute
   '/users/': typeof AppUsersIndexRoute
   '/platform/': typeof PlatformOperatorIndexRoute
+  '/phone-numbers/$id/graph': typeof AppPhoneNumbersIdGraphRoute
   '/platform/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
   '/platform/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
@@ -371,6 +378,7 @@ export interface FileRoutesByTo {
   '/ring-groups': typeof AppRingGroupsIndexRoute
   '/users': typeof AppUsersIndexRoute
   '/platform': typeof PlatformOperatorIndexRoute
+  '/phone-numbers/$id/graph': typeof AppPhoneNumbersIdGraphRoute
   '/platform/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
   '/platform/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
@@ -419,6 +427,7 @@ export interface FileRoutesById {
   '/_app/ring-groups/': typeof AppRingGroupsIndexRoute
   '/_app/users/': typeof AppUsersIndexRoute
   '/platform/_operator/': typeof PlatformOperatorIndexRoute
+  '/_app/phone-numbers/$id_/graph': typeof AppPhoneNumbersIdGraphRoute
   '/platform/_operator/organizations/$id': typeof PlatformOperatorOrganizationsIdRoute
   '/platform/_operator/organizations/new': typeof PlatformOperatorOrganizationsNewRoute
 }
@@ -467,6 +476,7 @@ export interface FileRouteTypes {
     | '/ring-groups/'
     | '/users/'
     | '/platform/'
+    | '/phone-numbers/$id/graph'
     | '/platform/organizations/$id'
     | '/platform/organizations/new'
   fileRoutesByTo: FileRoutesByTo
@@ -512,6 +522,7 @@ export interface FileRouteTypes {
     | '/ring-groups'
     | '/users'
     | '/platform'
+    | '/phone-numbers/$id/graph'
     | '/platform/organizations/$id'
     | '/platform/organizations/new'
   id:
@@ -559,6 +570,7 @@ export interface FileRouteTypes {
     | '/_app/ring-groups/'
     | '/_app/users/'
     | '/platform/_operator/'
+    | '/_app/phone-numbers/$id_/graph'
     | '/platform/_operator/organizations/$id'
     | '/platform/_operator/organizations/new'
   fileRoutesById: FileRoutesById
@@ -876,6 +888,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof PlatformOperatorAuditLogRouteImport
       parentRoute: typeof PlatformOperatorRoute
     }
+    '/_app/phone-numbers/$id_/graph': {
+      id: '/_app/phone-numbers/$id_/graph'
+      path: '/phone-numbers/$id/graph'
+      fullPath: '/phone-numbers/$id/graph'
+      preLoaderRoute: typeof AppPhoneNumbersIdGraphRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/platform/_operator/organizations/$id': {
       id: '/platform/_operator/organizations/$id'
       path: '/organizations/$id'
@@ -928,6 +947,7 @@ interface AppRouteChildren {
   AppPhoneNumbersIndexRoute: typeof AppPhoneNumbersIndexRoute
   AppRingGroupsIndexRoute: typeof AppRingGroupsIndexRoute
   AppUsersIndexRoute: typeof AppUsersIndexRoute
+  AppPhoneNumbersIdGraphRoute: typeof AppPhoneNumbersIdGraphRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -965,6 +985,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppPhoneNumbersIndexRoute: AppPhoneNumbersIndexRoute,
   AppRingGroupsIndexRoute: AppRingGroupsIndexRoute,
   AppUsersIndexRoute: AppUsersIndexRoute,
+  AppPhoneNumbersIdGraphRoute: AppPhoneNumbersIdGraphRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -14,7 +14,7 @@ use opbx::adapters::sql::SqlStore;
 use opbx::domain::ids::UserId;
 use opbx::domain::model::{Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::http::api::auth::LOGIN_LIMIT_PER_ACCOUNT;
+use opbx::http::api::sign_in_throttle::FAILURES_PER_ACCOUNT_AND_ADDRESS;
 use opbx::ports::users::UserRepo;
 use opbx_tests::fault_proxy::{FaultProxy, Mode, upstream};
 use opbx_tests::{Backend, test_database_url, test_redis_url, unique};
@@ -149,10 +149,10 @@ async fn sign_in_works_while_redis_is_down(mode: Mode) {
     assert_eq!(status, 200, "signed in with Redis {mode:?}: {body}");
     assert!(body["token"].is_string(), "{body}");
 
-    // The attempts still count, in this process: the account's limit holds (the sign-in above
-    // was the first attempt).
+    // Failures still count, in this process: the limit per account and address holds (the
+    // successful sign-in above counts for nothing).
     let mut statuses = Vec::new();
-    for _ in 1..LOGIN_LIMIT_PER_ACCOUNT {
+    for _ in 0..FAILURES_PER_ACCOUNT_AND_ADDRESS {
         statuses.push(
             call(&fx, "POST", "/api/v1/auth/login", Some(login("wrong")))
                 .await

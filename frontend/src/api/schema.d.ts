@@ -834,6 +834,47 @@ export interface paths {
         patch: operations["update_ring_group"];
         trace?: never;
     };
+    "/api/v1/routing/call-flow/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything calls to a phone number can reach, as a graph: each object once, with the ways a
+         *     call leaves it.
+         */
+        get: operations["get_call_flow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/references/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What routes to an object: the phone numbers, schedules, menus, ring groups and extensions
+         *     with a way to it (for an extension, also to its voicemail, and the groups and direct-dial
+         *     lists naming it).
+         */
+        get: operations["get_references"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/simulate": {
         parameters: {
             query?: never;
@@ -864,6 +905,7 @@ export interface paths {
          *     session-update endpoint tokens. Cloudonix is asked for the domain's name and UUID (shown as
          *     `domain_name`, `domain_uuid`; null when it could not be reached). Moving to another domain
          *     forgets the voice application and subscriber links of the old one; provision afterwards.
+         *     The domain is then brought in line by a background job (`cloudonix_sync`).
          */
         put: operations["put_cloudonix"];
         post?: never;
@@ -1191,6 +1233,25 @@ export interface components {
         };
         /** @enum {string} */
         CallDirection: "inbound" | "outbound" | "internal";
+        CallFlow: {
+            /** @description Each object's ways out, in the order the object lists them. */
+            edges: components["schemas"]["FlowEdge"][];
+            /** @description In the order a breadth-first walk from the number meets them. */
+            nodes: components["schemas"]["FlowNode"][];
+            /** @description The phone number's node. */
+            root: string;
+            /** @description Whether the walk stopped at [`MAX_NODES`] nodes (edges to undrawn nodes are left out). */
+            truncated: boolean;
+        };
+        /**
+         * @description Where a call is in the organization's routing: the last destination on its path (an IVR menu
+         *     while the caller chooses, a ring group while it rings, a voicemail box while they speak).
+         */
+        CallLocation: {
+            destination: components["schemas"]["Destination"];
+            /** @description How people know it ("101 Alice", "Sales"); empty when it has no name (hang up). */
+            name: string;
+        };
         /** @description One call in full. */
         CallLogDetail: components["schemas"]["CallLogView"] & {
             cdr?: components["schemas"]["CdrView"] | null;
@@ -1313,6 +1374,7 @@ export interface components {
             api_key?: string | null;
             /** @description Whether the CDR endpoint exists (its URL is under `/urls`). */
             cdr_endpoint_issued: boolean;
+            cloudonix_sync?: components["schemas"]["CloudonixSync"] | null;
             /**
              * @description The Cloudonix domain (name, numeric id or UUID); null until saved.
              * @example acme.cloudonix.net
@@ -1331,6 +1393,16 @@ export interface components {
             voice_application_id?: string | null;
             /** @description Whether a webhook bearer was issued (it is shown only when issued). */
             webhook_bearer_issued: boolean;
+        };
+        /**
+         * @description Whether Cloudonix matches an object (an extension's subscriber, the organization's domain),
+         *     as the API shows it.
+         */
+        CloudonixSync: {
+            /** @description Why the last sync failed. */
+            error?: string | null;
+            job_id?: components["schemas"]["JobId"] | null;
+            state: components["schemas"]["SyncState"];
         };
         /** @description What to paste into Cloudonix. */
         CloudonixUrlsView: {
@@ -1447,13 +1519,6 @@ export interface components {
          * @example 101
          */
         ExtensionNumber: string;
-        /** @description An extension's sync state as the API shows it. */
-        ExtensionSync: {
-            /** @description Why the last sync failed. */
-            error?: string | null;
-            job_id?: components["schemas"]["JobId"] | null;
-            state: components["schemas"]["SyncState"];
-        };
         /**
          * @description Fields to change; absent ones stay as they are, `null` clears the nullable ones. PBX users may
          *     send only the call-handling fields, and only for their own extension.
@@ -1476,7 +1541,7 @@ export interface components {
         ExtensionView: {
             /** @description Set once provisioning or a sync job created the extension's Cloudonix subscriber. */
             cloudonix_subscriber_id?: string | null;
-            cloudonix_sync?: components["schemas"]["ExtensionSync"] | null;
+            cloudonix_sync?: components["schemas"]["CloudonixSync"] | null;
             created_at: components["schemas"]["UtcTime"];
             do_not_disturb: boolean;
             forward_always?: components["schemas"]["Destination"] | null;
@@ -1517,6 +1582,27 @@ export interface components {
             field: string;
             message: string;
         };
+        FlowEdge: {
+            from: string;
+            /** @description When a call goes this way: "press 1 (Sales)", "closed", "holiday 'Christmas' (2026-12-25)". */
+            label: string;
+            to: string;
+        };
+        FlowNode: {
+            /**
+             * @description The object's id (the extension's for a voicemail box), the number of an outside number;
+             *     none for hangup and deleted objects.
+             */
+            id?: string | null;
+            /** @description Unique in the graph: `kind:id` (`hangup` alone). */
+            key: string;
+            kind: components["schemas"]["FlowNodeKind"];
+            name: string;
+            /** @description What changes how the object routes: "inactive", "do-not-disturb", "PIN", … */
+            notes: string[];
+        };
+        /** @enum {string} */
+        FlowNodeKind: "phone_number" | "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room" | "external_number" | "outbound_route" | "hangup" | "missing";
         /** @description An `https://` audio URL to play, or up to 1000 characters to speak. */
         Greeting: string;
         /** @description End the call. */
@@ -1624,7 +1710,7 @@ export interface components {
          * @description What a job does; its payload is [`JobPayload`].
          * @enum {string}
          */
-        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key";
+        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key" | "sync_domain" | "reconcile";
         /** @enum {string} */
         JobState: "pending" | "running" | "done" | "failed";
         JobView: {
@@ -1638,6 +1724,7 @@ export interface components {
             kind: components["schemas"]["JobKind"];
             /** @description Why the last try failed (also while a retry is pending). */
             last_error?: string | null;
+            reconcile?: components["schemas"]["ReconcileReport"] | null;
             report?: components["schemas"]["ProvisionReport"] | null;
             /** @description Not run before this (the next retry of a failed try). */
             run_after: components["schemas"]["UtcTime"];
@@ -1661,6 +1748,7 @@ export interface components {
             direction?: components["schemas"]["CallDirection"] | null;
             ended_at?: components["schemas"]["UtcTime"] | null;
             from_number: string;
+            location?: components["schemas"]["CallLocation"] | null;
             started_at: components["schemas"]["UtcTime"];
             status: components["schemas"]["CallStatus"];
             to_number: string;
@@ -2152,7 +2240,7 @@ export interface components {
             data: {
                 /** @description Set once provisioning or a sync job created the extension's Cloudonix subscriber. */
                 cloudonix_subscriber_id?: string | null;
-                cloudonix_sync?: components["schemas"]["ExtensionSync"] | null;
+                cloudonix_sync?: components["schemas"]["CloudonixSync"] | null;
                 created_at: components["schemas"]["UtcTime"];
                 do_not_disturb: boolean;
                 forward_always?: components["schemas"]["Destination"] | null;
@@ -2591,6 +2679,18 @@ export interface components {
              */
             weekday: number;
         };
+        /** @description What one reconcile found and changed. */
+        ReconcileReport: {
+            /** @description Subscribers OpBX created for this organization that no extension has any more, deleted. */
+            deleted: string[];
+            domain_sync_job?: components["schemas"]["JobId"] | null;
+            /** @description Repairs that failed, as `number: reason`. */
+            failed: string[];
+            /** @description Subscribers OpBX did not create that no extension has: left alone. */
+            foreign: string[];
+            /** @description Extensions whose subscriber was missing, in the wrong state or not linked, placed again. */
+            repaired: string[];
+        };
         /** Format: uuid */
         RecordingId: string;
         /** @description Fields to change; absent ones stay as they are. */
@@ -2620,11 +2720,15 @@ export interface components {
             size_bytes: number;
             updated_at: components["schemas"]["UtcTime"];
         };
-        /** @description An object that still routes to the one a client tried to delete. */
+        /** @description An object that routes to another: what refuses deleting it, what routes to it. */
         Reference: {
             id: string;
             name: string;
             object_type: string;
+        };
+        References: {
+            /** @description Ordered by type and name; each object once however many of its ways lead here. */
+            data: components["schemas"]["Reference"][];
         };
         ResetConfirmation: {
             /** @description At least 10 characters, not common, not containing the email's name part. */
@@ -2730,6 +2834,7 @@ export interface components {
             cxml: string;
             /** @description Every destination the call passes, in order, over all turns. */
             path: components["schemas"]["SimulatedStep"][];
+            phone_number_id?: components["schemas"]["PhoneNumberId"] | null;
             turns: components["schemas"]["SimulatedTurn"][];
             /** @description Key presses that were not used because no menu asked for them. */
             unused_digits: string[];
@@ -5446,6 +5551,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RingGroupView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A phone number of the organization */
+                id: components["schemas"]["PhoneNumberId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFlow"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_references: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description extension, voicemail, ring_group, business_hours, ivr_menu or conference_room */
+                type: string;
+                /** @description The object's id (a UUID; an extension's for its voicemail) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["References"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -448,11 +448,15 @@ impl RateLimits for RedisCoordination {
     }
 
     async fn forgive(&self, key: &str) -> Result<(), CoordinationError> {
-        FORGIVE
+        let forgiven: Result<(), RedisError> = FORGIVE
             .key(self.key("rate", key))
-            .invoke_async::<()>(&mut self.connection.clone())
-            .await?;
-        Ok(())
+            .invoke_async(&mut self.connection.clone())
+            .await;
+        match forgiven {
+            // The attempt was counted in this process too (see `hit`).
+            Err(e) if outage(&e) => self.in_process.forgive(key).await,
+            other => Ok(other?),
+        }
     }
 }
 
