@@ -6,7 +6,7 @@ import { problemMessage } from '@/api/problem'
 import { Badge } from './ui/badge'
 import { Button } from './ui/button'
 
-type SyncView = Schemas['ExtensionSync']
+type SyncView = Schemas['CloudonixSync']
 
 /** How often a page showing a pending sync asks again. */
 export const SYNC_POLL_MS = 2000

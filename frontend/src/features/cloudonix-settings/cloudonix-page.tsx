@@ -6,6 +6,7 @@ import { problemMessage } from '@/api/problem'
 import { ConfirmDialog } from '@/components/confirm-dialog'
 import { CopyField } from '@/components/copy-field'
 import { PageHeader } from '@/components/page-header'
+import { RetrySyncButton, SYNC_POLL_MS, SyncBadge } from '@/components/sync-state'
 import { ErrorState, LoadingState } from '@/components/states'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
@@ -131,6 +132,26 @@ function ProvisionCard({
   )
 }
 
+/** Whether Cloudonix holds what was saved: each save is pushed by a background job. */
+function DomainSync({ owner }: { owner: boolean }) {
+  const { organization } = useMe()
+  const { data } = useQuery({
+    ...cloudonixQuery(organization.id),
+    refetchInterval: (query) =>
+      query.state.data?.cloudonix_sync?.state === 'pending' ? SYNC_POLL_MS : false,
+  })
+  const sync = data?.cloudonix_sync
+  if (!sync) return null
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <span className="text-muted-foreground">In Cloudonix:</span>
+      <SyncBadge sync={sync} />
+      {sync.state === 'failed' && sync.error && <span className="text-muted-foreground">{sync.error}</span>}
+      {sync.state === 'failed' && sync.job_id && owner && <RetrySyncButton jobId={sync.job_id} />}
+    </div>
+  )
+}
+
 function DomainFacts({ settings }: { settings: CloudonixSettingsView }) {
   if (!settings.domain) return null
   if (!settings.domain_name)
@@ -175,6 +196,7 @@ export function CloudonixPage({ jobId, onJob }: { jobId: string | undefined; onJ
             {/* A new baseline after each save: the masked key and whether one is stored changed. */}
             <ConnectionForm key={settings.updated_at ?? 'new'} settings={settings} owner={owner} />
             <DomainFacts settings={settings} />
+            <DomainSync owner={owner} />
           </CardContent>
         </Card>
         {owner && (

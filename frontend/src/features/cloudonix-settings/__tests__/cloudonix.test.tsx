@@ -263,3 +263,32 @@ describe('provisioning', () => {
     expect(screen.queryByRole('button', { name: 'Retry provisioning' })).not.toBeInTheDocument()
   })
 })
+
+describe('the domain sync', () => {
+  it('says when Cloudonix refused the saved settings, and retries the job', async () => {
+    const retried: string[] = []
+    const syncJob = id()
+    const { user: u } = page(
+      [
+        on('post', '/api/v1/jobs/{id}/retry', ({ params }) => {
+          retried.push(params.id!)
+          const queued: JobView = {
+            id: syncJob,
+            kind: 'sync_domain',
+            state: 'pending',
+            attempts: 0,
+            run_after: at,
+            created_at: at,
+            updated_at: at,
+          }
+          return HttpResponse.json(queued, { status: 202 })
+        }),
+      ],
+      settings({ cloudonix_sync: { state: 'failed', error: 'Cloudonix answered 503', job_id: syncJob } }),
+    )
+    expect(await screen.findByText('Sync failed')).toBeInTheDocument()
+    expect(screen.getByText('Cloudonix answered 503')).toBeInTheDocument()
+    await u.click(screen.getByRole('button', { name: 'Retry' }))
+    await waitFor(() => expect(retried).toEqual([syncJob]))
+  })
+})
