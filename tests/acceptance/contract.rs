@@ -444,7 +444,8 @@ async fn subscriber_updates_never_send_the_msisdn(b: Backend) {
         bodies,
         [
             json!({"method": "POST", "body": {"msisdn": "201", "sip-password": "sip-201-secret",
-                   "sipPassword": "sip-201-secret", "active": true}}),
+                   "sipPassword": "sip-201-secret", "active": true,
+                   "profile": {"opbx-organization": cx.org.to_string()}}}),
             json!({"method": "PUT", "body": {"sip-password": "sip-201-secret",
                    "sipPassword": "sip-201-secret", "active": true}}),
         ]

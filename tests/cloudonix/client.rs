@@ -138,7 +138,8 @@ async fn requests_are_the_documented_ones() {
     assert_eq!(
         bodies[5],
         Some(json!({ "msisdn": "1001", "sip-password": "sip-secret-1001",
-                     "sipPassword": "sip-secret-1001", "active": true }))
+                     "sipPassword": "sip-secret-1001", "active": true,
+                     "profile": { "opbx-organization": "opbx-test" } }))
     );
     assert_eq!(
         bodies[8],

@@ -134,6 +134,9 @@ pub enum CdrDomain {
 #[derive(Default)]
 struct FakeDomain {
     id: u64,
+    /// Unique across every fake, as Cloudonix's are across its domains: OpBX refuses a second
+    /// organization on a domain UUID another one holds, and the tests share one database.
+    uuid: String,
     name: String,
     api_key: String,
     default_application: Option<u64>,
@@ -142,9 +145,17 @@ struct FakeDomain {
     subscribers: Vec<Map<String, Value>>,
 }
 
+/// Domain ids unique across fakes and test processes, as Cloudonix's are: a domain may be entered
+/// by its id, and OpBX refuses a domain another organization holds (the tests share a database).
+fn next_domain_id() -> u64 {
+    static NEXT: std::sync::OnceLock<AtomicU64> = std::sync::OnceLock::new();
+    NEXT.get_or_init(|| AtomicU64::new(opbx::domain::now_ms().unsigned_abs() * 1000))
+        .fetch_add(1, Ordering::Relaxed)
+}
+
 impl FakeDomain {
     fn uuid(&self) -> String {
-        format!("00000000-0000-0000-0000-{:012}", self.id)
+        self.uuid.clone()
     }
 
     fn profile_text(&self, key: &str) -> String {
@@ -209,9 +220,9 @@ impl FakeCloudonix {
     /// A domain that accepts `api_key`, with an empty profile and nothing in it.
     pub fn add_domain(&self, name: &str, api_key: &str) {
         let mut m = self.model();
-        m.next_id += 1;
         let domain = FakeDomain {
-            id: m.next_id,
+            id: next_domain_id(),
+            uuid: crate::unique(),
             name: name.to_owned(),
             api_key: api_key.to_owned(),
             ..FakeDomain::default()
