@@ -35,11 +35,15 @@ operator_password=$(RUST_LOG=warn "$bin" operator add "$operator" | sed -n 's/^G
 [[ -n $operator_password ]] || { echo "e2e: opbx-local operator add printed no password" >&2; exit 1; }
 # Invitations and password resets land here as files (the embedded mailer), for the tests to follow.
 mkdir -p "$tmp/mail"
+# A public URL, because pushing settings to Cloudonix needs one (without it opbx-local shows URLs
+# from its listen address but refuses to provision: Cloudonix cannot reach a loopback address);
+# tests/e2e covers the shown URLs without it.
 OPBX_LISTEN=127.0.0.1:$port \
 OPBX_MAIL_DIR=$tmp/mail \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
 OPBX_CLOUDONIX_API_URL=http://127.0.0.1:$FAKE_CLOUDONIX_PORT \
+OPBX_PUBLIC_URL=http://127.0.0.1:$port \
 OPBX_UI_DIR=$PWD/dist \
 RUST_LOG=warn \
   "$bin" >"$tmp/opbx-local.log" 2>&1 &
