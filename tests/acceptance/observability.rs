@@ -171,8 +171,13 @@ async fn metrics_count_a_routed_call_and_label_no_number() {
     assert_eq!(replays, 1.0);
     for (name, labels, _) in series(&after) {
         for (key, value) in labels.into_iter().filter(|(k, _)| k != "le") {
+            // The call's numbers, in any spelling (an id may contain "555" by chance).
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
             assert!(
-                !value.contains("555") && !value.contains('+'),
+                !value.contains('+')
+                    && ["2125550101", CALLER.trim_start_matches('+')]
+                        .iter()
+                        .all(|number| !digits.contains(number)),
                 "{name} labels {key}={value}: a phone number is not a label"
             );
         }
