@@ -145,5 +145,12 @@ export default async function globalSetup() {
   mkdirSync('test-results', { recursive: true })
   writeFileSync(accountsFile, JSON.stringify(accounts, null, 2))
   await api.dispose()
-  return () => new Promise<void>((resolve) => (fake ? fake.close(() => resolve()) : resolve()))
+  // opbx-local's background jobs keep talking to the fake over keep-alive connections, and
+  // close() alone waits for every connection to end: cut them, or the run never finishes.
+  return () =>
+    new Promise<void>((resolve) => {
+      if (!fake) return resolve()
+      fake.close(() => resolve())
+      fake.closeAllConnections()
+    })
 }
