@@ -8,13 +8,12 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
-use opbx::crypto::{hash_password, random_token, sha256_hex};
-use opbx::domain::accounts::{Operator, OperatorToken};
-use opbx::domain::ids::{OperatorId, OperatorTokenId, TokenId, UserId};
-use opbx::domain::model::{ApiToken, Organization, Role, Status, User};
+use opbx::crypto::hash_password;
+use opbx::domain::accounts::Operator;
+use opbx::domain::ids::UserId;
+use opbx::domain::model::{Organization, Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::ports::operators::{OperatorRepo, OperatorTokenRepo};
-use opbx::ports::users::{ApiTokenRepo, UserRepo};
+use opbx::ports::users::UserRepo;
 use opbx_tests::{Backend, new_org, unique};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -123,58 +122,18 @@ pub async fn add_user(state: &AppState, org: &Organization, role: Role) -> User 
 
 /// Mints a valid token for `user` directly in the store (login is tested on its own).
 pub async fn token_for(state: &AppState, user: &User) -> String {
-    let token = random_token();
-    let now = now_ms();
-    state
-        .store
-        .create_api_token(&ApiToken {
-            id: TokenId::new(),
-            organization_id: user.organization_id,
-            user_id: user.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + 3_600_000,
-            revoked_at: None,
-        })
-        .await
-        .unwrap();
-    token
+    opbx_tests::accounts::user_token(state, user).await
 }
 
 /// A new active platform operator with [`PASSWORD`] and a unique email.
 pub async fn add_operator(state: &AppState) -> Operator {
-    let now = now_ms();
-    let operator = Operator {
-        id: OperatorId::new(),
-        email: format!("operator-{}@example.com", unique()),
-        name: "Operator".into(),
-        password_hash: PASSWORD_HASH.clone(),
-        status: Status::Active,
-        created_at: now,
-        updated_at: now,
-    };
-    state.store.create_operator(&operator).await.unwrap();
-    operator
+    opbx_tests::accounts::add_operator(state, PASSWORD_HASH.clone()).await
 }
 
 /// A fresh platform operator's valid token, minted in the store.
 pub async fn operator_token(state: &AppState) -> String {
     let operator = add_operator(state).await;
-    let token = random_token();
-    let now = now_ms();
-    state
-        .store
-        .create_operator_token(&OperatorToken {
-            id: OperatorTokenId::new(),
-            operator_id: operator.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + 3_600_000,
-            revoked_at: None,
-        })
-        .await
-        .unwrap();
-    token
+    opbx_tests::accounts::operator_token(state, &operator).await
 }
 
 /// An answer, with its body parsed as JSON when it is JSON (`Value::Null` otherwise).

@@ -11,16 +11,14 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use opbx::adapters::memory::ws_hub::LocalHub;
 use opbx::app::AppState;
-use opbx::crypto::{random_token, sha256_hex};
-use opbx::domain::accounts::{Operator, OperatorToken};
-use opbx::domain::ids::{OperatorId, OperatorTokenId, OrgId, TokenId, UserId};
-use opbx::domain::model::{ApiToken, Role, Status, User};
+use opbx::domain::ids::{OrgId, UserId};
+use opbx::domain::model::{Role, Status, User};
 use opbx::domain::now_ms;
-use opbx::ports::operators::{OperatorRepo, OperatorTokenRepo};
-use opbx::ports::users::{ApiTokenRepo, UserRepo};
+use opbx::ports::users::UserRepo;
 use opbx::realtime::Realtime;
 use opbx_aws::apigw::ManagementApiPush;
 use opbx_aws::dynamodb::connections::DynamoConnections;
+use opbx_tests::accounts::user_token;
 use opbx_tests::realtime::{RealtimeOrg, WsClient, http, moto_tables, ws_connect};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -51,51 +49,9 @@ async fn add_user(state: &AppState, org: OrgId, role: Role) -> User {
     user
 }
 
-async fn token(state: &AppState, user: &User) -> String {
-    let token = random_token();
-    let now = now_ms();
-    state
-        .store
-        .create_api_token(&ApiToken {
-            id: TokenId::new(),
-            organization_id: user.organization_id,
-            user_id: user.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + 3_600_000,
-            revoked_at: None,
-        })
-        .await
-        .unwrap();
-    token
-}
-
 async fn operator_token(state: &AppState) -> String {
-    let now = now_ms();
-    let operator = Operator {
-        id: OperatorId::new(),
-        email: format!("operator-{}@example.com", opbx_tests::unique()),
-        name: "Operator".into(),
-        password_hash: "unused".into(),
-        status: Status::Active,
-        created_at: now,
-        updated_at: now,
-    };
-    state.store.create_operator(&operator).await.unwrap();
-    let token = random_token();
-    state
-        .store
-        .create_operator_token(&OperatorToken {
-            id: OperatorTokenId::new(),
-            operator_id: operator.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + 3_600_000,
-            revoked_at: None,
-        })
-        .await
-        .unwrap();
-    token
+    let operator = opbx_tests::accounts::add_operator(state, "unused".into()).await;
+    opbx_tests::accounts::operator_token(state, &operator).await
 }
 
 /// `true` when the server closes the socket within [`WAIT`].
@@ -147,8 +103,8 @@ async fn sessions_users_and_organizations_lose_their_sockets(
     let a = RealtimeOrg::create(&api_state.store).await;
     let owner = add_user(&api_state, a.org.id, Role::Owner).await;
     let (owner_tab_1, owner_tab_2) = (
-        token(&api_state, &owner).await,
-        token(&api_state, &owner).await,
+        user_token(&api_state, &owner).await,
+        user_token(&api_state, &owner).await,
     );
     let mut first_session = ws_connect(ws, &owner_tab_1).await;
     let mut second_session = ws_connect(ws, &owner_tab_2).await;

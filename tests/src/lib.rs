@@ -4,6 +4,7 @@
 //! `production` is MariaDB/MySQL + Redis over TCP. The production backend never skips: when its
 //! servers are missing the test fails with a message saying which server and how to start it.
 
+pub mod accounts;
 pub mod fake_cloudonix;
 pub mod fault_proxy;
 pub mod load;
