@@ -62,16 +62,24 @@ function NodeCard({ placed, names }: { placed: Placed<FlowNode>; names: Map<stri
       ))}
       {exits.length > 0 && (
         <ul aria-label={`Ways out of ${node.name}`}>
-          {exits.map((exit, i) => (
-            <li key={i} className="truncate" style={{ height: LINE_HEIGHT }} title={exit.label}>
-              {exit.label}
-              <span className="sr-only">
-                {' '}
-                → {names.get(exit.to)}
-                {exit.loop && ' (a loop: back to an earlier step)'}
-              </span>
-            </li>
-          ))}
+          {exits.map((exit, i) => {
+            const target = names.get(exit.to) ?? ''
+            // A label that does not name its target ("rings") shows it: the target's box may be
+            // scrolled out of view.
+            const named = exit.label.includes(target)
+            return (
+              <li
+                key={i}
+                className="truncate"
+                style={{ height: LINE_HEIGHT }}
+                title={`${exit.label} → ${target}`}
+              >
+                {exit.label}
+                <span className={named ? 'sr-only' : 'text-muted-foreground'}> → {target}</span>
+                {exit.loop && <span className="sr-only"> (a loop: back to an earlier step)</span>}
+              </li>
+            )
+          })}
         </ul>
       )}
     </div>
