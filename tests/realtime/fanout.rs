@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use opbx::adapters::memory::ws_hub::LocalHub;
+use opbx::adapters::memory::ws_hub::{ConnectionInfo, LocalHub};
 use opbx::domain::ids::OrgId;
 use opbx::domain::live_call::LiveCallChange;
 use opbx::domain::model::CallStatus;
@@ -29,7 +29,7 @@ async fn connect(s: &Stores, hub: &LocalHub, org: OrgId, id: &str) -> Receiver<V
         .add_connection(&connection(org, id, 60_000))
         .await
         .unwrap();
-    hub.attach(id)
+    hub.attach(id, ConnectionInfo::default())
 }
 
 async fn events_reach_every_connection_of_the_organization_and_no_other(s: Stores) {

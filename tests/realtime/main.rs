@@ -6,5 +6,6 @@ mod closing;
 mod e2e;
 mod fanout;
 mod limits;
+mod management_api;
 mod stores;
 mod webhooks;

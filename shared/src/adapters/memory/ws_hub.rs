@@ -1,6 +1,6 @@
 //! The sockets `opbx-local` holds itself: its stand-in for API Gateway's side of WebSockets.
 //! Posting to a connection queues the message on that socket; an unknown connection is `Gone`,
-//! as API Gateway answers 410.
+//! as API Gateway answers 410. Each socket keeps what `GetConnection` tells about it.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -15,7 +15,23 @@ const QUEUE_PER_SOCKET: usize = 256;
 
 #[derive(Default)]
 pub struct LocalHub {
-    sockets: Mutex<HashMap<String, mpsc::Sender<Vec<u8>>>>,
+    sockets: Mutex<HashMap<String, Socket>>,
+}
+
+struct Socket {
+    outbox: mpsc::Sender<Vec<u8>>,
+    info: ConnectionInfo,
+}
+
+/// What API Gateway's `GetConnection` answers about a socket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionInfo {
+    /// Epoch milliseconds.
+    pub connected_at: i64,
+    /// Epoch milliseconds of the client's last message (the connection time until it sends one).
+    pub last_active_at: i64,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +39,7 @@ pub struct LocalHub {
 struct SocketFull;
 
 impl LocalHub {
-    fn sockets(&self) -> std::sync::MutexGuard<'_, HashMap<String, mpsc::Sender<Vec<u8>>>> {
+    fn sockets(&self) -> std::sync::MutexGuard<'_, HashMap<String, Socket>> {
         // Every critical section is one map operation, so a poisoned map is still consistent.
         self.sockets.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -38,10 +54,23 @@ impl LocalHub {
     }
 
     /// Registers a socket; what is posted to `id` arrives on the returned receiver.
-    pub fn attach(&self, id: &str) -> mpsc::Receiver<Vec<u8>> {
-        let (tx, rx) = mpsc::channel(QUEUE_PER_SOCKET);
-        self.sockets().insert(id.to_owned(), tx);
+    pub fn attach(&self, id: &str, info: ConnectionInfo) -> mpsc::Receiver<Vec<u8>> {
+        let (outbox, rx) = mpsc::channel(QUEUE_PER_SOCKET);
+        self.sockets()
+            .insert(id.to_owned(), Socket { outbox, info });
         rx
+    }
+
+    /// `GetConnection`: `None` for a connection that is gone.
+    pub fn info(&self, id: &str) -> Option<ConnectionInfo> {
+        self.sockets().get(id).map(|s| s.info.clone())
+    }
+
+    /// The client sent a message at `at` (epoch milliseconds).
+    pub fn touch(&self, id: &str, at: i64) {
+        if let Some(socket) = self.sockets().get_mut(id) {
+            socket.info.last_active_at = at;
+        }
     }
 
     pub fn detach(&self, id: &str) {
@@ -58,7 +87,7 @@ impl LocalHub {
 #[async_trait]
 impl EventPush for LocalHub {
     async fn post(&self, connection_id: &str, payload: &[u8]) -> Result<Delivery, PushError> {
-        let Some(socket) = self.sockets().get(connection_id).cloned() else {
+        let Some(socket) = self.sockets().get(connection_id).map(|s| s.outbox.clone()) else {
             return Ok(Delivery::Gone);
         };
         match socket.try_send(payload.to_vec()) {

@@ -1,7 +1,8 @@
 //! `opbx-local`'s WebSockets with API Gateway's semantics: `GET /ws` runs the same `$connect`,
 //! `$default` and `$disconnect` handlers on a real socket under a connection id, and
-//! `POST|DELETE /@connections/{id}` is API Gateway's Management API on those sockets (410 for an
-//! unknown id), so the production adapter can be pointed at this process and tested end to end.
+//! `GET|POST|DELETE /@connections/{id}` is API Gateway's Management API on those sockets (410 for
+//! an unknown id, its error names in `x-amzn-ErrorType`, its 128 KiB payload limit), so the
+//! production adapter, or any AWS SDK, can be pointed at this process and behaves as in AWS.
 //!
 //! Messages are capped at API Gateway's limits (128 KiB, in frames of at most 32 KiB): a client
 //! cannot make the process buffer more, and one that tries is disconnected.
@@ -13,18 +14,21 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::{connect, default, disconnect};
-use crate::adapters::memory::ws_hub::LocalHub;
+use crate::adapters::memory::ws_hub::{ConnectionInfo, LocalHub};
 use crate::app::AppState;
 use crate::domain::now_ms;
+use crate::http::api::extract::client_ip;
 use crate::ports::event_push::{Delivery, EventPush};
 
 /// API Gateway's WebSocket limits: a message of at most 128 KiB in frames of at most 32 KiB.
@@ -36,14 +40,26 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(upgrade))
         .route(
             "/@connections/{id}",
-            post(post_to_connection).delete(delete_connection),
+            get(get_connection)
+                .post(post_to_connection)
+                .delete(delete_connection)
+                // Over the limit the body is not read at all; the handler answers as AWS does.
+                .layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
         )
+        .method_not_allowed_fallback(|| async {
+            aws_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "UnknownOperationException",
+                "the Management API has GET, POST and DELETE on /@connections/{id}",
+            )
+        })
         .with_state(state)
 }
 
 async fn upgrade(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
+    parts: Parts,
     ws: WebSocketUpgrade,
 ) -> Response {
     let id = LocalHub::new_connection_id();
@@ -54,8 +70,19 @@ async fn upgrade(
             return (status, refused.body.unwrap_or_default()).into_response();
         }
     };
+    let now = now_ms();
+    let info = ConnectionInfo {
+        connected_at: now,
+        last_active_at: now,
+        source_ip: client_ip(&parts, &state.trusted_proxies),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
     // Attached before the handshake completes, so no event posted meanwhile is lost.
-    let outbox = state.realtime.hub.attach(&id);
+    let outbox = state.realtime.hub.attach(&id, info);
     let failed = state.clone();
     let failed_id = id.clone();
     ws.max_message_size(MAX_MESSAGE_BYTES)
@@ -90,6 +117,7 @@ async fn serve(
                 }
             }
             received = from_client.next() => {
+                state.realtime.hub.touch(&id, now_ms());
                 let text = match received {
                     Some(Ok(Message::Text(text))) => text.to_string(),
                     Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -132,11 +160,47 @@ fn aws_error(status: StatusCode, kind: &'static str, message: &str) -> Response 
         .into_response()
 }
 
+/// `GetConnection`, in the Management API's JSON (ISO 8601 times, as the SDKs parse them).
+async fn get_connection(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(info) = state.realtime.hub.info(&id) else {
+        return aws_error(StatusCode::GONE, "GoneException", "Gone");
+    };
+    let iso = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    (
+        [("content-type", "application/json")],
+        serde_json::json!({
+            "connectedAt": iso(info.connected_at),
+            "identity": {
+                "sourceIp": info.source_ip.unwrap_or_default(),
+                "userAgent": info.user_agent.unwrap_or_default(),
+            },
+            "lastActiveAt": iso(info.last_active_at),
+        })
+        .to_string(),
+    )
+        .into_response()
+}
+
 async fn post_to_connection(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return aws_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PayloadTooLargeException",
+                "Message too long",
+            );
+        }
+        Err(e) => return aws_error(e.status(), "BadRequestException", &e.body_text()),
+    };
     match state.realtime.hub.post(&id, &body).await {
         Ok(Delivery::Delivered) => StatusCode::OK.into_response(),
         Ok(Delivery::Gone) => aws_error(StatusCode::GONE, "GoneException", "Gone"),
