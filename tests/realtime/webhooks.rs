@@ -2,18 +2,22 @@
 //! duplicates and late deliveries never move a call backwards and never answer Cloudonix with an
 //! error; the CDR needs its organization's path token and domain, is stored once and ends the call.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use opbx::app::AppState;
 use opbx::domain::call_trace::TraceWebhook;
-use opbx::domain::ids::CallLogId;
+use opbx::domain::ids::{CallLogId, OrgId};
+use opbx::domain::live_call::LiveCall;
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
 use opbx::domain::now_ms;
 use opbx::ports::call_logs::CallLogRepo;
 use opbx::ports::cdrs::CdrRepo;
-use opbx::ports::store::{PageRequest, StoreError};
+use opbx::ports::live_calls::LiveCalls;
+use opbx::ports::store::{PageRequest, StoreError, StoreResult};
 use opbx_tests::Backend;
 use opbx_tests::realtime::RealtimeOrg;
 use serde_json::{Value, json};
@@ -607,7 +611,58 @@ async fn the_live_call_shows_where_routing_sent_it(b: Backend) {
     );
 }
 
+/// The live view's store answering nothing but "unavailable", as a stopped DynamoDB does once
+/// its breaker is open.
+struct LiveViewDown;
+
+#[async_trait::async_trait]
+impl LiveCalls for LiveViewDown {
+    async fn put_live_call(&self, _: &LiveCall) -> StoreResult<()> {
+        Err(down())
+    }
+    async fn insert_live_call(&self, _: &LiveCall) -> StoreResult<bool> {
+        Err(down())
+    }
+    async fn find_live_call(&self, _: OrgId, _: &str) -> StoreResult<LiveCall> {
+        Err(down())
+    }
+    async fn list_live_calls(&self, _: OrgId) -> StoreResult<Vec<LiveCall>> {
+        Err(down())
+    }
+}
+
+fn down() -> StoreError {
+    StoreError::Unavailable("live calls store down".into())
+}
+
+/// Issue 16.1: while the live calls' store is down, session updates and the CDR still reach the
+/// call log and are answered 200 (a 503 made Cloudonix redeliver into the same outage).
+async fn with_the_live_view_down_the_history_is_still_written(b: Backend) {
+    let mut pbx = Pbx::new(&b);
+    pbx.state.realtime.live_calls = Arc::new(LiveViewDown);
+    pbx.app = opbx::http::all_functions(pbx.state.clone());
+    let org = RealtimeOrg::create(&b.store).await;
+    let call = token();
+    let log = routed_call(&b, &org, &call).await;
+    let (code, reply) = pbx
+        .session(&org, &org.session_update(&call, "answer"))
+        .await;
+    assert_eq!(code, StatusCode::OK, "{reply}");
+    assert_eq!(reply["status"], "answered");
+    let stored = b.store.find_call_log(org.org.id, log.id).await.unwrap();
+    assert_eq!(stored.status, CallStatus::Answered);
+
+    let cdr = org.cdr(&call, "ANSWER").to_string();
+    let (code, body) = pbx.post(&org.cdr_path(), None, &cdr).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    assert_eq!(body["stored"], true);
+    let stored = b.store.find_call_log(org.org.id, log.id).await.unwrap();
+    assert_eq!(stored.status, CallStatus::Completed);
+    assert_eq!(stored.billsec, Some(55));
+}
+
 opbx_tests::on_both_backends!(
+    with_the_live_view_down_the_history_is_still_written,
     an_answered_dial_moves_the_live_call_on,
     the_live_call_shows_where_routing_sent_it,
     duplicates_and_late_updates_never_move_a_call_backwards,

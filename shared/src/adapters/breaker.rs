@@ -4,8 +4,9 @@
 //! coordination call, about two minutes per request, while Cloudonix gives up after 5–15 s. With
 //! them only the calls in flight when the store goes away wait, one deadline each: the first
 //! failure opens the breaker, every later call is skipped at once, and a background probe checks
-//! the store once per [`PROBE_EVERY`] and closes the breaker when it answers again. (On Lambda the
-//! probe runs while the instance serves requests, which is exactly when it matters.)
+//! the store at once and then once per [`PROBE_EVERY`] and closes the breaker when it answers
+//! again. (On Lambda the probe runs while the instance serves requests, which is exactly when it
+//! matters.)
 
 use std::future::Future;
 use std::pin::Pin;
@@ -92,14 +93,17 @@ impl Breaker {
             self.store,
             self.deadline,
         );
+        // The first probe goes at once: a call can miss its deadline on a store that is up (a
+        // starved CPU, one slow command), and such a false alarm then lasts one round trip
+        // instead of a probe period, during which every call would skip a working store.
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(PROBE_EVERY).await;
                 if let Ok(true) = tokio::time::timeout(deadline.max(PROBE_EVERY), probe()).await {
                     open.store(false, Ordering::Release);
                     tracing::info!(store, "store back: using it again");
                     return;
                 }
+                tokio::time::sleep(PROBE_EVERY).await;
             }
         });
     }
@@ -141,8 +145,8 @@ mod tests {
             !polled.load(Ordering::SeqCst),
             "a skipped call never starts"
         );
-        // Probes at 0.5, 1 and 1.5 s; the third answers.
-        tokio::time::sleep(PROBE_EVERY * 3 + PROBE_EVERY / 2).await;
+        // Probes at once, at 0.5 and at 1 s; the third answers.
+        tokio::time::sleep(PROBE_EVERY * 2 + PROBE_EVERY / 2).await;
         assert_eq!(probes.load(Ordering::SeqCst), 3, "probed until it answered");
         assert!(!b.is_open());
         assert!(matches!(

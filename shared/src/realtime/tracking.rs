@@ -129,7 +129,18 @@ async fn apply(
     observation: &Observation,
 ) -> StoreResult<Tracked> {
     let log = found(state.store.find_call_log_by_session(org, token).await)?;
-    let live = found(state.realtime.live_calls.find_live_call(org, token).await)?;
+    // The live view is a convenience next to the call log: while its store is down the event
+    // still reaches the history (refusing it would make Cloudonix redeliver into the same
+    // outage), and the live entry catches up with the call's next event.
+    let live = match found(state.realtime.live_calls.find_live_call(org, token).await) {
+        Ok(live) => Some(live),
+        Err(e) => {
+            tracing::warn!(%org, error = %e, "live call unreadable; the call log alone decides");
+            None
+        }
+    };
+    let live_readable = live.is_some();
+    let live = live.flatten();
     // The two records can differ after a crash between their writes; the further one counts.
     let current = match (&log, &live) {
         (Some(l), Some(c)) => {
@@ -169,14 +180,16 @@ async fn apply(
 
     // An ended call that has a call log needs no live entry to stay ended.
     let remembered = log.as_ref().is_some_and(|l| l.status.is_terminal());
-    if live.is_some() || !(target.is_terminal() && remembered) {
+    if live_readable && (live.is_some() || !(target.is_terminal() && remembered)) {
         let next = next_live_call(org, token, live.as_ref(), log.as_ref(), target, observation);
         if live.as_ref() != Some(&next) {
             let next = LiveCall {
                 updated_at: observation.at,
                 ..next
             };
-            state.realtime.live_calls.put_live_call(&next).await?;
+            if let Err(e) = state.realtime.live_calls.put_live_call(&next).await {
+                tracing::warn!(%org, error = %e, "live call not updated; it catches up with the call's next event");
+            }
         }
     }
 

@@ -743,9 +743,8 @@ impl<'a> Engine<'a> {
         match result {
             Ok(position) => position.rem_euclid(members) as u32,
             Err(e) => {
-                // Ringing from the first member beats dropping the call.
-                tracing::warn!(error = %e, "round-robin position unavailable; starting at the first member");
-                0
+                tracing::warn!(error = %e, "round-robin position unavailable; starting where the call's id points");
+                fallback_start(&self.call.call_sid, members)
             }
         }
     }
@@ -1209,6 +1208,17 @@ fn parse_did(to: &str) -> Option<E164> {
     })
 }
 
+/// Where a round-robin call starts when the group's shared counter cannot be reached: a hash of
+/// the call's id (FNV-1a), so every retry of the call rings the same member first (its answer
+/// replays identically) and calls spread evenly over the members instead of all ringing the
+/// first one.
+fn fallback_start(call_sid: &str, members: i64) -> u32 {
+    let hash = call_sid.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % members.max(1) as u64) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1232,6 +1242,24 @@ mod tests {
         for unknown in ["unknown", "ringing", "queued", ""] {
             assert_eq!(DialOutcome::parse(unknown), None, "{unknown}");
         }
+    }
+
+    #[test]
+    fn without_the_counter_a_call_always_starts_at_the_same_member_and_calls_spread() {
+        let mut firsts = [0u32; 7];
+        for i in 0..7000 {
+            let sid = format!("CA{i:032x}");
+            let start = fallback_start(&sid, 7);
+            assert_eq!(
+                start,
+                fallback_start(&sid, 7),
+                "a retry starts where the call did"
+            );
+            firsts[start as usize] += 1;
+        }
+        // Even within a few percent (all on the first member before).
+        assert!(firsts.iter().all(|n| (900..1100).contains(n)), "{firsts:?}");
+        assert_eq!(fallback_start("any", 1), 0);
     }
 
     #[test]
