@@ -16,7 +16,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(webhook_params cxml callback_state numbers dial_plan schedule)
+    targets=(webhook_params call_events cxml callback_state numbers dial_plan schedule)
 fi
 
 out="target/fuzz"

@@ -17,7 +17,9 @@ use opbx::domain::model::{
 };
 use opbx::domain::schedule;
 use opbx::domain::timezone::Timezone;
+use opbx::http::webhooks::cdr::{parse_cdr, read_cdr, session_token};
 use opbx::http::webhooks::params::WebhookParams;
+use opbx::http::webhooks::session::{SessionReading, read_session_update};
 use opbx::routing::continuation::Continuation;
 
 /// One fuzz target: takes any bytes, panics only on a defect.
@@ -26,6 +28,7 @@ pub type Target = fn(&[u8]);
 /// The targets by name, for the corpus replay and `scripts/fuzz.sh`.
 pub const TARGETS: &[(&str, Target)] = &[
     ("webhook_params", webhook_params),
+    ("call_events", call_events),
     ("cxml", cxml),
     ("callback_state", callback_state),
     ("numbers", numbers),
@@ -45,20 +48,24 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The content type a webhook claims, chosen by the input's first byte.
+fn content_type(selector: &[u8]) -> Option<&'static str> {
+    match selector.first().map(|b| b % 4) {
+        Some(0) => Some("application/json"),
+        Some(1) => Some("application/x-www-form-urlencoded"),
+        Some(2) => Some("text/plain; charset=utf-8"),
+        _ => None,
+    }
+}
+
 /// A webhook body with any content type, and a query string: parsing answers a value or an
 /// error, and every field read back is one the request carried.
 pub fn webhook_params(data: &[u8]) {
     let [selector, body, query] = parts(data, 3)[..] else {
         unreachable!()
     };
-    let content_type = match selector.first().map(|b| b % 4) {
-        Some(0) => Some("application/json"),
-        Some(1) => Some("application/x-www-form-urlencoded"),
-        Some(2) => Some("text/plain; charset=utf-8"),
-        _ => None,
-    };
     let query = std::str::from_utf8(query).ok();
-    if let Ok(params) = WebhookParams::parse(content_type, body, query) {
+    if let Ok(params) = WebhookParams::parse(content_type(selector), body, query) {
         for name in [
             "CallSid",
             "From",
@@ -69,6 +76,40 @@ pub fn webhook_params(data: &[u8]) {
         ] {
             let _ = params.get(name);
         }
+    }
+}
+
+/// A session update (any content type and query) and a CDR body: reading them never panics and
+/// yields what the call state machine can trust: times after 1970, durations not negative, a
+/// disposition in upper case.
+pub fn call_events(data: &[u8]) {
+    let [selector, body, query] = parts(data, 3)[..] else {
+        unreachable!()
+    };
+    let query = std::str::from_utf8(query).ok();
+    if let Ok(params) = WebhookParams::parse(content_type(selector), body, query)
+        && let SessionReading::Update { observation, .. } = read_session_update(&params, 1)
+    {
+        let times = [
+            observation.answered_at,
+            observation.ended_at,
+            observation.details.started_at,
+        ];
+        assert!(
+            times.into_iter().flatten().all(|t| t > 0),
+            "{observation:?}"
+        );
+    }
+    if let Ok(cdr) = parse_cdr(body) {
+        let reading = read_cdr(&cdr);
+        let times = [reading.started_at, reading.answered_at, reading.ended_at];
+        assert!(times.into_iter().flatten().all(|t| t > 0), "{reading:?}");
+        assert!(reading.ending.duration_seconds >= 0 && reading.ending.billsec >= 0);
+        assert_eq!(
+            reading.disposition,
+            reading.disposition.to_ascii_uppercase()
+        );
+        let _ = session_token(&cdr);
     }
 }
 

@@ -154,6 +154,60 @@ fn guess_direction(cdr: &Value) -> CallDirection {
     }
 }
 
+/// One CDR: Cloudonix posts an object, some integrations a one-item array.
+pub fn parse_cdr(body: &[u8]) -> Result<Value, serde_json::Error> {
+    Ok(match serde_json::from_slice(body)? {
+        Value::Array(mut items) if items.len() == 1 => items.remove(0),
+        v => v,
+    })
+}
+
+/// What a CDR says about its call, read without I/O (a fuzz target: fuzz/src/lib.rs).
+#[derive(Debug, Clone)]
+pub struct CdrReading {
+    /// Upper-case, `UNKNOWN` when absent.
+    pub disposition: String,
+    pub from_number: String,
+    pub to_number: String,
+    /// Epoch milliseconds, positive when present.
+    pub started_at: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub ending: CallEnding,
+    pub direction: CallDirection,
+}
+
+/// Reads a CDR's fields (cloudonix.md §3.3), tolerating numbers sent as text.
+pub fn read_cdr(cdr: &Value) -> CdrReading {
+    let disposition = text(cdr, &["disposition"])
+        .unwrap_or("UNKNOWN")
+        .to_ascii_uppercase();
+    CdrReading {
+        ending: CallEnding {
+            disposition: disposition.clone(),
+            duration_seconds: seconds(cdr, "duration"),
+            billsec: seconds(cdr, "billsec"),
+            recording_url: text(cdr, &["recording_url"]).map(str::to_owned),
+        },
+        disposition,
+        from_number: text(cdr, &["from"]).unwrap_or_default().to_owned(),
+        to_number: text(cdr, &["to"]).unwrap_or_default().to_owned(),
+        started_at: time_ms(cdr, "callStartTime"),
+        answered_at: time_ms(cdr, "callAnswerTime"),
+        ended_at: time_ms(cdr, "callEndTime").or_else(|| {
+            number(cdr, &["timestamp"])
+                .map(|s| s.saturating_mul(1000))
+                .filter(|ms| *ms > 0)
+        }),
+        direction: guess_direction(cdr),
+    }
+}
+
+/// The session token the CDR belongs to.
+pub fn session_token(cdr: &Value) -> Option<&str> {
+    text(cdr, &["session", "token"])
+}
+
 async fn receive(
     State(state): State<AppState>,
     Path(org_token): Path<String>,
@@ -165,9 +219,8 @@ async fn receive(
         Err(refused) => return refused,
     };
     let org = settings.organization_id;
-    let cdr: Value = match serde_json::from_slice(&body) {
-        Ok(Value::Array(mut items)) if items.len() == 1 => items.remove(0),
-        Ok(v) => v,
+    let cdr = match parse_cdr(&body) {
+        Ok(cdr) => cdr,
         Err(e) => {
             tracing::warn!(%org, error = %e, "unreadable CDR");
             return refuse(StatusCode::BAD_REQUEST, "the CDR is not JSON");
@@ -188,43 +241,29 @@ async fn receive(
             );
         }
     }
-    let Some(token) = text(&cdr, &["session", "token"]) else {
+    let Some(token) = session_token(&cdr) else {
         tracing::warn!(%org, "CDR without a session token");
         return refuse(StatusCode::BAD_REQUEST, "the CDR has no session.token");
     };
 
     let now = now_ms();
-    let disposition = text(&cdr, &["disposition"])
-        .unwrap_or("UNKNOWN")
-        .to_ascii_uppercase();
-    let from_number = text(&cdr, &["from"]).unwrap_or_default().to_owned();
-    let to_number = text(&cdr, &["to"]).unwrap_or_default().to_owned();
-    let started_at = time_ms(&cdr, "callStartTime");
-    let answered_at = time_ms(&cdr, "callAnswerTime");
-    let ended_at = time_ms(&cdr, "callEndTime")
-        .or_else(|| number(&cdr, &["timestamp"]).map(|s| s.saturating_mul(1000)));
-    let ending = CallEnding {
-        disposition: disposition.clone(),
-        duration_seconds: seconds(&cdr, "duration"),
-        billsec: seconds(&cdr, "billsec"),
-        recording_url: text(&cdr, &["recording_url"]).map(str::to_owned),
-    };
+    let reading = read_cdr(&cdr);
     let observation = Observation {
-        status: from_disposition(&disposition),
+        status: from_disposition(&reading.disposition),
         source: Source::Cdr,
         at: now,
-        answered_at,
-        ended_at,
+        answered_at: reading.answered_at,
+        ended_at: reading.ended_at,
         details: CallDetails {
-            direction: Some(guess_direction(&cdr)),
-            from_number: Some(from_number.clone()),
-            to_number: Some(to_number.clone()),
+            direction: Some(reading.direction),
+            from_number: Some(reading.from_number.clone()),
+            to_number: Some(reading.to_number.clone()),
             caller_name: None,
-            started_at,
+            started_at: reading.started_at,
             call_log_id: None,
             location: None,
         },
-        ending: Some(ending.clone()),
+        ending: Some(reading.ending.clone()),
         // Its line is written once the answer is known (below).
         trace: None,
     };
@@ -239,14 +278,14 @@ async fn receive(
         organization_id: org,
         session_token: token.to_owned(),
         call_sid: tracked.call_sid.clone(),
-        from_number,
-        to_number,
-        disposition,
-        duration_seconds: ending.duration_seconds,
-        billsec: ending.billsec,
-        started_at,
-        answered_at,
-        ended_at,
+        from_number: reading.from_number,
+        to_number: reading.to_number,
+        disposition: reading.disposition,
+        duration_seconds: reading.ending.duration_seconds,
+        billsec: reading.ending.billsec,
+        started_at: reading.started_at,
+        answered_at: reading.answered_at,
+        ended_at: reading.ended_at,
         raw: String::from_utf8_lossy(&body).into_owned(),
         received_at: now,
     };

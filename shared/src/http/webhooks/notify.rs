@@ -32,9 +32,11 @@ pub fn epoch_ms(text: Option<&str>) -> Option<i64> {
     if let Ok(ms) = text.parse::<f64>() {
         return (ms > 0.0).then_some(ms as i64);
     }
+    // A date before 1970 is as meaningless for a call as a negative number.
     text.parse::<jiff::Timestamp>()
         .ok()
         .map(|t| t.as_millisecond())
+        .filter(|ms| *ms > 0)
 }
 
 /// Session updates say `incoming`/`outgoing`/`internal`/`application`, voice requests

@@ -121,42 +121,74 @@ async fn session_update(
             return reply(StatusCode::BAD_REQUEST, json!({"error": e.to_string()}));
         }
     };
-    let Some(session) = params.get("token") else {
-        tracing::warn!(%org, "session update without a session token");
-        return reply(
-            StatusCode::BAD_REQUEST,
-            json!({"error": "a session update needs the session's token"}),
-        );
+    let (session, mut observation) = match read_session_update(&params, now_ms()) {
+        SessionReading::NoToken => {
+            tracing::warn!(%org, "session update without a session token");
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "a session update needs the session's token"}),
+            );
+        }
+        SessionReading::UnknownStatus(raw_status) => {
+            tracing::info!(%org, status = raw_status, "session update with an unknown status ignored");
+            return reply(
+                StatusCode::OK,
+                json!({"ignored": format!("unknown status {raw_status:?}")}),
+            );
+        }
+        SessionReading::Update { token, observation } => (token, observation),
+    };
+    observation.trace = Some(trace::with_params(arrival, &params));
+    match track(state, org, session, &observation).await {
+        Ok(tracked) => reply(StatusCode::OK, tracked.summary()),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// What a session update says, read without I/O (a fuzz target: fuzz/src/lib.rs).
+#[derive(Debug)]
+pub enum SessionReading<'a> {
+    NoToken,
+    /// A status this state machine does not know: the update is acknowledged and ignored.
+    UnknownStatus(&'a str),
+    /// The session's token and what the update observed (its trace line still to be added).
+    Update {
+        token: &'a str,
+        observation: Box<Observation>,
+    },
+}
+
+/// Reads Cloudonix's session update fields (cloudonix.md §3.2); `at` is when it arrived.
+pub fn read_session_update(params: &WebhookParams, at: i64) -> SessionReading<'_> {
+    let Some(token) = params.get("token") else {
+        return SessionReading::NoToken;
     };
     let ended_at = epoch_ms(params.get("callEndTime")).or(epoch_ms(params.get("endTime")));
     let raw_status = params.get("status").unwrap_or_default();
     let Some(status) = from_session_status(raw_status, ended_at.is_some()) else {
-        tracing::info!(%org, status = raw_status, "session update with an unknown status ignored");
-        return reply(
-            StatusCode::OK,
-            json!({"ignored": format!("unknown status {raw_status:?}")}),
-        );
+        return SessionReading::UnknownStatus(raw_status);
     };
-    let observation = Observation {
-        status,
-        source: Source::SessionUpdate,
-        at: now_ms(),
-        answered_at: epoch_ms(params.get("callAnswerTime")).or(epoch_ms(params.get("answerTime"))),
-        ended_at,
-        details: CallDetails {
-            direction: direction(params.get("direction")),
-            from_number: params.get("callerId").map(str::to_owned),
-            to_number: params.get("destination").map(str::to_owned),
-            caller_name: None,
-            started_at: epoch_ms(params.get("callStartTime")).or(epoch_ms(params.get("startTime"))),
-            call_log_id: None,
-            location: None,
-        },
-        ending: None,
-        trace: Some(trace::with_params(arrival, &params)),
-    };
-    match track(state, org, session, &observation).await {
-        Ok(tracked) => reply(StatusCode::OK, tracked.summary()),
-        Err(e) => unavailable(&e),
+    SessionReading::Update {
+        token,
+        observation: Box::new(Observation {
+            status,
+            source: Source::SessionUpdate,
+            at,
+            answered_at: epoch_ms(params.get("callAnswerTime"))
+                .or(epoch_ms(params.get("answerTime"))),
+            ended_at,
+            details: CallDetails {
+                direction: direction(params.get("direction")),
+                from_number: params.get("callerId").map(str::to_owned),
+                to_number: params.get("destination").map(str::to_owned),
+                caller_name: None,
+                started_at: epoch_ms(params.get("callStartTime"))
+                    .or(epoch_ms(params.get("startTime"))),
+                call_log_id: None,
+                location: None,
+            },
+            ending: None,
+            trace: None,
+        }),
     }
 }
