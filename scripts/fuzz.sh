@@ -7,6 +7,7 @@
 # replays it for good.
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]     # default: 60 s each, every target
+#   OPBX_FUZZ_RUNS=10000000 bash scripts/fuzz.sh 3600   # each target until 10 M executions (1 h cap)
 #
 # Prints one line per target and a last line `fuzz: <T> targets, <E> executions, <C> crashes`.
 set -euo pipefail
@@ -38,14 +39,16 @@ total_crashes=0
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t" "$out/artifacts/$t"
     log="$out/$t.log"
+    started=$SECONDS
     set +e
-    "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
+    "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+        -runs="${OPBX_FUZZ_RUNS:--1}" -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$t/" -close_fd_mask=3 >"$log" 2>&1
     set -e
     execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log" | tail -1)
     execs=${execs:-0}
     crashes=$(find "$out/artifacts/$t" -type f | wc -l)
-    echo "$t: $execs executions in ${seconds}s, $crashes crashes, corpus $(find "fuzz/corpus/$t" -type f | wc -l) inputs"
+    echo "$t: $execs executions in $((SECONDS - started))s, $crashes crashes, corpus $(find "fuzz/corpus/$t" -type f | wc -l) inputs"
     total_execs=$((total_execs + execs))
     total_crashes=$((total_crashes + crashes))
 done
