@@ -91,7 +91,7 @@ async fn callbacks_are_absolute_wherever_the_request_arrived(b: Backend) {
 
     fx.state.public_url = None;
     fx.app = opbx::http::all_functions(fx.state.clone());
-    let body = || Body::from(call("+12125550101").to_string());
+    let body = || Body::from(fx.stored(&call("+12125550101").to_string()));
 
     let local = send(
         &fx,

@@ -33,7 +33,7 @@ fn operator() -> Operator {
     }
 }
 
-fn entry(action: &str, org: Option<opbx::domain::ids::OrgId>) -> PlatformAuditEntry {
+pub(crate) fn entry(action: &str, org: Option<opbx::domain::ids::OrgId>) -> PlatformAuditEntry {
     PlatformAuditEntry {
         id: PlatformAuditId::new(),
         operator_id: None,
