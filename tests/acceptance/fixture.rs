@@ -650,7 +650,7 @@ impl Fixture {
         Answer {
             status,
             content_type,
-            body: self.planned(&String::from_utf8(bytes.to_vec()).unwrap()),
+            body: self.planned(std::str::from_utf8(&bytes).unwrap()),
             request_id,
         }
     }
