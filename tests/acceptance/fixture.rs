@@ -598,7 +598,11 @@ impl Fixture {
         use opbx::ports::organizations::OrganizationRepo;
         let mut org = self.store().find_organization(self.org).await.unwrap();
         edit(&mut org.calling);
-        self.store().update_organization(&org).await.unwrap();
+        let audit = opbx_tests::model::setup_audit(org.id, "organization");
+        self.store()
+            .update_organization(&org, &audit)
+            .await
+            .unwrap();
         self.state
             .coordination
             .invalidate_org(&self.org.to_string())

@@ -456,7 +456,12 @@ async fn deactivated_users_and_suspended_organizations_cannot_log_in(b: Backend)
     let owner_token = t.token(&api.state, Role::Owner).await;
     let mut org = t.org.clone();
     org.status = OrgStatus::Suspended;
-    api.state.store.update_organization(&org).await.unwrap();
+    let audit = opbx_tests::model::setup_audit(org.id, "organization");
+    api.state
+        .store
+        .update_organization(&org, &audit)
+        .await
+        .unwrap();
     api.call("GET", "/api/v1/auth/me", Some(&owner_token), None)
         .await
         .problem(403);
