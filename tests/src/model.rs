@@ -63,7 +63,12 @@ where
         .expect("save Cloudonix settings");
     if let Some(hash) = &settings.webhook_key_hash {
         store
-            .replace_webhook_key(settings.organization_id, hash, settings.updated_at)
+            .replace_webhook_key(
+                settings.organization_id,
+                hash,
+                settings.updated_at,
+                &setup_audit(settings.organization_id, "cloudonix_settings"),
+            )
             .await
             .expect("save the webhook key");
     }
