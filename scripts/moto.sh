@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure moto server (an AWS emulator) runs on loopback for the DynamoDB, API Gateway
-# Management, Secrets Manager, SQS and S3 tests, installing it into a private venv from PyPI when missing. Idempotent.
+# Management, Secrets Manager, SQS, S3 and SES tests, installing it into a private venv from PyPI when missing. Idempotent.
 # Prints the environment the tests need: AWS endpoint, dummy credentials and region.
 set -euo pipefail
 
@@ -44,6 +44,7 @@ echo "export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=$URL"
 echo "export AWS_ENDPOINT_URL_SECRETS_MANAGER=$URL"
 echo "export AWS_ENDPOINT_URL_SQS=$URL"
 echo "export AWS_ENDPOINT_URL_S3=$URL"
+echo "export AWS_ENDPOINT_URL_SESV2=$URL"
 echo "export AWS_ACCESS_KEY_ID=testing"
 echo "export AWS_SECRET_ACCESS_KEY=testing"
 echo "export AWS_REGION=us-east-1"

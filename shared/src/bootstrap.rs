@@ -148,22 +148,20 @@ where
         created_at: now,
         updated_at: now,
     };
-    match store.create_operator(&operator).await {
+    let audit = PlatformAuditEntry {
+        id: PlatformAuditId::new(),
+        operator_id: None,
+        actor_label: via.to_owned(),
+        action: "add_operator".into(),
+        organization_id: None,
+        detail: Some(serde_json::json!({ "email": email, "operator_id": operator.id })),
+        source_ip: None,
+        created_at: now,
+    };
+    match store.create_operator(&operator, &audit).await {
         Err(StoreError::Conflict(_)) => return Err(BootstrapError::OperatorExists(email)),
         other => other?,
     }
-    store
-        .append_platform_audit(&PlatformAuditEntry {
-            id: PlatformAuditId::new(),
-            operator_id: None,
-            actor_label: via.to_owned(),
-            action: "add_operator".into(),
-            organization_id: None,
-            detail: Some(serde_json::json!({ "email": email, "operator_id": operator.id })),
-            source_ip: None,
-            created_at: now,
-        })
-        .await?;
     Ok(AddedOperator {
         email,
         generated_password: password,

@@ -61,13 +61,25 @@ pub struct Config {
 /// How mail leaves (see `crate::adapters::email`).
 #[derive(Clone, Default)]
 pub struct MailConfig {
-    /// `OPBX_SMTP_URL`, e.g. `smtps://user:pass@email-smtp.eu-west-1.amazonaws.com`; unset: the
-    /// embedded outbox.
-    pub smtp_url: Option<String>,
+    /// `OPBX_MAIL_TRANSPORT` (`smtp`, `ses` or `outbox`; default `smtp` when `OPBX_SMTP_URL` is
+    /// set, else `outbox`).
+    pub transport: MailTransport,
     /// `OPBX_MAIL_FROM` (default `OpBX <no-reply@localhost>`).
     pub from: String,
     /// `OPBX_MAIL_DIR`: the outbox writes each message there as a file.
     pub dir: Option<std::path::PathBuf>,
+}
+
+/// Where mail goes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum MailTransport {
+    /// Kept in the process and `OPBX_MAIL_DIR` (opbx-local without a mail server).
+    #[default]
+    Outbox,
+    /// `OPBX_SMTP_URL`, e.g. `smtps://user:pass@email-smtp.eu-west-1.amazonaws.com`.
+    Smtp(String),
+    /// Amazon SES's API with the process's AWS credentials and region.
+    Ses,
 }
 
 pub const DEFAULT_MAIL_FROM: &str = "OpBX <no-reply@localhost>";
@@ -153,12 +165,12 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("app_url", &self.app_url)
             .field(
-                "smtp_url",
-                &self
-                    .mail
-                    .smtp_url
-                    .as_deref()
-                    .map(crate::adapters::sql::redact),
+                "mail_transport",
+                &match &self.mail.transport {
+                    MailTransport::Outbox => "outbox".to_owned(),
+                    MailTransport::Smtp(url) => crate::adapters::sql::redact(url),
+                    MailTransport::Ses => "ses".to_owned(),
+                },
             )
             .finish_non_exhaustive()
     }
@@ -247,7 +259,7 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{listen}")),
         };
         let mail = MailConfig {
-            smtp_url: get("OPBX_SMTP_URL"),
+            transport: mail_transport(&get)?,
             from: get("OPBX_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             dir: get("OPBX_MAIL_DIR").map(Into::into),
         };
@@ -299,6 +311,28 @@ fn parse_origin(value: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
     (matches!(scheme, "http" | "https") && host_ok).then_some(value)
+}
+
+/// `OPBX_MAIL_TRANSPORT`, checked against `OPBX_SMTP_URL`: a URL that would not be used is a
+/// mistake worth stopping for, not something to ignore.
+fn mail_transport(get: &impl Fn(&str) -> Option<String>) -> Result<MailTransport, ConfigError> {
+    let smtp_url = get("OPBX_SMTP_URL");
+    let problem = |problem: &str| ConfigError {
+        var: "OPBX_MAIL_TRANSPORT",
+        problem: problem.into(),
+    };
+    match (get("OPBX_MAIL_TRANSPORT").as_deref(), smtp_url) {
+        (None | Some("smtp"), Some(url)) => Ok(MailTransport::Smtp(url)),
+        (Some("smtp"), None) => Err(problem("smtp needs OPBX_SMTP_URL")),
+        (None | Some("outbox"), None) => Ok(MailTransport::Outbox),
+        (Some("ses"), None) => Ok(MailTransport::Ses),
+        (Some("ses" | "outbox"), Some(_)) => Err(problem(
+            "OPBX_SMTP_URL is set but would not be used; unset it or choose smtp",
+        )),
+        (Some(other), _) => Err(problem(&format!(
+            "{other:?} is not one of smtp, ses, outbox"
+        ))),
+    }
 }
 
 fn positive<T: std::str::FromStr + PartialOrd + Default>(
@@ -362,6 +396,26 @@ mod tests {
         assert_eq!(c.cloudonix_api_url, "https://api.cloudonix.io");
         assert_eq!(c.public_url, None);
         assert_eq!(c.ui_origin, None);
+    }
+
+    #[test]
+    fn mail_goes_where_the_transport_says_and_an_unused_smtp_url_is_refused() {
+        let transport = |vars: &[(&str, &str)]| config(vars).map(|c| c.mail.transport);
+        let url = "smtp://relay:25";
+        assert!(transport(&[]).unwrap() == MailTransport::Outbox);
+        assert!(transport(&[("OPBX_SMTP_URL", url)]).unwrap() == MailTransport::Smtp(url.into()));
+        assert!(transport(&[("OPBX_MAIL_TRANSPORT", "ses")]).unwrap() == MailTransport::Ses);
+        for bad in [
+            &[("OPBX_MAIL_TRANSPORT", "smtp")][..],
+            &[("OPBX_MAIL_TRANSPORT", "ses"), ("OPBX_SMTP_URL", url)],
+            &[("OPBX_MAIL_TRANSPORT", "pigeon")],
+        ] {
+            assert_eq!(
+                transport(bad).err().map(|e| e.var),
+                Some("OPBX_MAIL_TRANSPORT"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ async fn callbacks_are_absolute_wherever_the_request_arrived(b: Backend) {
 
     fx.state.public_url = None;
     fx.app = opbx::http::all_functions(fx.state.clone());
-    let body = || Body::from(call("+12125550101").to_string());
+    let body = || Body::from(fx.stored(&call("+12125550101").to_string()));
 
     let local = send(
         &fx,
@@ -166,7 +166,8 @@ async fn unassigned_numbers_speak_the_organizations_message_unanswered(b: Backen
 
     let mut org = fx.store().find_organization(fx.org).await.unwrap();
     org.unassigned_number_message = Some("This number is not in use.".into());
-    fx.store().update_organization(&org).await.unwrap();
+    let audit = opbx_tests::model::setup_audit(org.id, "organization");
+    fx.store().update_organization(&org, &audit).await.unwrap();
     fx.state
         .coordination
         .invalidate_org(&fx.org.to_string())

@@ -141,7 +141,7 @@ async fn only_the_right_key_gets_in_and_only_to_its_tenant(b: Backend) {
         assert_eq!(a.content_type, "application/xml");
         assert_eq!(a.doc(), expected("<Response><Hangup/></Response>"));
     }
-    // Organization B has its own key and its own copy of the same DID.
+    // Organization B has its own key and its own number.
     let org_b = new_org(fx.store()).await.id;
     let key_b = opbx::crypto::random_token();
     fx.set_webhook_key(org_b, &key_b).await;
@@ -160,14 +160,15 @@ async fn only_the_right_key_gets_in_and_only_to_its_tenant(b: Backend) {
     );
     let mut pn = fx
         .store()
-        .find_phone_number_by_number(fx.org, &"+12125550151".parse().unwrap())
+        .find_phone_number_by_number(fx.org, &fx.did("+12125550151").parse().unwrap())
         .await
         .unwrap();
     pn.id = opbx::domain::ids::PhoneNumberId::new();
     pn.organization_id = org_b;
+    pn.number = opbx_tests::numbers::unique_e164().parse().unwrap();
     pn.destination = Destination::Hangup;
     fx.store().create_phone_number(&pn).await.unwrap();
-    let b_call = call("+12125550151");
+    let b_call = call(pn.number.as_str());
     let b_hangs_up = fx
         .post_as(VOICE, Some(&key_b), "application/json", b_call.to_string())
         .await;
@@ -286,7 +287,7 @@ async fn configuration_changes_reach_the_next_call_after_invalidation(b: Backend
     assert_eq!(fx.post(VOICE, call("+12125550151")).await.doc(), hangup);
     let mut pn = fx
         .store()
-        .find_phone_number_by_number(fx.org, &"+12125550151".parse().unwrap())
+        .find_phone_number_by_number(fx.org, &fx.did("+12125550151").parse().unwrap())
         .await
         .unwrap();
     pn.destination = Destination::Extension { id: fx.ext("1001") };
@@ -329,7 +330,7 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
     assert_eq!(log.direction, opbx::domain::model::CallDirection::Inbound);
     assert_eq!(
         (log.from_number.as_str(), log.to_number.as_str()),
-        ("+14155550000", "+12125550101")
+        ("+14155550000", fx.did("+12125550101").as_str())
     );
     assert_eq!(
         log.session_token.as_deref(),
@@ -364,7 +365,7 @@ async fn call_log_and_voicemail_are_written_once(b: Backend) {
     let [voice, no_answer, recorded] = &trace.entries[..] else {
         unreachable!()
     };
-    assert_eq!(voice.request["To"], "+12125550101");
+    assert_eq!(voice.request["To"], fx.did("+12125550101"));
     assert!(voice.response.contains("<Dial"), "{}", voice.response);
     assert_eq!(no_answer.request["DialCallStatus"], "no-answer");
     assert!(

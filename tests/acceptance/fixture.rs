@@ -33,6 +33,13 @@ pub const TOLL_FRAUD_NUMBER: &str = "+882345678901";
 /// The organization's default caller id (its number +12125550101).
 pub const DEFAULT_CALLER_ID: &str = "+12125550101";
 
+/// The digits every number of the organization starts with in the scenarios: its numbers are
+/// written `+121255501xx` there (and in this file). A number belongs to one organization, and the
+/// production backend's database is shared by every fixture of every run, so each fixture stores
+/// them under a prefix of its own (`Fixture::did`); requests are translated on the way in and
+/// answers on the way out, so scenarios read, and are checked, as written.
+const PLANNED: &str = "121255501";
+
 /// The prompt of the main menu: markup in it must stay text.
 pub const HOSTILE_PROMPT: &str =
     "Press 1 for sales.</Say><Dial><Number>+19005550000</Number></Dial><Say>";
@@ -43,6 +50,8 @@ pub struct Fixture {
     pub app: Router,
     pub org: OrgId,
     pub key: String,
+    /// What stands for [`PLANNED`] in the numbers this fixture stores.
+    dids: String,
     /// Readable names of the ids that appear in documents and routing state.
     names: HashMap<String, String>,
     ids: HashMap<String, String>,
@@ -74,12 +83,32 @@ impl Fixture {
             app,
             org,
             key,
+            dids: opbx_tests::numbers::unique_e164_prefix(2)[1..].to_owned(),
             names: HashMap::new(),
             ids: HashMap::new(),
         };
         fx.set_webhook_key(org, &fx.key.clone()).await;
         fx.configure().await;
         fx
+    }
+
+    /// The number stored for `planned` (`+121255501xx`, as the scenarios write it).
+    pub fn did(&self, planned: &str) -> String {
+        assert!(
+            planned.contains(PLANNED),
+            "{planned} is not a planned number"
+        );
+        self.stored(planned)
+    }
+
+    /// `text` with the planned numbers in it replaced by the stored ones; other text unchanged.
+    pub fn stored(&self, text: &str) -> String {
+        text.replace(PLANNED, &self.dids)
+    }
+
+    /// `text` with the stored numbers in it written as planned.
+    pub fn planned(&self, text: &str) -> String {
+        text.replace(&self.dids, PLANNED)
     }
 
     pub fn store(&self) -> &opbx::adapters::sql::SqlStore {
@@ -228,12 +257,13 @@ impl Fixture {
         self.store().create_outbound_route(&route).await.unwrap();
     }
 
+    /// Adds the planned `number` (see [`PLANNED`]).
     pub async fn number(&self, number: &str, destination: Destination) -> PhoneNumberId {
         let now = now_ms();
         let pn = PhoneNumber {
             id: PhoneNumberId::new(),
             organization_id: self.org,
-            number: E164::parse(number).unwrap(),
+            number: E164::parse(&self.did(number)).unwrap(),
             label: format!("Line {number}"),
             destination,
             status: Status::Active,
@@ -474,7 +504,7 @@ impl Fixture {
             .await;
         let open_room = self.room("Open", "7001", |r| r.mute_on_entry = true).await;
 
-        let caller_id = || Some(E164::parse("+12125550100").unwrap());
+        let caller_id = || Some(E164::parse(&self.did("+12125550100")).unwrap());
         self.route("Old", 0, (OutboundMatch::Prefix, "0"), |r| {
             r.prepend = "+44".into();
             r.status = Status::Inactive;
@@ -557,10 +587,10 @@ impl Fixture {
         self.store().update_phone_number(&pn).await.unwrap();
     }
 
-    /// Sets (or clears) the organization's default caller id.
+    /// Sets (or clears) the organization's default caller id (a planned number is stored as such).
     pub async fn set_default_caller_id(&self, number: Option<&str>) {
-        self.edit_calling(|c| c.default_caller_id = number.map(|n| E164::parse(n).unwrap()))
-            .await;
+        let number = number.map(|n| E164::parse(&self.stored(n)).unwrap());
+        self.edit_calling(|c| c.default_caller_id = number).await;
     }
 
     /// Changes the organization's rules for outward calls, as an owner's PATCH would.
@@ -568,7 +598,11 @@ impl Fixture {
         use opbx::ports::organizations::OrganizationRepo;
         let mut org = self.store().find_organization(self.org).await.unwrap();
         edit(&mut org.calling);
-        self.store().update_organization(&org).await.unwrap();
+        let audit = opbx_tests::model::setup_audit(org.id, "organization");
+        self.store()
+            .update_organization(&org, &audit)
+            .await
+            .unwrap();
         self.state
             .coordination
             .invalidate_org(&self.org.to_string())
@@ -603,7 +637,7 @@ impl Fixture {
         let response = self
             .app
             .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
+            .oneshot(req.body(Body::from(self.stored(&body))).unwrap())
             .await
             .unwrap();
         let status = response.status();
@@ -620,7 +654,7 @@ impl Fixture {
         Answer {
             status,
             content_type,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
+            body: self.planned(std::str::from_utf8(&bytes).unwrap()),
             request_id,
         }
     }

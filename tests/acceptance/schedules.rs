@@ -132,7 +132,7 @@ async fn schedule_edges(backend: Backend) {
             org: fx.org,
             call_sid: format!("sched-{at}"),
             from: "+14155550000".into(),
-            to: did.into(),
+            to: fx.did(did),
             direction: Some("inbound".into()),
             at: at.parse::<Timestamp>().unwrap(),
             callback_base: Some(opbx_tests::TEST_PUBLIC_URL.into()),
@@ -149,7 +149,7 @@ async fn schedule_edges(backend: Backend) {
         let answer = Answer {
             status: axum::http::StatusCode::OK,
             content_type: String::new(),
-            body: outcome.response.to_xml(),
+            body: fx.planned(&outcome.response.to_xml()),
             request_id: None,
         };
         assert_eq!(

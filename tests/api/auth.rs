@@ -367,7 +367,14 @@ async fn an_email_in_several_organizations_logs_into_the_one_whose_password_matc
     let email = first.user(Role::PbxUser).email.clone();
     let mut twin = add_user(&api.state, &second.org, Role::Owner).await;
     twin.email = email.clone();
-    api.state.store.update_user(&twin).await.unwrap();
+    api.state
+        .store
+        .update_user(
+            &twin,
+            &[opbx_tests::model::setup_audit(twin.organization_id, "user")],
+        )
+        .await
+        .unwrap();
 
     // Same password in both: the caller must say which organization.
     let both = login(
@@ -412,7 +419,14 @@ async fn an_email_in_several_organizations_logs_into_the_one_whose_password_matc
 
     // A different password in one: that one, without naming it.
     twin.password_hash = opbx::crypto::hash_password("another long passphrase").unwrap();
-    api.state.store.update_user(&twin).await.unwrap();
+    api.state
+        .store
+        .update_user(
+            &twin,
+            &[opbx_tests::model::setup_audit(twin.organization_id, "user")],
+        )
+        .await
+        .unwrap();
     let only = login(
         &api,
         json!({"email": email, "password": "another long passphrase"}),
@@ -436,7 +450,14 @@ async fn deactivated_users_and_suspended_organizations_cannot_log_in(b: Backend)
     let mut user = t.user(Role::PbxAdmin).clone();
     let token = token_for(&api.state, &user).await;
     user.status = Status::Inactive;
-    api.state.store.update_user(&user).await.unwrap();
+    api.state
+        .store
+        .update_user(
+            &user,
+            &[opbx_tests::model::setup_audit(user.organization_id, "user")],
+        )
+        .await
+        .unwrap();
 
     let body = json!({"email": user.email, "password": PASSWORD});
     login(&api, body.clone(), "192.0.2.8").await.problem(403);
@@ -456,7 +477,12 @@ async fn deactivated_users_and_suspended_organizations_cannot_log_in(b: Backend)
     let owner_token = t.token(&api.state, Role::Owner).await;
     let mut org = t.org.clone();
     org.status = OrgStatus::Suspended;
-    api.state.store.update_organization(&org).await.unwrap();
+    let audit = opbx_tests::model::setup_audit(org.id, "organization");
+    api.state
+        .store
+        .update_organization(&org, &audit)
+        .await
+        .unwrap();
     api.call("GET", "/api/v1/auth/me", Some(&owner_token), None)
         .await
         .problem(403);

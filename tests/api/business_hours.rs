@@ -4,6 +4,7 @@ use opbx::domain::destination::Destination;
 use opbx::domain::model::{BusinessHours, Role, WeeklyRange};
 use opbx::ports::business_hours::BusinessHoursRepo;
 use opbx_tests::Backend;
+use opbx_tests::numbers::unique_e164;
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
@@ -361,7 +362,7 @@ async fn deleting_a_schedule_something_routes_to_names_the_referrers(b: Backend)
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550120",
+        &unique_e164(),
         Destination::BusinessHours { id: s.id },
     )
     .await;
@@ -384,15 +385,15 @@ async fn an_override_set_through_the_api_routes_the_next_call(b: Backend) {
         s.closed = Destination::Extension { id: night.id };
     })
     .await;
-    phone_number(
+    let did = phone_number(
         &api.state,
         t.org.id,
-        "+12125550120",
+        &unique_e164(),
         Destination::BusinessHours { id: s.id },
     )
     .await;
     assert_eq!(
-        dialled(&line.inbound("+12125550120").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [day.number.as_str()]
     );
 
@@ -400,12 +401,12 @@ async fn an_override_set_through_the_api_routes_the_next_call(b: Backend) {
     let at = format!("/api/v1/business-hours/{}/override", s.id);
     admin.post(&at, json!({"mode": "closed"})).await.ok();
     assert_eq!(
-        dialled(&line.inbound("+12125550120").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [night.number.as_str()]
     );
     admin.delete(&at).await.ok();
     assert_eq!(
-        dialled(&line.inbound("+12125550120").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [day.number.as_str()]
     );
 }

@@ -178,7 +178,8 @@ fn utc(text: &str) -> i64 {
 async fn set_timezone(state: &AppState, t: &Tenant, name: &str) {
     let mut org = t.org.clone();
     org.timezone = Timezone::parse(name).unwrap();
-    state.store.update_organization(&org).await.unwrap();
+    let audit = opbx_tests::model::setup_audit(org.id, "organization");
+    state.store.update_organization(&org, &audit).await.unwrap();
 }
 
 async fn lists_filter_in_the_organizations_time_zone_and_sort_and_page(b: Backend) {

@@ -7,6 +7,7 @@ use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::store::PageRequest;
 use opbx::routing::speech;
 use opbx_tests::Backend;
+use opbx_tests::numbers::unique_e164;
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
@@ -246,7 +247,7 @@ async fn deleting_a_room_something_routes_to_names_the_referrers(b: Backend) {
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550140",
+        &unique_e164(),
         Destination::ConferenceRoom { id: r.id },
     )
     .await;

@@ -7,6 +7,7 @@ use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::store::PageRequest;
 use opbx_tests::Backend;
+use opbx_tests::numbers::unique_e164;
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
@@ -469,7 +470,7 @@ async fn deleting_an_extension_something_routes_to_names_the_referrers(b: Backen
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550101",
+        &unique_e164(),
         Destination::Voicemail { id: e.id },
     )
     .await;
@@ -535,15 +536,15 @@ async fn forwarding_set_through_the_api_routes_the_next_call(b: Backend) {
     let line = Line::new(&api, t.org.id).await;
     let desk = extension(&api.state, t.org.id, |_| {}).await;
     let mobile = extension(&api.state, t.org.id, |_| {}).await;
-    phone_number(
+    let did = phone_number(
         &api.state,
         t.org.id,
-        "+12125550101",
+        &unique_e164(),
         Destination::Extension { id: desk.id },
     )
     .await;
     assert_eq!(
-        dialled(&line.inbound("+12125550101").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [desk.number.as_str()]
     );
 
@@ -556,7 +557,7 @@ async fn forwarding_set_through_the_api_routes_the_next_call(b: Backend) {
         .await
         .ok();
     assert_eq!(
-        dialled(&line.inbound("+12125550101").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [mobile.number.as_str()]
     );
 }

@@ -5,6 +5,7 @@ use opbx::domain::ids::ExtensionId;
 use opbx::domain::model::{IvrMenu, IvrOption, Role};
 use opbx::ports::ivr_menus::IvrMenuRepo;
 use opbx_tests::Backend;
+use opbx_tests::numbers::unique_e164;
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
@@ -256,7 +257,7 @@ async fn menus_and_numbers_leading_to_a_menu_block_its_deletion(b: Backend) {
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550130",
+        &unique_e164(),
         Destination::IvrMenu { id: sub.id },
     )
     .await;
@@ -301,14 +302,17 @@ async fn a_new_prompt_is_heard_on_the_next_call(b: Backend) {
     let t = api.tenant().await;
     let line = Line::new(&api, t.org.id).await;
     let m = menu(&api.state, t.org.id, |_| {}).await;
-    phone_number(
+    let did = phone_number(
         &api.state,
         t.org.id,
-        "+12125550130",
+        &unique_e164(),
         Destination::IvrMenu { id: m.id },
     )
     .await;
-    assert_eq!(spoken(&line.inbound("+12125550130").await), ["Welcome"]);
+    assert_eq!(
+        spoken(&line.inbound(did.number.as_str()).await),
+        ["Welcome"]
+    );
 
     Client::new(&api, &t, Role::PbxAdmin)
         .await
@@ -319,7 +323,7 @@ async fn a_new_prompt_is_heard_on_the_next_call(b: Backend) {
         .await
         .ok();
     assert_eq!(
-        spoken(&line.inbound("+12125550130").await),
+        spoken(&line.inbound(did.number.as_str()).await),
         ["We have moved. Press 1."]
     );
 }

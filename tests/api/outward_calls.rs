@@ -6,6 +6,7 @@
 
 use opbx::domain::destination::Destination;
 use opbx::domain::model::*;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, on_both_backends};
 use serde_json::{Value, json};
 
@@ -79,19 +80,14 @@ async fn a_route_without_caller_id_needs_the_organizations_default(b: Backend) {
 
     let owner = Client::new(&api, &t, Role::Owner).await;
     // The default caller id must be the organization's own number.
-    let r = owner
-        .patch(ORG, json!({"default_caller_id": "+12125550177"}))
-        .await;
+    let own = unique_e164();
+    let r = owner.patch(ORG, json!({"default_caller_id": own})).await;
     assert_eq!(invalid_fields(&r, 409), ["default_caller_id"]);
-    phone_number(&api.state, t.org.id, "+12125550177", Destination::Hangup).await;
-    let r = owner
-        .patch(ORG, json!({"default_caller_id": "+1 212 555 0177"}))
-        .await;
-    assert_eq!(r.ok()["default_caller_id"], "+12125550177");
-    assert_eq!(
-        admin.get(ORG).await.ok()["default_caller_id"],
-        "+12125550177"
-    );
+    phone_number(&api.state, t.org.id, &own, Destination::Hangup).await;
+    let spaced = format!("{} {}", &own[..5], &own[5..]);
+    let r = owner.patch(ORG, json!({"default_caller_id": spaced})).await;
+    assert_eq!(r.ok()["default_caller_id"], own.as_str());
+    assert_eq!(admin.get(ORG).await.ok()["default_caller_id"], own.as_str());
     admin
         .patch(&at, json!({"forward_always": outside("+14155550123")}))
         .await
@@ -148,17 +144,18 @@ async fn every_outside_destination_is_checked_and_named_by_its_path(b: Backend) 
         ["closed.number", "exceptions[0].destination.number"]
     );
 
+    let fax = unique_e164();
     let r = admin
         .post(
             "/api/v1/phone-numbers",
-            json!({"number": "+12125550188", "label": "Fax", "destination": outside(PREMIUM)}),
+            json!({"number": fax, "label": "Fax", "destination": outside(PREMIUM)}),
         )
         .await;
     assert_eq!(invalid_fields(&r, 409), ["destination.number"]);
     admin
         .post(
             "/api/v1/phone-numbers",
-            json!({"number": "+12125550188", "label": "Fax", "destination": outside("+14155550123")}),
+            json!({"number": fax, "label": "Fax", "destination": outside("+14155550123")}),
         )
         .await
         .ok();

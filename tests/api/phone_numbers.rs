@@ -3,19 +3,18 @@
 use opbx::domain::destination::Destination;
 use opbx::domain::model::{PhoneNumber, Role};
 use opbx::ports::phone_numbers::PhoneNumberRepo;
+use opbx_tests::numbers::{unique_e164, unique_e164_prefix};
 use opbx_tests::{Backend, unique};
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
 use crate::config_support::{
-    Client, Line, column, dialled, extension, fresh_number, invalid_fields, message_for,
-    phone_number,
+    Client, Line, column, dialled, extension, invalid_fields, message_for, phone_number,
 };
 use crate::fixtures::Api;
 
 async fn target(ctx: &Ctx) -> PhoneNumber {
-    let number = format!("+4420{}", fresh_number());
-    phone_number(&ctx.state, ctx.org(), &number, Destination::Hangup).await
+    phone_number(&ctx.state, ctx.org(), &unique_e164(), Destination::Hangup).await
 }
 
 fn at(pn: &PhoneNumber) -> Prepared {
@@ -42,7 +41,7 @@ pub fn cases() -> Vec<Case> {
             |_| {
                 prepare(async {
                     Prepared::at("/api/v1/phone-numbers").body(json!({
-                        "number": format!("+4420{}", fresh_number()),
+                        "number": unique_e164(),
                         "destination": {"type": "hangup"},
                     }))
                 })
@@ -74,15 +73,18 @@ async fn admins_add_numbers_in_e164_form(b: Backend) {
     let t = api.tenant().await;
     let admin = Client::new(&api, &t, Role::PbxAdmin).await;
     let desk = extension(&api.state, t.org.id, |_| {}).await;
+    // `+1555123456789` typed as `+1 (555) 1234-56789`.
+    let number = unique_e164_prefix(1);
+    let typed = format!("+1 ({}) {}-{}", &number[2..5], &number[5..9], &number[9..]);
     let created = admin
         .post(
             "/api/v1/phone-numbers",
-            json!({"number": "+1 (212) 555-0100", "label": " Main line ",
+            json!({"number": typed, "label": " Main line ",
                    "destination": {"type": "extension", "id": desk.id}}),
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.text);
-    assert_eq!(created.json["number"], "+12125550100");
+    assert_eq!(created.json["number"], number.as_str());
     assert_eq!(created.json["label"], "Main line");
     assert_eq!(created.json["status"], "active");
     assert_eq!(
@@ -96,38 +98,41 @@ async fn admins_add_numbers_in_e164_form(b: Backend) {
     let reader = Client::new(&api, &t, Role::PbxUser).await;
     assert_eq!(reader.get(&at).await.ok(), &created.json);
 
+    let moved = unique_e164();
     let changed = admin
         .patch(
             &at,
-            json!({"number": "0044 20 7946 0000", "destination": {"type": "hangup"}, "status": "inactive"}),
+            json!({"number": format!("00{}", &moved[1..]), "destination": {"type": "hangup"}, "status": "inactive"}),
         )
         .await;
-    assert_eq!(changed.ok()["number"], "+442079460000");
+    assert_eq!(changed.ok()["number"], moved.as_str());
     assert_eq!(changed.json["destination"], json!({"type": "hangup"}));
     assert_eq!(changed.json["label"], "Main line");
     assert_eq!(admin.delete(&at).await.status, 204);
     admin.get(&at).await.problem(404);
 }
 
+const TAKEN: &str = "The phone number is already in use.";
+
 async fn a_number_belongs_to_one_line_of_an_organization(b: Backend) {
     let api = Api::new(b);
     let t = api.tenant().await;
     let admin = Client::new(&api, &t, Role::PbxAdmin).await;
-    let first = phone_number(&api.state, t.org.id, "+12125550100", Destination::Hangup).await;
+    let first = phone_number(&api.state, t.org.id, &unique_e164(), Destination::Hangup).await;
+    let spaced = format!(
+        "{} {}",
+        &first.number.as_str()[..5],
+        &first.number.as_str()[5..]
+    );
     let hangup = json!({"type": "hangup"});
     let r = admin
         .post(
             "/api/v1/phone-numbers",
-            json!({"number": "+1 212 555 0100", "destination": hangup}),
+            json!({"number": spaced, "destination": hangup}),
         )
         .await;
-    assert!(
-        r.problem(409).json["detail"]
-            .as_str()
-            .unwrap()
-            .contains("phone number")
-    );
-    let second = phone_number(&api.state, t.org.id, "+12125550101", Destination::Hangup).await;
+    assert_eq!(r.problem(409).json["detail"], TAKEN);
+    let second = phone_number(&api.state, t.org.id, &unique_e164(), Destination::Hangup).await;
     admin
         .patch(
             &format!("/api/v1/phone-numbers/{}", second.id),
@@ -135,16 +140,73 @@ async fn a_number_belongs_to_one_line_of_an_organization(b: Backend) {
         )
         .await
         .problem(409);
-    // Each organization has its own Cloudonix domain, so the same number elsewhere is no clash.
-    let other = api.tenant().await;
-    let r = Client::new(&api, &other, Role::Owner)
-        .await
+    // Deleted, the number can be added again.
+    let first_at = format!("/api/v1/phone-numbers/{}", first.id);
+    assert_eq!(admin.delete(&first_at).await.status, 204);
+    let r = admin
         .post(
             "/api/v1/phone-numbers",
-            json!({"number": "+12125550100", "destination": hangup}),
+            json!({"number": first.number, "destination": hangup}),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
+}
+
+/// A number belongs to one organization (issue 12.5): another one is refused with the words its
+/// own taken number would get, which name neither the holder nor its number's details, and the
+/// holder's number is untouched.
+async fn a_number_held_elsewhere_is_refused_without_saying_by_whom(b: Backend) {
+    let api = Api::new(b);
+    let holder = api.tenant().await;
+    let held = phone_number(
+        &api.state,
+        holder.org.id,
+        &unique_e164(),
+        Destination::Hangup,
+    )
+    .await;
+    let other = api.tenant().await;
+    let owner = Client::new(&api, &other, Role::Owner).await;
+    let hangup = json!({"type": "hangup"});
+    let created = owner
+        .post(
+            "/api/v1/phone-numbers",
+            json!({"number": held.number, "destination": hangup}),
+        )
+        .await;
+    let own = phone_number(
+        &api.state,
+        other.org.id,
+        &unique_e164(),
+        Destination::Hangup,
+    )
+    .await;
+    let moved = owner
+        .patch(
+            &format!("/api/v1/phone-numbers/{}", own.id),
+            json!({"number": held.number}),
+        )
+        .await;
+    for r in [created, moved] {
+        assert_eq!(r.problem(409).json["detail"], TAKEN);
+        for secret in [
+            holder.org.id.to_string(),
+            holder.org.slug.clone(),
+            holder.org.name.clone(),
+            held.id.to_string(),
+            held.label.clone(),
+        ] {
+            assert!(!r.text.contains(&secret), "{}", r.text);
+        }
+    }
+    let listed = owner.get("/api/v1/phone-numbers").await;
+    assert_eq!(column(&listed, "number"), [own.number.as_str()]);
+    let kept = api
+        .state
+        .store
+        .find_phone_number(holder.org.id, held.id)
+        .await;
+    assert_eq!(kept.unwrap(), held);
 }
 
 async fn invalid_numbers_and_destinations_are_refused(b: Backend) {
@@ -155,17 +217,17 @@ async fn invalid_numbers_and_destinations_are_refused(b: Backend) {
     let admin = Client::new(&api, &t, Role::PbxAdmin).await;
     let post = |body: Value| admin.post("/api/v1/phone-numbers", body);
 
-    let r = post(json!({"number": "212-555-0100", "destination": {"type": "hangup"}})).await;
+    let number = unique_e164();
+    let r = post(json!({"number": &number[2..], "destination": {"type": "hangup"}})).await;
     assert_eq!(invalid_fields(&r, 422), ["number"]);
     assert!(message_for(&r, "number").contains("must start with +"));
-    let r = post(json!({"number": "+12125550100"})).await;
+    let r = post(json!({"number": number})).await;
     assert_eq!(invalid_fields(&r, 422), ["destination"]);
     let id = opbx::domain::ids::RingGroupId::new();
-    let r =
-        post(json!({"number": "+12125550100", "destination": {"type": "queue", "id": id}})).await;
+    let r = post(json!({"number": number, "destination": {"type": "queue", "id": id}})).await;
     assert_eq!(invalid_fields(&r, 422), ["destination.type"]);
     // A field that belongs to no destination of its type names itself, not the destination.
-    let r = post(json!({"number": "+12125550100",
+    let r = post(json!({"number": number,
                         "destination": {"type": "external_number", "number": "+442079460000", "id": id}}))
     .await;
     assert_eq!(invalid_fields(&r, 422), ["destination.id"]);
@@ -173,12 +235,12 @@ async fn invalid_numbers_and_destinations_are_refused(b: Backend) {
         message_for(&r, "destination.id"),
         "is not a known field; expected `type`, `number`"
     );
-    let r = post(json!({"number": "+12125550100", "destination": {"type": "ring_group"}})).await;
+    let r = post(json!({"number": number, "destination": {"type": "ring_group"}})).await;
     assert_eq!(invalid_fields(&r, 422), ["destination.id"]);
     assert_eq!(message_for(&r, "destination.id"), "is required");
 
     // Well formed, but naming nothing of this organization.
-    let r = post(json!({"number": "+12125550100", "label": "x".repeat(101),
+    let r = post(json!({"number": number, "label": "x".repeat(101),
                         "destination": {"type": "extension", "id": foreign.id}}))
     .await;
     assert_eq!(invalid_fields(&r, 422), ["label", "destination"]);
@@ -186,7 +248,7 @@ async fn invalid_numbers_and_destinations_are_refused(b: Backend) {
         message_for(&r, "destination"),
         "no such extension in your organization"
     );
-    let r = post(json!({"number": "+12125550100",
+    let r = post(json!({"number": number,
                         "destination": {"type": "ring_group", "id": opbx::domain::ids::RingGroupId::new()}}))
     .await;
     assert_eq!(
@@ -201,10 +263,14 @@ async fn the_list_searches_filters_and_sorts(b: Backend) {
     let api = Api::new(b);
     let t = api.tenant().await;
     let tag = unique();
+    // Support's and sales' numbers share digits that London's, which sorts last, lacks.
+    let prefix = unique_e164_prefix(2);
+    let [support, sales, london] = ["01", "02", "90"].map(|last| format!("{prefix}{last}"));
+    let (shared, only_london) = (format!("{}0", &prefix[1..]), format!("{}90", &prefix[1..]));
     for (number, label) in [
-        ("+12125550102", "Sales"),
-        ("+12125550101", "Support"),
-        ("+442079460000", "London"),
+        (&sales, "Sales"),
+        (&support, "Support"),
+        (&london, "London"),
     ] {
         let mut pn = phone_number(&api.state, t.org.id, number, Destination::Hangup).await;
         pn.label = format!("{label} {tag}");
@@ -217,15 +283,27 @@ async fn the_list_searches_filters_and_sorts(b: Backend) {
     let numbers = |r: &crate::fixtures::Reply| column(r, "number");
     assert_eq!(
         numbers(&reader.get("/api/v1/phone-numbers").await),
-        ["+12125550101", "+12125550102", "+442079460000"]
+        [support.as_str(), sales.as_str(), london.as_str()]
     );
     assert_eq!(
         numbers(&reader.get("/api/v1/phone-numbers?q=SUPPORT").await),
-        ["+12125550101"]
+        [support.as_str()]
     );
     assert_eq!(
-        numbers(&reader.get("/api/v1/phone-numbers?q=4420").await),
-        ["+442079460000"]
+        numbers(
+            &reader
+                .get(&format!("/api/v1/phone-numbers?q={only_london}"))
+                .await
+        ),
+        [london.as_str()]
+    );
+    assert_eq!(
+        numbers(
+            &reader
+                .get(&format!("/api/v1/phone-numbers?q={shared}"))
+                .await
+        ),
+        [support.as_str(), sales.as_str()]
     );
     assert_eq!(
         numbers(
@@ -233,7 +311,7 @@ async fn the_list_searches_filters_and_sorts(b: Backend) {
                 .get("/api/v1/phone-numbers?status=active&sort=-label")
                 .await
         ),
-        ["+12125550101", "+12125550102"]
+        [support.as_str(), sales.as_str()]
     );
     let r = reader.get("/api/v1/phone-numbers?sort=destination").await;
     assert_eq!(invalid_fields(&r, 400), ["sort"]);
@@ -248,12 +326,12 @@ async fn a_new_destination_routes_the_next_inbound_call(b: Backend) {
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550100",
+        &unique_e164(),
         Destination::Extension { id: alice.id },
     )
     .await;
     assert_eq!(
-        dialled(&line.inbound("+12125550100").await),
+        dialled(&line.inbound(pn.number.as_str()).await),
         [alice.number.as_str()]
     );
 
@@ -267,12 +345,12 @@ async fn a_new_destination_routes_the_next_inbound_call(b: Backend) {
         .await
         .ok();
     assert_eq!(
-        dialled(&line.inbound("+12125550100").await),
+        dialled(&line.inbound(pn.number.as_str()).await),
         [bob.number.as_str()]
     );
 
     admin.patch(&at, json!({"status": "inactive"})).await.ok();
-    let answer = line.inbound("+12125550100").await;
+    let answer = line.inbound(pn.number.as_str()).await;
     assert!(dialled(&answer).is_empty());
     assert!(
         answer.child("Reject").is_some(),
@@ -283,6 +361,7 @@ async fn a_new_destination_routes_the_next_inbound_call(b: Backend) {
 opbx_tests::on_both_backends!(
     admins_add_numbers_in_e164_form,
     a_number_belongs_to_one_line_of_an_organization,
+    a_number_held_elsewhere_is_refused_without_saying_by_whom,
     invalid_numbers_and_destinations_are_refused,
     the_list_searches_filters_and_sorts,
     a_new_destination_routes_the_next_inbound_call,

@@ -5,6 +5,7 @@ use opbx::domain::ids::{ExtensionId, RingGroupId};
 use opbx::domain::model::{RingGroup, Role};
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx_tests::Backend;
+use opbx_tests::numbers::unique_e164;
 use serde_json::{Value, json};
 
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
@@ -223,7 +224,7 @@ async fn what_routes_to_a_group_or_its_members_blocks_their_deletion(b: Backend)
     let pn = phone_number(
         &api.state,
         t.org.id,
-        "+12125550110",
+        &unique_e164(),
         Destination::RingGroup { id: g.id },
     )
     .await;
@@ -297,15 +298,15 @@ async fn new_members_ring_on_the_next_call(b: Backend) {
     let b2 = extension(&api.state, t.org.id, |_| {}).await;
     let c = extension(&api.state, t.org.id, |_| {}).await;
     let g = ring_group(&api.state, t.org.id, &[a.id]).await;
-    phone_number(
+    let did = phone_number(
         &api.state,
         t.org.id,
-        "+12125550110",
+        &unique_e164(),
         Destination::RingGroup { id: g.id },
     )
     .await;
     assert_eq!(
-        dialled(&line.inbound("+12125550110").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [a.number.as_str()]
     );
 
@@ -318,7 +319,7 @@ async fn new_members_ring_on_the_next_call(b: Backend) {
         .await
         .ok();
     assert_eq!(
-        dialled(&line.inbound("+12125550110").await),
+        dialled(&line.inbound(did.number.as_str()).await),
         [c.number.as_str(), b2.number.as_str()]
     );
 }

@@ -41,20 +41,10 @@ pub async fn add_number(
     label: &str,
 ) -> String {
     let now = now_ms();
-    // Unique per test run: the production test database keeps earlier runs' numbers. The
-    // digits come from the id's random end: its start is a timestamp, the same for every
-    // number made within the same minutes (the role matrix makes five in one tenant).
-    let digits: String = unique()
-        .chars()
-        .rev()
-        .filter(char::is_ascii_digit)
-        .take(9)
-        .collect();
-    let number = format!("+1{:0<9}", digits);
     let pn = PhoneNumber {
         id: PhoneNumberId::new(),
         organization_id: org,
-        number: E164::parse(&number).unwrap(),
+        number: E164::parse(&opbx_tests::numbers::unique_e164()).unwrap(),
         label: label.into(),
         destination,
         status: Status::Active,

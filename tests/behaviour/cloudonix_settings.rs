@@ -1,9 +1,10 @@
 use opbx::domain::ids::OrgId;
 use opbx::domain::model::CloudonixSettings;
+use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
 use opbx::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
 use opbx::ports::jobs::{Job, JobKind, JobPayload, JobStore};
-use opbx::ports::store::StoreError;
-use opbx_tests::model::save_webhook_settings;
+use opbx::ports::store::{PageRequest, StoreError};
+use opbx_tests::model::{save_webhook_settings, setup_audit};
 use opbx_tests::{Backend, new_org, unique};
 
 const T0: i64 = 1_700_000_000_000;
@@ -66,7 +67,12 @@ async fn upsert_replaces_the_one_row(b: Backend) {
     let stale_key = s.clone();
     s.webhook_key_hash = Some(format!("wh-{}", unique()));
     b.store
-        .replace_webhook_key(org.id, s.webhook_key_hash.as_deref().unwrap(), T0)
+        .replace_webhook_key(
+            org.id,
+            s.webhook_key_hash.as_deref().unwrap(),
+            T0,
+            &setup_audit(org.id, "cloudonix_settings"),
+        )
         .await
         .unwrap();
     b.store.upsert_cloudonix_settings(&stale_key).await.unwrap();
@@ -140,7 +146,12 @@ async fn another_tenants_hash_is_refused(b: Backend) {
     save_webhook_settings(&b.store, &a).await;
 
     let stolen = a.webhook_key_hash.as_deref().unwrap();
-    match b.store.replace_webhook_key(globex.id, stolen, T0).await {
+    let audit = setup_audit(globex.id, "cloudonix_settings");
+    match b
+        .store
+        .replace_webhook_key(globex.id, stolen, T0, &audit)
+        .await
+    {
         Err(StoreError::Conflict(what)) => assert_eq!(what, "Cloudonix webhook key"),
         other => panic!("expected a conflict on the webhook key, got {other:?}"),
     }
@@ -168,7 +179,9 @@ async fn another_tenants_hash_is_refused(b: Backend) {
     let own = settings(globex.id);
     save_webhook_settings(&b.store, &own).await;
     assert!(matches!(
-        b.store.replace_webhook_key(globex.id, stolen, T0).await,
+        b.store
+            .replace_webhook_key(globex.id, stolen, T0, &audit)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
@@ -248,29 +261,59 @@ async fn concurrent_claims_of_a_domain_have_one_winner(b: Backend) {
     assert_eq!(won, 1);
 }
 
-/// The job that pushes the settings to Cloudonix commits with them, or not at all.
-async fn saving_records_the_sync_job_in_the_same_transaction(b: Backend) {
+/// The job that pushes the settings to Cloudonix and the change's audit entry commit with them,
+/// or not at all (issue 12.6).
+async fn saving_records_the_sync_job_and_audit_entry_in_the_same_transaction(b: Backend) {
     let acme = new_org(&b.store).await;
     let globex = new_org(&b.store).await;
     let mut a = settings(acme.id);
     a.webhook_key_hash = None;
     let sync = Job::new(acme.id, JobPayload::SyncDomain, T0);
-    b.store.save_cloudonix_settings(&a, &sync).await.unwrap();
+    let audit = setup_audit(acme.id, "cloudonix_settings");
+    b.store
+        .save_cloudonix_settings(&a, Some(&sync), &audit)
+        .await
+        .unwrap();
     assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
     let job = b.store.latest_job(acme.id, JobKind::SyncDomain).await;
     assert_eq!(job.unwrap().id, sync.id);
+    let log = b
+        .store
+        .list_audit(acme.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(log.items, std::slice::from_ref(&audit));
 
     let mut copycat = settings(globex.id);
     copycat.cdr_token_hash = a.cdr_token_hash.clone();
     let refused = Job::new(globex.id, JobPayload::SyncDomain, T0);
+    let lost = setup_audit(globex.id, "cloudonix_settings");
     expect_conflict(
-        b.store.save_cloudonix_settings(&copycat, &refused).await,
+        b.store
+            .save_cloudonix_settings(&copycat, Some(&refused), &lost)
+            .await,
         "CDR token",
     );
     assert!(matches!(
         b.store.find_job(globex.id, refused.id).await,
         Err(StoreError::NotFound)
     ));
+    // And an entry that cannot be written (its id is taken) keeps the change out.
+    let mut renamed = a.clone();
+    renamed.domain = Some(format!("renamed-{}", a.domain.clone().unwrap_or_default()));
+    assert!(
+        b.store
+            .save_cloudonix_settings(&renamed, None, &audit)
+            .await
+            .is_err()
+    );
+    assert_eq!(b.store.find_cloudonix_settings(acme.id).await.unwrap(), a);
+    let log = b
+        .store
+        .list_audit(globex.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(log.total, 0);
 }
 
 async fn settings_without_hashes_do_not_collide(b: Backend) {
@@ -291,7 +334,7 @@ opbx_tests::on_both_backends!(
     upsert_replaces_the_one_row,
     hashes_identify_the_tenant,
     another_tenants_hash_is_refused,
-    saving_records_the_sync_job_in_the_same_transaction,
+    saving_records_the_sync_job_and_audit_entry_in_the_same_transaction,
     settings_without_hashes_do_not_collide,
     a_domain_belongs_to_one_organization,
     concurrent_claims_of_a_domain_have_one_winner,

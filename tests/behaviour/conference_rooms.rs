@@ -7,6 +7,7 @@ use opbx::domain::now_ms;
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::store::{ListFilter, PageRequest};
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{
@@ -244,14 +245,14 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     let mut did = add_phone_number(
         &b.store,
         org,
-        "+12125550100",
+        &unique_e164(),
         Destination::ConferenceRoom { id: board.id },
     )
     .await;
 
     assert_eq!(
         in_use(b.store.delete_conference_room(org, board.id).await),
-        [referrer("phone_number", did.id, "Line +12125550100")]
+        [referrer("phone_number", did.id, &did.label)]
     );
     did.destination = Destination::Hangup;
     b.store.update_phone_number(&did).await.unwrap();

@@ -14,6 +14,7 @@ use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::ports::store::{ListFilter, PageRequest, Referrer, StoreError, StoreResult};
 use opbx::ports::users::UserRepo;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, new_org};
 
 pub(crate) fn extension(org: OrgId, number: &str) -> Extension {
@@ -362,16 +363,13 @@ async fn delete_is_refused_while_a_number_routes_to_it(b: Backend) {
     let mut did = add_phone_number(
         &b.store,
         org,
-        "+12125550100",
+        &unique_e164(),
         Destination::Extension { id: ext.id },
     )
     .await;
 
     let referrers = in_use(b.store.delete_extension(org, ext.id).await);
-    assert_eq!(
-        referrers,
-        [referrer("phone_number", did.id, "Line +12125550100")]
-    );
+    assert_eq!(referrers, [referrer("phone_number", did.id, &did.label)]);
     assert_eq!(b.store.find_extension(org, ext.id).await.unwrap(), ext);
 
     did.destination = Destination::Hangup;

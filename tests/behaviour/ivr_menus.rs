@@ -32,10 +32,11 @@ pub(crate) async fn insert_phone_number(store: &SqlStore, org: OrgId, destinatio
     sqlx::query(
         "INSERT INTO phone_numbers (id, organization_id, number, label, destination_type, \
          destination_ref, status, created_at, updated_at) \
-         VALUES (?, ?, '+12125550199', 'Main line', ?, ?, 'active', 0, 0)",
+         VALUES (?, ?, ?, 'Main line', ?, ?, 'active', 0, 0)",
     )
     .bind(PhoneNumberId::new().to_string())
     .bind(org.to_string())
+    .bind(opbx_tests::numbers::unique_e164())
     .bind(destination.kind().as_str())
     .bind(destination.reference())
     .execute(store.pool())

@@ -33,7 +33,7 @@ fn operator() -> Operator {
     }
 }
 
-fn entry(action: &str, org: Option<opbx::domain::ids::OrgId>) -> PlatformAuditEntry {
+pub(crate) fn entry(action: &str, org: Option<opbx::domain::ids::OrgId>) -> PlatformAuditEntry {
     PlatformAuditEntry {
         id: PlatformAuditId::new(),
         operator_id: None,
@@ -79,7 +79,10 @@ fn audit(org: opbx::domain::ids::OrgId) -> AuditEntry {
 
 async fn operators_are_unique_by_email_ignoring_case_and_tokens_revoke(b: Backend) {
     let op = operator();
-    b.store.create_operator(&op).await.unwrap();
+    b.store
+        .create_operator(&op, &entry("add_operator", None))
+        .await
+        .unwrap();
     assert_eq!(b.store.find_operator(op.id).await.unwrap(), op);
     assert_eq!(
         b.store
@@ -91,7 +94,9 @@ async fn operators_are_unique_by_email_ignoring_case_and_tokens_revoke(b: Backen
     let mut twin = operator();
     twin.email = op.email.to_uppercase();
     assert!(matches!(
-        b.store.create_operator(&twin).await,
+        b.store
+            .create_operator(&twin, &entry("add_operator", None))
+            .await,
         Err(StoreError::Conflict(what)) if what == "operator email"
     ));
     let now = now_ms();
@@ -103,13 +108,16 @@ async fn operators_are_unique_by_email_ignoring_case_and_tokens_revoke(b: Backen
         expires_at: now + 1000,
         revoked_at: None,
     };
-    b.store.create_operator_token(&token).await.unwrap();
     b.store
-        .revoke_operator_token(token.id, now + 5)
+        .create_operator_token(&token, &entry("login", None))
         .await
         .unwrap();
     b.store
-        .revoke_operator_token(token.id, now + 9)
+        .revoke_operator_token(token.id, now + 5, &entry("logout", None))
+        .await
+        .unwrap();
+    b.store
+        .revoke_operator_token(token.id, now + 9, &entry("logout", None))
         .await
         .unwrap();
     let read = b
@@ -233,6 +241,59 @@ async fn a_reset_sets_the_password_once_and_revokes_sessions(b: Backend) {
     ));
 }
 
+/// An operator action and its audit entry are one write (issue 12.6): when the entry cannot be
+/// written (here its id is taken, as a failing insert would be), the action is not either.
+async fn an_operator_action_is_written_with_its_audit_entry_or_not_at_all(b: Backend) {
+    let op = operator();
+    let added = entry("add_operator", None);
+    b.store.create_operator(&op, &added).await.unwrap();
+    let mut twin = operator();
+    twin.email = format!("other-{}", twin.email);
+    assert!(b.store.create_operator(&twin, &added).await.is_err());
+    assert!(matches!(
+        b.store.find_operator(twin.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let now = now_ms();
+    let token = OperatorToken {
+        id: OperatorTokenId::new(),
+        operator_id: op.id,
+        token_hash: sha256_hex(&unique()),
+        created_at: now,
+        expires_at: now + 60_000,
+        revoked_at: None,
+    };
+    assert!(b.store.create_operator_token(&token, &added).await.is_err());
+    assert!(matches!(
+        b.store.find_operator_token_by_hash(&token.token_hash).await,
+        Err(StoreError::NotFound)
+    ));
+    let signed_in = entry("login", None);
+    b.store
+        .create_operator_token(&token, &signed_in)
+        .await
+        .unwrap();
+    assert!(
+        b.store
+            .revoke_operator_token(token.id, now + 5, &signed_in)
+            .await
+            .is_err()
+    );
+    let kept = b.store.find_operator_token_by_hash(&token.token_hash).await;
+    assert_eq!(kept.unwrap().revoked_at, None, "still signed in");
+
+    let log = b
+        .store
+        .list_platform_audit(PageRequest::new(1, 100))
+        .await
+        .unwrap();
+    for written in [&added, &signed_in] {
+        let ours = log.items.iter().filter(|e| e.id == written.id).count();
+        assert_eq!(ours, 1, "{} written once, with its action", written.action);
+    }
+}
+
 async fn summaries_count_and_lifecycle_changes_are_audited_with_them(b: Backend) {
     let mut org = new_org(&b.store).await;
     add_user(&b.store, org.id, &format!("o-{}@example.com", unique())).await;
@@ -328,6 +389,7 @@ async fn a_taken_slug_writes_nothing(b: Backend) {
 
 opbx_tests::on_both_backends!(
     operators_are_unique_by_email_ignoring_case_and_tokens_revoke,
+    an_operator_action_is_written_with_its_audit_entry_or_not_at_all,
     an_invitation_is_spent_once_with_its_user_and_audit_entry,
     a_reset_sets_the_password_once_and_revokes_sessions,
     summaries_count_and_lifecycle_changes_are_audited_with_them,

@@ -11,6 +11,7 @@ use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::references::ReferenceRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::ports::store::Referrer;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{
@@ -184,10 +185,10 @@ async fn every_column_that_routes_to_an_extension_is_found(b: Backend) {
     unrelated.no_answer = Some(Destination::Voicemail { id: bystander });
     b.store.create_extension(&unrelated).await.unwrap();
 
-    let mut did = phone_number(org, "+12125550100", to_ext.clone());
+    let mut did = phone_number(org, &unique_e164(), to_ext.clone());
     did.label = "Main".into();
     b.store.create_phone_number(&did).await.unwrap();
-    add_phone_number(&b.store, org, "+12125550101", elsewhere.clone()).await;
+    add_phone_number(&b.store, org, &unique_e164(), elsewhere.clone()).await;
 
     let mut overflow = ring_group(org, "Overflow", vec![]);
     overflow.fallback = to_vm.clone();
@@ -256,7 +257,7 @@ async fn every_kind_of_target_is_scanned(b: Backend) {
 
     let hours = add_schedule(&b.store, org, "Office", &to_group, &to_menu).await;
     let to_hours = Destination::BusinessHours { id: hours };
-    let mut did = phone_number(org, "+12125550100", to_hours);
+    let mut did = phone_number(org, &unique_e164(), to_hours);
     did.label = String::new();
     b.store.create_phone_number(&did).await.unwrap();
     let front = add_menu(&b.store, org, "Front desk", &to_menu, &to_group).await;
@@ -285,7 +286,7 @@ async fn every_kind_of_target_is_scanned(b: Backend) {
     );
     assert_eq!(
         references(&b.store, org, DestinationKind::BusinessHours, hours).await,
-        [referrer("phone_number", did.id, "+12125550100")],
+        [referrer("phone_number", did.id, did.number.as_str())],
         "an unlabelled number is named by its digits"
     );
     assert_eq!(
@@ -302,7 +303,7 @@ async fn references_in_other_organizations_are_not_counted(b: Backend) {
     let stray = add_phone_number(
         &b.store,
         theirs,
-        "+12125550100",
+        &unique_e164(),
         Destination::Extension { id: target },
     )
     .await;
@@ -313,7 +314,7 @@ async fn references_in_other_organizations_are_not_counted(b: Backend) {
     );
     assert_eq!(
         references(&b.store, theirs, DestinationKind::Extension, target).await,
-        [referrer("phone_number", stray.id, "Line +12125550100")]
+        [referrer("phone_number", stray.id, &stray.label)]
     );
     b.store.delete_extension(mine, target).await.unwrap();
 }

@@ -4,6 +4,7 @@ use opbx::domain::model::{RingStrategy, Status};
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::ports::store::{ListFilter, PageRequest};
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{
@@ -209,7 +210,7 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     let did = add_phone_number(
         &b.store,
         org,
-        "+12125550100",
+        &unique_e164(),
         Destination::RingGroup { id: group.id },
     )
     .await;
@@ -217,7 +218,7 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     assert_eq!(
         in_use(b.store.delete_ring_group(org, group.id).await),
         [
-            referrer("phone_number", did.id, "Line +12125550100"),
+            referrer("phone_number", did.id, &did.label),
             referrer("ring_group", overflow.id, "Overflow"),
         ]
     );
@@ -226,7 +227,7 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     b.store.delete_ring_group(org, overflow.id).await.unwrap();
     assert_eq!(
         in_use(b.store.delete_ring_group(org, group.id).await),
-        [referrer("phone_number", did.id, "Line +12125550100")]
+        [referrer("phone_number", did.id, &did.label)]
     );
 }
 

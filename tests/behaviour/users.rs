@@ -5,6 +5,7 @@ use opbx::domain::now_ms;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::store::{ListFilter, PageRequest};
 use opbx::ports::users::{ApiTokenRepo, UserRepo};
+use opbx_tests::model::setup_audit;
 use opbx_tests::{Backend, new_org, unique};
 
 use crate::extensions::{
@@ -60,7 +61,10 @@ async fn update_saves_email_name_password_role_and_status(b: Backend) {
     ann.role = Role::Reporter;
     ann.status = Status::Inactive;
     ann.updated_at += 1000;
-    b.store.update_user(&ann).await.unwrap();
+    b.store
+        .update_user(&ann, &[setup_audit(ann.organization_id, "user")])
+        .await
+        .unwrap();
     assert_eq!(b.store.find_user(org, ann.id).await.unwrap(), ann);
 }
 
@@ -73,7 +77,12 @@ async fn email_is_unique_within_an_organization_ignoring_case(b: Backend) {
     );
     let mut bob = add_user(&b.store, org, "bob@example.com").await;
     bob.email = "Ann@Example.com".into();
-    assert_conflict(b.store.update_user(&bob).await, "email");
+    assert_conflict(
+        b.store
+            .update_user(&bob, &[setup_audit(bob.organization_id, "user")])
+            .await,
+        "email",
+    );
 
     let other_org = new_org(&b.store).await.id;
     add_user(&b.store, other_org, "ann@example.com").await;
@@ -116,8 +125,16 @@ async fn another_organizations_user_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.role = Role::Owner;
-    assert_not_found(b.store.update_user(&hijack).await);
-    assert_not_found(b.store.delete_user(mine, foreign.id).await);
+    assert_not_found(
+        b.store
+            .update_user(&hijack, &[setup_audit(hijack.organization_id, "user")])
+            .await,
+    );
+    assert_not_found(
+        b.store
+            .delete_user(mine, foreign.id, &setup_audit(mine, "user"))
+            .await,
+    );
     assert_eq!(
         b.store.find_user(theirs, foreign.id).await.unwrap(),
         foreign
@@ -135,8 +152,16 @@ async fn another_organizations_user_is_not_found(b: Backend) {
 async fn unknown_user_is_not_found(b: Backend) {
     let org = new_org(&b.store).await.id;
     assert_not_found(b.store.find_user(org, UserId::new()).await);
-    assert_not_found(b.store.update_user(&user(org, "ann@example.com")).await);
-    assert_not_found(b.store.delete_user(org, UserId::new()).await);
+    assert_not_found(
+        b.store
+            .update_user(&user(org, "ann@example.com"), &[setup_audit(org, "user")])
+            .await,
+    );
+    assert_not_found(
+        b.store
+            .delete_user(org, UserId::new(), &setup_audit(org, "user"))
+            .await,
+    );
 }
 
 async fn listed_emails(store: &SqlStore, org: OrgId, filter: ListFilter) -> Vec<String> {
@@ -216,6 +241,30 @@ async fn active_users_are_counted_by_role(b: Backend) {
     }
 }
 
+/// A change to a user and its audit entries are one write (issue 12.6): when an entry cannot be
+/// written (here its id is taken, as a failing insert would be), the change is not kept either.
+async fn a_user_change_whose_audit_entry_fails_is_not_kept(b: Backend) {
+    let org = new_org(&b.store).await.id;
+    let ann = add_user(&b.store, org, "ann@example.com").await;
+    let taken = setup_audit(org, "user");
+    let mut admin = ann.clone();
+    admin.role = Role::PbxAdmin;
+    b.store
+        .update_user(&admin, std::slice::from_ref(&taken))
+        .await
+        .unwrap();
+
+    let mut owner = admin.clone();
+    owner.role = Role::Owner;
+    let refused = b
+        .store
+        .update_user(&owner, &[setup_audit(org, "user"), taken.clone()])
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(b.store.delete_user(org, ann.id, &taken).await.is_err());
+    assert_eq!(b.store.find_user(org, ann.id).await.unwrap(), admin);
+}
+
 async fn deleting_a_user_removes_tokens_and_unlinks_extensions(b: Backend) {
     let org = new_org(&b.store).await.id;
     let ann = add_user(&b.store, org, "ann@example.com").await;
@@ -224,7 +273,10 @@ async fn deleting_a_user_removes_tokens_and_unlinks_extensions(b: Backend) {
     phone.user_id = Some(ann.id);
     b.store.create_extension(&phone).await.unwrap();
 
-    b.store.delete_user(org, ann.id).await.unwrap();
+    b.store
+        .delete_user(org, ann.id, &setup_audit(org, "user"))
+        .await
+        .unwrap();
     assert_not_found(b.store.find_user(org, ann.id).await);
     assert_not_found(b.store.find_api_token_by_hash(&session.token_hash).await);
     let unlinked = b.store.find_extension(org, phone.id).await.unwrap();
@@ -329,6 +381,7 @@ opbx_tests::on_both_backends!(
     unknown_user_is_not_found,
     list_searches_filters_and_pages_by_email,
     active_users_are_counted_by_role,
+    a_user_change_whose_audit_entry_fails_is_not_kept,
     deleting_a_user_removes_tokens_and_unlinks_extensions,
     token_is_found_by_hash_until_deleted_whatever_its_state,
     revoking_keeps_the_first_revocation_time,

@@ -454,9 +454,9 @@ async fn the_voice_webhook_shows_the_call_from_its_first_request(b: Backend) {
     );
 }
 
-/// An extension 1001 behind the DID +442071234567, so a voice request is answered with a `<Dial>`
-/// whose action reports the dial's outcome.
-async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
+/// An extension 1001 behind a DID of its own (returned), so a voice request is answered with a
+/// `<Dial>` whose action reports the dial's outcome.
+async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) -> String {
     use opbx::domain::destination::Destination;
     use opbx::domain::e164::E164;
     use opbx::domain::extension_number::ExtensionNumber;
@@ -489,11 +489,12 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
         updated_at: now,
     };
     b.store.create_extension(&ext).await.unwrap();
+    let did = opbx_tests::numbers::unique_e164();
     b.store
         .create_phone_number(&PhoneNumber {
             id: PhoneNumberId::new(),
             organization_id: org.org.id,
-            number: E164::parse("+442071234567").unwrap(),
+            number: E164::parse(&did).unwrap(),
             label: "Main".into(),
             destination: Destination::Extension { id: ext.id },
             status: Status::Active,
@@ -502,9 +503,10 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
         })
         .await
         .unwrap();
+    did
 }
 
-/// Sends the voice request of a new call to +442071234567; answers the action URL of the
+/// Sends the voice request of a new call; answers the action URL of the
 /// `<Dial>` it is answered with, as Cloudonix requests it.
 async fn dial_action(pbx: &Pbx, org: &RealtimeOrg, voice: &serde_json::Value) -> String {
     let answer = pbx
@@ -542,12 +544,12 @@ async fn dial_action(pbx: &Pbx, org: &RealtimeOrg, voice: &serde_json::Value) ->
     )
 }
 
-fn inbound_voice(call: &str) -> serde_json::Value {
+fn inbound_voice(call: &str, did: &str) -> serde_json::Value {
     json!({
         "CallSid": format!("sid-{call}"),
         "Session": call,
         "From": "+12125550100",
-        "To": "+442071234567",
+        "To": did,
         "Direction": "inbound",
     })
 }
@@ -555,9 +557,9 @@ fn inbound_voice(call: &str) -> serde_json::Value {
 async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
     let pbx = Pbx::new(&b);
     let org = RealtimeOrg::create(&b.store).await;
-    did_to_extension(&b, &pbx, &org).await;
+    let did = did_to_extension(&b, &pbx, &org).await;
     let call = token();
-    let voice = inbound_voice(&call);
+    let voice = inbound_voice(&call, &did);
     let action = dial_action(&pbx, &org, &voice).await;
     assert_eq!(
         pbx.live_status(&org, &call).await,
@@ -580,9 +582,9 @@ async fn an_answered_dial_moves_the_live_call_on(b: Backend) {
 async fn the_live_call_shows_where_routing_sent_it(b: Backend) {
     let pbx = Pbx::new(&b);
     let org = RealtimeOrg::create(&b.store).await;
-    did_to_extension(&b, &pbx, &org).await;
+    let did = did_to_extension(&b, &pbx, &org).await;
     let call = token();
-    let voice = inbound_voice(&call);
+    let voice = inbound_voice(&call, &did);
     let action = dial_action(&pbx, &org, &voice).await;
     let place = || async {
         let live = pbx

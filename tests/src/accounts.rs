@@ -45,7 +45,12 @@ pub async fn add_operator(state: &AppState, password_hash: String) -> Operator {
         created_at: now,
         updated_at: now,
     };
-    state.store.create_operator(&operator).await.unwrap();
+    let audit = crate::model::setup_platform_audit("add_operator");
+    state
+        .store
+        .create_operator(&operator, &audit)
+        .await
+        .unwrap();
     operator
 }
 
@@ -55,14 +60,17 @@ pub async fn operator_token(state: &AppState, operator: &Operator) -> String {
     let now = now_ms();
     state
         .store
-        .create_operator_token(&OperatorToken {
-            id: OperatorTokenId::new(),
-            operator_id: operator.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + VALID_FOR_MS,
-            revoked_at: None,
-        })
+        .create_operator_token(
+            &OperatorToken {
+                id: OperatorTokenId::new(),
+                operator_id: operator.id,
+                token_hash: sha256_hex(&token),
+                created_at: now,
+                expires_at: now + VALID_FOR_MS,
+                revoked_at: None,
+            },
+            &crate::model::setup_platform_audit("login"),
+        )
         .await
         .unwrap();
     token

@@ -10,6 +10,7 @@ pub mod fault_proxy;
 pub mod load;
 pub mod local;
 pub mod model;
+pub mod numbers;
 pub mod proc;
 pub mod realtime;
 

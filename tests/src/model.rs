@@ -63,7 +63,12 @@ where
         .expect("save Cloudonix settings");
     if let Some(hash) = &settings.webhook_key_hash {
         store
-            .replace_webhook_key(settings.organization_id, hash, settings.updated_at)
+            .replace_webhook_key(
+                settings.organization_id,
+                hash,
+                settings.updated_at,
+                &setup_audit(settings.organization_id, "cloudonix_settings"),
+            )
             .await
             .expect("save the webhook key");
     }
@@ -132,4 +137,36 @@ pub async fn stored_recording(
         .await
         .expect("create recording");
     r
+}
+
+/// The audit entry of a write a test makes as setup: the store writes it in the write's own
+/// transaction, so a write that is audited takes one.
+pub fn setup_audit(org: OrgId, object_type: &str) -> opbx::domain::model::AuditEntry {
+    opbx::domain::model::AuditEntry {
+        id: opbx::domain::ids::AuditId::new(),
+        organization_id: org,
+        actor_user_id: None,
+        actor_label: "test setup".into(),
+        action: "update".into(),
+        object_type: object_type.into(),
+        object_id: None,
+        before: None,
+        after: None,
+        source_ip: None,
+        created_at: now_ms(),
+    }
+}
+
+/// [`setup_audit`] for an operator action.
+pub fn setup_platform_audit(action: &str) -> opbx::domain::accounts::PlatformAuditEntry {
+    opbx::domain::accounts::PlatformAuditEntry {
+        id: opbx::domain::ids::PlatformAuditId::new(),
+        operator_id: None,
+        actor_label: "test setup".into(),
+        action: action.into(),
+        organization_id: None,
+        detail: None,
+        source_ip: None,
+        created_at: now_ms(),
+    }
 }

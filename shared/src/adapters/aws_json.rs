@@ -104,6 +104,17 @@ impl AwsHttp {
         endpoint: Option<String>,
         timeout: Duration,
     ) -> Result<Self, AwsError> {
+        Self::from_env_at_host(name, name, endpoint, timeout)
+    }
+
+    /// [`AwsHttp::from_env`] for a service whose regional host is not named after its signing
+    /// name (SES: signed as `ses`, at `email.<region>.amazonaws.com`).
+    pub fn from_env_at_host(
+        name: &'static str,
+        host: &str,
+        endpoint: Option<String>,
+        timeout: Duration,
+    ) -> Result<Self, AwsError> {
         let region = aws_env("AWS_REGION")
             .or_else(|| aws_env("AWS_DEFAULT_REGION"))
             .ok_or_else(|| AwsError::Config("no AWS region (AWS_REGION)".into()))?;
@@ -122,7 +133,7 @@ impl AwsHttp {
             None,
             "environment",
         );
-        let endpoint = endpoint.unwrap_or_else(|| format!("https://{name}.{region}.amazonaws.com"));
+        let endpoint = endpoint.unwrap_or_else(|| format!("https://{host}.{region}.amazonaws.com"));
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(timeout));

@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use super::jobs::Job;
 use super::store::StoreResult;
 use crate::domain::ids::OrgId;
-use crate::domain::model::CloudonixSettings;
+use crate::domain::model::{AuditEntry, CloudonixSettings};
 
 #[async_trait]
 pub trait CloudonixSettingsRepo: Send + Sync {
@@ -14,12 +14,14 @@ pub trait CloudonixSettingsRepo: Send + Sync {
     /// back a replaced key. Fails with `Conflict("CDR token")` / `Conflict("session-update
     /// token")` when another organization already uses the hash.
     async fn upsert_cloudonix_settings(&self, settings: &CloudonixSettings) -> StoreResult<()>;
-    /// Like [`Self::upsert_cloudonix_settings`], and records `sync` (the job that pushes the
-    /// settings to Cloudonix) in the same transaction.
+    /// Like [`Self::upsert_cloudonix_settings`], for an admin's change: records `audit` and
+    /// `sync` (the job that pushes the settings to Cloudonix, when there is one) in the same
+    /// transaction.
     async fn save_cloudonix_settings(
         &self,
         settings: &CloudonixSettings,
-        sync: &Job,
+        sync: Option<&Job>,
+        audit: &AuditEntry,
     ) -> StoreResult<()>;
     /// Identifies the tenant of a voice webhook by the SHA-256 (hex) of its bearer key: the
     /// current key, a staged one, or the previous one within its grace period (see
@@ -41,9 +43,15 @@ pub trait CloudonixSettingsRepo: Send + Sync {
 #[async_trait]
 pub trait WebhookKeyStaging: Send + Sync {
     /// Makes the key with SHA-256 `hash` the current one at once (a key issued to be configured
-    /// by hand), creating the settings when there are none. `Conflict("Cloudonix webhook key")`
-    /// when another organization uses it.
-    async fn replace_webhook_key(&self, org: OrgId, hash: &str, now: i64) -> StoreResult<()>;
+    /// by hand), creating the settings when there are none, with its `audit` entry in the same
+    /// transaction. `Conflict("Cloudonix webhook key")` when another organization uses it.
+    async fn replace_webhook_key(
+        &self,
+        org: OrgId,
+        hash: &str,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     /// Accepts the key with SHA-256 `hash` from now on; `sealed` is the key itself, sealed, so a
     /// retried provisioning run pushes the same one. Replaces any staged key.
     async fn stage_webhook_key(&self, org: OrgId, hash: &str, sealed: &str) -> StoreResult<()>;

@@ -67,7 +67,6 @@ pub trait PlatformRepo: Send + Sync {
         deleted_before: i64,
         at: i64,
     ) -> StoreResult<Vec<OrgId>>;
-    async fn append_platform_audit(&self, entry: &PlatformAuditEntry) -> StoreResult<()>;
     /// Newest first.
     async fn list_platform_audit(&self, page: PageRequest)
     -> StoreResult<Page<PlatformAuditEntry>>;

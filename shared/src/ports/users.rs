@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use super::store::{ListFilter, Page, PageRequest, StoreResult};
 use crate::domain::ids::{OrgId, TokenId, UserId};
-use crate::domain::model::{ApiToken, Role, User};
+use crate::domain::model::{ApiToken, AuditEntry, Role, User};
 
 #[async_trait]
 pub trait UserRepo: Send + Sync {
@@ -14,10 +14,12 @@ pub trait UserRepo: Send + Sync {
     /// For login, before the organization is known: every user with this email (ignoring case)
     /// in any organization, oldest first. Emails are unique per organization only.
     async fn find_users_by_email(&self, email: &str) -> StoreResult<Vec<User>>;
-    /// Saves email, name, password hash, role and status; same conflict as create.
-    async fn update_user(&self, user: &User) -> StoreResult<()>;
-    /// Deletes the user's API tokens too; extensions linked to the user stay, unlinked.
-    async fn delete_user(&self, org: OrgId, id: UserId) -> StoreResult<()>;
+    /// Saves email, name, password hash, role and status with the `audit` entries in one
+    /// transaction (neither without the other); same conflict as create.
+    async fn update_user(&self, user: &User, audit: &[AuditEntry]) -> StoreResult<()>;
+    /// Deletes the user with its `audit` entry in one transaction, and the user's API tokens
+    /// too; extensions linked to the user stay, unlinked.
+    async fn delete_user(&self, org: OrgId, id: UserId, audit: &AuditEntry) -> StoreResult<()>;
     /// `q` matches email or name; ordered by email.
     async fn list_users(
         &self,

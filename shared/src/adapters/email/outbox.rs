@@ -52,10 +52,21 @@ impl Outbox {
             .create_new(true)
             .mode(0o600)
             .open(&path)?;
+        write!(file, "To: {}\r\nSubject: {}\r\n", mail.to, mail.subject)?;
+        // Named, not included: the file is for following links, not for keeping audio.
+        for a in &mail.attachments {
+            write!(
+                file,
+                "X-Attachment: {:?} ({}, {} bytes)\r\n",
+                a.filename,
+                a.content_type,
+                a.data.len()
+            )?;
+        }
         write!(
             file,
-            "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
-            mail.to, mail.subject, mail.text
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            mail.text
         )?;
         Ok(Some(path))
     }

@@ -3,8 +3,8 @@
 //! `smtp://host:port` (plain, for a local relay or a test sink).
 
 use async_trait::async_trait;
-use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::ports::email::{Mail, MailError, Mailer};
 
@@ -19,26 +19,17 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Unavailable(format!("OPBX_SMTP_URL: {e}")))?
             .build();
-        let from = from.parse().map_err(|_| {
-            MailError::Unavailable(format!("OPBX_MAIL_FROM {from:?} is not an address"))
-        })?;
-        Ok(Self { transport, from })
+        Ok(Self {
+            transport,
+            from: super::sender(from)?,
+        })
     }
 }
 
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
-        let to: Mailbox = mail.to.parse().map_err(|_| MailError::BadAddress)?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&mail.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                mail.text.clone(),
-                mail.html.clone(),
-            ))
-            .map_err(|_| MailError::BadAddress)?;
+        let message = super::mime(&self.from, mail)?;
         self.transport
             .send(message)
             .await

@@ -2,11 +2,12 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
+use super::audit_log::insert_audit;
 use super::jobs::insert_job;
 use super::query::{begin_write, insert_if_absent};
 use super::{SqlStore, big, map_err, opt_big, opt_text, parsed, unavailable};
 use crate::domain::ids::OrgId;
-use crate::domain::model::CloudonixSettings;
+use crate::domain::model::{AuditEntry, CloudonixSettings};
 use crate::domain::now_ms;
 use crate::ports::cloudonix_settings::{CloudonixSettingsRepo, WebhookKeyStaging};
 use crate::ports::jobs::Job;
@@ -134,11 +135,15 @@ impl CloudonixSettingsRepo for SqlStore {
     async fn save_cloudonix_settings(
         &self,
         settings: &CloudonixSettings,
-        sync: &Job,
+        sync: Option<&Job>,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         write_settings(self, &mut tx, settings).await?;
-        insert_job(&mut tx, sync).await?;
+        if let Some(job) = sync {
+            insert_job(&mut tx, job).await?;
+        }
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await.map_err(unavailable)
     }
 
@@ -173,7 +178,13 @@ impl CloudonixSettingsRepo for SqlStore {
 
 #[async_trait]
 impl WebhookKeyStaging for SqlStore {
-    async fn replace_webhook_key(&self, org: OrgId, hash: &str, now: i64) -> StoreResult<()> {
+    async fn replace_webhook_key(
+        &self,
+        org: OrgId,
+        hash: &str,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         let org = org.to_string();
         let mut tx = begin_write(self).await?;
         create_row(self, &mut tx, &org, now).await?;
@@ -187,6 +198,7 @@ impl WebhookKeyStaging for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(hash_conflict)?;
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await.map_err(unavailable)
     }
 

@@ -111,6 +111,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "recordings",
         include_str!("../../../../migrations/mysql/0130_recordings.sql"),
     ),
+    (
+        150,
+        "phone number owner",
+        include_str!("../../../../migrations/mysql/0150_phone_number_owner.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -157,6 +162,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         130,
         "recordings",
         include_str!("../../../../migrations/sqlite/0130_recordings.sql"),
+    ),
+    (
+        150,
+        "phone number owner",
+        include_str!("../../../../migrations/sqlite/0150_phone_number_owner.sql"),
     ),
 ];
 

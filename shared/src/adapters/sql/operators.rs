@@ -2,8 +2,10 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
+use super::platform::insert_platform_audit;
+use super::query::begin_write;
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
-use crate::domain::accounts::{Operator, OperatorToken};
+use crate::domain::accounts::{Operator, OperatorToken, PlatformAuditEntry};
 use crate::domain::ids::{OperatorId, OperatorTokenId};
 use crate::domain::model::Status;
 use crate::ports::operators::{OperatorRepo, OperatorTokenRepo};
@@ -52,7 +54,12 @@ async fn find_one<T>(
 
 #[async_trait]
 impl OperatorRepo for SqlStore {
-    async fn create_operator(&self, operator: &Operator) -> StoreResult<()> {
+    async fn create_operator(
+        &self,
+        operator: &Operator,
+        audit: &PlatformAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO operators (id, email, name, password_hash, status, created_at, \
              updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -64,10 +71,11 @@ impl OperatorRepo for SqlStore {
         .bind(operator.status.as_str())
         .bind(operator.created_at)
         .bind(operator.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("operator email"))?;
-        Ok(())
+        insert_platform_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn find_operator(&self, id: OperatorId) -> StoreResult<Operator> {
@@ -83,7 +91,12 @@ impl OperatorRepo for SqlStore {
 
 #[async_trait]
 impl OperatorTokenRepo for SqlStore {
-    async fn create_operator_token(&self, token: &OperatorToken) -> StoreResult<()> {
+    async fn create_operator_token(
+        &self,
+        token: &OperatorToken,
+        audit: &PlatformAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO operator_tokens (id, operator_id, token_hash, created_at, expires_at, \
              revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -94,10 +107,11 @@ impl OperatorTokenRepo for SqlStore {
         .bind(token.created_at)
         .bind(token.expires_at)
         .bind(token.revoked_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("operator token"))?;
-        Ok(())
+        insert_platform_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn find_operator_token_by_hash(&self, token_hash: &str) -> StoreResult<OperatorToken> {
@@ -105,18 +119,25 @@ impl OperatorTokenRepo for SqlStore {
         find_one(self, sql, token_hash.to_owned(), token_from_row).await
     }
 
-    async fn revoke_operator_token(&self, id: OperatorTokenId, at: i64) -> StoreResult<()> {
+    async fn revoke_operator_token(
+        &self,
+        id: OperatorTokenId,
+        at: i64,
+        audit: &PlatformAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE operator_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
         )
         .bind(at)
         .bind(id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        insert_platform_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 }

@@ -2,10 +2,12 @@ use async_trait::async_trait;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use super::audit_log::insert_audit;
+use super::query::begin_write;
 use super::{SqlStore, big, enumerated, map_err, opt_parsed, opt_text, parsed, text, unavailable};
 use crate::domain::calling::{CallingPolicy, ExternalForwarding};
 use crate::domain::ids::OrgId;
-use crate::domain::model::{OrgStatus, Organization};
+use crate::domain::model::{AuditEntry, OrgStatus, Organization};
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::store::{StoreError, StoreResult};
 
@@ -113,7 +115,8 @@ impl OrganizationRepo for SqlStore {
         from_row(&row)
     }
 
-    async fn update_organization(&self, org: &Organization) -> StoreResult<()> {
+    async fn update_organization(&self, org: &Organization, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE organizations SET name = ?, slug = ?, timezone = ?, status = ?, \
              unassigned_number_message = ?, default_caller_id = ?, external_forwarding = ?, \
@@ -134,13 +137,14 @@ impl OrganizationRepo for SqlStore {
         .bind(prefixes_column(&org.calling))
         .bind(org.updated_at)
         .bind(org.id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("organization slug"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn count_organizations(&self) -> StoreResult<i64> {

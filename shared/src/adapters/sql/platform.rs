@@ -50,7 +50,7 @@ fn audit_from_row(row: &AnyRow) -> StoreResult<PlatformAuditEntry> {
     })
 }
 
-async fn insert_platform_audit(
+pub(super) async fn insert_platform_audit(
     conn: &mut AnyConnection,
     entry: &PlatformAuditEntry,
 ) -> StoreResult<()> {
@@ -221,11 +221,6 @@ impl PlatformRepo for SqlStore {
             tx.commit().await.map_err(unavailable)?;
         }
         Ok(purged)
-    }
-
-    async fn append_platform_audit(&self, entry: &PlatformAuditEntry) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        insert_platform_audit(&mut conn, entry).await
     }
 
     async fn list_platform_audit(

@@ -2,10 +2,11 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{Table, delete_in_org};
+use super::audit_log::insert_audit;
+use super::query::{Table, begin_write, delete_in_org};
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{OrgId, TokenId, UserId};
-use crate::domain::model::{ApiToken, Role, Status, User};
+use crate::domain::model::{ApiToken, AuditEntry, Role, Status, User};
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 use crate::ports::users::{ApiTokenRepo, UserRepo};
 
@@ -97,7 +98,8 @@ impl UserRepo for SqlStore {
             .collect()
     }
 
-    async fn update_user(&self, user: &User) -> StoreResult<()> {
+    async fn update_user(&self, user: &User, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE users SET email = ?, name = ?, password_hash = ?, role = ?, status = ?, \
              updated_at = ? WHERE id = ? AND organization_id = ?",
@@ -110,18 +112,23 @@ impl UserRepo for SqlStore {
         .bind(user.updated_at)
         .bind(user.id.to_string())
         .bind(user.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("email"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        for entry in audit {
+            insert_audit(&mut tx, entry).await?;
+        }
+        tx.commit().await.map_err(unavailable)
     }
 
-    async fn delete_user(&self, org: OrgId, id: UserId) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        delete_in_org(&mut conn, "users", org, &id.to_string()).await
+    async fn delete_user(&self, org: OrgId, id: UserId, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        delete_in_org(&mut tx, "users", org, &id.to_string()).await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn list_users(

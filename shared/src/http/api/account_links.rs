@@ -104,6 +104,7 @@ pub fn mail(state: &AppState, org: &Organization, link: &AccountLink, token: &st
         subject,
         text,
         html,
+        attachments: Vec::new(),
     }
 }
 

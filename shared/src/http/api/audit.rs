@@ -188,7 +188,7 @@ pub fn entry(actor: Actor, change: Change) -> AuditEntry {
 }
 
 /// Records `change` by `actor` and invalidates the organization's cached configuration; see the
-/// module docs. Call it after every successful write, configuration or not.
+/// module docs. Call it after every successful write whose store call does not take the entry.
 pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change) {
     let actor = actor.into();
     let org = actor.org;
@@ -203,6 +203,11 @@ pub async fn committed(state: &AppState, actor: impl Into<Actor>, change: Change
             "audit entry lost"
         );
     }
+    invalidate(state, org).await;
+}
+
+/// Drops `org`'s cached configuration after a write whose audit entry was part of it.
+pub async fn invalidate(state: &AppState, org: OrgId) {
     if let Err(e) = state.coordination.invalidate_org(&org.to_string()).await {
         tracing::error!(error = %e, org = %org, "cached configuration not invalidated");
     }

@@ -136,12 +136,23 @@ async fn update_profile(
             user.password_hash = hash;
         }
         user.updated_at = now_ms();
-        state.store.update_user(&user).await?;
-        Ok::<_, ApiError>((before, user))
+        let update = Change::updated(
+            "user",
+            user.id,
+            &UserView::from(&before),
+            &UserView::from(&user),
+        );
+        let mut entries = vec![audit::entry((&caller).into(), update)];
+        if changed_password {
+            let change = Change::action("change_password", "user", Some(user.id.to_string()));
+            entries.push(audit::entry((&caller).into(), change));
+        }
+        state.store.update_user(&user, &entries).await?;
+        Ok::<_, ApiError>(user)
     }
     .await;
     lock.release(&state).await;
-    let (before, user) = saved?;
+    let user = saved?;
     if changed_password {
         state
             .store
@@ -153,20 +164,6 @@ async fn update_profile(
         };
         close_connections(&state.realtime, user.organization_id, ending).await;
     }
-    let view = UserView::from(&user);
-    audit::committed(
-        &state,
-        &caller,
-        Change::updated("user", user.id, &UserView::from(&before), &view),
-    )
-    .await;
-    if changed_password {
-        audit::committed(
-            &state,
-            &caller,
-            Change::action("change_password", "user", Some(user.id.to_string())),
-        )
-        .await;
-    }
-    Ok(Json(view))
+    audit::invalidate(&state, caller.org()).await;
+    Ok(Json(UserView::from(&user)))
 }

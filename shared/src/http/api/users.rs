@@ -203,7 +203,7 @@ async fn update_user(
     let lock = OrgLock::take(&state, caller.org(), org_lock::USERS).await?;
     let result = update_locked(&state, &caller, id, body).await;
     lock.release(&state).await;
-    let (before, after, password_set) = result?;
+    let (after, password_set) = result?;
 
     if password_set || after.status == Status::Inactive {
         state
@@ -216,22 +216,8 @@ async fn update_user(
         };
         close_connections(&state.realtime, after.organization_id, ending).await;
     }
-    let view = UserView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
-        Change::updated("user", id, &UserView::from(&before), &view),
-    )
-    .await;
-    if password_set {
-        audit::committed(
-            &state,
-            &caller,
-            Change::action("reset_password", "user", Some(id.to_string())),
-        )
-        .await;
-    }
-    Ok(Json(view))
+    audit::invalidate(&state, caller.org()).await;
+    Ok(Json(UserView::from(&after)))
 }
 
 async fn update_locked(
@@ -239,7 +225,7 @@ async fn update_locked(
     caller: &Caller,
     id: UserId,
     body: UserUpdate,
-) -> ApiResult<(User, User, bool)> {
+) -> ApiResult<(User, bool)> {
     let before = state.store.find_user(caller.org(), id).await?;
     may_manage(caller, before.role)?;
     if let Some(role) = body.role {
@@ -281,8 +267,21 @@ async fn update_locked(
         after.password_hash = passwords::hash(p).await?;
     }
     after.updated_at = now_ms();
-    state.store.update_user(&after).await?;
-    Ok((before, after, password_set))
+    let mut entries = vec![audit::entry(
+        caller.into(),
+        Change::updated(
+            "user",
+            id,
+            &UserView::from(&before),
+            &UserView::from(&after),
+        ),
+    )];
+    if password_set {
+        let reset = Change::action("reset_password", "user", Some(id.to_string()));
+        entries.push(audit::entry(caller.into(), reset));
+    }
+    state.store.update_user(&after, &entries).await?;
+    Ok((after, password_set))
 }
 
 /// Delete a user (their sessions end; extensions linked to them stay, unlinked).
@@ -302,17 +301,12 @@ async fn delete_user(
     let lock = OrgLock::take(&state, caller.org(), org_lock::USERS).await?;
     let result = delete_locked(&state, &caller, id).await;
     lock.release(&state).await;
-    let before = result?;
-    audit::committed(
-        &state,
-        &caller,
-        Change::deleted("user", id, &UserView::from(&before)),
-    )
-    .await;
+    result?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn delete_locked(state: &AppState, caller: &Caller, id: UserId) -> ApiResult<User> {
+async fn delete_locked(state: &AppState, caller: &Caller, id: UserId) -> ApiResult<()> {
     let before = state.store.find_user(caller.org(), id).await?;
     may_manage(caller, before.role)?;
     if id == caller.user_id() {
@@ -323,8 +317,12 @@ async fn delete_locked(state: &AppState, caller: &Caller, id: UserId) -> ApiResu
     if before.role == Role::Owner && before.status == Status::Active {
         keep_an_owner(state, caller.org()).await?;
     }
-    state.store.delete_user(caller.org(), id).await?;
-    Ok(before)
+    let entry = audit::entry(
+        caller.into(),
+        Change::deleted("user", id, &UserView::from(&before)),
+    );
+    state.store.delete_user(caller.org(), id, &entry).await?;
+    Ok(())
 }
 
 /// 409 unless another active owner remains after the current one stops being one.

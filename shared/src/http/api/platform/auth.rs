@@ -27,7 +27,6 @@ use crate::http::api::schema::LoginEmail;
 use crate::http::api::sign_in_throttle::SignInAttempt;
 use crate::http::api::time::UtcTime;
 use crate::ports::operators::{OperatorRepo, OperatorTokenRepo};
-use crate::ports::platform::PlatformRepo;
 use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -126,7 +125,6 @@ async fn operator_login(
         expires_at: now + TOKEN_LIFETIME.as_millis() as i64,
         revoked_at: None,
     };
-    state.store.create_operator_token(&row).await?;
     let entry = PlatformAuditEntry {
         id: PlatformAuditId::new(),
         operator_id: Some(operator.id),
@@ -137,9 +135,7 @@ async fn operator_login(
         source_ip,
         created_at: now,
     };
-    if let Err(e) = state.store.append_platform_audit(&entry).await {
-        tracing::error!(error = %e, "platform audit entry lost");
-    }
+    state.store.create_operator_token(&row, &entry).await?;
     Ok(Json(OperatorLoginResponse {
         token,
         token_type: "Bearer",
@@ -159,13 +155,11 @@ async fn operator_logout(
     State(state): State<AppState>,
     caller: OperatorCaller,
 ) -> ApiResult<StatusCode> {
+    let entry = caller.entry("logout", None, None::<&()>);
     state
         .store
-        .revoke_operator_token(caller.token_id, now_ms())
+        .revoke_operator_token(caller.token_id, entry.created_at, &entry)
         .await?;
-    caller
-        .record(&state, &caller.entry("logout", None, None::<&()>))
-        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,7 +19,6 @@ use crate::http::api::caller::{MAX_TOKEN_LEN, authenticate_bearer, bearer_token}
 use crate::http::api::extract::client_ip;
 use crate::http::api::problem::{ApiError, ApiResult};
 use crate::ports::operators::{OperatorRepo, OperatorTokenRepo};
-use crate::ports::platform::PlatformRepo;
 use crate::ports::store::StoreError;
 
 #[derive(Clone)]
@@ -106,14 +105,6 @@ impl OperatorCaller {
             detail: detail.map(|d| serde_json::to_value(d).unwrap_or_default()),
             source_ip: self.source_ip.clone(),
             created_at: now_ms(),
-        }
-    }
-
-    /// Appends an entry for an action that changes nothing else (sign-out); a lost entry is
-    /// logged, not answered, since the action already happened.
-    pub async fn record(&self, state: &AppState, entry: &PlatformAuditEntry) {
-        if let Err(e) = state.store.append_platform_audit(entry).await {
-            tracing::error!(error = %e, action = %entry.action, "platform audit entry lost");
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::cloudonix::tokens;
 use crate::cloudonix::urls::WebhookUrls;
 use crate::crypto::{SealedColumn, random_token, sha256_hex};
 use crate::domain::ids::OrgId;
-use crate::domain::model::{CloudonixSettings, Role};
+use crate::domain::model::{AuditEntry, CloudonixSettings, Role};
 use crate::domain::now_ms;
 use crate::http::api::audit::{self, Change};
 use crate::http::api::caller::Caller;
@@ -165,16 +165,24 @@ async fn domain_sync(state: &AppState, s: &CloudonixSettings) -> ApiResult<Cloud
     })
 }
 
-/// Saves the settings with the job that pushes them to the domain, and hands it to the queue.
-async fn save_and_sync(state: &AppState, settings: &CloudonixSettings) -> ApiResult<()> {
+/// Saves the settings with the `audit` entry of the change and, once there is a domain to push
+/// them to, the job that does it, which is then handed to the queue.
+async fn save_and_sync(
+    state: &AppState,
+    settings: &CloudonixSettings,
+    audit: &AuditEntry,
+) -> ApiResult<()> {
     let org = settings.organization_id;
-    if settings.domain.is_none() || settings.api_key_enc.is_none() {
-        state.store.upsert_cloudonix_settings(settings).await?;
-        return Ok(());
+    let job = (settings.domain.is_some() && settings.api_key_enc.is_some())
+        .then(|| Job::new(org, JobPayload::SyncDomain, now_ms()));
+    state
+        .store
+        .save_cloudonix_settings(settings, job.as_ref(), audit)
+        .await?;
+    if job.is_some() {
+        dispatch_org(state, org).await;
     }
-    let job = Job::new(org, JobPayload::SyncDomain, now_ms());
-    state.store.save_cloudonix_settings(settings, &job).await?;
-    dispatch_org(state, org).await;
+    audit::invalidate(state, org).await;
     Ok(())
 }
 
@@ -389,22 +397,17 @@ pub async fn put_cloudonix(
     }
     learn_domain_names(&state, &mut after, moved).await;
     after.updated_at = now_ms();
-    save_and_sync(&state, &after).await?;
+    let view = CloudonixSettingsView::new(&state, &after);
+    let change = Change::updated(
+        OBJECT,
+        org,
+        &CloudonixSettingsView::new(&state, &before),
+        &view,
+    );
+    save_and_sync(&state, &after, &audit::entry((&caller).into(), change)).await?;
     if moved {
         state.store.unlink_all_cloudonix_subscribers(org).await?;
     }
-    let view = CloudonixSettingsView::new(&state, &after);
-    audit::committed(
-        &state,
-        &caller,
-        Change::updated(
-            OBJECT,
-            org,
-            &CloudonixSettingsView::new(&state, &before),
-            &view,
-        ),
-    )
-    .await;
     Ok(Json(view.with_sync(&state, &after).await?))
 }
 
@@ -423,18 +426,15 @@ pub async fn rotate_webhook_key(
     caller.require(Role::Owner)?;
     let org = caller.org();
     let key = random_token();
+    let change = Change::action("rotate_webhook_key", OBJECT, Some(org.to_string()));
+    let entry = audit::entry((&caller).into(), change);
     state
         .store
-        .replace_webhook_key(org, &sha256_hex(&key), now_ms())
+        .replace_webhook_key(org, &sha256_hex(&key), entry.created_at, &entry)
         .await?;
     // The webhooks cache recognised keys; the old one must stop working now, not in minutes.
     forget_webhook_keys(&state, org).await;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("rotate_webhook_key", OBJECT, Some(org.to_string())),
-    )
-    .await;
+    audit::invalidate(&state, org).await;
     Ok(Json(IssuedWebhookKey { webhook_key: key }))
 }
 
@@ -457,13 +457,8 @@ pub async fn rotate_cdr_token(
     let token = issue_cdr_token(&state, &mut settings);
     settings.updated_at = now_ms();
     // The domain's profile names the CDR URL: the sync pushes the new one.
-    save_and_sync(&state, &settings).await?;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("rotate_cdr_token", OBJECT, Some(org.to_string())),
-    )
-    .await;
+    let change = Change::action("rotate_cdr_token", OBJECT, Some(org.to_string()));
+    save_and_sync(&state, &settings, &audit::entry((&caller).into(), change)).await?;
     let session_token = session_token(&state, &settings);
     Ok(Json(urls_view(
         public_url,

@@ -137,19 +137,12 @@ pub async fn update_organization(
     check_calling(&state, &org, &mut v).await?;
     v.finish()?;
     org.updated_at = now_ms();
-    state.store.update_organization(&org).await?;
     let view = OrganizationSettingsView::from(&org);
-    audit::committed(
-        &state,
-        &caller,
-        Change::updated(
-            "organization",
-            org.id,
-            &OrganizationSettingsView::from(&before),
-            &view,
-        ),
-    )
-    .await;
+    let before = OrganizationSettingsView::from(&before);
+    let change = Change::updated("organization", org.id, &before, &view);
+    let entry = audit::entry((&caller).into(), change);
+    state.store.update_organization(&org, &entry).await?;
+    audit::invalidate(&state, org.id).await;
     Ok(Json(view))
 }
 
