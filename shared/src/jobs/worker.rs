@@ -115,6 +115,14 @@ fn backoff(policy: &JobPolicy, attempts: u32, error: &JobError) -> Duration {
 pub async fn run_local(state: AppState) {
     let sweeper = state.clone();
     tokio::spawn(async move {
+        // The in-process queue starts empty: what the previous process had handed to its queue
+        // (a retry waiting for its time) is handed over again by the first sweep, not once
+        // overdue. Should another process share the database, its jobs arrive twice, harmlessly.
+        if sweeper.jobs_backend == "memory"
+            && let Err(e) = sweeper.store.forget_dispatches().await
+        {
+            tracing::warn!(error = %e, "pending jobs wait until overdue to be handed over");
+        }
         loop {
             if let Err(e) = dispatch::sweep(&sweeper).await {
                 tracing::warn!(error = %e, "job sweep failed");

@@ -278,6 +278,9 @@ pub trait JobStore: Send + Sync {
     async fn save_job_progress(&self, id: JobId, progress: &Value, now: i64) -> StoreResult<()>;
     /// Marks jobs as handed to the queue.
     async fn mark_dispatched(&self, ids: &[JobId], now: i64) -> StoreResult<()>;
+    /// Marks every pending job as never handed over, for the sweeper to hand over at once:
+    /// an in-process queue's messages (a retry waiting for its time) died with its process.
+    async fn forget_dispatches(&self) -> StoreResult<u64>;
     /// Jobs to hand to the queue: never handed over, pending but overdue by `overdue` (the
     /// message was lost), or running with an expired lease. Of `org` only when given.
     async fn undelivered_jobs(

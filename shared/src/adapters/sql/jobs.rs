@@ -273,6 +273,17 @@ impl JobStore for SqlStore {
         Ok(())
     }
 
+    async fn forget_dispatches(&self) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE jobs SET dispatched_at = NULL WHERE state = 'pending' \
+             AND dispatched_at IS NOT NULL",
+        )
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(done.rows_affected())
+    }
+
     async fn undelivered_jobs(
         &self,
         org: Option<OrgId>,
