@@ -16,7 +16,7 @@ use opbx::domain::now_ms;
 use opbx::jobs::schedule::{LocalSchedule, Schedule, Tick, run_local, run_tick};
 use opbx::jobs::worker::{run_batch, run_job};
 use opbx::ports::account_links::AccountLinkRepo;
-use opbx::ports::jobs::{JobKind, JobStore};
+use opbx::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
 use opbx::ports::store::StoreError;
 use opbx_tests::{Backend, unique};
 use serde_json::{Value, json};
@@ -260,6 +260,37 @@ async fn schedule_messages_on_amazon_sqs_become_jobs(b: Backend) {
     assert_eq!(run_batch(state, &garbage).await, ["m-1"]);
 }
 
+/// jobs-worker's partial batch answer, which drives SQS's redelivery and dead-letter queue: a
+/// message is reported failed only when its outcome could not be recorded (here the database is
+/// gone) or it is not a job or tick at all; a job that ran — or failed, which the database
+/// records — is not.
+async fn the_batch_answer_names_only_messages_to_redeliver(b: Backend) {
+    let w = World::new(b, |_| {}).await;
+    let state = &w.api.state;
+    let job = Job::new(w.t.org.id, JobPayload::ExpireWebhookKey, now_ms());
+    state.store.insert_job(&job).await.unwrap();
+    let batch = [("m-1".to_owned(), job.id.to_string())];
+    assert_eq!(run_batch(state, &batch).await, Vec::<String>::new());
+    assert_eq!(
+        state
+            .store
+            .find_job(w.t.org.id, job.id)
+            .await
+            .unwrap()
+            .state,
+        JobState::Done
+    );
+
+    let pending = Job::new(w.t.org.id, JobPayload::ExpireWebhookKey, now_ms());
+    state.store.insert_job(&pending).await.unwrap();
+    state.store.close().await;
+    let batch = [
+        ("m-2".to_owned(), pending.id.to_string()),
+        ("m-3".to_owned(), "not a job".to_owned()),
+    ];
+    assert_eq!(run_batch(state, &batch).await, ["m-2", "m-3"]);
+}
+
 /// `opbx-local`'s timer ticks the schedules at start and every interval, and the in-process
 /// worker runs their jobs.
 async fn the_local_timer_ticks_the_schedules(b: Backend) {
@@ -298,4 +329,5 @@ opbx_tests::on_both_backends!(
     a_purge_tick_runs_the_purge_once,
     schedule_messages_on_amazon_sqs_become_jobs,
     the_local_timer_ticks_the_schedules,
+    the_batch_answer_names_only_messages_to_redeliver,
 );
