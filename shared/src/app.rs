@@ -63,6 +63,8 @@ pub struct AppState {
     pub app_url: Arc<str>,
     /// How long a deleted organization is kept before the purge (`OPBX_ORGANIZATION_RETENTION_DAYS`).
     pub organization_retention: std::time::Duration,
+    /// How long a finished job's row is kept before the purge (`OPBX_JOB_RETENTION_DAYS`).
+    pub job_retention: std::time::Duration,
     /// Uploaded audio (`OPBX_MEDIA_BUCKET` or `OPBX_MEDIA_DIR`).
     pub media: Arc<dyn MediaStore>,
 }
@@ -100,7 +102,8 @@ impl AppState {
             config.database_max_connections,
             config.sql_deadline,
         )
-        .await?;
+        .await?
+        .with_trace_retention(days(config.call_trace_retention_days));
         let (coordination, coordination_backend): (Arc<dyn Coordination>, _) = match &config
             .redis_url
         {
@@ -144,10 +147,13 @@ impl AppState {
             mailer: crate::adapters::email::connect(&config.mail)
                 .map_err(|e| StartupError::Io(e.to_string()))?,
             app_url: Arc::from(config.app_url.as_str()),
-            organization_retention: std::time::Duration::from_secs(
-                config.organization_retention_days * 86_400,
-            ),
+            organization_retention: days(config.organization_retention_days),
+            job_retention: days(config.job_retention_days),
             media: crate::adapters::media::connect(&config.media)?,
         })
     }
+}
+
+fn days(n: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(n.saturating_mul(86_400))
 }

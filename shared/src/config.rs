@@ -53,6 +53,13 @@ pub struct Config {
     /// `OPBX_ORGANIZATION_RETENTION_DAYS` (default 30): how long a deleted organization's data
     /// is kept before the purge removes it.
     pub organization_retention_days: u64,
+    /// `OPBX_CALL_TRACE_RETENTION_DAYS` (default 30): how long a call's trace is kept from the
+    /// call's start.
+    pub call_trace_retention_days: u64,
+    /// `OPBX_JOB_RETENTION_DAYS` (default 30): how long a finished job's row is kept.
+    pub job_retention_days: u64,
+    /// How often `opbx-local`'s timer ticks the schedules (in AWS, EventBridge Scheduler does).
+    pub schedule: crate::jobs::schedule::LocalSchedule,
     /// `OPBX_MEDIA_BUCKET` (S3) or `OPBX_MEDIA_DIR` (default `opbx-media`): where uploaded audio
     /// is kept.
     pub media: crate::adapters::media::MediaConfig,
@@ -84,6 +91,9 @@ pub enum MailTransport {
 
 pub const DEFAULT_MAIL_FROM: &str = "OpBX <no-reply@localhost>";
 pub const DEFAULT_ORGANIZATION_RETENTION_DAYS: u64 = 30;
+pub const DEFAULT_CALL_TRACE_RETENTION_DAYS: u64 =
+    (crate::domain::call_trace::RETENTION_MS / 86_400_000) as u64;
+pub const DEFAULT_JOB_RETENTION_DAYS: u64 = 30;
 
 /// Addresses and CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `::1`), comma-separated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -268,6 +278,25 @@ impl Config {
             "OPBX_ORGANIZATION_RETENTION_DAYS",
             DEFAULT_ORGANIZATION_RETENTION_DAYS,
         )?;
+        let call_trace_retention_days = positive(
+            &get,
+            "OPBX_CALL_TRACE_RETENTION_DAYS",
+            DEFAULT_CALL_TRACE_RETENTION_DAYS,
+        )?;
+        let job_retention_days =
+            positive(&get, "OPBX_JOB_RETENTION_DAYS", DEFAULT_JOB_RETENTION_DAYS)?;
+        let schedule = crate::jobs::schedule::LocalSchedule {
+            purge_every: seconds(
+                &get,
+                "OPBX_PURGE_INTERVAL_SECONDS",
+                crate::jobs::schedule::LocalSchedule::DEFAULT.purge_every,
+            )?,
+            reconcile_every: seconds(
+                &get,
+                "OPBX_RECONCILE_INTERVAL_SECONDS",
+                crate::jobs::schedule::LocalSchedule::DEFAULT.reconcile_every,
+            )?,
+        };
         let media = match get("OPBX_MEDIA_BUCKET") {
             Some(bucket) => crate::adapters::media::MediaConfig::S3 { bucket },
             None => crate::adapters::media::MediaConfig::Directory(
@@ -281,6 +310,9 @@ impl Config {
             mail,
             media,
             organization_retention_days,
+            call_trace_retention_days,
+            job_retention_days,
+            schedule,
             listen,
             database_url,
             database_max_connections,
@@ -351,6 +383,15 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(
                 problem: format!("{v:?} is not a positive number"),
             }),
     }
+}
+
+/// A positive number of seconds.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: std::time::Duration,
+) -> Result<std::time::Duration, ConfigError> {
+    positive(get, var, default.as_secs()).map(std::time::Duration::from_secs)
 }
 
 /// An absolute `http(s)://host[/prefix]` URL without query or trailing `/`, so paths can be

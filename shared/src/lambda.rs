@@ -81,7 +81,6 @@ pub fn migrate() -> Result<(), Error> {
         let setup = std::sync::Arc::new(MigrateSetup {
             secrets: SecretBox::from_base64(key)?,
             app_user,
-            organization_retention_days: config.organization_retention_days,
         });
         let store = SqlStore::connect(&config.database_url, 1).await?;
         let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
@@ -120,9 +119,10 @@ pub fn websocket(
     })
 }
 
-/// Entry point of `jobs-worker`: batches of the jobs queue (SQS), answered with the messages
-/// whose job could not be run (partial batch response: only those come back), and the
-/// schedule's `{"sweep": true}` events, which hand undelivered jobs to the queue.
+/// Entry point of `jobs-worker`: batches of the jobs queue (SQS: job ids, and the schedules'
+/// ticks, see [`crate::jobs::schedule`]), answered with the messages that could not be handled
+/// (partial batch response: only those come back), and the sweep schedule's `{"sweep": true}`
+/// events, which hand undelivered jobs to the queue.
 pub fn jobs_worker() -> Result<(), Error> {
     use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
     use lambda_http::lambda_runtime::{LambdaEvent, service_fn};
@@ -165,8 +165,6 @@ pub fn jobs_worker() -> Result<(), Error> {
 pub struct MigrateSetup {
     pub secrets: SecretBox,
     pub app_user: Option<DatabaseUser>,
-    /// `OPBX_ORGANIZATION_RETENTION_DAYS`, for the `{"purge": {}}` payload.
-    pub organization_retention_days: u64,
 }
 
 /// One `migrate` invocation: applies pending migrations (accepting a database that is ahead, as
@@ -175,8 +173,7 @@ pub struct MigrateSetup {
 /// Lambda has no first start to do it — and answers a generated password in the response only,
 /// which the operator's `aws lambda invoke` prints once; it is never logged. `{"operator":
 /// {"email": …}}` creates a platform operator the same way (its generated password answered
-/// once), and `{"purge": {}}` (the daily schedule) purges organizations deleted longer ago than
-/// the retention.
+/// once). The retention purge is a scheduled job ([`crate::jobs::schedule`]).
 pub async fn migrate_event(
     store: &SqlStore,
     setup: &MigrateSetup,
@@ -198,11 +195,6 @@ pub async fn migrate_event(
             "migrated": true,
             "operator": {"email": added.email, "generated_password": added.generated_password},
         }));
-    }
-    if event.get("purge").is_some() {
-        let retention = std::time::Duration::from_secs(setup.organization_retention_days * 86_400);
-        let purged = crate::http::api::platform::purge::purge_due(store, retention).await?;
-        return Ok(serde_json::json!({ "migrated": true, "purged": purged }));
     }
     let Some(wanted) = event.get("bootstrap") else {
         return Ok(serde_json::json!({ "migrated": true }));

@@ -70,11 +70,11 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-struct World {
-    fake: FakeCloudonix,
-    api: Api,
-    t: Tenant,
-    domain: String,
+pub(crate) struct World {
+    pub(crate) fake: FakeCloudonix,
+    pub(crate) api: Api,
+    pub(crate) t: Tenant,
+    pub(crate) domain: String,
     owner: String,
 }
 
@@ -100,7 +100,7 @@ fn client(fake: &FakeCloudonix) -> Arc<HttpCloudonix> {
 
 impl World {
     /// A tenant whose Cloudonix domain (on the fake) is saved; `configure` adjusts the state.
-    async fn new(b: Backend, adjust: impl FnOnce(&mut opbx::app::AppState)) -> Self {
+    pub(crate) async fn new(b: Backend, adjust: impl FnOnce(&mut opbx::app::AppState)) -> Self {
         let fake = FakeCloudonix::start().await;
         let cloudonix = client(&fake);
         let api = Api::with_state(b, |s| {
@@ -137,15 +137,15 @@ impl World {
         }
     }
 
-    async fn call(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
+    pub(crate) async fn call(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
         self.api.call(method, uri, Some(&self.owner), body).await
     }
 
-    async fn run(&self) -> usize {
+    pub(crate) async fn run(&self) -> usize {
         run_jobs(&self.api.state, QUIET).await
     }
 
-    fn subscribers(&self) -> Vec<Value> {
+    pub(crate) fn subscribers(&self) -> Vec<Value> {
         self.fake.snapshot(&self.domain)["subscribers"]
             .as_array()
             .cloned()
@@ -160,7 +160,7 @@ impl World {
             .count()
     }
 
-    async fn extension(&self, id: &str) -> Value {
+    pub(crate) async fn extension(&self, id: &str) -> Value {
         self.call("GET", &format!("{EXT}/{id}"), None)
             .await
             .ok()

@@ -30,6 +30,7 @@ mod platform;
 mod recordings;
 mod ring_groups;
 mod routing;
+mod schedule;
 mod settings;
 mod users;
 mod voicemail;

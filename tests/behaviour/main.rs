@@ -20,6 +20,7 @@ mod outbound_routes;
 mod phone_numbers;
 mod platform;
 mod references;
+mod retention;
 mod ring_groups;
 mod schema;
 mod sealed_values;

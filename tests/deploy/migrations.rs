@@ -49,7 +49,6 @@ fn setup(app_user: Option<DatabaseUser>) -> MigrateSetup {
     MigrateSetup {
         secrets: SecretBox::from_base64(&SecretBox::generate_key()).unwrap(),
         app_user,
-        organization_retention_days: opbx::config::DEFAULT_ORGANIZATION_RETENTION_DAYS,
     }
 }
 

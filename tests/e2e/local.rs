@@ -148,3 +148,107 @@ async fn without_a_public_url_the_cdr_url_is_the_listen_address() {
     pbx.terminate_gracefully(Duration::from_secs(10)).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A real crash of `opbx-local` while an extension's sync waits to be retried: the job was in
+/// the in-process queue, which died with the process. After a restart the job runs at once
+/// (not only once overdue), and the subscriber exists.
+#[tokio::test]
+async fn a_killed_opbx_local_runs_its_waiting_jobs_after_a_restart() {
+    use opbx_tests::fake_cloudonix::{FakeCloudonix, Reply};
+    let fake = FakeCloudonix::start().await;
+    let id = opbx_tests::unique();
+    let domain = format!("d{}.cloudonix.net", &id[24..]);
+    let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
+    let key = format!("XI{}", &hex[hex.len() - 32..]);
+    fake.add_domain(&domain, &key);
+
+    let dir = opbx_tests::local::temp_dir();
+    let password = "Killed-Worker-2026!";
+    let env = [
+        ("OPBX_BOOTSTRAP_PASSWORD", password),
+        ("OPBX_CLOUDONIX_API_URL", fake.url.as_str()),
+        ("OPBX_PUBLIC_URL", "https://pbx.example.test"),
+    ];
+    let mut pbx = LocalProcess::start(&dir, &env).await;
+    let login = format!(r#"{{"email":"admin@example.com","password":"{password}"}}"#);
+    let (status, body) =
+        http_request(pbx.addr(), "POST", "/api/v1/auth/login", &[], Some(&login)).await;
+    assert_eq!(status, 200, "{body}");
+    let token = serde_json::from_str::<Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let auth = format!("Bearer {token}");
+    let auth = [("Authorization", auth.as_str())];
+    let settings = serde_json::json!({"domain": domain, "api_key": key}).to_string();
+    let (status, body) = http_request(
+        pbx.addr(),
+        "PUT",
+        "/api/v1/settings/cloudonix",
+        &auth,
+        Some(&settings),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Cloudonix fails subscriber creation: the sync's first try fails and waits to be retried.
+    let subscribers = format!("/customers/self/domains/{domain}/subscribers");
+    fake.script("POST", &subscribers, None, Reply::status(503));
+    let extension = r#"{"number": "501", "name": "Desk"}"#;
+    let (status, body) = http_request(
+        pbx.addr(),
+        "POST",
+        "/api/v1/extensions",
+        &auth,
+        Some(extension),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let path = format!(
+        "/api/v1/extensions/{}",
+        serde_json::from_str::<Value>(&body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+    );
+    let sync = |addr| {
+        let path = path.clone();
+        async move {
+            let (_, body) = http_request(addr, "GET", &path, &auth, None).await;
+            serde_json::from_str::<Value>(&body).unwrap()["cloudonix_sync"].clone()
+        }
+    };
+    let started = std::time::Instant::now();
+    while sync(pbx.addr()).await["error"].is_null() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first try never failed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    pbx.kill().await;
+    fake.clear_scripts();
+
+    let mut again = LocalProcess::start(&dir, &env).await;
+    let started = std::time::Instant::now();
+    loop {
+        let state = sync(again.addr()).await;
+        if state["state"] == "synced" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(25),
+            "the waiting job did not run after the restart: {state}\n{}",
+            again.output()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let numbers: Vec<Value> = fake.snapshot(&domain)["subscribers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["msisdn"].clone())
+        .collect();
+    assert_eq!(numbers, [Value::from("501")]);
+    again.terminate_gracefully(Duration::from_secs(10)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

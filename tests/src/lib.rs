@@ -156,6 +156,18 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// This backend on a database of the test's own (the production backend's is shared): for
+    /// work that visits every organization, such as the scheduled jobs, which would otherwise
+    /// reach into parallel tests' organizations.
+    pub async fn alone(mut self) -> Self {
+        if self.name == "production" {
+            self.store = fresh_mysql().await;
+        }
+        self
+    }
+}
+
 /// A migrated, empty MySQL/MariaDB database of this test's own (`<test db>_<id>`), for behaviour
 /// that depends on the whole database (first-start bootstrap). The test command drops them.
 pub async fn fresh_mysql() -> SqlStore {
@@ -208,6 +220,9 @@ impl Backend {
             app_url: Arc::from(TEST_APP_URL),
             organization_retention: std::time::Duration::from_secs(
                 opbx::config::DEFAULT_ORGANIZATION_RETENTION_DAYS * 86_400,
+            ),
+            job_retention: std::time::Duration::from_secs(
+                opbx::config::DEFAULT_JOB_RETENTION_DAYS * 86_400,
             ),
             media: self.media.clone(),
         }

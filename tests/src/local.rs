@@ -135,6 +135,11 @@ impl LocalProcess {
         &self.output
     }
 
+    /// Kills the process at once (SIGKILL), as a crash or a power cut would.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("kill opbx-local");
+    }
+
     /// Sends SIGTERM and asserts the process exits successfully within `limit`.
     pub async fn terminate_gracefully(&mut self, limit: Duration) {
         let pid = self.child.id().expect("running").to_string();

@@ -1710,7 +1710,7 @@ export interface components {
          * @description What a job does; its payload is [`JobPayload`].
          * @enum {string}
          */
-        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key" | "sync_domain" | "reconcile";
+        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key" | "sync_domain" | "reconcile" | "purge";
         /** @enum {string} */
         JobState: "pending" | "running" | "done" | "failed";
         JobView: {

@@ -58,9 +58,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     state.listen_url = Some(format!("http://{}", listener.local_addr()?).into());
 
     // The jobs worker runs in process (ARCHITECTURE §4), starting with a sweep that hands over
-    // the jobs a previous run left pending.
+    // the jobs a previous run left pending; a timer ticks the schedules (reconcile, purge).
     tokio::spawn(opbx::jobs::worker::run_local(state.clone()));
-    tokio::spawn(purge_hourly(state.clone()));
+    tokio::spawn(opbx::jobs::schedule::run_local(
+        state.clone(),
+        config.schedule,
+    ));
 
     let app = opbx::http::all_functions(state.clone())
         .merge(opbx::http::ws::local::router(state.clone()))
@@ -101,20 +104,6 @@ async fn add_operator(config: &Config, email: &str) -> Result<(), Box<dyn std::e
         added.generated_password
     );
     Ok(())
-}
-
-/// Purges deleted organizations once their retention has passed, now and every hour.
-async fn purge_hourly(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        if let Err(e) =
-            opbx::http::api::platform::purge::purge_due(&state.store, state.organization_retention)
-                .await
-        {
-            tracing::error!(error = %e, "purge of deleted organizations failed; retrying in an hour");
-        }
-    }
 }
 
 /// Printed to stdout once, on the first start: the only place a generated password ever appears.

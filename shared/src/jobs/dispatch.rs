@@ -53,7 +53,7 @@ pub async fn sweep(state: &AppState) -> StoreResult<usize> {
     Ok(jobs.len())
 }
 
-async fn hand_over(state: &AppState, jobs: &[Undelivered]) {
+pub(super) async fn hand_over(state: &AppState, jobs: &[Undelivered]) {
     let now = now_ms();
     let mut sent: Vec<JobId> = Vec::with_capacity(jobs.len());
     for job in jobs {

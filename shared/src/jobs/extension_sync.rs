@@ -48,7 +48,7 @@ pub(super) async fn sync(
     job: &Job,
     extension: ExtensionId,
 ) -> Result<Handled, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     let Some(creds) = domain_credentials(state, org).await? else {
         state
             .store
@@ -124,7 +124,7 @@ pub(super) async fn delete(
     number: &str,
     subscriber_id: Option<&str>,
 ) -> Result<Handled, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     let Some(creds) = domain_credentials(state, org).await? else {
         return Ok(Handled::Done(None));
     };

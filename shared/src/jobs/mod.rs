@@ -5,18 +5,30 @@
 //! `opbx-local` on the in-process queue. Jobs are idempotent (they read the current state of what
 //! they sync), retried with backoff and jitter, and end `failed` with the reason after
 //! [`JobPolicy::max_attempts`] tries; `POST /api/v1/jobs/{id}/retry` runs a failed one again.
+//! [`schedule`] adds the periodic ones: the reconcile and the retention [`purge`].
 
 pub mod dispatch;
 mod extension_sync;
 mod failure;
 pub mod pacing;
 mod provisioning;
+pub mod purge;
 pub mod reconcile;
+pub mod schedule;
 pub mod worker;
 
 use std::time::Duration;
 
 pub use failure::JobError;
+
+use crate::domain::ids::OrgId;
+use crate::ports::jobs::Job;
+
+/// The organization of a job about one (every kind but the platform's purge).
+fn org_of(job: &Job) -> Result<OrgId, JobError> {
+    job.organization_id
+        .ok_or_else(|| JobError::permanent("this kind of job belongs to an organization"))
+}
 
 /// How jobs are run; the defaults suit production, tests shorten the waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -80,7 +80,7 @@ impl ProvisionProgress for JobProgress<'_> {
 
 /// What a run of `scope` for the job's organization pushes.
 async fn request(state: &AppState, job: &Job, scope: Scope) -> Result<ProvisionRequest, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     let public_url = state.public_url.as_deref().ok_or_else(|| {
         JobError::permanent("this deployment does not know its public address (OPBX_PUBLIC_URL)")
     })?;
@@ -177,7 +177,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError
 /// application, profile). A step Cloudonix failed fails the try, so the job is retried and, in
 /// the end, shows the reason.
 pub(super) async fn sync_domain(state: &AppState, job: &Job) -> Result<Handled, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     if domain_credentials(state, org).await?.is_none() {
         return Ok(Handled::Done(None));
     }
@@ -197,7 +197,7 @@ pub(super) async fn sync_domain(state: &AppState, job: &Job) -> Result<Handled, 
 
 /// Ends the grace period of the webhook key provisioning replaced.
 pub(super) async fn expire_previous_key(state: &AppState, job: &Job) -> Result<Handled, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     if state
         .store
         .expire_previous_webhook_key(org, now_ms())

@@ -50,7 +50,7 @@ pub struct ReconcileReport {
 }
 
 pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     let Some(creds) = domain_credentials(state, org).await? else {
         return Ok(Handled::Done(None));
     };
@@ -129,12 +129,13 @@ pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError
 }
 
 async fn all_extensions(state: &AppState, job: &Job) -> Result<Vec<Extension>, JobError> {
+    let org = super::org_of(job)?;
     let mut all = Vec::new();
     for page in 1.. {
         let request = PageRequest::new(page, PageRequest::MAX_PER_PAGE);
         let found = state
             .store
-            .list_extensions(job.organization_id, &ListFilter::default(), request)
+            .list_extensions(org, &ListFilter::default(), request)
             .await?;
         let done =
             found.items.is_empty() || i64::from(page) * i64::from(request.per_page) >= found.total;
@@ -153,7 +154,7 @@ async fn numbered_since(state: &AppState, job: &Job, msisdn: &str) -> Result<boo
     };
     match state
         .store
-        .find_extension_by_number(job.organization_id, &number)
+        .find_extension_by_number(super::org_of(job)?, &number)
         .await
     {
         Ok(_) => Ok(true),
@@ -169,7 +170,7 @@ async fn repair(
     creds: &DomainCredentials,
     ext: &Extension,
 ) -> Result<(), JobError> {
-    let org = job.organization_id;
+    let org = super::org_of(job)?;
     let guard = lock(state, ext.id).await?;
     let result = async {
         // Read again under the lock: an edit or a sync may have come in meanwhile.
@@ -195,7 +196,7 @@ async fn domain_drifted(
 ) -> Result<bool, JobError> {
     let settings = state
         .store
-        .find_cloudonix_settings(job.organization_id)
+        .find_cloudonix_settings(super::org_of(job)?)
         .await?;
     let (Some(public_url), Some(app), Some(cdr)) = (
         state.public_url.as_deref(),

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::{JobError, JobPolicy, dispatch, extension_sync, provisioning, reconcile};
+use super::schedule::{self, Tick};
+use super::{JobError, JobPolicy, dispatch, extension_sync, provisioning, purge, reconcile};
 use crate::app::AppState;
 use crate::domain::ids::JobId;
 use crate::domain::now_ms;
@@ -50,6 +51,7 @@ pub async fn run_job(state: &AppState, id: JobId) -> StoreResult<()> {
         JobPayload::ExpireWebhookKey => provisioning::expire_previous_key(state, &job).await,
         JobPayload::SyncDomain => provisioning::sync_domain(state, &job).await,
         JobPayload::Reconcile => reconcile::run(state, &job).await,
+        JobPayload::Purge => purge::run(state).await,
     };
     let outcome = match result {
         Ok(Handled::Done(progress)) => JobOutcome::Done { progress },
@@ -113,6 +115,14 @@ fn backoff(policy: &JobPolicy, attempts: u32, error: &JobError) -> Duration {
 pub async fn run_local(state: AppState) {
     let sweeper = state.clone();
     tokio::spawn(async move {
+        // The in-process queue starts empty: what the previous process had handed to its queue
+        // (a retry waiting for its time) is handed over again by the first sweep, not once
+        // overdue. Should another process share the database, its jobs arrive twice, harmlessly.
+        if sweeper.jobs_backend == "memory"
+            && let Err(e) = sweeper.store.forget_dispatches().await
+        {
+            tracing::warn!(error = %e, "pending jobs wait until overdue to be handed over");
+        }
         loop {
             if let Err(e) = dispatch::sweep(&sweeper).await {
                 tracing::warn!(error = %e, "job sweep failed");
@@ -164,20 +174,24 @@ async fn deliver(state: &AppState, delivery: &Delivery) {
     }
 }
 
-/// The `jobs-worker` Lambda's work on one batch of job ids (SQS message bodies, by message id):
-/// answers the message ids whose job could not be run, for SQS's partial batch response. Those
-/// come back after the visibility timeout and go to the dead-letter queue after the redrive
-/// policy's count.
+/// The `jobs-worker` Lambda's work on one batch of SQS message bodies (by message id): job ids,
+/// and the schedules' [`Tick`]s. Answers the message ids that could not be handled, for SQS's
+/// partial batch response. Those come back after the visibility timeout and go to the
+/// dead-letter queue after the redrive policy's count.
 pub async fn run_batch(state: &AppState, messages: &[(String, String)]) -> Vec<String> {
     let mut failed = Vec::new();
     for (message_id, body) in messages {
-        let Ok(job) = body.trim().parse::<JobId>() else {
-            tracing::error!(message = %message_id, "a job message that is not a job id");
+        let handled = if let Ok(job) = body.trim().parse::<JobId>() {
+            run_job(state, job).await
+        } else if let Some(tick) = Tick::parse(body) {
+            schedule::run_tick(state, &tick).await.map(drop)
+        } else {
+            tracing::error!(message = %message_id, "a jobs queue message that is neither a job id nor a schedule's tick");
             failed.push(message_id.clone());
             continue;
         };
-        if let Err(e) = run_job(state, job).await {
-            tracing::warn!(error = %e, %job, "job outcome not recorded; SQS will deliver it again");
+        if let Err(e) = handled {
+            tracing::warn!(error = %e, message = %message_id, "message not handled; SQS will deliver it again");
             failed.push(message_id.clone());
         }
     }

@@ -34,6 +34,8 @@ pub enum JobKind {
     SyncDomain,
     /// Compare the organization with its Cloudonix domain and repair what drifted.
     Reconcile,
+    /// Remove what outlived its retention, across the platform (a job of no organization).
+    Purge,
 }
 
 impl JobKind {
@@ -45,6 +47,7 @@ impl JobKind {
             Self::ExpireWebhookKey => "expire_webhook_key",
             Self::SyncDomain => "sync_domain",
             Self::Reconcile => "reconcile",
+            Self::Purge => "purge",
         }
     }
 
@@ -56,6 +59,7 @@ impl JobKind {
             Self::ExpireWebhookKey,
             Self::SyncDomain,
             Self::Reconcile,
+            Self::Purge,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -109,6 +113,7 @@ pub enum JobPayload {
     ExpireWebhookKey,
     SyncDomain,
     Reconcile,
+    Purge,
 }
 
 impl JobPayload {
@@ -120,6 +125,7 @@ impl JobPayload {
             Self::ExpireWebhookKey => JobKind::ExpireWebhookKey,
             Self::SyncDomain => JobKind::SyncDomain,
             Self::Reconcile => JobKind::Reconcile,
+            Self::Purge => JobKind::Purge,
         }
     }
 
@@ -129,7 +135,11 @@ impl JobPayload {
             Self::SyncExtension { extension_id } | Self::DeleteSubscriber { extension_id, .. } => {
                 Some(extension_id.to_string())
             }
-            Self::Provision | Self::ExpireWebhookKey | Self::SyncDomain | Self::Reconcile => None,
+            Self::Provision
+            | Self::ExpireWebhookKey
+            | Self::SyncDomain
+            | Self::Reconcile
+            | Self::Purge => None,
         }
     }
 }
@@ -137,7 +147,8 @@ impl JobPayload {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: JobId,
-    pub organization_id: OrgId,
+    /// `None` for platform work (the purge), which no organization's API shows.
+    pub organization_id: Option<OrgId>,
     pub payload: JobPayload,
     pub state: JobState,
     /// Tries started so far.
@@ -151,8 +162,13 @@ pub struct Job {
 }
 
 impl Job {
-    /// A job to run now.
+    /// A job of the organization to run now.
     pub fn new(org: OrgId, payload: JobPayload, now: i64) -> Self {
+        Self::of(Some(org), payload, now)
+    }
+
+    /// A job of the organization, or of the platform with `None`, to run now.
+    pub fn of(org: Option<OrgId>, payload: JobPayload, now: i64) -> Self {
         Self {
             id: JobId::new(),
             organization_id: org,
@@ -244,6 +260,10 @@ pub struct CloudonixSync {
 pub trait JobStore: Send + Sync {
     /// Records a job on its own (one that no other write needs to accompany).
     async fn insert_job(&self, job: &Job) -> StoreResult<()>;
+    /// Records a job of a schedule's tick under `key` (the schedule, the tick and, for
+    /// per-organization work, the organization); `false`, writing nothing, when a job already
+    /// has that key: the tick was delivered before.
+    async fn insert_scheduled_job(&self, job: &Job, key: &str) -> StoreResult<bool>;
     /// `NotFound` for another organization's job.
     async fn find_job(&self, org: OrgId, id: JobId) -> StoreResult<Job>;
     /// The newest job of `kind` of the organization.
@@ -258,6 +278,9 @@ pub trait JobStore: Send + Sync {
     async fn save_job_progress(&self, id: JobId, progress: &Value, now: i64) -> StoreResult<()>;
     /// Marks jobs as handed to the queue.
     async fn mark_dispatched(&self, ids: &[JobId], now: i64) -> StoreResult<()>;
+    /// Marks every pending job as never handed over, for the sweeper to hand over at once:
+    /// an in-process queue's messages (a retry waiting for its time) died with its process.
+    async fn forget_dispatches(&self) -> StoreResult<u64>;
     /// Jobs to hand to the queue: never handed over, pending but overdue by `overdue` (the
     /// message was lost), or running with an expired lease. Of `org` only when given.
     async fn undelivered_jobs(

@@ -24,6 +24,7 @@ pub mod phone_numbers;
 pub mod platform;
 pub mod recordings;
 pub mod references;
+pub mod retention;
 pub mod ring_groups;
 pub mod store;
 pub mod subscriber_links;

@@ -12,7 +12,7 @@ use super::{
     Dialect, SqlStore, big, enumerated, int, opt_big, opt_int, opt_parsed, opt_text, parsed, text,
     unavailable,
 };
-use crate::domain::call_trace::{CallTrace, MAX_CALL_BYTES, RETENTION_MS, TraceLine};
+use crate::domain::call_trace::{CallTrace, MAX_CALL_BYTES, TraceLine};
 use crate::domain::destination::PathStep;
 use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
@@ -50,6 +50,7 @@ fn trace_append_sets(dialect: Dialect) -> String {
 fn bind_trace_append<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
     line: &TraceLine,
+    retention_ms: i64,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
     let (bytes, text) = (line.bytes(), line.as_str().to_owned());
     query
@@ -58,7 +59,7 @@ fn bind_trace_append<'q>(
         .bind(text)
         .bind(bytes)
         .bind(MAX_CALL_BYTES)
-        .bind(RETENTION_MS)
+        .bind(retention_ms)
         .bind(bytes)
         .bind(MAX_CALL_BYTES)
         .bind(bytes)
@@ -103,13 +104,14 @@ fn bind_log<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
     log: &CallLog,
     trace: Option<&TraceLine>,
+    retention_ms: i64,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
     // The first line always fits: one entry is far below the per-call cap.
     let (trace, bytes, until) = match trace {
         Some(line) => (
             Some(line.as_str().to_owned()),
             line.bytes(),
-            Some(log.started_at + RETENTION_MS),
+            Some(log.started_at + retention_ms),
         ),
         None => (None, 0, None),
     };
@@ -178,6 +180,7 @@ impl CallLogRepo for SqlStore {
             )),
             log,
             trace,
+            self.trace_retention_ms(),
         )
         .execute(self.pool())
         .await
@@ -200,7 +203,7 @@ impl CallLogRepo for SqlStore {
         ));
         // A plain INSERT: MySQL's "no change" upsert counts as one row for sqlx (FOUND_ROWS),
         // so the unique key's refusal is what tells an existing call apart.
-        match bind_log(sqlx::query(sql), log, trace)
+        match bind_log(sqlx::query(sql), log, trace, self.trace_retention_ms())
             .execute(self.pool())
             .await
         {
@@ -253,7 +256,7 @@ impl CallLogRepo for SqlStore {
             .bind(update.disposition.as_deref())
             .bind(update.recording_url.as_deref());
         if let Some(line) = &update.trace {
-            query = bind_trace_append(query, line);
+            query = bind_trace_append(query, line, self.trace_retention_ms());
         }
         let done = query
             .bind(update.updated_at)
@@ -290,7 +293,7 @@ impl CallLogRepo for SqlStore {
             "UPDATE {TABLE} SET {} WHERE organization_id = ? AND id = ?",
             trace_append_sets(self.dialect())
         ));
-        let done = bind_trace_append(sqlx::query(sql), line)
+        let done = bind_trace_append(sqlx::query(sql), line, self.trace_retention_ms())
             .bind(org.to_string())
             .bind(id.to_string())
             .execute(self.pool())

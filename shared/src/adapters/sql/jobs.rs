@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::query::{begin_write, placeholders};
-use super::{SqlStore, big, int, opt_text, parsed, text, unavailable};
+use super::{SqlStore, big, int, opt_parsed, opt_text, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, JobId, OrgId};
 use crate::ports::jobs::{
     CloudonixSync, Job, JobKind, JobOutcome, JobPayload, JobState, JobStore, SyncState, Undelivered,
@@ -33,7 +33,7 @@ fn from_row(row: &AnyRow) -> StoreResult<Job> {
         .map_err(|e| corrupt(&format!("progress: {e}")))?;
     Ok(Job {
         id: parsed(row, "id")?,
-        organization_id: parsed(row, "organization_id")?,
+        organization_id: opt_parsed(row, "organization_id")?,
         payload,
         state,
         attempts: u32::try_from(int(row, "attempts")?).unwrap_or(0),
@@ -48,15 +48,25 @@ fn from_row(row: &AnyRow) -> StoreResult<Job> {
 /// Writes `job` on `conn`: inside a transaction, it commits or rolls back with the change that
 /// needs it.
 pub(super) async fn insert_job(conn: &mut AnyConnection, job: &Job) -> StoreResult<()> {
+    write_job(conn, job, None).await?.map_err(unavailable)
+}
+
+/// Writes `job`, with a schedule's key (unique among jobs) when given. The outer error is a job
+/// that cannot be written at all, the inner one the database's refusal.
+async fn write_job(
+    conn: &mut AnyConnection,
+    job: &Job,
+    key: Option<&str>,
+) -> StoreResult<Result<(), sqlx::Error>> {
     let payload = serde_json::to_string(&job.payload).map_err(|e| corrupt(&e.to_string()))?;
     let progress = job.progress.as_ref().map(Value::to_string);
-    sqlx::query(
+    let written = sqlx::query(
         "INSERT INTO jobs (id, organization_id, kind, subject, payload, state, attempts, \
-         run_after, lease_until, dispatched_at, last_error, progress, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+         run_after, lease_until, dispatched_at, last_error, progress, created_at, updated_at, \
+         schedule_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
     )
     .bind(job.id.to_string())
-    .bind(job.organization_id.to_string())
+    .bind(job.organization_id.map(|org| org.to_string()))
     .bind(job.payload.kind().as_str())
     .bind(job.payload.subject())
     .bind(payload)
@@ -67,10 +77,10 @@ pub(super) async fn insert_job(conn: &mut AnyConnection, job: &Job) -> StoreResu
     .bind(progress)
     .bind(job.created_at)
     .bind(job.updated_at)
+    .bind(key)
     .execute(&mut *conn)
-    .await
-    .map_err(unavailable)?;
-    Ok(())
+    .await;
+    Ok(written.map(drop))
 }
 
 /// Points the extension at its newest sync job, as pending: in the transaction of the change.
@@ -116,6 +126,15 @@ impl JobStore for SqlStore {
     async fn insert_job(&self, job: &Job) -> StoreResult<()> {
         let mut conn = self.pool().acquire().await.map_err(unavailable)?;
         insert_job(&mut conn, job).await
+    }
+
+    async fn insert_scheduled_job(&self, job: &Job, key: &str) -> StoreResult<bool> {
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        match write_job(&mut conn, job, Some(key)).await? {
+            Ok(()) => Ok(true),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn find_job(&self, org: OrgId, id: JobId) -> StoreResult<Job> {
@@ -252,6 +271,17 @@ impl JobStore for SqlStore {
         }
         query.execute(self.pool()).await.map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn forget_dispatches(&self) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE jobs SET dispatched_at = NULL WHERE state = 'pending' \
+             AND dispatched_at IS NOT NULL",
+        )
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(done.rows_affected())
     }
 
     async fn undelivered_jobs(

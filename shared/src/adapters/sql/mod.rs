@@ -21,6 +21,7 @@ mod platform;
 mod query;
 mod recordings;
 mod references;
+mod retention;
 mod ring_groups;
 mod row;
 mod sealed;
@@ -112,6 +113,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../migrations/mysql/0130_recordings.sql"),
     ),
     (
+        140,
+        "scheduled jobs",
+        include_str!("../../../../migrations/mysql/0140_scheduled_jobs.sql"),
+    ),
+    (
         150,
         "phone number owner",
         include_str!("../../../../migrations/mysql/0150_phone_number_owner.sql"),
@@ -164,6 +170,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../migrations/sqlite/0130_recordings.sql"),
     ),
     (
+        140,
+        "scheduled jobs",
+        include_str!("../../../../migrations/sqlite/0140_scheduled_jobs.sql"),
+    ),
+    (
         150,
         "phone number owner",
         include_str!("../../../../migrations/sqlite/0150_phone_number_owner.sql"),
@@ -174,6 +185,9 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
 pub struct SqlStore {
     pool: AnyPool,
     dialect: Dialect,
+    /// How long a call's trace is kept from the call's start (`OPBX_CALL_TRACE_RETENTION_DAYS`):
+    /// written with the trace, so a changed setting applies to new calls.
+    trace_retention_ms: i64,
 }
 
 /// How long tools and tests wait for a connection (the pool is busy, or the server restarts).
@@ -226,7 +240,21 @@ impl SqlStore {
                 .await
                 .map_err(unavailable)?;
         }
-        Ok(Self { pool, dialect })
+        Ok(Self {
+            pool,
+            dialect,
+            trace_retention_ms: crate::domain::call_trace::RETENTION_MS,
+        })
+    }
+
+    /// This store, keeping new calls' traces for `retention` instead of the default.
+    pub fn with_trace_retention(mut self, retention: Duration) -> Self {
+        self.trace_retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        self
+    }
+
+    pub(super) fn trace_retention_ms(&self) -> i64 {
+        self.trace_retention_ms
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -299,9 +299,8 @@ async fn receive(
     reply(StatusCode::OK, answer)
 }
 
-/// The CDR's line in the call's trace, and, since a CDR comes once per call and off the
-/// caller's path, the moment to forget the organization's expired traces. Neither failure
-/// costs the CDR: both are logged.
+/// The CDR's line in the call's trace (expired traces are cleared by the scheduled purge,
+/// `crate::jobs::purge`). A failure does not cost the CDR: it is logged.
 async fn finish_trace(
     state: &AppState,
     org: OrgId,
@@ -314,9 +313,6 @@ async fn finish_trace(
     let line = trace::with_params(arrival, &params).answered(200, answer.to_string());
     if let Err(e) = state.store.append_call_trace(org, id, &line).await {
         tracing::error!(%org, error = %e, "CDR not added to the call's trace");
-    }
-    if let Err(e) = state.store.prune_call_traces(org, now_ms()).await {
-        tracing::error!(%org, error = %e, "expired call traces not pruned");
     }
 }
 

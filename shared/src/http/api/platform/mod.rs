@@ -7,7 +7,6 @@ pub mod audit_log;
 pub mod auth;
 pub mod operator;
 pub mod organizations;
-pub mod purge;
 
 use utoipa_axum::router::OpenApiRouter;
 
