@@ -2,14 +2,17 @@
 //! with the message (issue 15): through a Cloudonix that fails before it recovers, and it still
 //! plays in the UI once Cloudonix has forgotten the recording.
 
+use std::sync::Arc;
+
+use opbx::adapters::email::smtp::SmtpMailer;
 use opbx::crypto::{random_token, sha256_hex};
 use opbx::domain::destination::Destination;
 use opbx::domain::model::Role;
 use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
-use opbx::ports::jobs::{JobKind, JobState, JobStore};
+use opbx::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
 use opbx::ports::voicemail::VoicemailRepo;
 use opbx_tests::fake_cloudonix::Reply as FakeReply;
-use opbx_tests::{Backend, TEST_PUBLIC_URL, unique};
+use opbx_tests::{Backend, TEST_APP_URL, TEST_PUBLIC_URL, mail_attachment, received_mail, unique};
 use serde_json::json;
 
 use crate::call_logs::unique_number;
@@ -157,6 +160,90 @@ async fn a_message_is_copied_through_failures_and_plays_after_cloudonix_forgot_i
     );
 }
 
+async fn the_mailbox_owner_is_mailed_the_message_with_its_audio(b: Backend) {
+    let url = std::env::var("OPBX_TEST_SMTP_URL").expect("OPBX_TEST_SMTP_URL names the SMTP sink");
+    let dir =
+        std::path::PathBuf::from(std::env::var("OPBX_TEST_SMTP_DIR").expect("OPBX_TEST_SMTP_DIR"));
+    let mailer = SmtpMailer::new(&url, "OpBX <no-reply@opbx.test>").unwrap();
+    let w = World::new(b, |s| s.mailer = Arc::new(mailer)).await;
+    let org = w.t.org.id;
+    let key = random_token();
+    let mut settings = w
+        .api
+        .state
+        .store
+        .find_cloudonix_settings(org)
+        .await
+        .unwrap();
+    settings.webhook_key_hash = Some(sha256_hex(&key));
+    opbx_tests::model::save_webhook_settings(&w.api.state.store, &settings).await;
+    let to = format!("grace-{}@example.com", unique());
+    let mailbox = extension(&w.api.state, org, |e| e.voicemail_email = Some(to.clone())).await;
+    let number = unique_number();
+    phone_number(
+        &w.api.state,
+        org,
+        &number,
+        Destination::Voicemail { id: mailbox.id },
+    )
+    .await;
+    let audio = greeting_wav();
+    let url = w
+        .fake
+        .add_recording(&w.domain, "vm-mail.wav", audio.clone());
+
+    leave_message(&w, &key, &number, &url).await;
+    w.run().await;
+    let message = w
+        .api
+        .state
+        .store
+        .list_voicemail_for_extension(org, mailbox.id, Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert!(message.audio_stored_at.is_some() && message.emailed_at.is_some());
+    let got = received_mail(&dir, &to);
+    assert_eq!(got.len(), 1, "one mail for {to}");
+    let mail = &got[0];
+    assert!(
+        mail.contains("Subject: New voicemail from +14155550000"),
+        "{mail}"
+    );
+    // The text part is quoted-printable: soft line breaks and `=` as `=3D`.
+    let text = mail.replace("=\r\n", "").replace("=3D", "=");
+    assert!(
+        text.contains(&format!(
+            "{TEST_APP_URL}/voicemail?extension={}&message={}",
+            mailbox.id, message.id
+        )),
+        "{mail}"
+    );
+    assert_eq!(
+        mail_attachment(mail, "voicemail-14155550000.wav"),
+        Some(audio),
+        "the audio is attached as recorded"
+    );
+
+    // A repeated job finds both steps done and mails nothing twice.
+    let again = Job::new(
+        org,
+        JobPayload::CopyVoicemail {
+            voicemail_id: message.id,
+        },
+        opbx::domain::now_ms(),
+    );
+    opbx::jobs::dispatch::enqueue(&w.api.state, &again)
+        .await
+        .unwrap();
+    w.run().await;
+    let repeated = w.api.state.store.find_job(org, again.id).await.unwrap();
+    assert_eq!(repeated.state, JobState::Done);
+    assert_eq!(received_mail(&dir, &to).len(), 1);
+}
+
 opbx_tests::on_both_backends!(
-    a_message_is_copied_through_failures_and_plays_after_cloudonix_forgot_it
+    a_message_is_copied_through_failures_and_plays_after_cloudonix_forgot_it,
+    the_mailbox_owner_is_mailed_the_message_with_its_audio,
 );
