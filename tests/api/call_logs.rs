@@ -22,6 +22,7 @@ use opbx::ports::cdrs::CdrRepo;
 use opbx::ports::extensions::ExtensionRepo;
 use opbx::ports::organizations::OrganizationRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, unique};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -39,12 +40,6 @@ fn steps(destinations: Vec<Destination>) -> Vec<PathStep> {
             reason: format!("step {i}"),
         })
         .collect()
-}
-
-/// A phone number no other test data has: E.164 made of a fresh id's random bits.
-pub fn unique_number() -> String {
-    let bits = u128::from_str_radix(&unique().replace('-', ""), 16).unwrap();
-    format!("+1{:013}", bits % 10u128.pow(13))
 }
 
 /// An extension of `org`, linked to `user` when given; numbers never repeat within a run.
@@ -66,6 +61,8 @@ pub async fn add_extension(state: &AppState, org: OrgId, user: Option<UserId>) -
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,
@@ -83,7 +80,7 @@ fn call(org: OrgId, started_at: i64) -> CallLog {
         session_token: Some(format!("session-{}", unique())),
         direction: CallDirection::Inbound,
         from_number: "+12125550100".into(),
-        to_number: unique_number(),
+        to_number: unique_e164(),
         caller_name: None,
         phone_number_id: None,
         extension_id: None,

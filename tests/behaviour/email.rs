@@ -14,7 +14,7 @@ use opbx::adapters::email::outbox::Outbox;
 use opbx::adapters::email::ses::SesMailer;
 use opbx::adapters::email::smtp::SmtpMailer;
 use opbx::ports::email::{Attachment, Mail, MailError, Mailer};
-use opbx_tests::unique;
+use opbx_tests::{received_mail, unique};
 
 fn mail(to: &str) -> Mail {
     Mail {
@@ -84,19 +84,6 @@ where
     ));
 }
 
-/// The files in `dir` whose name contains `to`.
-fn sink_files(dir: &PathBuf, to: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().contains(to))
-                .map(|e| std::fs::read_to_string(e.path()).unwrap())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn smtp_delivers_text_html_and_attachments_to_a_real_server() {
     let url = std::env::var("OPBX_TEST_SMTP_URL").expect(
@@ -108,7 +95,7 @@ async fn smtp_delivers_text_html_and_attachments_to_a_real_server() {
     assert_eq!(mailer.backend(), "smtp");
     delivers_mime(&mailer, from, |to| {
         let dir = dir.clone();
-        async move { sink_files(&dir, &to) }
+        async move { received_mail(&dir, &to) }
     })
     .await;
 

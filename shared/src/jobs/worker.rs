@@ -8,7 +8,9 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::schedule::{self, Tick};
-use super::{JobError, JobPolicy, dispatch, extension_sync, provisioning, purge, reconcile};
+use super::{
+    JobError, JobPolicy, dispatch, extension_sync, provisioning, purge, reconcile, voicemail,
+};
 use crate::app::AppState;
 use crate::domain::ids::JobId;
 use crate::domain::now_ms;
@@ -52,6 +54,9 @@ pub async fn run_job(state: &AppState, id: JobId) -> StoreResult<()> {
         JobPayload::SyncDomain => provisioning::sync_domain(state, &job).await,
         JobPayload::Reconcile => reconcile::run(state, &job).await,
         JobPayload::Purge => purge::run(state).await,
+        JobPayload::CopyVoicemail { voicemail_id } => {
+            voicemail::copy(state, &job, *voicemail_id).await
+        }
     };
     let outcome = match result {
         Ok(Handled::Done(progress)) => JobOutcome::Done { progress },

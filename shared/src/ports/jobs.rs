@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::store::StoreResult;
-use crate::domain::ids::{ExtensionId, JobId, OrgId};
+use crate::domain::ids::{ExtensionId, JobId, OrgId, VoicemailId};
 
 /// What a job does; its payload is [`JobPayload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -36,6 +36,8 @@ pub enum JobKind {
     Reconcile,
     /// Remove what outlived its retention, across the platform (a job of no organization).
     Purge,
+    /// Copy a voicemail message's audio from Cloudonix into media storage (then mail it).
+    CopyVoicemail,
 }
 
 impl JobKind {
@@ -48,6 +50,7 @@ impl JobKind {
             Self::SyncDomain => "sync_domain",
             Self::Reconcile => "reconcile",
             Self::Purge => "purge",
+            Self::CopyVoicemail => "copy_voicemail",
         }
     }
 
@@ -60,6 +63,7 @@ impl JobKind {
             Self::SyncDomain,
             Self::Reconcile,
             Self::Purge,
+            Self::CopyVoicemail,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -114,6 +118,9 @@ pub enum JobPayload {
     SyncDomain,
     Reconcile,
     Purge,
+    CopyVoicemail {
+        voicemail_id: VoicemailId,
+    },
 }
 
 impl JobPayload {
@@ -126,6 +133,7 @@ impl JobPayload {
             Self::SyncDomain => JobKind::SyncDomain,
             Self::Reconcile => JobKind::Reconcile,
             Self::Purge => JobKind::Purge,
+            Self::CopyVoicemail { .. } => JobKind::CopyVoicemail,
         }
     }
 
@@ -135,6 +143,7 @@ impl JobPayload {
             Self::SyncExtension { extension_id } | Self::DeleteSubscriber { extension_id, .. } => {
                 Some(extension_id.to_string())
             }
+            Self::CopyVoicemail { voicemail_id } => Some(voicemail_id.to_string()),
             Self::Provision
             | Self::ExpireWebhookKey
             | Self::SyncDomain

@@ -16,6 +16,8 @@ pub struct VoicemailFilter {
 pub trait VoicemailRepo: Send + Sync {
     /// Stores the message unless the organization already has one for this call and extension (a
     /// replayed recording callback): `true` when stored now, `false` when it was already stored.
+    /// A new message commits with its copy job (`JobPayload::CopyVoicemail`), for the caller to
+    /// dispatch.
     /// `NotFound` when the extension is not one of the message organization's.
     async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool>;
     async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage>;
@@ -39,6 +41,16 @@ pub trait VoicemailRepo: Send + Sync {
         id: VoicemailId,
         heard: bool,
     ) -> StoreResult<()>;
+    /// Records that the message's audio is in media storage now.
+    async fn mark_voicemail_audio_stored(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        at: i64,
+    ) -> StoreResult<()>;
+    /// Records that the mailbox's address was mailed the message.
+    async fn mark_voicemail_emailed(&self, org: OrgId, id: VoicemailId, at: i64)
+    -> StoreResult<()>;
     async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()>;
     /// For the message-waiting indicator of one mailbox.
     async fn count_unheard_voicemail(&self, org: OrgId, extension: ExtensionId)

@@ -3,6 +3,7 @@
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
 mod account_links;
+mod announcements;
 mod app_user;
 mod audit_log;
 mod business_hours;
@@ -122,6 +123,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "phone number owner",
         include_str!("../../../../migrations/mysql/0150_phone_number_owner.sql"),
     ),
+    (
+        160,
+        "media destinations",
+        include_str!("../../../../migrations/mysql/0160_media_destinations.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -178,6 +184,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         150,
         "phone number owner",
         include_str!("../../../../migrations/sqlite/0150_phone_number_owner.sql"),
+    ),
+    (
+        160,
+        "media destinations",
+        include_str!("../../../../migrations/sqlite/0160_media_destinations.sql"),
     ),
 ];
 

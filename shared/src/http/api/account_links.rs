@@ -60,7 +60,7 @@ fn url(state: &AppState, purpose: LinkPurpose, token: &str) -> String {
     )
 }
 
-fn html_escape(text: &str) -> String {
+pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
