@@ -42,6 +42,7 @@ import { Route as AppOutboundRoutesNewRouteImport } from './routes/_app/outbound
 import { Route as AppPhoneNumbersIndexRouteImport } from './routes/_app/phone-numbers/index'
 import { Route as AppPhoneNumbersIdRouteImport } from './routes/_app/phone-numbers/$id'
 import { Route as AppPhoneNumbersNewRouteImport } from './routes/_app/phone-numbers/new'
+import { Route as AppRecordingsIndexRouteImport } from './routes/_app/recordings/index'
 import { Route as AppRingGroupsIndexRouteImport } from './routes/_app/ring-groups/index'
 import { Route as AppRingGroupsIdRouteImport } from './routes/_app/ring-groups/$id'
 import { Route as AppRingGroupsNewRouteImport } from './routes/_app/ring-groups/new'
@@ -220,6 +221,11 @@ const AppPhoneNumbersNewRoute = AppPhoneNumbersNewRouteImport.update({
   path: '/phone-numbers/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppRecordingsIndexRoute = AppRecordingsIndexRouteImport.update({
+  id: '/recordings/',
+  path: '/recordings/',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppRingGroupsIndexRoute = AppRingGroupsIndexRouteImport.update({
   id: '/ring-groups/',
   path: '/ring-groups/',
@@ -329,6 +335,7 @@ export interface FileRoutesByFullPath {
   '/ivr-menus/': typeof AppIvrMenusIndexRoute
   '/outbound-routes/': typeof AppOutboundRoutesIndexRoute
   '/phone-numbers/': typeof AppPhoneNumbersIndexRoute
+  '/recordings/': typeof AppRecordingsIndexRoute
   '/ring-groups/': typeof AppRingGroupsIndexRoute
   '/users/': typeof AppUsersIndexRoute
   '/platform/': typeof PlatformOperatorIndexRoute
@@ -375,6 +382,7 @@ export interface FileRoutesByTo {
   '/ivr-menus': typeof AppIvrMenusIndexRoute
   '/outbound-routes': typeof AppOutboundRoutesIndexRoute
   '/phone-numbers': typeof AppPhoneNumbersIndexRoute
+  '/recordings': typeof AppRecordingsIndexRoute
   '/ring-groups': typeof AppRingGroupsIndexRoute
   '/users': typeof AppUsersIndexRoute
   '/platform': typeof PlatformOperatorIndexRoute
@@ -424,6 +432,7 @@ export interface FileRoutesById {
   '/_app/ivr-menus/': typeof AppIvrMenusIndexRoute
   '/_app/outbound-routes/': typeof AppOutboundRoutesIndexRoute
   '/_app/phone-numbers/': typeof AppPhoneNumbersIndexRoute
+  '/_app/recordings/': typeof AppRecordingsIndexRoute
   '/_app/ring-groups/': typeof AppRingGroupsIndexRoute
   '/_app/users/': typeof AppUsersIndexRoute
   '/platform/_operator/': typeof PlatformOperatorIndexRoute
@@ -473,6 +482,7 @@ export interface FileRouteTypes {
     | '/ivr-menus/'
     | '/outbound-routes/'
     | '/phone-numbers/'
+    | '/recordings/'
     | '/ring-groups/'
     | '/users/'
     | '/platform/'
@@ -519,6 +529,7 @@ export interface FileRouteTypes {
     | '/ivr-menus'
     | '/outbound-routes'
     | '/phone-numbers'
+    | '/recordings'
     | '/ring-groups'
     | '/users'
     | '/platform'
@@ -567,6 +578,7 @@ export interface FileRouteTypes {
     | '/_app/ivr-menus/'
     | '/_app/outbound-routes/'
     | '/_app/phone-numbers/'
+    | '/_app/recordings/'
     | '/_app/ring-groups/'
     | '/_app/users/'
     | '/platform/_operator/'
@@ -818,6 +830,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppPhoneNumbersNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/recordings/': {
+      id: '/_app/recordings/'
+      path: '/recordings'
+      fullPath: '/recordings/'
+      preLoaderRoute: typeof AppRecordingsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/ring-groups/': {
       id: '/_app/ring-groups/'
       path: '/ring-groups'
@@ -945,6 +964,7 @@ interface AppRouteChildren {
   AppIvrMenusIndexRoute: typeof AppIvrMenusIndexRoute
   AppOutboundRoutesIndexRoute: typeof AppOutboundRoutesIndexRoute
   AppPhoneNumbersIndexRoute: typeof AppPhoneNumbersIndexRoute
+  AppRecordingsIndexRoute: typeof AppRecordingsIndexRoute
   AppRingGroupsIndexRoute: typeof AppRingGroupsIndexRoute
   AppUsersIndexRoute: typeof AppUsersIndexRoute
   AppPhoneNumbersIdGraphRoute: typeof AppPhoneNumbersIdGraphRoute
@@ -983,6 +1003,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppIvrMenusIndexRoute: AppIvrMenusIndexRoute,
   AppOutboundRoutesIndexRoute: AppOutboundRoutesIndexRoute,
   AppPhoneNumbersIndexRoute: AppPhoneNumbersIndexRoute,
+  AppRecordingsIndexRoute: AppRecordingsIndexRoute,
   AppRingGroupsIndexRoute: AppRingGroupsIndexRoute,
   AppUsersIndexRoute: AppUsersIndexRoute,
   AppPhoneNumbersIdGraphRoute: AppPhoneNumbersIdGraphRoute,

@@ -9,3 +9,4 @@ export const businessHours = resource('/api/v1/business-hours', 'business-hours'
 export const ivrMenus = resource('/api/v1/ivr-menus', 'ivr-menus')
 export const conferenceRooms = resource('/api/v1/conference-rooms', 'conference-rooms')
 export const outboundRoutes = resource('/api/v1/outbound-routes', 'outbound-routes')
+export const recordings = resource('/api/v1/recordings', 'recordings')

@@ -4,6 +4,7 @@ import {
   BuildingIcon,
   CalendarClockIcon,
   CloudIcon,
+  FileAudioIcon,
   FlaskConicalIcon,
   HistoryIcon,
   HomeIcon,
@@ -36,6 +37,7 @@ export interface NavItem {
     | '/ivr-menus'
     | '/conference-rooms'
     | '/outbound-routes'
+    | '/recordings'
     | '/users'
     | '/settings/organization'
     | '/settings/cloudonix'
@@ -77,6 +79,7 @@ export const navGroups: NavGroup[] = [
       { to: '/ivr-menus', label: 'IVR menus', icon: WorkflowIcon, visible: canReadConfig },
       { to: '/conference-rooms', label: 'Conference rooms', icon: AudioLinesIcon, visible: canReadConfig },
       { to: '/outbound-routes', label: 'Outbound routes', icon: PhoneOutgoingIcon, visible: canReadConfig },
+      { to: '/recordings', label: 'Recordings', icon: FileAudioIcon, visible: canReadConfig },
     ],
   },
   {
