@@ -1,4 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { toneWav } from './audio'
 import { Cloudonix, newCall } from './cloudonix'
 import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
@@ -8,29 +9,6 @@ import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
 /** Where the messages' recordings are: Cloudonix's storage as the browser would fetch it. */
 const RECORDINGS = 'https://recordings.e2e.invalid'
-
-/** One second of a 440 Hz tone, 8 kHz 16-bit mono PCM: a WAV any browser decodes. */
-function toneWav(): Buffer {
-  const rate = 8000
-  const samples = rate
-  const data = Buffer.alloc(samples * 2)
-  for (let i = 0; i < samples; i++)
-    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0)
-  header.writeUInt32LE(36 + data.length, 4)
-  header.write('WAVEfmt ', 8)
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24)
-  header.writeUInt32LE(rate * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36)
-  header.writeUInt32LE(data.length, 40)
-  return Buffer.concat([header, data])
-}
 
 /** The recording URLs answer the tone (the real ones are Cloudonix's, unreachable from here). */
 async function serveRecordings(page: Page) {

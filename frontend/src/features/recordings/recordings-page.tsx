@@ -35,7 +35,7 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
       key: 'name',
       header: 'Name',
       sort: 'name',
-      cell: (r) => <span className="font-medium break-all">{r.name}</span>,
+      cell: (r) => <span className="font-medium wrap-anywhere">{r.name}</span>,
     },
     {
       key: 'format',

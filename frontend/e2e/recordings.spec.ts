@@ -1,0 +1,167 @@
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { toneWav } from './audio'
+import { Cloudonix, newCall } from './cloudonix'
+import { accounts, expectAccessible, mainHeading, signedIn } from './support'
+
+// A greeting as a new admin would set it up: uploaded on the recordings screen, put on an IVR
+// menu, and heard by a caller of the menu's number: the menu's CXML plays a signed link that
+// works without a login (and not once altered), and the screen plays the recording too.
+
+const GREETING = 'Front desk greeting'
+const MENU = 'Greeting menu'
+
+test.describe.configure({ mode: 'serial' })
+
+async function openUpload(page: Page) {
+  await page.getByRole('button', { name: 'Upload recording' }).click()
+  return page.getByRole('dialog', { name: 'Upload recording' })
+}
+
+/** A number of the organization routed to the menu `menuId`, made by the owner. */
+async function numberFor(request: APIRequestContext, menuId: string): Promise<string> {
+  const number = `+1646555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
+  const res = await request.post('/api/v1/phone-numbers', {
+    headers: { Authorization: `Bearer ${accounts().tokens.owner.token}` },
+    data: { number, label: 'Greeting line', destination: { type: 'ivr_menu', id: menuId } },
+  })
+  expect(res.ok(), await res.text()).toBe(true)
+  return number
+}
+
+let menuId = ''
+
+test('a greeting is uploaded, refused when it is no audio, and put on a menu', async ({ page }) => {
+  await signedIn(page, 'owner')
+  await page.goto('/recordings')
+  await expect(mainHeading(page)).toHaveText('Recordings')
+
+  // Checked in the browser before anything is sent: text named .wav.
+  let dialog = await openUpload(page)
+  const file = dialog.getByLabel('Audio file')
+  await file.setInputFiles({ name: 'greeting.wav', mimeType: 'audio/wav', buffer: Buffer.from('hello') })
+  await dialog.getByRole('button', { name: 'Upload' }).click()
+  await expect(dialog.getByText('is neither WAV nor MP3 audio')).toBeVisible()
+  await expect(file).toHaveAttribute('aria-invalid', 'true')
+  // Looks like a WAV, but the server finds no audio in it: its 422 lands on the same field.
+  const hollow = Buffer.concat([toneWav().subarray(0, 12), Buffer.alloc(32)])
+  await file.setInputFiles({ name: 'hollow.wav', mimeType: 'audio/wav', buffer: hollow })
+  await dialog.getByRole('button', { name: 'Upload' }).click()
+  await expect(dialog.getByText('the WAV file has no data chunk')).toBeVisible()
+
+  await file.setInputFiles({ name: 'greeting.wav', mimeType: 'audio/wav', buffer: toneWav() })
+  await dialog.getByLabel('Name').fill(GREETING)
+  await dialog.getByRole('button', { name: 'Upload' }).click()
+  await expect(dialog).toHaveCount(0)
+  const row = page.getByRole('row').filter({ hasText: GREETING })
+  await expect(row).toContainText('WAV')
+  await expect(row).toContainText('0:01')
+  await expect(row).toContainText('16 KB')
+
+  // Renamed and named back: the list follows.
+  await row.getByRole('button', { name: `Rename recording ${GREETING}` }).click()
+  dialog = page.getByRole('dialog', { name: 'Rename recording' })
+  await dialog.getByLabel('Name').fill('Old greeting')
+  await dialog.getByRole('button', { name: 'Rename' }).click()
+  await expect(page.getByRole('row').filter({ hasText: 'Old greeting' })).toBeVisible()
+  await page.getByRole('button', { name: 'Rename recording Old greeting' }).click()
+  await dialog.getByLabel('Name').fill(GREETING)
+  await dialog.getByRole('button', { name: 'Rename' }).click()
+  await expect(row).toBeVisible()
+
+  await page.goto('/ivr-menus/new')
+  await expect(mainHeading(page)).toHaveText('New IVR menu')
+  await page.getByLabel('Name', { exact: true }).fill(MENU)
+  await page.getByLabel('Greeting').selectOption('An uploaded recording')
+  await page.getByLabel('Recording', { exact: true }).selectOption(`${GREETING} (0:01)`)
+  await page.getByRole('button', { name: 'Create menu' }).click()
+  await expect(mainHeading(page)).toHaveText(MENU)
+  menuId = new URL(page.url()).pathname.split('/').pop()!
+  await expect(page.getByLabel('Recording', { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/)
+})
+
+test('a caller of the menu hears the greeting through a signed link that needs no login', async ({
+  playwright,
+}) => {
+  const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
+  const number = await numberFor(request, menuId)
+  const cloudonix = await Cloudonix.connect(request)
+  const xml = await cloudonix.answer(newCall(number))
+  const url = /<Play>([^<]+)<\/Play>/.exec(xml)?.[1]?.replace(/&amp;/g, '&')
+  expect(url, xml).toMatch(new RegExp(`^${process.env.BASE_URL}/media/[^/]+$`))
+  await request.dispose()
+
+  // Fetched as Cloudonix fetches it: no session, no token.
+  const stranger = await playwright.request.newContext()
+  const audio = await stranger.get(url!)
+  expect(audio.status()).toBe(200)
+  expect(audio.headers()['content-type']).toBe('audio/wav')
+  expect(Buffer.compare(await audio.body(), toneWav())).toBe(0)
+  // One character changed in the signature: refused.
+  const last = url!.at(-1) === 'A' ? 'B' : 'A'
+  expect((await stranger.get(url!.slice(0, -1) + last)).status()).toBe(403)
+  await stranger.dispose()
+})
+
+test('the recording cannot be deleted while the menu plays it', async ({ page }) => {
+  await signedIn(page, 'owner')
+  await page.goto('/recordings')
+  await page.getByRole('button', { name: `Delete recording ${GREETING}` }).click()
+  const confirm = page.getByRole('alertdialog')
+  await confirm.getByRole('button', { name: 'Delete' }).click()
+  await expect(confirm).toContainText('Change these first')
+  await confirm.getByRole('link', { name: MENU }).click()
+  await expect(mainHeading(page)).toHaveText(MENU)
+})
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the screens in the ${theme} theme`, async ({ page }) => {
+    await signedIn(page, 'owner', theme)
+    const shot = async (name: string) => {
+      await expect(page.locator('[data-loading]')).toHaveCount(0)
+      await page.screenshot({ path: `test-results/screenshots/${theme}/${name}.png`, fullPage: true })
+      await expectAccessible(page)
+    }
+    await page.goto('/recordings')
+    await expect(page.getByRole('row').filter({ hasText: GREETING })).toBeVisible()
+    await shot('recordings')
+
+    const dialog = await openUpload(page)
+    await dialog
+      .getByLabel('Audio file')
+      .setInputFiles({ name: 'notes.wav', mimeType: 'audio/wav', buffer: Buffer.from('not audio') })
+    await dialog.getByRole('button', { name: 'Upload' }).click()
+    await expect(dialog.getByText('is neither WAV nor MP3 audio')).toBeVisible()
+    await shot('recording-upload-invalid')
+    await page.keyboard.press('Escape')
+
+    await page.getByRole('button', { name: `Delete recording ${GREETING}` }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click()
+    await expect(page.getByRole('alertdialog')).toContainText('Change these first')
+    await shot('recording-delete-refused')
+    await page.keyboard.press('Escape')
+
+    await page.goto(`/ivr-menus/${menuId}`)
+    await expect(mainHeading(page)).toHaveText(MENU)
+    await expect(page.getByLabel('Recording', { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/)
+    await shot('ivr-menu-recording')
+  })
+}
+
+test.describe('phone width', () => {
+  test.use({ viewport: { width: 390, height: 844 } })
+
+  test('the recordings and the menu playing one fit', async ({ page }) => {
+    await signedIn(page, 'owner')
+    for (const [name, path, heading] of [
+      ['recordings', '/recordings', 'Recordings'],
+      ['ivr-menu-recording', `/ivr-menus/${menuId}`, MENU],
+    ] as const) {
+      await page.goto(path)
+      await expect(mainHeading(page)).toHaveText(heading)
+      await expect(page.locator('[data-loading]')).toHaveCount(0)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+      await page.screenshot({ path: `test-results/screenshots/phone/${name}.png`, fullPage: true })
+      await expectAccessible(page)
+    }
+  })
+})
