@@ -66,6 +66,8 @@ pub async fn add_extension(state: &AppState, org: OrgId, user: Option<UserId>) -
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

@@ -52,6 +52,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::ivr_menus::cases(),
         crate::conference_rooms::cases(),
         crate::recordings::cases(),
+        crate::announcements::cases(),
         crate::outbound_routes::cases(),
         crate::platform::cases(),
         crate::accounts::cases(),

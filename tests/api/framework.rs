@@ -266,6 +266,8 @@ async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

@@ -8,6 +8,7 @@
 //! - one module per API function with its behaviour tests; `framework` for what all share.
 
 mod accounts;
+mod announcements;
 mod audit_log;
 mod auth;
 mod business_hours;

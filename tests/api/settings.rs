@@ -588,6 +588,8 @@ async fn add_extension(api: &Api, org: OrgId, number: &str) {
         no_answer: None,
         voicemail_enabled: false,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

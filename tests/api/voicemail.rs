@@ -5,6 +5,7 @@ use opbx::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use opbx::domain::model::{Role, VoicemailMessage};
 use opbx::domain::now_ms;
 use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
+use opbx::ports::media::{MediaError, MediaKey};
 use opbx::ports::store::{PageRequest, StoreError};
 use opbx::ports::voicemail::VoicemailRepo;
 use opbx_tests::{Backend, unique};
@@ -12,7 +13,8 @@ use serde_json::json;
 
 use crate::call_logs::{add_extension, unique_number};
 use crate::cases::{Access, Case, Ctx, Prepared, STAFF, prepare};
-use crate::fixtures::{Api, Reply};
+use crate::fixtures::{Api, Reply, send};
+use crate::recordings::greeting_wav;
 
 async fn leave_message(
     state: &AppState,
@@ -30,6 +32,8 @@ async fn leave_message(
         duration_seconds: 12,
         heard,
         created_at: now_ms(),
+        audio_stored_at: None,
+        emailed_at: None,
     };
     assert!(state.store.create_voicemail(&message).await.unwrap());
     message
@@ -39,6 +43,21 @@ async fn leave_message(
 async fn callers_message(ctx: &Ctx, heard: bool) -> VoicemailMessage {
     let ext = add_extension(&ctx.state, ctx.org(), Some(ctx.user().id)).await;
     leave_message(&ctx.state, ctx.org(), ext.id, heard).await
+}
+
+/// Puts `audio` where the copy job would and records the copy.
+async fn store_audio(state: &AppState, message: &VoicemailMessage, audio: Vec<u8>) {
+    let key = MediaKey::voicemail(message.organization_id, message.id);
+    state
+        .media
+        .put(&key, "audio/wav", audio.into())
+        .await
+        .unwrap();
+    state
+        .store
+        .mark_voicemail_audio_stored(message.organization_id, message.id, now_ms())
+        .await
+        .unwrap();
 }
 
 pub fn cases() -> Vec<Case> {
@@ -80,6 +99,18 @@ pub fn cases() -> Vec<Case> {
                     let m = callers_message(&ctx, true).await;
                     Prepared::at(format!("/api/v1/voicemail/{}/unheard", m.id))
                         .marker(m.from_number)
+                })
+            },
+        ),
+        Case::new(
+            "GET",
+            "/api/v1/voicemail/{id}/audio",
+            Access::Roles(STAFF),
+            |ctx| {
+                prepare(async move {
+                    let m = callers_message(&ctx, false).await;
+                    store_audio(&ctx.state, &m, greeting_wav()).await;
+                    Prepared::at(format!("/api/v1/voicemail/{}/audio", m.id)).marker(m.from_number)
                 })
             },
         ),
@@ -136,6 +167,7 @@ async fn pbx_users_reach_only_their_own_mailboxes(b: Backend) {
             "recording_url": first.recording_url,
             "duration_seconds": 12,
             "heard": false,
+            "audio_stored": false,
             "created_at": jiff::Timestamp::from_millisecond(first.created_at).unwrap().to_string(),
         })
     );
@@ -284,7 +316,96 @@ async fn marks_and_deletes_are_audited_and_repeats_are_harmless(b: Backend) {
     );
 }
 
+async fn the_audio_plays_from_our_copy_with_ranges_to_whoever_may_hear_it(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let user = t.user(Role::PbxUser).clone();
+    let mine = add_extension(&api.state, t.org.id, Some(user.id)).await;
+    let colleague = add_extension(&api.state, t.org.id, None).await;
+    let message = leave_message(&api.state, t.org.id, mine.id, false).await;
+    let theirs = leave_message(&api.state, t.org.id, colleague.id, false).await;
+    let own = t.token(&api.state, Role::PbxUser).await;
+    let audio_of = |m: &VoicemailMessage| format!("/api/v1/voicemail/{}/audio", m.id);
+
+    let not_yet = api.call("GET", &audio_of(&message), Some(&own), None).await;
+    assert_eq!(
+        not_yet.problem(404).json["detail"],
+        "The message's audio has not been copied yet."
+    );
+    let audio = greeting_wav();
+    store_audio(&api.state, &message, audio.clone()).await;
+    store_audio(&api.state, &theirs, audio.clone()).await;
+    let view = api
+        .call(
+            "GET",
+            &format!("/api/v1/voicemail/{}", message.id),
+            Some(&own),
+            None,
+        )
+        .await;
+    assert_eq!(view.ok()["audio_stored"], true);
+
+    let whole = send(&api.app, ranged(&audio_of(&message), &own, None)).await;
+    let as_text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.text, as_text(&audio));
+    assert_eq!(
+        (whole.header("content-type"), whole.header("accept-ranges")),
+        (Some("audio/wav"), Some("bytes"))
+    );
+    let part = send(
+        &api.app,
+        ranged(&audio_of(&message), &own, Some("bytes=4-11")),
+    )
+    .await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.text, as_text(&audio[4..12]));
+    assert_eq!(
+        part.header("content-range"),
+        Some(format!("bytes 4-11/{}", audio.len()).as_str())
+    );
+    let beyond = send(
+        &api.app,
+        ranged(&audio_of(&message), &own, Some("bytes=999999-")),
+    )
+    .await;
+    assert_eq!(beyond.status, 416);
+
+    // Someone else's mailbox is as unknown as a missing message.
+    api.call("GET", &audio_of(&theirs), Some(&own), None)
+        .await
+        .problem(404);
+    // Deleting the message deletes our copy too.
+    let deleted = api
+        .call(
+            "DELETE",
+            &format!("/api/v1/voicemail/{}", message.id),
+            Some(&own),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert!(matches!(
+        api.state
+            .media
+            .get(&MediaKey::voicemail(t.org.id, message.id))
+            .await,
+        Err(MediaError::NotFound)
+    ));
+}
+
+/// A GET of `uri` with `token` and, when given, a `Range` header.
+fn ranged(uri: &str, token: &str, range: Option<&str>) -> axum::http::Request<axum::body::Body> {
+    let mut request =
+        axum::http::Request::get(uri).header("authorization", format!("Bearer {token}"));
+    if let Some(range) = range {
+        request = request.header("range", range);
+    }
+    request.body(axum::body::Body::empty()).unwrap()
+}
+
 opbx_tests::on_both_backends!(
+    the_audio_plays_from_our_copy_with_ranges_to_whoever_may_hear_it,
     pbx_users_reach_only_their_own_mailboxes,
     marks_and_deletes_are_audited_and_repeats_are_harmless,
 );

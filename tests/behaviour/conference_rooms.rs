@@ -26,6 +26,7 @@ fn room(org: OrgId, name: &str, number: Option<&str>) -> ConferenceRoom {
         announce_join_leave: true,
         wait_for_moderator: false,
         record: false,
+        hold_music_recording_id: None,
         status: Status::Active,
         created_at: now,
         updated_at: now,

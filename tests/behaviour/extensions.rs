@@ -32,6 +32,8 @@ pub(crate) fn extension(org: OrgId, number: &str) -> Extension {
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

@@ -19,6 +19,8 @@ fn message(org: OrgId, extension: ExtensionId, sid: &str, created_at: i64) -> Vo
         duration_seconds: 17,
         heard: false,
         created_at,
+        audio_stored_at: None,
+        emailed_at: None,
     }
 }
 

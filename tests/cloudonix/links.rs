@@ -22,6 +22,8 @@ fn extension(org: OrgId, number: &str) -> Extension {
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: 1_700_000_000_000,
         updated_at: 1_700_000_000_000,

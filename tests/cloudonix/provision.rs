@@ -82,6 +82,8 @@ impl World {
             no_answer: None,
             voicemail_enabled: false,
             voicemail_greeting: None,
+            voicemail_greeting_recording_id: None,
+            voicemail_email: None,
             cloudonix_subscriber_id: None,
             created_at: now,
             updated_at: now,

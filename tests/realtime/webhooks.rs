@@ -480,6 +480,8 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) {
         no_answer: None,
         voicemail_enabled: true,
         voicemail_greeting: None,
+        voicemail_greeting_recording_id: None,
+        voicemail_email: None,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

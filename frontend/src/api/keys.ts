@@ -10,6 +10,7 @@ export type OrgResource =
   | 'business-hours'
   | 'ivr-menus'
   | 'conference-rooms'
+  | 'announcements'
   | 'outbound-routes'
   | 'organization'
   | 'profile'

@@ -4,6 +4,43 @@
  */
 
 export interface paths {
+    "/api/v1/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's announcements. */
+        get: operations["list_announcements"];
+        put?: never;
+        /** Create an announcement. */
+        post: operations["create_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One announcement. */
+        get: operations["get_announcement"];
+        put?: never;
+        post?: never;
+        /** Delete an announcement; refused with 409 naming them while anything routes to it. */
+        delete: operations["delete_announcement"];
+        options?: never;
+        head?: never;
+        /** Change an announcement. */
+        patch: operations["update_announcement"];
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -862,9 +899,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What routes to an object: the phone numbers, schedules, menus, ring groups and extensions
-         *     with a way to it (for an extension, also to its voicemail, and the groups and direct-dial
-         *     lists naming it).
+         * What routes to an object: the phone numbers, schedules, menus, ring groups, announcements and
+         *     extensions with a way to it (for an extension, also to its voicemail, and the groups and
+         *     direct-dial lists naming it). For a recording (`recording`): the IVR menus, announcements,
+         *     mailboxes (greeting) and conference rooms (hold music) that play it.
          */
         get: operations["get_references"];
         put?: never;
@@ -1101,8 +1139,29 @@ export interface paths {
         get: operations["get_voicemail"];
         put?: never;
         post?: never;
-        /** Delete a message. */
+        /** Delete a message, and our copy of its audio. */
         delete: operations["delete_voicemail"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/voicemail/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The message's audio from our media storage (WAV or MP3, typed from the bytes). A single
+         *     `Range` is honoured (206; 416 when it cannot be met). 404 until the audio is copied
+         *     (`audio_stored`).
+         */
+        get: operations["get_voicemail_audio"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1146,6 +1205,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Play an announcement, then go on to its next destination. */
+        AnnouncementDestination: {
+            /** @description An object of the caller's organization. */
+            id: components["schemas"]["AnnouncementId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "announcement";
+        };
+        /** Format: uuid */
+        AnnouncementId: string;
+        /** @description Fields to change; absent ones stay as they are, `null` clears the recording, text or voice. */
+        AnnouncementUpdate: {
+            name?: components["schemas"]["Name"] | null;
+            next?: components["schemas"]["Destination"] | null;
+            recording_id?: components["schemas"]["RecordingId"] | null;
+            text?: components["schemas"]["Speech"] | null;
+            voice?: components["schemas"]["ShortText"] | null;
+        };
+        AnnouncementView: {
+            created_at: components["schemas"]["UtcTime"];
+            id: components["schemas"]["AnnouncementId"];
+            name: string;
+            /** @description Where the call goes once the announcement has played. */
+            next: components["schemas"]["Destination"];
+            recording_id?: components["schemas"]["RecordingId"] | null;
+            /** @description Spoken when there is no recording (or its link cannot be made). */
+            text?: string | null;
+            updated_at: components["schemas"]["UtcTime"];
+            /** @description Text-to-speech voice for `text`, e.g. `Polly:Joanna`. */
+            voice?: string | null;
+        };
+        /**
+         * Format: binary
+         * @description Audio bytes (WAV or MP3).
+         */
+        AudioBytes: string;
         /** @enum {string} */
         AudioFormat: "wav" | "mp3";
         AuditEntryView: {
@@ -1435,6 +1532,7 @@ export interface components {
         /** @description Fields to change; absent ones stay as they are, `null` removes the number or the PIN. */
         ConferenceRoomUpdate: {
             announce_join_leave?: boolean | null;
+            hold_music_recording_id?: components["schemas"]["RecordingId"] | null;
             /** Format: int32 */
             max_participants?: number | null;
             mute_on_entry?: boolean | null;
@@ -1450,6 +1548,7 @@ export interface components {
             created_at: components["schemas"]["UtcTime"];
             /** @description Whether callers must enter a PIN; the PIN itself is never answered. */
             has_pin: boolean;
+            hold_music_recording_id?: components["schemas"]["RecordingId"] | null;
             id: components["schemas"]["ConferenceRoomId"];
             /** Format: int32 */
             max_participants: number;
@@ -1472,7 +1571,7 @@ export interface components {
          *       "type": "ring_group"
          *     }
          */
-        Destination: components["schemas"]["ExtensionDestination"] | components["schemas"]["RingGroupDestination"] | components["schemas"]["BusinessHoursDestination"] | components["schemas"]["IvrMenuDestination"] | components["schemas"]["VoicemailDestination"] | components["schemas"]["ConferenceRoomDestination"] | components["schemas"]["ExternalNumberDestination"] | components["schemas"]["HangupDestination"];
+        Destination: components["schemas"]["ExtensionDestination"] | components["schemas"]["RingGroupDestination"] | components["schemas"]["BusinessHoursDestination"] | components["schemas"]["IvrMenuDestination"] | components["schemas"]["VoicemailDestination"] | components["schemas"]["ConferenceRoomDestination"] | components["schemas"]["AnnouncementDestination"] | components["schemas"]["ExternalNumberDestination"] | components["schemas"]["HangupDestination"];
         /**
          * @description Telephone number in E.164 form. Input may contain spaces, dots, dashes and parentheses, or start with 00; it is stored and returned as + and digits.
          * @example +12125550100
@@ -1534,8 +1633,10 @@ export interface components {
             sip_password?: components["schemas"]["SipPasswordText"] | null;
             status?: components["schemas"]["Status"] | null;
             user_id?: components["schemas"]["UserId"] | null;
+            voicemail_email?: components["schemas"]["Email"] | null;
             voicemail_enabled?: boolean | null;
             voicemail_greeting?: components["schemas"]["Greeting"] | null;
+            voicemail_greeting_recording_id?: components["schemas"]["RecordingId"] | null;
         };
         /** @description An extension as clients see it; the SIP password is always masked. */
         ExtensionView: {
@@ -1559,9 +1660,12 @@ export interface components {
             status: components["schemas"]["Status"];
             updated_at: components["schemas"]["UtcTime"];
             user_id?: components["schemas"]["UserId"] | null;
+            /** @description Receives each new message with its audio attached; null: nobody is mailed. */
+            voicemail_email?: string | null;
             voicemail_enabled: boolean;
             /** @description Played (an https URL) or spoken (text) before the beep. */
             voicemail_greeting?: string | null;
+            voicemail_greeting_recording_id?: components["schemas"]["RecordingId"] | null;
         };
         /** @enum {string} */
         ExternalForwarding: "outbound_routes" | "listed_prefixes" | "never";
@@ -1600,9 +1704,10 @@ export interface components {
             name: string;
             /** @description What changes how the object routes: "inactive", "do-not-disturb", "PIN", … */
             notes: string[];
+            recording_id?: components["schemas"]["RecordingId"] | null;
         };
         /** @enum {string} */
-        FlowNodeKind: "phone_number" | "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room" | "external_number" | "outbound_route" | "hangup" | "missing";
+        FlowNodeKind: "phone_number" | "extension" | "ring_group" | "business_hours" | "ivr_menu" | "voicemail" | "conference_room" | "announcement" | "external_number" | "outbound_route" | "hangup" | "missing";
         /** @description An `https://` audio URL to play, or up to 1000 characters to speak. */
         Greeting: string;
         /** @description End the call. */
@@ -1820,6 +1925,17 @@ export interface components {
         };
         /** @description A name: 1 to 100 characters, trimmed; no control characters. */
         Name: string;
+        NewAnnouncement: {
+            name: components["schemas"]["Name"];
+            next: components["schemas"]["Destination"];
+            recording_id?: components["schemas"]["RecordingId"] | null;
+            text?: components["schemas"]["Speech"] | null;
+            voice?: components["schemas"]["ShortText"] | null;
+        } | {
+            text: string;
+        } | {
+            recording_id: string;
+        };
         NewBusinessHours: {
             closed: components["schemas"]["Destination"];
             /** @description Up to 100. */
@@ -1833,6 +1949,7 @@ export interface components {
         };
         NewConferenceRoom: {
             announce_join_leave?: boolean;
+            hold_music_recording_id?: components["schemas"]["RecordingId"] | null;
             /**
              * Format: int32
              * @description Defaults to 50.
@@ -1860,9 +1977,11 @@ export interface components {
             sip_password?: components["schemas"]["SipPasswordText"] | null;
             status?: components["schemas"]["Status"] | null;
             user_id?: components["schemas"]["UserId"] | null;
+            voicemail_email?: components["schemas"]["Email"] | null;
             /** @description Defaults to true. */
             voicemail_enabled?: boolean | null;
             voicemail_greeting?: components["schemas"]["Greeting"] | null;
+            voicemail_greeting_recording_id?: components["schemas"]["RecordingId"] | null;
         };
         NewInvitation: {
             email: components["schemas"]["Email"];
@@ -2115,6 +2234,31 @@ export interface components {
             email: components["schemas"]["Email"];
         };
         /** @description The answer of every list endpoint. */
+        Paged_AnnouncementView: {
+            data: {
+                created_at: components["schemas"]["UtcTime"];
+                id: components["schemas"]["AnnouncementId"];
+                name: string;
+                /** @description Where the call goes once the announcement has played. */
+                next: components["schemas"]["Destination"];
+                recording_id?: components["schemas"]["RecordingId"] | null;
+                /** @description Spoken when there is no recording (or its link cannot be made). */
+                text?: string | null;
+                updated_at: components["schemas"]["UtcTime"];
+                /** @description Text-to-speech voice for `text`, e.g. `Polly:Joanna`. */
+                voice?: string | null;
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching items over all pages.
+             */
+            total: number;
+        };
+        /** @description The answer of every list endpoint. */
         Paged_AuditEntryView: {
             data: {
                 action: string;
@@ -2214,6 +2358,7 @@ export interface components {
                 created_at: components["schemas"]["UtcTime"];
                 /** @description Whether callers must enter a PIN; the PIN itself is never answered. */
                 has_pin: boolean;
+                hold_music_recording_id?: components["schemas"]["RecordingId"] | null;
                 id: components["schemas"]["ConferenceRoomId"];
                 /** Format: int32 */
                 max_participants: number;
@@ -2258,9 +2403,12 @@ export interface components {
                 status: components["schemas"]["Status"];
                 updated_at: components["schemas"]["UtcTime"];
                 user_id?: components["schemas"]["UserId"] | null;
+                /** @description Receives each new message with its audio attached; null: nobody is mailed. */
+                voicemail_email?: string | null;
                 voicemail_enabled: boolean;
                 /** @description Played (an https URL) or spoken (text) before the beep. */
                 voicemail_greeting?: string | null;
+                voicemail_greeting_recording_id?: components["schemas"]["RecordingId"] | null;
             }[];
             /** Format: int32 */
             page: number;
@@ -2511,6 +2659,8 @@ export interface components {
         /** @description The answer of every list endpoint. */
         Paged_VoicemailView: {
             data: {
+                /** @description Whether our copy of the audio exists, so `GET /api/v1/voicemail/{id}/audio` plays it. */
+                audio_stored: boolean;
                 /** @description Cloudonix's id of the call that left the message. */
                 call_sid: string;
                 created_at: components["schemas"]["UtcTime"];
@@ -2971,6 +3121,8 @@ export interface components {
         /** Format: uuid */
         VoicemailId: string;
         VoicemailView: {
+            /** @description Whether our copy of the audio exists, so `GET /api/v1/voicemail/{id}/audio` plays it. */
+            audio_stored: boolean;
             /** @description Cloudonix's id of the call that left the message. */
             call_sid: string;
             created_at: components["schemas"]["UtcTime"];
@@ -3000,6 +3152,172 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_announcements: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                per_page?: number;
+                /** @description A sort field; prefixed with `-` for descending. */
+                sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Text search over the list's natural text fields, ignoring case. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_AnnouncementView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAnnouncement"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_audit_log: {
         parameters: {
             query?: {
@@ -5601,7 +5919,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description extension, voicemail, ring_group, business_hours, ivr_menu or conference_room */
+                /** @description extension, voicemail, ring_group, business_hours, ivr_menu, conference_room, announcement or recording */
                 type: string;
                 /** @description The object's id (a UUID; an extension's for its voicemail) */
                 id: string;
@@ -6199,6 +6517,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_voicemail_audio: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, e.g. `bytes=0-1023` */
+                Range?: string | null;
+            };
+            path: {
+                id: components["schemas"]["VoicemailId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": components["schemas"]["AudioBytes"];
+                    "audio/wav": components["schemas"]["AudioBytes"];
+                };
+            };
+            /** @description The requested range (`Content-Range` says which) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": components["schemas"]["AudioBytes"];
+                    "audio/wav": components["schemas"]["AudioBytes"];
+                };
             };
             /** @description Error: an RFC 9457 problem document */
             default: {

@@ -1,5 +1,12 @@
 import type { Schemas } from '@/api/client'
-import { businessHours, conferenceRooms, extensions, ivrMenus, ringGroups } from '@/api/resources'
+import {
+  announcements,
+  businessHours,
+  conferenceRooms,
+  extensions,
+  ivrMenus,
+  ringGroups,
+} from '@/api/resources'
 import { keys, type OrgResource } from '@/api/keys'
 
 // Where a call goes, as a discriminated union: an object of the organization (`id`), an outside
@@ -95,6 +102,7 @@ export const objectSources: Record<ObjectDestinationType, NamedSource> = {
   conference_room: named('Conference room', conferenceRooms, (o) =>
     o.number ? `${o.name} (${o.number})` : o.name,
   ),
+  announcement: named('Announcement', announcements, (o) => o.name),
 }
 
 export const destinationTypeLabels: Record<DestinationType, string> = {
@@ -111,6 +119,7 @@ export const destinationTypes: DestinationType[] = [
   'business_hours',
   'voicemail',
   'conference_room',
+  'announcement',
   'external_number',
   'hangup',
 ]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use super::e164::E164;
-use super::ids::{ConferenceRoomId, ExtensionId, IvrMenuId, RingGroupId, ScheduleId};
+use super::ids::{
+    AnnouncementId, ConferenceRoomId, ExtensionId, IvrMenuId, RingGroupId, ScheduleId,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "RawDestination")]
@@ -29,6 +31,10 @@ pub enum Destination {
     },
     ConferenceRoom {
         id: ConferenceRoomId,
+    },
+    /// Plays a recording or speaks a text, then goes on to the announcement's next destination.
+    Announcement {
+        id: AnnouncementId,
     },
     ExternalNumber {
         number: E164,
@@ -131,6 +137,7 @@ impl TryFrom<RawDestination> for Destination {
             DestinationKind::IvrMenu => Self::IvrMenu { id: id()?.into() },
             DestinationKind::Voicemail => Self::Voicemail { id: id()?.into() },
             DestinationKind::ConferenceRoom => Self::ConferenceRoom { id: id()?.into() },
+            DestinationKind::Announcement => Self::Announcement { id: id()?.into() },
             DestinationKind::ExternalNumber => Self::ExternalNumber {
                 number: raw.number.ok_or(Missing("number"))?,
             },
@@ -149,18 +156,20 @@ pub enum DestinationKind {
     IvrMenu,
     Voicemail,
     ConferenceRoom,
+    Announcement,
     ExternalNumber,
     Hangup,
 }
 
 impl DestinationKind {
-    pub const ALL: [DestinationKind; 8] = [
+    pub const ALL: [DestinationKind; 9] = [
         Self::Extension,
         Self::RingGroup,
         Self::BusinessHours,
         Self::IvrMenu,
         Self::Voicemail,
         Self::ConferenceRoom,
+        Self::Announcement,
         Self::ExternalNumber,
         Self::Hangup,
     ];
@@ -173,6 +182,7 @@ impl DestinationKind {
             Self::IvrMenu => "ivr_menu",
             Self::Voicemail => "voicemail",
             Self::ConferenceRoom => "conference_room",
+            Self::Announcement => "announcement",
             Self::ExternalNumber => "external_number",
             Self::Hangup => "hangup",
         }
@@ -200,6 +210,7 @@ impl Destination {
             Self::IvrMenu { .. } => DestinationKind::IvrMenu,
             Self::Voicemail { .. } => DestinationKind::Voicemail,
             Self::ConferenceRoom { .. } => DestinationKind::ConferenceRoom,
+            Self::Announcement { .. } => DestinationKind::Announcement,
             Self::ExternalNumber { .. } => DestinationKind::ExternalNumber,
             Self::Hangup => DestinationKind::Hangup,
         }
@@ -213,6 +224,7 @@ impl Destination {
             Self::BusinessHours { id } => Some(id.to_string()),
             Self::IvrMenu { id } => Some(id.to_string()),
             Self::ConferenceRoom { id } => Some(id.to_string()),
+            Self::Announcement { id } => Some(id.to_string()),
             Self::ExternalNumber { number } => Some(number.to_string()),
             Self::Hangup => None,
         }
@@ -241,6 +253,9 @@ impl Destination {
                 id: target()?.parse().map_err(|_| bad())?,
             },
             DestinationKind::ConferenceRoom => Self::ConferenceRoom {
+                id: target()?.parse().map_err(|_| bad())?,
+            },
+            DestinationKind::Announcement => Self::Announcement {
                 id: target()?.parse().map_err(|_| bad())?,
             },
             DestinationKind::ExternalNumber => Self::ExternalNumber {
@@ -335,6 +350,9 @@ mod tests {
             },
             Destination::ConferenceRoom {
                 id: ConferenceRoomId::new(),
+            },
+            Destination::Announcement {
+                id: AnnouncementId::new(),
             },
             Destination::ExternalNumber {
                 number: E164::parse("+442079460000").unwrap(),

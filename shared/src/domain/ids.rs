@@ -71,6 +71,7 @@ typed_id!(
     PlatformAuditId,
     AccountLinkId,
     RecordingId,
+    AnnouncementId,
 );
 
 #[cfg(test)]

@@ -126,6 +126,12 @@ pub struct Extension {
     pub no_answer: Option<Destination>,
     pub voicemail_enabled: bool,
     pub voicemail_greeting: Option<String>,
+    /// An uploaded recording greeting callers; it wins over `voicemail_greeting`.
+    #[serde(default)]
+    pub voicemail_greeting_recording_id: Option<RecordingId>,
+    /// Where each new message is mailed with its audio; `None`: nowhere.
+    #[serde(default)]
+    pub voicemail_email: Option<String>,
     pub cloudonix_subscriber_id: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -266,7 +272,26 @@ pub struct ConferenceRoom {
     pub announce_join_leave: bool,
     pub wait_for_moderator: bool,
     pub record: bool,
+    /// An uploaded recording callers hear while they wait for the conference to start.
+    #[serde(default)]
+    pub hold_music_recording_id: Option<RecordingId>,
     pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A destination that plays a recording (or speaks a text when there is none), then sends the
+/// call on to `next`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub id: AnnouncementId,
+    pub organization_id: OrgId,
+    pub name: String,
+    pub recording_id: Option<RecordingId>,
+    /// Spoken with `<Say>` when there is no recording.
+    pub text: Option<String>,
+    pub voice: Option<String>,
+    pub next: Destination,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -345,6 +370,12 @@ pub struct VoicemailMessage {
     pub duration_seconds: i32,
     pub heard: bool,
     pub created_at: i64,
+    /// When the audio was copied into media storage (`MediaKey::voicemail`); `None` until then.
+    #[serde(default)]
+    pub audio_stored_at: Option<i64>,
+    /// When the mailbox's address was mailed the message.
+    #[serde(default)]
+    pub emailed_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

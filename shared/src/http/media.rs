@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper::body::Bytes;
 
 use super::api::problem::ApiError;
 use crate::app::AppState;
@@ -47,6 +48,12 @@ async fn serve(
         Err(MediaError::NotFound) => return ApiError::not_found().into_response(),
         Err(e) => return ApiError::from(e).into_response(),
     };
+    audio_response(bytes, &headers)
+}
+
+/// `bytes` of audio as an answer, typed from the bytes, honouring a single `Range` of `headers`
+/// (206, or 416 when it cannot be met) so players can seek; never cached by the browser.
+pub fn audio_response(bytes: Bytes, headers: &HeaderMap) -> Response {
     let content_type = audio::probe(&bytes)
         .map(|info| info.format.content_type())
         .unwrap_or("application/octet-stream");

@@ -147,6 +147,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/voicemail/{id}"),
             route("POST", "/api/v1/voicemail/{id}/heard"),
             route("POST", "/api/v1/voicemail/{id}/unheard"),
+            route("GET", "/api/v1/voicemail/{id}/audio"),
         ],
         router: api::voicemail::router,
     },
@@ -231,6 +232,17 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/recordings/{id}"),
         ],
         router: api::recordings::router,
+    },
+    HttpFunction {
+        name: "api-announcements",
+        routes: &[
+            route("GET", "/api/v1/announcements"),
+            route("POST", "/api/v1/announcements"),
+            route("GET", "/api/v1/announcements/{id}"),
+            route("PATCH", "/api/v1/announcements/{id}"),
+            route("DELETE", "/api/v1/announcements/{id}"),
+        ],
+        router: api::announcements::router,
     },
     HttpFunction {
         name: "api-outbound-routes",

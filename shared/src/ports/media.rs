@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use hyper::body::Bytes;
 
-use crate::domain::ids::{OrgId, RecordingId};
+use crate::domain::ids::{OrgId, RecordingId, VoicemailId};
 
 /// `<organization>/<kind>/<object>`: the organization first, so one tenant's media can be listed
 /// or purged by prefix.
@@ -17,6 +17,11 @@ pub struct MediaKey(String);
 impl MediaKey {
     pub fn recording(org: OrgId, id: RecordingId) -> Self {
         Self(format!("{org}/recordings/{id}"))
+    }
+
+    /// Our copy of a voicemail message's audio.
+    pub fn voicemail(org: OrgId, id: VoicemailId) -> Self {
+        Self(format!("{org}/voicemail/{id}"))
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,6 +1,7 @@
 //! The capabilities the application needs, as traits. Adapters live in `crate::adapters`.
 
 pub mod account_links;
+pub mod announcements;
 pub mod audit_log;
 pub mod business_hours;
 pub mod call_logs;

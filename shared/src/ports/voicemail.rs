@@ -39,6 +39,16 @@ pub trait VoicemailRepo: Send + Sync {
         id: VoicemailId,
         heard: bool,
     ) -> StoreResult<()>;
+    /// Records that the message's audio is in media storage now.
+    async fn mark_voicemail_audio_stored(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        at: i64,
+    ) -> StoreResult<()>;
+    /// Records that the mailbox's address was mailed the message.
+    async fn mark_voicemail_emailed(&self, org: OrgId, id: VoicemailId, at: i64)
+    -> StoreResult<()>;
     async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()>;
     /// For the message-waiting indicator of one mailbox.
     async fn count_unheard_voicemail(&self, org: OrgId, extension: ExtensionId)

@@ -17,6 +17,7 @@ use super::config::{Config, ExtensionView};
 use crate::domain::calling::CallingPolicy;
 use crate::domain::destination::Destination;
 use crate::domain::dial_plan;
+use crate::domain::ids::RecordingId;
 use crate::domain::model::{ExceptionMode, OutboundRoute, PhoneNumber, Status};
 use crate::ports::store::StoreResult;
 
@@ -33,6 +34,7 @@ pub enum FlowNodeKind {
     IvrMenu,
     Voicemail,
     ConferenceRoom,
+    Announcement,
     ExternalNumber,
     OutboundRoute,
     Hangup,
@@ -51,6 +53,9 @@ pub struct FlowNode {
     pub name: String,
     /// What changes how the object routes: "inactive", "do-not-disturb", "PIN", …
     pub notes: Vec<String>,
+    /// The uploaded recording the object plays: an IVR menu's prompt, an announcement, a
+    /// mailbox's greeting, a conference room's hold music.
+    pub recording_id: Option<RecordingId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -175,6 +180,7 @@ impl Walk<'_, '_> {
             id,
             name,
             notes,
+            recording_id: None,
         });
     }
 
@@ -202,6 +208,7 @@ impl Walk<'_, '_> {
     async fn expand(&mut self, destination: &Destination) -> StoreResult<()> {
         let key = key_of(destination);
         let config = self.config;
+        let mut recording = None;
         let (kind, name, notes) = match destination {
             Destination::Extension { id } => match config.extension(*id).await? {
                 Some(ext) => {
@@ -212,6 +219,7 @@ impl Walk<'_, '_> {
             },
             Destination::Voicemail { id } => match config.extension(*id).await? {
                 Some(ext) => {
+                    recording = ext.voicemail_greeting_recording_id;
                     let notes = if ext.voicemail_enabled {
                         vec![]
                     } else {
@@ -301,6 +309,7 @@ impl Walk<'_, '_> {
             },
             Destination::IvrMenu { id } => match config.ivr_menu(*id).await? {
                 Some(m) => {
+                    recording = m.prompt_recording_id;
                     let mut notes = Vec::new();
                     if m.status != Status::Active {
                         notes.push("inactive".into());
@@ -329,6 +338,7 @@ impl Walk<'_, '_> {
             },
             Destination::ConferenceRoom { id } => match config.room(*id).await? {
                 Some(room) => {
+                    recording = room.hold_music_recording_id;
                     let mut notes = Vec::new();
                     if let Some(n) = &room.number {
                         notes.push(format!("number {n}"));
@@ -343,6 +353,19 @@ impl Walk<'_, '_> {
                 }
                 None => missing("conference room"),
             },
+            Destination::Announcement { id } => match config.announcement(*id).await? {
+                Some(a) => {
+                    recording = a.recording_id;
+                    let notes = match (&a.recording_id, &a.text) {
+                        (Some(_), _) => vec!["plays a recording".to_owned()],
+                        (None, Some(text)) => vec![format!("says \"{text}\"")],
+                        (None, None) => vec![],
+                    };
+                    self.edge(&key, &a.next, "then".into(), false);
+                    (FlowNodeKind::Announcement, a.name, notes)
+                }
+                None => missing("announcement"),
+            },
             Destination::ExternalNumber { number } => {
                 let notes = self.outward(&key, number).await?;
                 (FlowNodeKind::ExternalNumber, number.to_string(), notes)
@@ -356,6 +379,9 @@ impl Walk<'_, '_> {
             other => other.reference(),
         };
         self.node(key, kind, id, name, notes);
+        if let Some(node) = self.graph.nodes.last_mut() {
+            node.recording_id = recording.filter(|_| kind != FlowNodeKind::Missing);
+        }
         Ok(())
     }
 

@@ -18,12 +18,14 @@ use crate::domain::destination::Destination;
 use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{
-    ConferenceRoomId, ExtensionId, IvrMenuId, OrgId, RingGroupId, ScheduleId,
+    AnnouncementId, ConferenceRoomId, ExtensionId, IvrMenuId, OrgId, RecordingId, RingGroupId,
+    ScheduleId,
 };
 use crate::domain::model::{
-    BusinessHours, ConferenceRoom, Extension, IvrMenu, Organization, OutboundRoute, PhoneNumber,
-    RingStrategy, Status,
+    Announcement, BusinessHours, ConferenceRoom, Extension, IvrMenu, Organization, OutboundRoute,
+    PhoneNumber, RingStrategy, Status,
 };
+use crate::ports::announcements::AnnouncementRepo;
 use crate::ports::business_hours::BusinessHoursRepo;
 use crate::ports::conference_rooms::ConferenceRoomRepo;
 use crate::ports::coordination::Cache;
@@ -51,6 +53,9 @@ pub struct ExtensionView {
     pub no_answer: Option<Destination>,
     pub voicemail_enabled: bool,
     pub voicemail_greeting: Option<String>,
+    /// Defaulted: entries cached before greetings could be recordings still read.
+    #[serde(default)]
+    pub voicemail_greeting_recording_id: Option<RecordingId>,
 }
 
 impl From<Extension> for ExtensionView {
@@ -66,6 +71,7 @@ impl From<Extension> for ExtensionView {
             no_answer: e.no_answer,
             voicemail_enabled: e.voicemail_enabled,
             voicemail_greeting: e.voicemail_greeting,
+            voicemail_greeting_recording_id: e.voicemail_greeting_recording_id,
         }
     }
 }
@@ -111,6 +117,8 @@ pub struct RoomView {
     pub announce_join_leave: bool,
     pub wait_for_moderator: bool,
     pub record: bool,
+    #[serde(default)]
+    pub hold_music_recording_id: Option<RecordingId>,
     pub status: Status,
 }
 
@@ -126,6 +134,7 @@ impl From<ConferenceRoom> for RoomView {
             announce_join_leave: r.announce_join_leave,
             wait_for_moderator: r.wait_for_moderator,
             record: r.record,
+            hold_music_recording_id: r.hold_music_recording_id,
             status: r.status,
         }
     }
@@ -236,6 +245,14 @@ impl<'a> Config<'a> {
         self.cached(
             &format!("ivr:{id}"),
             optional(self.store.find_ivr_menu(self.org, id)),
+        )
+        .await
+    }
+
+    pub async fn announcement(&self, id: AnnouncementId) -> StoreResult<Option<Announcement>> {
+        self.cached(
+            &format!("ann:{id}"),
+            optional(self.store.find_announcement(self.org, id)),
         )
         .await
     }

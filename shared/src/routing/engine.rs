@@ -26,7 +26,7 @@ use crate::domain::e164::E164;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, PhoneNumberId, RecordingId, RingGroupId};
 use crate::domain::model::{
-    BusinessHours, CallDirection, IvrMenu, OrgStatus, RingStrategy, Status,
+    Announcement, BusinessHours, CallDirection, IvrMenu, OrgStatus, RingStrategy, Status,
 };
 use crate::domain::schedule;
 use crate::log_safe::Untrusted;
@@ -194,6 +194,9 @@ enum Resolved {
     /// An extension's own forwarding (forward-always, no-answer): an outside number reached
     /// this way must also pass the organization's forwarding rule.
     Forward(Destination, String),
+    /// An announcement: what the caller hears first (nothing when neither its recording can be
+    /// linked nor a text spoken), then another destination.
+    Announce(Option<cxml::Verb>, Destination, String),
 }
 
 pub struct Engine<'a> {
@@ -452,8 +455,21 @@ impl<'a> Engine<'a> {
             .unwrap_or_default())
     }
 
-    /// Follows destinations until one answers with a document.
-    async fn route(&mut self, mut dest: Destination, mut reason: String) -> Routed {
+    /// Follows destinations until one answers with a document, which starts with what the
+    /// announcements on the way play.
+    async fn route(&mut self, dest: Destination, reason: String) -> Routed {
+        let mut lead_in = Vec::new();
+        let mut doc = self.follow(dest, reason, &mut lead_in).await?;
+        doc.verbs.splice(0..0, lead_in);
+        Ok(doc)
+    }
+
+    async fn follow(
+        &mut self,
+        mut dest: Destination,
+        mut reason: String,
+        lead_in: &mut Vec<cxml::Verb>,
+    ) -> Routed {
         loop {
             if self.out.path.len() >= MAX_STEPS || !self.visited.insert(dest.clone()) {
                 return Ok(self.apology(
@@ -470,6 +486,10 @@ impl<'a> Engine<'a> {
                 Resolved::Answer(doc) => return Ok(doc),
                 Resolved::Next(next, why) => self.onward(next, why, false),
                 Resolved::Forward(next, why) => self.onward(next, why, true),
+                Resolved::Announce(played, next, why) => {
+                    lead_in.extend(played);
+                    self.onward(next, why, false)
+                }
             };
         }
     }
@@ -531,6 +551,13 @@ impl<'a> Engine<'a> {
                 }
                 None => self.missing("conference room"),
             },
+            Destination::Announcement { id } => match self.config.announcement(*id).await? {
+                Some(a) => {
+                    self.out.last_name = Some(a.name.clone());
+                    self.announcement(&a)
+                }
+                None => self.missing("announcement"),
+            },
             Destination::ExternalNumber { number } => {
                 self.out.last_name = Some(number.to_string());
                 Resolved::Answer(self.external(number).await?)
@@ -564,6 +591,35 @@ impl<'a> Engine<'a> {
             );
         }
         Resolved::Answer(self.menu(m, 0, 0, None))
+    }
+
+    /// The announcement's recording (a fresh link), else its text, then its next destination.
+    fn announcement(&mut self, a: &Announcement) -> Resolved {
+        let recorded = a.recording_id.and_then(|id| self.recording_url(id));
+        let played: Option<cxml::Verb> = match (recorded, &a.text) {
+            (Some(url), _) => Some(Play::url(url).into()),
+            (None, Some(text)) => Some(self.say(a.voice.clone(), text).into()),
+            (None, None) => {
+                self.note(format!(
+                    "announcement '{}': its recording cannot be linked, nothing played",
+                    a.name
+                ));
+                None
+            }
+        };
+        Resolved::Announce(
+            played,
+            a.next.clone(),
+            format!("after announcement '{}'", a.name),
+        )
+    }
+
+    /// `<Say>` of `text` in `voice`, when one is given.
+    fn say(&self, voice: Option<String>, text: &str) -> Say {
+        Say {
+            voice,
+            ..Say::new(text)
+        }
     }
 
     fn enter_room(&mut self, room: &RoomView) -> cxml::Response {
@@ -811,11 +867,15 @@ impl<'a> Engine<'a> {
                 speech::MAILBOX_UNAVAILABLE,
             );
         }
-        let greeting: cxml::Prompt = match ext.voicemail_greeting.as_deref() {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+        let recorded = ext
+            .voicemail_greeting_recording_id
+            .and_then(|id| self.recording_url(id));
+        let greeting: cxml::Prompt = match (recorded, ext.voicemail_greeting.as_deref()) {
+            (Some(url), _) => Play::url(url).into(),
+            (None, Some(url)) if url.starts_with("https://") || url.starts_with("http://") => {
                 Play::url(url).into()
             }
-            Some(text) if !text.trim().is_empty() => Say::new(text).into(),
+            (None, Some(text)) if !text.trim().is_empty() => Say::new(text).into(),
             _ => Say::new(speech::default_greeting(&ext.display_name)).into(),
         };
         let record = cxml::Record {
@@ -869,7 +929,16 @@ impl<'a> Engine<'a> {
             record: room.record.then_some(ConferenceRecord::RecordFromStart),
             ..cxml::Conference::new(room.id.to_string())
         };
-        cxml::Response::new().with(Dial::new(conference))
+        // Cloudonix's `<Conference>` takes no music of ours (`holdMusic` is only on or off), so
+        // the room's recording plays as the caller enters; its own hold music follows.
+        let hold_music = room
+            .hold_music_recording_id
+            .and_then(|id| self.recording_url(id));
+        let doc = match hold_music {
+            Some(url) => cxml::Response::new().with(Play::url(url)),
+            None => cxml::Response::new(),
+        };
+        doc.with(Dial::new(conference))
     }
 
     /// An outside number as a destination. It leaves only as a call dialled from one of our
@@ -972,6 +1041,7 @@ impl<'a> Engine<'a> {
             Resolved::Answer(doc) => return Ok(doc),
             Resolved::Next(dest, reason) => self.onward(dest, reason, false),
             Resolved::Forward(dest, reason) => self.onward(dest, reason, true),
+            Resolved::Announce(..) => unreachable!("an unavailable extension announces nothing"),
         };
         self.route_on(dest, reason).await
     }

@@ -19,6 +19,7 @@ const kindLabels: Record<FlowNode['kind'], string> = {
   ivr_menu: 'IVR menu',
   voicemail: 'Voicemail',
   conference_room: 'Conference room',
+  announcement: 'Announcement',
   external_number: 'Outside number',
   outbound_route: 'Outbound route',
   hangup: 'End of call',

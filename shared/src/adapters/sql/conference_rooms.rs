@@ -16,7 +16,8 @@ use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult
 const CONFERENCE_ROOMS: Table<ConferenceRoom> = Table {
     from: "conference_rooms",
     columns: "id, organization_id, name, number, pin_enc, max_participants, mute_on_entry, \
-              announce_join_leave, wait_for_moderator, record, status, created_at, updated_at",
+              announce_join_leave, wait_for_moderator, record, hold_music_recording_id, status, \
+              created_at, updated_at",
     searched: &["name", "number"],
     order_by: "name, id",
     from_row,
@@ -34,6 +35,7 @@ fn from_row(row: &AnyRow) -> StoreResult<ConferenceRoom> {
         announce_join_leave: flag(row, "announce_join_leave")?,
         wait_for_moderator: flag(row, "wait_for_moderator")?,
         record: flag(row, "record")?,
+        hold_music_recording_id: opt_parsed(row, "hold_music_recording_id")?,
         status: enumerated(row, "status", Status::parse)?,
         created_at: big(row, "created_at")?,
         updated_at: big(row, "updated_at")?,
@@ -70,7 +72,8 @@ impl ConferenceRoomRepo for SqlStore {
         let written = sqlx::query(
             "INSERT INTO conference_rooms (id, organization_id, name, number, pin_enc, \
              max_participants, mute_on_entry, announce_join_leave, wait_for_moderator, record, \
-             status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             hold_music_recording_id, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(room.id.to_string())
         .bind(room.organization_id.to_string())
@@ -82,6 +85,7 @@ impl ConferenceRoomRepo for SqlStore {
         .bind(bool_int(room.announce_join_leave))
         .bind(bool_int(room.wait_for_moderator))
         .bind(bool_int(room.record))
+        .bind(room.hold_music_recording_id.map(|id| id.to_string()))
         .bind(room.status.as_str())
         .bind(room.created_at)
         .bind(room.updated_at)
@@ -116,7 +120,8 @@ impl ConferenceRoomRepo for SqlStore {
         let written = sqlx::query(
             "UPDATE conference_rooms SET name = ?, number = ?, pin_enc = ?, \
              max_participants = ?, mute_on_entry = ?, announce_join_leave = ?, \
-             wait_for_moderator = ?, record = ?, status = ?, updated_at = ? \
+             wait_for_moderator = ?, record = ?, hold_music_recording_id = ?, status = ?, \
+             updated_at = ? \
              WHERE id = ? AND organization_id = ?",
         )
         .bind(&room.name)
@@ -127,6 +132,7 @@ impl ConferenceRoomRepo for SqlStore {
         .bind(bool_int(room.announce_join_leave))
         .bind(bool_int(room.wait_for_moderator))
         .bind(bool_int(room.record))
+        .bind(room.hold_music_recording_id.map(|id| id.to_string()))
         .bind(room.status.as_str())
         .bind(room.updated_at)
         .bind(room.id.to_string())

@@ -21,7 +21,8 @@ use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult
 pub(super) const COLUMNS: &str = "e.id, e.organization_id, e.number, e.display_name, e.user_id, \
      e.sip_password_enc, e.status, e.do_not_disturb, e.forward_type, e.forward_ref, \
      e.no_answer_timeout, e.no_answer_type, e.no_answer_ref, e.voicemail_enabled, \
-     e.voicemail_greeting, e.cloudonix_subscriber_id, e.created_at, e.updated_at";
+     e.voicemail_greeting, e.voicemail_greeting_recording_id, e.voicemail_email, \
+     e.cloudonix_subscriber_id, e.created_at, e.updated_at";
 
 /// Extension numbers are text of 2–8 digits; ordering by length first sorts them as numbers.
 const NUMBER_ORDER: &str = "LENGTH(e.number), e.number, e.id";
@@ -49,6 +50,8 @@ pub(super) fn from_row(row: &AnyRow) -> StoreResult<Extension> {
         no_answer: opt_destination(row, "no_answer")?,
         voicemail_enabled: flag(row, "voicemail_enabled")?,
         voicemail_greeting: opt_text(row, "voicemail_greeting")?,
+        voicemail_greeting_recording_id: opt_parsed(row, "voicemail_greeting_recording_id")?,
+        voicemail_email: opt_text(row, "voicemail_email")?,
         cloudonix_subscriber_id: opt_text(row, "cloudonix_subscriber_id")?,
         created_at: big(row, "created_at")?,
         updated_at: big(row, "updated_at")?,
@@ -93,8 +96,9 @@ impl ExtensionRepo for SqlStore {
             "INSERT INTO extensions (id, organization_id, number, display_name, user_id, \
              sip_password_enc, status, do_not_disturb, forward_type, forward_ref, \
              no_answer_timeout, no_answer_type, no_answer_ref, voicemail_enabled, \
-             voicemail_greeting, cloudonix_subscriber_id, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             voicemail_greeting, voicemail_greeting_recording_id, voicemail_email, \
+             cloudonix_subscriber_id, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(ext.id.to_string())
         .bind(ext.organization_id.to_string())
@@ -111,6 +115,8 @@ impl ExtensionRepo for SqlStore {
         .bind(no_answer_ref)
         .bind(bool_int(ext.voicemail_enabled))
         .bind(&ext.voicemail_greeting)
+        .bind(ext.voicemail_greeting_recording_id.map(|id| id.to_string()))
+        .bind(&ext.voicemail_email)
         .bind(&ext.cloudonix_subscriber_id)
         .bind(ext.created_at)
         .bind(ext.updated_at)
@@ -174,7 +180,8 @@ impl ExtensionRepo for SqlStore {
             "UPDATE extensions SET number = ?, display_name = ?, user_id = ?, \
              sip_password_enc = ?, status = ?, do_not_disturb = ?, forward_type = ?, \
              forward_ref = ?, no_answer_timeout = ?, no_answer_type = ?, no_answer_ref = ?, \
-             voicemail_enabled = ?, voicemail_greeting = ?, updated_at = ? \
+             voicemail_enabled = ?, voicemail_greeting = ?, \
+             voicemail_greeting_recording_id = ?, voicemail_email = ?, updated_at = ? \
              WHERE id = ? AND organization_id = ?",
         )
         .bind(ext.number.as_str())
@@ -190,6 +197,8 @@ impl ExtensionRepo for SqlStore {
         .bind(no_answer_ref)
         .bind(bool_int(ext.voicemail_enabled))
         .bind(&ext.voicemail_greeting)
+        .bind(ext.voicemail_greeting_recording_id.map(|id| id.to_string()))
+        .bind(&ext.voicemail_email)
         .bind(ext.updated_at)
         .bind(ext.id.to_string())
         .bind(ext.organization_id.to_string())

@@ -3,6 +3,7 @@
 //! the few statements that differ (upserts) are chosen by [`Dialect`] next to each other.
 
 mod account_links;
+mod announcements;
 mod app_user;
 mod audit_log;
 mod business_hours;
@@ -111,6 +112,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "recordings",
         include_str!("../../../../migrations/mysql/0130_recordings.sql"),
     ),
+    (
+        160,
+        "media destinations",
+        include_str!("../../../../migrations/mysql/0160_media_destinations.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -157,6 +163,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         130,
         "recordings",
         include_str!("../../../../migrations/sqlite/0130_recordings.sql"),
+    ),
+    (
+        160,
+        "media destinations",
+        include_str!("../../../../migrations/sqlite/0160_media_destinations.sql"),
     ),
 ];
 

@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::query::{Table, begin_write, delete_in_org, exists_in_org};
 use super::{SqlStore, big, enumerated, map_err, parsed, text, unavailable};
@@ -16,6 +17,65 @@ const RECORDINGS: Table<Recording> = Table {
     order_by: "name, id",
     from_row,
 };
+
+/// Every column that names a recording to play: the object type owning it, its table, how the
+/// object is named and the column.
+const RECORDING_COLUMNS: &[(&str, &str, &str, &str)] = &[
+    ("announcement", "announcements", "name", "recording_id"),
+    (
+        "conference_room",
+        "conference_rooms",
+        "name",
+        "hold_music_recording_id",
+    ),
+    (
+        "extension",
+        "extensions",
+        "number",
+        "voicemail_greeting_recording_id",
+    ),
+    ("ivr_menu", "ivr_menus", "name", "prompt_recording_id"),
+];
+
+/// The objects of `org` that play recording `id`, ordered by type and name.
+async fn recording_users(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: &str,
+) -> StoreResult<Vec<Referrer>> {
+    let sql = RECORDING_COLUMNS
+        .iter()
+        .map(|(object_type, table, name, column)| {
+            format!(
+                "SELECT '{object_type}' AS object_type, id, {name} AS name FROM {table} \
+                 WHERE organization_id = ? AND {column} = ?"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut query = sqlx::query(AssertSqlSafe(format!(
+        "{sql} ORDER BY object_type, name, id"
+    )));
+    for _ in RECORDING_COLUMNS {
+        query = query.bind(org.to_string()).bind(id.to_owned());
+    }
+    let rows = query.fetch_all(&mut *conn).await.map_err(unavailable)?;
+    rows.iter()
+        .map(|row| {
+            let raw = text(row, "object_type")?;
+            let object_type = RECORDING_COLUMNS
+                .iter()
+                .map(|c| c.0)
+                .find(|t| *t == raw)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown referrer type {raw:?}")))?;
+            Ok(Referrer {
+                object_type,
+                id: text(row, "id")?,
+                name: text(row, "name")?,
+            })
+        })
+        .collect()
+}
 
 fn from_row(row: &AnyRow) -> StoreResult<Recording> {
     Ok(Recording {
@@ -78,29 +138,21 @@ impl RecordingRepo for SqlStore {
         if !exists_in_org(&mut tx, "recordings", org, &id).await? {
             return Err(StoreError::NotFound);
         }
-        let users = sqlx::query(
-            "SELECT id, name FROM ivr_menus WHERE organization_id = ? AND prompt_recording_id = ? \
-             ORDER BY name, id",
-        )
-        .bind(org.to_string())
-        .bind(id.clone())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(unavailable)?
-        .iter()
-        .map(|row| {
-            Ok(Referrer {
-                object_type: "ivr_menu",
-                id: text(row, "id")?,
-                name: text(row, "name")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+        let users = recording_users(&mut tx, org, &id).await?;
         if !users.is_empty() {
             return Err(StoreError::InUse(users));
         }
         delete_in_org(&mut tx, "recordings", org, &id).await?;
         tx.commit().await.map_err(unavailable)
+    }
+
+    async fn recording_references(
+        &self,
+        org: OrgId,
+        id: RecordingId,
+    ) -> StoreResult<Vec<Referrer>> {
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        recording_users(&mut conn, org, &id.to_string()).await
     }
 
     async fn list_recordings(

@@ -87,6 +87,12 @@ const DESTINATION_COLUMNS: &[DestinationColumns] = &[
         name: "o.name",
         prefix: "x.destination",
     },
+    DestinationColumns {
+        object_type: "announcement",
+        from: "announcements o",
+        name: "o.name",
+        prefix: "o.next",
+    },
 ];
 
 /// Rows that list an extension outside destinations, as `(object type, from, name)` with the
@@ -110,6 +116,7 @@ const OBJECT_TYPES: &[&str] = &[
     "ring_group",
     "business_hours",
     "ivr_menu",
+    "announcement",
 ];
 
 /// The object type a destination kind names, to recognise self-references.
@@ -120,6 +127,7 @@ fn object_type_of(kind: DestinationKind) -> Option<&'static str> {
         DestinationKind::BusinessHours => Some("business_hours"),
         DestinationKind::IvrMenu => Some("ivr_menu"),
         DestinationKind::ConferenceRoom => Some("conference_room"),
+        DestinationKind::Announcement => Some("announcement"),
         DestinationKind::ExternalNumber | DestinationKind::Hangup => None,
     }
 }
@@ -132,6 +140,7 @@ fn table_of(kind: DestinationKind) -> Option<&'static str> {
         DestinationKind::BusinessHours => Some("business_hours_schedules"),
         DestinationKind::IvrMenu => Some("ivr_menus"),
         DestinationKind::ConferenceRoom => Some("conference_rooms"),
+        DestinationKind::Announcement => Some("announcements"),
         DestinationKind::ExternalNumber | DestinationKind::Hangup => None,
     }
 }

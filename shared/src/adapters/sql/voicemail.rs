@@ -1,19 +1,23 @@
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use super::query::{
     Arg, Conditions, Table, delete_in_org, exists_in_org, fetch_page, insert_if_absent,
     placeholders,
 };
-use super::{SqlStore, big, bool_int, flag, int, parsed, text, unavailable};
+use super::{SqlStore, big, bool_int, flag, int, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use crate::domain::model::VoicemailMessage;
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 use crate::ports::voicemail::{VoicemailFilter, VoicemailRepo};
 
 const TABLE: &str = "voicemail_messages";
+/// What a new message is written with; the copy job fills in the rest.
+const INSERT_COLUMNS: &str = "id, organization_id, extension_id, call_sid, from_number, \
+     recording_url, duration_seconds, heard, created_at";
 const COLUMNS: &str = "id, organization_id, extension_id, call_sid, from_number, recording_url, \
-     duration_seconds, heard, created_at";
+     duration_seconds, heard, created_at, audio_stored_at, emailed_at";
 const NEWEST_FIRST: &str = "created_at DESC, id DESC";
 
 const MESSAGES: Table<VoicemailMessage> = Table {
@@ -35,6 +39,8 @@ fn from_row(row: &AnyRow) -> StoreResult<VoicemailMessage> {
         duration_seconds: int(row, "duration_seconds")?,
         heard: flag(row, "heard")?,
         created_at: big(row, "created_at")?,
+        audio_stored_at: opt_big(row, "audio_stored_at")?,
+        emailed_at: opt_big(row, "emailed_at")?,
     })
 }
 
@@ -47,19 +53,24 @@ impl VoicemailRepo for SqlStore {
         if !exists_in_org(&mut conn, "extensions", message.organization_id, &extension).await? {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(insert_if_absent(self.dialect(), TABLE, COLUMNS, "id"))
-            .bind(message.id.to_string())
-            .bind(message.organization_id.to_string())
-            .bind(&extension)
-            .bind(&message.call_sid)
-            .bind(&message.from_number)
-            .bind(&message.recording_url)
-            .bind(message.duration_seconds)
-            .bind(bool_int(message.heard))
-            .bind(message.created_at)
-            .execute(&mut *conn)
-            .await
-            .map_err(unavailable)?;
+        sqlx::query(insert_if_absent(
+            self.dialect(),
+            TABLE,
+            INSERT_COLUMNS,
+            "id",
+        ))
+        .bind(message.id.to_string())
+        .bind(message.organization_id.to_string())
+        .bind(&extension)
+        .bind(&message.call_sid)
+        .bind(&message.from_number)
+        .bind(&message.recording_url)
+        .bind(message.duration_seconds)
+        .bind(bool_int(message.heard))
+        .bind(message.created_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(unavailable)?;
         let stored = sqlx::query(
             "SELECT id FROM voicemail_messages \
              WHERE organization_id = ? AND call_sid = ? AND extension_id = ?",
@@ -141,6 +152,24 @@ impl VoicemailRepo for SqlStore {
         Ok(())
     }
 
+    async fn mark_voicemail_audio_stored(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.stamp(org, id, "audio_stored_at", at).await
+    }
+
+    async fn mark_voicemail_emailed(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.stamp(org, id, "emailed_at", at).await
+    }
+
     async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()> {
         let mut conn = self.pool().acquire().await.map_err(unavailable)?;
         delete_in_org(&mut conn, TABLE, org, &id.to_string()).await
@@ -161,5 +190,29 @@ impl VoicemailRepo for SqlStore {
         .await
         .map_err(unavailable)?;
         big(&row, "n")
+    }
+}
+
+impl SqlStore {
+    /// Sets the time column `column` of a message (`NotFound` when the message is gone).
+    async fn stamp(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        column: &'static str,
+        at: i64,
+    ) -> StoreResult<()> {
+        let sql = format!("UPDATE {TABLE} SET {column} = ? WHERE organization_id = ? AND id = ?");
+        let done = sqlx::query(AssertSqlSafe(sql))
+            .bind(at)
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 }

@@ -25,7 +25,7 @@ use super::validate::Validator;
 use crate::app::AppState;
 use crate::crypto::SealedColumn;
 use crate::domain::extension_number::ExtensionNumber;
-use crate::domain::ids::ConferenceRoomId;
+use crate::domain::ids::{ConferenceRoomId, RecordingId};
 use crate::domain::model::{ConferenceRoom, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{Name, Pin};
@@ -73,6 +73,8 @@ pub struct ConferenceRoomView {
     pub announce_join_leave: bool,
     pub wait_for_moderator: bool,
     pub record: bool,
+    /// An uploaded recording callers hear while they wait for the conference to start.
+    pub hold_music_recording_id: Option<RecordingId>,
     pub status: Status,
     pub created_at: UtcTime,
     pub updated_at: UtcTime,
@@ -90,6 +92,7 @@ impl From<&ConferenceRoom> for ConferenceRoomView {
             announce_join_leave: r.announce_join_leave,
             wait_for_moderator: r.wait_for_moderator,
             record: r.record,
+            hold_music_recording_id: r.hold_music_recording_id,
             status: r.status,
             created_at: r.created_at.into(),
             updated_at: r.updated_at.into(),
@@ -120,6 +123,9 @@ pub struct NewConferenceRoom {
     pub wait_for_moderator: bool,
     #[serde(default)]
     pub record: bool,
+    /// One of the organization's recordings, played while callers wait.
+    #[serde(default)]
+    pub hold_music_recording_id: Option<RecordingId>,
     /// Defaults to active.
     #[serde(default)]
     pub status: Option<Status>,
@@ -143,13 +149,28 @@ pub struct ConferenceRoomUpdate {
     pub announce_join_leave: Option<bool>,
     pub wait_for_moderator: Option<bool>,
     pub record: Option<bool>,
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<RecordingId>)]
+    pub hold_music_recording_id: Option<Option<RecordingId>>,
     pub status: Option<Status>,
 }
 
 /// The rules of a room, on create and update alike: trims the name and answers 422 naming every
-/// bad field. `new_pin` is a PIN about to be set, in clear.
-pub fn check(room: &mut ConferenceRoom, new_pin: Option<&str>) -> ApiResult<()> {
+/// bad field (409 for hold music that is not one of the organization's recordings). `new_pin` is
+/// a PIN about to be set, in clear.
+pub async fn check(
+    state: &AppState,
+    room: &mut ConferenceRoom,
+    new_pin: Option<&str>,
+) -> ApiResult<()> {
     let mut v = Validator::new();
+    v.recording(
+        state,
+        room.organization_id,
+        "hold_music_recording_id",
+        room.hold_music_recording_id,
+    )
+    .await?;
     room.name = v.text("name", &room.name, 1, rules::NAME_MAX);
     if let Some(pin) = new_pin {
         v.rule("pin", rules::pin(pin));
@@ -233,11 +254,12 @@ async fn create_conference_room(
         announce_join_leave: body.announce_join_leave,
         wait_for_moderator: body.wait_for_moderator,
         record: body.record,
+        hold_music_recording_id: body.hold_music_recording_id,
         status: body.status.unwrap_or(Status::Active),
         created_at: now,
         updated_at: now,
     };
-    check(&mut room, body.pin.as_deref())?;
+    check(&state, &mut room, body.pin.as_deref()).await?;
     room.pin_enc = body.pin.map(|p| {
         state
             .secrets
@@ -311,11 +333,14 @@ async fn update_conference_room(
     if let Some(flag) = body.record {
         after.record = flag;
     }
+    if let Some(recording) = body.hold_music_recording_id {
+        after.hold_music_recording_id = recording;
+    }
     if let Some(status) = body.status {
         after.status = status;
     }
     let new_pin = body.pin.as_ref().and_then(|p| p.as_deref());
-    check(&mut after, new_pin)?;
+    check(&state, &mut after, new_pin).await?;
     if let Some(pin) = &body.pin {
         let row = after.id.to_string();
         after.pin_enc = pin

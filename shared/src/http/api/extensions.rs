@@ -36,10 +36,10 @@ use crate::app::AppState;
 use crate::crypto::{SealedColumn, random_password};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::extension_number::ExtensionNumber;
-use crate::domain::ids::{ExtensionId, OrgId, UserId};
+use crate::domain::ids::{ExtensionId, OrgId, RecordingId, UserId};
 use crate::domain::model::{Extension, Role, Status};
 use crate::domain::now_ms;
-use crate::http::api::schema::{Greeting, Name, SipPasswordText};
+use crate::http::api::schema::{Email, Greeting, Name, SipPasswordText};
 use crate::jobs::dispatch::dispatch_org;
 use crate::ports::extensions::ExtensionRepo;
 use crate::ports::jobs::{CloudonixSync, JobStore};
@@ -94,6 +94,10 @@ pub struct ExtensionView {
     pub voicemail_enabled: bool,
     /// Played (an https URL) or spoken (text) before the beep.
     pub voicemail_greeting: Option<String>,
+    /// An uploaded recording played before the beep; it wins over `voicemail_greeting`.
+    pub voicemail_greeting_recording_id: Option<RecordingId>,
+    /// Receives each new message with its audio attached; null: nobody is mailed.
+    pub voicemail_email: Option<String>,
     /// Set once provisioning or a sync job created the extension's Cloudonix subscriber.
     pub cloudonix_subscriber_id: Option<String>,
     /// Whether Cloudonix's subscriber matches the extension (`failed` with the reason and the
@@ -119,6 +123,8 @@ impl From<&Extension> for ExtensionView {
             no_answer: e.no_answer.clone(),
             voicemail_enabled: e.voicemail_enabled,
             voicemail_greeting: e.voicemail_greeting.clone(),
+            voicemail_greeting_recording_id: e.voicemail_greeting_recording_id,
+            voicemail_email: e.voicemail_email.clone(),
             cloudonix_subscriber_id: e.cloudonix_subscriber_id.clone(),
             cloudonix_sync: None,
             created_at: e.created_at.into(),
@@ -159,6 +165,13 @@ pub struct NewExtension {
     #[serde(default)]
     #[schema(value_type = Option<Greeting>)]
     pub voicemail_greeting: Option<String>,
+    /// One of the organization's recordings, played before the beep instead of the greeting.
+    #[serde(default)]
+    pub voicemail_greeting_recording_id: Option<RecordingId>,
+    /// Where each new message is mailed with its audio.
+    #[serde(default)]
+    #[schema(value_type = Option<Email>)]
+    pub voicemail_email: Option<String>,
 }
 
 /// Fields to change; absent ones stay as they are, `null` clears the nullable ones. PBX users may
@@ -188,6 +201,12 @@ pub struct ExtensionUpdate {
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<Greeting>)]
     pub voicemail_greeting: Option<Option<String>>,
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<RecordingId>)]
+    pub voicemail_greeting_recording_id: Option<Option<RecordingId>>,
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<Email>)]
+    pub voicemail_email: Option<Option<String>>,
 }
 
 impl ExtensionUpdate {
@@ -237,6 +256,12 @@ impl ExtensionUpdate {
         if let Some(greeting) = self.voicemail_greeting {
             ext.voicemail_greeting = greeting;
         }
+        if let Some(recording) = self.voicemail_greeting_recording_id {
+            ext.voicemail_greeting_recording_id = recording;
+        }
+        if let Some(email) = self.voicemail_email {
+            ext.voicemail_email = email;
+        }
         self.sip_password
     }
 }
@@ -275,6 +300,14 @@ pub async fn check(
     if let Some(greeting) = &ext.voicemail_greeting {
         v.rule("voicemail_greeting", rules::greeting(greeting));
     }
+    v.recording(
+        state,
+        org,
+        "voicemail_greeting_recording_id",
+        ext.voicemail_greeting_recording_id,
+    )
+    .await?;
+    ext.voicemail_email = (ext.voicemail_email.as_deref()).map(|e| v.email("voicemail_email", e));
     if let Some(user) = ext.user_id {
         match state.store.find_user(org, user).await {
             Ok(_) => {}
@@ -489,6 +522,8 @@ async fn create_extension(
         no_answer: body.no_answer,
         voicemail_enabled: body.voicemail_enabled.unwrap_or(true),
         voicemail_greeting: body.voicemail_greeting,
+        voicemail_greeting_recording_id: body.voicemail_greeting_recording_id,
+        voicemail_email: body.voicemail_email,
         cloudonix_subscriber_id: None,
         created_at: now,
         updated_at: now,

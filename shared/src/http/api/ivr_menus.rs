@@ -34,8 +34,6 @@ use crate::domain::model::{IvrMenu, IvrOption, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{HttpsUrl, Keys, Label, Name, ShortText, Speech};
 use crate::ports::ivr_menus::IvrMenuRepo;
-use crate::ports::recordings::RecordingRepo;
-use crate::ports::store::StoreError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -245,18 +243,8 @@ pub async fn check(state: &AppState, org: OrgId, menu: &mut IvrMenu, whole: bool
     if let Some(url) = &menu.prompt_audio_url {
         v.rule("prompt_audio_url", rules::https_url(url));
     }
-    if let Some(id) = menu.prompt_recording_id {
-        match state.store.find_recording(org, id).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => {
-                v.conflict(
-                    "prompt_recording_id",
-                    "no such recording in your organization",
-                );
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    v.recording(state, org, "prompt_recording_id", menu.prompt_recording_id)
+        .await?;
     if menu.prompt_text.is_none()
         && menu.prompt_audio_url.is_none()
         && menu.prompt_recording_id.is_none()

@@ -51,6 +51,7 @@
 //!    run every row; see `tests/api/main.rs`.
 
 pub mod account_links;
+pub mod announcements;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;

@@ -34,6 +34,7 @@ pub const DOCUMENTED: &[fn() -> OpenApiRouter<AppState>] = &[
     super::ivr_menus::routes,
     super::conference_rooms::routes,
     super::recordings::routes,
+    super::announcements::routes,
     super::outbound_routes::routes,
     super::platform::routes,
 ];
@@ -161,6 +162,7 @@ fn cross_field_rules(doc: &mut Value) {
         given("prompt_audio_url"),
         given("prompt_recording_id")
     ]);
+    schemas["NewAnnouncement"]["anyOf"] = json!([given("text"), given("recording_id")]);
     // Which values a route's `match_value` takes depends on its `match_kind`
     // (`domain::dial_plan`); a change that gives only one of them is judged against the other.
     let kind = |kind: &str, pattern: &str| {

@@ -30,9 +30,10 @@ use super::problem::{ApiError, ApiResult, Reference};
 use crate::app::AppState;
 use crate::cxml;
 use crate::domain::destination::{Destination, DestinationKind};
-use crate::domain::ids::{OrgId, PhoneNumberId};
+use crate::domain::ids::{OrgId, PhoneNumberId, RecordingId};
 use crate::domain::model::Role;
 use crate::ports::phone_numbers::PhoneNumberRepo;
+use crate::ports::recordings::RecordingRepo;
 use crate::ports::references::ReferenceRepo;
 use crate::routing::call_flow::{self, CallFlow};
 use crate::routing::config::Config;
@@ -182,15 +183,16 @@ pub struct References {
     pub data: Vec<Reference>,
 }
 
-/// What routes to an object: the phone numbers, schedules, menus, ring groups and extensions
-/// with a way to it (for an extension, also to its voicemail, and the groups and direct-dial
-/// lists naming it).
+/// What routes to an object: the phone numbers, schedules, menus, ring groups, announcements and
+/// extensions with a way to it (for an extension, also to its voicemail, and the groups and
+/// direct-dial lists naming it). For a recording (`recording`): the IVR menus, announcements,
+/// mailboxes (greeting) and conference rooms (hold music) that play it.
 #[utoipa::path(
     get,
     path = "/api/v1/routing/references/{type}/{id}",
     tag = "routing",
     params(
-        ("type" = String, Path, description = "extension, voicemail, ring_group, business_hours, ivr_menu or conference_room"),
+        ("type" = String, Path, description = "extension, voicemail, ring_group, business_hours, ivr_menu, conference_room, announcement or recording"),
         ("id" = String, Path, description = "The object's id (a UUID; an extension's for its voicemail)"),
     ),
     responses((status = 200, body = References))
@@ -201,6 +203,16 @@ async fn get_references(
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<Json<References>> {
     caller.require(Role::PbxUser)?;
+    if kind == "recording" {
+        let id = id
+            .parse::<RecordingId>()
+            .map_err(|_| ApiError::not_found())?;
+        state.store.find_recording(caller.org(), id).await?;
+        let users = state.store.recording_references(caller.org(), id).await?;
+        return Ok(Json(References {
+            data: users.into_iter().map(Reference::from).collect(),
+        }));
+    }
     // Outside numbers and hangup are no objects: nothing to route to, nothing found.
     let target = DestinationKind::parse(&kind)
         .filter(|k| !matches!(k, DestinationKind::ExternalNumber | DestinationKind::Hangup))

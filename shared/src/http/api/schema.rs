@@ -60,6 +60,7 @@ id_schemas!(
     OperatorId,
     PlatformAuditId,
     RecordingId,
+    AnnouncementId,
 );
 
 macro_rules! enum_schemas {
@@ -163,7 +164,7 @@ struct Variant {
     description: &'static str,
 }
 
-const VARIANTS: [Variant; 8] = [
+const VARIANTS: [Variant; 9] = [
     Variant {
         kind: DestinationKind::Extension,
         id: Some("ExtensionId"),
@@ -193,6 +194,11 @@ const VARIANTS: [Variant; 8] = [
         kind: DestinationKind::ConferenceRoom,
         id: Some("ConferenceRoomId"),
         description: "Join a conference room.",
+    },
+    Variant {
+        kind: DestinationKind::Announcement,
+        id: Some("AnnouncementId"),
+        description: "Play an announcement, then go on to its next destination.",
     },
     Variant {
         kind: DestinationKind::ExternalNumber,
@@ -338,6 +344,8 @@ rule_schemas! {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
         .min_length(Some(3))
         .max_length(Some(255));
+    /// Audio bytes (WAV or MP3).
+    AudioBytes => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
     /// A password: 10 to 256 characters, not a common one, not containing the email's name.
     Password => string()
         .min_length(Some(crate::domain::password::MIN_LENGTH))

@@ -21,10 +21,12 @@ use crate::app::AppState;
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::dial_plan;
 use crate::domain::e164::E164;
-use crate::domain::ids::{ExtensionId, OrgId};
+use crate::domain::ids::{ExtensionId, OrgId, RecordingId};
 use crate::ports::organizations::OrganizationRepo;
 use crate::ports::outbound_routes::OutboundRouteRepo;
+use crate::ports::recordings::RecordingRepo;
 use crate::ports::references::ReferenceRepo;
+use crate::ports::store::StoreError;
 
 /// Errors come in two kinds: the body breaks a rule the OpenAPI document states (422), or a
 /// well-formed body does not fit the organization's current data (409, see [`Self::conflict`]).
@@ -200,6 +202,28 @@ impl Validator {
         }
         self.destination(state, org, field, destination, itself)
             .await
+    }
+
+    /// Checks that the recording to play, if any, is one of the organization's (409 otherwise:
+    /// another tenant's recording is as unknown as a deleted one).
+    pub async fn recording(
+        &mut self,
+        state: &AppState,
+        org: OrgId,
+        field: &str,
+        id: Option<RecordingId>,
+    ) -> ApiResult<()> {
+        let Some(id) = id else {
+            return Ok(());
+        };
+        match state.store.find_recording(org, id).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::NotFound) => {
+                self.conflict(field, "no such recording in your organization");
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Checks a list of extensions (ring-group members, a direct-dial allowlist): each one of

@@ -6,10 +6,16 @@
 //! history but not its content, get 403. Marking a message heard or unheard and deleting it are
 //! writes, audited like any other. The recording URL is Cloudonix's and appears only in these
 //! authenticated answers.
+//!
+//! A job copies each message's audio from Cloudonix into our media storage when the message
+//! arrives (`crate::jobs::voicemail`); once it has (`audio_stored`), `GET …/{id}/audio` serves
+//! it to the same people, with HTTP Range so a browser's audio element can seek, long after
+//! Cloudonix's copy is gone.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -20,11 +26,14 @@ use super::caller::Caller;
 use super::extract::Id;
 use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult};
+use super::schema::AudioBytes;
 use super::scope::Scope;
 use super::time::UtcTime;
 use crate::app::AppState;
 use crate::domain::ids::{ExtensionId, VoicemailId};
 use crate::domain::model::{Role, VoicemailMessage};
+use crate::http::media::audio_response;
+use crate::ports::media::MediaKey;
 use crate::ports::voicemail::{VoicemailFilter, VoicemailRepo};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -33,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_voicemail, delete_voicemail))
         .routes(routes!(mark_heard))
         .routes(routes!(mark_unheard))
+        .routes(routes!(get_voicemail_audio))
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -71,6 +81,8 @@ pub struct VoicemailView {
     pub recording_url: String,
     pub duration_seconds: i32,
     pub heard: bool,
+    /// Whether our copy of the audio exists, so `GET /api/v1/voicemail/{id}/audio` plays it.
+    pub audio_stored: bool,
     pub created_at: UtcTime,
 }
 
@@ -84,6 +96,7 @@ impl From<VoicemailMessage> for VoicemailView {
             recording_url: m.recording_url,
             duration_seconds: m.duration_seconds,
             heard: m.heard,
+            audio_stored: m.audio_stored_at.is_some(),
             created_at: m.created_at.into(),
         }
     }
@@ -151,6 +164,41 @@ async fn get_voicemail(
     Ok(Json(reachable(&state, &caller, id).await?.into()))
 }
 
+/// The message's audio from our media storage (WAV or MP3, typed from the bytes). A single
+/// `Range` is honoured (206; 416 when it cannot be met). 404 until the audio is copied
+/// (`audio_stored`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/voicemail/{id}/audio",
+    tag = "voicemail",
+    params(
+        ("id" = VoicemailId, Path),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
+    ),
+    responses(
+        (status = 200, description = "The whole audio", content((AudioBytes = "audio/wav"), (AudioBytes = "audio/mpeg"))),
+        (status = 206, description = "The requested range (`Content-Range` says which)", content((AudioBytes = "audio/wav"), (AudioBytes = "audio/mpeg"))),
+    )
+)]
+async fn get_voicemail_audio(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<VoicemailId>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let message = reachable(&state, &caller, id).await?;
+    if message.audio_stored_at.is_none() {
+        return Err(ApiError::not_found_because(
+            "The message's audio has not been copied yet.",
+        ));
+    }
+    let bytes = state
+        .media
+        .get(&MediaKey::voicemail(caller.org(), id))
+        .await?;
+    Ok(audio_response(bytes, &headers))
+}
+
 /// Mark a message heard.
 #[utoipa::path(
     post,
@@ -211,7 +259,7 @@ async fn set_heard(
     Ok(after)
 }
 
-/// Delete a message.
+/// Delete a message, and our copy of its audio.
 #[utoipa::path(
     delete,
     path = "/api/v1/voicemail/{id}",
@@ -226,6 +274,13 @@ async fn delete_voicemail(
 ) -> ApiResult<StatusCode> {
     let before = VoicemailView::from(reachable(&state, &caller, id).await?);
     state.store.delete_voicemail(caller.org(), id).await?;
+    if let Err(e) = state
+        .media
+        .delete(&MediaKey::voicemail(caller.org(), id))
+        .await
+    {
+        tracing::warn!(error = %e, voicemail = %id, "a deleted message's audio stays in media storage");
+    }
     audit::committed(&state, &caller, Change::deleted("voicemail", id, &before)).await;
     Ok(StatusCode::NO_CONTENT)
 }

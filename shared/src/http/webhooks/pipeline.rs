@@ -400,6 +400,8 @@ impl Request<'_> {
                 duration_seconds: *duration_seconds,
                 heard: false,
                 created_at: now_ms(),
+                audio_stored_at: None,
+                emailed_at: None,
             };
             if let Err(e) = self.state.store.create_voicemail(&message).await {
                 tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "voicemail could not be stored");

@@ -14,6 +14,7 @@ function message(fields: Partial<Schemas['VoicemailView']> = {}): Schemas['Voice
     recording_url: 'https://recordings.example.com/m1.wav',
     duration_seconds: 42,
     heard: false,
+    audio_stored: false,
     // 08:05 UTC is 09:05 in London in July.
     created_at: '2026-07-01T08:05:00Z',
     ...fields,

@@ -232,6 +232,7 @@ fn label(kind: DestinationKind) -> &'static str {
         DestinationKind::IvrMenu => "IVR menu",
         DestinationKind::Voicemail => "Voicemail",
         DestinationKind::ConferenceRoom => "Conference room",
+        DestinationKind::Announcement => "Announcement",
         DestinationKind::ExternalNumber => "External number",
         DestinationKind::Hangup => "Hang up",
     }

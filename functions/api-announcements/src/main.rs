@@ -1,0 +1,3 @@
+fn main() -> Result<(), opbx::lambda::Error> {
+    opbx::lambda::serve(opbx::http::api::announcements::router)
+}
