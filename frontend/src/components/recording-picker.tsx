@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
 import { UploadIcon } from 'lucide-react'
 import { type Control, Controller, type FieldValues, type Path } from 'react-hook-form'
-import { useOrgId } from '@/api/me'
+import { useMe } from '@/api/me'
 import { recordings } from '@/api/resources'
+import { canWriteConfig } from '@/lib/roles'
 import { clock } from '@/lib/time'
 import { Field } from './field'
 import { UploadRecordingDialog } from './recording-upload'
@@ -14,12 +15,13 @@ const PICKER_LIST = { per_page: 100, sort: 'name' } as const
 
 /**
  * One of the organization's recordings, by name and length, with a shortcut to upload a new one
- * (chosen once uploaded). The value is the recording's id, '' for none.
+ * (chosen once uploaded) for those who may upload. The value is the recording's id, '' for none.
  */
 export function RecordingPicker({
   id,
   value,
   onChange,
+  none,
   disabled,
   'aria-invalid': invalid,
   'aria-describedby': describedBy,
@@ -27,11 +29,14 @@ export function RecordingPicker({
   id: string
   value: string
   onChange: (id: string) => void
+  /** What choosing no recording means, when that is allowed ("Standard greeting"). */
+  none?: string
   disabled?: boolean
   'aria-invalid'?: boolean
   'aria-describedby'?: string
 }) {
-  const orgId = useOrgId()
+  const { organization, user } = useMe()
+  const orgId = organization.id
   const list = useQuery(recordings.list(orgId, PICKER_LIST))
   const options = list.data?.data ?? []
   // A recording beyond the first hundred still shows as chosen.
@@ -53,7 +58,7 @@ export function RecordingPicker({
         aria-busy={list.isPending}
         onChange={(e) => onChange(e.target.value)}
       >
-        <option value="">{list.isPending ? 'Loading recordings…' : 'Choose a recording…'}</option>
+        <option value="">{list.isPending ? 'Loading recordings…' : (none ?? 'Choose a recording…')}</option>
         {missing && (
           <option value={missing.id}>{`${missing.name} (${clock(missing.duration_ms / 1000)})`}</option>
         )}
@@ -63,7 +68,7 @@ export function RecordingPicker({
           </option>
         ))}
       </NativeSelect>
-      {!disabled && (
+      {!disabled && canWriteConfig(user.role) && (
         <UploadRecordingDialog
           trigger={
             <Button type="button" variant="outline" className="shrink-0">
@@ -83,6 +88,7 @@ export function RecordingField<T extends FieldValues>({
   name,
   label,
   hint,
+  none,
   disabled,
   className,
 }: {
@@ -90,6 +96,7 @@ export function RecordingField<T extends FieldValues>({
   name: Path<T>
   label: string
   hint?: string
+  none?: string
   disabled?: boolean
   className?: string
 }) {
@@ -100,7 +107,13 @@ export function RecordingField<T extends FieldValues>({
       render={({ field, fieldState }) => (
         <Field label={label} hint={hint} error={fieldState.error?.message} className={className}>
           {(p) => (
-            <RecordingPicker {...p} value={field.value} onChange={field.onChange} disabled={disabled} />
+            <RecordingPicker
+              {...p}
+              value={field.value}
+              onChange={field.onChange}
+              none={none}
+              disabled={disabled}
+            />
           )}
         </Field>
       )}

@@ -1,5 +1,6 @@
 import {
   ActivityIcon,
+  MegaphoneIcon,
   AudioLinesIcon,
   BuildingIcon,
   CalendarClockIcon,
@@ -36,6 +37,7 @@ export interface NavItem {
     | '/business-hours'
     | '/ivr-menus'
     | '/conference-rooms'
+    | '/announcements'
     | '/outbound-routes'
     | '/recordings'
     | '/users'
@@ -78,6 +80,7 @@ export const navGroups: NavGroup[] = [
       { to: '/business-hours', label: 'Business hours', icon: CalendarClockIcon, visible: canReadConfig },
       { to: '/ivr-menus', label: 'IVR menus', icon: WorkflowIcon, visible: canReadConfig },
       { to: '/conference-rooms', label: 'Conference rooms', icon: AudioLinesIcon, visible: canReadConfig },
+      { to: '/announcements', label: 'Announcements', icon: MegaphoneIcon, visible: canReadConfig },
       { to: '/outbound-routes', label: 'Outbound routes', icon: PhoneOutgoingIcon, visible: canReadConfig },
       { to: '/recordings', label: 'Recordings', icon: FileAudioIcon, visible: canReadConfig },
     ],

@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
 import type { Recording } from '@/api/recordings'
-import { useMe } from '@/api/me'
+import { useMe, useOrgId } from '@/api/me'
 import { useRemove } from '@/api/mutations'
+import { references } from '@/api/references'
 import { recordings } from '@/api/resources'
 import type { Column } from '@/components/data-table'
 import { DeleteButton } from '@/components/delete-button'
 import { ListScreen } from '@/components/list-screen'
+import { ObjectLink } from '@/components/object-link'
 import { UploadRecordingDialog } from '@/components/recording-upload'
 import { Badge } from '@/components/ui/badge'
 import { fileSize } from '@/lib/audio-file'
@@ -14,6 +16,24 @@ import { canWriteConfig } from '@/lib/roles'
 import { clock, dateTime } from '@/lib/time'
 import { type RecordingSort, recordingListQuery } from './api'
 import { RenameDialog } from './rename-dialog'
+
+/** What plays a recording (menus, announcements, greetings, hold music), as links. */
+function UsedBy({ recording }: { recording: Recording }) {
+  const query = useQuery(references(useOrgId(), 'recording', recording.id))
+  if (query.isError) return <span className="text-muted-foreground">?</span>
+  if (!query.data) return <span className="text-muted-foreground">…</span>
+  const users = query.data.data
+  if (users.length === 0) return <span className="text-muted-foreground">Nothing</span>
+  return (
+    <ul className="flex flex-col gap-0.5">
+      {users.map((r) => (
+        <li key={`${r.object_type}:${r.id}`}>
+          <ObjectLink type={r.object_type} id={r.id} name={r.name} />
+        </li>
+      ))}
+    </ul>
+  )
+}
 
 function RowActions({ recording }: { recording: Recording }) {
   const remove = useRemove(recordings)
@@ -55,6 +75,12 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
       sort: 'size_bytes',
       className: 'hidden md:table-cell',
       cell: (r) => <span className="tabular-nums">{fileSize(r.size_bytes)}</span>,
+    },
+    {
+      key: 'used',
+      header: 'Used by',
+      className: 'hidden md:table-cell',
+      cell: (r) => <UsedBy recording={r} />,
     },
     {
       key: 'created',

@@ -38,6 +38,10 @@ export const voicemail = (orgId: string, search: VoicemailSearch) => {
   })
 }
 
+/** A message's audio from OpBX's storage, fetched with the session's token (see ApiAudio). */
+export const voicemailAudio = (id: string) => (signal: AbortSignal) =>
+  call(api.GET('/api/v1/voicemail/{id}/audio', { params: { path: { id } }, parseAs: 'blob', signal }))
+
 function useInvalidateVoicemail() {
   const queryClient = useQueryClient()
   const orgId = useOrgId()

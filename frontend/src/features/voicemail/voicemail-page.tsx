@@ -5,6 +5,7 @@ import { toast } from 'sonner'
 import { useMe } from '@/api/me'
 import { problemMessage } from '@/api/problem'
 import { extensions } from '@/api/resources'
+import { ApiAudio } from '@/components/api-audio'
 import { ConfirmDialog } from '@/components/confirm-dialog'
 import { PageHeader } from '@/components/page-header'
 import { PageNav } from '@/components/page-nav'
@@ -22,6 +23,7 @@ import {
   type VoicemailMessage,
   type VoicemailSearch,
   voicemail,
+  voicemailAudio,
 } from './api'
 
 /** The mailboxes the signed-in user may open: every extension for admins, their own for PBX users. */
@@ -57,16 +59,25 @@ function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: st
           {mailbox && <> · mailbox {mailbox}</>}
         </p>
       </div>
-      {/* Cloudonix's recording URL, played by the browser; listening counts as hearing it. */}
-      {/* oxlint-disable-next-line jsx-a11y/media-has-caption -- a voicemail has no transcript to caption; the caller, time and length are in the text beside it */}
-      <audio
-        controls
-        preload="none"
-        src={message.recording_url}
-        aria-label={`Recording from ${message.from_number}, ${when}`}
-        className="h-9 w-full sm:w-72"
-        onPlay={() => !message.heard && setHeard(true)}
-      />
+      {/* Listening counts as hearing it. Once OpBX has its copy, the audio comes from there (it
+          outlives Cloudonix's); until then from Cloudonix's recording URL. */}
+      {message.audio_stored ? (
+        <ApiAudio
+          label={`Recording from ${message.from_number}, ${when}`}
+          load={voicemailAudio(message.id)}
+          onPlay={() => !message.heard && setHeard(true)}
+        />
+      ) : (
+        // oxlint-disable-next-line jsx-a11y/media-has-caption -- a voicemail has no transcript to caption; the caller, time and length are in the text beside it
+        <audio
+          controls
+          preload="none"
+          src={message.recording_url}
+          aria-label={`Recording from ${message.from_number}, ${when}`}
+          className="h-9 w-full sm:w-72"
+          onPlay={() => !message.heard && setHeard(true)}
+        />
+      )}
       <div className="flex shrink-0 gap-2">
         <Button
           variant="outline"

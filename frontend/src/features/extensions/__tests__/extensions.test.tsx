@@ -1,9 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { extension, ringGroup, user } from '@/testing/fixtures'
+import { extension, recording, ringGroup, user } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
+
+/** The greeting and hold-music pickers list the organization's recordings: none here. */
+const noRecordings = on('get', '/api/v1/recordings', () => page([]))
 
 const sales = ringGroup({ name: 'Sales' })
 
@@ -13,6 +16,7 @@ describe('creating an extension', () => {
     const { user: u } = renderApp({
       url: '/extensions/new',
       handlers: [
+        noRecordings,
         on('get', '/api/v1/users', () => page([])),
         on('get', '/api/v1/ring-groups', () => page([sales])),
         on('post', '/api/v1/extensions', ({ body }) => {
@@ -55,6 +59,7 @@ describe('creating an extension', () => {
     const { user: u, router } = renderApp({
       url: '/extensions/new',
       handlers: [
+        noRecordings,
         on('get', '/api/v1/users', () => page([])),
         on('post', '/api/v1/extensions', () => created),
         on('get', '/api/v1/extensions/{id}', () => created),
@@ -75,6 +80,7 @@ describe('deleting an extension', () => {
     const { user: u } = renderApp({
       url: `/extensions/${alice.id}`,
       handlers: [
+        noRecordings,
         on('get', '/api/v1/extensions/{id}', () => alice),
         on('get', '/api/v1/users', () => page([])),
         on('delete', '/api/v1/extensions/{id}', () =>
@@ -110,10 +116,12 @@ describe('a PBX user', () => {
     const me = user('pbx_user')
     const mine = extension({ user_id: me.id })
     const sent: Schemas['ExtensionUpdate'][] = []
+    const greeting = recording({ name: 'My greeting', duration_ms: 5_000 })
     const { user: u } = renderApp({
       me,
       url: `/extensions/${mine.id}`,
       handlers: [
+        on('get', '/api/v1/recordings', () => page([greeting])),
         on('get', '/api/v1/extensions/{id}', () => mine),
         on('patch', '/api/v1/extensions/{id}', ({ body }) => {
           sent.push(body)
@@ -128,8 +136,23 @@ describe('a PBX user', () => {
     expect(screen.queryByLabelText('User')).not.toBeInTheDocument()
 
     await u.click(screen.getByRole('switch', { name: 'Do not disturb' }))
+    // Their own greeting and where messages are mailed are call handling too; uploading is not.
+    await u.selectOptions(screen.getByLabelText('Greeting recording'), 'My greeting (0:05)')
+    expect(screen.queryByRole('button', { name: 'Upload new' })).not.toBeInTheDocument()
+    await u.type(screen.getByLabelText('Email each message to'), 'alice@')
     await u.click(screen.getByRole('button', { name: 'Save changes' }))
-    await waitFor(() => expect(sent).toEqual([{ do_not_disturb: true }]))
+    expect(await screen.findByText('must be an email address')).toBeInTheDocument()
+    await u.type(screen.getByLabelText('Email each message to'), 'acme.test')
+    await u.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() =>
+      expect(sent).toEqual([
+        {
+          do_not_disturb: true,
+          voicemail_greeting_recording_id: greeting.id,
+          voicemail_email: 'alice@acme.test',
+        },
+      ]),
+    )
     expect(screen.getByRole('heading', { name: 'SIP password' })).toBeInTheDocument()
   })
 
@@ -138,7 +161,7 @@ describe('a PBX user', () => {
     renderApp({
       role: 'pbx_user',
       url: `/extensions/${theirs.id}`,
-      handlers: [on('get', '/api/v1/extensions/{id}', () => theirs)],
+      handlers: [noRecordings, on('get', '/api/v1/extensions/{id}', () => theirs)],
     })
     await heading('101 · Alice')
     expect(screen.getByRole('switch', { name: 'Do not disturb' })).toBeDisabled()
@@ -155,6 +178,7 @@ describe('the SIP password', () => {
     const { user: u } = renderApp({
       url: `/extensions/${alice.id}`,
       handlers: [
+        noRecordings,
         on('get', '/api/v1/extensions/{id}', () => alice),
         on('get', '/api/v1/users', () => page([])),
         on('post', '/api/v1/extensions/{id}/sip-password/reveal', () => ({
@@ -189,6 +213,7 @@ describe('the extension list', () => {
     const { user: u, router } = renderApp({
       url: '/extensions',
       handlers: [
+        noRecordings,
         on('get', '/api/v1/extensions', ({ url }) => {
           queries.push(url.search)
           return page([extension()])
@@ -207,7 +232,10 @@ describe('the extension list', () => {
   it('says when another organization’s extension is opened', async () => {
     renderApp({
       url: '/extensions/0190a1b2-0000-7000-8000-ffffffffffff',
-      handlers: [on('get', '/api/v1/extensions/{id}', () => problem(404, { title: 'Not Found' }))],
+      handlers: [
+        noRecordings,
+        on('get', '/api/v1/extensions/{id}', () => problem(404, { title: 'Not Found' })),
+      ],
     })
     expect(await heading('Not found in your organization')).toBeVisible()
   })

@@ -2,10 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react'
 import { HttpResponse, http } from 'msw'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { recording } from '@/testing/fixtures'
+import { id, recording } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
+const menuId = id()
+const usedByNothing = on('get', '/api/v1/routing/references/{type}/{id}', () => ({ data: [] }))
 const welcome = recording({ name: 'Welcome', duration_ms: 65_000, size_bytes: 1_040_000 })
 const wavBytes = () =>
   new Uint8Array(
@@ -39,7 +41,16 @@ describe('Recordings', () => {
     })
     const { user: u } = renderApp({
       url: '/recordings',
-      handlers: [on('get', '/api/v1/recordings', () => page(list)), upload.handler],
+      handlers: [
+        on('get', '/api/v1/recordings', () => page(list)),
+        upload.handler,
+        on('get', '/api/v1/routing/references/{type}/{id}', ({ params }) => ({
+          data:
+            params.type === 'recording' && params.id === welcome.id
+              ? [{ object_type: 'ivr_menu', id: menuId, name: 'Main menu' }]
+              : [],
+        })),
+      ],
     })
     await heading('Recordings')
     const table = await screen.findByRole('table', { name: 'Recordings' })
@@ -47,6 +58,10 @@ describe('Recordings', () => {
     expect(row).toHaveTextContent('WAV')
     expect(row).toHaveTextContent('1:05')
     expect(row).toHaveTextContent('1.0 MB')
+    expect(await within(row).findByRole('link', { name: 'Main menu' })).toHaveAttribute(
+      'href',
+      `/ivr-menus/${menuId}`,
+    )
 
     await u.click(screen.getByRole('button', { name: 'Upload recording' }))
     const dialog = await screen.findByRole('dialog', { name: 'Upload recording' })
@@ -64,7 +79,8 @@ describe('Recordings', () => {
     expect(upload.seen[0]!.get('name')).toBe('Night greeting')
     // jsdom's XMLHttpRequest does not carry a File's bytes; the browser test checks them arrive.
     expect(upload.seen[0]!.has('file')).toBe(true)
-    expect(await within(table).findByRole('row', { name: /Night greeting/ })).toBeInTheDocument()
+    const added = await within(table).findByRole('row', { name: /Night greeting/ })
+    expect(await within(added).findByText('Nothing')).toBeInTheDocument()
   })
 
   it("show the server's verdict on the file, and a refused delete names what plays it", async () => {
@@ -78,6 +94,7 @@ describe('Recordings', () => {
       url: '/recordings',
       handlers: [
         on('get', '/api/v1/recordings', () => page([welcome])),
+        usedByNothing,
         upload.handler,
         on('delete', '/api/v1/recordings/{id}', () =>
           problem(409, {
@@ -114,6 +131,7 @@ describe('Recordings', () => {
       url: '/recordings',
       handlers: [
         on('get', '/api/v1/recordings', () => page([welcome])),
+        usedByNothing,
         on('patch', '/api/v1/recordings/{id}', ({ body }) =>
           body.name === 'Hold'
             ? problem(409, { title: 'Conflict', errors: [{ field: 'name', message: 'is already taken' }] })
@@ -139,7 +157,7 @@ describe('Recordings', () => {
     renderApp({
       url: '/recordings',
       role: 'pbx_user',
-      handlers: [on('get', '/api/v1/recordings', () => page([welcome]))],
+      handlers: [on('get', '/api/v1/recordings', () => page([welcome])), usedByNothing],
     })
     await heading('Recordings')
     expect(await screen.findByRole('row', { name: /Welcome/ })).toBeInTheDocument()
