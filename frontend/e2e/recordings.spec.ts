@@ -5,10 +5,14 @@ import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
 // A greeting as a new admin would set it up: uploaded on the recordings screen, put on an IVR
 // menu, and heard by a caller of the menu's number: the menu's CXML plays a signed link that
-// works without a login (and not once altered), and the screen plays the recording too.
+// works without a login (and not once altered), which the browser plays. The same recording then
+// plays in an announcement, as a mailbox's greeting and as a conference room's hold music, and
+// the recordings screen says so.
 
 const GREETING = 'Front desk greeting'
 const MENU = 'Greeting menu'
+const ANNOUNCEMENT = 'Recorded calls'
+const owner = () => ({ Authorization: `Bearer ${accounts().tokens.owner.token}` })
 
 test.describe.configure({ mode: 'serial' })
 
@@ -17,18 +21,38 @@ async function openUpload(page: Page) {
   return page.getByRole('dialog', { name: 'Upload recording' })
 }
 
-/** A number of the organization routed to the menu `menuId`, made by the owner. */
-async function numberFor(request: APIRequestContext, menuId: string): Promise<string> {
+/** A number of the organization routed to `destination`, made by the owner. */
+async function numberFor(
+  request: APIRequestContext,
+  destination: { type: string; id: string },
+): Promise<string> {
   const number = `+1646555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
   const res = await request.post('/api/v1/phone-numbers', {
-    headers: { Authorization: `Bearer ${accounts().tokens.owner.token}` },
-    data: { number, label: 'Greeting line', destination: { type: 'ivr_menu', id: menuId } },
+    headers: owner(),
+    data: { number, label: 'Greeting line', destination },
   })
   expect(res.ok(), await res.text()).toBe(true)
   return number
 }
 
+/** Made by the owner through the API; answers the new object's id. */
+async function made(request: APIRequestContext, path: string, data: object): Promise<string> {
+  const res = await request.post(path, { headers: owner(), data })
+  expect(res.ok(), await res.text()).toBe(true)
+  return ((await res.json()) as { id: string }).id
+}
+
+/** The signed link the CXML answering a call to `number` plays. */
+async function playedFor(request: APIRequestContext, number: string): Promise<string> {
+  const cloudonix = await Cloudonix.connect(request)
+  const xml = await cloudonix.answer(newCall(number))
+  const url = /<Play>([^<]+)<\/Play>/.exec(xml)?.[1]?.replace(/&amp;/g, '&')
+  expect(url, xml).toMatch(new RegExp(`^${process.env.BASE_URL}/media/[^/]+$`))
+  return url!
+}
+
 let menuId = ''
+let announcementId = ''
 
 test('a greeting is uploaded, refused when it is no audio, and put on a menu', async ({ page }) => {
   await signedIn(page, 'owner')
@@ -81,13 +105,10 @@ test('a greeting is uploaded, refused when it is no audio, and put on a menu', a
 
 test('a caller of the menu hears the greeting through a signed link that needs no login', async ({
   playwright,
+  page,
 }) => {
   const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
-  const number = await numberFor(request, menuId)
-  const cloudonix = await Cloudonix.connect(request)
-  const xml = await cloudonix.answer(newCall(number))
-  const url = /<Play>([^<]+)<\/Play>/.exec(xml)?.[1]?.replace(/&amp;/g, '&')
-  expect(url, xml).toMatch(new RegExp(`^${process.env.BASE_URL}/media/[^/]+$`))
+  const url = await playedFor(request, await numberFor(request, { type: 'ivr_menu', id: menuId }))
   await request.dispose()
 
   // Fetched as Cloudonix fetches it: no session, no token.
@@ -98,8 +119,65 @@ test('a caller of the menu hears the greeting through a signed link that needs n
   expect(Buffer.compare(await audio.body(), toneWav())).toBe(0)
   // One character changed in the signature: refused.
   const last = url!.at(-1) === 'A' ? 'B' : 'A'
-  expect((await stranger.get(url!.slice(0, -1) + last)).status()).toBe(403)
+  expect((await stranger.get(url.slice(0, -1) + last)).status()).toBe(403)
   await stranger.dispose()
+
+  // And a browser, signed in to nothing, plays it through: one second of tone.
+  await page.goto('/login')
+  const played = await page.evaluate(async (src) => {
+    const audio = new Audio(src)
+    audio.muted = true
+    await audio.play()
+    await new Promise((done) => audio.addEventListener('ended', done, { once: true }))
+    return { duration: Math.round(audio.duration), error: audio.error }
+  }, url)
+  expect(played).toEqual({ duration: 1, error: null })
+})
+
+test('the greeting plays in an announcement, as a mailbox greeting and as hold music', async ({
+  page,
+  playwright,
+}) => {
+  const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
+  const extension = await made(request, '/api/v1/extensions', { number: '350', name: 'Greeted desk' })
+  const room = await made(request, '/api/v1/conference-rooms', { name: 'Lobby room', number: '850' })
+  await signedIn(page, 'owner')
+
+  await page.goto('/announcements/new')
+  await expect(mainHeading(page)).toHaveText('New announcement')
+  await page.getByLabel('Name', { exact: true }).fill(ANNOUNCEMENT)
+  await page.getByLabel('Recording', { exact: true }).selectOption(`${GREETING} (0:01)`)
+  await page.getByLabel('Go to').selectOption('IVR menu')
+  await page.getByRole('combobox', { name: 'IVR menu' }).selectOption(MENU)
+  await page.getByRole('button', { name: 'Create announcement' }).click()
+  await expect(mainHeading(page)).toHaveText(ANNOUNCEMENT)
+  announcementId = new URL(page.url()).pathname.split('/').pop()!
+  // A call to it plays the greeting from a signed link too.
+  await playedFor(request, await numberFor(request, { type: 'announcement', id: announcementId }))
+  await request.dispose()
+
+  await page.goto(`/extensions/${extension}`)
+  await expect(mainHeading(page)).toHaveText('350 · Greeted desk')
+  await page.getByLabel('Greeting recording').selectOption(`${GREETING} (0:01)`)
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.getByText('Changes saved')).toBeVisible()
+
+  await page.goto(`/conference-rooms/${room}`)
+  await expect(mainHeading(page)).toHaveText('Lobby room')
+  await page.getByLabel('Hold music').selectOption(`${GREETING} (0:01)`)
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.getByText('Changes saved')).toBeVisible()
+  await page.reload()
+  await expect(page.getByLabel('Hold music')).toHaveValue(/^[0-9a-f-]{36}$/)
+
+  await page.goto('/recordings')
+  const usedBy = page.getByRole('row').filter({ hasText: GREETING }).getByRole('listitem')
+  await expect(usedBy).toHaveText([
+    `Announcement ${ANNOUNCEMENT}`,
+    'Conference room Lobby room',
+    'Extension 350',
+    `IVR menu ${MENU}`,
+  ])
 })
 
 test('the recording cannot be deleted while the menu plays it', async ({ page }) => {
@@ -118,6 +196,7 @@ for (const theme of ['light', 'dark'] as const) {
     await signedIn(page, 'owner', theme)
     const shot = async (name: string) => {
       await expect(page.locator('[data-loading]')).toHaveCount(0)
+      await expect(page.getByText('…', { exact: true })).toHaveCount(0)
       await page.screenshot({ path: `test-results/screenshots/${theme}/${name}.png`, fullPage: true })
       await expectAccessible(page)
     }
@@ -144,17 +223,32 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(mainHeading(page)).toHaveText(MENU)
     await expect(page.getByLabel('Recording', { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/)
     await shot('ivr-menu-recording')
+
+    await page.goto('/announcements')
+    await expect(page.getByRole('row').filter({ hasText: ANNOUNCEMENT })).toContainText(MENU)
+    await shot('announcements')
+    await page.goto(`/announcements/${announcementId}`)
+    await expect(mainHeading(page)).toHaveText(ANNOUNCEMENT)
+    await shot('announcement-edit')
+    await page.goto('/announcements/new')
+    await page.getByLabel('Message').selectOption('Spoken text')
+    await page.getByRole('button', { name: 'Create announcement' }).click()
+    await expect(page.getByText('is required: what callers hear')).toBeVisible()
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot('announcement-new-invalid')
   })
 }
 
 test.describe('phone width', () => {
   test.use({ viewport: { width: 390, height: 844 } })
 
-  test('the recordings and the menu playing one fit', async ({ page }) => {
+  test('the recordings, the menu and the announcement playing one fit', async ({ page }) => {
     await signedIn(page, 'owner')
     for (const [name, path, heading] of [
       ['recordings', '/recordings', 'Recordings'],
       ['ivr-menu-recording', `/ivr-menus/${menuId}`, MENU],
+      ['announcements', '/announcements', 'Announcements'],
+      ['announcement-edit', `/announcements/${announcementId}`, ANNOUNCEMENT],
     ] as const) {
       await page.goto(path)
       await expect(mainHeading(page)).toHaveText(heading)
