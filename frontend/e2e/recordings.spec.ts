@@ -113,12 +113,12 @@ test('a caller of the menu hears the greeting through a signed link that needs n
 
   // Fetched as Cloudonix fetches it: no session, no token.
   const stranger = await playwright.request.newContext()
-  const audio = await stranger.get(url!)
-  expect(audio.status()).toBe(200)
-  expect(audio.headers()['content-type']).toBe('audio/wav')
-  expect(Buffer.compare(await audio.body(), toneWav())).toBe(0)
+  const answer = await stranger.get(url)
+  expect(answer.status()).toBe(200)
+  expect(answer.headers()['content-type']).toBe('audio/wav')
+  expect(Buffer.compare(await answer.body(), toneWav())).toBe(0)
   // One character changed in the signature: refused.
-  const last = url!.at(-1) === 'A' ? 'B' : 'A'
+  const last = url.at(-1) === 'A' ? 'B' : 'A'
   expect((await stranger.get(url.slice(0, -1) + last)).status()).toBe(403)
   await stranger.dispose()
 

@@ -5,9 +5,6 @@ import { id, recording } from '@/testing/fixtures'
 import { on, page } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
-/** The greeting and hold-music pickers list the organization's recordings: none here. */
-const noRecordings = on('get', '/api/v1/recordings', () => page([]))
-
 const at = '2026-12-01T09:00:00Z'
 const room: Schemas['ConferenceRoomView'] = {
   id: id(),
@@ -65,7 +62,6 @@ describe('conference rooms', () => {
     const { user: u } = renderApp({
       url: `/conference-rooms/${room.id}`,
       handlers: [
-        noRecordings,
         on('get', '/api/v1/conference-rooms/{id}', () => room),
         on('patch', '/api/v1/conference-rooms/{id}', ({ body }) => {
           sent.push(body)

@@ -5,9 +5,6 @@ import { extension, recording, ringGroup, user } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
-/** The greeting and hold-music pickers list the organization's recordings: none here. */
-const noRecordings = on('get', '/api/v1/recordings', () => page([]))
-
 const sales = ringGroup({ name: 'Sales' })
 
 describe('creating an extension', () => {
@@ -16,7 +13,6 @@ describe('creating an extension', () => {
     const { user: u } = renderApp({
       url: '/extensions/new',
       handlers: [
-        noRecordings,
         on('get', '/api/v1/users', () => page([])),
         on('get', '/api/v1/ring-groups', () => page([sales])),
         on('post', '/api/v1/extensions', ({ body }) => {
@@ -59,7 +55,6 @@ describe('creating an extension', () => {
     const { user: u, router } = renderApp({
       url: '/extensions/new',
       handlers: [
-        noRecordings,
         on('get', '/api/v1/users', () => page([])),
         on('post', '/api/v1/extensions', () => created),
         on('get', '/api/v1/extensions/{id}', () => created),
@@ -80,7 +75,6 @@ describe('deleting an extension', () => {
     const { user: u } = renderApp({
       url: `/extensions/${alice.id}`,
       handlers: [
-        noRecordings,
         on('get', '/api/v1/extensions/{id}', () => alice),
         on('get', '/api/v1/users', () => page([])),
         on('delete', '/api/v1/extensions/{id}', () =>
@@ -161,7 +155,7 @@ describe('a PBX user', () => {
     renderApp({
       role: 'pbx_user',
       url: `/extensions/${theirs.id}`,
-      handlers: [noRecordings, on('get', '/api/v1/extensions/{id}', () => theirs)],
+      handlers: [on('get', '/api/v1/extensions/{id}', () => theirs)],
     })
     await heading('101 · Alice')
     expect(screen.getByRole('switch', { name: 'Do not disturb' })).toBeDisabled()
@@ -178,7 +172,6 @@ describe('the SIP password', () => {
     const { user: u } = renderApp({
       url: `/extensions/${alice.id}`,
       handlers: [
-        noRecordings,
         on('get', '/api/v1/extensions/{id}', () => alice),
         on('get', '/api/v1/users', () => page([])),
         on('post', '/api/v1/extensions/{id}/sip-password/reveal', () => ({
@@ -213,7 +206,6 @@ describe('the extension list', () => {
     const { user: u, router } = renderApp({
       url: '/extensions',
       handlers: [
-        noRecordings,
         on('get', '/api/v1/extensions', ({ url }) => {
           queries.push(url.search)
           return page([extension()])
@@ -232,10 +224,7 @@ describe('the extension list', () => {
   it('says when another organization’s extension is opened', async () => {
     renderApp({
       url: '/extensions/0190a1b2-0000-7000-8000-ffffffffffff',
-      handlers: [
-        noRecordings,
-        on('get', '/api/v1/extensions/{id}', () => problem(404, { title: 'Not Found' })),
-      ],
+      handlers: [on('get', '/api/v1/extensions/{id}', () => problem(404, { title: 'Not Found' }))],
     })
     expect(await heading('Not found in your organization')).toBeVisible()
   })

@@ -6,9 +6,6 @@ import { extension, id } from '@/testing/fixtures'
 import { on, page } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
-/** The greeting and hold-music pickers list the organization's recordings: none here. */
-const noRecordings = on('get', '/api/v1/recordings', () => page([]))
-
 const jobId = id()
 const reason = 'Cloudonix answered 400: msisdn already exists'
 
@@ -37,7 +34,6 @@ describe('the Cloudonix sync state of extensions', () => {
       role: 'pbx_admin',
       url: '/extensions',
       handlers: [
-        noRecordings,
         on('get', '/api/v1/extensions', () => page([failing, synced])),
         on('post', '/api/v1/jobs/{id}/retry', ({ params }) => {
           retries.push(params.id!)
@@ -65,11 +61,7 @@ describe('the Cloudonix sync state of extensions', () => {
     renderApp({
       role: 'pbx_user',
       url: `/extensions/${ext.id}`,
-      handlers: [
-        noRecordings,
-        on('get', '/api/v1/extensions/{id}', () => ext),
-        on('get', '/api/v1/users', () => page([])),
-      ],
+      handlers: [on('get', '/api/v1/extensions/{id}', () => ext), on('get', '/api/v1/users', () => page([]))],
     })
     await heading(`${ext.number} · ${ext.name}`)
     const status = screen.getByRole('status', { name: 'Cloudonix sync' })

@@ -7,7 +7,6 @@ import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
 const menuId = id()
-const usedByNothing = on('get', '/api/v1/routing/references/{type}/{id}', () => ({ data: [] }))
 const welcome = recording({ name: 'Welcome', duration_ms: 65_000, size_bytes: 1_040_000 })
 const wavBytes = () =>
   new Uint8Array(
@@ -94,7 +93,6 @@ describe('Recordings', () => {
       url: '/recordings',
       handlers: [
         on('get', '/api/v1/recordings', () => page([welcome])),
-        usedByNothing,
         upload.handler,
         on('delete', '/api/v1/recordings/{id}', () =>
           problem(409, {
@@ -131,7 +129,6 @@ describe('Recordings', () => {
       url: '/recordings',
       handlers: [
         on('get', '/api/v1/recordings', () => page([welcome])),
-        usedByNothing,
         on('patch', '/api/v1/recordings/{id}', ({ body }) =>
           body.name === 'Hold'
             ? problem(409, { title: 'Conflict', errors: [{ field: 'name', message: 'is already taken' }] })
@@ -157,7 +154,7 @@ describe('Recordings', () => {
     renderApp({
       url: '/recordings',
       role: 'pbx_user',
-      handlers: [on('get', '/api/v1/recordings', () => page([welcome])), usedByNothing],
+      handlers: [on('get', '/api/v1/recordings', () => page([welcome]))],
     })
     await heading('Recordings')
     expect(await screen.findByRole('row', { name: /Welcome/ })).toBeInTheDocument()
