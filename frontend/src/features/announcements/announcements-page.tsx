@@ -6,8 +6,8 @@ import { DestinationName } from '@/components/destination-picker'
 import { RowLink } from '@/components/list-parts'
 import { ListScreen } from '@/components/list-screen'
 import { Badge } from '@/components/ui/badge'
-import type { ListPageProps } from '@/lib/list-search'
-import { type AnnouncementSort, announcementListQuery } from './api'
+import { type ListPageProps, listQuery } from '@/lib/list-search'
+import type { AnnouncementSort } from './api'
 import type { AnnouncementView } from './schemas'
 
 const columns: Column<AnnouncementView, AnnouncementSort>[] = [
@@ -41,7 +41,7 @@ const columns: Column<AnnouncementView, AnnouncementSort>[] = [
 
 export function AnnouncementsPage(list: ListPageProps<AnnouncementSort>) {
   const { organization } = useMe()
-  const query = useQuery(announcements.list(organization.id, announcementListQuery(list.search)))
+  const query = useQuery(announcements.list(organization.id, listQuery(list.search)))
   return (
     <ListScreen
       title="Announcements"

@@ -11,10 +11,10 @@ import { ObjectLink } from '@/components/object-link'
 import { UploadRecordingDialog } from '@/components/recording-upload'
 import { Badge } from '@/components/ui/badge'
 import { fileSize } from '@/lib/audio-file'
-import type { ListPageProps } from '@/lib/list-search'
+import { type ListPageProps, listQuery } from '@/lib/list-search'
 import { canWriteConfig } from '@/lib/roles'
 import { clock, dateTime } from '@/lib/time'
-import { type RecordingSort, recordingListQuery } from './api'
+import type { RecordingSort } from './api'
 import { RenameDialog } from './rename-dialog'
 
 /** What plays a recording (menus, announcements, greetings, hold music), as links. */
@@ -97,7 +97,7 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
 export function RecordingsPage(list: ListPageProps<RecordingSort>) {
   const { organization, user } = useMe()
   const admin = canWriteConfig(user.role)
-  const query = useQuery(recordings.list(organization.id, recordingListQuery(list.search)))
+  const query = useQuery(recordings.list(organization.id, listQuery(list.search)))
   return (
     <ListScreen
       title="Recordings"

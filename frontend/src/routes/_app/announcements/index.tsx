@@ -1,9 +1,9 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { announcements } from '@/api/resources'
-import { announcementListQuery, announcementSorts } from '@/features/announcements/api'
+import { announcementSorts } from '@/features/announcements/api'
 import { AnnouncementsPage } from '@/features/announcements/announcements-page'
 import { allow } from '@/lib/guard'
-import { listSearch } from '@/lib/list-search'
+import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
 export const Route = createFileRoute('/_app/announcements/')({
@@ -11,9 +11,7 @@ export const Route = createFileRoute('/_app/announcements/')({
   beforeLoad: allow(canReadConfig),
   loaderDeps: ({ search }) => search,
   loader: ({ context, deps }) =>
-    context.queryClient.ensureQueryData(
-      announcements.list(context.me.organization.id, announcementListQuery(deps)),
-    ),
+    context.queryClient.ensureQueryData(announcements.list(context.me.organization.id, listQuery(deps))),
   component: function Announcements() {
     const navigate = Route.useNavigate()
     return <AnnouncementsPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />

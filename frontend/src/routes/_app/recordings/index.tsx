@@ -1,9 +1,9 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { recordings } from '@/api/resources'
-import { recordingListQuery, recordingSorts } from '@/features/recordings/api'
+import { recordingSorts } from '@/features/recordings/api'
 import { RecordingsPage } from '@/features/recordings/recordings-page'
 import { allow } from '@/lib/guard'
-import { listSearch } from '@/lib/list-search'
+import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
 export const Route = createFileRoute('/_app/recordings/')({
@@ -11,9 +11,7 @@ export const Route = createFileRoute('/_app/recordings/')({
   beforeLoad: allow(canReadConfig),
   loaderDeps: ({ search }) => search,
   loader: ({ context, deps }) =>
-    context.queryClient.ensureQueryData(
-      recordings.list(context.me.organization.id, recordingListQuery(deps)),
-    ),
+    context.queryClient.ensureQueryData(recordings.list(context.me.organization.id, listQuery(deps))),
   component: function Recordings() {
     const navigate = Route.useNavigate()
     return <RecordingsPage search={Route.useSearch()} onSearchChange={(search) => navigate({ search })} />
