@@ -7,7 +7,7 @@ import { listQuery, listSearch } from '@/lib/list-search'
 import { canReadConfig } from '@/lib/roles'
 
 export const Route = createFileRoute('/_app/recordings/')({
-  validateSearch: listSearch(recordingSorts),
+  validateSearch: listSearch(recordingSorts, { status: false }),
   beforeLoad: allow(canReadConfig),
   loaderDeps: ({ search }) => search,
   loader: ({ context, deps }) =>
