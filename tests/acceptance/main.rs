@@ -10,6 +10,7 @@ mod fixture;
 mod log_lines;
 mod observability;
 mod outward_calls;
+mod recorded_media;
 mod recorded_prompts;
 mod scenarios;
 mod schedules;

@@ -373,7 +373,77 @@ async fn greetings_and_hold_music_are_recordings_of_the_organization(b: Backend)
     );
 }
 
+async fn the_simulator_and_the_call_flow_show_announcements(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let admin = Client::new(&api, &t, Role::PbxAdmin).await;
+    let recording = stored_recording(&api.state, t.org.id, greeting_wav()).await;
+    let closed = announcement(&api.state, t.org.id, |a| {
+        a.text = Some("We are closed today.".into());
+    })
+    .await;
+    let welcome = announcement(&api.state, t.org.id, |a| {
+        a.recording_id = Some(recording.id);
+        a.next = Destination::Announcement { id: closed.id };
+    })
+    .await;
+    let number = phone_number(
+        &api.state,
+        t.org.id,
+        &unique_number(),
+        Destination::Announcement { id: welcome.id },
+    )
+    .await;
+
+    let sim = admin
+        .post(
+            "/api/v1/routing/simulate",
+            json!({"to": number.number.to_string()}),
+        )
+        .await;
+    let kinds: Vec<&str> = sim.ok()["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["destination"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["announcement", "announcement", "hangup"]);
+    let cxml = sim.json["cxml"].as_str().unwrap();
+    let play = cxml.find("<Play>").expect("the recording plays");
+    let say = cxml
+        .find("<Say>We are closed today.</Say>")
+        .expect("then the text");
+    assert!(play < say && cxml.contains("/media/"), "{cxml}");
+    assert!(cxml.ends_with("<Hangup/></Response>"), "{cxml}");
+
+    let flow = admin
+        .get(&format!("/api/v1/routing/call-flow/{}", number.id))
+        .await;
+    let nodes = flow.ok()["nodes"].as_array().unwrap();
+    let node = |id: AnnouncementId| {
+        nodes
+            .iter()
+            .find(|n| n["id"] == json!(id))
+            .unwrap_or_else(|| panic!("no node for {id}: {}", flow.text))
+    };
+    assert_eq!(
+        (&node(welcome.id)["kind"], &node(welcome.id)["recording_id"]),
+        (&json!("announcement"), &json!(recording.id))
+    );
+    assert_eq!(
+        node(closed.id)["notes"],
+        json!(["says \"We are closed today.\""])
+    );
+    let edges = flow.json["edges"].as_array().unwrap();
+    assert!(edges.iter().any(
+        |e| e["from"] == json!(format!("announcement:{}", welcome.id))
+            && e["to"] == json!(format!("announcement:{}", closed.id))
+            && e["label"] == "then"
+    ));
+}
+
 opbx_tests::on_both_backends!(
+    the_simulator_and_the_call_flow_show_announcements,
     an_announcement_plays_something_then_goes_somewhere_of_its_own,
     what_routes_to_an_announcement_and_what_it_plays_cannot_be_deleted,
     greetings_and_hold_music_are_recordings_of_the_organization,

@@ -70,12 +70,12 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-struct World {
-    fake: FakeCloudonix,
-    api: Api,
-    t: Tenant,
-    domain: String,
-    owner: String,
+pub struct World {
+    pub fake: FakeCloudonix,
+    pub api: Api,
+    pub t: Tenant,
+    pub domain: String,
+    pub owner: String,
 }
 
 fn api_key() -> String {
@@ -100,7 +100,7 @@ fn client(fake: &FakeCloudonix) -> Arc<HttpCloudonix> {
 
 impl World {
     /// A tenant whose Cloudonix domain (on the fake) is saved; `configure` adjusts the state.
-    async fn new(b: Backend, adjust: impl FnOnce(&mut opbx::app::AppState)) -> Self {
+    pub async fn new(b: Backend, adjust: impl FnOnce(&mut opbx::app::AppState)) -> Self {
         let fake = FakeCloudonix::start().await;
         let cloudonix = client(&fake);
         let api = Api::with_state(b, |s| {
@@ -141,7 +141,7 @@ impl World {
         self.api.call(method, uri, Some(&self.owner), body).await
     }
 
-    async fn run(&self) -> usize {
+    pub async fn run(&self) -> usize {
         run_jobs(&self.api.state, QUIET).await
     }
 

@@ -34,3 +34,4 @@ mod routing;
 mod settings;
 mod users;
 mod voicemail;
+mod voicemail_copy;

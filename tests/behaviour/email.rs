@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use opbx::adapters::email::outbox::Outbox;
 use opbx::adapters::email::smtp::SmtpMailer;
-use opbx::ports::email::{Mail, MailError, Mailer};
-use opbx_tests::unique;
+use opbx::ports::email::{Attachment, Mail, MailError, Mailer};
+use opbx_tests::{mail_attachment, received_mail, unique};
 
 fn mail(to: &str) -> Mail {
     Mail {
@@ -16,20 +16,8 @@ fn mail(to: &str) -> Mail {
         subject: "You are invited to Acmé on OpBX".into(),
         text: "Choose your password:\nhttps://app.example/invitation#token=abc123\n".into(),
         html: "<p><a href=\"https://app.example/invitation#token=abc123\">Choose</a></p>".into(),
+        attachments: Vec::new(),
     }
-}
-
-/// The files in `dir` whose name contains `to`.
-fn received(dir: &PathBuf, to: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().contains(to))
-                .map(|e| std::fs::read_to_string(e.path()).unwrap())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -45,7 +33,7 @@ async fn smtp_delivers_plain_text_and_html_to_a_real_server() {
         .send(&mail(&to))
         .await
         .expect("the sink accepts the message");
-    let got = received(&dir, &to);
+    let got = received_mail(&dir, &to);
     assert_eq!(got.len(), 1, "one message for {to} in {}", dir.display());
     let message = &got[0];
     assert!(message.contains(&format!("To: {to}")), "{message}");
@@ -74,6 +62,33 @@ async fn smtp_delivers_plain_text_and_html_to_a_real_server() {
         down.send(&mail("b@example.com")).await,
         Err(MailError::Unavailable(_))
     ));
+}
+
+#[tokio::test]
+async fn smtp_sends_attachments_beside_the_text_and_html() {
+    let url = std::env::var("OPBX_TEST_SMTP_URL").expect("OPBX_TEST_SMTP_URL");
+    let dir = PathBuf::from(std::env::var("OPBX_TEST_SMTP_DIR").expect("OPBX_TEST_SMTP_DIR"));
+    let mailer = SmtpMailer::new(&url, "OpBX <no-reply@opbx.test>").unwrap();
+    let to = format!("vm-{}@example.com", unique());
+    let audio: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    let with_audio = Mail {
+        attachments: vec![Attachment {
+            filename: "voicemail.wav".into(),
+            content_type: "audio/wav".into(),
+            bytes: audio.clone().into(),
+        }],
+        ..mail(&to)
+    };
+    mailer.send(&with_audio).await.unwrap();
+    let got = received_mail(&dir, &to);
+    assert_eq!(got.len(), 1);
+    let message = &got[0];
+    assert!(message.contains("multipart/mixed"), "{message}");
+    assert!(message.contains("multipart/alternative"), "{message}");
+    assert!(message.contains("Content-Type: audio/wav"), "{message}");
+    assert_eq!(mail_attachment(message, "voicemail.wav"), Some(audio));
+    assert!(!format!("{with_audio:?}").contains("abc123"));
+    assert!(format!("{with_audio:?}").contains("voicemail.wav"));
 }
 
 #[tokio::test]

@@ -176,6 +176,8 @@ struct Model {
     /// Cloudonix's rate limit: at most this many requests in any window, 429 beyond.
     rate_limit: Option<(usize, Duration)>,
     refused: usize,
+    /// Recordings by path: the domain whose key fetches them, and their bytes.
+    recordings: HashMap<String, (String, Vec<u8>)>,
 }
 
 pub struct FakeCloudonix {
@@ -228,6 +230,21 @@ impl FakeCloudonix {
             ..FakeDomain::default()
         };
         m.domains.insert(name.to_owned(), domain);
+    }
+
+    /// A recording of `domain` (fetched with its key), as a `<Record>` action's `RecordingUrl`.
+    pub fn add_recording(&self, domain: &str, name: &str, audio: Vec<u8>) -> String {
+        let path = format!("/recordings/{domain}/{name}");
+        let url = format!("{}{path}", self.url);
+        self.model()
+            .recordings
+            .insert(path, (domain.to_owned(), audio));
+        url
+    }
+
+    /// Cloudonix's retention has passed: the recording is gone.
+    pub fn remove_recording(&self, url: &str) {
+        self.model().recordings.remove(path_of(url));
     }
 
     /// Answers the next `times` requests `method path` (every one when `None`) with `reply`.
@@ -492,11 +509,31 @@ async fn handle(
         }
     }
     let mut m = model.lock().unwrap();
+    if path.starts_with("/recordings/") {
+        return recording(&m, &path, &headers);
+    }
     let (status, body) = emulate(&mut m, &method, &path, &headers, body);
     if status == StatusCode::NO_CONTENT {
         return status.into_response();
     }
     (status, axum::Json(body)).into_response()
+}
+
+/// A recording's audio for its domain's key; 401 without it, 404 once it is gone.
+fn recording(m: &Model, path: &str, headers: &HeaderMap) -> Response {
+    let refuse = |status, message| (status, axum::Json(error(status, message).1)).into_response();
+    let Some((domain, audio)) = m.recordings.get(path) else {
+        return refuse(StatusCode::NOT_FOUND, "no such recording");
+    };
+    let key = &m.domains[domain].api_key;
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer != Some(key.as_str()) {
+        return refuse(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    ([("content-type", "audio/wav")], audio.clone()).into_response()
 }
 
 /// The password under either documented spelling (the data model's `sip-password`, the

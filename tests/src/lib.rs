@@ -327,3 +327,30 @@ pub async fn new_org(store: &SqlStore) -> opbx::domain::model::Organization {
         .expect("create organization");
     org
 }
+
+/// The messages the SMTP sink wrote to `dir` for `to` (its file names contain the recipient).
+pub fn received_mail(dir: &std::path::Path, to: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().contains(to))
+                .map(|e| std::fs::read_to_string(e.path()).unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The decoded body of the attachment named `filename` in a raw MIME message.
+pub fn mail_attachment(message: &str, filename: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let at = message.find(&format!("filename=\"{filename}\""))?;
+    let rest = &message[at..];
+    let body_start = rest.find("\r\n\r\n")? + 4;
+    let body = &rest[body_start..];
+    let end = body.find("\r\n--").unwrap_or(body.len());
+    let encoded: String = body[..end].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+}

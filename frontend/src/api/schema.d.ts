@@ -1815,7 +1815,7 @@ export interface components {
          * @description What a job does; its payload is [`JobPayload`].
          * @enum {string}
          */
-        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key" | "sync_domain" | "reconcile";
+        JobKind: "sync_extension" | "delete_subscriber" | "provision" | "expire_webhook_key" | "sync_domain" | "reconcile" | "copy_voicemail";
         /** @enum {string} */
         JobState: "pending" | "running" | "done" | "failed";
         JobView: {

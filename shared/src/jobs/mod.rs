@@ -1,4 +1,5 @@
-//! Background jobs (issue 13): what runs after a change, outside the request that made it.
+//! Background jobs (issue 13): what runs after a change, outside the request that made it, and
+//! after a call (copying a voicemail message's audio, issue 15).
 //!
 //! A job is a row of the `jobs` table (the outbox, written with the change), handed to a queue
 //! by [`dispatch`] and run by [`worker`]: the `jobs-worker` Lambda on SQS, or a task of
@@ -12,6 +13,7 @@ mod failure;
 pub mod pacing;
 mod provisioning;
 pub mod reconcile;
+mod voicemail;
 pub mod worker;
 
 use std::time::Duration;

@@ -17,9 +17,9 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use crate::ports::cloudonix::{
-    CloudonixApi, CloudonixApplications, CloudonixDomains, CloudonixError, CloudonixResult,
-    CloudonixSubscribers, DomainCredentials, DomainInfo, Subscriber, SubscriberSpec,
-    VoiceApplication, VoiceApplicationSpec,
+    CloudonixApi, CloudonixApplications, CloudonixDomains, CloudonixError, CloudonixRecordings,
+    CloudonixResult, CloudonixSubscribers, DomainCredentials, DomainInfo, Subscriber,
+    SubscriberSpec, VoiceApplication, VoiceApplicationSpec,
 };
 use crate::ports::coordination::{CircuitPolicy, Circuits, RateLimits};
 
@@ -165,6 +165,18 @@ impl CloudonixApplications for Paced<'_> {
             self.api.update_voice_application(creds, id_or_name, spec),
         )
         .await
+    }
+}
+
+#[async_trait]
+impl CloudonixRecordings for Paced<'_> {
+    async fn fetch_recording(
+        &self,
+        creds: &DomainCredentials,
+        url: &str,
+    ) -> CloudonixResult<hyper::body::Bytes> {
+        self.guarded(creds, self.api.fetch_recording(creds, url))
+            .await
     }
 }
 

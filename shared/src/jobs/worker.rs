@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::{JobError, JobPolicy, dispatch, extension_sync, provisioning, reconcile};
+use super::{JobError, JobPolicy, dispatch, extension_sync, provisioning, reconcile, voicemail};
 use crate::app::AppState;
 use crate::domain::ids::JobId;
 use crate::domain::now_ms;
@@ -50,6 +50,9 @@ pub async fn run_job(state: &AppState, id: JobId) -> StoreResult<()> {
         JobPayload::ExpireWebhookKey => provisioning::expire_previous_key(state, &job).await,
         JobPayload::SyncDomain => provisioning::sync_domain(state, &job).await,
         JobPayload::Reconcile => reconcile::run(state, &job).await,
+        JobPayload::CopyVoicemail { voicemail_id } => {
+            voicemail::copy(state, &job, *voicemail_id).await
+        }
     };
     let outcome = match result {
         Ok(Handled::Done(progress)) => JobOutcome::Done { progress },

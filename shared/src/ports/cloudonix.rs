@@ -213,10 +213,28 @@ pub trait CloudonixSubscribers: Send + Sync {
     -> CloudonixResult<Vec<Subscriber>>;
 }
 
-/// Everything OpBX asks of Cloudonix, for wiring one client into the application state.
-pub trait CloudonixApi: CloudonixDomains + CloudonixApplications + CloudonixSubscribers {}
+#[async_trait]
+pub trait CloudonixRecordings: Send + Sync {
+    /// The audio behind a `RecordingUrl` Cloudonix sent, fetched with the domain's key when the
+    /// URL is Cloudonix's own (never sent anywhere else). `NotFound` once Cloudonix no longer
+    /// keeps it.
+    async fn fetch_recording(
+        &self,
+        creds: &DomainCredentials,
+        url: &str,
+    ) -> CloudonixResult<hyper::body::Bytes>;
+}
 
-impl<T: CloudonixDomains + CloudonixApplications + CloudonixSubscribers> CloudonixApi for T {}
+/// Everything OpBX asks of Cloudonix, for wiring one client into the application state.
+pub trait CloudonixApi:
+    CloudonixDomains + CloudonixApplications + CloudonixSubscribers + CloudonixRecordings
+{
+}
+
+impl<T> CloudonixApi for T where
+    T: CloudonixDomains + CloudonixApplications + CloudonixSubscribers + CloudonixRecordings
+{
+}
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::store::StoreResult;
-use crate::domain::ids::{ExtensionId, JobId, OrgId};
+use crate::domain::ids::{ExtensionId, JobId, OrgId, VoicemailId};
 
 /// What a job does; its payload is [`JobPayload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -34,6 +34,8 @@ pub enum JobKind {
     SyncDomain,
     /// Compare the organization with its Cloudonix domain and repair what drifted.
     Reconcile,
+    /// Copy a voicemail message's audio from Cloudonix into media storage (then mail it).
+    CopyVoicemail,
 }
 
 impl JobKind {
@@ -45,6 +47,7 @@ impl JobKind {
             Self::ExpireWebhookKey => "expire_webhook_key",
             Self::SyncDomain => "sync_domain",
             Self::Reconcile => "reconcile",
+            Self::CopyVoicemail => "copy_voicemail",
         }
     }
 
@@ -56,6 +59,7 @@ impl JobKind {
             Self::ExpireWebhookKey,
             Self::SyncDomain,
             Self::Reconcile,
+            Self::CopyVoicemail,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -109,6 +113,9 @@ pub enum JobPayload {
     ExpireWebhookKey,
     SyncDomain,
     Reconcile,
+    CopyVoicemail {
+        voicemail_id: VoicemailId,
+    },
 }
 
 impl JobPayload {
@@ -120,6 +127,7 @@ impl JobPayload {
             Self::ExpireWebhookKey => JobKind::ExpireWebhookKey,
             Self::SyncDomain => JobKind::SyncDomain,
             Self::Reconcile => JobKind::Reconcile,
+            Self::CopyVoicemail { .. } => JobKind::CopyVoicemail,
         }
     }
 
@@ -129,6 +137,7 @@ impl JobPayload {
             Self::SyncExtension { extension_id } | Self::DeleteSubscriber { extension_id, .. } => {
                 Some(extension_id.to_string())
             }
+            Self::CopyVoicemail { voicemail_id } => Some(voicemail_id.to_string()),
             Self::Provision | Self::ExpireWebhookKey | Self::SyncDomain | Self::Reconcile => None,
         }
     }

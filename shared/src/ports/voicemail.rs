@@ -16,6 +16,8 @@ pub struct VoicemailFilter {
 pub trait VoicemailRepo: Send + Sync {
     /// Stores the message unless the organization already has one for this call and extension (a
     /// replayed recording callback): `true` when stored now, `false` when it was already stored.
+    /// A new message commits with its copy job (`JobPayload::CopyVoicemail`), for the caller to
+    /// dispatch.
     /// `NotFound` when the extension is not one of the message organization's.
     async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool>;
     async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage>;

@@ -6,6 +6,7 @@
 
 pub mod breaker;
 mod endpoints;
+mod recordings;
 pub mod retry;
 
 use std::time::{Duration, Instant};

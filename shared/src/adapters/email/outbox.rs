@@ -57,6 +57,15 @@ impl Outbox {
             "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
             mail.to, mail.subject, mail.text
         )?;
+        // The folder is for reading links; attachments are named, not kept.
+        for a in &mail.attachments {
+            write!(
+                file,
+                "\r\n[attached: {} ({} bytes)]",
+                a.filename,
+                a.bytes.len()
+            )?;
+        }
         Ok(Some(path))
     }
 }

@@ -3,7 +3,8 @@
 //! `smtp://host:port` (plain, for a local relay or a test sink).
 
 use async_trait::async_trait;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::ports::email::{Mail, MailError, Mailer};
@@ -30,14 +31,26 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let to: Mailbox = mail.to.parse().map_err(|_| MailError::BadAddress)?;
+        let body = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
+        let body = if mail.attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for a in &mail.attachments {
+                let content_type = ContentType::parse(&a.content_type).map_err(|_| {
+                    MailError::Unavailable(format!("attachment type {:?}", a.content_type))
+                })?;
+                mixed = mixed.singlepart(
+                    Attachment::new(a.filename.clone()).body(a.bytes.to_vec(), content_type),
+                );
+            }
+            mixed
+        };
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                mail.text.clone(),
-                mail.html.clone(),
-            ))
+            .multipart(body)
             .map_err(|_| MailError::BadAddress)?;
         self.transport
             .send(message)

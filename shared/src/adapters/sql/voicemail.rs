@@ -2,13 +2,16 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
+use super::jobs::insert_job;
 use super::query::{
-    Arg, Conditions, Table, delete_in_org, exists_in_org, fetch_page, insert_if_absent,
-    placeholders,
+    Arg, Conditions, Table, begin_write, delete_in_org, exists_in_org, fetch_page,
+    insert_if_absent, placeholders,
 };
 use super::{SqlStore, big, bool_int, flag, int, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
 use crate::domain::model::VoicemailMessage;
+use crate::domain::now_ms;
+use crate::ports::jobs::{Job, JobPayload};
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 use crate::ports::voicemail::{VoicemailFilter, VoicemailRepo};
 
@@ -47,10 +50,10 @@ fn from_row(row: &AnyRow) -> StoreResult<VoicemailMessage> {
 #[async_trait]
 impl VoicemailRepo for SqlStore {
     async fn create_voicemail(&self, message: &VoicemailMessage) -> StoreResult<bool> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        let mut tx = begin_write(self).await?;
         // The foreign key only proves the mailbox exists, not that it is this tenant's.
         let extension = message.extension_id.to_string();
-        if !exists_in_org(&mut conn, "extensions", message.organization_id, &extension).await? {
+        if !exists_in_org(&mut tx, "extensions", message.organization_id, &extension).await? {
             return Err(StoreError::NotFound);
         }
         sqlx::query(insert_if_absent(
@@ -68,7 +71,7 @@ impl VoicemailRepo for SqlStore {
         .bind(message.duration_seconds)
         .bind(bool_int(message.heard))
         .bind(message.created_at)
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
         let stored = sqlx::query(
@@ -78,11 +81,20 @@ impl VoicemailRepo for SqlStore {
         .bind(message.organization_id.to_string())
         .bind(&message.call_sid)
         .bind(&extension)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(unavailable)?
         .ok_or(StoreError::NotFound)?;
-        Ok(parsed::<VoicemailId>(&stored, "id")? == message.id)
+        let new = parsed::<VoicemailId>(&stored, "id")? == message.id;
+        if new {
+            // The outbox: the copy job commits with the message or not at all.
+            let copy = JobPayload::CopyVoicemail {
+                voicemail_id: message.id,
+            };
+            insert_job(&mut tx, &Job::new(message.organization_id, copy, now_ms())).await?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(new)
     }
 
     async fn find_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<VoicemailMessage> {

@@ -60,7 +60,7 @@ fn url(state: &AppState, purpose: LinkPurpose, token: &str) -> String {
     )
 }
 
-fn html_escape(text: &str) -> String {
+pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -104,6 +104,7 @@ pub fn mail(state: &AppState, org: &Organization, link: &AccountLink, token: &st
         subject,
         text,
         html,
+        attachments: Vec::new(),
     }
 }
 

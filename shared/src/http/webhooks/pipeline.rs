@@ -403,8 +403,13 @@ impl Request<'_> {
                 audio_stored_at: None,
                 emailed_at: None,
             };
-            if let Err(e) = self.state.store.create_voicemail(&message).await {
-                tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "voicemail could not be stored");
+            match self.state.store.create_voicemail(&message).await {
+                // Its copy job is committed: hand it over now (else the sweeper will).
+                Ok(true) => crate::jobs::dispatch::dispatch_org(self.state, self.org).await,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "voicemail could not be stored")
+                }
             }
         }
     }
