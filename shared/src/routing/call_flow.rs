@@ -380,7 +380,7 @@ impl Walk<'_, '_> {
         };
         self.node(key, kind, id, name, notes);
         if let Some(node) = self.graph.nodes.last_mut() {
-            node.recording_id = recording.filter(|_| kind != FlowNodeKind::Missing);
+            node.recording_id = recording;
         }
         Ok(())
     }

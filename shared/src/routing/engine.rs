@@ -598,7 +598,7 @@ impl<'a> Engine<'a> {
         let recorded = a.recording_id.and_then(|id| self.recording_url(id));
         let played: Option<cxml::Verb> = match (recorded, &a.text) {
             (Some(url), _) => Some(Play::url(url).into()),
-            (None, Some(text)) => Some(self.say(a.voice.clone(), text).into()),
+            (None, Some(text)) => Some(say_in(a.voice.clone(), text).into()),
             (None, None) => {
                 self.note(format!(
                     "announcement '{}': its recording cannot be linked, nothing played",
@@ -612,14 +612,6 @@ impl<'a> Engine<'a> {
             a.next.clone(),
             format!("after announcement '{}'", a.name),
         )
-    }
-
-    /// `<Say>` of `text` in `voice`, when one is given.
-    fn say(&self, voice: Option<String>, text: &str) -> Say {
-        Say {
-            voice,
-            ..Say::new(text)
-        }
     }
 
     fn enter_room(&mut self, room: &RoomView) -> cxml::Response {
@@ -831,13 +823,10 @@ impl<'a> Engine<'a> {
                 &menu.prompt_text,
             ) {
                 (Some(url), _) => Play::url(url).into(),
-                (None, text) => Say {
-                    voice: menu.prompt_voice.clone(),
-                    ..Say::new(
-                        text.clone()
-                            .unwrap_or_else(|| speech::DEFAULT_MENU_PROMPT.into()),
-                    )
-                }
+                (None, text) => say_in(
+                    menu.prompt_voice.clone(),
+                    text.as_deref().unwrap_or(speech::DEFAULT_MENU_PROMPT),
+                )
                 .into(),
             },
         );
@@ -1248,6 +1237,14 @@ impl<'a> Engine<'a> {
             duration_seconds: input.recording_duration.unwrap_or(0).max(0),
         });
         cxml::Response::apology(speech::MESSAGE_SAVED)
+    }
+}
+
+/// `<Say>` of `text` in `voice`, when one is given.
+fn say_in(voice: Option<String>, text: &str) -> Say {
+    Say {
+        voice,
+        ..Say::new(text)
     }
 }
 
