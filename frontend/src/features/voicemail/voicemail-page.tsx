@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { MailIcon, MailOpenIcon, Trash2Icon } from 'lucide-react'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import { toast } from 'sonner'
 import { useMe } from '@/api/me'
 import { problemMessage } from '@/api/problem'
@@ -17,6 +17,7 @@ import { NativeSelect } from '@/components/ui/input'
 import { PER_PAGE } from '@/lib/list-search'
 import { canWriteConfig } from '@/lib/roles'
 import { clock, dateTime } from '@/lib/time'
+import { cn } from '@/lib/utils'
 import {
   useDeleteVoicemail,
   useMarkHeard,
@@ -37,7 +38,20 @@ function useMailboxes() {
   return { mailboxes: mine, name: (id: string) => names.get(id), everyone: canWriteConfig(user.role) }
 }
 
-function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: string }) {
+function Message({
+  message,
+  mailbox,
+  linked,
+}: {
+  message: VoicemailMessage
+  mailbox?: string
+  /** The message a voicemail email linked to: marked, and scrolled to. */
+  linked: boolean
+}) {
+  const item = useRef<HTMLLIElement>(null)
+  useEffect(() => {
+    if (linked) item.current?.scrollIntoView({ block: 'center' })
+  }, [linked])
   const { organization } = useMe()
   const mark = useMarkHeard()
   const remove = useDeleteVoicemail()
@@ -46,8 +60,10 @@ function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: st
   const when = dateTime(message.created_at, organization.timezone)
   return (
     <li
-      className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center"
+      ref={item}
+      className={cn('flex flex-col gap-3 p-4 sm:flex-row sm:items-center', linked && 'bg-accent')}
       aria-label={`Message from ${message.from_number}`}
+      aria-current={linked || undefined}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-1">
         <div className="flex flex-wrap items-center gap-2">
@@ -115,7 +131,8 @@ export function VoicemailPage({
   const { organization } = useMe()
   const { mailboxes, name, everyone } = useMailboxes()
   const query = useQuery(voicemail(organization.id, search))
-  const set = (patch: Partial<VoicemailSearch>) => onSearchChange({ ...search, ...patch, page: undefined })
+  const set = (patch: Partial<VoicemailSearch>) =>
+    onSearchChange({ ...search, ...patch, page: undefined, message: undefined })
   const page = query.data
 
   let body: ReactNode
@@ -132,7 +149,12 @@ export function VoicemailPage({
     body = (
       <ul aria-label="Messages" className="divide-y">
         {query.data.data.map((m) => (
-          <Message key={m.id} message={m} mailbox={search.extension ? undefined : name(m.extension_id)} />
+          <Message
+            key={m.id}
+            message={m}
+            mailbox={search.extension ? undefined : name(m.extension_id)}
+            linked={m.id === search.message}
+          />
         ))}
       </ul>
     )

@@ -169,4 +169,31 @@ describe('voicemail inbox', () => {
     item.querySelector('audio')!.dispatchEvent(new Event('play'))
     await waitFor(() => expect(heard).toBe(true))
   })
+
+  it('marks the message a voicemail email links to, until the view changes', async () => {
+    const paula = user('pbx_user', { name: 'Paula' })
+    const mine = extension({ number: '301', name: 'Paula desk', user_id: paula.id })
+    const linked = message({ extension_id: mine.id, from_number: '+14155550777' })
+    const other = message({ extension_id: mine.id })
+    const { user: u, router } = renderApp({
+      url: `/voicemail?extension=${mine.id}&message=${linked.id}`,
+      me: paula,
+      handlers: [
+        on('get', '/api/v1/voicemail', () => page([other, linked])),
+        on('get', '/api/v1/extensions', () => page([mine])),
+        ...emptyCollections(),
+      ],
+    })
+    await heading('Voicemail')
+    const item = await screen.findByRole('listitem', { name: 'Message from +14155550777' })
+    expect(item).toHaveAttribute('aria-current', 'true')
+    expect(screen.getByRole('listitem', { name: 'Message from +14155550123' })).not.toHaveAttribute(
+      'aria-current',
+    )
+    await u.selectOptions(screen.getByLabelText('Show'), 'New only')
+    await waitFor(() => expect(router.state.location.search).not.toHaveProperty('message'))
+    expect(screen.getByRole('listitem', { name: 'Message from +14155550777' })).not.toHaveAttribute(
+      'aria-current',
+    )
+  })
 })
