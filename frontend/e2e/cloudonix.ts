@@ -48,15 +48,20 @@ export class Cloudonix {
     return res.text()
   }
 
-  /** The voice application request; answers the `action` URL of the CXML (`<Dial>`, `<Record>`). */
-  async voice(call: Call): Promise<string> {
-    const xml = await this.post('/webhooks/cloudonix/voice', {
+  /** The voice application request; answers the CXML the caller gets. */
+  async answer(call: Call): Promise<string> {
+    return this.post('/webhooks/cloudonix/voice', {
       CallSid: call.sid,
       Session: call.session,
       From: call.from,
       To: call.to,
       Direction: 'inbound',
     })
+  }
+
+  /** The voice application request; answers the `action` URL of the CXML (`<Dial>`, `<Record>`). */
+  async voice(call: Call): Promise<string> {
+    const xml = await this.answer(call)
     const action = /action="([^"]+)"/.exec(xml)?.[1]?.replace(/&amp;/g, '&')
     expect(action, xml).toBeTruthy()
     return new URL(action!, new URL('/webhooks/cloudonix/voice', 'http://x')).href.replace('http://x', '')

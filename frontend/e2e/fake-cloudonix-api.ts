@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 // Cloudonix's REST API as the browser tests need it: one domain that accepts one API key, with the
 // voice applications, default application, profile and subscribers provisioning writes (the
 // model of tests/src/fake_cloudonix.rs, reduced to the happy path). opbx-local talks to it through
-// OPBX_CLOUDONIX_API_URL; tests read what it holds at GET /_fake/domains/{name}.
+// OPBX_CLOUDONIX_API_URL; tests read what it holds at GET /_fake/domains/{name}. Call recordings
+// live at /_fake/recordings/{name}: a test PUTs one, hands its URL over as a RecordingUrl, and
+// DELETEs it as Cloudonix forgets recordings after a while.
 
 export const FAKE_DOMAIN = 'e2e.cloudonix.net'
 export const FAKE_API_KEY = 'XIe2e0fake0cloudonix0api0key000001'
@@ -111,8 +113,28 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }
 
+const recordings = new Map<string, Buffer>()
+
+async function recording(req: IncomingMessage, res: ServerResponse, name: string) {
+  if (req.method === 'PUT') {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    recordings.set(name, Buffer.concat(chunks))
+    return send(res, 204, null)
+  }
+  if (req.method === 'DELETE') {
+    recordings.delete(name)
+    return send(res, 204, null)
+  }
+  const audio = recordings.get(name)
+  if (!audio) return send(res, 404, { message: 'no such recording' })
+  res.writeHead(200, { 'content-type': 'audio/wav' }).end(audio)
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const path = new URL(req.url ?? '/', 'http://fake').pathname
+  const stored = path.match(/^\/_fake\/recordings\/([^/]+)$/)
+  if (stored) return recording(req, res, decodeURIComponent(stored[1]!))
   if (req.method === 'GET' && path === `/_fake/domains/${FAKE_DOMAIN}`) {
     return send(res, 200, {
       ...domainJson(domain),

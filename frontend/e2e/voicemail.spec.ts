@@ -1,5 +1,7 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { toneWav } from './audio'
 import { Cloudonix, newCall } from './cloudonix'
+import { FAKE_API_KEY, FAKE_DOMAIN } from './fake-cloudonix-api'
 import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
 // Calls driven through the webhooks as Cloudonix sends them to a number that goes straight to
@@ -8,29 +10,6 @@ import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
 /** Where the messages' recordings are: Cloudonix's storage as the browser would fetch it. */
 const RECORDINGS = 'https://recordings.e2e.invalid'
-
-/** One second of a 440 Hz tone, 8 kHz 16-bit mono PCM: a WAV any browser decodes. */
-function toneWav(): Buffer {
-  const rate = 8000
-  const samples = rate
-  const data = Buffer.alloc(samples * 2)
-  for (let i = 0; i < samples; i++)
-    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0)
-  header.writeUInt32LE(36 + data.length, 4)
-  header.write('WAVEfmt ', 8)
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24)
-  header.writeUInt32LE(rate * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36)
-  header.writeUInt32LE(data.length, 40)
-  return Buffer.concat([header, data])
-}
 
 /** The recording URLs answer the tone (the real ones are Cloudonix's, unreachable from here). */
 async function serveRecordings(page: Page) {
@@ -133,6 +112,69 @@ test('a message left by webhooks plays in the inbox, is marked heard and new, an
   await page.reload()
   await expect(messages.getByRole('listitem', { name: 'Message from +14155550602' })).toBeVisible()
   await expect(message).toHaveCount(0)
+})
+
+test('a message plays from OpBX’s copy after Cloudonix has forgotten the recording', async ({
+  page,
+  playwright,
+}) => {
+  const request = await playwright.request.newContext({ baseURL: process.env.BASE_URL })
+  const owner = { Authorization: `Bearer ${accounts().tokens.owner.token}` }
+  // The copy job fetches with the domain's key: the organization is connected to the fake.
+  const settings = await request.put('/api/v1/settings/cloudonix', {
+    headers: owner,
+    data: { domain: FAKE_DOMAIN, api_key: FAKE_API_KEY },
+  })
+  expect(settings.ok(), await settings.text()).toBe(true)
+  const fake = `http://127.0.0.1:${process.env.FAKE_CLOUDONIX_PORT}/_fake/recordings`
+  // A number of its own: the dashboard test counts the calls to the first one.
+  const call = newCall(await voicemailNumber(request), '+14155550603')
+  const kept = await request.put(`${fake}/${call.sid}.wav`, { data: toneWav() })
+  expect(kept.status()).toBe(204)
+  const cloudonix = await Cloudonix.connect(request)
+  const action = await cloudonix.voice(call)
+  await cloudonix.recording(action, call, `${fake}/${call.sid}.wav`, 1)
+
+  // The job copies the audio in the background; then Cloudonix forgets it.
+  const stored = async () => {
+    const res = await request.get(`/api/v1/voicemail?extension=${accounts().extensions.mine}`, {
+      headers: owner,
+    })
+    const { data } = (await res.json()) as { data: { call_sid: string; audio_stored: boolean }[] }
+    return data.find((m) => m.call_sid === call.sid)?.audio_stored
+  }
+  await expect.poll(stored, { timeout: 30_000 }).not.toBeUndefined()
+  await expect.poll(stored, { timeout: 30_000 }).toBe(true)
+  expect((await request.delete(`${fake}/${call.sid}.wav`)).status()).toBe(204)
+  expect((await request.get(`${fake}/${call.sid}.wav`)).status()).toBe(404)
+  const list = await request.get(`/api/v1/voicemail?extension=${accounts().extensions.mine}`, {
+    headers: owner,
+  })
+  const { data } = (await list.json()) as { data: { id: string; call_sid: string }[] }
+  const id = data.find((m) => m.call_sid === call.sid)!.id
+  const copy = await request.get(`/api/v1/voicemail/${id}/audio`, { headers: owner })
+  expect(copy.headers()['content-type']).toBe('audio/wav')
+  expect(Buffer.compare(await copy.body(), toneWav())).toBe(0)
+  await request.dispose()
+
+  await signedIn(page, 'pbx_user')
+  await page.goto('/voicemail')
+  const message = page
+    .getByRole('list', { name: 'Messages' })
+    .getByRole('listitem', { name: 'Message from +14155550603' })
+  await message.getByRole('button', { name: /^Play Recording from \+14155550603/ }).click()
+  const audio = message.locator('audio')
+  await expect(audio).toHaveAttribute('src', /^blob:/)
+  await audio.evaluate((a: HTMLAudioElement) => {
+    a.muted = true
+    return a.play()
+  })
+  await expect
+    .poll(() =>
+      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
+    )
+    .toEqual({ ended: true, duration: 1 })
+  await expect(message).toContainText('Heard')
 })
 
 test('the owner sees every mailbox; a reporter none', async ({ page }) => {

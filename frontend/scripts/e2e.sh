@@ -40,6 +40,7 @@ mkdir -p "$tmp/mail"
 # tests/e2e covers the shown URLs without it.
 OPBX_LISTEN=127.0.0.1:$port \
 OPBX_MAIL_DIR=$tmp/mail \
+OPBX_MEDIA_DIR=$tmp/media \
 OPBX_KEY_FILE=$tmp/opbx.key \
 OPBX_BOOTSTRAP_PASSWORD=$password \
 OPBX_CLOUDONIX_API_URL=http://127.0.0.1:$FAKE_CLOUDONIX_PORT \

@@ -22,6 +22,9 @@ import { Route as AppSimulatorRouteImport } from './routes/_app/simulator'
 import { Route as AppVoicemailRouteImport } from './routes/_app/voicemail'
 import { Route as PlatformOperatorRouteImport } from './routes/platform/_operator'
 import { Route as PlatformLoginRouteImport } from './routes/platform/login'
+import { Route as AppAnnouncementsIndexRouteImport } from './routes/_app/announcements/index'
+import { Route as AppAnnouncementsIdRouteImport } from './routes/_app/announcements/$id'
+import { Route as AppAnnouncementsNewRouteImport } from './routes/_app/announcements/new'
 import { Route as AppBusinessHoursIndexRouteImport } from './routes/_app/business-hours/index'
 import { Route as AppBusinessHoursIdRouteImport } from './routes/_app/business-hours/$id'
 import { Route as AppBusinessHoursNewRouteImport } from './routes/_app/business-hours/new'
@@ -42,6 +45,7 @@ import { Route as AppOutboundRoutesNewRouteImport } from './routes/_app/outbound
 import { Route as AppPhoneNumbersIndexRouteImport } from './routes/_app/phone-numbers/index'
 import { Route as AppPhoneNumbersIdRouteImport } from './routes/_app/phone-numbers/$id'
 import { Route as AppPhoneNumbersNewRouteImport } from './routes/_app/phone-numbers/new'
+import { Route as AppRecordingsIndexRouteImport } from './routes/_app/recordings/index'
 import { Route as AppRingGroupsIndexRouteImport } from './routes/_app/ring-groups/index'
 import { Route as AppRingGroupsIdRouteImport } from './routes/_app/ring-groups/$id'
 import { Route as AppRingGroupsNewRouteImport } from './routes/_app/ring-groups/new'
@@ -119,6 +123,21 @@ const PlatformLoginRoute = PlatformLoginRouteImport.update({
   id: '/platform/login',
   path: '/platform/login',
   getParentRoute: () => rootRouteImport,
+} as any)
+const AppAnnouncementsIndexRoute = AppAnnouncementsIndexRouteImport.update({
+  id: '/announcements/',
+  path: '/announcements/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppAnnouncementsIdRoute = AppAnnouncementsIdRouteImport.update({
+  id: '/announcements/$id',
+  path: '/announcements/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppAnnouncementsNewRoute = AppAnnouncementsNewRouteImport.update({
+  id: '/announcements/new',
+  path: '/announcements/new',
+  getParentRoute: () => AppRoute,
 } as any)
 const AppBusinessHoursIndexRoute = AppBusinessHoursIndexRouteImport.update({
   id: '/business-hours/',
@@ -220,6 +239,11 @@ const AppPhoneNumbersNewRoute = AppPhoneNumbersNewRouteImport.update({
   path: '/phone-numbers/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppRecordingsIndexRoute = AppRecordingsIndexRouteImport.update({
+  id: '/recordings/',
+  path: '/recordings/',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppRingGroupsIndexRoute = AppRingGroupsIndexRouteImport.update({
   id: '/ring-groups/',
   path: '/ring-groups/',
@@ -302,6 +326,8 @@ export interface FileRoutesByFullPath {
   '/voicemail': typeof AppVoicemailRoute
   '/platform': typeof PlatformOperatorRouteWithChildren
   '/platform/login': typeof PlatformLoginRoute
+  '/announcements/$id': typeof AppAnnouncementsIdRoute
+  '/announcements/new': typeof AppAnnouncementsNewRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/call-logs/$id': typeof AppCallLogsIdRoute
@@ -322,6 +348,7 @@ export interface FileRoutesByFullPath {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/platform/audit-log': typeof PlatformOperatorAuditLogRoute
+  '/announcements/': typeof AppAnnouncementsIndexRoute
   '/business-hours/': typeof AppBusinessHoursIndexRoute
   '/call-logs/': typeof AppCallLogsIndexRoute
   '/conference-rooms/': typeof AppConferenceRoomsIndexRoute
@@ -329,6 +356,7 @@ export interface FileRoutesByFullPath {
   '/ivr-menus/': typeof AppIvrMenusIndexRoute
   '/outbound-routes/': typeof AppOutboundRoutesIndexRoute
   '/phone-numbers/': typeof AppPhoneNumbersIndexRoute
+  '/recordings/': typeof AppRecordingsIndexRoute
   '/ring-groups/': typeof AppRingGroupsIndexRoute
   '/users/': typeof AppUsersIndexRoute
   '/platform/': typeof PlatformOperatorIndexRoute
@@ -348,6 +376,8 @@ export interface FileRoutesByTo {
   '/voicemail': typeof AppVoicemailRoute
   '/platform/login': typeof PlatformLoginRoute
   '/': typeof AppIndexRoute
+  '/announcements/$id': typeof AppAnnouncementsIdRoute
+  '/announcements/new': typeof AppAnnouncementsNewRoute
   '/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/business-hours/new': typeof AppBusinessHoursNewRoute
   '/call-logs/$id': typeof AppCallLogsIdRoute
@@ -368,6 +398,7 @@ export interface FileRoutesByTo {
   '/users/$id': typeof AppUsersIdRoute
   '/users/new': typeof AppUsersNewRoute
   '/platform/audit-log': typeof PlatformOperatorAuditLogRoute
+  '/announcements': typeof AppAnnouncementsIndexRoute
   '/business-hours': typeof AppBusinessHoursIndexRoute
   '/call-logs': typeof AppCallLogsIndexRoute
   '/conference-rooms': typeof AppConferenceRoomsIndexRoute
@@ -375,6 +406,7 @@ export interface FileRoutesByTo {
   '/ivr-menus': typeof AppIvrMenusIndexRoute
   '/outbound-routes': typeof AppOutboundRoutesIndexRoute
   '/phone-numbers': typeof AppPhoneNumbersIndexRoute
+  '/recordings': typeof AppRecordingsIndexRoute
   '/ring-groups': typeof AppRingGroupsIndexRoute
   '/users': typeof AppUsersIndexRoute
   '/platform': typeof PlatformOperatorIndexRoute
@@ -397,6 +429,8 @@ export interface FileRoutesById {
   '/platform/_operator': typeof PlatformOperatorRouteWithChildren
   '/platform/login': typeof PlatformLoginRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/announcements/$id': typeof AppAnnouncementsIdRoute
+  '/_app/announcements/new': typeof AppAnnouncementsNewRoute
   '/_app/business-hours/$id': typeof AppBusinessHoursIdRoute
   '/_app/business-hours/new': typeof AppBusinessHoursNewRoute
   '/_app/call-logs/$id': typeof AppCallLogsIdRoute
@@ -417,6 +451,7 @@ export interface FileRoutesById {
   '/_app/users/$id': typeof AppUsersIdRoute
   '/_app/users/new': typeof AppUsersNewRoute
   '/platform/_operator/audit-log': typeof PlatformOperatorAuditLogRoute
+  '/_app/announcements/': typeof AppAnnouncementsIndexRoute
   '/_app/business-hours/': typeof AppBusinessHoursIndexRoute
   '/_app/call-logs/': typeof AppCallLogsIndexRoute
   '/_app/conference-rooms/': typeof AppConferenceRoomsIndexRoute
@@ -424,6 +459,7 @@ export interface FileRoutesById {
   '/_app/ivr-menus/': typeof AppIvrMenusIndexRoute
   '/_app/outbound-routes/': typeof AppOutboundRoutesIndexRoute
   '/_app/phone-numbers/': typeof AppPhoneNumbersIndexRoute
+  '/_app/recordings/': typeof AppRecordingsIndexRoute
   '/_app/ring-groups/': typeof AppRingGroupsIndexRoute
   '/_app/users/': typeof AppUsersIndexRoute
   '/platform/_operator/': typeof PlatformOperatorIndexRoute
@@ -446,6 +482,8 @@ export interface FileRouteTypes {
     | '/voicemail'
     | '/platform'
     | '/platform/login'
+    | '/announcements/$id'
+    | '/announcements/new'
     | '/business-hours/$id'
     | '/business-hours/new'
     | '/call-logs/$id'
@@ -466,6 +504,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/platform/audit-log'
+    | '/announcements/'
     | '/business-hours/'
     | '/call-logs/'
     | '/conference-rooms/'
@@ -473,6 +512,7 @@ export interface FileRouteTypes {
     | '/ivr-menus/'
     | '/outbound-routes/'
     | '/phone-numbers/'
+    | '/recordings/'
     | '/ring-groups/'
     | '/users/'
     | '/platform/'
@@ -492,6 +532,8 @@ export interface FileRouteTypes {
     | '/voicemail'
     | '/platform/login'
     | '/'
+    | '/announcements/$id'
+    | '/announcements/new'
     | '/business-hours/$id'
     | '/business-hours/new'
     | '/call-logs/$id'
@@ -512,6 +554,7 @@ export interface FileRouteTypes {
     | '/users/$id'
     | '/users/new'
     | '/platform/audit-log'
+    | '/announcements'
     | '/business-hours'
     | '/call-logs'
     | '/conference-rooms'
@@ -519,6 +562,7 @@ export interface FileRouteTypes {
     | '/ivr-menus'
     | '/outbound-routes'
     | '/phone-numbers'
+    | '/recordings'
     | '/ring-groups'
     | '/users'
     | '/platform'
@@ -540,6 +584,8 @@ export interface FileRouteTypes {
     | '/platform/_operator'
     | '/platform/login'
     | '/_app/'
+    | '/_app/announcements/$id'
+    | '/_app/announcements/new'
     | '/_app/business-hours/$id'
     | '/_app/business-hours/new'
     | '/_app/call-logs/$id'
@@ -560,6 +606,7 @@ export interface FileRouteTypes {
     | '/_app/users/$id'
     | '/_app/users/new'
     | '/platform/_operator/audit-log'
+    | '/_app/announcements/'
     | '/_app/business-hours/'
     | '/_app/call-logs/'
     | '/_app/conference-rooms/'
@@ -567,6 +614,7 @@ export interface FileRouteTypes {
     | '/_app/ivr-menus/'
     | '/_app/outbound-routes/'
     | '/_app/phone-numbers/'
+    | '/_app/recordings/'
     | '/_app/ring-groups/'
     | '/_app/users/'
     | '/platform/_operator/'
@@ -677,6 +725,27 @@ declare module '@tanstack/react-router' {
       fullPath: '/platform/login'
       preLoaderRoute: typeof PlatformLoginRouteImport
       parentRoute: typeof rootRouteImport
+    }
+    '/_app/announcements/': {
+      id: '/_app/announcements/'
+      path: '/announcements'
+      fullPath: '/announcements/'
+      preLoaderRoute: typeof AppAnnouncementsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/announcements/$id': {
+      id: '/_app/announcements/$id'
+      path: '/announcements/$id'
+      fullPath: '/announcements/$id'
+      preLoaderRoute: typeof AppAnnouncementsIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/announcements/new': {
+      id: '/_app/announcements/new'
+      path: '/announcements/new'
+      fullPath: '/announcements/new'
+      preLoaderRoute: typeof AppAnnouncementsNewRouteImport
+      parentRoute: typeof AppRoute
     }
     '/_app/business-hours/': {
       id: '/_app/business-hours/'
@@ -818,6 +887,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppPhoneNumbersNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/recordings/': {
+      id: '/_app/recordings/'
+      path: '/recordings'
+      fullPath: '/recordings/'
+      preLoaderRoute: typeof AppRecordingsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/ring-groups/': {
       id: '/_app/ring-groups/'
       path: '/ring-groups'
@@ -919,6 +995,8 @@ interface AppRouteChildren {
   AppSimulatorRoute: typeof AppSimulatorRoute
   AppVoicemailRoute: typeof AppVoicemailRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppAnnouncementsIdRoute: typeof AppAnnouncementsIdRoute
+  AppAnnouncementsNewRoute: typeof AppAnnouncementsNewRoute
   AppBusinessHoursIdRoute: typeof AppBusinessHoursIdRoute
   AppBusinessHoursNewRoute: typeof AppBusinessHoursNewRoute
   AppCallLogsIdRoute: typeof AppCallLogsIdRoute
@@ -938,6 +1016,7 @@ interface AppRouteChildren {
   AppSettingsOrganizationRoute: typeof AppSettingsOrganizationRoute
   AppUsersIdRoute: typeof AppUsersIdRoute
   AppUsersNewRoute: typeof AppUsersNewRoute
+  AppAnnouncementsIndexRoute: typeof AppAnnouncementsIndexRoute
   AppBusinessHoursIndexRoute: typeof AppBusinessHoursIndexRoute
   AppCallLogsIndexRoute: typeof AppCallLogsIndexRoute
   AppConferenceRoomsIndexRoute: typeof AppConferenceRoomsIndexRoute
@@ -945,6 +1024,7 @@ interface AppRouteChildren {
   AppIvrMenusIndexRoute: typeof AppIvrMenusIndexRoute
   AppOutboundRoutesIndexRoute: typeof AppOutboundRoutesIndexRoute
   AppPhoneNumbersIndexRoute: typeof AppPhoneNumbersIndexRoute
+  AppRecordingsIndexRoute: typeof AppRecordingsIndexRoute
   AppRingGroupsIndexRoute: typeof AppRingGroupsIndexRoute
   AppUsersIndexRoute: typeof AppUsersIndexRoute
   AppPhoneNumbersIdGraphRoute: typeof AppPhoneNumbersIdGraphRoute
@@ -957,6 +1037,8 @@ const AppRouteChildren: AppRouteChildren = {
   AppSimulatorRoute: AppSimulatorRoute,
   AppVoicemailRoute: AppVoicemailRoute,
   AppIndexRoute: AppIndexRoute,
+  AppAnnouncementsIdRoute: AppAnnouncementsIdRoute,
+  AppAnnouncementsNewRoute: AppAnnouncementsNewRoute,
   AppBusinessHoursIdRoute: AppBusinessHoursIdRoute,
   AppBusinessHoursNewRoute: AppBusinessHoursNewRoute,
   AppCallLogsIdRoute: AppCallLogsIdRoute,
@@ -976,6 +1058,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsOrganizationRoute: AppSettingsOrganizationRoute,
   AppUsersIdRoute: AppUsersIdRoute,
   AppUsersNewRoute: AppUsersNewRoute,
+  AppAnnouncementsIndexRoute: AppAnnouncementsIndexRoute,
   AppBusinessHoursIndexRoute: AppBusinessHoursIndexRoute,
   AppCallLogsIndexRoute: AppCallLogsIndexRoute,
   AppConferenceRoomsIndexRoute: AppConferenceRoomsIndexRoute,
@@ -983,6 +1066,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppIvrMenusIndexRoute: AppIvrMenusIndexRoute,
   AppOutboundRoutesIndexRoute: AppOutboundRoutesIndexRoute,
   AppPhoneNumbersIndexRoute: AppPhoneNumbersIndexRoute,
+  AppRecordingsIndexRoute: AppRecordingsIndexRoute,
   AppRingGroupsIndexRoute: AppRingGroupsIndexRoute,
   AppUsersIndexRoute: AppUsersIndexRoute,
   AppPhoneNumbersIdGraphRoute: AppPhoneNumbersIdGraphRoute,

@@ -77,14 +77,37 @@ api.use(bearer(session, () => unauthorized()))
 export const platformApi = client<PlatformPaths>()
 platformApi.use(bearer(platformSession, () => platformUnauthorized()))
 
-function asProblem(body: unknown, response: Response): Problem {
+/** An answer's body as a problem document, made up from the status when the body is none. */
+export function asProblem(body: unknown, status: number, statusText = ''): Problem {
   if (body && typeof body === 'object' && 'title' in body && 'status' in body) return body as Problem
   return {
     type: 'about:blank',
-    title: response.statusText || 'Request failed',
-    status: response.status,
+    title: statusText || 'Request failed',
+    status,
     detail: typeof body === 'string' && body ? body : null,
   }
+}
+
+/** The error of a request that never got an answer. */
+export function unreachable(): ApiError {
+  return new ApiError(0, {
+    type: 'about:blank',
+    title: 'Cannot reach OpBX',
+    status: 0,
+    detail: 'Check your connection and try again.',
+  })
+}
+
+/**
+ * For requests made outside `api` (uploads with progress): the signed-in user's token, and what
+ * to do when the answer says it is no longer valid.
+ */
+export const orgSession = {
+  token: () => session.token(),
+  expired() {
+    session.clear()
+    unauthorized()
+  },
 }
 
 function retryAfterSeconds(response: Response): number | null {
@@ -105,15 +128,14 @@ export async function call<D>(
     result = await pending
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e
-    throw new ApiError(0, {
-      type: 'about:blank',
-      title: 'Cannot reach OpBX',
-      status: 0,
-      detail: 'Check your connection and try again.',
-    })
+    throw unreachable()
   }
   const { data, error, response } = result
   if (!response.ok)
-    throw new ApiError(response.status, asProblem(error, response), retryAfterSeconds(response))
+    throw new ApiError(
+      response.status,
+      asProblem(error, response.status, response.statusText),
+      retryAfterSeconds(response),
+    )
   return data as D
 }

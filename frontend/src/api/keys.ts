@@ -25,6 +25,7 @@ export type OrgResource =
   | 'references'
   | 'call-stats'
   | 'voicemail'
+  | 'recordings'
 
 // A platform operator's queries are keyed ['platform', …]: apart from every organization's, and
 // cleared together when the operator signs in or out.

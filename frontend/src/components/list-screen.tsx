@@ -30,10 +30,12 @@ export function ListScreen<T extends { id: string }, S extends string>({
   searchPlaceholder,
   empty,
   actions,
+  statusFilter,
 }: {
   title: string
   description: string
-  create: { to: LinkProps['to']; label: string }
+  /** The "New …" link; none for lists whose objects are made otherwise (uploaded recordings). */
+  create?: { to: LinkProps['to']; label: string }
   canCreate?: boolean
   list: ListPageProps<S>
   query: UseQueryResult<Page<T>>
@@ -43,9 +45,13 @@ export function ListScreen<T extends { id: string }, S extends string>({
   empty: { title: string; description?: ReactNode }
   /** More buttons beside "New …" (e.g. "Invite user"). */
   actions?: ReactNode
+  /** False for objects without an active/inactive status. */
+  statusFilter?: boolean
 }) {
   const { user } = useMe()
-  const add = (canCreate ?? canWriteConfig(user.role)) && <NewLink to={create.to}>{create.label}</NewLink>
+  const add = create && (canCreate ?? canWriteConfig(user.role)) && (
+    <NewLink to={create.to}>{create.label}</NewLink>
+  )
   return (
     <>
       <PageHeader
@@ -66,6 +72,7 @@ export function ListScreen<T extends { id: string }, S extends string>({
         {...list}
         query={query}
         searchPlaceholder={searchPlaceholder}
+        statusFilter={statusFilter}
         empty={{ ...empty, action: add }}
       />
     </>

@@ -1,18 +1,10 @@
 import { useQuery } from '@tanstack/react-query'
-import { api, call } from '@/api/client'
-import { keys } from '@/api/keys'
 import { useOrgId } from '@/api/me'
+import { references } from '@/api/references'
 import type { ObjectDestinationType } from '@/lib/destination'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from './ui/card'
 import { ObjectLink } from './object-link'
 import { ErrorState, LoadingState } from './states'
-
-const references = (orgId: string, type: ObjectDestinationType, id: string) => ({
-  // Under the organization: any change to its configuration may change what routes where.
-  queryKey: [...keys.resource(orgId, 'references'), type, id] as const,
-  queryFn: ({ signal }: { signal: AbortSignal }) =>
-    call(api.GET('/api/v1/routing/references/{type}/{id}', { params: { path: { type, id } }, signal })),
-})
 
 /** "Routes here": the numbers, schedules, menus, groups and extensions that send calls to an object. */
 export function RoutesHere({ type, id }: { type: ObjectDestinationType; id: string }) {

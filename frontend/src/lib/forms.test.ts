@@ -57,4 +57,9 @@ describe('list search params', () => {
     expect(validate({ q: '', page: -1, sort: 'password', status: 'deleted', extra: 1 })).toEqual({})
     expect(validate({ page: 1 })).toEqual({})
   })
+
+  it('drop a status for lists of objects without one (recordings, announcements)', () => {
+    const noStatus = listSearch(['name'] as const, { status: false })
+    expect(noStatus({ q: 'greeting', status: 'active' })).toEqual({ q: 'greeting' })
+  })
 })

@@ -18,8 +18,11 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined
 }
 
-/** A `validateSearch` for a list sortable by `sortable`: unknown or malformed values are dropped. */
-export function listSearch<S extends string>(sortable: readonly S[]) {
+/**
+ * A `validateSearch` for a list sortable by `sortable`: unknown or malformed values are dropped,
+ * and so is a status for objects without one (the API refuses a parameter its list lacks).
+ */
+export function listSearch<S extends string>(sortable: readonly S[], { status = true } = {}) {
   return (raw: Record<string, unknown>): ListSearch<S> => {
     const out: ListSearch<S> = {}
     const q = text(raw.q)
@@ -28,7 +31,7 @@ export function listSearch<S extends string>(sortable: readonly S[]) {
     if (Number.isInteger(page) && page > 1 && page < 100_000) out.page = page
     const sort = text(raw.sort)
     if (sort && sortable.includes(sort.replace(/^-/, '') as S)) out.sort = sort as S | `-${S}`
-    if (raw.status === 'active' || raw.status === 'inactive') out.status = raw.status
+    if (status && (raw.status === 'active' || raw.status === 'inactive')) out.status = raw.status
     return out
   }
 }

@@ -8,6 +8,7 @@ export const objectRoutes = {
   business_hours: '/business-hours/$id',
   ivr_menu: '/ivr-menus/$id',
   conference_room: '/conference-rooms/$id',
+  announcement: '/announcements/$id',
   outbound_route: '/outbound-routes/$id',
   user: '/users/$id',
 } as const
@@ -21,6 +22,7 @@ export const objectLabels: Record<ObjectType, string> = {
   business_hours: 'Business hours',
   ivr_menu: 'IVR menu',
   conference_room: 'Conference room',
+  announcement: 'Announcement',
   outbound_route: 'Outbound route',
   user: 'User',
 }

@@ -84,3 +84,17 @@ export function phoneNumber(fields: Partial<Schemas['PhoneNumberView']> = {}): S
     ...fields,
   }
 }
+
+export function recording(fields: Partial<Schemas['RecordingView']> = {}): Schemas['RecordingView'] {
+  return {
+    id: id(),
+    name: 'Welcome',
+    format: 'wav',
+    content_type: 'audio/wav',
+    size_bytes: 16_044,
+    duration_ms: 1_000,
+    created_at: at,
+    updated_at: at,
+    ...fields,
+  }
+}

@@ -19,9 +19,12 @@ use tower_http::services::{ServeDir, ServeFile};
 /// Paths that are never the UI's, even when nothing else answered them.
 const RESERVED: [&str; 4] = ["/api", "/webhooks", "/ws", "/health"];
 
-/// `media-src https:` as CloudFront's policy has it: voicemail plays from Cloudonix's recording URLs.
+/// `media-src https: blob:` as CloudFront's policy has it: voicemail plays from Cloudonix's
+/// recording URLs, and from OpBX's copy fetched with the session's token into a `blob:` URL (an
+/// audio element cannot send the token itself).
 const CSP: &str = "default-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; \
-                   img-src 'self' data:; media-src 'self' https:; style-src 'self' 'unsafe-inline'";
+                   img-src 'self' data:; media-src 'self' https: blob:; \
+                   style-src 'self' 'unsafe-inline'";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// The UI directory from `OPBX_UI_DIR` (default `frontend/dist`).

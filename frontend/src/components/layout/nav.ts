@@ -1,9 +1,11 @@
 import {
   ActivityIcon,
+  MegaphoneIcon,
   AudioLinesIcon,
   BuildingIcon,
   CalendarClockIcon,
   CloudIcon,
+  FileAudioIcon,
   FlaskConicalIcon,
   HistoryIcon,
   HomeIcon,
@@ -35,7 +37,9 @@ export interface NavItem {
     | '/business-hours'
     | '/ivr-menus'
     | '/conference-rooms'
+    | '/announcements'
     | '/outbound-routes'
+    | '/recordings'
     | '/users'
     | '/settings/organization'
     | '/settings/cloudonix'
@@ -76,7 +80,9 @@ export const navGroups: NavGroup[] = [
       { to: '/business-hours', label: 'Business hours', icon: CalendarClockIcon, visible: canReadConfig },
       { to: '/ivr-menus', label: 'IVR menus', icon: WorkflowIcon, visible: canReadConfig },
       { to: '/conference-rooms', label: 'Conference rooms', icon: AudioLinesIcon, visible: canReadConfig },
+      { to: '/announcements', label: 'Announcements', icon: MegaphoneIcon, visible: canReadConfig },
       { to: '/outbound-routes', label: 'Outbound routes', icon: PhoneOutgoingIcon, visible: canReadConfig },
+      { to: '/recordings', label: 'Recordings', icon: FileAudioIcon, visible: canReadConfig },
     ],
   },
   {

@@ -1,5 +1,6 @@
 import { useWatch } from 'react-hook-form'
 import { Field } from '@/components/field'
+import { RecordingField } from '@/components/recording-picker'
 import { ApiForm, NumberField, type ObjectFormProps, StatusField, SwitchField } from '@/components/form-parts'
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect } from '@/components/ui/input'
@@ -124,6 +125,14 @@ export function ConferenceRoomForm({
             name="wait_for_moderator"
             label="Wait for the moderator"
             hint="Participants hear music until the moderator joins"
+            disabled={readOnly}
+          />
+          <RecordingField
+            control={form.control}
+            name="hold_music_recording_id"
+            label="Hold music"
+            none="The standard hold music"
+            hint="What participants hear while they wait"
             disabled={readOnly}
           />
           <SwitchField

@@ -23,6 +23,7 @@ export const conferenceRoomSchema = z
     announce_join_leave: z.boolean(),
     wait_for_moderator: z.boolean(),
     record: z.boolean(),
+    hold_music_recording_id: z.string(),
     status: z.enum(['active', 'inactive']),
   })
   .refine((v) => v.pin_action !== 'set' || /^[0-9]{4,10}$/.test(v.pin), {
@@ -42,6 +43,7 @@ export const conferenceRoomFields = [
   'announce_join_leave',
   'wait_for_moderator',
   'record',
+  'hold_music_recording_id',
   'status',
 ]
 
@@ -55,6 +57,7 @@ export const newConferenceRoom: ConferenceRoomValues = {
   announce_join_leave: false,
   wait_for_moderator: false,
   record: false,
+  hold_music_recording_id: '',
   status: 'active',
 }
 
@@ -69,6 +72,7 @@ export function toValues(r: ConferenceRoomView): ConferenceRoomValues {
     announce_join_leave: r.announce_join_leave,
     wait_for_moderator: r.wait_for_moderator,
     record: r.record,
+    hold_music_recording_id: r.hold_music_recording_id ?? '',
     status: r.status,
   }
 }
@@ -83,6 +87,7 @@ function settings(v: ConferenceRoomValues) {
     announce_join_leave: v.announce_join_leave,
     wait_for_moderator: v.wait_for_moderator,
     record: v.record,
+    hold_music_recording_id: orNull(v.hold_music_recording_id),
     status: v.status,
   }
 }

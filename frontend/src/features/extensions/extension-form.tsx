@@ -5,6 +5,7 @@ import { useMe } from '@/api/me'
 import { users } from '@/api/resources'
 import { DestinationPicker } from '@/components/destination-picker'
 import { Field } from '@/components/field'
+import { RecordingField } from '@/components/recording-picker'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect, Textarea } from '@/components/ui/input'
 import { canManageUsers, canWriteConfig } from '@/lib/roles'
@@ -195,6 +196,14 @@ export function ExtensionForm({
             hint="Callers who get no answer may leave a message"
             disabled={!mayHandleCalls}
           />
+          <RecordingField
+            control={form.control}
+            name="voicemail_greeting_recording_id"
+            label="Greeting recording"
+            none="None: the greeting below"
+            hint="Played before the beep instead of the greeting below"
+            disabled={!mayHandleCalls}
+          />
           <Field
             label="Greeting"
             hint="Text to speak, or an https:// URL of a recording to play. Empty: a standard greeting."
@@ -202,6 +211,21 @@ export function ExtensionForm({
           >
             {(p) => (
               <Textarea {...p} rows={3} disabled={!mayHandleCalls} {...form.register('voicemail_greeting')} />
+            )}
+          </Field>
+          <Field
+            label="Email each message to"
+            hint="The audio is attached. Empty: nobody is mailed."
+            error={errors.voicemail_email?.message}
+          >
+            {(p) => (
+              <Input
+                {...p}
+                type="email"
+                autoComplete="off"
+                disabled={!mayHandleCalls}
+                {...form.register('voicemail_email')}
+              />
             )}
           </Field>
         </CardContent>

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Schemas } from '@/api/client'
 import { type DestinationChoice, fromApi, toApi } from '@/lib/destination'
-import { destination, extensionNumber, name, orNull } from '@/lib/forms'
+import { destination, email, extensionNumber, name, orNull } from '@/lib/forms'
 
 // Limits from shared/src/http/api/rules.rs (NO_ANSWER_TIMEOUT, SPEECH_MAX, URL_MAX, sip_password).
 export const NO_ANSWER_TIMEOUT = { min: 5, max: 120 }
@@ -46,6 +46,8 @@ export const extensionSchema = z.object({
     .max(NO_ANSWER_TIMEOUT.max, `must be ${NO_ANSWER_TIMEOUT.min} to ${NO_ANSWER_TIMEOUT.max} seconds`),
   voicemail_enabled: z.boolean(),
   voicemail_greeting: greeting,
+  voicemail_greeting_recording_id: z.string(),
+  voicemail_email: z.union([z.literal(''), email]),
 })
 
 export type ExtensionValues = z.infer<typeof extensionSchema>
@@ -70,6 +72,8 @@ export const newExtension: ExtensionValues = {
   no_answer_timeout: 20,
   voicemail_enabled: true,
   voicemail_greeting: '',
+  voicemail_greeting_recording_id: '',
+  voicemail_email: '',
 }
 
 export function toValues(e: ExtensionView): ExtensionValues {
@@ -85,6 +89,8 @@ export function toValues(e: ExtensionView): ExtensionValues {
     no_answer_timeout: e.no_answer_timeout,
     voicemail_enabled: e.voicemail_enabled,
     voicemail_greeting: e.voicemail_greeting ?? '',
+    voicemail_greeting_recording_id: e.voicemail_greeting_recording_id ?? '',
+    voicemail_email: e.voicemail_email ?? '',
   }
 }
 
@@ -103,6 +109,8 @@ export function toNew(v: ExtensionValues): Schemas['NewExtension'] {
     no_answer_timeout: v.no_answer_timeout,
     voicemail_enabled: v.voicemail_enabled,
     voicemail_greeting: orNull(v.voicemail_greeting),
+    voicemail_greeting_recording_id: orNull(v.voicemail_greeting_recording_id),
+    voicemail_email: orNull(v.voicemail_email),
   }
 }
 

@@ -1,6 +1,7 @@
 import { useWatch } from 'react-hook-form'
 import { DestinationField } from '@/components/destination-field'
 import { Field } from '@/components/field'
+import { RecordingField } from '@/components/recording-picker'
 import { ApiForm, NumberField, type ObjectFormProps, StatusField, SwitchField } from '@/components/form-parts'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card'
 import { Input, NativeSelect, Textarea } from '@/components/ui/input'
@@ -61,11 +62,22 @@ export function IvrMenuForm({ defaultValues, creating, readOnly, onSubmit }: Obj
             {(p) => (
               <NativeSelect {...p} disabled={readOnly} {...form.register('prompt_kind')}>
                 <option value="text">Spoken text</option>
-                <option value="audio">A recording (https URL)</option>
+                <option value="recording">An uploaded recording</option>
+                <option value="audio">Audio at an https URL</option>
               </NativeSelect>
             )}
           </Field>
-          {promptKind === 'text' ? (
+          {promptKind === 'recording' && (
+            <RecordingField
+              control={form.control}
+              name="prompt_recording_id"
+              label="Recording"
+              hint="WAV or MP3, uploaded under Recordings or here"
+              disabled={readOnly}
+              className="flex flex-col gap-1.5 sm:col-span-2"
+            />
+          )}
+          {promptKind === 'text' && (
             <>
               <Field
                 label="Text to speak"
@@ -79,9 +91,10 @@ export function IvrMenuForm({ defaultValues, creating, readOnly, onSubmit }: Obj
                 {(p) => <Input {...p} disabled={readOnly} {...form.register('prompt_voice')} />}
               </Field>
             </>
-          ) : (
+          )}
+          {promptKind === 'audio' && (
             <Field
-              label="Recording URL"
+              label="Audio URL"
               hint="An https:// address Cloudonix fetches the audio from"
               error={errors.prompt_audio_url?.message}
               className="flex flex-col gap-1.5 sm:col-span-2"

@@ -24,10 +24,11 @@ export const ivrMenuSchema = z
   .object({
     name,
     status: z.enum(['active', 'inactive']),
-    prompt_kind: z.enum(['text', 'audio']),
+    prompt_kind: z.enum(['text', 'recording', 'audio']),
     prompt_text: z.string().trim().max(SPEECH_MAX, `must be at most ${SPEECH_MAX} characters`),
     prompt_voice: z.string().trim().max(64, 'must be at most 64 characters'),
     prompt_audio_url: z.string().trim().max(URL_MAX, `must be at most ${URL_MAX} characters`),
+    prompt_recording_id: z.string(),
     digit_timeout: whole('seconds', DIGIT_TIMEOUT),
     max_invalid: whole('tries', IVR_RETRIES),
     max_timeouts: whole('tries', IVR_RETRIES),
@@ -52,6 +53,9 @@ export const ivrMenuSchema = z
     if (v.prompt_kind === 'text' && !v.prompt_text) {
       ctx.addIssue({ code: 'custom', path: ['prompt_text'], message: 'is required: what callers hear' })
     }
+    if (v.prompt_kind === 'recording' && !v.prompt_recording_id) {
+      ctx.addIssue({ code: 'custom', path: ['prompt_recording_id'], message: 'choose a recording' })
+    }
     if (v.prompt_kind === 'audio' && !/^https:\/\/[^/\s]+/i.test(v.prompt_audio_url)) {
       ctx.addIssue({
         code: 'custom',
@@ -71,6 +75,7 @@ export const ivrMenuFields = [
   'prompt_text',
   'prompt_voice',
   'prompt_audio_url',
+  'prompt_recording_id',
   'digit_timeout',
   'max_invalid',
   'max_timeouts',
@@ -93,6 +98,7 @@ export const newIvrMenu: IvrMenuValues = {
   prompt_text: '',
   prompt_voice: '',
   prompt_audio_url: '',
+  prompt_recording_id: '',
   digit_timeout: 5,
   max_invalid: 3,
   max_timeouts: 3,
@@ -107,11 +113,13 @@ export function toValues(m: IvrMenuView): IvrMenuValues {
   return {
     name: m.name,
     status: m.status,
-    // The recording wins when a menu has both (as the routing engine plays it).
-    prompt_kind: m.prompt_audio_url ? 'audio' : 'text',
+    // What the routing engine plays when a menu has several: the uploaded recording, else the
+    // URL, else the text.
+    prompt_kind: m.prompt_recording_id ? 'recording' : m.prompt_audio_url ? 'audio' : 'text',
     prompt_text: m.prompt_text ?? '',
     prompt_voice: m.prompt_voice ?? '',
     prompt_audio_url: m.prompt_audio_url ?? '',
+    prompt_recording_id: m.prompt_recording_id ?? '',
     digit_timeout: m.digit_timeout,
     max_invalid: m.max_invalid,
     max_timeouts: m.max_timeouts,
@@ -129,13 +137,14 @@ export function toValues(m: IvrMenuView): IvrMenuValues {
 
 /** The whole menu, as both a new menu and a change send it (`null` clears the unused prompt). */
 function body(v: IvrMenuValues) {
-  const text = v.prompt_kind === 'text'
+  const kind = v.prompt_kind
   return {
     name: v.name.trim(),
     status: v.status,
-    prompt_text: text ? v.prompt_text.trim() : null,
-    prompt_voice: text ? orNull(v.prompt_voice) : null,
-    prompt_audio_url: text ? null : v.prompt_audio_url.trim(),
+    prompt_text: kind === 'text' ? v.prompt_text.trim() : null,
+    prompt_voice: kind === 'text' ? orNull(v.prompt_voice) : null,
+    prompt_audio_url: kind === 'audio' ? v.prompt_audio_url.trim() : null,
+    prompt_recording_id: kind === 'recording' ? v.prompt_recording_id : null,
     digit_timeout: v.digit_timeout,
     max_invalid: v.max_invalid,
     max_timeouts: v.max_timeouts,

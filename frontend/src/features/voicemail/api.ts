@@ -6,11 +6,15 @@ import { PER_PAGE } from '@/lib/list-search'
 
 export type VoicemailMessage = Schemas['VoicemailView']
 
-/** The inbox's view in the URL: one mailbox (an extension id) or all, new or heard messages, the page. */
+/**
+ * The inbox's view in the URL: one mailbox (an extension id) or all, new or heard messages, the
+ * page, and the message a voicemail email links to (shown marked).
+ */
 export interface VoicemailSearch {
   extension?: string
   show?: 'new' | 'heard'
   page?: number
+  message?: string
 }
 
 const ID = /^[0-9a-f-]{36}$/i
@@ -18,6 +22,7 @@ const ID = /^[0-9a-f-]{36}$/i
 export function voicemailSearch(raw: Record<string, unknown>): VoicemailSearch {
   const out: VoicemailSearch = {}
   if (typeof raw.extension === 'string' && ID.test(raw.extension)) out.extension = raw.extension
+  if (typeof raw.message === 'string' && ID.test(raw.message)) out.message = raw.message
   if (raw.show === 'new' || raw.show === 'heard') out.show = raw.show
   const page = Number(raw.page)
   if (Number.isInteger(page) && page > 1 && page < 100_000) out.page = page
@@ -37,6 +42,10 @@ export const voicemail = (orgId: string, search: VoicemailSearch) => {
     placeholderData: keepPreviousData,
   })
 }
+
+/** A message's audio from OpBX's storage, fetched with the session's token (see ApiAudio). */
+export const voicemailAudio = (id: string) => (signal: AbortSignal) =>
+  call(api.GET('/api/v1/voicemail/{id}/audio', { params: { path: { id } }, parseAs: 'blob', signal }))
 
 function useInvalidateVoicemail() {
   const queryClient = useQueryClient()

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query'
 import { MailIcon, MailOpenIcon, Trash2Icon } from 'lucide-react'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import { toast } from 'sonner'
 import { useMe } from '@/api/me'
 import { problemMessage } from '@/api/problem'
 import { extensions } from '@/api/resources'
+import { ApiAudio } from '@/components/api-audio'
 import { ConfirmDialog } from '@/components/confirm-dialog'
 import { PageHeader } from '@/components/page-header'
 import { PageNav } from '@/components/page-nav'
@@ -16,12 +17,14 @@ import { NativeSelect } from '@/components/ui/input'
 import { PER_PAGE } from '@/lib/list-search'
 import { canWriteConfig } from '@/lib/roles'
 import { clock, dateTime } from '@/lib/time'
+import { cn } from '@/lib/utils'
 import {
   useDeleteVoicemail,
   useMarkHeard,
   type VoicemailMessage,
   type VoicemailSearch,
   voicemail,
+  voicemailAudio,
 } from './api'
 
 /** The mailboxes the signed-in user may open: every extension for admins, their own for PBX users. */
@@ -35,7 +38,20 @@ function useMailboxes() {
   return { mailboxes: mine, name: (id: string) => names.get(id), everyone: canWriteConfig(user.role) }
 }
 
-function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: string }) {
+function Message({
+  message,
+  mailbox,
+  linked,
+}: {
+  message: VoicemailMessage
+  mailbox?: string
+  /** The message a voicemail email linked to: marked, and scrolled to. */
+  linked: boolean
+}) {
+  const item = useRef<HTMLLIElement>(null)
+  useEffect(() => {
+    if (linked) item.current?.scrollIntoView({ block: 'center' })
+  }, [linked])
   const { organization } = useMe()
   const mark = useMarkHeard()
   const remove = useDeleteVoicemail()
@@ -44,8 +60,10 @@ function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: st
   const when = dateTime(message.created_at, organization.timezone)
   return (
     <li
-      className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center"
+      ref={item}
+      className={cn('flex flex-col gap-3 p-4 sm:flex-row sm:items-center', linked && 'bg-accent')}
       aria-label={`Message from ${message.from_number}`}
+      aria-current={linked || undefined}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-1">
         <div className="flex flex-wrap items-center gap-2">
@@ -57,16 +75,25 @@ function Message({ message, mailbox }: { message: VoicemailMessage; mailbox?: st
           {mailbox && <> · mailbox {mailbox}</>}
         </p>
       </div>
-      {/* Cloudonix's recording URL, played by the browser; listening counts as hearing it. */}
-      {/* oxlint-disable-next-line jsx-a11y/media-has-caption -- a voicemail has no transcript to caption; the caller, time and length are in the text beside it */}
-      <audio
-        controls
-        preload="none"
-        src={message.recording_url}
-        aria-label={`Recording from ${message.from_number}, ${when}`}
-        className="h-9 w-full sm:w-72"
-        onPlay={() => !message.heard && setHeard(true)}
-      />
+      {/* Listening counts as hearing it. Once OpBX has its copy, the audio comes from there (it
+          outlives Cloudonix's); until then from Cloudonix's recording URL. */}
+      {message.audio_stored ? (
+        <ApiAudio
+          label={`Recording from ${message.from_number}, ${when}`}
+          load={voicemailAudio(message.id)}
+          onPlay={() => !message.heard && setHeard(true)}
+        />
+      ) : (
+        // oxlint-disable-next-line jsx-a11y/media-has-caption -- a voicemail has no transcript to caption; the caller, time and length are in the text beside it
+        <audio
+          controls
+          preload="none"
+          src={message.recording_url}
+          aria-label={`Recording from ${message.from_number}, ${when}`}
+          className="h-9 w-full sm:w-72"
+          onPlay={() => !message.heard && setHeard(true)}
+        />
+      )}
       <div className="flex shrink-0 gap-2">
         <Button
           variant="outline"
@@ -104,7 +131,8 @@ export function VoicemailPage({
   const { organization } = useMe()
   const { mailboxes, name, everyone } = useMailboxes()
   const query = useQuery(voicemail(organization.id, search))
-  const set = (patch: Partial<VoicemailSearch>) => onSearchChange({ ...search, ...patch, page: undefined })
+  const set = (patch: Partial<VoicemailSearch>) =>
+    onSearchChange({ ...search, ...patch, page: undefined, message: undefined })
   const page = query.data
 
   let body: ReactNode
@@ -121,7 +149,12 @@ export function VoicemailPage({
     body = (
       <ul aria-label="Messages" className="divide-y">
         {query.data.data.map((m) => (
-          <Message key={m.id} message={m} mailbox={search.extension ? undefined : name(m.extension_id)} />
+          <Message
+            key={m.id}
+            message={m}
+            mailbox={search.extension ? undefined : name(m.extension_id)}
+            linked={m.id === search.message}
+          />
         ))}
       </ul>
     )

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { id } from '@/testing/fixtures'
+import { id, recording } from '@/testing/fixtures'
 import { on, page } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
@@ -24,9 +24,11 @@ const room: Schemas['ConferenceRoomView'] = {
 describe('conference rooms', () => {
   it('are created with a PIN of 4 to 10 digits', async () => {
     const sent: Schemas['NewConferenceRoom'][] = []
+    const music = recording({ name: 'Lobby music', duration_ms: 30_000 })
     const { user: u } = renderApp({
       url: '/conference-rooms/new',
       handlers: [
+        on('get', '/api/v1/recordings', () => page([music])),
         on('post', '/api/v1/conference-rooms', ({ body }) => {
           sent.push(body)
           return { ...room, id: id(), name: body.name }
@@ -43,9 +45,16 @@ describe('conference rooms', () => {
 
     await u.type(screen.getByLabelText('PIN digits'), '34')
     await u.click(screen.getByRole('switch', { name: 'Mute on entry' }))
+    await u.selectOptions(screen.getByLabelText('Hold music'), 'Lobby music (0:30)')
     await u.click(screen.getByRole('button', { name: 'Create room' }))
     await waitFor(() => expect(sent).toHaveLength(1))
-    expect(sent[0]).toMatchObject({ name: 'Board room', number: null, pin: '1234', mute_on_entry: true })
+    expect(sent[0]).toMatchObject({
+      name: 'Board room',
+      number: null,
+      pin: '1234',
+      mute_on_entry: true,
+      hold_music_recording_id: music.id,
+    })
   })
 
   it('never show the PIN, and keep or remove it on request', async () => {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { extension, ringGroup, user } from '@/testing/fixtures'
+import { extension, recording, ringGroup, user } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
@@ -110,10 +110,12 @@ describe('a PBX user', () => {
     const me = user('pbx_user')
     const mine = extension({ user_id: me.id })
     const sent: Schemas['ExtensionUpdate'][] = []
+    const greeting = recording({ name: 'My greeting', duration_ms: 5_000 })
     const { user: u } = renderApp({
       me,
       url: `/extensions/${mine.id}`,
       handlers: [
+        on('get', '/api/v1/recordings', () => page([greeting])),
         on('get', '/api/v1/extensions/{id}', () => mine),
         on('patch', '/api/v1/extensions/{id}', ({ body }) => {
           sent.push(body)
@@ -128,8 +130,23 @@ describe('a PBX user', () => {
     expect(screen.queryByLabelText('User')).not.toBeInTheDocument()
 
     await u.click(screen.getByRole('switch', { name: 'Do not disturb' }))
+    // Their own greeting and where messages are mailed are call handling too; uploading is not.
+    await u.selectOptions(screen.getByLabelText('Greeting recording'), 'My greeting (0:05)')
+    expect(screen.queryByRole('button', { name: 'Upload new' })).not.toBeInTheDocument()
+    await u.type(screen.getByLabelText('Email each message to'), 'alice@')
     await u.click(screen.getByRole('button', { name: 'Save changes' }))
-    await waitFor(() => expect(sent).toEqual([{ do_not_disturb: true }]))
+    expect(await screen.findByText('must be an email address')).toBeInTheDocument()
+    await u.type(screen.getByLabelText('Email each message to'), 'acme.test')
+    await u.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() =>
+      expect(sent).toEqual([
+        {
+          do_not_disturb: true,
+          voicemail_greeting_recording_id: greeting.id,
+          voicemail_email: 'alice@acme.test',
+        },
+      ]),
+    )
     expect(screen.getByRole('heading', { name: 'SIP password' })).toBeInTheDocument()
   })
 

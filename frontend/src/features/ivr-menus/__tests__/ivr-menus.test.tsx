@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { extension, id, ringGroup } from '@/testing/fixtures'
+import { HttpResponse, http } from 'msw'
+import { extension, id, recording, ringGroup } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
 
@@ -107,12 +108,12 @@ describe('IVR menus', () => {
       ],
     })
     await heading('Main menu')
-    expect(screen.getByLabelText('Recording URL')).toHaveValue('https://cdn.example.com/menu.mp3')
+    expect(screen.getByLabelText('Audio URL')).toHaveValue('https://cdn.example.com/menu.mp3')
     expect(await screen.findByRole('list', { name: 'Extensions callers may dial' })).toHaveTextContent(
       '101 · Alice',
     )
-    await u.clear(screen.getByLabelText('Recording URL'))
-    await u.type(screen.getByLabelText('Recording URL'), 'http://cdn.example.com/menu.mp3')
+    await u.clear(screen.getByLabelText('Audio URL'))
+    await u.type(screen.getByLabelText('Audio URL'), 'http://cdn.example.com/menu.mp3')
     await u.click(screen.getByRole('button', { name: 'Save changes' }))
     expect(await screen.findByText(/must be an https:\/\/ URL/)).toBeInTheDocument()
 
@@ -121,5 +122,60 @@ describe('IVR menus', () => {
     await u.click(screen.getByRole('button', { name: 'Save changes' }))
     await waitFor(() => expect(sent).toHaveLength(1))
     expect(sent[0]).toMatchObject({ prompt_text: 'Welcome.', prompt_audio_url: null })
+  })
+
+  it('play an uploaded recording: chosen from the list, or uploaded from the form and chosen', async () => {
+    const welcome = recording({ name: 'Welcome', duration_ms: 4_000 })
+    const night = recording({ name: 'Night', duration_ms: 12_000 })
+    const list = [welcome]
+    const sent: Schemas['IvrMenuUpdate'][] = []
+    const { user: u } = renderApp({
+      url: `/ivr-menus/${menu.id}`,
+      handlers: [
+        on('get', '/api/v1/ivr-menus/{id}', () => menu),
+        on('get', '/api/v1/ring-groups', () => page([sales])),
+        on('get', '/api/v1/extensions', () => page([alice, bob])),
+        on('get', '/api/v1/recordings', () => page(list)),
+        http.post(new URL('/api/v1/recordings', location.origin).href, () => {
+          list.push(night)
+          return HttpResponse.json(night, { status: 201 })
+        }),
+        on('patch', '/api/v1/ivr-menus/{id}', ({ body }) => {
+          sent.push(body)
+          return menu
+        }),
+        on('get', '/api/v1/ivr-menus', () => page([menu])),
+      ],
+    })
+    await heading('Main menu')
+    await u.selectOptions(screen.getByLabelText('Greeting'), 'An uploaded recording')
+    await u.click(screen.getByRole('button', { name: 'Save changes' }))
+    expect(await screen.findByText('choose a recording')).toBeInTheDocument()
+    await u.selectOptions(screen.getByLabelText('Recording'), 'Welcome (0:04)')
+    await u.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toMatchObject({
+      prompt_recording_id: welcome.id,
+      prompt_audio_url: null,
+      prompt_text: null,
+    })
+
+    await u.click(screen.getByRole('button', { name: 'Upload new' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Upload recording' })
+    const wav = new Uint8Array(44)
+    wav.set([...'RIFF'].map((c) => c.charCodeAt(0)))
+    wav.set(
+      [...'WAVE'].map((c) => c.charCodeAt(0)),
+      8,
+    )
+    await u.upload(within(dialog).getByLabelText('Audio file'), new File([wav], 'night.wav'))
+    await u.click(within(dialog).getByRole('button', { name: 'Upload' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument())
+    // The upload's submit stayed in the dialog: the menu was not saved with it.
+    expect(sent).toHaveLength(1)
+    await waitFor(() => expect(screen.getByLabelText('Recording')).toHaveValue(night.id))
+    await u.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent[1]).toMatchObject({ prompt_recording_id: night.id })
   })
 })

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { HttpResponse, http } from 'msw'
+import { describe, expect, it, vi } from 'vitest'
 import type { Schemas } from '@/api/client'
 import { extension, id, user } from '@/testing/fixtures'
 import { emptyCollections, on, page } from '@/testing/http'
@@ -127,5 +128,72 @@ describe('voicemail inbox', () => {
   it('is not offered to reporters, who may not hear calls', async () => {
     renderApp({ url: '/voicemail', role: 'reporter' })
     expect(await heading('Not available for your role')).toBeVisible()
+  })
+
+  it('plays a message from OpBX’s copy once it is stored, fetched with the session’s token', async () => {
+    const paula = user('pbx_user', { name: 'Paula' })
+    const mine = extension({ number: '301', name: 'Paula desk', user_id: paula.id })
+    const stored = message({ extension_id: mine.id, audio_stored: true })
+    const fetched: (string | null)[] = []
+    const objectUrl = vi.fn<(blob: Blob) => string>(() => 'blob:message')
+    Object.assign(URL, { createObjectURL: objectUrl, revokeObjectURL: vi.fn<() => void>() })
+    let heard = false
+    const { user: u } = renderApp({
+      url: '/voicemail',
+      me: paula,
+      handlers: [
+        on('get', '/api/v1/voicemail', () => page([{ ...stored, heard }])),
+        http.get(new URL(`/api/v1/voicemail/${stored.id}/audio`, location.origin).href, ({ request }) => {
+          fetched.push(request.headers.get('Authorization'))
+          return new HttpResponse(new Uint8Array([82, 73, 70, 70]), {
+            headers: { 'Content-Type': 'audio/wav' },
+          })
+        }),
+        on('post', '/api/v1/voicemail/{id}/heard', () => {
+          heard = true
+          return { ...stored, heard }
+        }),
+        on('get', '/api/v1/extensions', () => page([mine])),
+        ...emptyCollections(),
+      ],
+    })
+    await heading('Voicemail')
+    const item = await screen.findByRole('listitem', { name: 'Message from +14155550123' })
+    // Nothing is downloaded before someone asks to listen.
+    expect(item.querySelector('audio')).toBeNull()
+    expect(fetched).toEqual([])
+    await u.click(within(item).getByRole('button', { name: /^Play Recording from \+14155550123/ }))
+    await waitFor(() => expect(item.querySelector('audio')).toHaveAttribute('src', 'blob:message'))
+    expect(fetched).toEqual(['Bearer test-token'])
+    expect(objectUrl.mock.calls[0]![0].type).toBe('audio/wav')
+    item.querySelector('audio')!.dispatchEvent(new Event('play'))
+    await waitFor(() => expect(heard).toBe(true))
+  })
+
+  it('marks the message a voicemail email links to, until the view changes', async () => {
+    const paula = user('pbx_user', { name: 'Paula' })
+    const mine = extension({ number: '301', name: 'Paula desk', user_id: paula.id })
+    const linked = message({ extension_id: mine.id, from_number: '+14155550777' })
+    const other = message({ extension_id: mine.id })
+    const { user: u, router } = renderApp({
+      url: `/voicemail?extension=${mine.id}&message=${linked.id}`,
+      me: paula,
+      handlers: [
+        on('get', '/api/v1/voicemail', () => page([other, linked])),
+        on('get', '/api/v1/extensions', () => page([mine])),
+        ...emptyCollections(),
+      ],
+    })
+    await heading('Voicemail')
+    const item = await screen.findByRole('listitem', { name: 'Message from +14155550777' })
+    expect(item).toHaveAttribute('aria-current', 'true')
+    expect(screen.getByRole('listitem', { name: 'Message from +14155550123' })).not.toHaveAttribute(
+      'aria-current',
+    )
+    await u.selectOptions(screen.getByLabelText('Show'), 'New only')
+    await waitFor(() => expect(router.state.location.search).not.toHaveProperty('message'))
+    expect(screen.getByRole('listitem', { name: 'Message from +14155550777' })).not.toHaveAttribute(
+      'aria-current',
+    )
   })
 })
