@@ -30,7 +30,9 @@ pub fn unavailable(e: &StoreError) -> Response {
 pub fn epoch_ms(text: Option<&str>) -> Option<i64> {
     let text = text?.trim();
     if let Ok(ms) = text.parse::<f64>() {
-        return (ms > 0.0).then_some(ms as i64);
+        // Compared after the cast: a fraction of a millisecond (`12e-5`) is zero, "not set".
+        let ms = ms as i64;
+        return (ms > 0).then_some(ms);
     }
     // A date before 1970 is as meaningless for a call as a negative number.
     text.parse::<jiff::Timestamp>()
