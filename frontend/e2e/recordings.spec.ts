@@ -3,9 +3,9 @@ import { toneWav } from './audio'
 import { Cloudonix, newCall } from './cloudonix'
 import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
-// A greeting as a new admin would set it up: uploaded on the recordings screen, put on an IVR
-// menu, and heard by a caller of the menu's number: the menu's CXML plays a signed link that
-// works without a login (and not once altered), which the browser plays. The same recording then
+// A greeting as a new admin would set it up: uploaded (and played) on the recordings screen, put
+// on an IVR menu, and heard by a caller of the menu's number: the menu's CXML plays a signed link
+// that works without a login (and not once altered), which the browser plays. The same recording then
 // plays in an announcement, as a mailbox's greeting and as a conference room's hold music, and
 // the recordings screen says so.
 
@@ -80,6 +80,20 @@ test('a greeting is uploaded, refused when it is no audio, and put on a menu', a
   await expect(row).toContainText('WAV')
   await expect(row).toContainText('0:01')
   await expect(row).toContainText('16 KB')
+
+  // It plays on the screen, from the API with the session's token: one second of tone.
+  await row.getByRole('button', { name: `Play Recording ${GREETING}` }).click()
+  const audio = row.locator('audio')
+  await expect(audio).toHaveAttribute('src', /^blob:/)
+  await audio.evaluate((a: HTMLAudioElement) => {
+    a.muted = true
+    return a.play()
+  })
+  await expect
+    .poll(() =>
+      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
+    )
+    .toEqual({ ended: true, duration: 1 })
 
   // Renamed and named back: the list follows.
   await row.getByRole('button', { name: `Rename recording ${GREETING}` }).click()

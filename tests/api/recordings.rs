@@ -125,6 +125,17 @@ pub fn cases() -> Vec<Case> {
             |ctx| prepare(async move { at(&target(&ctx).await) }),
         ),
         Case::new(
+            "GET",
+            "/api/v1/recordings/{id}/audio",
+            Access::Roles(CONFIG_READERS),
+            |ctx| {
+                prepare(async move {
+                    let r = target(&ctx).await;
+                    Prepared::at(format!("/api/v1/recordings/{}/audio", r.id)).marker(&r.name)
+                })
+            },
+        ),
+        Case::new(
             "PATCH",
             "/api/v1/recordings/{id}",
             Access::Roles(ADMINS),
@@ -180,6 +191,11 @@ async fn uploads_are_recognised_from_their_bytes_not_their_names(b: Backend) {
         wav.as_slice(),
         "the audio is kept as uploaded"
     );
+    // The admin screens play it from the API (calls get signed /media links instead).
+    let played = admin.get(&format!("/api/v1/recordings/{id}/audio")).await;
+    assert_eq!(played.status, 200);
+    assert_eq!(played.header("content-type"), Some("audio/wav"));
+    assert_eq!(played.text, String::from_utf8_lossy(&wav));
 
     // An MP3 whose name says WAV is the MP3 it is: 100 frames × 1152 / 44 100 Hz.
     let r = upload(&admin, "hold.wav", Some("Hold music"), &mp3(100)).await;

@@ -834,6 +834,26 @@ export interface paths {
         patch: operations["rename_recording"];
         trace?: never;
     };
+    "/api/v1/recordings/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The recording's audio, for the admin screens to play (calls get signed `/media` links). A
+         *     single `Range` is honoured (206; 416 when it cannot be met).
+         */
+        get: operations["get_recording_audio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ring-groups": {
         parameters: {
             query?: never;
@@ -5701,6 +5721,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecordingView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_recording_audio: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, e.g. `bytes=0-1023` */
+                Range?: string | null;
+            };
+            path: {
+                id: components["schemas"]["RecordingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole audio */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": components["schemas"]["AudioBytes"];
+                    "audio/wav": components["schemas"]["AudioBytes"];
+                };
+            };
+            /** @description The requested range (`Content-Range` says which) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": components["schemas"]["AudioBytes"];
+                    "audio/wav": components["schemas"]["AudioBytes"];
                 };
             };
             /** @description Error: an RFC 9457 problem document */

@@ -230,6 +230,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/recordings/{id}"),
             route("PATCH", "/api/v1/recordings/{id}"),
             route("DELETE", "/api/v1/recordings/{id}"),
+            route("GET", "/api/v1/recordings/{id}/audio"),
         ],
         router: api::recordings::router,
     },

@@ -4,6 +4,7 @@ import { useMe, useOrgId } from '@/api/me'
 import { useRemove } from '@/api/mutations'
 import { references } from '@/api/references'
 import { recordings } from '@/api/resources'
+import { ApiAudio } from '@/components/api-audio'
 import type { Column } from '@/components/data-table'
 import { DeleteButton } from '@/components/delete-button'
 import { ListScreen } from '@/components/list-screen'
@@ -14,7 +15,7 @@ import { fileSize } from '@/lib/audio-file'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
 import { canWriteConfig } from '@/lib/roles'
 import { clock, dateTime } from '@/lib/time'
-import type { RecordingSort } from './api'
+import { type RecordingSort, recordingAudio } from './api'
 import { RenameDialog } from './rename-dialog'
 
 /** What plays a recording (menus, announcements, greetings, hold music), as links. */
@@ -56,6 +57,11 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
       header: 'Name',
       sort: 'name',
       cell: (r) => <span className="font-medium wrap-anywhere">{r.name}</span>,
+    },
+    {
+      key: 'listen',
+      header: 'Listen',
+      cell: (r) => <ApiAudio label={`Recording ${r.name}`} load={recordingAudio(r.id)} />,
     },
     {
       key: 'format',

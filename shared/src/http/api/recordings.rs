@@ -12,7 +12,8 @@
 use axum::Json;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use hyper::body::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,6 +26,7 @@ use super::extract::{ApiJson, Id};
 use super::list::{List, ListQuery, Listing, Paged};
 use super::problem::{ApiError, ApiResult};
 use super::rules;
+use super::schema::AudioBytes;
 use super::time::UtcTime;
 use super::validate::Validator;
 use crate::app::AppState;
@@ -33,6 +35,7 @@ use crate::domain::ids::RecordingId;
 use crate::domain::model::{Recording, Role};
 use crate::domain::now_ms;
 use crate::http::api::schema::Name;
+use crate::http::media::audio_response;
 use crate::ports::media::MediaKey;
 use crate::ports::recordings::RecordingRepo;
 
@@ -40,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_recordings, upload_recording))
         .routes(routes!(get_recording, rename_recording, delete_recording))
+        .routes(routes!(get_recording_audio))
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -299,6 +303,36 @@ async fn get_recording(
     caller.require(Role::PbxUser)?;
     let recording = state.store.find_recording(caller.org(), id).await?;
     Ok(Json(RecordingView::from(&recording)))
+}
+
+/// The recording's audio, for the admin screens to play (calls get signed `/media` links). A
+/// single `Range` is honoured (206; 416 when it cannot be met).
+#[utoipa::path(
+    get,
+    path = "/api/v1/recordings/{id}/audio",
+    tag = "recordings",
+    params(
+        ("id" = RecordingId, Path),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
+    ),
+    responses(
+        (status = 200, description = "The whole audio", content((AudioBytes = "audio/wav"), (AudioBytes = "audio/mpeg"))),
+        (status = 206, description = "The requested range (`Content-Range` says which)", content((AudioBytes = "audio/wav"), (AudioBytes = "audio/mpeg"))),
+    )
+)]
+async fn get_recording_audio(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id<RecordingId>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    caller.require(Role::PbxUser)?;
+    let recording = state.store.find_recording(caller.org(), id).await?;
+    let bytes = state
+        .media
+        .get(&MediaKey::recording(recording.organization_id, recording.id))
+        .await?;
+    Ok(audio_response(bytes, &headers))
 }
 
 /// Rename a recording.
