@@ -8,10 +8,10 @@ use opbx::domain::model::{Announcement, Role};
 use opbx::domain::now_ms;
 use opbx::ports::announcements::AnnouncementRepo;
 use opbx_tests::model::stored_recording;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, unique};
 use serde_json::json;
 
-use opbx_tests::numbers::unique_e164;
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
 use crate::config_support::{
     Client, extension, invalid_fields, message_for, phone_number, references, room,

@@ -8,11 +8,11 @@ use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
 use opbx::ports::media::{MediaError, MediaKey};
 use opbx::ports::store::{PageRequest, StoreError};
 use opbx::ports::voicemail::VoicemailRepo;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, unique};
 use serde_json::json;
 
 use crate::call_logs::add_extension;
-use opbx_tests::numbers::unique_e164;
 use crate::cases::{Access, Case, Ctx, Prepared, STAFF, prepare};
 use crate::fixtures::{Api, Reply, send};
 use crate::recordings::greeting_wav;

@@ -12,10 +12,10 @@ use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
 use opbx::ports::voicemail::VoicemailRepo;
 use opbx_tests::fake_cloudonix::Reply as FakeReply;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, TEST_APP_URL, TEST_PUBLIC_URL, mail_attachment, received_mail, unique};
 use serde_json::json;
 
-use opbx_tests::numbers::unique_e164;
 use crate::config_support::{extension, phone_number};
 use crate::fixtures::{request, send};
 use crate::jobs::World;

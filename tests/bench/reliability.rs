@@ -675,10 +675,7 @@ async fn stopped_then_paused(proxy: &FaultProxy, seconds: u64) {
 
 /// Redis refused for 5 s (a stopped server), then blackholed for 5 s (paused, or a partition).
 async fn redis_outage(pbx: &Pbx, proxy: &FaultProxy) -> bool {
-    let o = load_with_outage(pbx, "redis", async || {
-        stopped_then_paused(proxy, 5).await
-    })
-    .await;
+    let o = load_with_outage(pbx, "redis", async || stopped_then_paused(proxy, 5).await).await;
     let lost = pbx.lost_of(&o.sids).await;
     let ok =
         o.routed == o.during && o.times.p99 <= OUTAGE_BUDGET_MS && lost == 0 && o.non_cxml == 0;

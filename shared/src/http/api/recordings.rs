@@ -330,7 +330,10 @@ async fn get_recording_audio(
     let recording = state.store.find_recording(caller.org(), id).await?;
     let bytes = state
         .media
-        .get(&MediaKey::recording(recording.organization_id, recording.id))
+        .get(&MediaKey::recording(
+            recording.organization_id,
+            recording.id,
+        ))
         .await?;
     Ok(audio_response(bytes, &headers))
 }
