@@ -146,7 +146,7 @@ async fn main() {
     let log = server.output();
     // The whole log, for reading what a failing scenario did.
     if let Ok(path) = std::env::var("OPBX_RELIABILITY_LOG") {
-        std::fs::write(&path, &log).unwrap_or_else(|e| panic!("{path}: {e}"));
+        std::fs::write(&path, log).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     let lines = |needle: &str| log.lines().filter(|l| l.contains(needle)).count();
     println!(
