@@ -11,13 +11,13 @@ use opbx_tests::model::stored_recording;
 use opbx_tests::{Backend, unique};
 use serde_json::json;
 
-use opbx_tests::numbers::unique_e164;
 use crate::cases::{ADMINS, Access, CONFIG_READERS, Case, Ctx, Prepared, prepare};
 use crate::config_support::{
     Client, extension, invalid_fields, message_for, phone_number, references, room,
 };
 use crate::fixtures::Api;
 use crate::recordings::greeting_wav;
+use opbx_tests::numbers::unique_e164;
 
 /// A spoken announcement of `org` that hangs up after.
 pub async fn announcement(
@@ -38,7 +38,7 @@ pub async fn announcement(
         updated_at: now,
     };
     edit(&mut a);
-    state.store.create_announcement(&a).await.unwrap();
+    state.store.create_announcement(&a, &[]).await.unwrap();
     a
 }
 

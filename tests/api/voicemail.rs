@@ -12,10 +12,10 @@ use opbx_tests::{Backend, unique};
 use serde_json::json;
 
 use crate::call_logs::add_extension;
-use opbx_tests::numbers::unique_e164;
 use crate::cases::{Access, Case, Ctx, Prepared, STAFF, prepare};
 use crate::fixtures::{Api, Reply, send};
 use crate::recordings::greeting_wav;
+use opbx_tests::numbers::unique_e164;
 
 async fn leave_message(
     state: &AppState,

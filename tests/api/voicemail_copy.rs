@@ -15,11 +15,11 @@ use opbx_tests::fake_cloudonix::Reply as FakeReply;
 use opbx_tests::{Backend, TEST_APP_URL, TEST_PUBLIC_URL, mail_attachment, received_mail, unique};
 use serde_json::json;
 
-use opbx_tests::numbers::unique_e164;
 use crate::config_support::{extension, phone_number};
 use crate::fixtures::{request, send};
 use crate::jobs::World;
 use crate::recordings::greeting_wav;
+use opbx_tests::numbers::unique_e164;
 
 /// Leaves a message in the mailbox `to` routes to, as Cloudonix would: the call, then the
 /// `<Record>` action with `recording_url`.
@@ -234,7 +234,7 @@ async fn the_mailbox_owner_is_mailed_the_message_with_its_audio(b: Backend) {
         },
         opbx::domain::now_ms(),
     );
-    opbx::jobs::dispatch::enqueue(&w.api.state, &again)
+    opbx::jobs::dispatch::enqueue(&w.api.state, &again, &[])
         .await
         .unwrap();
     w.run().await;
