@@ -15,15 +15,16 @@ use opbx::ports::jobs::{Job, JobPayload, JobStore};
 use opbx::ports::phone_numbers::PhoneNumberRepo;
 use opbx::ports::ring_groups::RingGroupRepo;
 use opbx::ports::store::PageRequest;
-use opbx::ports::users::UserRepo;
+use opbx::ports::users::{ApiTokenRepo, UserRepo};
 use opbx_tests::model::{conference_room, setup_audit};
 use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, new_org};
 
 use crate::extensions::{
-    add_extension, add_phone_number, add_ring_group, assert_not_found, extension, phone_number,
-    user,
+    add_extension, add_phone_number, add_ring_group, add_user, assert_not_found, extension,
+    phone_number, user,
 };
+use crate::users::add_token;
 
 /// An entry already in `org`'s log: passing it again makes the change's audit insert fail.
 async fn taken_entry(store: &SqlStore, org: OrgId, object_type: &str) -> AuditEntry {
@@ -140,8 +141,8 @@ async fn deletes_whose_entry_fails_are_not_kept(b: Backend) {
     );
 }
 
-/// User creation and the provisioning request (a job on its own) share the mechanism.
-async fn a_user_or_job_whose_entry_fails_is_not_kept(b: Backend) {
+/// User creation, the provisioning request (a job on its own) and sign-outs share the mechanism.
+async fn a_user_job_or_sign_out_whose_entry_fails_is_not_kept(b: Backend) {
     let org = new_org(&b.store).await.id;
     let taken = taken_entry(&b.store, org, "user").await;
     let again = std::slice::from_ref(&taken);
@@ -153,6 +154,17 @@ async fn a_user_or_job_whose_entry_fails_is_not_kept(b: Backend) {
     let job = Job::new(org, JobPayload::Provision, now_ms());
     assert!(b.store.insert_job(&job, again).await.is_err());
     assert_not_found(b.store.find_job(org, job.id).await);
+
+    // A sign-out whose entry fails leaves the session working.
+    let bob = add_user(&b.store, org, "bob@example.com").await;
+    let session = add_token(&b.store, &bob).await;
+    let refused = b
+        .store
+        .revoke_api_token(org, session.id, now_ms(), again)
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    let kept = b.store.find_api_token_by_hash(&session.token_hash).await;
+    assert_eq!(kept.unwrap(), session);
 }
 
 opbx_tests::on_both_backends!(
@@ -160,5 +172,5 @@ opbx_tests::on_both_backends!(
     creates_whose_entry_fails_are_not_kept,
     updates_whose_entry_fails_are_not_kept,
     deletes_whose_entry_fails_are_not_kept,
-    a_user_or_job_whose_entry_fails_is_not_kept,
+    a_user_job_or_sign_out_whose_entry_fails_is_not_kept,
 );

@@ -25,7 +25,7 @@ fn token(user: &User, hash: &str) -> ApiToken {
     }
 }
 
-async fn add_token(store: &SqlStore, user: &User) -> ApiToken {
+pub(crate) async fn add_token(store: &SqlStore, user: &User) -> ApiToken {
     let token = token(user, &unique());
     store.create_api_token(&token, &[]).await.unwrap();
     token

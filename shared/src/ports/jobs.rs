@@ -302,7 +302,13 @@ pub trait JobStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Undelivered>>;
     /// Puts a failed job back to pending, from its first try; `NotFound` unless it failed.
-    async fn retry_job(&self, org: OrgId, id: JobId, now: i64) -> StoreResult<()>;
+    async fn retry_job(
+        &self,
+        org: OrgId,
+        id: JobId,
+        now: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// The sync state of the organization's extensions among `ids`.
     async fn extension_sync(
         &self,

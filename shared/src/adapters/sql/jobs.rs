@@ -323,7 +323,13 @@ impl JobStore for SqlStore {
             .collect()
     }
 
-    async fn retry_job(&self, org: OrgId, id: JobId, now: i64) -> StoreResult<()> {
+    async fn retry_job(
+        &self,
+        org: OrgId,
+        id: JobId,
+        now: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE jobs SET state = 'pending', attempts = 0, run_after = ?, \
@@ -349,7 +355,7 @@ impl JobStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn extension_sync(
