@@ -40,6 +40,7 @@ for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t" "$out/artifacts/$t"
     log="$out/$t.log"
     started=$SECONDS
+    touch "$out/$t.started"
     set +e
     "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
         -runs="${OPBX_FUZZ_RUNS:--1}" -print_final_stats=1 \
@@ -47,7 +48,10 @@ for t in "${targets[@]}"; do
     set -e
     execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log" | tail -1)
     execs=${execs:-0}
-    crashes=$(find "$out/artifacts/$t" -type f | wc -l)
+    # This run's findings only: slow-unit files are reports, not failures (a stalled machine
+    # makes them), and earlier runs' crashes are already in the corpus or being fixed.
+    crashes=$(find "$out/artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \
+        -o -name 'leak-*' \) -newer "$out/$t.started" | wc -l)
     echo "$t: $execs executions in $((SECONDS - started))s, $crashes crashes, corpus $(find "fuzz/corpus/$t" -type f | wc -l) inputs"
     total_execs=$((total_execs + execs))
     total_crashes=$((total_crashes + crashes))

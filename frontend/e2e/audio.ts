@@ -1,5 +1,7 @@
 // Audio the browser tests play: made here, so no file needs to be checked in.
 
+import { expect, type Locator } from '@playwright/test'
+
 /** One second of a 440 Hz tone, 8 kHz 16-bit mono PCM: a WAV any browser decodes. */
 export function toneWav(): Buffer {
   const rate = 8000
@@ -21,4 +23,18 @@ export function toneWav(): Buffer {
   header.write('data', 36)
   header.writeUInt32LE(data.length, 40)
   return Buffer.concat([header, data])
+}
+
+/** Plays an `<audio>` element (muted) to its end and expects one second of it: the browser
+ * loaded, decoded and played the tone. */
+export async function playsTheTone(audio: Locator) {
+  await audio.evaluate((a: HTMLAudioElement) => {
+    a.muted = true
+    return a.play()
+  })
+  await expect
+    .poll(() =>
+      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
+    )
+    .toEqual({ ended: true, duration: 1 })
 }

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
-import { toneWav } from './audio'
+import { playsTheTone, toneWav } from './audio'
 import { Cloudonix, newCall } from './cloudonix'
 import { accounts, expectAccessible, mainHeading, signedIn } from './support'
 
@@ -85,15 +85,7 @@ test('a greeting is uploaded, refused when it is no audio, and put on a menu', a
   await row.getByRole('button', { name: `Play Recording ${GREETING}` }).click()
   const audio = row.locator('audio')
   await expect(audio).toHaveAttribute('src', /^blob:/)
-  await audio.evaluate((a: HTMLAudioElement) => {
-    a.muted = true
-    return a.play()
-  })
-  await expect
-    .poll(() =>
-      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
-    )
-    .toEqual({ ended: true, duration: 1 })
+  await playsTheTone(audio)
 
   // Renamed and named back: the list follows.
   await row.getByRole('button', { name: `Rename recording ${GREETING}` }).click()

@@ -152,7 +152,31 @@ test('the owner invites a colleague from the users screen', async () => {
   await shoot(page, 'user-invite')
   await dialog.getByRole('button', { name: 'Send invitation' }).click()
   await expect(page.getByText('Invitation sent to hal@globex.test')).toBeVisible()
-  expect(await mailedLink('hal@globex.test', 'invitation')).toContain('/invitation#token=')
+  const link = await mailedLink('hal@globex.test', 'invitation')
+  expect(link).toContain('/invitation#token=')
+
+  // It waits as pending until the owner changes their mind: then its link no longer works.
+  const pending = page.getByRole('row').filter({ hasText: 'hal@globex.test' })
+  await expect(pending).toContainText('Reporter')
+  await expect(pending).toContainText(owner.email)
+  await shoot(page, 'users-pending-invitations')
+  await pending.getByRole('button', { name: 'Revoke' }).click()
+  await expect(page.getByRole('alertdialog')).toContainText('stops working at once')
+  await shoot(page, 'invitation-revoke-confirm')
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click()
+  await expect(page.getByText('Invitation for hal@globex.test revoked')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Pending invitations' })).toHaveCount(0)
+
+  const invited = await page.context().newPage()
+  await invited.goto(link)
+  await invited.getByLabel('Your name').fill('Hal')
+  await invited.getByLabel('Password', { exact: true }).fill('Another-Password-2026')
+  await invited.getByLabel('Password again').fill('Another-Password-2026')
+  await invited.getByRole('button', { name: 'Create my account' }).click()
+  await expect(invited.getByRole('alert')).toHaveText(
+    'This link is not valid: it was used already or has expired.',
+  )
+  await invited.close()
 })
 
 test('a forgotten password is reset through the mailed link', async ({ browser }) => {

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
-import { toneWav } from './audio'
+import { playsTheTone, toneWav } from './audio'
 import { Cloudonix, newCall } from './cloudonix'
 import { FAKE_API_KEY, FAKE_DOMAIN } from './fake-cloudonix-api'
 import { accounts, expectAccessible, mainHeading, signedIn } from './support'
@@ -76,15 +76,7 @@ test('a message left by webhooks plays in the inbox, is marked heard and new, an
   // one-second tone; the browser loads it, decodes it and plays it through.
   const audio = message.locator('audio')
   await expect(audio).toHaveAttribute('src', new RegExp(`^${RECORDINGS}/CA`))
-  await audio.evaluate((a: HTMLAudioElement) => {
-    a.muted = true
-    return a.play()
-  })
-  await expect
-    .poll(() =>
-      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
-    )
-    .toEqual({ ended: true, duration: 1 })
+  await playsTheTone(audio)
   // Listening marks it heard, on the server too: a reload shows it so.
   await expect(message).toContainText('Heard')
   await page.reload()
@@ -165,15 +157,7 @@ test('a message plays from OpBX’s copy after Cloudonix has forgotten the recor
   await message.getByRole('button', { name: /^Play Recording from \+14155550603/ }).click()
   const audio = message.locator('audio')
   await expect(audio).toHaveAttribute('src', /^blob:/)
-  await audio.evaluate((a: HTMLAudioElement) => {
-    a.muted = true
-    return a.play()
-  })
-  await expect
-    .poll(() =>
-      audio.evaluate((a: HTMLAudioElement) => ({ ended: a.ended, duration: Math.round(a.duration) })),
-    )
-    .toEqual({ ended: true, duration: 1 })
+  await playsTheTone(audio)
   await expect(message).toContainText('Heard')
 })
 

@@ -8,6 +8,7 @@ use opbx::domain::model::{Announcement, Role};
 use opbx::domain::now_ms;
 use opbx::ports::announcements::AnnouncementRepo;
 use opbx_tests::model::stored_recording;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, unique};
 use serde_json::json;
 

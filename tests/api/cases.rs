@@ -56,6 +56,7 @@ pub fn all_cases() -> Vec<Case> {
         crate::outbound_routes::cases(),
         crate::platform::cases(),
         crate::accounts::cases(),
+        crate::pending_invitations::cases(),
     ]
     .into_iter()
     .flatten()

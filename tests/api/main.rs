@@ -26,6 +26,7 @@ mod live_calls;
 mod media_links;
 mod outbound_routes;
 mod outward_calls;
+mod pending_invitations;
 mod phone_numbers;
 mod platform;
 mod recordings;

@@ -40,6 +40,7 @@ async fn expired_invitation(w: &World) -> String {
         purpose: LinkPurpose::Invitation,
         email: format!("{}@example.com", unique()),
         role: None,
+        invited_by: None,
         token_hash: sha256_hex(&unique()),
         created_at: now - 86_400_000,
         expires_at: now - 60_000,

@@ -8,6 +8,7 @@ use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
 use opbx::ports::media::{MediaError, MediaKey};
 use opbx::ports::store::{PageRequest, StoreError};
 use opbx::ports::voicemail::VoicemailRepo;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, unique};
 use serde_json::json;
 

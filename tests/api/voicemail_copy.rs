@@ -12,6 +12,7 @@ use opbx::ports::cloudonix_settings::CloudonixSettingsRepo;
 use opbx::ports::jobs::{Job, JobKind, JobPayload, JobState, JobStore};
 use opbx::ports::voicemail::VoicemailRepo;
 use opbx_tests::fake_cloudonix::Reply as FakeReply;
+use opbx_tests::numbers::unique_e164;
 use opbx_tests::{Backend, TEST_APP_URL, TEST_PUBLIC_URL, mail_attachment, received_mail, unique};
 use serde_json::json;
 
@@ -48,19 +49,20 @@ async fn leave_message(w: &World, key: &str, to: &str, recording_url: &str) {
     assert_eq!(saved.status, 200, "{}", saved.text);
 }
 
+/// A webhook bearer Cloudonix sends for the world's organization.
+async fn webhook_key(w: &World) -> String {
+    let key = random_token();
+    let store = &w.api.state.store;
+    let mut settings = store.find_cloudonix_settings(w.t.org.id).await.unwrap();
+    settings.webhook_key_hash = Some(sha256_hex(&key));
+    opbx_tests::model::save_webhook_settings(store, &settings).await;
+    key
+}
+
 async fn a_message_is_copied_through_failures_and_plays_after_cloudonix_forgot_it(b: Backend) {
     let w = World::new(b, |_| {}).await;
     let org = w.t.org.id;
-    let key = random_token();
-    let mut settings = w
-        .api
-        .state
-        .store
-        .find_cloudonix_settings(org)
-        .await
-        .unwrap();
-    settings.webhook_key_hash = Some(sha256_hex(&key));
-    opbx_tests::model::save_webhook_settings(&w.api.state.store, &settings).await;
+    let key = webhook_key(&w).await;
     let user = w.t.user(Role::PbxUser).clone();
     let mailbox = extension(&w.api.state, org, |e| e.user_id = Some(user.id)).await;
     let number = unique_e164();
@@ -167,16 +169,7 @@ async fn the_mailbox_owner_is_mailed_the_message_with_its_audio(b: Backend) {
     let mailer = SmtpMailer::new(&url, "OpBX <no-reply@opbx.test>").unwrap();
     let w = World::new(b, |s| s.mailer = Arc::new(mailer)).await;
     let org = w.t.org.id;
-    let key = random_token();
-    let mut settings = w
-        .api
-        .state
-        .store
-        .find_cloudonix_settings(org)
-        .await
-        .unwrap();
-    settings.webhook_key_hash = Some(sha256_hex(&key));
-    opbx_tests::model::save_webhook_settings(&w.api.state.store, &settings).await;
+    let key = webhook_key(&w).await;
     let to = format!("grace-{}@example.com", unique());
     let mailbox = extension(&w.api.state, org, |e| e.voicemail_email = Some(to.clone())).await;
     let number = unique_e164();

@@ -54,6 +54,7 @@ fn link(org: opbx::domain::ids::OrgId, purpose: LinkPurpose, email: &str) -> Acc
         purpose,
         email: email.into(),
         role: (purpose == LinkPurpose::Invitation).then_some(Role::PbxAdmin),
+        invited_by: (purpose == LinkPurpose::Invitation).then(|| "boss@example.com".into()),
         token_hash: sha256_hex(&unique()),
         created_at: now,
         expires_at: now + 60_000,

@@ -99,6 +99,7 @@ fn link(org: OrgId, purpose: LinkPurpose, expires_at: i64, used_at: Option<i64>)
         purpose,
         email: format!("{}@example.com", unique()),
         role: (purpose == LinkPurpose::Invitation).then_some(Role::PbxUser),
+        invited_by: None,
         token_hash: sha256_hex(&unique()),
         created_at: expires_at - DAY,
         expires_at,

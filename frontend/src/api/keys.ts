@@ -6,6 +6,7 @@ export type OrgResource =
   | 'extensions'
   | 'phone-numbers'
   | 'users'
+  | 'invitations'
   | 'ring-groups'
   | 'business-hours'
   | 'ivr-menus'

@@ -1102,10 +1102,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The organization's pending invitations, newest first. */
+        get: operations["list_invitations"];
         put?: never;
         /** Invite someone into the organization by email. */
         post: operations["invite_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invitation: its link stops working at once. */
+        delete: operations["revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a pending invitation again, with a new link: the old one stops working. */
+        post: operations["resend_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1225,6 +1260,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Format: uuid */
+        AccountLinkId: string;
         /** @description Play an announcement, then go on to its next destination. */
         AnnouncementDestination: {
             /** @description An object of the caller's organization. */
@@ -1754,6 +1791,7 @@ export interface components {
         InvitationView: {
             email: string;
             expires_at: components["schemas"]["UtcTime"];
+            id: components["schemas"]["AccountLinkId"];
             role: components["schemas"]["Role"];
             /** @description False when the mail server refused or could not be reached: send it again later. */
             sent: boolean;
@@ -2518,6 +2556,27 @@ export interface components {
             total: number;
         };
         /** @description The answer of every list endpoint. */
+        Paged_PendingInvitationView: {
+            data: {
+                created_at: components["schemas"]["UtcTime"];
+                email: string;
+                expires_at: components["schemas"]["UtcTime"];
+                id: components["schemas"]["AccountLinkId"];
+                /** @description The email of the user who sent it; null when the platform invited the first owner. */
+                invited_by?: string | null;
+                role: components["schemas"]["Role"];
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching items over all pages.
+             */
+            total: number;
+        };
+        /** @description The answer of every list endpoint. */
         Paged_PhoneNumberView: {
             data: {
                 created_at: components["schemas"]["UtcTime"];
@@ -2721,6 +2780,16 @@ export interface components {
              */
             reason: string;
         });
+        /** @description An invitation not yet accepted, revoked or expired; its token is never shown again. */
+        PendingInvitationView: {
+            created_at: components["schemas"]["UtcTime"];
+            email: string;
+            expires_at: components["schemas"]["UtcTime"];
+            id: components["schemas"]["AccountLinkId"];
+            /** @description The email of the user who sent it; null when the platform invited the first owner. */
+            invited_by?: string | null;
+            role: components["schemas"]["Role"];
+        };
         /** Format: uuid */
         PhoneNumberId: string;
         /** @description Fields to change; absent ones stay as they are. */
@@ -6368,6 +6437,40 @@ export interface operations {
             };
         };
     };
+    list_invitations: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_PendingInvitationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     invite_user: {
         parameters: {
             query?: never;
@@ -6382,6 +6485,66 @@ export interface operations {
         };
         responses: {
             /** @description The invitation is stored and mailed (see `sent`) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AccountLinkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["AccountLinkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new invitation is stored and mailed (see `sent`) */
             202: {
                 headers: {
                     [name: string]: unknown;

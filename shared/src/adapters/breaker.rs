@@ -96,14 +96,16 @@ impl Breaker {
         // The first probe goes at once: a call can miss its deadline on a store that is up (a
         // starved CPU, one slow command), and such a false alarm then lasts one round trip
         // instead of a probe period, during which every call would skip a working store.
+        // Probes start every PROBE_EVERY, however long the last one waited for an answer.
         tokio::spawn(async move {
             loop {
+                let next = tokio::time::Instant::now() + PROBE_EVERY;
                 if let Ok(true) = tokio::time::timeout(deadline.max(PROBE_EVERY), probe()).await {
                     open.store(false, Ordering::Release);
                     tracing::info!(store, "store back: using it again");
                     return;
                 }
-                tokio::time::sleep(PROBE_EVERY).await;
+                tokio::time::sleep_until(next).await;
             }
         });
     }

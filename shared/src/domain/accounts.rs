@@ -52,6 +52,9 @@ pub struct AccountLink {
     pub email: String,
     /// The role an invitation grants; `None` for a reset.
     pub role: Option<Role>,
+    /// The email of the user who sent an invitation; `None` for a reset and for a first owner
+    /// invited by the platform.
+    pub invited_by: Option<String>,
     pub token_hash: String,
     pub created_at: i64,
     pub expires_at: i64,

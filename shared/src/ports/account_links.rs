@@ -4,10 +4,10 @@
 
 use async_trait::async_trait;
 
-use super::store::StoreResult;
+use super::store::{Page, PageRequest, StoreResult};
 use crate::domain::accounts::AccountLink;
-use crate::domain::ids::{OrgId, UserId};
-use crate::domain::model::{AuditEntry, User};
+use crate::domain::ids::{AccountLinkId, OrgId, UserId};
+use crate::domain::model::{AuditEntry, Role, User};
 
 #[async_trait]
 pub trait AccountLinkRepo: Send + Sync {
@@ -15,6 +15,33 @@ pub trait AccountLinkRepo: Send + Sync {
     async fn create_account_link(&self, link: &AccountLink) -> StoreResult<()>;
     /// The link whatever its state: callers check [`AccountLink::usable`].
     async fn find_account_link_by_hash(&self, token_hash: &str) -> StoreResult<AccountLink>;
+    /// The organization's invitations still pending at `now` (unused, unexpired) that grant one
+    /// of `roles` (not empty), newest first.
+    async fn list_pending_invitations(
+        &self,
+        org: OrgId,
+        roles: &[Role],
+        now: i64,
+        page: PageRequest,
+    ) -> StoreResult<Page<AccountLink>>;
+    /// The invitation `id` of `org` if it is still pending at `now`; `NotFound` otherwise.
+    async fn find_pending_invitation(
+        &self,
+        org: OrgId,
+        id: AccountLinkId,
+        now: i64,
+    ) -> StoreResult<AccountLink>;
+    /// Deletes the pending invitation `id` of `org`, so its token stops working, stores
+    /// `replacement` (a resent invitation) if any, and writes `audit`, at once. `NotFound` when
+    /// it is no longer pending at `at` (nothing is written then).
+    async fn revoke_invitation(
+        &self,
+        org: OrgId,
+        id: AccountLinkId,
+        replacement: Option<&AccountLink>,
+        audit: &AuditEntry,
+        at: i64,
+    ) -> StoreResult<()>;
     /// Marks the invitation used and creates `user` (in the link's organization, with its
     /// email) and `audit`, at once. `NotFound` when the link is used, expired or not an
     /// invitation of that organization; `Conflict("email")` when the email already has an account

@@ -61,7 +61,8 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
     {
       key: 'listen',
       header: 'Listen',
-      cell: (r) => <ApiAudio label={`Recording ${r.name}`} load={recordingAudio(r.id)} />,
+      // Narrow, so the row keeps its other columns; the player shows its length.
+      cell: (r) => <ApiAudio label={`Recording ${r.name}`} load={recordingAudio(r.id)} className="sm:w-40" />,
     },
     {
       key: 'format',
@@ -73,6 +74,7 @@ function columns(timeZone: string, admin: boolean): Column<Recording, RecordingS
       key: 'duration',
       header: 'Length',
       sort: 'duration_ms',
+      className: 'hidden sm:table-cell',
       cell: (r) => <span className="tabular-nums">{clock(r.duration_ms / 1000)}</span>,
     },
     {

@@ -9,7 +9,8 @@ import { ListScreen } from '@/components/list-screen'
 import { statusColumn } from '@/components/status-column'
 import { Badge } from '@/components/ui/badge'
 import { type ListPageProps, listQuery } from '@/lib/list-search'
-import type { UserSort } from './api'
+import { type UserSort, useInvitationMutation } from './api'
+import { PendingInvitations } from './pending-invitations'
 import { assignableRoles, roleLabels } from '@/lib/roles'
 
 type UserView = Schemas['UserView']
@@ -39,6 +40,9 @@ function columnsFor(userId: string): Column<UserView, UserSort>[] {
 /** Invites by email: the person chooses their own name and password from the mailed link. */
 function InviteUser() {
   const { user } = useMe()
+  const invite = useInvitationMutation((body: Schemas['NewInvitation']) =>
+    call(api.POST('/api/v1/users/invitations', { body })),
+  )
   const [first, ...others] = assignableRoles(user.role)
   if (!first) return null
   return (
@@ -46,7 +50,7 @@ function InviteUser() {
       label="Invite user"
       description="They get a link by email, valid for 7 days, to choose their name and password."
       roles={[first, ...others]}
-      onInvite={(body) => call(api.POST('/api/v1/users/invitations', { body }))}
+      onInvite={(body) => invite.mutateAsync(body)}
     />
   )
 }
@@ -55,17 +59,20 @@ export function UsersPage(list: ListPageProps<UserSort>) {
   const { user, organization } = useMe()
   const query = useQuery(users.list(organization.id, listQuery(list.search)))
   return (
-    <ListScreen
-      title="Users"
-      description="The people who sign in to your organization, and what each may do."
-      create={{ to: '/users/new', label: 'New user' }}
-      canCreate
-      list={list}
-      query={query}
-      columns={columnsFor(user.id)}
-      searchPlaceholder="Search name or email"
-      empty={{ title: 'No users yet' }}
-      actions={<InviteUser />}
-    />
+    <>
+      <ListScreen
+        title="Users"
+        description="The people who sign in to your organization, and what each may do."
+        create={{ to: '/users/new', label: 'New user' }}
+        canCreate
+        list={list}
+        query={query}
+        columns={columnsFor(user.id)}
+        searchPlaceholder="Search name or email"
+        empty={{ title: 'No users yet' }}
+        actions={<InviteUser />}
+      />
+      <PendingInvitations />
+    </>
   )
 }

@@ -3,17 +3,17 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::audit_log::insert_audit;
-use super::query::begin_write;
+use super::query::{Arg, Conditions, begin_write, fetch_page, fetch_where, placeholders};
 use super::users::insert_user;
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::accounts::{AccountLink, LinkPurpose};
-use crate::domain::ids::{OrgId, UserId};
+use crate::domain::ids::{AccountLinkId, OrgId, UserId};
 use crate::domain::model::{AuditEntry, Role, User};
 use crate::ports::account_links::AccountLinkRepo;
-use crate::ports::store::{StoreError, StoreResult};
+use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
-const COLUMNS: &str =
-    "id, organization_id, purpose, email, role, token_hash, created_at, expires_at, used_at";
+const COLUMNS: &str = "id, organization_id, purpose, email, role, invited_by, token_hash, \
+     created_at, expires_at, used_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<AccountLink> {
     let role = match super::opt_text(row, "role")? {
@@ -28,6 +28,7 @@ fn from_row(row: &AnyRow) -> StoreResult<AccountLink> {
         purpose: enumerated(row, "purpose", LinkPurpose::parse)?,
         email: text(row, "email")?,
         role,
+        invited_by: super::opt_text(row, "invited_by")?,
         token_hash: text(row, "token_hash")?,
         created_at: big(row, "created_at")?,
         expires_at: big(row, "expires_at")?,
@@ -38,14 +39,15 @@ fn from_row(row: &AnyRow) -> StoreResult<AccountLink> {
 /// Inserts `link` on `conn` (an organization's creation inserts its owner's invitation).
 pub(super) async fn insert_link(conn: &mut AnyConnection, link: &AccountLink) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO account_links (id, organization_id, purpose, email, role, token_hash, \
-         created_at, expires_at, used_at) \
-         SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM organizations WHERE id = ?",
+        "INSERT INTO account_links (id, organization_id, purpose, email, role, invited_by, \
+         token_hash, created_at, expires_at, used_at) \
+         SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM organizations WHERE id = ?",
     )
     .bind(link.id.to_string())
     .bind(link.purpose.as_str())
     .bind(&link.email)
     .bind(link.role.map(Role::as_str))
+    .bind(link.invited_by.as_deref())
     .bind(&link.token_hash)
     .bind(link.created_at)
     .bind(link.expires_at)
@@ -88,6 +90,16 @@ async fn spend(
     Ok(())
 }
 
+/// The pending invitations of `org` at `now`: unused, unexpired.
+fn pending(org: OrgId, now: i64) -> Conditions {
+    let mut conditions = Conditions::of_org(org);
+    conditions.and(
+        "purpose = ? AND used_at IS NULL AND expires_at > ?",
+        [Arg::from(LinkPurpose::Invitation.as_str()), Arg::from(now)],
+    );
+    conditions
+}
+
 #[async_trait]
 impl AccountLinkRepo for SqlStore {
     async fn create_account_link(&self, link: &AccountLink) -> StoreResult<()> {
@@ -104,6 +116,73 @@ impl AccountLinkRepo for SqlStore {
             .map_err(unavailable)?
             .ok_or(StoreError::NotFound)?;
         from_row(&row)
+    }
+
+    async fn list_pending_invitations(
+        &self,
+        org: OrgId,
+        roles: &[Role],
+        now: i64,
+        page: PageRequest,
+    ) -> StoreResult<Page<AccountLink>> {
+        let mut conditions = pending(org, now);
+        conditions.and(
+            format!("role IN ({})", placeholders(roles.len())),
+            roles.iter().map(|r| Arg::from(r.as_str())),
+        );
+        fetch_page(
+            self,
+            "account_links",
+            COLUMNS,
+            &conditions,
+            "created_at DESC, id",
+            page,
+            from_row,
+        )
+        .await
+    }
+
+    async fn find_pending_invitation(
+        &self,
+        org: OrgId,
+        id: AccountLinkId,
+        now: i64,
+    ) -> StoreResult<AccountLink> {
+        let mut conditions = pending(org, now);
+        conditions.and("id = ?", [Arg::from(id.to_string())]);
+        let select = format!("SELECT {COLUMNS} FROM account_links");
+        let rows = fetch_where(self, &select, &conditions, "").await?;
+        from_row(rows.first().ok_or(StoreError::NotFound)?)
+    }
+
+    async fn revoke_invitation(
+        &self,
+        org: OrgId,
+        id: AccountLinkId,
+        replacement: Option<&AccountLink>,
+        audit: &AuditEntry,
+        at: i64,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        let done = sqlx::query(
+            "DELETE FROM account_links WHERE id = ? AND organization_id = ? AND purpose = ? \
+             AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .bind(LinkPurpose::Invitation.as_str())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(link) = replacement {
+            insert_link(&mut tx, link).await?;
+        }
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn accept_invitation(

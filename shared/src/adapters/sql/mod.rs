@@ -128,6 +128,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "media destinations",
         include_str!("../../../../migrations/mysql/0160_media_destinations.sql"),
     ),
+    (
+        180,
+        "invitation inviter",
+        include_str!("../../../../migrations/mysql/0180_invitation_inviter.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -189,6 +194,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         160,
         "media destinations",
         include_str!("../../../../migrations/sqlite/0160_media_destinations.sql"),
+    ),
+    (
+        180,
+        "invitation inviter",
+        include_str!("../../../../migrations/sqlite/0180_invitation_inviter.sql"),
     ),
 ];
 

@@ -40,6 +40,7 @@ pub fn new_link(
         purpose,
         email: email.to_owned(),
         role,
+        invited_by: None,
         token_hash: sha256_hex(&token),
         created_at: now,
         expires_at: now + lifetime.as_millis() as i64,

@@ -59,6 +59,7 @@ id_schemas!(
     JobId,
     OperatorId,
     PlatformAuditId,
+    AccountLinkId,
     RecordingId,
     AnnouncementId,
 );

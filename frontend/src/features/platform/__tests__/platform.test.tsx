@@ -100,6 +100,7 @@ describe('platform operators', () => {
           return {
             organization: created,
             invitation: {
+              id: '018f0000-0000-7000-8000-0000000000aa',
               email: body.owner_email,
               role: 'owner' as const,
               expires_at: '2026-12-12T09:00:00Z',

@@ -1,9 +1,23 @@
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
 import { user } from '@/testing/fixtures'
 import { on, page, problem } from '@/testing/http'
 import { heading, renderApp } from '@/testing/render'
+
+function invitation(
+  fields: Partial<Schemas['PendingInvitationView']> = {},
+): Schemas['PendingInvitationView'] {
+  return {
+    id: '018f0000-0000-7000-8000-00000000c0de',
+    email: 'pat@acme.test',
+    role: 'pbx_user',
+    invited_by: 'owner@acme.test',
+    created_at: '2026-12-05T09:00:00Z',
+    expires_at: '2026-12-12T09:00:00Z',
+    ...fields,
+  }
+}
 
 const roleOptions = () =>
   [...(screen.getByLabelText('Role') as HTMLSelectElement).options]
@@ -54,6 +68,7 @@ describe('users and roles', () => {
           return user(body.role, { name: body.name, email: body.email })
         }),
         on('get', '/api/v1/users', () => page([])),
+        on('get', '/api/v1/users/invitations', () => page([])),
       ],
     })
     await heading('New user')
@@ -85,6 +100,7 @@ describe('users and roles', () => {
 
   it('invites by email with the roles the caller may grant; a taken email lands on its field', async () => {
     const sent: Schemas['NewInvitation'][] = []
+    const pending = invitation({ email: 'rita@acme.test', role: 'reporter' })
     const { user: u } = renderApp({
       role: 'pbx_admin',
       url: '/users',
@@ -97,8 +113,15 @@ describe('users and roles', () => {
               title: 'Conflict',
               errors: [{ field: 'email', message: 'already has an account in this organization' }],
             })
-          return { email: body.email, role: body.role, expires_at: '2026-12-12T09:00:00Z', sent: true }
+          return {
+            id: pending.id,
+            email: body.email,
+            role: body.role,
+            expires_at: pending.expires_at,
+            sent: true,
+          }
         }),
+        on('get', '/api/v1/users/invitations', () => page(sent.length > 1 ? [pending] : [])),
       ],
     })
     await heading('Users')
@@ -114,9 +137,59 @@ describe('users and roles', () => {
     await u.click(screen.getByRole('button', { name: 'Send invitation' }))
     expect(await screen.findByText('Invitation sent to rita@acme.test')).toBeInTheDocument()
     await waitFor(() => expect(dialog).not.toBeInTheDocument())
+    // The new invitation shows as pending without a reload.
+    expect(await screen.findByRole('heading', { name: 'Pending invitations' })).toBeInTheDocument()
+    expect(screen.getByRole('cell', { name: 'rita@acme.test' })).toBeInTheDocument()
     expect(sent).toEqual([
       { email: 'rex@acme.test', role: 'reporter' },
       { email: 'rita@acme.test', role: 'reporter' },
     ])
+  })
+
+  it('lists pending invitations; revoking asks first, then drops it', async () => {
+    let pending = [invitation()]
+    const revoked: string[] = []
+    const resent: string[] = []
+    const { user: u } = renderApp({
+      role: 'owner',
+      url: '/users',
+      handlers: [
+        on('get', '/api/v1/users', () => page([])),
+        on('get', '/api/v1/users/invitations', () => page(pending)),
+        on('post', '/api/v1/users/invitations/{id}/resend', ({ params }) => {
+          resent.push(params.id!)
+          return {
+            id: 'new',
+            email: 'pat@acme.test',
+            role: 'pbx_user' as const,
+            expires_at: '2026-12-13T09:00:00Z',
+            sent: true,
+          }
+        }),
+        on('delete', '/api/v1/users/invitations/{id}', ({ params }) => {
+          revoked.push(params.id!)
+          pending = []
+          return new Response(null, { status: 204 })
+        }),
+      ],
+    })
+    await heading('Users')
+    expect(await screen.findByRole('cell', { name: 'pat@acme.test' })).toBeInTheDocument()
+    expect(screen.getByRole('cell', { name: 'owner@acme.test' })).toBeInTheDocument()
+    expect(screen.getByRole('cell', { name: 'PBX user' })).toBeInTheDocument()
+
+    await u.click(screen.getByRole('button', { name: 'Resend' }))
+    expect(await screen.findByText('Invitation sent to pat@acme.test')).toBeInTheDocument()
+    expect(resent).toEqual([invitation().id])
+
+    await u.click(screen.getByRole('button', { name: 'Revoke' }))
+    const confirm = await screen.findByRole('alertdialog')
+    expect(confirm).toHaveTextContent('The link in their mail stops working at once.')
+    expect(revoked).toEqual([])
+    await u.click(within(confirm).getByRole('button', { name: 'Revoke' }))
+    await waitFor(() =>
+      expect(screen.queryByRole('heading', { name: 'Pending invitations' })).not.toBeInTheDocument(),
+    )
+    expect(revoked).toEqual([invitation().id])
   })
 })

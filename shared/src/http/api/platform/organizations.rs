@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::operator::OperatorCaller;
 use crate::app::AppState;
 use crate::domain::accounts::LinkPurpose;
-use crate::domain::ids::OrgId;
+use crate::domain::ids::{AccountLinkId, OrgId};
 use crate::domain::model::{OrgStatus, Organization, Role};
 use crate::domain::now_ms;
 use crate::domain::timezone::Timezone;
@@ -126,6 +126,7 @@ pub struct NewOrganization {
 /// An invitation that was mailed (or could not be).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct InvitationView {
+    pub id: AccountLinkId,
     pub email: String,
     pub role: Role,
     pub expires_at: UtcTime,
@@ -272,6 +273,7 @@ async fn create_platform_organization(
         Json(CreatedOrganization {
             organization: view(&state, &summary),
             invitation: InvitationView {
+                id: link.id,
                 email,
                 role: Role::Owner,
                 expires_at: link.expires_at.into(),
@@ -501,6 +503,7 @@ async fn invite_owner(
     Ok((
         StatusCode::ACCEPTED,
         Json(InvitationView {
+            id: link.id,
             email,
             role: Role::Owner,
             expires_at: link.expires_at.into(),
