@@ -18,7 +18,6 @@ use crate::config_support::{
 };
 use crate::fixtures::Api;
 use crate::recordings::greeting_wav;
-use opbx_tests::numbers::unique_e164;
 
 /// A spoken announcement of `org` that hangs up after.
 pub async fn announcement(

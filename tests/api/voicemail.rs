@@ -16,7 +16,6 @@ use crate::call_logs::add_extension;
 use crate::cases::{Access, Case, Ctx, Prepared, STAFF, prepare};
 use crate::fixtures::{Api, Reply, send};
 use crate::recordings::greeting_wav;
-use opbx_tests::numbers::unique_e164;
 
 async fn leave_message(
     state: &AppState,

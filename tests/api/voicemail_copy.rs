@@ -20,7 +20,6 @@ use crate::config_support::{extension, phone_number};
 use crate::fixtures::{request, send};
 use crate::jobs::World;
 use crate::recordings::greeting_wav;
-use opbx_tests::numbers::unique_e164;
 
 /// Leaves a message in the mailbox `to` routes to, as Cloudonix would: the call, then the
 /// `<Record>` action with `recording_url`.
