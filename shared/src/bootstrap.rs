@@ -105,7 +105,7 @@ where
         created_at: now,
         updated_at: now,
     };
-    match store.create_user(&owner).await {
+    match store.create_user(&owner, &[]).await {
         Ok(()) => Ok(Some(Bootstrapped {
             organization,
             owner_email: email,

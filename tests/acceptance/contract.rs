@@ -191,7 +191,7 @@ async fn large_simultaneous_groups_ring_in_waves_of_ten(b: Backend) {
     let mut members = Vec::new();
     for n in 0..12 {
         let ext = opbx_tests::model::extension(fx.org, &format!("30{n:02}"));
-        fx.store().create_extension(&ext).await.unwrap();
+        fx.store().create_extension(&ext, &[]).await.unwrap();
         members.push(ext.id);
     }
     let now = now_ms();
@@ -209,7 +209,7 @@ async fn large_simultaneous_groups_ring_in_waves_of_ten(b: Backend) {
         created_at: now,
         updated_at: now,
     };
-    fx.store().create_ring_group(&group).await.unwrap();
+    fx.store().create_ring_group(&group, &[]).await.unwrap();
     fx.number("+12125550177", Destination::RingGroup { id: group.id })
         .await;
 
@@ -291,7 +291,7 @@ async fn connected(fx: &Fixture, entered: impl Fn(&FakeCloudonix, &str) -> Strin
         &ext.id.to_string(),
         "sip-201-secret",
     );
-    fx.store().create_extension(&ext).await.unwrap();
+    fx.store().create_extension(&ext, &[]).await.unwrap();
     let client = HttpCloudonix::new(&fake.url, ClientPolicy::default());
     let run = || async {
         let request = ProvisionRequest {

@@ -167,7 +167,7 @@ async fn only_the_right_key_gets_in_and_only_to_its_tenant(b: Backend) {
     pn.organization_id = org_b;
     pn.number = opbx_tests::numbers::unique_e164().parse().unwrap();
     pn.destination = Destination::Hangup;
-    fx.store().create_phone_number(&pn).await.unwrap();
+    fx.store().create_phone_number(&pn, &[]).await.unwrap();
     let b_call = call(pn.number.as_str());
     let b_hangs_up = fx
         .post_as(VOICE, Some(&key_b), "application/json", b_call.to_string())
@@ -291,7 +291,7 @@ async fn configuration_changes_reach_the_next_call_after_invalidation(b: Backend
         .await
         .unwrap();
     pn.destination = Destination::Extension { id: fx.ext("1001") };
-    fx.store().update_phone_number(&pn).await.unwrap();
+    fx.store().update_phone_number(&pn, &[]).await.unwrap();
     assert_eq!(
         fx.post(VOICE, call("+12125550151")).await.doc(),
         hangup,

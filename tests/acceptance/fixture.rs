@@ -153,7 +153,7 @@ impl Fixture {
             &ext.id.to_string(),
             "sip-secret",
         );
-        self.store().create_extension(&ext).await.unwrap();
+        self.store().create_extension(&ext, &[]).await.unwrap();
         self.name(ext.id, number);
         ext.id
     }
@@ -181,7 +181,7 @@ impl Fixture {
             created_at: now,
             updated_at: now,
         };
-        self.store().create_ring_group(&group).await.unwrap();
+        self.store().create_ring_group(&group, &[]).await.unwrap();
         self.name(group.id, name);
         group.id
     }
@@ -208,7 +208,7 @@ impl Fixture {
             updated_at: now,
         };
         edit(&mut s);
-        self.store().create_business_hours(&s).await.unwrap();
+        self.store().create_business_hours(&s, &[]).await.unwrap();
         self.name(s.id, name);
         s.id
     }
@@ -225,7 +225,10 @@ impl Fixture {
             ..opbx_tests::model::conference_room(self.org, name)
         };
         edit(&mut room);
-        self.store().create_conference_room(&room).await.unwrap();
+        self.store()
+            .create_conference_room(&room, &[])
+            .await
+            .unwrap();
         self.name(room.id, name);
         room.id
     }
@@ -254,7 +257,10 @@ impl Fixture {
             updated_at: now,
         };
         edit(&mut route);
-        self.store().create_outbound_route(&route).await.unwrap();
+        self.store()
+            .create_outbound_route(&route, &[])
+            .await
+            .unwrap();
     }
 
     /// Adds the planned `number` (see [`PLANNED`]).
@@ -270,7 +276,7 @@ impl Fixture {
             created_at: now,
             updated_at: now,
         };
-        self.store().create_phone_number(&pn).await.unwrap();
+        self.store().create_phone_number(&pn, &[]).await.unwrap();
         pn.id
     }
 
@@ -370,7 +376,7 @@ impl Fixture {
             .await
             .unwrap();
         g.fallback = D::RingGroup { id: looping };
-        self.store().update_ring_group(&g).await.unwrap();
+        self.store().update_ring_group(&g, &[]).await.unwrap();
 
         let office = self
             .schedule("Office", "Europe/London", |s| {
@@ -463,7 +469,7 @@ impl Fixture {
             created_at: now,
             updated_at: now,
         };
-        self.store().create_ivr_menu(&menu).await.unwrap();
+        self.store().create_ivr_menu(&menu, &[]).await.unwrap();
         self.name(main_menu, "Main");
         let audio = IvrMenu {
             id: IvrMenuId::new(),
@@ -484,7 +490,7 @@ impl Fixture {
             direct_dial_allowlist: vec![],
             ..menu.clone()
         };
-        self.store().create_ivr_menu(&audio).await.unwrap();
+        self.store().create_ivr_menu(&audio, &[]).await.unwrap();
         self.name(audio.id, "Audio");
 
         let board_id = ConferenceRoomId::new();
@@ -584,7 +590,7 @@ impl Fixture {
             .await
             .unwrap();
         pn.status = Status::Inactive;
-        self.store().update_phone_number(&pn).await.unwrap();
+        self.store().update_phone_number(&pn, &[]).await.unwrap();
     }
 
     /// Sets (or clears) the organization's default caller id (a planned number is stored as such).

@@ -88,7 +88,7 @@ async fn a_no_answer_forwarding_abroad_is_refused_after_the_ring(b: Backend) {
     erin.no_answer = Some(Destination::ExternalNumber {
         number: E164::parse(crate::fixture::TOLL_FRAUD_NUMBER).unwrap(),
     });
-    fx.store().update_extension(&erin).await.unwrap();
+    fx.store().update_extension(&erin, &[]).await.unwrap();
     fx.state
         .coordination
         .invalidate_org(&fx.org.to_string())

@@ -96,7 +96,7 @@ async fn announcement(
         created_at: now,
         updated_at: now,
     };
-    fx.store().create_announcement(&a).await.unwrap();
+    fx.store().create_announcement(&a, &[]).await.unwrap();
     a.id
 }
 
@@ -148,17 +148,20 @@ async fn announcements_play_in_turn_then_the_call_goes_on(b: Backend) {
     let looping = AnnouncementId::new();
     let now = now_ms();
     fx.store()
-        .create_announcement(&Announcement {
-            id: looping,
-            organization_id: fx.org,
-            name: "Again and again".into(),
-            recording_id: None,
-            text: Some("Hello.".into()),
-            voice: None,
-            next: Destination::Announcement { id: looping },
-            created_at: now,
-            updated_at: now,
-        })
+        .create_announcement(
+            &Announcement {
+                id: looping,
+                organization_id: fx.org,
+                name: "Again and again".into(),
+                recording_id: None,
+                text: Some("Hello.".into()),
+                voice: None,
+                next: Destination::Announcement { id: looping },
+                created_at: now,
+                updated_at: now,
+            },
+            &[],
+        )
         .await
         .unwrap();
     fx.number("+12125550181", Destination::Announcement { id: looping })
@@ -184,7 +187,7 @@ async fn a_recorded_greeting_and_hold_music_play_through_signed_links(b: Backend
         .await
         .unwrap();
     grace.voicemail_greeting_recording_id = Some(recording.id);
-    fx.store().update_extension(&grace).await.unwrap();
+    fx.store().update_extension(&grace, &[]).await.unwrap();
     let room_id: ConferenceRoomId = fx.id("Open");
     let mut room = fx
         .store()
@@ -192,7 +195,7 @@ async fn a_recorded_greeting_and_hold_music_play_through_signed_links(b: Backend
         .await
         .unwrap();
     room.hold_music_recording_id = Some(recording.id);
-    fx.store().update_conference_room(&room).await.unwrap();
+    fx.store().update_conference_room(&room, &[]).await.unwrap();
     fx.state
         .coordination
         .invalidate_org(&fx.org.to_string())

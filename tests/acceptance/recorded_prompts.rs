@@ -36,7 +36,7 @@ async fn a_recorded_menu_prompt_plays_through_a_signed_link(b: Backend) {
     let menu_id: IvrMenuId = fx.id("Audio");
     let mut menu = fx.store().find_ivr_menu(fx.org, menu_id).await.unwrap();
     menu.prompt_recording_id = Some(recording.id);
-    fx.store().update_ivr_menu(&menu).await.unwrap();
+    fx.store().update_ivr_menu(&menu, &[]).await.unwrap();
 
     let call_sid = format!("call-{}", unique());
     let answer = fx

@@ -130,17 +130,20 @@ async fn sign_in_works_while_redis_is_down(mode: Mode) {
     );
     let now = now_ms();
     fx.store()
-        .create_user(&User {
-            id: UserId::new(),
-            organization_id: fx.org,
-            email: email.clone(),
-            name: "Owner".into(),
-            password_hash: opbx::crypto::hash_password(password).unwrap(),
-            role: Role::Owner,
-            status: Status::Active,
-            created_at: now,
-            updated_at: now,
-        })
+        .create_user(
+            &User {
+                id: UserId::new(),
+                organization_id: fx.org,
+                email: email.clone(),
+                name: "Owner".into(),
+                password_hash: opbx::crypto::hash_password(password).unwrap(),
+                role: Role::Owner,
+                status: Status::Active,
+                created_at: now,
+                updated_at: now,
+            },
+            &[],
+        )
         .await
         .unwrap();
     redis.set(mode);

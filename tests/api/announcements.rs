@@ -38,7 +38,7 @@ pub async fn announcement(
         updated_at: now,
     };
     edit(&mut a);
-    state.store.create_announcement(&a).await.unwrap();
+    state.store.create_announcement(&a, &[]).await.unwrap();
     a
 }
 

@@ -535,7 +535,7 @@ async fn bad_credentials_headers_are_401_with_no_detail_of_why(b: Backend) {
             .unwrap();
         api.state
             .store
-            .revoke_api_token(t.org.id, row.id, now_ms())
+            .revoke_api_token(t.org.id, row.id, now_ms(), &[])
             .await
             .unwrap();
         token
@@ -543,15 +543,18 @@ async fn bad_credentials_headers_are_401_with_no_detail_of_why(b: Backend) {
     let expired = random_token();
     api.state
         .store
-        .create_api_token(&ApiToken {
-            id: TokenId::new(),
-            organization_id: t.org.id,
-            user_id: user.id,
-            token_hash: sha256_hex(&expired),
-            created_at: now_ms() - 7_200_000,
-            expires_at: now_ms() - 1,
-            revoked_at: None,
-        })
+        .create_api_token(
+            &ApiToken {
+                id: TokenId::new(),
+                organization_id: t.org.id,
+                user_id: user.id,
+                token_hash: sha256_hex(&expired),
+                created_at: now_ms() - 7_200_000,
+                expires_at: now_ms() - 1,
+                revoked_at: None,
+            },
+            &[],
+        )
         .await
         .unwrap();
     for auth in [

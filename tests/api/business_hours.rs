@@ -280,7 +280,11 @@ async fn the_status_says_what_a_call_meets_and_why(b: Backend) {
     // An inactive schedule is switched off: calls go to its open destination, as routing does.
     let mut off = s.clone();
     off.status = opbx::domain::model::Status::Inactive;
-    api.state.store.update_business_hours(&off).await.unwrap();
+    api.state
+        .store
+        .update_business_hours(&off, &[])
+        .await
+        .unwrap();
     let r = reader.get(&status("?at=2026-01-05T19:00:00Z")).await;
     assert_eq!(
         (&r.ok()["state"], &r.json["reason"]),

@@ -115,7 +115,7 @@ async fn office(api: &Api, org: opbx::domain::ids::OrgId) -> Office {
     team.fallback = Destination::Voicemail { id: alice.id };
     team.strategy = RingStrategy::Sequential;
     use opbx::ports::ring_groups::RingGroupRepo;
-    state.store.update_ring_group(&team).await.unwrap();
+    state.store.update_ring_group(&team, &[]).await.unwrap();
     let route = outbound_route(state, org, |r| {
         r.match_value = "+44".into();
         r.caller_id = Some(E164::parse("+12125550199").unwrap());
@@ -151,7 +151,7 @@ async fn office(api: &Api, org: opbx::domain::ids::OrgId) -> Office {
         use opbx::ports::ivr_menus::IvrMenuRepo;
         let mut m = front.clone();
         m.timeout_destination = menu_dest.clone();
-        state.store.update_ivr_menu(&m).await.unwrap();
+        state.store.update_ivr_menu(&m, &[]).await.unwrap();
     }
     schedule(state, org, |s| {
         s.id = hours_id;

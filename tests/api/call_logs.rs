@@ -67,7 +67,7 @@ pub async fn add_extension(state: &AppState, org: OrgId, user: Option<UserId>) -
         created_at: now,
         updated_at: now,
     };
-    state.store.create_extension(&ext).await.unwrap();
+    state.store.create_extension(&ext, &[]).await.unwrap();
     ext
 }
 
@@ -327,7 +327,7 @@ async fn add_ring_group(state: &AppState, org: OrgId, name: &str) -> RingGroup {
         created_at: now,
         updated_at: now,
     };
-    state.store.create_ring_group(&group).await.unwrap();
+    state.store.create_ring_group(&group, &[]).await.unwrap();
     group
 }
 

@@ -153,7 +153,7 @@ pub async fn extension(
         &ext.id.to_string(),
         "fixture-sip-password",
     );
-    state.store.create_extension(&ext).await.unwrap();
+    state.store.create_extension(&ext, &[]).await.unwrap();
     ext
 }
 
@@ -179,7 +179,11 @@ pub async fn outbound_route(
         updated_at: now,
     };
     edit(&mut route);
-    state.store.create_outbound_route(&route).await.unwrap();
+    state
+        .store
+        .create_outbound_route(&route, &[])
+        .await
+        .unwrap();
     route
 }
 
@@ -200,7 +204,7 @@ pub async fn phone_number(
         created_at: now,
         updated_at: now,
     };
-    state.store.create_phone_number(&pn).await.unwrap();
+    state.store.create_phone_number(&pn, &[]).await.unwrap();
     pn
 }
 
@@ -220,7 +224,7 @@ pub async fn ring_group(state: &AppState, org: OrgId, members: &[ExtensionId]) -
         created_at: now,
         updated_at: now,
     };
-    state.store.create_ring_group(&group).await.unwrap();
+    state.store.create_ring_group(&group, &[]).await.unwrap();
     group
 }
 
@@ -252,7 +256,7 @@ pub async fn schedule(
         updated_at: now,
     };
     edit(&mut s);
-    state.store.create_business_hours(&s).await.unwrap();
+    state.store.create_business_hours(&s, &[]).await.unwrap();
     s
 }
 
@@ -284,7 +288,7 @@ pub async fn menu(state: &AppState, org: OrgId, edit: impl FnOnce(&mut IvrMenu))
         updated_at: now,
     };
     edit(&mut menu);
-    state.store.create_ivr_menu(&menu).await.unwrap();
+    state.store.create_ivr_menu(&menu, &[]).await.unwrap();
     menu
 }
 
@@ -298,7 +302,11 @@ pub async fn room(
         ..opbx_tests::model::conference_room(org, &format!("Room {}", unique()))
     };
     edit(&mut room);
-    state.store.create_conference_room(&room).await.unwrap();
+    state
+        .store
+        .create_conference_room(&room, &[])
+        .await
+        .unwrap();
     room
 }
 

@@ -484,7 +484,7 @@ async fn deleting_an_extension_something_routes_to_names_the_referrers(b: Backen
 
     api.state
         .store
-        .delete_phone_number(t.org.id, pn.id)
+        .delete_phone_number(t.org.id, pn.id, &[])
         .await
         .unwrap();
     assert_eq!(admin.delete(&at).await.status, 204);
@@ -503,7 +503,11 @@ async fn the_list_searches_filters_sorts_and_pages(b: Backend) {
     }
     let mut inactive = made[2].clone();
     inactive.status = Status::Inactive;
-    api.state.store.update_extension(&inactive).await.unwrap();
+    api.state
+        .store
+        .update_extension(&inactive, &[])
+        .await
+        .unwrap();
 
     let all = reader.get("/api/v1/extensions").await;
     assert_eq!(
@@ -570,7 +574,7 @@ async fn a_sealed_password_moved_to_another_extension_reveals_nothing(b: Backend
     let victim = extension(&api.state, t.org.id, |_| {}).await;
     let mut mine = extension(&api.state, t.org.id, |_| {}).await;
     mine.sip_password_enc = victim.sip_password_enc.clone();
-    api.state.store.update_extension(&mine).await.unwrap();
+    api.state.store.update_extension(&mine, &[]).await.unwrap();
     let admin = Client::new(&api, &t, Role::PbxAdmin).await;
     let r = admin
         .act(&format!(

@@ -116,7 +116,7 @@ pub async fn add_user(state: &AppState, org: &Organization, role: Role) -> User 
         created_at: now,
         updated_at: now,
     };
-    state.store.create_user(&user).await.unwrap();
+    state.store.create_user(&user, &[]).await.unwrap();
     user
 }
 

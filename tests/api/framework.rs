@@ -272,7 +272,7 @@ async fn extension(api: &Api, org: OrgId, number: &str) -> ExtensionId {
         created_at: now,
         updated_at: now,
     };
-    api.state.store.create_extension(&ext).await.unwrap();
+    api.state.store.create_extension(&ext, &[]).await.unwrap();
     ext.id
 }
 

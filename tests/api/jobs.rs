@@ -44,7 +44,7 @@ async fn failed_job(ctx: &crate::cases::Ctx) -> JobId {
     );
     job.state = JobState::Failed;
     job.last_error = Some(format!("marker-{}", unique()));
-    ctx.state.store.insert_job(&job).await.unwrap();
+    ctx.state.store.insert_job(&job, &[]).await.unwrap();
     job.id
 }
 
@@ -196,7 +196,12 @@ impl World {
             created_at: now,
             updated_at: now,
         };
-        self.api.state.store.create_extension(&ext).await.unwrap();
+        self.api
+            .state
+            .store
+            .create_extension(&ext, &[])
+            .await
+            .unwrap();
         ext
     }
 }
@@ -330,7 +335,12 @@ async fn a_racing_edit_keeps_the_subscriber_link(b: Backend) {
     assert!(linked.is_some());
     // …and saves after it.
     stale.display_name = "Renamed".into();
-    w.api.state.store.update_extension(&stale).await.unwrap();
+    w.api
+        .state
+        .store
+        .update_extension(&stale, &[])
+        .await
+        .unwrap();
     let after = w.extension(&ext.id.to_string()).await;
     assert_eq!(after["name"], "Renamed");
     assert_eq!(
@@ -740,7 +750,7 @@ impl World {
     /// Starts a reconcile of the tenant, runs it, and answers the finished job as the API shows it.
     async fn reconcile(&self) -> Value {
         let job = Job::new(self.t.org.id, JobPayload::Reconcile, now_ms());
-        enqueue(&self.api.state, &job).await.unwrap();
+        enqueue(&self.api.state, &job, &[]).await.unwrap();
         self.run().await;
         self.call("GET", &format!("/api/v1/jobs/{}", job.id), None)
             .await
@@ -773,7 +783,7 @@ async fn reconcile_repairs_drift_and_reports_it(b: Backend) {
     w.api
         .state
         .store
-        .delete_extension(w.t.org.id, left_behind.id)
+        .delete_extension(w.t.org.id, left_behind.id, &[])
         .await
         .unwrap();
     assert_eq!(w.subscribers().len(), 3);

@@ -277,7 +277,7 @@ async fn the_list_searches_filters_and_sorts(b: Backend) {
         if label == "London" {
             pn.status = opbx::domain::model::Status::Inactive;
         }
-        api.state.store.update_phone_number(&pn).await.unwrap();
+        api.state.store.update_phone_number(&pn, &[]).await.unwrap();
     }
     let reader = Client::new(&api, &t, Role::PbxUser).await;
     let numbers = |r: &crate::fixtures::Reply| column(r, "number");

@@ -270,7 +270,7 @@ async fn the_list_searches_filters_and_sorts(b: Backend) {
         if !active {
             g.status = opbx::domain::model::Status::Inactive;
         }
-        api.state.store.update_ring_group(&g).await.unwrap();
+        api.state.store.update_ring_group(&g, &[]).await.unwrap();
     }
     let reader = Client::new(&api, &t, Role::PbxUser).await;
     let names = |r: &crate::fixtures::Reply| column(r, "name");

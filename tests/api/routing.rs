@@ -51,13 +51,13 @@ pub async fn add_number(
         created_at: now,
         updated_at: now,
     };
-    state.store.create_phone_number(&pn).await.unwrap();
+    state.store.create_phone_number(&pn, &[]).await.unwrap();
     pn.number.to_string()
 }
 
 async fn add_extension(state: &AppState, org: OrgId, number: &str) -> ExtensionId {
     let ext = opbx_tests::model::extension(org, number);
-    state.store.create_extension(&ext).await.unwrap();
+    state.store.create_extension(&ext, &[]).await.unwrap();
     ext.id
 }
 
@@ -97,7 +97,11 @@ async fn simulator_answers_what_the_webhook_answers_without_side_effects(b: Back
         created_at: now,
         updated_at: now,
     };
-    api.state.store.create_ring_group(&group).await.unwrap();
+    api.state
+        .store
+        .create_ring_group(&group, &[])
+        .await
+        .unwrap();
     let number = add_number(
         &api.state,
         org,
@@ -204,7 +208,7 @@ async fn simulator_follows_key_presses_and_explains_holidays(b: Backend) {
     };
     api.state
         .store
-        .create_business_hours(&schedule)
+        .create_business_hours(&schedule, &[])
         .await
         .unwrap();
     let menu = IvrMenu {
@@ -231,7 +235,7 @@ async fn simulator_follows_key_presses_and_explains_holidays(b: Backend) {
         created_at: now,
         updated_at: now,
     };
-    api.state.store.create_ivr_menu(&menu).await.unwrap();
+    api.state.store.create_ivr_menu(&menu, &[]).await.unwrap();
     let number = add_number(
         &api.state,
         org,
@@ -445,7 +449,7 @@ async fn the_simulator_shows_a_toll_fraud_refusal_and_why(b: Backend) {
         }),
         ..ext
     };
-    api.state.store.create_extension(&ext).await.unwrap();
+    api.state.store.create_extension(&ext, &[]).await.unwrap();
     let number = add_number(
         &api.state,
         org,

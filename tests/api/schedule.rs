@@ -269,7 +269,7 @@ async fn the_batch_answer_names_only_messages_to_redeliver(b: Backend) {
     let w = World::new(b, |_| {}).await;
     let state = &w.api.state;
     let job = Job::new(w.t.org.id, JobPayload::ExpireWebhookKey, now_ms());
-    state.store.insert_job(&job).await.unwrap();
+    state.store.insert_job(&job, &[]).await.unwrap();
     let batch = [("m-1".to_owned(), job.id.to_string())];
     assert_eq!(run_batch(state, &batch).await, Vec::<String>::new());
     assert_eq!(
@@ -283,7 +283,7 @@ async fn the_batch_answer_names_only_messages_to_redeliver(b: Backend) {
     );
 
     let pending = Job::new(w.t.org.id, JobPayload::ExpireWebhookKey, now_ms());
-    state.store.insert_job(&pending).await.unwrap();
+    state.store.insert_job(&pending, &[]).await.unwrap();
     state.store.close().await;
     let batch = [
         ("m-2".to_owned(), pending.id.to_string()),

@@ -594,7 +594,7 @@ async fn add_extension(api: &Api, org: OrgId, number: &str) {
         created_at: now,
         updated_at: now,
     };
-    api.state.store.create_extension(&ext).await.unwrap();
+    api.state.store.create_extension(&ext, &[]).await.unwrap();
 }
 
 async fn provisioning_pushes_everything_to_cloudonix_and_reruns_cleanly(b: Backend) {

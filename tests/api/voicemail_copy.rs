@@ -226,7 +226,7 @@ async fn the_mailbox_owner_is_mailed_the_message_with_its_audio(b: Backend) {
         },
         opbx::domain::now_ms(),
     );
-    opbx::jobs::dispatch::enqueue(&w.api.state, &again)
+    opbx::jobs::dispatch::enqueue(&w.api.state, &again, &[])
         .await
         .unwrap();
     w.run().await;

@@ -74,7 +74,7 @@ fn expect_name_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) {
 async fn schedule_round_trips_with_ranges_and_exceptions(b: Backend) {
     let org = new_org(&b.store).await;
     let s = schedule(org.id, "Office hours");
-    b.store.create_business_hours(&s).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
     assert_eq!(b.store.find_business_hours(org.id, s.id).await.unwrap(), s);
 
     let mut plain = schedule(org.id, "Always closed");
@@ -84,7 +84,7 @@ async fn schedule_round_trips_with_ranges_and_exceptions(b: Backend) {
         mode: OverrideMode::Open,
         until: None,
     });
-    b.store.create_business_hours(&plain).await.unwrap();
+    b.store.create_business_hours(&plain, &[]).await.unwrap();
     assert_eq!(
         b.store.find_business_hours(org.id, plain.id).await.unwrap(),
         plain
@@ -101,7 +101,7 @@ async fn schedule_round_trips_with_ranges_and_exceptions(b: Backend) {
 async fn update_replaces_ranges_and_exceptions(b: Backend) {
     let org = new_org(&b.store).await;
     let mut s = schedule(org.id, "Office hours");
-    b.store.create_business_hours(&s).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
 
     s.name = "Support hours".into();
     s.timezone = Timezone::parse("Europe/Berlin").unwrap();
@@ -120,12 +120,12 @@ async fn update_replaces_ranges_and_exceptions(b: Backend) {
     s.manual_override = None;
     s.status = Status::Inactive;
     s.updated_at += 60_000;
-    b.store.update_business_hours(&s).await.unwrap();
+    b.store.update_business_hours(&s, &[]).await.unwrap();
     assert_eq!(b.store.find_business_hours(org.id, s.id).await.unwrap(), s);
 
     s.ranges.clear();
     s.exceptions.clear();
-    b.store.update_business_hours(&s).await.unwrap();
+    b.store.update_business_hours(&s, &[]).await.unwrap();
     assert_eq!(b.store.find_business_hours(org.id, s.id).await.unwrap(), s);
     let id = s.id.to_string();
     assert_eq!(
@@ -141,9 +141,9 @@ async fn update_replaces_ranges_and_exceptions(b: Backend) {
 async fn names_are_unique_per_organization_ignoring_case(b: Backend) {
     let org = new_org(&b.store).await;
     let s = schedule(org.id, "Office Hours");
-    b.store.create_business_hours(&s).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
     let twin = schedule(org.id, "office hours");
-    expect_name_conflict(b.store.create_business_hours(&twin).await);
+    expect_name_conflict(b.store.create_business_hours(&twin, &[]).await);
     assert_eq!(
         count_rows(
             &b.store,
@@ -156,11 +156,11 @@ async fn names_are_unique_per_organization_ignoring_case(b: Backend) {
     );
 
     let mut other = schedule(org.id, "Weekend");
-    b.store.create_business_hours(&other).await.unwrap();
+    b.store.create_business_hours(&other, &[]).await.unwrap();
     let before = other.clone();
     other.name = "OFFICE HOURS".into();
     other.ranges.clear();
-    expect_name_conflict(b.store.update_business_hours(&other).await);
+    expect_name_conflict(b.store.update_business_hours(&other, &[]).await);
     assert_eq!(
         b.store.find_business_hours(org.id, other.id).await.unwrap(),
         before
@@ -168,7 +168,7 @@ async fn names_are_unique_per_organization_ignoring_case(b: Backend) {
 
     let elsewhere = new_org(&b.store).await;
     b.store
-        .create_business_hours(&schedule(elsewhere.id, "Office Hours"))
+        .create_business_hours(&schedule(elsewhere.id, "Office Hours"), &[])
         .await
         .unwrap();
 }
@@ -176,15 +176,18 @@ async fn names_are_unique_per_organization_ignoring_case(b: Backend) {
 async fn delete_removes_schedule_and_children(b: Backend) {
     let org = new_org(&b.store).await;
     let s = schedule(org.id, "Office hours");
-    b.store.create_business_hours(&s).await.unwrap();
-    b.store.delete_business_hours(org.id, s.id).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
+    b.store
+        .delete_business_hours(org.id, s.id, &[])
+        .await
+        .unwrap();
 
     assert!(matches!(
         b.store.find_business_hours(org.id, s.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_business_hours(org.id, s.id).await,
+        b.store.delete_business_hours(org.id, s.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     let id = s.id.to_string();
@@ -201,10 +204,10 @@ async fn delete_removes_schedule_and_children(b: Backend) {
 async fn routed_to_schedule_cannot_be_deleted(b: Backend) {
     let org = new_org(&b.store).await;
     let s = schedule(org.id, "Office hours");
-    b.store.create_business_hours(&s).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
     insert_phone_number(&b.store, org.id, &Destination::BusinessHours { id: s.id }).await;
 
-    match b.store.delete_business_hours(org.id, s.id).await {
+    match b.store.delete_business_hours(org.id, s.id, &[]).await {
         Err(StoreError::InUse(referrers)) => {
             assert_eq!(referrers.len(), 1);
             assert_eq!(referrers[0].object_type, "phone_number");
@@ -218,7 +221,7 @@ async fn other_organizations_cannot_see_or_change_a_schedule(b: Backend) {
     let org = new_org(&b.store).await;
     let intruder = new_org(&b.store).await;
     let s = schedule(org.id, "Office hours");
-    b.store.create_business_hours(&s).await.unwrap();
+    b.store.create_business_hours(&s, &[]).await.unwrap();
 
     assert!(matches!(
         b.store.find_business_hours(intruder.id, s.id).await,
@@ -228,11 +231,11 @@ async fn other_organizations_cannot_see_or_change_a_schedule(b: Backend) {
     hijack.organization_id = intruder.id;
     hijack.ranges.clear();
     assert!(matches!(
-        b.store.update_business_hours(&hijack).await,
+        b.store.update_business_hours(&hijack, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_business_hours(intruder.id, s.id).await,
+        b.store.delete_business_hours(intruder.id, s.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     let theirs = b
@@ -254,7 +257,7 @@ async fn list_pages_by_name_with_children(b: Backend) {
     sales.exceptions.clear();
     sales.status = Status::Inactive;
     for s in [&support, &alpha, &sales] {
-        b.store.create_business_hours(s).await.unwrap();
+        b.store.create_business_hours(s, &[]).await.unwrap();
     }
 
     let all = ListFilter::default();
@@ -302,13 +305,13 @@ async fn unknown_schedule_is_not_found(b: Backend) {
     ));
     assert!(matches!(
         b.store
-            .update_business_hours(&schedule(org.id, "Ghost"))
+            .update_business_hours(&schedule(org.id, "Ghost"), &[])
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
         b.store
-            .delete_business_hours(org.id, ScheduleId::new())
+            .delete_business_hours(org.id, ScheduleId::new(), &[])
             .await,
         Err(StoreError::NotFound)
     ));

@@ -445,7 +445,7 @@ async fn an_extensions_calls_are_those_offered_to_it_or_placed_from_it(b: Backen
     // A renumbered extension keeps the calls offered to it, not those placed from its old number.
     let mut renumbered = desk.clone();
     renumbered.number = opbx::domain::extension_number::ExtensionNumber::parse("299").unwrap();
-    b.store.update_extension(&renumbered).await.unwrap();
+    b.store.update_extension(&renumbered, &[]).await.unwrap();
     assert_eq!(sids(vec![desk.id]).await, ["in-desk", "int-to-desk"]);
 }
 

@@ -41,7 +41,7 @@ async fn add_room(
     number: Option<&str>,
 ) -> ConferenceRoom {
     let room = room(org, name, number);
-    store.create_conference_room(&room).await.unwrap();
+    store.create_conference_room(&room, &[]).await.unwrap();
     room
 }
 
@@ -53,7 +53,7 @@ async fn created_room_reads_back_by_id_and_number(b: Backend) {
     board.wait_for_moderator = true;
     board.record = true;
     board.announce_join_leave = false;
-    b.store.create_conference_room(&board).await.unwrap();
+    b.store.create_conference_room(&board, &[]).await.unwrap();
     let huddle = add_room(&b.store, org, "Huddle", None).await;
 
     assert_eq!(
@@ -89,7 +89,7 @@ async fn update_saves_every_field(b: Backend) {
     board.record = true;
     board.status = Status::Inactive;
     board.updated_at += 1000;
-    b.store.update_conference_room(&board).await.unwrap();
+    b.store.update_conference_room(&board, &[]).await.unwrap();
     assert_eq!(
         b.store.find_conference_room(org, board.id).await.unwrap(),
         board
@@ -97,7 +97,7 @@ async fn update_saves_every_field(b: Backend) {
 
     board.number = None;
     board.pin_enc = None;
-    b.store.update_conference_room(&board).await.unwrap();
+    b.store.update_conference_room(&board, &[]).await.unwrap();
     assert_eq!(
         b.store.find_conference_room(org, board.id).await.unwrap(),
         board
@@ -109,19 +109,19 @@ async fn name_and_number_are_unique_and_conflicts_say_which(b: Backend) {
     add_room(&b.store, org, "Board", Some("800")).await;
     assert_conflict(
         b.store
-            .create_conference_room(&room(org, "BOARD", Some("801")))
+            .create_conference_room(&room(org, "BOARD", Some("801")), &[])
             .await,
         "conference room name",
     );
     assert_conflict(
         b.store
-            .create_conference_room(&room(org, "Huddle", Some("800")))
+            .create_conference_room(&room(org, "Huddle", Some("800")), &[])
             .await,
         "conference room number",
     );
     assert_conflict(
         b.store
-            .create_conference_room(&room(org, "board", None))
+            .create_conference_room(&room(org, "board", None), &[])
             .await,
         "conference room name",
     );
@@ -131,13 +131,13 @@ async fn name_and_number_are_unique_and_conflicts_say_which(b: Backend) {
     let mut lounge = add_room(&b.store, org, "Lounge", None).await;
     lounge.number = Some(ExtensionNumber::parse("800").unwrap());
     assert_conflict(
-        b.store.update_conference_room(&lounge).await,
+        b.store.update_conference_room(&lounge, &[]).await,
         "conference room number",
     );
     lounge.number = None;
     lounge.name = "huddle".into();
     assert_conflict(
-        b.store.update_conference_room(&lounge).await,
+        b.store.update_conference_room(&lounge, &[]).await,
         "conference room name",
     );
 
@@ -157,8 +157,8 @@ async fn another_organizations_room_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.pin_enc = None;
-    assert_not_found(b.store.update_conference_room(&hijack).await);
-    assert_not_found(b.store.delete_conference_room(mine, foreign.id).await);
+    assert_not_found(b.store.update_conference_room(&hijack, &[]).await);
+    assert_not_found(b.store.delete_conference_room(mine, foreign.id, &[]).await);
     assert_eq!(
         b.store
             .find_conference_room(theirs, foreign.id)
@@ -185,12 +185,12 @@ async fn unknown_room_is_not_found(b: Backend) {
     );
     assert_not_found(
         b.store
-            .update_conference_room(&room(org, "Ghost", None))
+            .update_conference_room(&room(org, "Ghost", None), &[])
             .await,
     );
     assert_not_found(
         b.store
-            .delete_conference_room(org, ConferenceRoomId::new())
+            .delete_conference_room(org, ConferenceRoomId::new(), &[])
             .await,
     );
 }
@@ -200,7 +200,10 @@ async fn list_searches_filters_and_pages_by_name(b: Backend) {
     let weekly = add_room(&b.store, org, "Weekly sync", Some("810")).await;
     let mut all_hands = room(org, "All hands", Some("800"));
     all_hands.status = Status::Inactive;
-    b.store.create_conference_room(&all_hands).await.unwrap();
+    b.store
+        .create_conference_room(&all_hands, &[])
+        .await
+        .unwrap();
     let board = add_room(&b.store, org, "board", None).await;
 
     let first = b
@@ -252,12 +255,15 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     .await;
 
     assert_eq!(
-        in_use(b.store.delete_conference_room(org, board.id).await),
+        in_use(b.store.delete_conference_room(org, board.id, &[]).await),
         [referrer("phone_number", did.id, &did.label)]
     );
     did.destination = Destination::Hangup;
-    b.store.update_phone_number(&did).await.unwrap();
-    b.store.delete_conference_room(org, board.id).await.unwrap();
+    b.store.update_phone_number(&did, &[]).await.unwrap();
+    b.store
+        .delete_conference_room(org, board.id, &[])
+        .await
+        .unwrap();
     assert_not_found(b.store.find_conference_room(org, board.id).await);
 }
 

@@ -43,7 +43,7 @@ pub(crate) fn extension(org: OrgId, number: &str) -> Extension {
 
 pub(crate) async fn add_extension(store: &SqlStore, org: OrgId, number: &str) -> Extension {
     let ext = extension(org, number);
-    store.create_extension(&ext).await.unwrap();
+    store.create_extension(&ext, &[]).await.unwrap();
     ext
 }
 
@@ -64,7 +64,7 @@ pub(crate) fn user(org: OrgId, email: &str) -> User {
 
 pub(crate) async fn add_user(store: &SqlStore, org: OrgId, email: &str) -> User {
     let user = user(org, email);
-    store.create_user(&user).await.unwrap();
+    store.create_user(&user, &[]).await.unwrap();
     user
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn add_phone_number(
     destination: Destination,
 ) -> PhoneNumber {
     let pn = phone_number(org, number, destination);
-    store.create_phone_number(&pn).await.unwrap();
+    store.create_phone_number(&pn, &[]).await.unwrap();
     pn
 }
 
@@ -118,7 +118,7 @@ pub(crate) async fn add_ring_group(
     members: Vec<ExtensionId>,
 ) -> RingGroup {
     let group = ring_group(org, name, members);
-    store.create_ring_group(&group).await.unwrap();
+    store.create_ring_group(&group, &[]).await.unwrap();
     group
 }
 
@@ -178,7 +178,7 @@ async fn created_extension_reads_back(b: Backend) {
     ext.no_answer = Some(Destination::Voicemail { id: ext.id });
     ext.voicemail_greeting = Some("https://example.com/greeting.mp3".into());
     ext.cloudonix_subscriber_id = Some("sub-8812".into());
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
 
     assert_eq!(b.store.find_extension(org, ext.id).await.unwrap(), ext);
     assert_eq!(
@@ -212,7 +212,7 @@ async fn update_saves_every_field(b: Backend) {
     ext.voicemail_greeting = Some("greeting.wav".into());
     ext.cloudonix_subscriber_id = Some("sub-1".into());
     ext.updated_at += 1000;
-    b.store.update_extension(&ext).await.unwrap();
+    b.store.update_extension(&ext, &[]).await.unwrap();
     // The subscriber link is the Cloudonix sync's alone: an edit made from a row read before the
     // sync linked a subscriber must not wipe the link.
     ext.cloudonix_subscriber_id = None;
@@ -221,7 +221,7 @@ async fn update_saves_every_field(b: Backend) {
     ext.user_id = None;
     ext.forward_always = None;
     ext.no_answer = None;
-    b.store.update_extension(&ext).await.unwrap();
+    b.store.update_extension(&ext, &[]).await.unwrap();
     assert_eq!(b.store.find_extension(org, ext.id).await.unwrap(), ext);
 }
 
@@ -229,17 +229,20 @@ async fn number_is_unique_within_an_organization(b: Backend) {
     let org = new_org(&b.store).await.id;
     let first = add_extension(&b.store, org, "101").await;
     assert_conflict(
-        b.store.create_extension(&extension(org, "101")).await,
+        b.store.create_extension(&extension(org, "101"), &[]).await,
         "extension number",
     );
 
     let mut second = add_extension(&b.store, org, "102").await;
     second.number = first.number.clone();
-    assert_conflict(b.store.update_extension(&second).await, "extension number");
+    assert_conflict(
+        b.store.update_extension(&second, &[]).await,
+        "extension number",
+    );
 
     let other_org = new_org(&b.store).await.id;
     b.store
-        .create_extension(&extension(other_org, "101"))
+        .create_extension(&extension(other_org, "101"), &[])
         .await
         .unwrap();
 }
@@ -260,8 +263,8 @@ async fn another_organizations_extension_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.display_name = "Hijacked".into();
-    assert_not_found(b.store.update_extension(&hijack).await);
-    assert_not_found(b.store.delete_extension(mine, foreign.id).await);
+    assert_not_found(b.store.update_extension(&hijack, &[]).await);
+    assert_not_found(b.store.delete_extension(mine, foreign.id, &[]).await);
     assert_eq!(
         b.store.find_extension(theirs, foreign.id).await.unwrap(),
         foreign
@@ -279,19 +282,19 @@ async fn another_organizations_extension_is_not_found(b: Backend) {
 async fn unknown_extension_is_not_found(b: Backend) {
     let org = new_org(&b.store).await.id;
     assert_not_found(b.store.find_extension(org, ExtensionId::new()).await);
-    assert_not_found(b.store.update_extension(&extension(org, "101")).await);
-    assert_not_found(b.store.delete_extension(org, ExtensionId::new()).await);
+    assert_not_found(b.store.update_extension(&extension(org, "101"), &[]).await);
+    assert_not_found(b.store.delete_extension(org, ExtensionId::new(), &[]).await);
 }
 
 async fn list_searches_filters_and_pages_in_number_order(b: Backend) {
     let org = new_org(&b.store).await.id;
     let mut sales = extension(org, "1000");
     sales.display_name = "Sales Floor".into();
-    b.store.create_extension(&sales).await.unwrap();
+    b.store.create_extension(&sales, &[]).await.unwrap();
     let mut lobby = extension(org, "102");
     lobby.display_name = "Lobby 100%".into();
     lobby.status = Status::Inactive;
-    b.store.create_extension(&lobby).await.unwrap();
+    b.store.create_extension(&lobby, &[]).await.unwrap();
     let desk_20 = add_extension(&b.store, org, "20").await;
     let desk_101 = add_extension(&b.store, org, "101").await;
 
@@ -370,13 +373,13 @@ async fn delete_is_refused_while_a_number_routes_to_it(b: Backend) {
     )
     .await;
 
-    let referrers = in_use(b.store.delete_extension(org, ext.id).await);
+    let referrers = in_use(b.store.delete_extension(org, ext.id, &[]).await);
     assert_eq!(referrers, [referrer("phone_number", did.id, &did.label)]);
     assert_eq!(b.store.find_extension(org, ext.id).await.unwrap(), ext);
 
     did.destination = Destination::Hangup;
-    b.store.update_phone_number(&did).await.unwrap();
-    b.store.delete_extension(org, ext.id).await.unwrap();
+    b.store.update_phone_number(&did, &[]).await.unwrap();
+    b.store.delete_extension(org, ext.id, &[]).await.unwrap();
     assert_not_found(b.store.find_extension(org, ext.id).await);
 }
 
@@ -386,13 +389,13 @@ async fn delete_is_refused_while_in_a_ring_group(b: Backend) {
     let mut group = add_ring_group(&b.store, org, "Support", vec![ext.id]).await;
 
     assert_eq!(
-        in_use(b.store.delete_extension(org, ext.id).await),
+        in_use(b.store.delete_extension(org, ext.id, &[]).await),
         [referrer("ring_group", group.id, "Support")]
     );
 
     group.members.clear();
-    b.store.update_ring_group(&group).await.unwrap();
-    b.store.delete_extension(org, ext.id).await.unwrap();
+    b.store.update_ring_group(&group, &[]).await.unwrap();
+    b.store.delete_extension(org, ext.id, &[]).await.unwrap();
 }
 
 async fn voicemail_destinations_block_delete_except_its_own(b: Backend) {
@@ -400,19 +403,19 @@ async fn voicemail_destinations_block_delete_except_its_own(b: Backend) {
     let mut ext = extension(org, "101");
     ext.no_answer = Some(Destination::Voicemail { id: ext.id });
     ext.forward_always = Some(Destination::Extension { id: ext.id });
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
 
     let mut colleague = extension(org, "102");
     colleague.no_answer = Some(Destination::Voicemail { id: ext.id });
-    b.store.create_extension(&colleague).await.unwrap();
+    b.store.create_extension(&colleague, &[]).await.unwrap();
     assert_eq!(
-        in_use(b.store.delete_extension(org, ext.id).await),
+        in_use(b.store.delete_extension(org, ext.id, &[]).await),
         [referrer("extension", colleague.id, "102")]
     );
 
     colleague.no_answer = Some(Destination::Voicemail { id: colleague.id });
-    b.store.update_extension(&colleague).await.unwrap();
-    b.store.delete_extension(org, ext.id).await.unwrap();
+    b.store.update_extension(&colleague, &[]).await.unwrap();
+    b.store.delete_extension(org, ext.id, &[]).await.unwrap();
     assert_not_found(b.store.find_extension(org, ext.id).await);
 }
 
@@ -422,13 +425,13 @@ async fn linked_user_must_belong_to_the_organization(b: Backend) {
     let stranger = add_user(&b.store, other_org, "eve@example.com").await;
     let mut ext = extension(org, "101");
     ext.user_id = Some(stranger.id);
-    assert_not_found(b.store.create_extension(&ext).await);
+    assert_not_found(b.store.create_extension(&ext, &[]).await);
     assert_not_found(b.store.find_extension(org, ext.id).await);
 
     ext.user_id = None;
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
     ext.user_id = Some(stranger.id);
-    assert_not_found(b.store.update_extension(&ext).await);
+    assert_not_found(b.store.update_extension(&ext, &[]).await);
     assert_eq!(
         b.store.find_extension(org, ext.id).await.unwrap().user_id,
         None
@@ -441,10 +444,10 @@ async fn extensions_of_a_user_are_listed_in_number_order(b: Backend) {
     let bob = add_user(&b.store, org, "bob@example.com").await;
     let mut mobile = extension(org, "1001");
     mobile.user_id = Some(ann.id);
-    b.store.create_extension(&mobile).await.unwrap();
+    b.store.create_extension(&mobile, &[]).await.unwrap();
     let mut desk = extension(org, "201");
     desk.user_id = Some(ann.id);
-    b.store.create_extension(&desk).await.unwrap();
+    b.store.create_extension(&desk, &[]).await.unwrap();
     add_extension(&b.store, org, "202").await;
 
     assert_eq!(

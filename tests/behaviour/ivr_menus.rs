@@ -117,7 +117,7 @@ async fn menu_round_trips_with_options_and_allowlist(b: Backend) {
     let mut m = menu(org.id, "Main menu");
     m.direct_dial = true;
     m.direct_dial_allowlist = vec![first, second];
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
 
     assert_eq!(b.store.find_ivr_menu(org.id, m.id).await.unwrap(), m);
     let listed = b
@@ -135,7 +135,7 @@ async fn update_replaces_options_and_allowlist(b: Backend) {
     let mut m = menu(org.id, "Main menu");
     m.direct_dial = true;
     m.direct_dial_allowlist = vec![first];
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
 
     m.name = "After hours".into();
     m.prompt_text = None;
@@ -154,13 +154,13 @@ async fn update_replaces_options_and_allowlist(b: Backend) {
     m.direct_dial_allowlist = vec![second];
     m.status = Status::Inactive;
     m.updated_at += 60_000;
-    b.store.update_ivr_menu(&m).await.unwrap();
+    b.store.update_ivr_menu(&m, &[]).await.unwrap();
     assert_eq!(b.store.find_ivr_menu(org.id, m.id).await.unwrap(), m);
 
     m.options.clear();
     m.direct_dial = false;
     m.direct_dial_allowlist.clear();
-    b.store.update_ivr_menu(&m).await.unwrap();
+    b.store.update_ivr_menu(&m, &[]).await.unwrap();
     assert_eq!(b.store.find_ivr_menu(org.id, m.id).await.unwrap(), m);
     assert_eq!(
         count_rows(&b.store, "ivr_menu_options", "menu_id", &m.id.to_string()).await,
@@ -172,7 +172,10 @@ async fn option_digits_are_unique_within_a_menu(b: Backend) {
     let org = new_org(&b.store).await;
     let mut twice = menu(org.id, "Main menu");
     twice.options.push(option("2", Destination::Hangup));
-    expect_conflict(b.store.create_ivr_menu(&twice).await, "IVR option digits");
+    expect_conflict(
+        b.store.create_ivr_menu(&twice, &[]).await,
+        "IVR option digits",
+    );
     // The menu row written before the failing option is rolled back with it.
     assert!(matches!(
         b.store.find_ivr_menu(org.id, twice.id).await,
@@ -180,20 +183,23 @@ async fn option_digits_are_unique_within_a_menu(b: Backend) {
     ));
 
     let m = menu(org.id, "Main menu");
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
     let mut broken = m.clone();
     broken.name = "Renamed".into();
     broken.options = vec![
         option("5", Destination::Hangup),
         option("5", Destination::Hangup),
     ];
-    expect_conflict(b.store.update_ivr_menu(&broken).await, "IVR option digits");
+    expect_conflict(
+        b.store.update_ivr_menu(&broken, &[]).await,
+        "IVR option digits",
+    );
     // A failed update changes nothing: not the name, not the old options.
     assert_eq!(b.store.find_ivr_menu(org.id, m.id).await.unwrap(), m);
 
     // Other menus may use the same digits.
     b.store
-        .create_ivr_menu(&menu(org.id, "Second menu"))
+        .create_ivr_menu(&menu(org.id, "Second menu"), &[])
         .await
         .unwrap();
 }
@@ -201,20 +207,22 @@ async fn option_digits_are_unique_within_a_menu(b: Backend) {
 async fn menu_names_are_unique_per_organization_ignoring_case(b: Backend) {
     let org = new_org(&b.store).await;
     let m = menu(org.id, "Main Menu");
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
     expect_conflict(
-        b.store.create_ivr_menu(&menu(org.id, "main menu")).await,
+        b.store
+            .create_ivr_menu(&menu(org.id, "main menu"), &[])
+            .await,
         "IVR menu name",
     );
 
     let mut other = menu(org.id, "Other");
-    b.store.create_ivr_menu(&other).await.unwrap();
+    b.store.create_ivr_menu(&other, &[]).await.unwrap();
     other.name = "MAIN MENU".into();
-    expect_conflict(b.store.update_ivr_menu(&other).await, "IVR menu name");
+    expect_conflict(b.store.update_ivr_menu(&other, &[]).await, "IVR menu name");
 
     let elsewhere = new_org(&b.store).await;
     b.store
-        .create_ivr_menu(&menu(elsewhere.id, "Main Menu"))
+        .create_ivr_menu(&menu(elsewhere.id, "Main Menu"), &[])
         .await
         .unwrap();
 }
@@ -229,7 +237,7 @@ async fn allowlist_takes_only_own_extensions_once(b: Backend) {
     m.direct_dial = true;
     m.direct_dial_allowlist = vec![own, foreign];
     assert!(matches!(
-        b.store.create_ivr_menu(&m).await,
+        b.store.create_ivr_menu(&m, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
@@ -239,16 +247,16 @@ async fn allowlist_takes_only_own_extensions_once(b: Backend) {
 
     m.direct_dial_allowlist = vec![own, own];
     expect_conflict(
-        b.store.create_ivr_menu(&m).await,
+        b.store.create_ivr_menu(&m, &[]).await,
         "IVR direct-dial extension",
     );
 
     m.direct_dial_allowlist = vec![own];
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
     let mut sneaky = m.clone();
     sneaky.direct_dial_allowlist = vec![foreign];
     assert!(matches!(
-        b.store.update_ivr_menu(&sneaky).await,
+        b.store.update_ivr_menu(&sneaky, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(b.store.find_ivr_menu(org.id, m.id).await.unwrap(), m);
@@ -259,15 +267,15 @@ async fn delete_removes_menu_and_children(b: Backend) {
     let ext = insert_extension(&b.store, org.id, "201").await;
     let mut m = menu(org.id, "Main menu");
     m.direct_dial_allowlist = vec![ext];
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
 
-    b.store.delete_ivr_menu(org.id, m.id).await.unwrap();
+    b.store.delete_ivr_menu(org.id, m.id, &[]).await.unwrap();
     assert!(matches!(
         b.store.find_ivr_menu(org.id, m.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_ivr_menu(org.id, m.id).await,
+        b.store.delete_ivr_menu(org.id, m.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     let id = m.id.to_string();
@@ -284,10 +292,10 @@ async fn delete_removes_menu_and_children(b: Backend) {
 async fn routed_to_menu_cannot_be_deleted(b: Backend) {
     let org = new_org(&b.store).await;
     let m = menu(org.id, "Main menu");
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
     insert_phone_number(&b.store, org.id, &Destination::IvrMenu { id: m.id }).await;
 
-    match b.store.delete_ivr_menu(org.id, m.id).await {
+    match b.store.delete_ivr_menu(org.id, m.id, &[]).await {
         Err(StoreError::InUse(referrers)) => {
             assert_eq!(referrers.len(), 1);
             assert_eq!(referrers[0].object_type, "phone_number");
@@ -301,7 +309,7 @@ async fn other_organizations_cannot_see_or_change_a_menu(b: Backend) {
     let org = new_org(&b.store).await;
     let intruder = new_org(&b.store).await;
     let m = menu(org.id, "Main menu");
-    b.store.create_ivr_menu(&m).await.unwrap();
+    b.store.create_ivr_menu(&m, &[]).await.unwrap();
 
     assert!(matches!(
         b.store.find_ivr_menu(intruder.id, m.id).await,
@@ -311,11 +319,11 @@ async fn other_organizations_cannot_see_or_change_a_menu(b: Backend) {
     hijack.organization_id = intruder.id;
     hijack.options.clear();
     assert!(matches!(
-        b.store.update_ivr_menu(&hijack).await,
+        b.store.update_ivr_menu(&hijack, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_ivr_menu(intruder.id, m.id).await,
+        b.store.delete_ivr_menu(intruder.id, m.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     let theirs = b
@@ -335,7 +343,7 @@ async fn list_pages_by_name_and_filters(b: Backend) {
     let mut sales = menu(org.id, "Sales");
     sales.status = Status::Inactive;
     for m in [&support, &alpha, &sales] {
-        b.store.create_ivr_menu(m).await.unwrap();
+        b.store.create_ivr_menu(m, &[]).await.unwrap();
     }
 
     let all = ListFilter::default();
@@ -383,11 +391,11 @@ async fn unknown_menu_is_not_found(b: Backend) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.update_ivr_menu(&menu(org.id, "Ghost")).await,
+        b.store.update_ivr_menu(&menu(org.id, "Ghost"), &[]).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_ivr_menu(org.id, IvrMenuId::new()).await,
+        b.store.delete_ivr_menu(org.id, IvrMenuId::new(), &[]).await,
         Err(StoreError::NotFound)
     ));
 }

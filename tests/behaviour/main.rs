@@ -1,6 +1,7 @@
 //! The behaviour suite: every store behaviour, run on both backends (see `opbx_tests::Backend`).
 
 mod audit_log;
+mod audited_writes;
 mod bootstrap;
 mod business_hours;
 mod call_logs;

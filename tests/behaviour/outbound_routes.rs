@@ -30,7 +30,7 @@ fn route(org: OrgId, name: &str, priority: i32) -> OutboundRoute {
 
 async fn add_route(store: &SqlStore, org: OrgId, name: &str, priority: i32) -> OutboundRoute {
     let route = route(org, name, priority);
-    store.create_outbound_route(&route).await.unwrap();
+    store.create_outbound_route(&route, &[]).await.unwrap();
     route
 }
 
@@ -46,7 +46,7 @@ async fn created_route_reads_back(b: Backend) {
     uk.strip_digits = 1;
     uk.prepend = "+44".into();
     uk.caller_id = Some(E164::parse("+442079460000").unwrap());
-    b.store.create_outbound_route(&uk).await.unwrap();
+    b.store.create_outbound_route(&uk, &[]).await.unwrap();
     assert_eq!(b.store.find_outbound_route(org, uk.id).await.unwrap(), uk);
 }
 
@@ -63,7 +63,7 @@ async fn update_saves_every_field(b: Backend) {
     r.caller_id = Some(E164::parse("+12125550100").unwrap());
     r.status = Status::Inactive;
     r.updated_at += 1000;
-    b.store.update_outbound_route(&r).await.unwrap();
+    b.store.update_outbound_route(&r, &[]).await.unwrap();
     assert_eq!(b.store.find_outbound_route(org, r.id).await.unwrap(), r);
 }
 
@@ -72,14 +72,14 @@ async fn name_is_unique_within_an_organization_ignoring_case(b: Backend) {
     add_route(&b.store, org, "Domestic", 10).await;
     assert_conflict(
         b.store
-            .create_outbound_route(&route(org, "DOMESTIC", 20))
+            .create_outbound_route(&route(org, "DOMESTIC", 20), &[])
             .await,
         "outbound route name",
     );
     let mut intl = add_route(&b.store, org, "International", 20).await;
     intl.name = "domestic".into();
     assert_conflict(
-        b.store.update_outbound_route(&intl).await,
+        b.store.update_outbound_route(&intl, &[]).await,
         "outbound route name",
     );
     let other_org = new_org(&b.store).await.id;
@@ -96,8 +96,8 @@ async fn another_organizations_route_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.trunk = "attacker".into();
-    assert_not_found(b.store.update_outbound_route(&hijack).await);
-    assert_not_found(b.store.delete_outbound_route(mine, foreign.id).await);
+    assert_not_found(b.store.update_outbound_route(&hijack, &[]).await);
+    assert_not_found(b.store.delete_outbound_route(mine, foreign.id, &[]).await);
     assert_eq!(
         b.store
             .find_outbound_route(theirs, foreign.id)
@@ -124,10 +124,14 @@ async fn another_organizations_route_is_not_found(b: Backend) {
 async fn deleted_route_is_gone(b: Backend) {
     let org = new_org(&b.store).await.id;
     let r = add_route(&b.store, org, "Domestic", 10).await;
-    b.store.delete_outbound_route(org, r.id).await.unwrap();
+    b.store.delete_outbound_route(org, r.id, &[]).await.unwrap();
     assert_not_found(b.store.find_outbound_route(org, r.id).await);
-    assert_not_found(b.store.delete_outbound_route(org, r.id).await);
-    assert_not_found(b.store.update_outbound_route(&route(org, "Ghost", 1)).await);
+    assert_not_found(b.store.delete_outbound_route(org, r.id, &[]).await);
+    assert_not_found(
+        b.store
+            .update_outbound_route(&route(org, "Ghost", 1), &[])
+            .await,
+    );
 }
 
 async fn routes_come_in_priority_order_and_active_only_on_request(b: Backend) {
@@ -136,7 +140,7 @@ async fn routes_come_in_priority_order_and_active_only_on_request(b: Backend) {
     add_route(&b.store, org, "Emergency", 1).await;
     let mut disabled = route(org, "Old carrier", 5);
     disabled.status = Status::Inactive;
-    b.store.create_outbound_route(&disabled).await.unwrap();
+    b.store.create_outbound_route(&disabled, &[]).await.unwrap();
     add_route(&b.store, org, "Domestic", 10).await;
     add_route(&b.store, org, "Canada", 10).await;
 
@@ -164,10 +168,10 @@ async fn list_searches_filters_and_pages_in_priority_order(b: Backend) {
     let org = new_org(&b.store).await.id;
     let mut uk = route(org, "UK", 20);
     uk.match_value = "+44".into();
-    b.store.create_outbound_route(&uk).await.unwrap();
+    b.store.create_outbound_route(&uk, &[]).await.unwrap();
     let mut old = route(org, "Old US", 30);
     old.status = Status::Inactive;
-    b.store.create_outbound_route(&old).await.unwrap();
+    b.store.create_outbound_route(&old, &[]).await.unwrap();
     let us = add_route(&b.store, org, "US", 10).await;
 
     let first = b

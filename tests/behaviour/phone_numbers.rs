@@ -55,7 +55,7 @@ async fn update_saves_number_label_destination_and_status(b: Backend) {
     did.destination = Destination::Extension { id: ext.id };
     did.status = Status::Inactive;
     did.updated_at += 1000;
-    b.store.update_phone_number(&did).await.unwrap();
+    b.store.update_phone_number(&did, &[]).await.unwrap();
     assert_eq!(b.store.find_phone_number(org, did.id).await.unwrap(), did);
 }
 
@@ -69,13 +69,16 @@ async fn number_is_unique_within_an_organization(b: Backend) {
     );
     assert_conflict(
         b.store
-            .create_phone_number(&phone_number(org, &spaced, Destination::Hangup))
+            .create_phone_number(&phone_number(org, &spaced, Destination::Hangup), &[])
             .await,
         "phone number",
     );
     let mut second = add_phone_number(&b.store, org, &unique_e164(), Destination::Hangup).await;
     second.number = taken.number.clone();
-    assert_conflict(b.store.update_phone_number(&second).await, "phone number");
+    assert_conflict(
+        b.store.update_phone_number(&second, &[]).await,
+        "phone number",
+    );
 }
 
 /// A number belongs to one organization: another one can neither create it nor move one of its
@@ -87,14 +90,14 @@ async fn a_number_belongs_to_one_organization(b: Backend) {
     let number = held.number.as_str();
     assert_conflict(
         b.store
-            .create_phone_number(&phone_number(other, number, Destination::Hangup))
+            .create_phone_number(&phone_number(other, number, Destination::Hangup), &[])
             .await,
         "phone number",
     );
     let mut own = add_phone_number(&b.store, other, &unique_e164(), Destination::Hangup).await;
     let before = own.clone();
     own.number = held.number.clone();
-    assert_conflict(b.store.update_phone_number(&own).await, "phone number");
+    assert_conflict(b.store.update_phone_number(&own, &[]).await, "phone number");
     assert_eq!(
         b.store.find_phone_number(other, own.id).await.unwrap(),
         before
@@ -105,9 +108,15 @@ async fn a_number_belongs_to_one_organization(b: Backend) {
     );
 
     // Released by deleting it, the number can be taken by anyone, its old holder included.
-    b.store.delete_phone_number(holder, held.id).await.unwrap();
+    b.store
+        .delete_phone_number(holder, held.id, &[])
+        .await
+        .unwrap();
     let moved = add_phone_number(&b.store, other, number, Destination::Hangup).await;
-    b.store.delete_phone_number(other, moved.id).await.unwrap();
+    b.store
+        .delete_phone_number(other, moved.id, &[])
+        .await
+        .unwrap();
     add_phone_number(&b.store, holder, number, Destination::Hangup).await;
 }
 
@@ -124,7 +133,7 @@ async fn a_deleted_organization_holds_its_numbers_until_purged(b: Backend) {
     let number = held.number.as_str();
     assert_conflict(
         b.store
-            .create_phone_number(&phone_number(other, number, Destination::Hangup))
+            .create_phone_number(&phone_number(other, number, Destination::Hangup), &[])
             .await,
         "phone number",
     );
@@ -153,8 +162,8 @@ async fn another_organizations_number_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.label = "Hijacked".into();
-    assert_not_found(b.store.update_phone_number(&hijack).await);
-    assert_not_found(b.store.delete_phone_number(mine, foreign.id).await);
+    assert_not_found(b.store.update_phone_number(&hijack, &[]).await);
+    assert_not_found(b.store.delete_phone_number(mine, foreign.id, &[]).await);
     assert_eq!(
         b.store.find_phone_number(theirs, foreign.id).await.unwrap(),
         foreign
@@ -172,13 +181,13 @@ async fn another_organizations_number_is_not_found(b: Backend) {
 async fn deleted_number_is_gone(b: Backend) {
     let org = new_org(&b.store).await.id;
     let did = add_phone_number(&b.store, org, &unique_e164(), Destination::Hangup).await;
-    b.store.delete_phone_number(org, did.id).await.unwrap();
+    b.store.delete_phone_number(org, did.id, &[]).await.unwrap();
     assert_not_found(b.store.find_phone_number(org, did.id).await);
-    assert_not_found(b.store.delete_phone_number(org, did.id).await);
+    assert_not_found(b.store.delete_phone_number(org, did.id, &[]).await);
     assert_not_found(b.store.find_phone_number(org, PhoneNumberId::new()).await);
     assert_not_found(
         b.store
-            .update_phone_number(&phone_number(org, &unique_e164(), Destination::Hangup))
+            .update_phone_number(&phone_number(org, &unique_e164(), Destination::Hangup), &[])
             .await,
     );
 }
@@ -201,14 +210,14 @@ async fn list_searches_filters_and_pages_in_number_order(b: Backend) {
     let (sales_number, main_number) = (format!("{prefix}00"), format!("{prefix}01"));
     let mut support = phone_number(org, &format!("{prefix}90"), Destination::Hangup);
     support.label = "UK Support".into();
-    b.store.create_phone_number(&support).await.unwrap();
+    b.store.create_phone_number(&support, &[]).await.unwrap();
     let mut sales = phone_number(org, &sales_number, Destination::Hangup);
     sales.label = "US Sales".into();
     sales.status = Status::Inactive;
-    b.store.create_phone_number(&sales).await.unwrap();
+    b.store.create_phone_number(&sales, &[]).await.unwrap();
     let mut main = phone_number(org, &main_number, Destination::Hangup);
     main.label = "Main line".into();
-    b.store.create_phone_number(&main).await.unwrap();
+    b.store.create_phone_number(&main, &[]).await.unwrap();
 
     let first = b
         .store

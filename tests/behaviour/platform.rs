@@ -299,7 +299,7 @@ async fn summaries_count_and_lifecycle_changes_are_audited_with_them(b: Backend)
     let mut org = new_org(&b.store).await;
     add_user(&b.store, org.id, &format!("o-{}@example.com", unique())).await;
     let ext = extension(org.id, "201");
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
     let s = b.store.organization_summary(org.id).await.unwrap();
     assert_eq!((s.users, s.extensions, s.phone_numbers), (1, 1, 0));
     assert_eq!((s.last_call_at, s.deleted_at), (None, None));

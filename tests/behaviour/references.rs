@@ -176,23 +176,23 @@ async fn every_column_that_routes_to_an_extension_is_found(b: Backend) {
 
     let mut forwarding = extension(org, "102");
     forwarding.forward_always = Some(to_ext.clone());
-    b.store.create_extension(&forwarding).await.unwrap();
+    b.store.create_extension(&forwarding, &[]).await.unwrap();
     let mut covering = extension(org, "103");
     covering.no_answer = Some(to_vm.clone());
-    b.store.create_extension(&covering).await.unwrap();
+    b.store.create_extension(&covering, &[]).await.unwrap();
     let mut unrelated = extension(org, "104");
     unrelated.forward_always = Some(elsewhere.clone());
     unrelated.no_answer = Some(Destination::Voicemail { id: bystander });
-    b.store.create_extension(&unrelated).await.unwrap();
+    b.store.create_extension(&unrelated, &[]).await.unwrap();
 
     let mut did = phone_number(org, &unique_e164(), to_ext.clone());
     did.label = "Main".into();
-    b.store.create_phone_number(&did).await.unwrap();
+    b.store.create_phone_number(&did, &[]).await.unwrap();
     add_phone_number(&b.store, org, &unique_e164(), elsewhere.clone()).await;
 
     let mut overflow = ring_group(org, "Overflow", vec![]);
     overflow.fallback = to_vm.clone();
-    b.store.create_ring_group(&overflow).await.unwrap();
+    b.store.create_ring_group(&overflow, &[]).await.unwrap();
     let support = add_ring_group(&b.store, org, "Support", vec![bystander, target]).await;
     add_ring_group(&b.store, org, "Others", vec![bystander]).await;
 
@@ -230,7 +230,7 @@ async fn every_column_that_routes_to_an_extension_is_found(b: Backend) {
         expected
     );
     assert_eq!(
-        in_use(b.store.delete_extension(org, target).await),
+        in_use(b.store.delete_extension(org, target, &[]).await),
         expected
     );
 
@@ -259,7 +259,7 @@ async fn every_kind_of_target_is_scanned(b: Backend) {
     let to_hours = Destination::BusinessHours { id: hours };
     let mut did = phone_number(org, &unique_e164(), to_hours);
     did.label = String::new();
-    b.store.create_phone_number(&did).await.unwrap();
+    b.store.create_phone_number(&did, &[]).await.unwrap();
     let front = add_menu(&b.store, org, "Front desk", &to_menu, &to_group).await;
     add_menu_option(&b.store, org, front, "1", &to_room).await;
     add_menu_option(&b.store, org, front, "2", &to_room).await;
@@ -316,7 +316,7 @@ async fn references_in_other_organizations_are_not_counted(b: Backend) {
         references(&b.store, theirs, DestinationKind::Extension, target).await,
         [referrer("phone_number", stray.id, &stray.label)]
     );
-    b.store.delete_extension(mine, target).await.unwrap();
+    b.store.delete_extension(mine, target, &[]).await.unwrap();
 }
 
 async fn destinations_exist_only_within_their_organization(b: Backend) {
@@ -374,7 +374,7 @@ async fn destinations_are_named_as_people_know_them_within_the_organization(b: B
     let desk = add_extension(&b.store, mine, "101").await;
     let mut unnamed = extension(mine, "102");
     unnamed.display_name = String::new();
-    b.store.create_extension(&unnamed).await.unwrap();
+    b.store.create_extension(&unnamed, &[]).await.unwrap();
     let external = E164::parse("+442079460000").unwrap();
     let named = [
         (Destination::Extension { id: desk.id }, "101 Desk 101"),

@@ -122,7 +122,7 @@ async fn job_in_state(b: &Backend, org: OrgId, state: JobState, at: i64) -> Job 
     let mut job = Job::new(org, JobPayload::Reconcile, at);
     job.state = state;
     job.updated_at = at;
-    b.store.insert_job(&job).await.unwrap();
+    b.store.insert_job(&job, &[]).await.unwrap();
     job
 }
 

@@ -20,7 +20,7 @@ async fn created_group_reads_back_with_members_in_ring_order(b: Backend) {
     let mut group = ring_group(org, "Support", vec![c.id, a.id, d.id]);
     group.strategy = RingStrategy::RoundRobin;
     group.fallback = Destination::Voicemail { id: a.id };
-    b.store.create_ring_group(&group).await.unwrap();
+    b.store.create_ring_group(&group, &[]).await.unwrap();
 
     assert_eq!(b.store.find_ring_group(org, group.id).await.unwrap(), group);
     assert_eq!(
@@ -48,11 +48,11 @@ async fn update_replaces_the_members_as_a_whole(b: Backend) {
     group.status = Status::Inactive;
     group.members = vec![d, a];
     group.updated_at += 1000;
-    b.store.update_ring_group(&group).await.unwrap();
+    b.store.update_ring_group(&group, &[]).await.unwrap();
     assert_eq!(b.store.find_ring_group(org, group.id).await.unwrap(), group);
 
     group.members.clear();
-    b.store.update_ring_group(&group).await.unwrap();
+    b.store.update_ring_group(&group, &[]).await.unwrap();
     assert_eq!(
         b.store
             .find_ring_group(org, group.id)
@@ -68,13 +68,16 @@ async fn name_is_unique_within_an_organization_ignoring_case(b: Backend) {
     add_ring_group(&b.store, org, "Support", vec![]).await;
     assert_conflict(
         b.store
-            .create_ring_group(&ring_group(org, "SUPPORT", vec![]))
+            .create_ring_group(&ring_group(org, "SUPPORT", vec![]), &[])
             .await,
         "ring group name",
     );
     let mut sales = add_ring_group(&b.store, org, "Sales", vec![]).await;
     sales.name = "support".into();
-    assert_conflict(b.store.update_ring_group(&sales).await, "ring group name");
+    assert_conflict(
+        b.store.update_ring_group(&sales, &[]).await,
+        "ring group name",
+    );
 
     let other_org = new_org(&b.store).await.id;
     add_ring_group(&b.store, other_org, "Support", vec![]).await;
@@ -85,14 +88,20 @@ async fn a_rejected_member_list_saves_nothing(b: Backend) {
     let a = add_extension(&b.store, org, "101").await.id;
     let c = add_extension(&b.store, org, "102").await.id;
     let twice = ring_group(org, "Twice", vec![a, c, a]);
-    assert_conflict(b.store.create_ring_group(&twice).await, "ring group member");
+    assert_conflict(
+        b.store.create_ring_group(&twice, &[]).await,
+        "ring group member",
+    );
     assert_not_found(b.store.find_ring_group(org, twice.id).await);
 
     let mut group = add_ring_group(&b.store, org, "Support", vec![a]).await;
     let saved = group.clone();
     group.name = "Renamed".into();
     group.members = vec![c, c];
-    assert_conflict(b.store.update_ring_group(&group).await, "ring group member");
+    assert_conflict(
+        b.store.update_ring_group(&group, &[]).await,
+        "ring group member",
+    );
     assert_eq!(b.store.find_ring_group(org, group.id).await.unwrap(), saved);
 }
 
@@ -103,15 +112,15 @@ async fn members_must_be_extensions_of_the_organization(b: Backend) {
     let foreign = add_extension(&b.store, other_org, "102").await.id;
 
     let mixed = ring_group(org, "Mixed", vec![own, foreign]);
-    assert_not_found(b.store.create_ring_group(&mixed).await);
+    assert_not_found(b.store.create_ring_group(&mixed, &[]).await);
     assert_not_found(b.store.find_ring_group(org, mixed.id).await);
     let ghost = ring_group(org, "Ghost", vec![ExtensionId::new()]);
-    assert_not_found(b.store.create_ring_group(&ghost).await);
+    assert_not_found(b.store.create_ring_group(&ghost, &[]).await);
 
     let mut group = add_ring_group(&b.store, org, "Support", vec![own]).await;
     let saved = group.clone();
     group.members = vec![foreign];
-    assert_not_found(b.store.update_ring_group(&group).await);
+    assert_not_found(b.store.update_ring_group(&group, &[]).await);
     assert_eq!(b.store.find_ring_group(org, group.id).await.unwrap(), saved);
 }
 
@@ -133,8 +142,8 @@ async fn another_organizations_group_is_not_found(b: Backend) {
     let mut hijack = foreign.clone();
     hijack.organization_id = mine;
     hijack.members = vec![];
-    assert_not_found(b.store.update_ring_group(&hijack).await);
-    assert_not_found(b.store.delete_ring_group(mine, foreign.id).await);
+    assert_not_found(b.store.update_ring_group(&hijack, &[]).await);
+    assert_not_found(b.store.delete_ring_group(mine, foreign.id, &[]).await);
     assert_eq!(
         b.store.find_ring_group(theirs, foreign.id).await.unwrap(),
         foreign
@@ -154,10 +163,14 @@ async fn unknown_group_is_not_found(b: Backend) {
     assert_not_found(b.store.find_ring_group(org, RingGroupId::new()).await);
     assert_not_found(
         b.store
-            .update_ring_group(&ring_group(org, "Ghost", vec![]))
+            .update_ring_group(&ring_group(org, "Ghost", vec![]), &[])
             .await,
     );
-    assert_not_found(b.store.delete_ring_group(org, RingGroupId::new()).await);
+    assert_not_found(
+        b.store
+            .delete_ring_group(org, RingGroupId::new(), &[])
+            .await,
+    );
 }
 
 async fn list_searches_filters_and_pages_with_members(b: Backend) {
@@ -167,7 +180,7 @@ async fn list_searches_filters_and_pages_with_members(b: Backend) {
     let sales = add_ring_group(&b.store, org, "Sales", vec![c, a]).await;
     let mut night = ring_group(org, "night support", vec![a]);
     night.status = Status::Inactive;
-    b.store.create_ring_group(&night).await.unwrap();
+    b.store.create_ring_group(&night, &[]).await.unwrap();
     let day = add_ring_group(&b.store, org, "Day Support", vec![]).await;
 
     let first = b
@@ -206,7 +219,7 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     let group = add_ring_group(&b.store, org, "Support", vec![]).await;
     let mut overflow = ring_group(org, "Overflow", vec![]);
     overflow.fallback = Destination::RingGroup { id: group.id };
-    b.store.create_ring_group(&overflow).await.unwrap();
+    b.store.create_ring_group(&overflow, &[]).await.unwrap();
     let did = add_phone_number(
         &b.store,
         org,
@@ -216,7 +229,7 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     .await;
 
     assert_eq!(
-        in_use(b.store.delete_ring_group(org, group.id).await),
+        in_use(b.store.delete_ring_group(org, group.id, &[]).await),
         [
             referrer("phone_number", did.id, &did.label),
             referrer("ring_group", overflow.id, "Overflow"),
@@ -224,9 +237,12 @@ async fn delete_is_refused_while_routed_to(b: Backend) {
     );
     assert_eq!(b.store.find_ring_group(org, group.id).await.unwrap(), group);
 
-    b.store.delete_ring_group(org, overflow.id).await.unwrap();
+    b.store
+        .delete_ring_group(org, overflow.id, &[])
+        .await
+        .unwrap();
     assert_eq!(
-        in_use(b.store.delete_ring_group(org, group.id).await),
+        in_use(b.store.delete_ring_group(org, group.id, &[]).await),
         [referrer("phone_number", did.id, &did.label)]
     );
 }
@@ -236,12 +252,12 @@ async fn falling_back_to_itself_does_not_block_delete(b: Backend) {
     let member = add_extension(&b.store, org, "101").await;
     let mut group = ring_group(org, "Loop", vec![member.id]);
     group.fallback = Destination::RingGroup { id: group.id };
-    b.store.create_ring_group(&group).await.unwrap();
+    b.store.create_ring_group(&group, &[]).await.unwrap();
 
-    b.store.delete_ring_group(org, group.id).await.unwrap();
+    b.store.delete_ring_group(org, group.id, &[]).await.unwrap();
     assert_not_found(b.store.find_ring_group(org, group.id).await);
     // Its memberships went with it, so the member extension is free again.
-    b.store.delete_extension(org, member.id).await.unwrap();
+    b.store.delete_extension(org, member.id, &[]).await.unwrap();
 }
 
 opbx_tests::on_both_backends!(

@@ -31,13 +31,13 @@ async fn unbound_values_are_resealed_to_their_rows_once(b: Backend) {
     let mut bob = model::extension(org, "102");
     bob.sip_password_enc = sealed_unbound(&key, "bob-sip-secret");
     for ext in [&alice, &bob] {
-        b.store.create_extension(ext).await.unwrap();
+        b.store.create_extension(ext, &[]).await.unwrap();
     }
     let room = ConferenceRoom {
         pin_enc: Some(sealed_unbound(&key, "4321")),
         ..model::conference_room(org, "Board")
     };
-    b.store.create_conference_room(&room).await.unwrap();
+    b.store.create_conference_room(&room, &[]).await.unwrap();
     b.store
         .upsert_cloudonix_settings(&CloudonixSettings {
             api_key_enc: Some(sealed_unbound(&key, "XIapikey")),

@@ -25,9 +25,9 @@ fn token(user: &User, hash: &str) -> ApiToken {
     }
 }
 
-async fn add_token(store: &SqlStore, user: &User) -> ApiToken {
+pub(crate) async fn add_token(store: &SqlStore, user: &User) -> ApiToken {
     let token = token(user, &unique());
-    store.create_api_token(&token).await.unwrap();
+    store.create_api_token(&token, &[]).await.unwrap();
     token
 }
 
@@ -39,7 +39,7 @@ async fn created_user_reads_back_by_id_and_email(b: Backend) {
     let org = new_org(&b.store).await.id;
     let mut ann = user(org, "ann@example.com");
     ann.role = Role::Owner;
-    b.store.create_user(&ann).await.unwrap();
+    b.store.create_user(&ann, &[]).await.unwrap();
 
     assert_eq!(b.store.find_user(org, ann.id).await.unwrap(), ann);
     assert_eq!(
@@ -72,7 +72,9 @@ async fn email_is_unique_within_an_organization_ignoring_case(b: Backend) {
     let org = new_org(&b.store).await.id;
     add_user(&b.store, org, "ann@example.com").await;
     assert_conflict(
-        b.store.create_user(&user(org, "ANN@example.com")).await,
+        b.store
+            .create_user(&user(org, "ANN@example.com"), &[])
+            .await,
         "email",
     );
     let mut bob = add_user(&b.store, org, "bob@example.com").await;
@@ -94,7 +96,7 @@ async fn login_lookup_finds_the_email_in_every_organization(b: Backend) {
     let second = new_org(&b.store).await.id;
     let mut in_first = user(first, &email);
     in_first.created_at -= 1000;
-    b.store.create_user(&in_first).await.unwrap();
+    b.store.create_user(&in_first, &[]).await.unwrap();
     let in_second = add_user(&b.store, second, &email).await;
     add_user(&b.store, second, &format!("other-{email}")).await;
 
@@ -180,13 +182,13 @@ async fn list_searches_filters_and_pages_by_email(b: Backend) {
     let mut carol = user(org, "carol@example.com");
     carol.name = "Carol Jones".into();
     carol.status = Status::Inactive;
-    b.store.create_user(&carol).await.unwrap();
+    b.store.create_user(&carol, &[]).await.unwrap();
     let mut ann = user(org, "ann@example.com");
     ann.name = "Ann Jones".into();
-    b.store.create_user(&ann).await.unwrap();
+    b.store.create_user(&ann, &[]).await.unwrap();
     let mut bob = user(org, "bob@example.org");
     bob.name = "Bob Smith".into();
-    b.store.create_user(&bob).await.unwrap();
+    b.store.create_user(&bob, &[]).await.unwrap();
 
     let first = b
         .store
@@ -220,16 +222,16 @@ async fn active_users_are_counted_by_role(b: Backend) {
     let org = new_org(&b.store).await.id;
     let mut owner = user(org, "owner@example.com");
     owner.role = Role::Owner;
-    b.store.create_user(&owner).await.unwrap();
+    b.store.create_user(&owner, &[]).await.unwrap();
     let mut former = user(org, "former@example.com");
     former.role = Role::Owner;
     former.status = Status::Inactive;
-    b.store.create_user(&former).await.unwrap();
+    b.store.create_user(&former, &[]).await.unwrap();
     add_user(&b.store, org, "staff@example.com").await;
     let other_org = new_org(&b.store).await.id;
     let mut other_owner = user(other_org, "owner@example.com");
     other_owner.role = Role::Owner;
-    b.store.create_user(&other_owner).await.unwrap();
+    b.store.create_user(&other_owner, &[]).await.unwrap();
 
     for (role, active) in [(Role::Owner, 1), (Role::PbxUser, 1), (Role::PbxAdmin, 0)] {
         let counted = b
@@ -271,7 +273,7 @@ async fn deleting_a_user_removes_tokens_and_unlinks_extensions(b: Backend) {
     let session = add_token(&b.store, &ann).await;
     let mut phone = extension(org, "101");
     phone.user_id = Some(ann.id);
-    b.store.create_extension(&phone).await.unwrap();
+    b.store.create_extension(&phone, &[]).await.unwrap();
 
     b.store
         .delete_user(org, ann.id, &setup_audit(org, "user"))
@@ -288,13 +290,13 @@ async fn token_is_found_by_hash_until_deleted_whatever_its_state(b: Backend) {
     let ann = add_user(&b.store, org, "ann@example.com").await;
     let mut expired = token(&ann, &unique());
     expired.expires_at = expired.created_at - 1;
-    b.store.create_api_token(&expired).await.unwrap();
+    b.store.create_api_token(&expired, &[]).await.unwrap();
 
     assert_eq!(stored_token(&b.store, &expired.token_hash).await, expired);
     assert_not_found(b.store.find_api_token_by_hash(&unique()).await);
     assert_conflict(
         b.store
-            .create_api_token(&token(&ann, &expired.token_hash))
+            .create_api_token(&token(&ann, &expired.token_hash), &[])
             .await,
         "api token",
     );
@@ -307,17 +309,21 @@ async fn revoking_keeps_the_first_revocation_time(b: Backend) {
     let other = add_token(&b.store, &ann).await;
 
     b.store
-        .revoke_api_token(org, session.id, 1_000)
+        .revoke_api_token(org, session.id, 1_000, &[])
         .await
         .unwrap();
     b.store
-        .revoke_api_token(org, session.id, 2_000)
+        .revoke_api_token(org, session.id, 2_000, &[])
         .await
         .unwrap();
     session.revoked_at = Some(1_000);
     assert_eq!(stored_token(&b.store, &session.token_hash).await, session);
     assert_eq!(stored_token(&b.store, &other.token_hash).await, other);
-    assert_not_found(b.store.revoke_api_token(org, TokenId::new(), 1_000).await);
+    assert_not_found(
+        b.store
+            .revoke_api_token(org, TokenId::new(), 1_000, &[])
+            .await,
+    );
 }
 
 async fn revoking_all_of_a_users_tokens_leaves_others_alone(b: Backend) {
@@ -325,7 +331,10 @@ async fn revoking_all_of_a_users_tokens_leaves_others_alone(b: Backend) {
     let ann = add_user(&b.store, org, "ann@example.com").await;
     let bob = add_user(&b.store, org, "bob@example.com").await;
     let old = add_token(&b.store, &ann).await;
-    b.store.revoke_api_token(org, old.id, 500).await.unwrap();
+    b.store
+        .revoke_api_token(org, old.id, 500, &[])
+        .await
+        .unwrap();
     let laptop = add_token(&b.store, &ann).await;
     let phone = add_token(&b.store, &ann).await;
     let bobs = add_token(&b.store, &bob).await;
@@ -354,11 +363,11 @@ async fn tokens_never_cross_organizations(b: Backend) {
     let eve = add_user(&b.store, theirs, "eve@example.com").await;
     let mut forged = token(&eve, &unique());
     forged.organization_id = mine;
-    assert_not_found(b.store.create_api_token(&forged).await);
+    assert_not_found(b.store.create_api_token(&forged, &[]).await);
     assert_not_found(b.store.find_api_token_by_hash(&forged.token_hash).await);
 
     let eves = add_token(&b.store, &eve).await;
-    assert_not_found(b.store.revoke_api_token(mine, eves.id, 1_000).await);
+    assert_not_found(b.store.revoke_api_token(mine, eves.id, 1_000, &[]).await);
     assert_eq!(
         b.store
             .revoke_user_api_tokens(mine, eve.id, 1_000)

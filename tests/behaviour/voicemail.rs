@@ -182,7 +182,7 @@ async fn heard_flag_drives_the_unheard_count(b: Backend) {
     );
 
     b.store
-        .set_voicemail_heard(org.id, first.id, true)
+        .set_voicemail_heard(org.id, first.id, true, &[])
         .await
         .unwrap();
     assert_eq!(
@@ -198,7 +198,7 @@ async fn heard_flag_drives_the_unheard_count(b: Backend) {
     );
     // Marking twice is harmless.
     b.store
-        .set_voicemail_heard(org.id, first.id, true)
+        .set_voicemail_heard(org.id, first.id, true, &[])
         .await
         .unwrap();
     assert_eq!(
@@ -207,7 +207,7 @@ async fn heard_flag_drives_the_unheard_count(b: Backend) {
     );
 
     b.store
-        .set_voicemail_heard(org.id, first.id, false)
+        .set_voicemail_heard(org.id, first.id, false, &[])
         .await
         .unwrap();
     assert_eq!(
@@ -224,13 +224,16 @@ async fn delete_removes_one_message(b: Backend) {
     b.store.create_voicemail(&gone).await.unwrap();
     b.store.create_voicemail(&kept).await.unwrap();
 
-    b.store.delete_voicemail(org.id, gone.id).await.unwrap();
+    b.store
+        .delete_voicemail(org.id, gone.id, &[])
+        .await
+        .unwrap();
     assert!(matches!(
         b.store.find_voicemail(org.id, gone.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_voicemail(org.id, gone.id).await,
+        b.store.delete_voicemail(org.id, gone.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
@@ -252,11 +255,13 @@ async fn other_organizations_cannot_see_or_change_a_message(b: Backend) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.set_voicemail_heard(intruder.id, m.id, true).await,
+        b.store
+            .set_voicemail_heard(intruder.id, m.id, true, &[])
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        b.store.delete_voicemail(intruder.id, m.id).await,
+        b.store.delete_voicemail(intruder.id, m.id, &[]).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(

@@ -300,7 +300,7 @@ async fn seed(store: &SqlStore, calls: usize) -> Vec<Tenant> {
         let mut extensions = Vec::with_capacity(EXTENSIONS);
         for e in 0..EXTENSIONS {
             let ext = opbx_tests::model::extension(org.org.id, &format!("{}", 100 + e));
-            store.create_extension(&ext).await.unwrap();
+            store.create_extension(&ext, &[]).await.unwrap();
             extensions.push((ext.id, ext.number.to_string()));
         }
         tenants.push(Tenant { org, extensions });

@@ -782,7 +782,7 @@ async fn seed(store: &SqlStore, org: OrgId) {
     let mut extensions = Vec::new();
     for n in 1001..=1007 {
         let ext = opbx_tests::model::extension(org, &n.to_string());
-        store.create_extension(&ext).await.unwrap();
+        store.create_extension(&ext, &[]).await.unwrap();
         extensions.push(ext.id);
     }
     let group = |name: &str, strategy, members: Vec<ExtensionId>| RingGroup {
@@ -802,7 +802,7 @@ async fn seed(store: &SqlStore, org: OrgId) {
     let sequential = group("Sales", RingStrategy::Sequential, extensions[..3].to_vec());
     let round_robin = group("Support", RingStrategy::RoundRobin, extensions.clone());
     for g in [&sequential, &round_robin] {
-        store.create_ring_group(g).await.unwrap();
+        store.create_ring_group(g, &[]).await.unwrap();
     }
     let menu = IvrMenu {
         id: IvrMenuId::new(),
@@ -828,7 +828,7 @@ async fn seed(store: &SqlStore, org: OrgId) {
         created_at: now,
         updated_at: now,
     };
-    store.create_ivr_menu(&menu).await.unwrap();
+    store.create_ivr_menu(&menu, &[]).await.unwrap();
     for (number, destination) in [
         (TO_EXTENSION, Destination::Extension { id: extensions[0] }),
         (TO_SEQUENTIAL, Destination::RingGroup { id: sequential.id }),
@@ -839,7 +839,10 @@ async fn seed(store: &SqlStore, org: OrgId) {
         (TO_MENU, Destination::IvrMenu { id: menu.id }),
     ] {
         store
-            .create_phone_number(&opbx_tests::model::phone_number(org, number, destination))
+            .create_phone_number(
+                &opbx_tests::model::phone_number(org, number, destination),
+                &[],
+            )
             .await
             .unwrap();
     }

@@ -492,7 +492,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
                 do_not_disturb: e % 17 == 0,
                 ..opbx_tests::model::extension(org.id, &format!("{}", 1000 + e))
             };
-            store.create_extension(&ext).await.unwrap();
+            store.create_extension(&ext, &[]).await.unwrap();
             extensions.push(ext.id);
         }
         let mut groups = Vec::with_capacity(GROUPS_PER_ORG);
@@ -518,7 +518,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
                 created_at: now,
                 updated_at: now,
             };
-            store.create_ring_group(&group).await.unwrap();
+            store.create_ring_group(&group, &[]).await.unwrap();
             groups.push(group.id);
         }
         let mut schedules = Vec::new();
@@ -546,7 +546,7 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
                 created_at: now,
                 updated_at: now,
             };
-            store.create_business_hours(&schedule).await.unwrap();
+            store.create_business_hours(&schedule, &[]).await.unwrap();
             schedules.push(schedule.id);
         }
         let mut numbers = Vec::with_capacity(NUMBERS_PER_ORG);
@@ -567,11 +567,10 @@ async fn seed(store: &SqlStore) -> Vec<Tenant> {
                 },
             };
             store
-                .create_phone_number(&opbx_tests::model::phone_number(
-                    org.id,
-                    &number,
-                    destination,
-                ))
+                .create_phone_number(
+                    &opbx_tests::model::phone_number(org.id, &number, destination),
+                    &[],
+                )
                 .await
                 .unwrap();
             numbers.push(number);

@@ -34,7 +34,7 @@ async fn linking_touches_only_the_link_of_that_tenant(b: Backend) {
     let org = new_org(&b.store).await;
     let stranger = new_org(&b.store).await;
     let ext = extension(org.id, "1001");
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
 
     b.store
         .link_cloudonix_subscriber(org.id, ext.id, Some("777"))
@@ -71,7 +71,7 @@ async fn moving_domains_forgets_one_tenants_links(b: Backend) {
     let mut exts = Vec::new();
     for (o, number) in [(org.id, "1001"), (org.id, "1002"), (other.id, "1001")] {
         let ext = extension(o, number);
-        b.store.create_extension(&ext).await.unwrap();
+        b.store.create_extension(&ext, &[]).await.unwrap();
         b.store
             .link_cloudonix_subscriber(o, ext.id, Some("9"))
             .await

@@ -88,7 +88,11 @@ impl World {
             created_at: now,
             updated_at: now,
         };
-        self.backend.store.create_extension(&ext).await.unwrap();
+        self.backend
+            .store
+            .create_extension(&ext, &[])
+            .await
+            .unwrap();
         ext
     }
 
@@ -438,7 +442,11 @@ async fn removed_and_deactivated_subscribers_are_repaired(backend: Backend) {
     retired.status = Status::Inactive;
     retired.cloudonix_subscriber_id = w.subscriber_id(&retired).await;
     retired.updated_at = now_ms();
-    w.backend.store.update_extension(&retired).await.unwrap();
+    w.backend
+        .store
+        .update_extension(&retired, &[])
+        .await
+        .unwrap();
 
     let report = w.run(&random_token()).await;
 

@@ -45,7 +45,7 @@ async fn add_user(state: &AppState, org: OrgId, role: Role) -> User {
         created_at: now,
         updated_at: now,
     };
-    state.store.create_user(&user).await.unwrap();
+    state.store.create_user(&user, &[]).await.unwrap();
     user
 }
 

@@ -490,19 +490,22 @@ async fn did_to_extension(b: &Backend, pbx: &Pbx, org: &RealtimeOrg) -> String {
         created_at: now,
         updated_at: now,
     };
-    b.store.create_extension(&ext).await.unwrap();
+    b.store.create_extension(&ext, &[]).await.unwrap();
     let did = opbx_tests::numbers::unique_e164();
     b.store
-        .create_phone_number(&PhoneNumber {
-            id: PhoneNumberId::new(),
-            organization_id: org.org.id,
-            number: E164::parse(&did).unwrap(),
-            label: "Main".into(),
-            destination: Destination::Extension { id: ext.id },
-            status: Status::Active,
-            created_at: now,
-            updated_at: now,
-        })
+        .create_phone_number(
+            &PhoneNumber {
+                id: PhoneNumberId::new(),
+                organization_id: org.org.id,
+                number: E164::parse(&did).unwrap(),
+                label: "Main".into(),
+                destination: Destination::Extension { id: ext.id },
+                status: Status::Active,
+                created_at: now,
+                updated_at: now,
+            },
+            &[],
+        )
         .await
         .unwrap();
     did

@@ -19,15 +19,18 @@ pub async fn user_token(state: &AppState, user: &User) -> String {
     let now = now_ms();
     state
         .store
-        .create_api_token(&ApiToken {
-            id: TokenId::new(),
-            organization_id: user.organization_id,
-            user_id: user.id,
-            token_hash: sha256_hex(&token),
-            created_at: now,
-            expires_at: now + VALID_FOR_MS,
-            revoked_at: None,
-        })
+        .create_api_token(
+            &ApiToken {
+                id: TokenId::new(),
+                organization_id: user.organization_id,
+                user_id: user.id,
+                token_hash: sha256_hex(&token),
+                created_at: now,
+                expires_at: now + VALID_FOR_MS,
+                revoked_at: None,
+            },
+            &[],
+        )
         .await
         .unwrap();
     token

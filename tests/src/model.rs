@@ -136,7 +136,7 @@ pub async fn stored_recording(
         .expect("media storage takes the audio");
     state
         .store
-        .create_recording(&r)
+        .create_recording(&r, &[])
         .await
         .expect("create recording");
     r

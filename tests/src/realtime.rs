@@ -47,18 +47,21 @@ impl RealtimeOrg {
             created_at: now,
             updated_at: now,
         };
-        store.create_user(&user).await.expect("create user");
+        store.create_user(&user, &[]).await.expect("create user");
         let api_token = random_token();
         store
-            .create_api_token(&ApiToken {
-                id: TokenId::new(),
-                organization_id: org.id,
-                user_id: user.id,
-                token_hash: sha256_hex(&api_token),
-                created_at: now,
-                expires_at: now + 3_600_000,
-                revoked_at: None,
-            })
+            .create_api_token(
+                &ApiToken {
+                    id: TokenId::new(),
+                    organization_id: org.id,
+                    user_id: user.id,
+                    token_hash: sha256_hex(&api_token),
+                    created_at: now,
+                    expires_at: now + 3_600_000,
+                    revoked_at: None,
+                },
+                &[],
+            )
             .await
             .expect("create API token");
         let webhook_key = random_token();

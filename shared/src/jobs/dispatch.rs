@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::app::AppState;
 use crate::domain::ids::{JobId, OrgId};
+use crate::domain::model::AuditEntry;
 use crate::domain::now_ms;
 use crate::ports::jobs::{Job, JobStore, Undelivered};
 use crate::ports::store::StoreResult;
@@ -14,9 +15,10 @@ use crate::ports::store::StoreResult;
 /// Jobs handed over per sweep; the rest wait for the next one.
 const SWEEP_BATCH: u32 = 500;
 
-/// Records `job` on its own and hands it to the queue.
-pub async fn enqueue(state: &AppState, job: &Job) -> StoreResult<()> {
-    state.store.insert_job(job).await?;
+/// Records `job` on its own (with the `audit` entries of the request that asked for it) and
+/// hands it to the queue.
+pub async fn enqueue(state: &AppState, job: &Job, audit: &[AuditEntry]) -> StoreResult<()> {
+    state.store.insert_job(job, audit).await?;
     hand_over(
         state,
         &[Undelivered {

@@ -126,7 +126,7 @@ async fn after_rotation(state: &AppState, org: OrgId) -> Result<(), JobError> {
     let grace_ms = i64::try_from(state.job_policy.key_grace.as_millis()).unwrap_or(0);
     let mut expire = Job::new(org, JobPayload::ExpireWebhookKey, now_ms());
     expire.run_after += grace_ms;
-    enqueue(state, &expire).await?;
+    enqueue(state, &expire, &[]).await?;
     Ok(())
 }
 

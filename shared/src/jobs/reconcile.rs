@@ -112,7 +112,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> Result<Handled, JobError
 
     if domain_drifted(state, job, &creds).await? {
         let sync = Job::new(org, JobPayload::SyncDomain, now_ms());
-        enqueue(state, &sync).await?;
+        enqueue(state, &sync, &[]).await?;
         report.domain_sync_job = Some(sync.id);
     }
     tracing::info!(

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use super::store::StoreResult;
 use crate::domain::ids::{ExtensionId, JobId, OrgId, VoicemailId};
+use crate::domain::model::AuditEntry;
 
 /// What a job does; its payload is [`JobPayload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -267,8 +268,9 @@ pub struct CloudonixSync {
 
 #[async_trait]
 pub trait JobStore: Send + Sync {
-    /// Records a job on its own (one that no other write needs to accompany).
-    async fn insert_job(&self, job: &Job) -> StoreResult<()>;
+    /// Records a job on its own (one that no other write needs to accompany), with the `audit`
+    /// entries of the request that asked for it in the same transaction.
+    async fn insert_job(&self, job: &Job, audit: &[AuditEntry]) -> StoreResult<()>;
     /// Records a job of a schedule's tick under `key` (the schedule, the tick and, for
     /// per-organization work, the organization); `false`, writing nothing, when a job already
     /// has that key: the tick was delivered before.
@@ -300,7 +302,13 @@ pub trait JobStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Undelivered>>;
     /// Puts a failed job back to pending, from its first try; `NotFound` unless it failed.
-    async fn retry_job(&self, org: OrgId, id: JobId, now: i64) -> StoreResult<()>;
+    async fn retry_job(
+        &self,
+        org: OrgId,
+        id: JobId,
+        now: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// The sync state of the organization's extensions among `ids`.
     async fn extension_sync(
         &self,

@@ -2,21 +2,34 @@ use async_trait::async_trait;
 
 use super::store::{ListFilter, Page, PageRequest, StoreResult};
 use crate::domain::ids::{OrgId, OutboundRouteId};
-use crate::domain::model::OutboundRoute;
+use crate::domain::model::{AuditEntry, OutboundRoute};
 
 #[async_trait]
 pub trait OutboundRouteRepo: Send + Sync {
     /// Fails with `Conflict("outbound route name")` when the organization has the name in any
     /// case.
-    async fn create_outbound_route(&self, route: &OutboundRoute) -> StoreResult<()>;
+    async fn create_outbound_route(
+        &self,
+        route: &OutboundRoute,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     async fn find_outbound_route(
         &self,
         org: OrgId,
         id: OutboundRouteId,
     ) -> StoreResult<OutboundRoute>;
     /// Saves everything but the id, organization and creation time; same conflict as create.
-    async fn update_outbound_route(&self, route: &OutboundRoute) -> StoreResult<()>;
-    async fn delete_outbound_route(&self, org: OrgId, id: OutboundRouteId) -> StoreResult<()>;
+    async fn update_outbound_route(
+        &self,
+        route: &OutboundRoute,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
+    async fn delete_outbound_route(
+        &self,
+        org: OrgId,
+        id: OutboundRouteId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// `q` matches name or match value; ordered like routing tries them.
     async fn list_outbound_routes(
         &self,

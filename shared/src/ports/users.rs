@@ -6,8 +6,9 @@ use crate::domain::model::{ApiToken, AuditEntry, Role, User};
 
 #[async_trait]
 pub trait UserRepo: Send + Sync {
-    /// Fails with `Conflict("email")` when the organization already has the email in any case.
-    async fn create_user(&self, user: &User) -> StoreResult<()>;
+    /// Saves the user with the `audit` entries in one transaction. Fails with
+    /// `Conflict("email")` when the organization already has the email in any case.
+    async fn create_user(&self, user: &User, audit: &[AuditEntry]) -> StoreResult<()>;
     async fn find_user(&self, org: OrgId, id: UserId) -> StoreResult<User>;
     /// Matches the email ignoring case.
     async fn find_user_by_email(&self, org: OrgId, email: &str) -> StoreResult<User>;
@@ -34,11 +35,17 @@ pub trait UserRepo: Send + Sync {
 #[async_trait]
 pub trait ApiTokenRepo: Send + Sync {
     /// Fails with `NotFound` when the token's user is not in the token's organization.
-    async fn create_api_token(&self, token: &ApiToken) -> StoreResult<()>;
+    async fn create_api_token(&self, token: &ApiToken, audit: &[AuditEntry]) -> StoreResult<()>;
     /// The token whatever its state: callers decide what expiry and revocation mean.
     async fn find_api_token_by_hash(&self, token_hash: &str) -> StoreResult<ApiToken>;
     /// Revoking an already revoked token keeps the first revocation time.
-    async fn revoke_api_token(&self, org: OrgId, id: TokenId, at: i64) -> StoreResult<()>;
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: TokenId,
+        at: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// Revokes every token of the user not yet revoked; returns how many that was.
     async fn revoke_user_api_tokens(&self, org: OrgId, user: UserId, at: i64) -> StoreResult<u64>;
     /// Like `revoke_user_api_tokens` but spares `keep`, the session that asked (password change).

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use super::store::{Page, PageRequest, StoreResult};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
-use crate::domain::model::VoicemailMessage;
+use crate::domain::model::{AuditEntry, VoicemailMessage};
 
 /// Criteria a listed message must meet; `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +40,7 @@ pub trait VoicemailRepo: Send + Sync {
         org: OrgId,
         id: VoicemailId,
         heard: bool,
+        audit: &[AuditEntry],
     ) -> StoreResult<()>;
     /// Records that the message's audio is in media storage now.
     async fn mark_voicemail_audio_stored(
@@ -51,7 +52,12 @@ pub trait VoicemailRepo: Send + Sync {
     /// Records that the mailbox's address was mailed the message.
     async fn mark_voicemail_emailed(&self, org: OrgId, id: VoicemailId, at: i64)
     -> StoreResult<()>;
-    async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()>;
+    async fn delete_voicemail(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// For the message-waiting indicator of one mailbox.
     async fn count_unheard_voicemail(&self, org: OrgId, extension: ExtensionId)
     -> StoreResult<i64>;

@@ -1,13 +1,13 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, delete_unreferenced};
+use super::query::{Table, begin_write, commit_audited, delete_unreferenced};
 use super::{
     SqlStore, big, destination, destination_columns, map_err, opt_parsed, opt_text, parsed, text,
 };
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{AnnouncementId, OrgId};
-use crate::domain::model::Announcement;
+use crate::domain::model::{Announcement, AuditEntry};
 use crate::ports::announcements::AnnouncementRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -38,7 +38,8 @@ fn from_row(row: &AnyRow) -> StoreResult<Announcement> {
 
 #[async_trait]
 impl AnnouncementRepo for SqlStore {
-    async fn create_announcement(&self, a: &Announcement) -> StoreResult<()> {
+    async fn create_announcement(&self, a: &Announcement, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let (next_type, next_ref) = destination_columns(Some(&a.next));
         sqlx::query(
             "INSERT INTO announcements (id, organization_id, name, recording_id, speech_text, \
@@ -55,17 +56,18 @@ impl AnnouncementRepo for SqlStore {
         .bind(next_ref)
         .bind(a.created_at)
         .bind(a.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn find_announcement(&self, org: OrgId, id: AnnouncementId) -> StoreResult<Announcement> {
         ANNOUNCEMENTS.find(self, org, "id", id.to_string()).await
     }
 
-    async fn update_announcement(&self, a: &Announcement) -> StoreResult<()> {
+    async fn update_announcement(&self, a: &Announcement, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let (next_type, next_ref) = destination_columns(Some(&a.next));
         let done = sqlx::query(
             "UPDATE announcements SET name = ?, recording_id = ?, speech_text = ?, voice = ?, \
@@ -80,22 +82,28 @@ impl AnnouncementRepo for SqlStore {
         .bind(a.updated_at)
         .bind(a.id.to_string())
         .bind(a.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_announcement(&self, org: OrgId, id: AnnouncementId) -> StoreResult<()> {
+    async fn delete_announcement(
+        &self,
+        org: OrgId,
+        id: AnnouncementId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         delete_unreferenced(
             self,
             "announcements",
             DestinationKind::Announcement,
             org,
             &id.to_string(),
+            audit,
         )
         .await
     }

@@ -7,7 +7,9 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use super::query::{Table, begin_write, delete_children, delete_unreferenced, fetch_children};
+use super::query::{
+    Table, begin_write, commit_audited, delete_children, delete_unreferenced, fetch_children,
+};
 use super::{
     SqlStore, big, destination, destination_columns, enumerated, int, map_err, opt_big,
     opt_destination, opt_text, parsed, text, unavailable,
@@ -15,8 +17,8 @@ use super::{
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{OrgId, ScheduleId};
 use crate::domain::model::{
-    BusinessHours, ExceptionMode, ManualOverride, OverrideMode, ScheduleException, Status,
-    WeeklyRange,
+    AuditEntry, BusinessHours, ExceptionMode, ManualOverride, OverrideMode, ScheduleException,
+    Status, WeeklyRange,
 };
 use crate::ports::business_hours::BusinessHoursRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
@@ -164,7 +166,11 @@ fn override_columns(schedule: &BusinessHours) -> (Option<&'static str>, Option<i
 
 #[async_trait]
 impl BusinessHoursRepo for SqlStore {
-    async fn create_business_hours(&self, schedule: &BusinessHours) -> StoreResult<()> {
+    async fn create_business_hours(
+        &self,
+        schedule: &BusinessHours,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let (override_mode, override_until) = override_columns(schedule);
         let mut tx = begin_write(self).await?;
         sqlx::query(
@@ -189,7 +195,7 @@ impl BusinessHoursRepo for SqlStore {
         .await
         .map_err(map_err(NAME))?;
         insert_children(&mut tx, schedule).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn find_business_hours(&self, org: OrgId, id: ScheduleId) -> StoreResult<BusinessHours> {
@@ -198,7 +204,11 @@ impl BusinessHoursRepo for SqlStore {
         Ok(schedule)
     }
 
-    async fn update_business_hours(&self, schedule: &BusinessHours) -> StoreResult<()> {
+    async fn update_business_hours(
+        &self,
+        schedule: &BusinessHours,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let (override_mode, override_until) = override_columns(schedule);
         let org = schedule.organization_id;
         let mut tx = begin_write(self).await?;
@@ -230,16 +240,22 @@ impl BusinessHoursRepo for SqlStore {
             delete_children(&mut tx, table, "schedule_id", org, schedule.id.to_string()).await?;
         }
         insert_children(&mut tx, schedule).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_business_hours(&self, org: OrgId, id: ScheduleId) -> StoreResult<()> {
+    async fn delete_business_hours(
+        &self,
+        org: OrgId,
+        id: ScheduleId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         delete_unreferenced(
             self,
             TABLE,
             DestinationKind::BusinessHours,
             org,
             &id.to_string(),
+            audit,
         )
         .await
     }

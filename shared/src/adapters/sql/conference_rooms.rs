@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, delete_unreferenced};
+use super::query::{Table, begin_write, commit_audited, delete_unreferenced};
 use super::{
     SqlStore, big, bool_int, enumerated, flag, int, map_err, opt_parsed, opt_text, parsed, text,
     unavailable,
@@ -9,7 +9,7 @@ use super::{
 use crate::domain::destination::DestinationKind;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ConferenceRoomId, OrgId};
-use crate::domain::model::{ConferenceRoom, Status};
+use crate::domain::model::{AuditEntry, ConferenceRoom, Status};
 use crate::ports::conference_rooms::ConferenceRoomRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -68,7 +68,12 @@ async fn room_conflict(store: &SqlStore, room: &ConferenceRoom, e: StoreError) -
 
 #[async_trait]
 impl ConferenceRoomRepo for SqlStore {
-    async fn create_conference_room(&self, room: &ConferenceRoom) -> StoreResult<()> {
+    async fn create_conference_room(
+        &self,
+        room: &ConferenceRoom,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let written = sqlx::query(
             "INSERT INTO conference_rooms (id, organization_id, name, number, pin_enc, \
              max_participants, mute_on_entry, announce_join_leave, wait_for_moderator, record, \
@@ -89,12 +94,16 @@ impl ConferenceRoomRepo for SqlStore {
         .bind(room.status.as_str())
         .bind(room.created_at)
         .bind(room.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("conference room"));
         match written {
-            Ok(_) => Ok(()),
-            Err(e) => Err(room_conflict(self, room, e).await),
+            Ok(_) => commit_audited(tx, audit).await,
+            Err(e) => {
+                // Rolled back before the conflict is looked up on another connection.
+                drop(tx);
+                Err(room_conflict(self, room, e).await)
+            }
         }
     }
 
@@ -116,7 +125,12 @@ impl ConferenceRoomRepo for SqlStore {
             .await
     }
 
-    async fn update_conference_room(&self, room: &ConferenceRoom) -> StoreResult<()> {
+    async fn update_conference_room(
+        &self,
+        room: &ConferenceRoom,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let written = sqlx::query(
             "UPDATE conference_rooms SET name = ?, number = ?, pin_enc = ?, \
              max_participants = ?, mute_on_entry = ?, announce_join_leave = ?, \
@@ -137,23 +151,33 @@ impl ConferenceRoomRepo for SqlStore {
         .bind(room.updated_at)
         .bind(room.id.to_string())
         .bind(room.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("conference room"));
         match written {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
-            Ok(_) => Ok(()),
-            Err(e) => Err(room_conflict(self, room, e).await),
+            Ok(_) => commit_audited(tx, audit).await,
+            Err(e) => {
+                // Rolled back before the conflict is looked up on another connection.
+                drop(tx);
+                Err(room_conflict(self, room, e).await)
+            }
         }
     }
 
-    async fn delete_conference_room(&self, org: OrgId, id: ConferenceRoomId) -> StoreResult<()> {
+    async fn delete_conference_room(
+        &self,
+        org: OrgId,
+        id: ConferenceRoomId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         delete_unreferenced(
             self,
             "conference_rooms",
             DestinationKind::ConferenceRoom,
             org,
             &id.to_string(),
+            audit,
         )
         .await
     }

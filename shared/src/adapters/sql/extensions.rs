@@ -3,7 +3,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::jobs::{insert_job, mark_extension_pending};
-use super::query::{Table, begin_write, delete_unreferenced_in, exists_in_org};
+use super::query::{Table, begin_write, commit_audited, delete_unreferenced_in, exists_in_org};
 use super::{
     SqlStore, big, bool_int, destination_columns, enumerated, flag, int, map_err, opt_destination,
     opt_parsed, opt_text, parsed, text, unavailable,
@@ -11,7 +11,7 @@ use super::{
 use crate::domain::destination::DestinationKind;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, UserId};
-use crate::domain::model::{Extension, Status};
+use crate::domain::model::{AuditEntry, Extension, Status};
 use crate::domain::now_ms;
 use crate::ports::extensions::ExtensionRepo;
 use crate::ports::jobs::{Job, JobPayload};
@@ -87,7 +87,7 @@ async fn check_user(conn: &mut AnyConnection, ext: &Extension) -> StoreResult<()
 
 #[async_trait]
 impl ExtensionRepo for SqlStore {
-    async fn create_extension(&self, ext: &Extension) -> StoreResult<()> {
+    async fn create_extension(&self, ext: &Extension, audit: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         check_user(&mut tx, ext).await?;
         let (forward_type, forward_ref) = destination_columns(ext.forward_always.as_ref());
@@ -124,7 +124,7 @@ impl ExtensionRepo for SqlStore {
         .await
         .map_err(map_err("extension number"))?;
         sync_in(&mut tx, ext).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn find_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<Extension> {
@@ -157,7 +157,7 @@ impl ExtensionRepo for SqlStore {
             .collect()
     }
 
-    async fn update_extension(&self, ext: &Extension) -> StoreResult<()> {
+    async fn update_extension(&self, ext: &Extension, audit: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         check_user(&mut tx, ext).await?;
         let before = sqlx::query(
@@ -211,10 +211,15 @@ impl ExtensionRepo for SqlStore {
         if cloudonix_changed {
             sync_in(&mut tx, ext).await?;
         }
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_extension(&self, org: OrgId, id: ExtensionId) -> StoreResult<()> {
+    async fn delete_extension(
+        &self,
+        org: OrgId,
+        id: ExtensionId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         let row = sqlx::query(
             "SELECT number, cloudonix_subscriber_id FROM extensions \
@@ -240,7 +245,7 @@ impl ExtensionRepo for SqlStore {
         )
         .await?;
         insert_job(&mut tx, &Job::new(org, payload, now_ms())).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn list_extensions(

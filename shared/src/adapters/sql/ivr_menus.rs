@@ -8,15 +8,16 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use super::query::{
-    Table, begin_write, delete_children, delete_unreferenced, exists_in_org, fetch_children,
+    Table, begin_write, commit_audited, delete_children, delete_unreferenced, exists_in_org,
+    fetch_children,
 };
 use super::{
     SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, opt_parsed, opt_text,
-    parsed, text, unavailable,
+    parsed, text,
 };
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{ExtensionId, IvrMenuId, OrgId};
-use crate::domain::model::{IvrMenu, IvrOption, Status};
+use crate::domain::model::{AuditEntry, IvrMenu, IvrOption, Status};
 use crate::ports::ivr_menus::IvrMenuRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -140,7 +141,7 @@ async fn insert_children(conn: &mut AnyConnection, menu: &IvrMenu) -> StoreResul
 
 #[async_trait]
 impl IvrMenuRepo for SqlStore {
-    async fn create_ivr_menu(&self, menu: &IvrMenu) -> StoreResult<()> {
+    async fn create_ivr_menu(&self, menu: &IvrMenu, audit: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO ivr_menus (id, organization_id, name, prompt_text, prompt_voice, \
@@ -170,7 +171,7 @@ impl IvrMenuRepo for SqlStore {
         .await
         .map_err(map_err(NAME))?;
         insert_children(&mut tx, menu).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn find_ivr_menu(&self, org: OrgId, id: IvrMenuId) -> StoreResult<IvrMenu> {
@@ -179,7 +180,7 @@ impl IvrMenuRepo for SqlStore {
         Ok(menu)
     }
 
-    async fn update_ivr_menu(&self, menu: &IvrMenu) -> StoreResult<()> {
+    async fn update_ivr_menu(&self, menu: &IvrMenu, audit: &[AuditEntry]) -> StoreResult<()> {
         let org = menu.organization_id;
         let mut tx = begin_write(self).await?;
         let done = sqlx::query(
@@ -216,11 +217,24 @@ impl IvrMenuRepo for SqlStore {
             delete_children(&mut tx, table, "menu_id", org, menu.id.to_string()).await?;
         }
         insert_children(&mut tx, menu).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_ivr_menu(&self, org: OrgId, id: IvrMenuId) -> StoreResult<()> {
-        delete_unreferenced(self, TABLE, DestinationKind::IvrMenu, org, &id.to_string()).await
+    async fn delete_ivr_menu(
+        &self,
+        org: OrgId,
+        id: IvrMenuId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        delete_unreferenced(
+            self,
+            TABLE,
+            DestinationKind::IvrMenu,
+            org,
+            &id.to_string(),
+            audit,
+        )
+        .await
     }
 
     async fn list_ivr_menus(

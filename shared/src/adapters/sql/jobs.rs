@@ -8,9 +8,10 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{begin_write, placeholders};
+use super::query::{begin_write, commit_audited, placeholders};
 use super::{SqlStore, big, int, opt_parsed, opt_text, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, JobId, OrgId};
+use crate::domain::model::AuditEntry;
 use crate::ports::jobs::{
     CloudonixSync, Job, JobKind, JobOutcome, JobPayload, JobState, JobStore, SyncState, Undelivered,
 };
@@ -123,9 +124,10 @@ fn millis(d: Duration) -> i64 {
 
 #[async_trait]
 impl JobStore for SqlStore {
-    async fn insert_job(&self, job: &Job) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        insert_job(&mut conn, job).await
+    async fn insert_job(&self, job: &Job, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        insert_job(&mut tx, job).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn insert_scheduled_job(&self, job: &Job, key: &str) -> StoreResult<bool> {
@@ -321,7 +323,13 @@ impl JobStore for SqlStore {
             .collect()
     }
 
-    async fn retry_job(&self, org: OrgId, id: JobId, now: i64) -> StoreResult<()> {
+    async fn retry_job(
+        &self,
+        org: OrgId,
+        id: JobId,
+        now: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE jobs SET state = 'pending', attempts = 0, run_after = ?, \
@@ -347,7 +355,7 @@ impl JobStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn extension_sync(

@@ -1,10 +1,10 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, delete_in_org};
-use super::{SqlStore, big, enumerated, int, map_err, opt_parsed, parsed, text, unavailable};
+use super::query::{Table, begin_write, commit_audited, delete_in_org};
+use super::{SqlStore, big, enumerated, int, map_err, opt_parsed, parsed, text};
 use crate::domain::ids::{OrgId, OutboundRouteId};
-use crate::domain::model::{OutboundMatch, OutboundRoute, Status};
+use crate::domain::model::{AuditEntry, OutboundMatch, OutboundRoute, Status};
 use crate::ports::outbound_routes::OutboundRouteRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -39,7 +39,12 @@ fn from_row(row: &AnyRow) -> StoreResult<OutboundRoute> {
 
 #[async_trait]
 impl OutboundRouteRepo for SqlStore {
-    async fn create_outbound_route(&self, route: &OutboundRoute) -> StoreResult<()> {
+    async fn create_outbound_route(
+        &self,
+        route: &OutboundRoute,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO outbound_routes (id, organization_id, name, priority, match_kind, \
              match_value, strip_digits, prepend, trunk, caller_id, status, created_at, \
@@ -58,10 +63,10 @@ impl OutboundRouteRepo for SqlStore {
         .bind(route.status.as_str())
         .bind(route.created_at)
         .bind(route.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn find_outbound_route(
@@ -72,7 +77,12 @@ impl OutboundRouteRepo for SqlStore {
         OUTBOUND_ROUTES.find(self, org, "id", id.to_string()).await
     }
 
-    async fn update_outbound_route(&self, route: &OutboundRoute) -> StoreResult<()> {
+    async fn update_outbound_route(
+        &self,
+        route: &OutboundRoute,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE outbound_routes SET name = ?, priority = ?, match_kind = ?, \
              match_value = ?, strip_digits = ?, prepend = ?, trunk = ?, caller_id = ?, \
@@ -90,18 +100,24 @@ impl OutboundRouteRepo for SqlStore {
         .bind(route.updated_at)
         .bind(route.id.to_string())
         .bind(route.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_outbound_route(&self, org: OrgId, id: OutboundRouteId) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        delete_in_org(&mut conn, "outbound_routes", org, &id.to_string()).await
+    async fn delete_outbound_route(
+        &self,
+        org: OrgId,
+        id: OutboundRouteId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        delete_in_org(&mut tx, "outbound_routes", org, &id.to_string()).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn list_outbound_routes(

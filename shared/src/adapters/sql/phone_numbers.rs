@@ -1,13 +1,11 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, delete_in_org};
-use super::{
-    SqlStore, big, destination, destination_columns, enumerated, map_err, parsed, text, unavailable,
-};
+use super::query::{Table, begin_write, commit_audited, delete_in_org};
+use super::{SqlStore, big, destination, destination_columns, enumerated, map_err, parsed, text};
 use crate::domain::e164::E164;
 use crate::domain::ids::{OrgId, PhoneNumberId};
-use crate::domain::model::{PhoneNumber, Status};
+use crate::domain::model::{AuditEntry, PhoneNumber, Status};
 use crate::ports::phone_numbers::PhoneNumberRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -37,7 +35,12 @@ fn from_row(row: &AnyRow) -> StoreResult<PhoneNumber> {
 
 #[async_trait]
 impl PhoneNumberRepo for SqlStore {
-    async fn create_phone_number(&self, number: &PhoneNumber) -> StoreResult<()> {
+    async fn create_phone_number(
+        &self,
+        number: &PhoneNumber,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let (destination_type, destination_ref) = destination_columns(Some(&number.destination));
         sqlx::query(
             "INSERT INTO phone_numbers (id, organization_id, number, label, destination_type, \
@@ -52,10 +55,10 @@ impl PhoneNumberRepo for SqlStore {
         .bind(number.status.as_str())
         .bind(number.created_at)
         .bind(number.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("phone number"))?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn find_phone_number(&self, org: OrgId, id: PhoneNumberId) -> StoreResult<PhoneNumber> {
@@ -72,7 +75,12 @@ impl PhoneNumberRepo for SqlStore {
             .await
     }
 
-    async fn update_phone_number(&self, number: &PhoneNumber) -> StoreResult<()> {
+    async fn update_phone_number(
+        &self,
+        number: &PhoneNumber,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let (destination_type, destination_ref) = destination_columns(Some(&number.destination));
         let done = sqlx::query(
             "UPDATE phone_numbers SET number = ?, label = ?, destination_type = ?, \
@@ -87,18 +95,24 @@ impl PhoneNumberRepo for SqlStore {
         .bind(number.updated_at)
         .bind(number.id.to_string())
         .bind(number.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("phone number"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_phone_number(&self, org: OrgId, id: PhoneNumberId) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        delete_in_org(&mut conn, "phone_numbers", org, &id.to_string()).await
+    async fn delete_phone_number(
+        &self,
+        org: OrgId,
+        id: PhoneNumberId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        delete_in_org(&mut tx, "phone_numbers", org, &id.to_string()).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn list_phone_numbers(

@@ -7,10 +7,12 @@ use std::collections::HashMap;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 
+use super::audit_log::insert_audit;
 use super::references::referrers;
 use super::{Dialect, SqlStore, big, text, unavailable};
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::OrgId;
+use crate::domain::model::AuditEntry;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
 /// A value for one `?` of a statement whose text is built at run time.
@@ -455,18 +457,31 @@ pub(super) async fn begin_write(store: &SqlStore) -> StoreResult<Transaction<'st
     .map_err(unavailable)
 }
 
+/// Writes the `audit` entries describing a change in the change's own transaction, then commits:
+/// the change and its entries are kept together or not at all (issue 12.6).
+pub(super) async fn commit_audited(
+    mut tx: Transaction<'static, Any>,
+    audit: &[AuditEntry],
+) -> StoreResult<()> {
+    for entry in audit {
+        insert_audit(&mut tx, entry).await?;
+    }
+    tx.commit().await.map_err(unavailable)
+}
+
 /// Deletes the row `id` of `org` from `table` (objects of kind `target`) unless something else
-/// still routes to it, checking and deleting in one transaction.
+/// still routes to it, checking, deleting and auditing in one transaction.
 pub(super) async fn delete_unreferenced(
     store: &SqlStore,
     table: &str,
     target: DestinationKind,
     org: OrgId,
     id: &str,
+    audit: &[AuditEntry],
 ) -> StoreResult<()> {
     let mut tx = begin_write(store).await?;
     delete_unreferenced_in(&mut tx, table, target, org, id).await?;
-    tx.commit().await.map_err(unavailable)
+    commit_audited(tx, audit).await
 }
 
 /// [`delete_unreferenced`] inside the caller's transaction, for deletes that write more.

@@ -2,11 +2,11 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{Table, begin_write, delete_in_org, exists_in_org};
+use super::query::{Table, begin_write, commit_audited, delete_in_org, exists_in_org};
 use super::{SqlStore, big, enumerated, map_err, parsed, text, unavailable};
 use crate::domain::audio::AudioFormat;
 use crate::domain::ids::{OrgId, RecordingId};
-use crate::domain::model::Recording;
+use crate::domain::model::{AuditEntry, Recording};
 use crate::ports::recordings::RecordingRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, Referrer, StoreError, StoreResult};
 
@@ -92,7 +92,8 @@ fn from_row(row: &AnyRow) -> StoreResult<Recording> {
 
 #[async_trait]
 impl RecordingRepo for SqlStore {
-    async fn create_recording(&self, r: &Recording) -> StoreResult<()> {
+    async fn create_recording(&self, r: &Recording, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO recordings (id, organization_id, name, format, size_bytes, duration_ms, \
              created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -105,17 +106,18 @@ impl RecordingRepo for SqlStore {
         .bind(r.duration_ms)
         .bind(r.created_at)
         .bind(r.updated_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("recording name"))?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn find_recording(&self, org: OrgId, id: RecordingId) -> StoreResult<Recording> {
         RECORDINGS.find(self, org, "id", id.to_string()).await
     }
 
-    async fn rename_recording(&self, r: &Recording) -> StoreResult<()> {
+    async fn rename_recording(&self, r: &Recording, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE recordings SET name = ?, updated_at = ? WHERE id = ? AND organization_id = ?",
         )
@@ -123,16 +125,21 @@ impl RecordingRepo for SqlStore {
         .bind(r.updated_at)
         .bind(r.id.to_string())
         .bind(r.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("recording name"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_recording(&self, org: OrgId, id: RecordingId) -> StoreResult<()> {
+    async fn delete_recording(
+        &self,
+        org: OrgId,
+        id: RecordingId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         let id = id.to_string();
         let mut tx = begin_write(self).await?;
         if !exists_in_org(&mut tx, "recordings", org, &id).await? {
@@ -143,7 +150,7 @@ impl RecordingRepo for SqlStore {
             return Err(StoreError::InUse(users));
         }
         delete_in_org(&mut tx, "recordings", org, &id).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn recording_references(

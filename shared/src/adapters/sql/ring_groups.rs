@@ -3,13 +3,13 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::extensions;
-use super::query::{Table, begin_write, delete_unreferenced, fetch_children};
+use super::query::{Table, begin_write, commit_audited, delete_unreferenced, fetch_children};
 use super::{
     SqlStore, big, bool_int, destination, enumerated, flag, int, map_err, parsed, text, unavailable,
 };
 use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{ExtensionId, OrgId, RingGroupId};
-use crate::domain::model::{Extension, RingGroup, RingStrategy, Status};
+use crate::domain::model::{AuditEntry, Extension, RingGroup, RingStrategy, Status};
 use crate::ports::ring_groups::RingGroupRepo;
 use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
 
@@ -86,7 +86,7 @@ async fn attach_members(store: &SqlStore, org: OrgId, groups: &mut [RingGroup]) 
 
 #[async_trait]
 impl RingGroupRepo for SqlStore {
-    async fn create_ring_group(&self, group: &RingGroup) -> StoreResult<()> {
+    async fn create_ring_group(&self, group: &RingGroup, audit: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         sqlx::query(
             "INSERT INTO ring_groups (id, organization_id, name, strategy, member_timeout, \
@@ -109,7 +109,7 @@ impl RingGroupRepo for SqlStore {
         .await
         .map_err(map_err(NAME))?;
         insert_members(&mut tx, group).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn find_ring_group(&self, org: OrgId, id: RingGroupId) -> StoreResult<RingGroup> {
@@ -118,7 +118,7 @@ impl RingGroupRepo for SqlStore {
         Ok(group)
     }
 
-    async fn update_ring_group(&self, group: &RingGroup) -> StoreResult<()> {
+    async fn update_ring_group(&self, group: &RingGroup, audit: &[AuditEntry]) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE ring_groups SET name = ?, strategy = ?, member_timeout = ?, rounds = ?, \
@@ -151,16 +151,22 @@ impl RingGroupRepo for SqlStore {
         .await
         .map_err(unavailable)?;
         insert_members(&mut tx, group).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
-    async fn delete_ring_group(&self, org: OrgId, id: RingGroupId) -> StoreResult<()> {
+    async fn delete_ring_group(
+        &self,
+        org: OrgId,
+        id: RingGroupId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
         delete_unreferenced(
             self,
             "ring_groups",
             DestinationKind::RingGroup,
             org,
             &id.to_string(),
+            audit,
         )
         .await
     }

@@ -2,8 +2,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::audit_log::insert_audit;
-use super::query::{Table, begin_write, delete_in_org};
+use super::query::{Table, begin_write, commit_audited, delete_in_org};
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{OrgId, TokenId, UserId};
 use crate::domain::model::{ApiToken, AuditEntry, Role, Status, User};
@@ -73,9 +72,10 @@ pub(super) async fn insert_user(conn: &mut AnyConnection, user: &User) -> StoreR
 
 #[async_trait]
 impl UserRepo for SqlStore {
-    async fn create_user(&self, user: &User) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        insert_user(&mut conn, user).await
+    async fn create_user(&self, user: &User, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        insert_user(&mut tx, user).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn find_user(&self, org: OrgId, id: UserId) -> StoreResult<User> {
@@ -118,17 +118,13 @@ impl UserRepo for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        for entry in audit {
-            insert_audit(&mut tx, entry).await?;
-        }
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, audit).await
     }
 
     async fn delete_user(&self, org: OrgId, id: UserId, audit: &AuditEntry) -> StoreResult<()> {
         let mut tx = begin_write(self).await?;
         delete_in_org(&mut tx, "users", org, &id.to_string()).await?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)
+        commit_audited(tx, std::slice::from_ref(audit)).await
     }
 
     async fn list_users(
@@ -156,7 +152,8 @@ impl UserRepo for SqlStore {
 
 #[async_trait]
 impl ApiTokenRepo for SqlStore {
-    async fn create_api_token(&self, token: &ApiToken) -> StoreResult<()> {
+    async fn create_api_token(&self, token: &ApiToken, audit: &[AuditEntry]) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         // Selecting the user row inserts nothing when the user is in another organization.
         let done = sqlx::query(
             "INSERT INTO api_tokens (id, organization_id, user_id, token_hash, created_at, \
@@ -171,13 +168,13 @@ impl ApiTokenRepo for SqlStore {
         .bind(token.revoked_at)
         .bind(token.user_id.to_string())
         .bind(token.organization_id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(map_err("api token"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn find_api_token_by_hash(&self, token_hash: &str) -> StoreResult<ApiToken> {
@@ -191,7 +188,14 @@ impl ApiTokenRepo for SqlStore {
         token_from_row(&row)
     }
 
-    async fn revoke_api_token(&self, org: OrgId, id: TokenId, at: i64) -> StoreResult<()> {
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: TokenId,
+        at: i64,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) \
              WHERE id = ? AND organization_id = ?",
@@ -199,13 +203,13 @@ impl ApiTokenRepo for SqlStore {
         .bind(at)
         .bind(id.to_string())
         .bind(org.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn revoke_user_api_tokens(&self, org: OrgId, user: UserId, at: i64) -> StoreResult<u64> {

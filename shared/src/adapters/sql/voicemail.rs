@@ -4,12 +4,12 @@ use sqlx::any::AnyRow;
 
 use super::jobs::insert_job;
 use super::query::{
-    Arg, Conditions, Table, begin_write, delete_in_org, exists_in_org, fetch_page,
+    Arg, Conditions, Table, begin_write, commit_audited, delete_in_org, exists_in_org, fetch_page,
     insert_if_absent, placeholders,
 };
 use super::{SqlStore, big, bool_int, flag, int, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
-use crate::domain::model::VoicemailMessage;
+use crate::domain::model::{AuditEntry, VoicemailMessage};
 use crate::domain::now_ms;
 use crate::ports::jobs::{Job, JobPayload};
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
@@ -148,20 +148,22 @@ impl VoicemailRepo for SqlStore {
         org: OrgId,
         id: VoicemailId,
         heard: bool,
+        audit: &[AuditEntry],
     ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
         let done = sqlx::query(
             "UPDATE voicemail_messages SET heard = ? WHERE organization_id = ? AND id = ?",
         )
         .bind(bool_int(heard))
         .bind(org.to_string())
         .bind(id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     async fn mark_voicemail_audio_stored(
@@ -182,9 +184,15 @@ impl VoicemailRepo for SqlStore {
         self.stamp(org, id, "emailed_at", at).await
     }
 
-    async fn delete_voicemail(&self, org: OrgId, id: VoicemailId) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        delete_in_org(&mut conn, TABLE, org, &id.to_string()).await
+    async fn delete_voicemail(
+        &self,
+        org: OrgId,
+        id: VoicemailId,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        delete_in_org(&mut tx, TABLE, org, &id.to_string()).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn count_unheard_voicemail(

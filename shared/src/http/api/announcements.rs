@@ -199,14 +199,16 @@ async fn create_announcement(
         updated_at: now,
     };
     check(&state, &mut announcement, true).await?;
-    state.store.create_announcement(&announcement).await?;
     let view = AnnouncementView::from(&announcement);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("announcement", announcement.id, &view),
-    )
-    .await;
+    );
+    state
+        .store
+        .create_announcement(&announcement, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -263,14 +265,13 @@ async fn update_announcement(
     }
     check(&state, &mut after, false).await?;
     after.updated_at = now_ms();
-    state.store.update_announcement(&after).await?;
     let view = AnnouncementView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated("announcement", id, &AnnouncementView::from(&before), &view),
-    )
-    .await;
+    );
+    state.store.update_announcement(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -289,12 +290,14 @@ async fn delete_announcement(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_announcement(caller.org(), id).await?;
-    state.store.delete_announcement(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("announcement", id, &AnnouncementView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_announcement(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,19 +1,24 @@
-//! The one door every successful write goes out through: [`committed`] appends the audit entry
-//! (who, what, which object, before/after with secrets masked, source address, time) and drops
-//! the organization's cached routing configuration, which the voice webhooks read. Calling it
-//! is the whole convention, so no handler can remember one and forget the other:
+//! Audit entries (who, what, which object, before/after with secrets masked, source address,
+//! time) and the cache invalidation every successful write is followed by.
+//!
+//! A change and its entry are one write (issue 12.6): the handler builds the entry with
+//! [`entry`] and hands it to the store call, which inserts it in the change's transaction, then
+//! drops the organization's cached routing configuration (which the voice webhooks read) with
+//! [`invalidate`]:
 //!
 //! ```ignore
-//! state.store.update_ring_group(&group).await?;
-//! audit::committed(&state, &caller, Change::updated("ring_group", group.id, &before_view, &after_view)).await;
+//! let entry = audit::entry((&caller).into(), Change::updated("ring_group", id, &before_view, &after_view));
+//! state.store.update_ring_group(&group, &[entry]).await?;
+//! audit::invalidate(&state, caller.org()).await;
 //! ```
 //!
 //! Pass the API views (what a client would see) as before/after, not the stored rows; secrets
 //! are masked again here by field name as a second line of defence.
 //!
-//! The change is already committed when this runs, so a failure to audit or to invalidate is
-//! logged at error level rather than turned into an error answer that would invite a retry of
-//! a write that happened. (Cached configuration expires by TTL, bounding staleness.)
+//! [`committed`] is for what has no change to share a transaction with (a sign-in, a revealed
+//! password, a call to Cloudonix): it appends the entry on its own, after the fact, and logs a
+//! failure at error level rather than turning it into an error answer that would invite a retry.
+//! (Cached configuration expires by TTL, bounding staleness.)
 
 use serde::Serialize;
 use serde_json::Value;

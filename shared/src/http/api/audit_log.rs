@@ -1,5 +1,5 @@
 //! The `api-audit-log` function: `GET /api/v1/audit-log`, the organization's record of every
-//! write (written by [`super::audit::committed`]), newest first, for owners and PBX admins.
+//! write (written with each change, see [`super::audit`]), newest first, for owners and PBX admins.
 //! Filters: `actor` (user id), `object_type`, `object_id`, `action`, and `from`/`to` (RFC 3339
 //! or a date; `from` inclusive, `to` exclusive).
 

@@ -173,13 +173,12 @@ async fn login(
         expires_at: now + TOKEN_LIFETIME.as_millis() as i64,
         revoked_at: None,
     };
-    state.store.create_api_token(&row).await?;
-    audit::committed(
-        &state,
+    let entry = audit::entry(
         Actor::user(&user, source_ip),
         Change::action("login", "session", Some(row.id.to_string())),
-    )
-    .await;
+    );
+    state.store.create_api_token(&row, &[entry]).await?;
+    audit::invalidate(&state, user.organization_id).await;
     Ok(Json(LoginResponse {
         token,
         token_type: "Bearer",
@@ -221,9 +220,11 @@ async fn several_organizations(state: &AppState, users: &[User]) -> ApiResult<Ap
     responses((status = 204, description = "The token is revoked"))
 )]
 async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    let ended = Change::action("logout", "session", Some(caller.token_id.to_string()));
+    let entry = audit::entry((&caller).into(), ended);
     state
         .store
-        .revoke_api_token(caller.org(), caller.token_id, now_ms())
+        .revoke_api_token(caller.org(), caller.token_id, now_ms(), &[entry])
         .await?;
     close_connections(
         &state.realtime,
@@ -231,12 +232,7 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Stat
         Ending::Session(caller.token_id),
     )
     .await;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("logout", "session", Some(caller.token_id.to_string())),
-    )
-    .await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

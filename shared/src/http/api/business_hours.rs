@@ -388,14 +388,13 @@ async fn create_business_hours(
         updated_at: now,
     };
     check(&state, caller.org(), &mut s).await?;
-    state.store.create_business_hours(&s).await?;
     let view = BusinessHoursView::from(&s);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("business_hours", s.id, &view),
-    )
-    .await;
+    );
+    state.store.create_business_hours(&s, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -471,19 +470,18 @@ async fn save(
     mut after: BusinessHours,
 ) -> ApiResult<BusinessHoursView> {
     after.updated_at = now_ms();
-    state.store.update_business_hours(&after).await?;
     let view = BusinessHoursView::from(&after);
-    audit::committed(
-        state,
-        caller,
+    let entry = audit::entry(
+        caller.into(),
         Change::updated(
             "business_hours",
             after.id,
             &BusinessHoursView::from(before),
             &view,
         ),
-    )
-    .await;
+    );
+    state.store.update_business_hours(&after, &[entry]).await?;
+    audit::invalidate(state, caller.org()).await;
     Ok(view)
 }
 
@@ -502,13 +500,15 @@ async fn delete_business_hours(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_business_hours(caller.org(), id).await?;
-    state.store.delete_business_hours(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("business_hours", id, &BusinessHoursView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_business_hours(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -26,7 +26,7 @@ use crate::app::AppState;
 use crate::crypto::SealedColumn;
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ConferenceRoomId, RecordingId};
-use crate::domain::model::{ConferenceRoom, Role, Status};
+use crate::domain::model::{AuditEntry, ConferenceRoom, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{Name, Pin};
 use crate::ports::conference_rooms::ConferenceRoomRepo;
@@ -184,11 +184,13 @@ pub async fn check(
     v.finish()
 }
 
-/// Saves `room` (created when there is no `before`), claiming its number if it has one.
+/// Saves `room` (created when there is no `before`) with its `audit` entries, claiming its
+/// number if it has one.
 async fn save(
     state: &AppState,
     room: &ConferenceRoom,
     before: Option<&ConferenceRoom>,
+    audit: &[AuditEntry],
 ) -> ApiResult<()> {
     dial_numbers::write_claiming(
         state,
@@ -198,8 +200,8 @@ async fn save(
         before.and_then(|b| b.number.as_ref()),
         async || {
             match before {
-                None => state.store.create_conference_room(room).await?,
-                Some(_) => state.store.update_conference_room(room).await?,
+                None => state.store.create_conference_room(room, audit).await?,
+                Some(_) => state.store.update_conference_room(room, audit).await?,
             }
             Ok(())
         },
@@ -265,14 +267,13 @@ async fn create_conference_room(
             .secrets
             .seal(SealedColumn::ROOM_PIN, &room.id.to_string(), &p)
     });
-    save(&state, &room, None).await?;
     let view = ConferenceRoomView::from(&room);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("conference_room", room.id, &view),
-    )
-    .await;
+    );
+    save(&state, &room, None, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -348,27 +349,22 @@ async fn update_conference_room(
             .map(|p| state.secrets.seal(SealedColumn::ROOM_PIN, &row, p));
     }
     after.updated_at = now_ms();
-    save(&state, &after, Some(&before)).await?;
     let view = ConferenceRoomView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let mut entries = vec![audit::entry(
+        (&caller).into(),
         Change::updated(
             "conference_room",
             id,
             &ConferenceRoomView::from(&before),
             &view,
         ),
-    )
-    .await;
+    )];
     if body.pin.is_some() {
-        audit::committed(
-            &state,
-            &caller,
-            Change::action("change_pin", "conference_room", Some(id.to_string())),
-        )
-        .await;
+        let changed = Change::action("change_pin", "conference_room", Some(id.to_string()));
+        entries.push(audit::entry((&caller).into(), changed));
     }
+    save(&state, &after, Some(&before), &entries).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -387,12 +383,14 @@ async fn delete_conference_room(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_conference_room(caller.org(), id).await?;
-    state.store.delete_conference_room(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("conference_room", id, &ConferenceRoomView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_conference_room(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -37,7 +37,7 @@ use crate::crypto::{SealedColumn, random_password};
 use crate::domain::destination::{Destination, DestinationKind};
 use crate::domain::extension_number::ExtensionNumber;
 use crate::domain::ids::{ExtensionId, OrgId, RecordingId, UserId};
-use crate::domain::model::{Extension, Role, Status};
+use crate::domain::model::{AuditEntry, Extension, Role, Status};
 use crate::domain::now_ms;
 use crate::http::api::schema::{Email, Greeting, Name, SipPasswordText};
 use crate::jobs::dispatch::dispatch_org;
@@ -404,8 +404,13 @@ fn may_use_password(caller: &Caller, ext: &Extension) -> ApiResult<()> {
     }
 }
 
-/// Saves `ext` (created when there is no `before`), claiming its number.
-async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> ApiResult<()> {
+/// Saves `ext` (created when there is no `before`) with its `audit` entries, claiming its number.
+async fn save(
+    state: &AppState,
+    ext: &Extension,
+    before: Option<&Extension>,
+    audit: &[AuditEntry],
+) -> ApiResult<()> {
     let previous = before.map(|b| &b.number);
     dial_numbers::write_claiming(
         state,
@@ -415,8 +420,8 @@ async fn save(state: &AppState, ext: &Extension, before: Option<&Extension>) -> 
         previous,
         async || {
             match before {
-                None => state.store.create_extension(ext).await?,
-                Some(_) => state.store.update_extension(ext).await?,
+                None => state.store.create_extension(ext, audit).await?,
+                Some(_) => state.store.update_extension(ext, audit).await?,
             }
             Ok(())
         },
@@ -531,10 +536,14 @@ async fn create_extension(
     let password = body.sip_password.unwrap_or_else(random_password);
     check(&state, caller.org(), &mut ext, Some(&password)).await?;
     ext.sip_password_enc = seal_password(&state, &ext, &password);
-    save(&state, &ext, None).await?;
-    dispatch_org(&state, caller.org()).await;
     let view = ExtensionView::from(&ext);
-    audit::committed(&state, &caller, Change::created("extension", ext.id, &view)).await;
+    let entry = audit::entry(
+        (&caller).into(),
+        Change::created("extension", ext.id, &view),
+    );
+    save(&state, &ext, None, &[entry]).await?;
+    dispatch_org(&state, caller.org()).await;
+    audit::invalidate(&state, caller.org()).await;
     Ok((
         StatusCode::CREATED,
         Json(view_with_sync(&state, &ext).await?),
@@ -586,23 +595,18 @@ async fn update_extension(
         after.sip_password_enc = seal_password(&state, &after, p);
     }
     after.updated_at = now_ms();
-    save(&state, &after, Some(&before)).await?;
-    dispatch_org(&state, caller.org()).await;
     let view = ExtensionView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let mut entries = vec![audit::entry(
+        (&caller).into(),
         Change::updated("extension", id, &ExtensionView::from(&before), &view),
-    )
-    .await;
+    )];
     if password.is_some() {
-        audit::committed(
-            &state,
-            &caller,
-            Change::action("set_sip_password", "extension", Some(id.to_string())),
-        )
-        .await;
+        let set = Change::action("set_sip_password", "extension", Some(id.to_string()));
+        entries.push(audit::entry((&caller).into(), set));
     }
+    save(&state, &after, Some(&before), &entries).await?;
+    dispatch_org(&state, caller.org()).await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view_with_sync(&state, &after).await?))
 }
 
@@ -622,14 +626,16 @@ async fn delete_extension(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_extension(caller.org(), id).await?;
-    state.store.delete_extension(caller.org(), id).await?;
-    dispatch_org(&state, caller.org()).await;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("extension", id, &ExtensionView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_extension(caller.org(), id, &[entry])
+        .await?;
+    dispatch_org(&state, caller.org()).await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -679,13 +685,10 @@ async fn rotate_sip_password(
     let sip_password = random_password();
     ext.sip_password_enc = seal_password(&state, &ext, &sip_password);
     ext.updated_at = now_ms();
-    state.store.update_extension(&ext).await?;
+    let rotated = Change::action("rotate_sip_password", "extension", Some(id.to_string()));
+    let entry = audit::entry((&caller).into(), rotated);
+    state.store.update_extension(&ext, &[entry]).await?;
     dispatch_org(&state, caller.org()).await;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("rotate_sip_password", "extension", Some(id.to_string())),
-    )
-    .await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(SipPassword { sip_password }))
 }

@@ -388,9 +388,13 @@ async fn create_ivr_menu(
         updated_at: now,
     };
     check(&state, caller.org(), &mut menu, true).await?;
-    state.store.create_ivr_menu(&menu).await?;
     let view = IvrMenuView::from(&menu);
-    audit::committed(&state, &caller, Change::created("ivr_menu", menu.id, &view)).await;
+    let entry = audit::entry(
+        (&caller).into(),
+        Change::created("ivr_menu", menu.id, &view),
+    );
+    state.store.create_ivr_menu(&menu, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -474,14 +478,13 @@ async fn update_ivr_menu(
     }
     check(&state, caller.org(), &mut after, false).await?;
     after.updated_at = now_ms();
-    state.store.update_ivr_menu(&after).await?;
     let view = IvrMenuView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated("ivr_menu", id, &IvrMenuView::from(&before), &view),
-    )
-    .await;
+    );
+    state.store.update_ivr_menu(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -501,12 +504,14 @@ async fn delete_ivr_menu(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_ivr_menu(caller.org(), id).await?;
-    state.store.delete_ivr_menu(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("ivr_menu", id, &IvrMenuView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_ivr_menu(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -105,14 +105,11 @@ pub async fn retry_job(
     if job.payload.kind() == JobKind::Provision {
         caller.require(Role::Owner)?;
     }
-    state.store.retry_job(org, id, now_ms()).await?;
+    let retried = Change::action("retry", "job", Some(id.to_string()));
+    let entry = audit::entry((&caller).into(), retried);
+    state.store.retry_job(org, id, now_ms(), &[entry]).await?;
     dispatch_org(&state, org).await;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("retry", "job", Some(id.to_string())),
-    )
-    .await;
+    audit::invalidate(&state, org).await;
     let job = state.store.find_job(org, id).await?;
     Ok((StatusCode::ACCEPTED, Json(JobView::from(&job))))
 }

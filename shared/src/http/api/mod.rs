@@ -31,8 +31,10 @@
 //!        v.destination(&state, caller.org(), "fallback", &body.fallback,
 //!                      Some(&SelfRef::new(DestinationKind::RingGroup, id))).await?;
 //!        v.finish()?;                                           // 422 with `errors`
-//!        state.store.update_ring_group(&after).await?;          // 409 on conflicts via `?`
-//!        audit::committed(&state, &caller, Change::updated("ring_group", id, &view(&before), &view(&after))).await;
+//!        let change = Change::updated("ring_group", id, &view(&before), &view(&after));
+//!        let entry = audit::entry((&caller).into(), change);    // written with the change
+//!        state.store.update_ring_group(&after, &[entry]).await?; // 409 on conflicts via `?`
+//!        audit::invalidate(&state, caller.org()).await;
 //!        Ok(Json(view(&after)))
 //!    }
 //!    ```
@@ -41,8 +43,8 @@
 //!    - [`extract::ApiJson`] for bodies (structs with `#[serde(deny_unknown_fields)]`),
 //!      [`extract::Id`] for `{id}`, [`list::List`] for list queries, answering
 //!      [`list::Paged`].
-//!    - [`audit::committed`] after **every** successful write: it writes the audit entry and
-//!      invalidates the organization's routing cache in one call.
+//!    - **Every** write hands its [`audit::entry`] to the store call, which writes it in the
+//!      change's transaction; then [`audit::invalidate`] drops the organization's routing cache.
 //!    - Views: `#[derive(Serialize, ToSchema)]` structs; times as [`time::UtcTime`]; secrets
 //!      never in full (mask them in the view).
 //! 4. **Tests** in `tests/api/<resource>.rs`: `pub fn cases() -> Vec<Case>` with one row per

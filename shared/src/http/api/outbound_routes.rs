@@ -241,14 +241,13 @@ async fn create_outbound_route(
         updated_at: now,
     };
     check(&mut route, true)?;
-    state.store.create_outbound_route(&route).await?;
     let view = OutboundRouteView::from(&route);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("outbound_route", route.id, &view),
-    )
-    .await;
+    );
+    state.store.create_outbound_route(&route, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -318,19 +317,18 @@ async fn update_outbound_route(
     }
     check(&mut after, match_given)?;
     after.updated_at = now_ms();
-    state.store.update_outbound_route(&after).await?;
     let view = OutboundRouteView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated(
             "outbound_route",
             id,
             &OutboundRouteView::from(&before),
             &view,
         ),
-    )
-    .await;
+    );
+    state.store.update_outbound_route(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -349,12 +347,14 @@ async fn delete_outbound_route(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_outbound_route(caller.org(), id).await?;
-    state.store.delete_outbound_route(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("outbound_route", id, &OutboundRouteView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_outbound_route(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

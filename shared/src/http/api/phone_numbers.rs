@@ -166,14 +166,13 @@ async fn create_phone_number(
         updated_at: now,
     };
     check(&state, caller.org(), &mut number).await?;
-    state.store.create_phone_number(&number).await?;
     let view = PhoneNumberView::from(&number);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("phone_number", number.id, &view),
-    )
-    .await;
+    );
+    state.store.create_phone_number(&number, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -227,14 +226,13 @@ async fn update_phone_number(
     }
     check(&state, caller.org(), &mut after).await?;
     after.updated_at = now_ms();
-    state.store.update_phone_number(&after).await?;
     let view = PhoneNumberView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated("phone_number", id, &PhoneNumberView::from(&before), &view),
-    )
-    .await;
+    );
+    state.store.update_phone_number(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -253,12 +251,14 @@ async fn delete_phone_number(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_phone_number(caller.org(), id).await?;
-    state.store.delete_phone_number(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("phone_number", id, &PhoneNumberView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_phone_number(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -270,20 +270,19 @@ async fn upload_recording(
         .media
         .put(&key, info.format.content_type(), bytes)
         .await?;
-    if let Err(e) = state.store.create_recording(&recording).await {
+    let view = RecordingView::from(&recording);
+    let entry = audit::entry(
+        (&caller).into(),
+        Change::created("recording", recording.id, &view),
+    );
+    if let Err(e) = state.store.create_recording(&recording, &[entry]).await {
         // Nothing names the object without its row.
         if let Err(cleanup) = state.media.delete(&key).await {
             tracing::warn!(error = %cleanup, "an unsaved recording's audio stays in media storage");
         }
         return Err(e.into());
     }
-    let view = RecordingView::from(&recording);
-    audit::committed(
-        &state,
-        &caller,
-        Change::created("recording", recording.id, &view),
-    )
-    .await;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -362,14 +361,13 @@ async fn rename_recording(
         v.finish()?;
     }
     after.updated_at = now_ms();
-    state.store.rename_recording(&after).await?;
     let view = RecordingView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated("recording", id, &RecordingView::from(&before), &view),
-    )
-    .await;
+    );
+    state.store.rename_recording(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -388,7 +386,14 @@ async fn delete_recording(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_recording(caller.org(), id).await?;
-    state.store.delete_recording(caller.org(), id).await?;
+    let entry = audit::entry(
+        (&caller).into(),
+        Change::deleted("recording", id, &RecordingView::from(&before)),
+    );
+    state
+        .store
+        .delete_recording(caller.org(), id, &[entry])
+        .await?;
     if let Err(e) = state
         .media
         .delete(&MediaKey::recording(caller.org(), id))
@@ -396,11 +401,6 @@ async fn delete_recording(
     {
         tracing::warn!(error = %e, recording = %id, "a deleted recording's audio stays in media storage");
     }
-    audit::committed(
-        &state,
-        &caller,
-        Change::deleted("recording", id, &RecordingView::from(&before)),
-    )
-    .await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

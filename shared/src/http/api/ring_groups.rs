@@ -232,14 +232,13 @@ async fn create_ring_group(
         updated_at: now,
     };
     check(&state, caller.org(), &mut group).await?;
-    state.store.create_ring_group(&group).await?;
     let view = RingGroupView::from(&group);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::created("ring_group", group.id, &view),
-    )
-    .await;
+    );
+    state.store.create_ring_group(&group, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -305,14 +304,13 @@ async fn update_ring_group(
     }
     check(&state, caller.org(), &mut after).await?;
     after.updated_at = now_ms();
-    state.store.update_ring_group(&after).await?;
     let view = RingGroupView::from(&after);
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::updated("ring_group", id, &RingGroupView::from(&before), &view),
-    )
-    .await;
+    );
+    state.store.update_ring_group(&after, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(Json(view))
 }
 
@@ -331,12 +329,14 @@ async fn delete_ring_group(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::PbxAdmin)?;
     let before = state.store.find_ring_group(caller.org(), id).await?;
-    state.store.delete_ring_group(caller.org(), id).await?;
-    audit::committed(
-        &state,
-        &caller,
+    let entry = audit::entry(
+        (&caller).into(),
         Change::deleted("ring_group", id, &RingGroupView::from(&before)),
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_ring_group(caller.org(), id, &[entry])
+        .await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -160,9 +160,10 @@ async fn create_user(
         created_at: now,
         updated_at: now,
     };
-    state.store.create_user(&user).await?;
     let view = UserView::from(&user);
-    audit::committed(&state, &caller, Change::created("user", user.id, &view)).await;
+    let entry = audit::entry((&caller).into(), Change::created("user", user.id, &view));
+    state.store.create_user(&user, &[entry]).await?;
+    audit::invalidate(&state, caller.org()).await;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

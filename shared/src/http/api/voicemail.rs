@@ -242,20 +242,19 @@ async fn set_heard(
     if before.heard == heard {
         return Ok(before);
     }
-    state
-        .store
-        .set_voicemail_heard(caller.org(), id, heard)
-        .await?;
     let after = VoicemailView {
         heard,
         ..before.clone()
     };
-    audit::committed(
-        state,
-        caller,
+    let entry = audit::entry(
+        caller.into(),
         Change::updated("voicemail", id, &before, &after),
-    )
-    .await;
+    );
+    state
+        .store
+        .set_voicemail_heard(caller.org(), id, heard, &[entry])
+        .await?;
+    audit::invalidate(state, caller.org()).await;
     Ok(after)
 }
 
@@ -273,7 +272,11 @@ async fn delete_voicemail(
     Id(id): Id<VoicemailId>,
 ) -> ApiResult<StatusCode> {
     let before = VoicemailView::from(reachable(&state, &caller, id).await?);
-    state.store.delete_voicemail(caller.org(), id).await?;
+    let entry = audit::entry((&caller).into(), Change::deleted("voicemail", id, &before));
+    state
+        .store
+        .delete_voicemail(caller.org(), id, &[entry])
+        .await?;
     if let Err(e) = state
         .media
         .delete(&MediaKey::voicemail(caller.org(), id))
@@ -281,6 +284,6 @@ async fn delete_voicemail(
     {
         tracing::warn!(error = %e, voicemail = %id, "a deleted message's audio stays in media storage");
     }
-    audit::committed(&state, &caller, Change::deleted("voicemail", id, &before)).await;
+    audit::invalidate(&state, caller.org()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -543,12 +543,8 @@ pub async fn provision_domain(
         Err(e) => return Err(e.into()),
     }
     let job = Job::new(org, JobPayload::Provision, now_ms());
-    enqueue(&state, &job).await?;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("provision", OBJECT, Some(org.to_string())),
-    )
-    .await;
+    let requested = Change::action("provision", OBJECT, Some(org.to_string()));
+    enqueue(&state, &job, &[audit::entry((&caller).into(), requested)]).await?;
+    audit::invalidate(&state, org).await;
     Ok((StatusCode::ACCEPTED, Json(JobView::from(&job))))
 }
