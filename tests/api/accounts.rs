@@ -40,7 +40,11 @@ pub fn cases() -> Vec<Case> {
                     &email,
                     Some(Role::Reporter),
                 );
-                ctx.state.store.create_account_link(&link).await.unwrap();
+                ctx.state
+                    .store
+                    .create_account_link(&link, &[])
+                    .await
+                    .unwrap();
                 Prepared::at("/api/v1/auth/invitation")
                     .body(json!({"token": token, "name": "Invited", "password": STRONG}))
             })
@@ -65,7 +69,11 @@ pub fn cases() -> Vec<Case> {
                     let user = add_user(&ctx.state, &ctx.tenant.org, Role::Reporter).await;
                     let (token, link) =
                         new_link(ctx.org(), LinkPurpose::PasswordReset, &user.email, None);
-                    ctx.state.store.create_account_link(&link).await.unwrap();
+                    ctx.state
+                        .store
+                        .create_account_link(&link, &[])
+                        .await
+                        .unwrap();
                     Prepared::at("/api/v1/auth/password-reset/confirm")
                         .body(json!({"token": token, "password": STRONG}))
                 })
@@ -117,7 +125,11 @@ async fn invitations_work_once_and_follow_the_role_rules(b: Backend) {
     // A reset link's token does not accept an invitation.
     let accept = |token: &str| json!({"token": token, "name": "Pat", "password": STRONG});
     let (reset_token, reset) = new_link(t.org.id, LinkPurpose::PasswordReset, &email, None);
-    api.state.store.create_account_link(&reset).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&reset, &[])
+        .await
+        .unwrap();
     api.call(
         "POST",
         "/api/v1/auth/invitation",
@@ -164,7 +176,11 @@ async fn invitations_work_once_and_follow_the_role_rules(b: Backend) {
         Some(Role::Reporter),
     );
     expired.expires_at = expired.created_at - 1;
-    api.state.store.create_account_link(&expired).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&expired, &[])
+        .await
+        .unwrap();
     api.call(
         "POST",
         "/api/v1/auth/invitation",
@@ -288,7 +304,11 @@ async fn a_reset_link_acts_only_in_its_own_organization(b: Backend) {
     // The link names tenant B's user but was issued in tenant A.
     let victim = other.user(Role::Owner).clone();
     let (token, link) = new_link(a.org.id, LinkPurpose::PasswordReset, &victim.email, None);
-    api.state.store.create_account_link(&link).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&link, &[])
+        .await
+        .unwrap();
     api.call(
         "POST",
         "/api/v1/auth/password-reset/confirm",

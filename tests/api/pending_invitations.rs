@@ -22,7 +22,7 @@ const STRONG: &str = "lemon quartz harbour 42";
 async fn stored(state: &AppState, org: OrgId, role: Role) -> (String, AccountLink) {
     let email = format!("pending-{}@example.com", unique());
     let (token, link) = new_link(org, LinkPurpose::Invitation, &email, Some(role));
-    state.store.create_account_link(&link).await.unwrap();
+    state.store.create_account_link(&link, &[]).await.unwrap();
     (token, link)
 }
 
@@ -106,7 +106,11 @@ async fn only_pending_invitations_are_listed(b: Backend) {
         Some(Role::Reporter),
     );
     used.used_at = Some(used.created_at);
-    api.state.store.create_account_link(&used).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&used, &[])
+        .await
+        .unwrap();
     let (_, mut expired) = new_link(
         t.org.id,
         LinkPurpose::Invitation,
@@ -114,14 +118,22 @@ async fn only_pending_invitations_are_listed(b: Backend) {
         Some(Role::Reporter),
     );
     expired.expires_at = expired.created_at - 1;
-    api.state.store.create_account_link(&expired).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&expired, &[])
+        .await
+        .unwrap();
     let (_, reset) = new_link(
         t.org.id,
         LinkPurpose::PasswordReset,
         &t.user(Role::Reporter).email,
         None,
     );
-    api.state.store.create_account_link(&reset).await.unwrap();
+    api.state
+        .store
+        .create_account_link(&reset, &[])
+        .await
+        .unwrap();
     stored(&api.state, other.org.id, Role::Reporter).await;
 
     let list = api

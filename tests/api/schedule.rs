@@ -46,7 +46,12 @@ async fn expired_invitation(w: &World) -> String {
         expires_at: now - 60_000,
         used_at: None,
     };
-    w.api.state.store.create_account_link(&link).await.unwrap();
+    w.api
+        .state
+        .store
+        .create_account_link(&link, &[])
+        .await
+        .unwrap();
     link.token_hash
 }
 

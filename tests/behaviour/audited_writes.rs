@@ -4,10 +4,13 @@
 //! of several kinds, user creation and job requests share one mechanism; these cover a sample.
 
 use opbx::adapters::sql::SqlStore;
+use opbx::domain::accounts::LinkPurpose;
 use opbx::domain::destination::Destination;
 use opbx::domain::ids::OrgId;
-use opbx::domain::model::AuditEntry;
+use opbx::domain::model::{AuditEntry, Role};
 use opbx::domain::now_ms;
+use opbx::http::api::account_links::new_link;
+use opbx::ports::account_links::AccountLinkRepo;
 use opbx::ports::audit_log::{AuditFilter, AuditLogRepo};
 use opbx::ports::conference_rooms::ConferenceRoomRepo;
 use opbx::ports::extensions::ExtensionRepo;
@@ -141,7 +144,8 @@ async fn deletes_whose_entry_fails_are_not_kept(b: Backend) {
     );
 }
 
-/// User creation, the provisioning request (a job on its own) and sign-outs share the mechanism.
+/// User creation, the provisioning request (a job on its own), invitations and sign-outs share
+/// the mechanism.
 async fn a_user_job_or_sign_out_whose_entry_fails_is_not_kept(b: Backend) {
     let org = new_org(&b.store).await.id;
     let taken = taken_entry(&b.store, org, "user").await;
@@ -154,6 +158,25 @@ async fn a_user_job_or_sign_out_whose_entry_fails_is_not_kept(b: Backend) {
     let job = Job::new(org, JobPayload::Provision, now_ms());
     assert!(b.store.insert_job(&job, again).await.is_err());
     assert_not_found(b.store.find_job(org, job.id).await);
+
+    // An invitation is stored with its entry too: refused, its link never works.
+    let (_, invitation) = new_link(
+        org,
+        LinkPurpose::Invitation,
+        "cy@example.com",
+        Some(Role::PbxUser),
+    );
+    assert!(
+        b.store
+            .create_account_link(&invitation, again)
+            .await
+            .is_err()
+    );
+    assert_not_found(
+        b.store
+            .find_account_link_by_hash(&invitation.token_hash)
+            .await,
+    );
 
     // A sign-out whose entry fails leaves the session working.
     let bob = add_user(&b.store, org, "bob@example.com").await;

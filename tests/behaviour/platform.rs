@@ -138,7 +138,7 @@ async fn an_invitation_is_spent_once_with_its_user_and_audit_entry(b: Backend) {
     let other = new_org(&b.store).await;
     let email = format!("inv-{}@example.com", unique());
     let l = link(org.id, LinkPurpose::Invitation, &email);
-    b.store.create_account_link(&l).await.unwrap();
+    b.store.create_account_link(&l, &[]).await.unwrap();
     assert_eq!(
         b.store
             .find_account_link_by_hash(&l.token_hash)
@@ -177,7 +177,7 @@ async fn an_invitation_is_spent_once_with_its_user_and_audit_entry(b: Backend) {
     ));
     // A second invitation for an email that has an account: conflict, and the link stays usable.
     let again = link(org.id, LinkPurpose::Invitation, &email);
-    b.store.create_account_link(&again).await.unwrap();
+    b.store.create_account_link(&again, &[]).await.unwrap();
     assert!(matches!(
         b.store
             .accept_invitation(&again, &u, &audit(org.id), now_ms())
@@ -201,7 +201,7 @@ async fn an_invitation_is_spent_once_with_its_user_and_audit_entry(b: Backend) {
     // Expired links are not spent.
     let mut late = link(org.id, LinkPurpose::Invitation, "late@example.com");
     late.expires_at = now_ms() - 1;
-    b.store.create_account_link(&late).await.unwrap();
+    b.store.create_account_link(&late, &[]).await.unwrap();
     let latecomer = user(org.id, "late@example.com");
     assert!(matches!(
         b.store
@@ -215,10 +215,10 @@ async fn a_reset_sets_the_password_once_and_revokes_sessions(b: Backend) {
     let org = new_org(&b.store).await;
     let u: User = add_user(&b.store, org.id, &format!("u-{}@example.com", unique())).await;
     let l = link(org.id, LinkPurpose::PasswordReset, &u.email);
-    b.store.create_account_link(&l).await.unwrap();
+    b.store.create_account_link(&l, &[]).await.unwrap();
     // An invitation's purpose does not reset.
     let inv = link(org.id, LinkPurpose::Invitation, &u.email);
-    b.store.create_account_link(&inv).await.unwrap();
+    b.store.create_account_link(&inv, &[]).await.unwrap();
     assert!(matches!(
         b.store
             .reset_password(&inv, org.id, u.id, "$new", &audit(org.id), now_ms())

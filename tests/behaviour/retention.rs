@@ -153,7 +153,7 @@ async fn rows(b: &Backend, now: i64) -> Rows {
         link(org, LinkPurpose::PasswordReset, now + DAY, None),
     ];
     for l in expired.iter().chain(&kept) {
-        b.store.create_account_link(l).await.unwrap();
+        b.store.create_account_link(l, &[]).await.unwrap();
     }
     let old = now - 31 * DAY;
     let old_jobs = vec![

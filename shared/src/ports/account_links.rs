@@ -12,7 +12,12 @@ use crate::domain::model::{AuditEntry, Role, User};
 #[async_trait]
 pub trait AccountLinkRepo: Send + Sync {
     /// Fails with `NotFound` when the link's organization does not exist.
-    async fn create_account_link(&self, link: &AccountLink) -> StoreResult<()>;
+    /// Stores `link` with the audit entries of its creation, in one transaction.
+    async fn create_account_link(
+        &self,
+        link: &AccountLink,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()>;
     /// The link whatever its state: callers check [`AccountLink::usable`].
     async fn find_account_link_by_hash(&self, token_hash: &str) -> StoreResult<AccountLink>;
     /// The organization's invitations still pending at `now` (unused, unexpired) that grant one

@@ -3,7 +3,9 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::audit_log::insert_audit;
-use super::query::{Arg, Conditions, begin_write, fetch_page, fetch_where, placeholders};
+use super::query::{
+    Arg, Conditions, begin_write, commit_audited, fetch_page, fetch_where, placeholders,
+};
 use super::users::insert_user;
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::accounts::{AccountLink, LinkPurpose};
@@ -102,9 +104,14 @@ fn pending(org: OrgId, now: i64) -> Conditions {
 
 #[async_trait]
 impl AccountLinkRepo for SqlStore {
-    async fn create_account_link(&self, link: &AccountLink) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
-        insert_link(&mut conn, link).await
+    async fn create_account_link(
+        &self,
+        link: &AccountLink,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(self).await?;
+        insert_link(&mut tx, link).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn find_account_link_by_hash(&self, token_hash: &str) -> StoreResult<AccountLink> {

@@ -258,14 +258,13 @@ async fn invite_user(
     let (token, mut link) =
         account_links::new_link(org.id, LinkPurpose::Invitation, &email, Some(body.role));
     link.invited_by = Some(caller.user.email.clone());
-    state.store.create_account_link(&link).await?;
+    // Stored with its entry; whether the mail then leaves is the answer's `sent`.
+    let entry = audit::entry(
+        (&caller).into(),
+        Change::action("invite", "user", None).with_after(&PendingInvitationView::from(&link)),
+    );
+    state.store.create_account_link(&link, &[entry]).await?;
     let view = mail_invitation(&state, &org, &link, &token).await;
-    audit::committed(
-        &state,
-        &caller,
-        Change::action("invite", "user", None).with_after(&view),
-    )
-    .await;
     Ok((StatusCode::ACCEPTED, Json(view)))
 }
 

@@ -107,7 +107,7 @@ async fn request_reset(
         }
         let (token, link) =
             account_links::new_link(org.id, LinkPurpose::PasswordReset, &user.email, None);
-        state.store.create_account_link(&link).await?;
+        state.store.create_account_link(&link, &[]).await?;
         account_links::send(&state, &account_links::mail(&state, &org, &link, &token)).await;
     }
     Ok((
