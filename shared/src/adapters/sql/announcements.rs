@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, begin_write, commit_audited, delete_unreferenced};
+use super::query::{Table, begin_write, commit_audited, commit_found, delete_unreferenced};
 use super::{
     SqlStore, big, destination, destination_columns, map_err, opt_parsed, opt_text, parsed, text,
 };
@@ -9,7 +9,7 @@ use crate::domain::destination::DestinationKind;
 use crate::domain::ids::{AnnouncementId, OrgId};
 use crate::domain::model::{Announcement, AuditEntry};
 use crate::ports::announcements::AnnouncementRepo;
-use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreResult};
 
 const NAME: &str = "announcement name";
 
@@ -85,10 +85,7 @@ impl AnnouncementRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_announcement(

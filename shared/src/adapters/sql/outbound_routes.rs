@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, begin_write, commit_audited, delete_in_org};
+use super::query::{Table, begin_write, commit_audited, commit_found, delete_in_org};
 use super::{SqlStore, big, enumerated, int, map_err, opt_parsed, parsed, text};
 use crate::domain::ids::{OrgId, OutboundRouteId};
 use crate::domain::model::{AuditEntry, OutboundMatch, OutboundRoute, Status};
 use crate::ports::outbound_routes::OutboundRouteRepo;
-use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreResult};
 
 const NAME: &str = "outbound route name";
 
@@ -103,10 +103,7 @@ impl OutboundRouteRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err(NAME))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_outbound_route(

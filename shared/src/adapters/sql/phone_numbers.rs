@@ -1,13 +1,13 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::query::{Table, begin_write, commit_audited, delete_in_org};
+use super::query::{Table, begin_write, commit_audited, commit_found, delete_in_org};
 use super::{SqlStore, big, destination, destination_columns, enumerated, map_err, parsed, text};
 use crate::domain::e164::E164;
 use crate::domain::ids::{OrgId, PhoneNumberId};
 use crate::domain::model::{AuditEntry, PhoneNumber, Status};
 use crate::ports::phone_numbers::PhoneNumberRepo;
-use crate::ports::store::{ListFilter, Page, PageRequest, StoreError, StoreResult};
+use crate::ports::store::{ListFilter, Page, PageRequest, StoreResult};
 
 const COLUMNS: &str = "id, organization_id, number, label, destination_type, destination_ref, \
      status, created_at, updated_at";
@@ -98,10 +98,7 @@ impl PhoneNumberRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err("phone number"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_phone_number(

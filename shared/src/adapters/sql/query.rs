@@ -469,6 +469,19 @@ pub(super) async fn commit_audited(
     tx.commit().await.map_err(unavailable)
 }
 
+/// [`commit_audited`] for an update that touched `rows`: none means the row is not there
+/// (another organization's, or deleted), and the transaction is rolled back as not found.
+pub(super) async fn commit_found(
+    tx: Transaction<'static, Any>,
+    rows: u64,
+    audit: &[AuditEntry],
+) -> StoreResult<()> {
+    if rows == 0 {
+        return Err(StoreError::NotFound);
+    }
+    commit_audited(tx, audit).await
+}
+
 /// Deletes the row `id` of `org` from `table` (objects of kind `target`) unless something else
 /// still routes to it, checking, deleting and auditing in one transaction.
 pub(super) async fn delete_unreferenced(

@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{Table, begin_write, commit_audited, delete_in_org, exists_in_org};
+use super::query::{
+    Table, begin_write, commit_audited, commit_found, delete_in_org, exists_in_org,
+};
 use super::{SqlStore, big, enumerated, map_err, parsed, text, unavailable};
 use crate::domain::audio::AudioFormat;
 use crate::domain::ids::{OrgId, RecordingId};
@@ -128,10 +130,7 @@ impl RecordingRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err("recording name"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_recording(

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::query::{Table, begin_write, commit_audited, delete_in_org};
+use super::query::{Table, begin_write, commit_audited, commit_found, delete_in_org};
 use super::{SqlStore, big, enumerated, map_err, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{OrgId, TokenId, UserId};
 use crate::domain::model::{ApiToken, AuditEntry, Role, Status, User};
@@ -115,10 +115,7 @@ impl UserRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err("email"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_user(&self, org: OrgId, id: UserId, audit: &AuditEntry) -> StoreResult<()> {
@@ -171,10 +168,7 @@ impl ApiTokenRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err("api token"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn find_api_token_by_hash(&self, token_hash: &str) -> StoreResult<ApiToken> {
@@ -206,10 +200,7 @@ impl ApiTokenRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn revoke_user_api_tokens(&self, org: OrgId, user: UserId, at: i64) -> StoreResult<u64> {

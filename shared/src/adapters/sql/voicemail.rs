@@ -4,8 +4,8 @@ use sqlx::any::AnyRow;
 
 use super::jobs::insert_job;
 use super::query::{
-    Arg, Conditions, Table, begin_write, commit_audited, delete_in_org, exists_in_org, fetch_page,
-    insert_if_absent, placeholders,
+    Arg, Conditions, Table, begin_write, commit_audited, commit_found, delete_in_org,
+    exists_in_org, fetch_page, insert_if_absent, placeholders,
 };
 use super::{SqlStore, big, bool_int, flag, int, opt_big, parsed, text, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId, VoicemailId};
@@ -160,10 +160,7 @@ impl VoicemailRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        commit_found(tx, done.rows_affected(), audit).await
     }
 
     async fn mark_voicemail_audio_stored(
