@@ -103,7 +103,8 @@ impl AppState {
             config.sql_deadline,
         )
         .await?
-        .with_trace_retention(days(config.call_trace_retention_days));
+        .with_trace_retention(days(config.call_trace_retention_days))
+        .with_webhook_deadline(config.sql_statement_deadline);
         let (coordination, coordination_backend): (Arc<dyn Coordination>, _) = match &config
             .redis_url
         {

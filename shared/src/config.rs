@@ -19,6 +19,10 @@ pub struct Config {
     /// `OPBX_SQL_DEADLINE_MS`: how long a request waits for a database connection before it
     /// goes on without the database (a webhook answers from cached configuration or apologises).
     pub sql_deadline: std::time::Duration,
+    /// `OPBX_SQL_STATEMENT_DEADLINE_MS`: how long one statement on a voice webhook's path may take
+    /// before the call goes on without the database (and webhooks skip it until a probe finds
+    /// it back); a write that misses it still finishes in the background.
+    pub sql_statement_deadline: std::time::Duration,
     /// `OPBX_REDIS_URL`; absent means in-process coordination (one process only).
     pub redis_url: Option<String>,
     /// `OPBX_REDIS_DEADLINE_MS`: how long one Redis command may take before the request goes on
@@ -206,19 +210,23 @@ impl Config {
             });
         }
         let database_max_connections = positive(&get, "OPBX_DATABASE_MAX_CONNECTIONS", 10)?;
-        let sql_deadline = std::time::Duration::from_millis(positive(
+        let sql_deadline = millis(
             &get,
             "OPBX_SQL_DEADLINE_MS",
-            u64::try_from(crate::adapters::sql::DEFAULT_DEADLINE.as_millis()).unwrap_or(1000),
-        )?);
+            crate::adapters::sql::DEFAULT_DEADLINE,
+        )?;
+        let sql_statement_deadline = millis(
+            &get,
+            "OPBX_SQL_STATEMENT_DEADLINE_MS",
+            crate::adapters::sql::DEFAULT_STATEMENT_DEADLINE,
+        )?;
         let voice_rate_limit = positive(&get, "OPBX_VOICE_RATE_LIMIT", DEFAULT_VOICE_RATE_LIMIT)?;
         let redis_url = get("OPBX_REDIS_URL");
-        let redis_deadline = std::time::Duration::from_millis(positive(
+        let redis_deadline = millis(
             &get,
             "OPBX_REDIS_DEADLINE_MS",
-            u64::try_from(crate::adapters::redis::connection::DEFAULT_DEADLINE.as_millis())
-                .unwrap_or(50),
-        )?);
+            crate::adapters::redis::connection::DEFAULT_DEADLINE,
+        )?;
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
         {
@@ -317,6 +325,7 @@ impl Config {
             database_url,
             database_max_connections,
             sql_deadline,
+            sql_statement_deadline,
             redis_url,
             redis_deadline,
             encryption_key: get("OPBX_ENCRYPTION_KEY"),
@@ -365,6 +374,16 @@ fn mail_transport(get: &impl Fn(&str) -> Option<String>) -> Result<MailTransport
             "{other:?} is not one of smtp, ses, outbox"
         ))),
     }
+}
+
+/// A positive number of milliseconds in `var`, else `default`.
+fn millis(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: std::time::Duration,
+) -> Result<std::time::Duration, ConfigError> {
+    let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+    positive(get, var, default).map(std::time::Duration::from_millis)
 }
 
 fn positive<T: std::str::FromStr + PartialOrd + Default>(

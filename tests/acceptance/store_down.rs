@@ -4,6 +4,7 @@
 //! still routed from the instance's copy of the configuration. The stores are taken away
 //! through [`FaultProxy`]s, never stopped.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -15,6 +16,7 @@ use opbx::domain::ids::UserId;
 use opbx::domain::model::{Role, Status, User};
 use opbx::domain::now_ms;
 use opbx::http::api::sign_in_throttle::FAILURES_PER_ACCOUNT_AND_ADDRESS;
+use opbx::ports::call_logs::CallLogRepo;
 use opbx::ports::users::UserRepo;
 use opbx_tests::fault_proxy::{FaultProxy, Mode, upstream};
 use opbx_tests::{Backend, test_database_url, test_redis_url, unique};
@@ -82,6 +84,115 @@ async fn a_stopped_database_costs_a_call_one_sql_deadline() {
         during.body
     );
     assert!(took < Duration::from_secs(1), "answered in {took:?}");
+}
+
+/// A paused database (or a partition) answers nothing on connections already open, which no
+/// pool timeout ends: each webhook statement has its own deadline instead, the call is routed
+/// from the instance's copy, and its call log, written past the deadline, lands once the
+/// database answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_database_costs_a_call_one_statement_deadline_and_loses_no_call_log() {
+    let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
+    let mariadb = FaultProxy::start(upstream(&test_database_url(), 3306)).await;
+    let fx = behind(&redis, Some(&mariadb)).await;
+    let call = |sid: &str| {
+        json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000",
+               "To": "+12125550110", "Direction": "inbound"})
+    };
+    let first = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
+    assert!(first.doc().child("Dial").is_some(), "{}", first.body);
+    mariadb.set(Mode::Blackhole);
+    let sids = [unique(), unique()];
+    for sid in &sids {
+        let asked = Instant::now();
+        let during = fx.post("/webhooks/cloudonix/voice", call(sid)).await;
+        let took = asked.elapsed();
+        println!("voice webhook with the database paused: {took:?}");
+        assert_eq!(during.status, 200);
+        assert!(
+            during.doc().child("Dial").is_some(),
+            "routed from the instance's copy: {}",
+            during.body
+        );
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        fx.store().webhook_breaker_open(),
+        "the probe got no answer either: webhooks skip the database"
+    );
+    mariadb.set(Mode::Pass);
+    for sid in &sids {
+        let mut found = false;
+        for _ in 0..50 {
+            if fx.store().find_call_log_by_sid(fx.org, sid).await.is_ok() {
+                found = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            found,
+            "the call log of {sid} written once the database answered"
+        );
+    }
+    assert!(
+        !fx.store().webhook_breaker_open(),
+        "found back by the probe"
+    );
+}
+
+/// A write slower than the deadline on a database that answers (a busy instance): the webhook
+/// goes on at the deadline, the write lands after it, and the breaker stays closed because its
+/// probe was answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_write_is_waited_for_until_the_deadline_and_still_lands() {
+    let store = opbx_tests::mysql_store()
+        .await
+        .with_webhook_deadline(Duration::from_millis(20));
+    let landed = std::sync::Arc::new(AtomicBool::new(false));
+    let flag = landed.clone();
+    let slow = move || {
+        let flag = flag.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        }
+    };
+    let answered = store.write_within_webhook_deadline("test", slow).await;
+    assert!(
+        answered.is_err(),
+        "the webhook did not wait past the deadline"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(landed.load(Ordering::SeqCst), "the write went on");
+    assert!(
+        !store.webhook_breaker_open(),
+        "the probe found the database"
+    );
+    assert_eq!(
+        store
+            .within_webhook_deadline(async { Ok(7) })
+            .await
+            .unwrap(),
+        7
+    );
+
+    // An embedded SQLite file has no deadline: its statements wait only for each other.
+    let (sqlite, _file) = opbx_tests::fresh_sqlite().await;
+    let sqlite = sqlite.with_webhook_deadline(Duration::from_millis(20));
+    let slow = || async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok(8)
+    };
+    assert_eq!(
+        sqlite
+            .write_within_webhook_deadline("test", slow)
+            .await
+            .unwrap(),
+        8
+    );
 }
 
 async fn health_names_the_store_that_is_down(mode: Mode) {

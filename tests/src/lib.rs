@@ -26,6 +26,10 @@ use opbx::ports::coordination::Coordination;
 /// loaded machine and test what Redis does, not what happens without it (tests/faults does).
 pub const TEST_REDIS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// The database's deadline per webhook statement in the suites, for the same reason
+/// (tests/acceptance/store_down.rs tests the production default).
+pub const TEST_SQL_STATEMENT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub const DEFAULT_TEST_REDIS_URL: &str = "redis://127.0.0.1:6379/";
 pub const DEFAULT_TEST_DATABASE_URL: &str = "mysql://opbx:opbx@127.0.0.1:3306/opbx_test";
 
@@ -108,7 +112,7 @@ pub async fn mysql_store() -> SqlStore {
         )
     });
     store.migrate().await.expect("MySQL migrations apply");
-    store
+    store.with_webhook_deadline(TEST_SQL_STATEMENT_DEADLINE)
 }
 
 impl Backend {
@@ -175,7 +179,7 @@ pub async fn fresh_mysql() -> SqlStore {
         .await
         .expect("connect");
     store.migrate().await.expect("MySQL migrations apply");
-    store
+    store.with_webhook_deadline(TEST_SQL_STATEMENT_DEADLINE)
 }
 
 /// Creates a new, unmigrated MySQL/MariaDB database and returns its URL.

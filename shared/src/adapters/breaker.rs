@@ -36,6 +36,8 @@ pub struct Breaker {
     deadline: Duration,
     open: Arc<AtomicBool>,
     probe: Probe,
+    /// Set while a missed deadline is being checked ([`Self::confirming`]).
+    suspect: Option<Arc<AtomicBool>>,
 }
 
 impl Breaker {
@@ -45,6 +47,19 @@ impl Breaker {
             deadline,
             open: Arc::default(),
             probe,
+            suspect: None,
+        }
+    }
+
+    /// A breaker that opens on a missed deadline only when a probe, sent at once, misses too. For
+    /// a store reached through a pool of connections, where a call also waits for a free
+    /// connection: a busy instance then misses deadlines on a database that answers, and
+    /// opening at each miss would turn load into refusals. A refused connection still opens it
+    /// at once.
+    pub fn confirming(store: &'static str, deadline: Duration, probe: Probe) -> Self {
+        Self {
+            suspect: Some(Arc::default()),
+            ..Self::new(store, deadline, probe)
         }
     }
 
@@ -65,7 +80,10 @@ impl Breaker {
         }
         match tokio::time::timeout(self.deadline, op).await {
             Err(_) => {
-                self.trip("no answer within the deadline");
+                match &self.suspect {
+                    Some(suspect) => self.confirm(suspect),
+                    None => self.trip("no answer within the deadline"),
+                }
                 Err(Failure::Deadline(self.deadline))
             }
             Ok(Err(e)) if outage(&e) => {
@@ -74,6 +92,33 @@ impl Breaker {
             }
             Ok(answered) => answered.map_err(Failure::Store),
         }
+    }
+
+    /// Probes at once after a missed deadline (one probe at a time) and opens the breaker only
+    /// when the probe gets no answer within [`PROBE_EVERY`] either.
+    fn confirm(&self, suspect: &Arc<AtomicBool>) {
+        if self.is_open() || suspect.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (suspect, open, probe, store) = (
+            suspect.clone(),
+            self.open.clone(),
+            self.probe.clone(),
+            self.store,
+        );
+        let reopen = Breaker {
+            store,
+            deadline: self.deadline,
+            open,
+            probe: probe.clone(),
+            suspect: None,
+        };
+        tokio::spawn(async move {
+            if !matches!(tokio::time::timeout(PROBE_EVERY, probe()).await, Ok(true)) {
+                reopen.trip("no answer within the deadline, nor to a probe");
+            }
+            suspect.store(false, Ordering::Release);
+        });
     }
 
     /// Opens the breaker and, when this call is the one that opened it, starts the probe that
@@ -155,6 +200,26 @@ mod tests {
             b.run(async { Ok::<_, &str>(7) }, |_| true).await,
             Ok(7)
         ));
+    }
+
+    #[tokio::test]
+    async fn a_confirming_breaker_opens_only_when_the_probe_misses_too() {
+        let (answering, _) = probe_answering_after(0);
+        let busy = Breaker::confirming("test", Duration::from_millis(20), answering);
+        let slow = busy.run(std::future::pending::<Result<(), &str>>(), |_| true);
+        assert!(matches!(slow.await, Err(Failure::Deadline(_))));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!busy.is_open(), "the store answered the probe: only busy");
+
+        let silent: Probe = Arc::new(|| Box::pin(std::future::pending()));
+        let down = Breaker::confirming("test", Duration::from_millis(20), silent);
+        let slow = down.run(std::future::pending::<Result<(), &str>>(), |_| true);
+        assert!(matches!(slow.await, Err(Failure::Deadline(_))));
+        assert!(!down.is_open(), "not before the probe has missed");
+        tokio::time::sleep(PROBE_EVERY + PROBE_EVERY / 2).await;
+        assert!(down.is_open());
+        let refused = down.run(async { Ok::<_, &str>(1) }, |_| true).await;
+        assert!(matches!(refused, Err(Failure::Open)));
     }
 
     #[tokio::test]

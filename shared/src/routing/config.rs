@@ -148,6 +148,8 @@ pub struct Config<'a> {
     partition: String,
     /// This instance's copy and the configuration version the request read.
     local: Option<(&'a LocalCopies, i64)>,
+    /// A caller is waiting: database reads get the webhook deadline and breaker.
+    live_call: bool,
 }
 
 impl<'a> Config<'a> {
@@ -158,7 +160,13 @@ impl<'a> Config<'a> {
             org,
             partition: org.to_string(),
             local: None,
+            live_call: false,
         }
+    }
+
+    /// Reads for a live call, which cannot wait for a database that stopped answering.
+    pub fn for_live_call(self, live_call: bool) -> Self {
+        Self { live_call, ..self }
     }
 
     /// Reads through this instance's copy of version `version` first.
@@ -318,7 +326,11 @@ impl<'a> Config<'a> {
                 tracing::warn!(key, error = %e, "routing cache unavailable; reading the database")
             }
         }
-        let value = load.await?;
+        let value = if self.live_call {
+            self.store.within_webhook_deadline(load).await?
+        } else {
+            load.await?
+        };
         cache_read("database");
         if let Ok(bytes) = serde_json::to_vec(&value) {
             keep(&bytes);

@@ -229,7 +229,7 @@ impl<'a> Engine<'a> {
         mode: Mode,
     ) -> Self {
         Self {
-            config: Config::new(store, coordination, call.org),
+            config: Config::new(store, coordination, call.org).for_live_call(mode == Mode::Live),
             coordination,
             secrets,
             call,

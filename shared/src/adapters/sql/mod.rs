@@ -29,6 +29,7 @@ mod sealed;
 mod subscriber_links;
 mod users;
 mod voicemail;
+mod webhook_deadline;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -40,6 +41,7 @@ use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr};
 use crate::ports::store::{StoreError, StoreResult};
 
 pub use row::*;
+pub use webhook_deadline::DEFAULT_DEADLINE as DEFAULT_STATEMENT_DEADLINE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -209,6 +211,10 @@ pub struct SqlStore {
     /// How long a call's trace is kept from the call's start (`OPBX_CALL_TRACE_RETENTION_DAYS`):
     /// written with the trace, so a changed setting applies to new calls.
     trace_retention_ms: i64,
+    /// The deadline and breaker of webhooks' statements ([`webhook_deadline`]).
+    webhook_guard: Option<std::sync::Arc<crate::adapters::breaker::Breaker>>,
+    /// For the webhook guard's probe, which connects on its own.
+    url: std::sync::Arc<str>,
 }
 
 /// How long tools and tests wait for a connection (the pool is busy, or the server restarts).
@@ -262,6 +268,12 @@ impl SqlStore {
                 .map_err(unavailable)?;
         }
         Ok(Self {
+            webhook_guard: webhook_deadline::guard(
+                &url,
+                dialect,
+                webhook_deadline::DEFAULT_DEADLINE,
+            ),
+            url: std::sync::Arc::from(&*url),
             pool,
             dialect,
             trace_retention_ms: crate::domain::call_trace::RETENTION_MS,

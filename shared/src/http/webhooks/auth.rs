@@ -65,8 +65,14 @@ impl Secret {
 
     async fn find(self, state: &AppState, hash: &str) -> StoreResult<CloudonixSettings> {
         match self {
-            Self::WebhookKey => state.store.find_org_by_webhook_key_hash(hash).await,
-            Self::SessionToken => state.store.find_org_by_session_token_hash(hash).await,
+            Self::WebhookKey => {
+                let find = state.store.find_org_by_webhook_key_hash(hash);
+                state.store.within_webhook_deadline(find).await
+            }
+            Self::SessionToken => {
+                let find = state.store.find_org_by_session_token_hash(hash);
+                state.store.within_webhook_deadline(find).await
+            }
         }
     }
 
@@ -168,7 +174,8 @@ pub async fn still_valid(state: &AppState, key: &RecognisedKey, version: i64) ->
         return true;
     }
     if key.version.is_some() {
-        match state.store.find_org_by_webhook_key_hash(&key.hash).await {
+        let find = state.store.find_org_by_webhook_key_hash(&key.hash);
+        match state.store.within_webhook_deadline(find).await {
             Ok(settings)
                 if settings.organization_id == key.org
                     && constant_time_eq(

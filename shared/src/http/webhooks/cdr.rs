@@ -50,7 +50,8 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 /// The organization whose CDR URL carries `token`.
 async fn identify(state: &AppState, token: &str) -> Result<CloudonixSettings, Response> {
     let hash = sha256_hex(token);
-    let settings = match state.store.find_org_by_cdr_token_hash(&hash).await {
+    let find = state.store.find_org_by_cdr_token_hash(&hash);
+    let settings = match state.store.within_notification_deadline(find).await {
         Ok(s) => s,
         Err(StoreError::NotFound) => {
             tracing::warn!("CDR posted to an unknown CDR URL");
@@ -269,7 +270,8 @@ async fn receive(
     };
     // The call first: it creates the call log if routing never did, and the stored CDR then
     // points at it. Both steps are idempotent, so a redelivery after a failure completes them.
-    let tracked = match track(&state, org, token, &observation).await {
+    let tracking = track(&state, org, token, &observation);
+    let tracked = match state.store.within_notification_deadline(tracking).await {
         Ok(t) => t,
         Err(e) => return unavailable(&e),
     };
@@ -289,7 +291,8 @@ async fn receive(
         raw: String::from_utf8_lossy(&body).into_owned(),
         received_at: now,
     };
-    let answer = match state.store.insert_cdr(&record).await {
+    let insert = state.store.insert_cdr(&record);
+    let answer = match state.store.within_notification_deadline(insert).await {
         Ok(stored) => json!({"stored": stored, "status": tracked.status}),
         Err(e) => return unavailable(&e),
     };

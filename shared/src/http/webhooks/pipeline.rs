@@ -27,6 +27,7 @@ use super::auth::{self, WebhookAuthError};
 use super::params::WebhookParams;
 use super::trace;
 use super::{cxml_reply, unauthorized};
+use crate::adapters::sql::SqlStore;
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::cxml;
@@ -370,20 +371,25 @@ impl Request<'_> {
         let line = trace::with_params(self.arrival.clone(), &self.params)
             .answered(StatusCode::OK.as_u16(), String::from_utf8_lossy(xml));
         let dialect = self.state.store.dialect().name();
+        let write = self.call_log_write(facts, outcome, line);
         let written = store_call(
             dialect,
             "call_log",
-            self.write_call_log(facts, outcome, line),
+            self.state
+                .store
+                .write_within_webhook_deadline("call log", move || write.clone().run()),
         );
-        let created = match written.await {
-            Ok(created) => created,
-            Err(e) => {
-                tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed");
-                None
+        match written.await {
+            Ok(created) => {
+                let live = self.track_live_call(facts, outcome, created.as_ref());
+                store_call(self.state.realtime.backend, "live_call", live).await;
             }
-        };
-        let live = self.track_live_call(facts, outcome, created.as_ref());
-        store_call(self.state.realtime.backend, "live_call", live).await;
+            // Tracking the live call would read the database again: the caller would wait a
+            // second deadline. The live view catches up with the call's next event.
+            Err(e) => {
+                tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "call log write failed; live call not updated");
+            }
+        }
         for effect in &outcome.effects {
             let Effect::SaveVoicemail {
                 extension,
@@ -403,7 +409,17 @@ impl Request<'_> {
                 audio_stored_at: None,
                 emailed_at: None,
             };
-            match self.state.store.create_voicemail(&message).await {
+            let store = self.state.store.clone();
+            let create = move || {
+                let (store, message) = (store.clone(), message.clone());
+                async move { store.create_voicemail(&message).await }
+            };
+            match self
+                .state
+                .store
+                .write_within_webhook_deadline("voicemail", create)
+                .await
+            {
                 // Its copy job is committed: hand it over now (else the sweeper will).
                 Ok(true) => crate::jobs::dispatch::dispatch_org(self.state, self.org).await,
                 Ok(false) => {}
@@ -475,49 +491,79 @@ impl Request<'_> {
                 }
             }
         }
-        if let Err(e) = tracking::track(self.state, self.org, token, &observation).await {
+        let tracking = tracking::track(self.state, self.org, token, &observation);
+        if let Err(e) = self.state.store.within_webhook_deadline(tracking).await {
             tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
         }
     }
 
-    /// A new call's log is one INSERT; a callback, or a voice request whose log exists, reads
-    /// the log and updates it. Answers the log when this request created it.
-    async fn write_call_log(
+    /// What this request writes to its call's log, owned so that the write can outlive the
+    /// answer when the database is slow.
+    fn call_log_write(
         &self,
         facts: &CallFacts,
         outcome: &Outcome,
         line: TraceLine,
-    ) -> Result<Option<CallLog>, StoreError> {
-        let store = &self.state.store;
+    ) -> CallLogWrite {
         let now = now_ms();
-        let path = outcome.path.clone();
-        let log = CallLog {
-            id: CallLogId::new(),
-            organization_id: self.org,
-            call_sid: self.call_sid.clone(),
-            session_token: self.params.get("Session").map(str::to_owned),
-            direction: outcome.direction,
-            from_number: facts.from.clone(),
-            to_number: facts.to.clone(),
-            caller_name: self.params.get("CallerName").map(str::to_owned),
-            phone_number_id: outcome.phone_number_id,
-            extension_id: outcome.extension_id,
-            status: CallStatus::Initiated,
-            path: path.clone(),
-            disposition: None,
-            started_at: now,
-            answered_at: None,
-            ended_at: None,
-            duration_seconds: None,
-            billsec: None,
-            recording_url: None,
-            updated_at: now,
-        };
-        if self.hook == Hook::Voice && store.insert_call_log(&log, Some(&line)).await? {
-            return Ok(Some(log));
+        CallLogWrite {
+            store: self.state.store.clone(),
+            hook: self.hook,
+            log: CallLog {
+                id: CallLogId::new(),
+                organization_id: self.org,
+                call_sid: self.call_sid.clone(),
+                session_token: self.params.get("Session").map(str::to_owned),
+                direction: outcome.direction,
+                from_number: facts.from.clone(),
+                to_number: facts.to.clone(),
+                caller_name: self.params.get("CallerName").map(str::to_owned),
+                phone_number_id: outcome.phone_number_id,
+                extension_id: outcome.extension_id,
+                status: CallStatus::Initiated,
+                path: outcome.path.clone(),
+                disposition: None,
+                started_at: now,
+                answered_at: None,
+                ended_at: None,
+                duration_seconds: None,
+                billsec: None,
+                recording_url: None,
+                updated_at: now,
+            },
+            dial_answered: outcome.dial_outcome == Some(DialOutcome::Answered),
+            line,
         }
-        let new_log = log;
-        let log = match store.find_call_log_by_sid(self.org, &self.call_sid).await {
+    }
+}
+
+/// One request's write to its call's log.
+#[derive(Clone)]
+struct CallLogWrite {
+    store: SqlStore,
+    hook: Hook,
+    /// The log as this request would create it.
+    log: CallLog,
+    dial_answered: bool,
+    line: TraceLine,
+}
+
+impl CallLogWrite {
+    /// A new call's log is one INSERT; a callback, or a voice request whose log exists, reads
+    /// the log and updates it. Answers the log when this request created it.
+    async fn run(self) -> Result<Option<CallLog>, StoreError> {
+        let Self {
+            store,
+            hook,
+            log: new_log,
+            dial_answered,
+            line,
+        } = self;
+        let org = new_log.organization_id;
+        if hook == Hook::Voice && store.insert_call_log(&new_log, Some(&line)).await? {
+            return Ok(Some(new_log));
+        }
+        let log = match store.find_call_log_by_sid(org, &new_log.call_sid).await {
             Ok(log) => log,
             // A callback of a call whose first request left no log (its write failed).
             Err(StoreError::NotFound) => {
@@ -525,22 +571,21 @@ impl Request<'_> {
                     CallLogInsert::Created => {}
                     CallLogInsert::AlreadyExists(existing) => {
                         tracing::debug!("call log created concurrently");
-                        store
-                            .append_call_trace(self.org, existing.id, &line)
-                            .await?;
+                        store.append_call_trace(org, existing.id, &line).await?;
                     }
                 }
                 return Ok(None);
             }
             Err(e) => return Err(e),
         };
-        let answered = outcome.dial_outcome == Some(DialOutcome::Answered)
-            && matches!(log.status, CallStatus::Initiated | CallStatus::Ringing);
+        let now = new_log.updated_at;
+        let answered =
+            dial_answered && matches!(log.status, CallStatus::Initiated | CallStatus::Ringing);
         let update = CallLogUpdate {
             status: answered.then_some(CallStatus::Answered),
             answered_at: (answered && log.answered_at.is_none()).then_some(now),
-            extension_id: outcome.extension_id.filter(|_| log.extension_id.is_none()),
-            append_path: path,
+            extension_id: new_log.extension_id.filter(|_| log.extension_id.is_none()),
+            append_path: new_log.path,
             updated_at: now,
             ..CallLogUpdate::default()
         };
@@ -550,13 +595,13 @@ impl Request<'_> {
                 ..CallLogUpdate::default()
             })
         {
-            store.append_call_trace(self.org, log.id, &line).await?;
+            store.append_call_trace(org, log.id, &line).await?;
         } else {
             let update = CallLogUpdate {
                 trace: Some(line),
                 ..update
             };
-            store.update_call_log(self.org, log.id, &update).await?;
+            store.update_call_log(org, log.id, &update).await?;
         }
         Ok(None)
     }

@@ -139,7 +139,8 @@ async fn session_update(
         SessionReading::Update { token, observation } => (token, observation),
     };
     observation.trace = Some(trace::with_params(arrival, &params));
-    match track(state, org, session, &observation).await {
+    let tracking = track(state, org, session, &observation);
+    match state.store.within_notification_deadline(tracking).await {
         Ok(tracked) => reply(StatusCode::OK, tracked.summary()),
         Err(e) => unavailable(&e),
     }
