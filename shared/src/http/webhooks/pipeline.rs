@@ -60,6 +60,12 @@ const CALL_LOCK_TTL: Duration = Duration::from_secs(10);
 /// A duplicate delivery waits this long for the first to finish, then replays its answer.
 const CALL_LOCK_WAIT: Duration = Duration::from_secs(3);
 const RATE_WINDOW: Duration = Duration::from_secs(60);
+/// How long a new call's answer waits for its live-call write (one DynamoDB PutItem, a few
+/// milliseconds in a region). A slower write goes on by itself, bounded by the live calls' own
+/// deadline (`OPBX_LIVE_CALLS_DEADLINE_MS`): the live view may lag a moment, the caller does not
+/// wait for it. (On Lambda it goes on when the instance next runs; the call's next event
+/// catches the view up otherwise.)
+const LIVE_CALL_WAIT: Duration = Duration::from_millis(25);
 
 /// Which webhook is being answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -476,19 +482,21 @@ impl Request<'_> {
         let token = self.params.get("Session").unwrap_or(&self.call_sid);
         if let Some(log) = created {
             let first = tracking::first_live_call(self.org, token, log, &observation);
-            match self
-                .state
-                .realtime
-                .live_calls
-                .insert_live_call(&first)
-                .await
-            {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(e) => {
+            let live_calls = self.state.realtime.live_calls.clone();
+            let mut insert = tokio::spawn(async move { live_calls.insert_live_call(&first).await });
+            match tokio::time::timeout(LIVE_CALL_WAIT, &mut insert).await {
+                Ok(Ok(Ok(true))) => return,
+                Ok(Ok(Ok(false))) => {}
+                Ok(Ok(Err(e))) => {
                     tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
                     return;
                 }
+                Ok(Err(e)) => {
+                    tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call write ended");
+                    return;
+                }
+                // Still going, within the live calls' own deadline; the caller does not wait.
+                Err(_) => return,
             }
         }
         let tracking = tracking::track(self.state, self.org, token, &observation);
