@@ -4,9 +4,10 @@
 //! The pool's acquire timeout only bounds waiting for a connection: a server that stops answering
 //! on connections already open (paused, or a network partition) would hold every statement until
 //! TCP gives up, minutes later, while Cloudonix waits 5–15 s for its CXML. Here a voice webhook's
-//! statement gets [`DEFAULT_DEADLINE`]; the first miss opens the breaker, the webhooks skip the
-//! database until a background `SELECT 1` answers again (at once, then every 0.5 s), and the call
-//! is answered from the instance's copy of its configuration or with an apology.
+//! statement gets [`DEFAULT_DEADLINE`]. A miss sends a probe at once; when the probe goes
+//! unanswered too (a refused connection needs no probe), the breaker opens, the webhooks skip the
+//! database until a background `SELECT 1` answers again (every 0.5 s), and calls are answered
+//! from the instance's copy of their configuration or with an apology.
 //!
 //! Only a database server gets them: an embedded SQLite file cannot be paused or partitioned
 //! away, and its statements wait only for each other.
@@ -36,10 +37,10 @@ const CONFIRMED_EVERY: Duration = Duration::from_millis(10);
 
 /// The longest a session update or CDR is worked on: it may wait its turn behind the call's
 /// other events, and Cloudonix delivers it again after a refusal.
-pub const NOTIFICATION_DEADLINE: Duration = Duration::from_secs(10);
+const NOTIFICATION_DEADLINE: Duration = Duration::from_secs(10);
 
 /// How long a write that missed the webhook's deadline may still take in the background.
-pub const DETACHED_WRITE_LIMIT: Duration = Duration::from_secs(30);
+const DETACHED_WRITE_LIMIT: Duration = Duration::from_secs(30);
 
 /// The guard of a store of `dialect` at `url`: none for SQLite (see above). Its probe runs
 /// `SELECT 1` on a connection of its own, so that it measures the database, not the wait for a
@@ -93,7 +94,7 @@ impl SqlStore {
         self
     }
 
-    /// Whether webhooks are skipping the database (`/health` and logs say so).
+    /// Whether webhooks are skipping the database.
     pub fn webhook_breaker_open(&self) -> bool {
         self.webhook_guard.as_ref().is_some_and(|b| b.is_open())
     }
