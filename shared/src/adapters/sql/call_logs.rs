@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor};
 
 use super::query::{
-    Arg, Conditions, begin_write, contains_pattern, explain_page, fetch_page, fetch_where,
+    Arg, Conditions, Count, PageQuery, begin_write, contains_pattern, fetch_where,
     insert_if_absent, placeholders,
 };
 use super::{
@@ -18,7 +18,7 @@ use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{
     ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
-    CallLogUpdate, CallSlot, ExtensionCalls, MISSED, NumberCalls,
+    CallLogUpdate, CallSlot, ExtensionCalls, LIST_COUNT_BOUND, MISSED, NumberCalls,
 };
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
@@ -344,16 +344,9 @@ impl CallLogRepo for SqlStore {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Page<CallLog>> {
-        fetch_page(
-            self,
-            TABLE,
-            COLUMNS,
-            &conditions(self, org, filter).await?,
-            NEWEST_FIRST,
-            page,
-            from_row,
-        )
-        .await
+        list_query(&conditions(self, org, filter).await?, page)
+            .fetch(self, from_row)
+            .await
     }
 
     async fn call_logs_after(
@@ -498,15 +491,20 @@ impl SqlStore {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
-        explain_page(
-            self,
-            TABLE,
-            COLUMNS,
-            &conditions(self, org, filter).await?,
-            NEWEST_FIRST,
-            page,
-        )
-        .await
+        list_query(&conditions(self, org, filter).await?, page)
+            .explain(self)
+            .await
+    }
+}
+
+fn list_query(conditions: &Conditions, page: PageRequest) -> PageQuery<'_> {
+    PageQuery {
+        table: TABLE,
+        columns: COLUMNS,
+        conditions,
+        order_by: NEWEST_FIRST,
+        page,
+        count: Count::AtMost(LIST_COUNT_BOUND),
     }
 }
 

@@ -118,6 +118,17 @@ pub(super) async fn fetch_where(
         .map_err(unavailable)
 }
 
+/// How a page's `total` is counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Count {
+    /// Every matching row.
+    Exact,
+    /// At most this many rows, or up to the page's end for a page beyond them: for lists that
+    /// grow without end (call history), where an exact count would read every match. One more
+    /// row is counted to tell whether there are more.
+    AtMost(i64),
+}
+
 /// Counts the rows of `table` that meet `conditions` and reads one page of them.
 pub(super) async fn fetch_page<T>(
     store: &SqlStore,
@@ -128,79 +139,142 @@ pub(super) async fn fetch_page<T>(
     page: PageRequest,
     from_row: fn(&AnyRow) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
-    let count = bind_args(sqlx::query(AssertSqlSafe(count_sql)), &conditions.args)
-        .fetch_one(store.pool())
-        .await
-        .map_err(unavailable)?;
-    let rows = bind_args(sqlx::query(AssertSqlSafe(page_sql)), &conditions.args)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(store.pool())
-        .await
-        .map_err(unavailable)?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
-        total: big(&count, "n")?,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    let query = PageQuery {
+        table,
+        columns,
+        conditions,
+        order_by,
+        page,
+        count: Count::Exact,
+    };
+    query.fetch(store, from_row).await
 }
 
-/// The statements of [`fetch_page`]: the count, and the page (its last two placeholders are the
-/// limit and the offset).
-fn page_statements(
-    table: &str,
-    columns: &str,
-    conditions: &Conditions,
-    order_by: &str,
-    page: PageRequest,
-) -> (String, String) {
-    let filter = conditions.filter();
-    let order_by = match page.sort {
-        Some(sort) => Cow::Owned(format!(
-            "{} {}, {order_by}",
-            qualified(table, sort.column),
-            if sort.descending { "DESC" } else { "ASC" }
-        )),
-        None => Cow::Borrowed(order_by),
-    };
-    (
-        format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
-        format!(
-            "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
-        ),
-    )
+/// One page of a list, and how its `total` is counted.
+pub(super) struct PageQuery<'a> {
+    pub table: &'a str,
+    pub columns: &'a str,
+    pub conditions: &'a Conditions,
+    /// The list's own order; a requested sort goes before it.
+    pub order_by: &'a str,
+    pub page: PageRequest,
+    pub count: Count,
 }
 
-/// The database's plan of each statement of [`fetch_page`] (`EXPLAIN` on MySQL, `EXPLAIN QUERY
-/// PLAN` on SQLite), one line per plan row with its columns as `name=value`; for benchmarks.
-pub(super) async fn explain_page(
-    store: &SqlStore,
-    table: &str,
-    columns: &str,
-    conditions: &Conditions,
-    order_by: &str,
-    page: PageRequest,
-) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
-    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
-    let explain = match store.dialect() {
-        Dialect::MySql => "EXPLAIN",
-        Dialect::Sqlite => "EXPLAIN QUERY PLAN",
-    };
-    let mut plans = Vec::new();
-    for (label, sql, paged) in [("count", count_sql, false), ("page", page_sql, true)] {
-        let mut query = bind_args(
-            sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))),
-            &conditions.args,
-        );
-        if paged {
-            query = query.bind(page.limit()).bind(page.offset());
-        }
-        let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
-        plans.push((label, rows.iter().map(plan_line).collect()));
+/// A [`PageQuery`]'s statements.
+struct PageStatements {
+    /// Its placeholders are the conditions', then the bound + 1 when there is a bound.
+    count: String,
+    bound: Option<i64>,
+    /// Its last two placeholders are the limit and the offset.
+    page: String,
+}
+
+impl PageQuery<'_> {
+    /// Counts the matching rows (as far as `count` says) and reads the page.
+    pub(super) async fn fetch<T>(
+        &self,
+        store: &SqlStore,
+        from_row: fn(&AnyRow) -> StoreResult<T>,
+    ) -> StoreResult<Page<T>> {
+        let statements = self.statements();
+        let args = &self.conditions.args;
+        let count = bind_args(sqlx::query(AssertSqlSafe(statements.count)), args);
+        let count = match statements.bound {
+            Some(bound) => count.bind(bound + 1),
+            None => count,
+        };
+        let counted = count.fetch_one(store.pool()).await.map_err(unavailable)?;
+        let rows = bind_args(sqlx::query(AssertSqlSafe(statements.page)), args)
+            .bind(self.page.limit())
+            .bind(self.page.offset())
+            .fetch_all(store.pool())
+            .await
+            .map_err(unavailable)?;
+        let counted = big(&counted, "n")?;
+        let (total, total_capped) = match statements.bound {
+            Some(bound) if counted > bound => (bound, true),
+            _ => (counted, false),
+        };
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
+            total,
+            total_capped,
+            page: self.page.page,
+            per_page: self.page.per_page,
+        })
     }
-    Ok(plans)
+
+    /// The database's plan of each statement (`EXPLAIN` on MySQL, `EXPLAIN QUERY PLAN` on
+    /// SQLite), one line per plan row with its columns as `name=value`; for benchmarks.
+    pub(super) async fn explain(
+        &self,
+        store: &SqlStore,
+    ) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
+        let statements = self.statements();
+        let explain = match store.dialect() {
+            Dialect::MySql => "EXPLAIN",
+            Dialect::Sqlite => "EXPLAIN QUERY PLAN",
+        };
+        let mut plans = Vec::new();
+        for (label, sql, extra) in [
+            (
+                "count",
+                statements.count,
+                statements.bound.map(|b| vec![b + 1]).unwrap_or_default(),
+            ),
+            (
+                "page",
+                statements.page,
+                vec![self.page.limit(), self.page.offset()],
+            ),
+        ] {
+            let mut query = bind_args(
+                sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))),
+                &self.conditions.args,
+            );
+            for value in extra {
+                query = query.bind(value);
+            }
+            let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
+            plans.push((label, rows.iter().map(plan_line).collect()));
+        }
+        Ok(plans)
+    }
+
+    fn statements(&self) -> PageStatements {
+        let (table, filter) = (self.table, self.conditions.filter());
+        let order_by = match self.page.sort {
+            Some(sort) => Cow::Owned(format!(
+                "{} {}, {}",
+                qualified(table, sort.column),
+                if sort.descending { "DESC" } else { "ASC" },
+                self.order_by
+            )),
+            None => Cow::Borrowed(self.order_by),
+        };
+        let (count, bound) = match self.count {
+            Count::Exact => (
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
+                None,
+            ),
+            Count::AtMost(at_most) => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM \
+                     (SELECT 1 FROM {table} WHERE {filter} LIMIT ?) AS matched"
+                ),
+                Some(at_most.max(self.page.offset() + self.page.limit())),
+            ),
+        };
+        PageStatements {
+            count,
+            bound,
+            page: format!(
+                "SELECT {} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?",
+                self.columns
+            ),
+        }
+    }
 }
 
 fn plan_line(row: &AnyRow) -> String {
