@@ -232,7 +232,10 @@ async fn lists_filter_in_the_organizations_time_zone_and_sort_and_page(b: Backen
 
     assert_eq!(names("?direction=outbound").await, ["placed"]);
     assert_eq!(names("?status=no_answer").await, ["first"]);
+    // A number is found by its end, with or without the prefix it carries.
     assert_eq!(names("?number=5550123").await, ["placed"]);
+    assert_eq!(names("?number=%2B15105550123").await, ["placed"]);
+    assert_eq!(names("?number=51055").await, Vec::<String>::new());
     assert_eq!(
         names(&format!("?call_sid={}", first.call_sid)).await,
         ["first"]

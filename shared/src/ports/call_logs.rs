@@ -42,7 +42,7 @@ pub struct CallLogFilter {
     pub to: Option<i64>,
     pub direction: Option<CallDirection>,
     pub status: Option<CallStatus>,
-    /// Part of the calling or the called number.
+    /// The end of the calling or the called number.
     pub number: Option<String>,
     /// Exactly this Cloudonix call id.
     pub call_sid: Option<String>,

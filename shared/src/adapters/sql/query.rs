@@ -391,16 +391,23 @@ pub(super) fn insert_if_absent(
 /// (the one escape both dialects read the same way; a backslash is itself an escape in MySQL
 /// string literals).
 pub(super) fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
+    format!("%{}%", escape_like(needle))
+}
+
+/// A LIKE pattern matching what starts with `prefix` (an index range), for `LIKE ? ESCAPE '!'`.
+pub(super) fn starts_with_pattern(prefix: &str) -> String {
+    format!("{}%", escape_like(prefix))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '!' | '%' | '_') {
-            pattern.push('!');
+            escaped.push('!');
         }
-        pattern.push(c);
+        escaped.push(c);
     }
-    pattern.push('%');
-    pattern
+    escaped
 }
 
 /// How to read one table of tenant rows: the table (aliased when `columns` are qualified), the
