@@ -19,14 +19,15 @@ export function PageNav({
   const first = (page.page - 1) * page.per_page + 1
   const last = Math.min(page.total, page.page * page.per_page)
   const pages = Math.max(1, Math.ceil(page.total / (page.per_page || PER_PAGE)))
-  const total = `${page.total.toLocaleString()}${page.total_capped ? '+' : ''}`
+  const n = (v: number) => v.toLocaleString()
   return (
     <nav
       aria-label={`${label} pages`}
       className="flex items-center justify-between gap-2 border-t p-3 text-sm text-muted-foreground"
     >
       <span>
-        {first}–{last} of {total}
+        {n(first)}–{n(last)} of {n(page.total)}
+        {page.total_capped && '+'}
       </span>
       <div className="flex gap-2">
         <Button
