@@ -7,11 +7,13 @@
 //! the list and each filter (a week in the organization's time zone, direction, status, the end of
 //! a number, extension, CallSid), `call-logs/stats` (the default week and a whole year of days),
 //! and the CSV export of one organization's every call with opbx-local's memory before and after
-//! (RSS growth). Prints each filter's `EXPLAIN`. The seeded MariaDB database is dropped at the end.
+//! (RSS growth). Prints each filter's `EXPLAIN`. The seeded database is dropped at the end, or
+//! kept with `--keep` (to try queries and plans on it by hand).
 //!
 //!   cargo build --release -p opbx-local && cargo build --release -p opbx-tests --bin bench-history
 //!   target/release/bench-history              # MariaDB, 1 000 000 calls
 //!   target/release/bench-history --sqlite     # SQLite, 100 000 calls
+//!   target/release/bench-history --calls 100000 --runs 20 --keep
 //! Environment: OPBX_TEST_DATABASE_URL, OPBX_TEST_REDIS_URL (as the tests).
 
 use std::time::{Duration, Instant};
@@ -79,6 +81,7 @@ fn call_sid(org: usize, n: usize) -> String {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let sqlite = args.iter().any(|a| a == "--sqlite");
+    let keep = args.iter().any(|a| a == "--keep");
     let arg = |name: &str, default: usize| {
         args.iter()
             .position(|a| a == name)
@@ -278,13 +281,23 @@ async fn main() {
             .expect("EXPLAIN");
         for (statement, lines) in explained {
             for line in lines {
-                println!("  {name:<9} {statement:<5} {line}");
+                // Every index of the table is a possible key: listing them hides the plan.
+                let line: Vec<&str> = line
+                    .split(' ')
+                    .filter(|column| !column.starts_with("possible_keys="))
+                    .collect();
+                println!("  {name:<9} {statement:<5} {}", line.join(" "));
             }
         }
     }
 
     drop(server);
-    if !sqlite {
+    if keep {
+        println!(
+            "\nkept the seeded database: {}",
+            opbx::adapters::sql::redact(&db_url)
+        );
+    } else if !sqlite {
         let name = db_url.rsplit('/').next().unwrap().to_owned();
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE `{name}`")))
             .execute(store.pool())
@@ -292,7 +305,9 @@ async fn main() {
             .expect("drop the benchmark database");
     }
     store.close().await;
-    let _ = std::fs::remove_dir_all(dir);
+    if !keep {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 async fn seed(store: &SqlStore, calls: usize) -> Vec<Tenant> {

@@ -356,7 +356,7 @@ impl CallLogRepo for SqlStore {
         after: Option<CallLogCursor>,
         limit: u32,
     ) -> StoreResult<Vec<CallLog>> {
-        let mut conditions = conditions(self, org, filter).await?;
+        let mut conditions = conditions(self, org, filter).await?.all;
         if let Some(after) = after {
             conditions.and(
                 "(started_at < ? OR (started_at = ? AND id < ?))",
@@ -383,7 +383,7 @@ impl CallLogRepo for SqlStore {
         slot_ms: i64,
         top: u32,
     ) -> StoreResult<CallLogStats> {
-        let conditions = conditions(self, org, filter).await?;
+        let conditions = conditions(self, org, filter).await?.all;
         let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
         let is_answered = format!("status IN ({answered})");
         // An answered call's wait and talk time in ms, NULL when unknown (COUNT and SUM skip it).
@@ -503,14 +503,18 @@ impl SqlStore {
     }
 }
 
-fn list_query(conditions: &Conditions, page: PageRequest) -> PageQuery<'_> {
+fn list_query(matching: &Matching, page: PageRequest) -> PageQuery<'_> {
     PageQuery {
         table: TABLE,
         columns: COLUMNS,
-        conditions,
+        conditions: &matching.all,
         order_by: NEWEST_FIRST,
         page,
-        count: Count::AtMost(LIST_COUNT_BOUND),
+        count: match &matching.halves {
+            Some(halves) => Count::EitherAtMost(LIST_COUNT_BOUND, halves),
+            None => Count::AtMost(LIST_COUNT_BOUND),
+        },
+        ids_first: true,
     }
 }
 
@@ -522,12 +526,15 @@ fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
-/// The WHERE clause of every read of many calls.
-async fn conditions(
-    store: &SqlStore,
-    org: OrgId,
-    filter: &CallLogFilter,
-) -> StoreResult<Conditions> {
+/// The WHERE clause of every read of many calls, and under an extension filter its two halves.
+struct Matching {
+    all: Conditions,
+    /// Calls offered to the extensions, and calls placed from their numbers: each an index range
+    /// of its own, for counting (see [`Count::EitherAtMost`]).
+    halves: Option<[Conditions; 2]>,
+}
+
+async fn conditions(store: &SqlStore, org: OrgId, filter: &CallLogFilter) -> StoreResult<Matching> {
     let mut conditions = Conditions::of_org(org);
     conditions.and_some("started_at >= ?", filter.from);
     conditions.and_some("started_at < ?", filter.to);
@@ -565,22 +572,31 @@ async fn conditions(
             .iter()
             .map(|row| text(row, "number").map(Arg::from))
             .collect::<StoreResult<Vec<_>>>()?;
+            let offered = format!("extension_id IN ({list})");
             if numbers.is_empty() {
-                conditions.and(
-                    format!("extension_id IN ({list})"),
-                    ids().collect::<Vec<_>>(),
-                );
+                conditions.and(offered, ids().collect::<Vec<_>>());
             } else {
+                let placed = format!(
+                    "(direction <> '{inbound}' AND from_number IN ({}))",
+                    placeholders(numbers.len()),
+                    inbound = CallDirection::Inbound.as_str(),
+                );
+                let (mut to, mut from) = (conditions.clone(), conditions.clone());
+                to.and(offered.clone(), ids().collect::<Vec<_>>());
+                from.and(placed.clone(), numbers.clone());
                 conditions.and(
-                    format!(
-                        "(extension_id IN ({list}) OR (direction <> '{inbound}' AND from_number IN ({})))",
-                        placeholders(numbers.len()),
-                        inbound = CallDirection::Inbound.as_str(),
-                    ),
+                    format!("({offered} OR {placed})"),
                     ids().chain(numbers).collect::<Vec<_>>(),
                 );
+                return Ok(Matching {
+                    all: conditions,
+                    halves: Some([to, from]),
+                });
             }
         }
     }
-    Ok(conditions)
+    Ok(Matching {
+        all: conditions,
+        halves: None,
+    })
 }

@@ -119,14 +119,18 @@ pub(super) async fn fetch_where(
 }
 
 /// How a page's `total` is counted.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Count {
+#[derive(Clone, Copy)]
+pub(super) enum Count<'a> {
     /// Every matching row.
     Exact,
     /// At most this many rows, or up to the page's end for a page beyond them: for lists that
     /// grow without end (call history), where an exact count would read every match. One more
     /// row is counted to tell whether there are more.
     AtMost(i64),
+    /// [`Count::AtMost`] for conditions ending in one OR, given as the two sets that each keep
+    /// one side of it: counted as the UNION of both (of the rows' `id`), so that each side reads
+    /// its own index alone, where an OR merges the indexes and then reads every matching row.
+    EitherAtMost(i64, &'a [Conditions; 2]),
 }
 
 /// Counts the rows of `table` that meet `conditions` and reads one page of them.
@@ -146,6 +150,7 @@ pub(super) async fn fetch_page<T>(
         order_by,
         page,
         count: Count::Exact,
+        ids_first: false,
     };
     query.fetch(store, from_row).await
 }
@@ -158,13 +163,18 @@ pub(super) struct PageQuery<'a> {
     /// The list's own order; a requested sort goes before it.
     pub order_by: &'a str,
     pub page: PageRequest,
-    pub count: Count,
+    pub count: Count<'a>,
+    /// Find the page's `id`s first, then read those rows: an index that holds the filtered
+    /// columns answers the first read alone, so a filter that skips many rows to fill a page
+    /// visits only the rows it shows (for tables of wide rows that grow without end).
+    pub ids_first: bool,
 }
 
 /// A [`PageQuery`]'s statements.
 struct PageStatements {
-    /// Its placeholders are the conditions', then the bound + 1 when there is a bound.
+    /// Its placeholders are `count_args`, then the bound + 1 when there is a bound.
     count: String,
+    count_args: Vec<Arg>,
     bound: Option<i64>,
     /// Its last two placeholders are the limit and the offset.
     page: String,
@@ -178,19 +188,24 @@ impl PageQuery<'_> {
         from_row: fn(&AnyRow) -> StoreResult<T>,
     ) -> StoreResult<Page<T>> {
         let statements = self.statements();
-        let args = &self.conditions.args;
-        let count = bind_args(sqlx::query(AssertSqlSafe(statements.count)), args);
+        let count = bind_args(
+            sqlx::query(AssertSqlSafe(statements.count)),
+            &statements.count_args,
+        );
         let count = match statements.bound {
             Some(bound) => count.bind(bound + 1),
             None => count,
         };
-        let counted = count.fetch_one(store.pool()).await.map_err(unavailable)?;
-        let rows = bind_args(sqlx::query(AssertSqlSafe(statements.page)), args)
-            .bind(self.page.limit())
-            .bind(self.page.offset())
-            .fetch_all(store.pool())
-            .await
-            .map_err(unavailable)?;
+        let rows = bind_args(
+            sqlx::query(AssertSqlSafe(statements.page)),
+            &self.conditions.args,
+        )
+        .bind(self.page.limit())
+        .bind(self.page.offset());
+        // Neither waits for the other: two connections, one round trip.
+        let (counted, rows) =
+            tokio::try_join!(count.fetch_one(store.pool()), rows.fetch_all(store.pool()))
+                .map_err(unavailable)?;
         let counted = big(&counted, "n")?;
         let (total, total_capped) = match statements.bound {
             Some(bound) if counted > bound => (bound, true),
@@ -217,22 +232,21 @@ impl PageQuery<'_> {
             Dialect::Sqlite => "EXPLAIN QUERY PLAN",
         };
         let mut plans = Vec::new();
-        for (label, sql, extra) in [
+        for (label, sql, args, extra) in [
             (
                 "count",
                 statements.count,
+                &statements.count_args,
                 statements.bound.map(|b| vec![b + 1]).unwrap_or_default(),
             ),
             (
                 "page",
                 statements.page,
+                &self.conditions.args,
                 vec![self.page.limit(), self.page.offset()],
             ),
         ] {
-            let mut query = bind_args(
-                sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))),
-                &self.conditions.args,
-            );
+            let mut query = bind_args(sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))), args);
             for value in extra {
                 query = query.bind(value);
             }
@@ -253,9 +267,12 @@ impl PageQuery<'_> {
             )),
             None => Cow::Borrowed(self.order_by),
         };
-        let (count, bound) = match self.count {
+        let bound = |at_most: i64| Some(at_most.max(self.page.offset() + self.page.limit()));
+        let args = || self.conditions.args.clone();
+        let (count, count_args, bound) = match self.count {
             Count::Exact => (
                 format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
+                args(),
                 None,
             ),
             Count::AtMost(at_most) => (
@@ -263,16 +280,38 @@ impl PageQuery<'_> {
                     "SELECT COUNT(*) AS n FROM \
                      (SELECT 1 FROM {table} WHERE {filter} LIMIT ?) AS matched"
                 ),
-                Some(at_most.max(self.page.offset() + self.page.limit())),
+                args(),
+                bound(at_most),
             ),
+            Count::EitherAtMost(at_most, [one, other]) => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT id FROM {table} WHERE {} \
+                     UNION SELECT id FROM {table} WHERE {} LIMIT ?) AS matched",
+                    one.filter(),
+                    other.filter()
+                ),
+                one.args.iter().chain(&other.args).cloned().collect(),
+                bound(at_most),
+            ),
+        };
+        let columns = self.columns;
+        let page = if self.ids_first {
+            // The derived table lets MySQL take a LIMIT inside IN.
+            format!(
+                "SELECT {columns} FROM {table} WHERE id IN (SELECT id FROM \
+                 (SELECT id FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?) \
+                 AS page) ORDER BY {order_by}"
+            )
+        } else {
+            format!(
+                "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
+            )
         };
         PageStatements {
             count,
+            count_args,
             bound,
-            page: format!(
-                "SELECT {} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?",
-                self.columns
-            ),
+            page,
         }
     }
 }
