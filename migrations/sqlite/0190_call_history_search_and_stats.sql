@@ -51,3 +51,7 @@ DROP INDEX ix_call_logs_org_started_id;
 -- second half is counted from this index alone.
 DROP INDEX ix_call_logs_org_from;
 CREATE INDEX ix_call_logs_org_from ON call_logs (organization_id, from_number, direction, started_at, id);
+-- The calls offered to each extension with their status: the busiest extensions are counted from
+-- this index alone.
+DROP INDEX ix_call_logs_org_extension;
+CREATE INDEX ix_call_logs_org_extension ON call_logs (organization_id, extension_id, started_at, id, status);
