@@ -232,7 +232,10 @@ async fn lists_filter_in_the_organizations_time_zone_and_sort_and_page(b: Backen
 
     assert_eq!(names("?direction=outbound").await, ["placed"]);
     assert_eq!(names("?status=no_answer").await, ["first"]);
+    // A number is found by its end, with or without the prefix it carries.
     assert_eq!(names("?number=5550123").await, ["placed"]);
+    assert_eq!(names("?number=%2B15105550123").await, ["placed"]);
+    assert_eq!(names("?number=51055").await, Vec::<String>::new());
     assert_eq!(
         names(&format!("?call_sid={}", first.call_sid)).await,
         ["first"]
@@ -309,6 +312,65 @@ async fn lists_filter_in_the_organizations_time_zone_and_sort_and_page(b: Backen
     )
     .await
     .problem(404);
+}
+
+/// A busy organization's history: the list counts no further than the bound and says so, page
+/// after page; a filter that matches few calls has its exact total.
+async fn a_long_history_counts_to_ten_thousand_and_says_there_are_more(b: Backend) {
+    let api = Api::new(b);
+    let t = api.tenant().await;
+    let owner = t.token(&api.state, Role::Owner).await;
+    let base = utc("2026-05-01T00:00:00Z");
+    let calls: Vec<CallLog> = (0..10_030)
+        .map(|i| {
+            let mut log = call(t.org.id, base + i * 1_000);
+            if i % 1_000 == 0 {
+                log.status = CallStatus::Busy;
+            }
+            log
+        })
+        .collect();
+    opbx_tests::history::insert_call_logs(&api.state.store, &calls).await;
+    let totals = |query: &str| {
+        let (api, owner) = (&api, owner.clone());
+        let uri = format!("/api/v1/call-logs{query}");
+        async move {
+            let r = get(api, &owner, &uri).await;
+            let ok = r.ok();
+            (
+                ok["total"].clone(),
+                ok["total_capped"].clone(),
+                field(&r, "id").len(),
+            )
+        }
+    };
+    assert_eq!(totals("").await, (json!(10_000), json!(true), 25));
+    // Past the bound the count reaches the page's end, so there is always a next page to offer.
+    assert_eq!(
+        totals("?per_page=100&page=100").await,
+        (json!(10_000), json!(true), 100)
+    );
+    assert_eq!(
+        totals("?per_page=10&page=1002").await,
+        (json!(10_020), json!(true), 10)
+    );
+    assert_eq!(
+        totals("?per_page=10&page=1003").await,
+        (json!(10_030), json!(false), 10)
+    );
+    assert_eq!(totals("?status=busy").await, (json!(11), json!(false), 11));
+    let newest = get(&api, &owner, "/api/v1/call-logs?per_page=1").await;
+    assert_eq!(newest.ok()["data"][0]["id"], calls[10_029].id.to_string());
+
+    // A short history is counted exactly.
+    let small = api.tenant().await;
+    let small_owner = small.token(&api.state, Role::Owner).await;
+    store_call(&api.state, &call(small.org.id, base)).await;
+    let r = get(&api, &small_owner, "/api/v1/call-logs").await;
+    assert_eq!(
+        (r.ok()["total"].clone(), r.json["total_capped"].clone()),
+        (json!(1), json!(false))
+    );
 }
 
 async fn add_ring_group(state: &AppState, org: OrgId, name: &str) -> RingGroup {
@@ -889,6 +951,7 @@ async fn stats_average_waits_and_talk_and_rank_the_extensions_by_name(b: Backend
 
 opbx_tests::on_both_backends!(
     lists_filter_in_the_organizations_time_zone_and_sort_and_page,
+    a_long_history_counts_to_ten_thousand_and_says_there_are_more,
     the_detail_names_the_path_and_shows_the_cdr,
     pbx_users_see_only_their_own_extensions_calls,
     the_export_streams_rfc_4180_csv_with_neutralised_cells,

@@ -117,9 +117,10 @@ async fn sqlite_facts(store: &SqlStore) -> Facts {
     )
     .await;
     for table in tables.iter().map(|row| get(row, "name")) {
+        // `xinfo`: generated columns too, which `table_info` leaves out.
         let columns = fetch(
             store,
-            "SELECT name, type, \"notnull\" AS not_null, pk FROM pragma_table_info(?)",
+            "SELECT name, type, \"notnull\" AS not_null, pk FROM pragma_table_xinfo(?)",
             Some(&table),
         )
         .await;

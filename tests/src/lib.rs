@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod fake_cloudonix;
 pub mod fault_proxy;
+pub mod history;
 pub mod load;
 pub mod local;
 pub mod model;

@@ -2312,9 +2312,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_AuditEntryView: {
@@ -2339,9 +2344,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_BusinessHoursView: {
@@ -2367,9 +2377,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_CallLogView: {
@@ -2405,9 +2420,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_ConferenceRoomView: {
@@ -2434,9 +2454,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_ExtensionView: {
@@ -2474,9 +2499,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_IvrMenuView: {
@@ -2514,9 +2544,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_OutboundRouteView: {
@@ -2551,9 +2586,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_PendingInvitationView: {
@@ -2572,9 +2612,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_PhoneNumberView: {
@@ -2595,9 +2640,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_PlatformAuditView: {
@@ -2623,9 +2673,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_PlatformOrganizationView: {
@@ -2647,9 +2702,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_RecordingView: {
@@ -2673,9 +2733,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_RingGroupView: {
@@ -2709,9 +2774,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_UserView: {
@@ -2731,9 +2801,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description The answer of every list endpoint. */
         Paged_VoicemailView: {
@@ -2759,9 +2834,14 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching items over all pages.
+             * @description Matching items over all pages; with `total_capped`, how many were counted.
              */
             total: number;
+            /**
+             * @description More than `total` items match: lists that grow without end (call history) stop
+             *     counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+             */
+            total_capped: boolean;
         };
         /** @description A password: 10 to 256 characters, not a common one, not containing the email's name. */
         Password: string;
@@ -3968,7 +4048,10 @@ export interface operations {
                 to?: string;
                 direction?: components["schemas"]["CallDirection"];
                 status?: components["schemas"]["CallStatus"];
-                /** @description Part of the calling or the called number. */
+                /**
+                 * @description The end of the calling or the called number: `0123`, `5550123` and `+15105550123` all
+                 *     find +15105550123 (numbers are matched from the right, whatever prefix they carry).
+                 */
                 number?: string;
                 /** @description Exactly this Cloudonix call id (`CallSid`). */
                 call_sid?: string;
@@ -4020,7 +4103,10 @@ export interface operations {
                 to?: string;
                 direction?: components["schemas"]["CallDirection"];
                 status?: components["schemas"]["CallStatus"];
-                /** @description Part of the calling or the called number. */
+                /**
+                 * @description The end of the calling or the called number: `0123`, `5550123` and `+15105550123` all
+                 *     find +15105550123 (numbers are matched from the right, whatever prefix they carry).
+                 */
                 number?: string;
                 /** @description Exactly this Cloudonix call id (`CallSid`). */
                 call_sid?: string;
@@ -4066,7 +4152,10 @@ export interface operations {
                 to?: string;
                 direction?: components["schemas"]["CallDirection"];
                 status?: components["schemas"]["CallStatus"];
-                /** @description Part of the calling or the called number. */
+                /**
+                 * @description The end of the calling or the called number: `0123`, `5550123` and `+15105550123` all
+                 *     find +15105550123 (numbers are matched from the right, whatever prefix they carry).
+                 */
                 number?: string;
                 /** @description Exactly this Cloudonix call id (`CallSid`). */
                 call_sid?: string;

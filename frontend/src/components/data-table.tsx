@@ -24,6 +24,7 @@ interface Page<T> {
   page: number
   per_page: number
   total: number
+  total_capped?: boolean
 }
 
 function nextSort<S extends string>(current: S | `-${S}` | undefined, field: S): S | `-${S}` | undefined {

@@ -13,6 +13,7 @@ interface Page<T> {
   page: number
   per_page: number
   total: number
+  total_capped?: boolean
 }
 
 /**

@@ -69,11 +69,13 @@ export function problem(status: number, fields: Partial<Problem> = {}, headers: 
   })
 }
 
+/** One page of a list; `total_capped` says the API stopped counting at `total`. */
 export function page<T>(
   data: T[],
   total = data.length,
-): { data: T[]; page: number; per_page: number; total: number } {
-  return { data, page: 1, per_page: 25, total }
+  total_capped = false,
+): { data: T[]; page: number; per_page: number; total: number; total_capped: boolean } {
+  return { data, page: 1, per_page: 25, total, total_capped }
 }
 
 /** The call statistics of a period without calls. */

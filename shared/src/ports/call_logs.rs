@@ -42,7 +42,7 @@ pub struct CallLogFilter {
     pub to: Option<i64>,
     pub direction: Option<CallDirection>,
     pub status: Option<CallStatus>,
-    /// Part of the calling or the called number.
+    /// The end of the calling or the called number.
     pub number: Option<String>,
     /// Exactly this Cloudonix call id.
     pub call_sid: Option<String>,
@@ -59,6 +59,10 @@ pub fn belongs_to(log: &CallLog, ext: &Extension) -> bool {
     log.extension_id == Some(ext.id)
         || (log.direction != CallDirection::Inbound && log.from_number == ext.number.as_str())
 }
+
+/// How many matching calls a list counts at most (its `total` then says "more than this"): an
+/// exact count would read every call of a busy organization's history, for every page.
+pub const LIST_COUNT_BOUND: i64 = 10_000;
 
 /// Statuses that count as answered, and as missed, in statistics. Calls still initiated or
 /// ringing are neither.
@@ -176,7 +180,7 @@ pub trait CallLogRepo: Send + Sync {
         id: CallLogId,
         update: &CallLogUpdate,
     ) -> StoreResult<CallLog>;
-    /// Newest first.
+    /// Newest first; the total is counted up to [`LIST_COUNT_BOUND`] (or to the page's end).
     async fn list_call_logs(
         &self,
         org: OrgId,

@@ -93,6 +93,8 @@ pub struct ListFilter {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// More than `total` items match: the store counts some lists only so far.
+    pub total_capped: bool,
     pub page: u32,
     pub per_page: u32,
 }

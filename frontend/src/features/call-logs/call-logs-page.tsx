@@ -203,7 +203,7 @@ export function CallLogsPage({
         query={query}
         search={{ q: search.q, page: search.page, sort: search.sort }}
         onSearchChange={(next) => onSearchChange({ ...search, q: next.q, page: next.page, sort: next.sort })}
-        searchPlaceholder="Search number"
+        searchPlaceholder="Number ends with…"
         statusFilter={false}
         filters={<Filters search={search} onChange={onSearchChange} />}
         filtered={isFiltered(search)}

@@ -5,8 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor};
 
 use super::query::{
-    Arg, Conditions, begin_write, contains_pattern, explain_page, fetch_page, fetch_where,
-    insert_if_absent, placeholders,
+    Arg, Conditions, Count, PageQuery, begin_write, fetch_where, insert_if_absent, placeholders,
+    starts_with_pattern,
 };
 use super::{
     Dialect, SqlStore, big, enumerated, int, opt_big, opt_int, opt_parsed, opt_text, parsed, text,
@@ -18,7 +18,7 @@ use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{
     ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
-    CallLogUpdate, CallSlot, ExtensionCalls, MISSED, NumberCalls,
+    CallLogUpdate, CallSlot, ExtensionCalls, LIST_COUNT_BOUND, MISSED, NumberCalls,
 };
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
@@ -344,16 +344,9 @@ impl CallLogRepo for SqlStore {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Page<CallLog>> {
-        fetch_page(
-            self,
-            TABLE,
-            COLUMNS,
-            &conditions(self, org, filter).await?,
-            NEWEST_FIRST,
-            page,
-            from_row,
-        )
-        .await
+        list_query(&conditions(self, org, filter).await?, page)
+            .fetch(self, from_row)
+            .await
     }
 
     async fn call_logs_after(
@@ -363,7 +356,7 @@ impl CallLogRepo for SqlStore {
         after: Option<CallLogCursor>,
         limit: u32,
     ) -> StoreResult<Vec<CallLog>> {
-        let mut conditions = conditions(self, org, filter).await?;
+        let mut conditions = conditions(self, org, filter).await?.all;
         if let Some(after) = after {
             conditions.and(
                 "(started_at < ? OR (started_at = ? AND id < ?))",
@@ -390,7 +383,7 @@ impl CallLogRepo for SqlStore {
         slot_ms: i64,
         top: u32,
     ) -> StoreResult<CallLogStats> {
-        let conditions = conditions(self, org, filter).await?;
+        let conditions = conditions(self, org, filter).await?.all;
         let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
         let is_answered = format!("status IN ({answered})");
         // An answered call's wait and talk time in ms, NULL when unknown (COUNT and SUM skip it).
@@ -411,8 +404,47 @@ impl CallLogRepo for SqlStore {
              FROM {TABLE}",
             missed = quoted(MISSED.iter().map(|s| s.as_str())),
         );
-        let slots = fetch_where(self, &slots, &conditions, "GROUP BY slot ORDER BY slot")
-            .await?
+        let mut offered = conditions.clone();
+        offered.and("extension_id IS NOT NULL", []);
+        if let Some(ids) = filter.extensions.as_deref().filter(|ids| !ids.is_empty()) {
+            offered.and(
+                format!("extension_id IN ({})", placeholders(ids.len())),
+                ids.iter()
+                    .map(|id| Arg::from(id.to_string()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let extensions = format!(
+            "SELECT extension_id, COUNT(*) AS calls, \
+             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered FROM {TABLE}"
+        );
+        let extensions_rest =
+            format!("GROUP BY extension_id ORDER BY calls DESC, extension_id LIMIT {top}");
+
+        let mut placed_or_received = conditions.clone();
+        placed_or_received.and(
+            "direction IN (?, ?)",
+            [
+                CallDirection::Inbound.as_str().into(),
+                CallDirection::Outbound.as_str().into(),
+            ],
+        );
+        let busiest = format!(
+            "SELECT CASE WHEN direction = '{inbound}' THEN to_number ELSE from_number END \
+             AS our_number, COUNT(*) AS calls FROM {TABLE}",
+            inbound = CallDirection::Inbound.as_str(),
+        );
+        let busiest_rest =
+            format!("GROUP BY our_number ORDER BY calls DESC, our_number LIMIT {top}");
+
+        // Each of the three reads a whole period of the organization's calls (a year: 100 000 of
+        // them at a busy tenant's rate), so they run at once, on three connections.
+        let (slots, busiest_extensions, busiest) = tokio::try_join!(
+            fetch_where(self, &slots, &conditions, "GROUP BY slot ORDER BY slot"),
+            fetch_where(self, &extensions, &offered, &extensions_rest),
+            fetch_where(self, &busiest, &placed_or_received, &busiest_rest),
+        )?;
+        let slots = slots
             .iter()
             .map(|row| {
                 Ok(CallSlot {
@@ -429,24 +461,7 @@ impl CallLogRepo for SqlStore {
                 })
             })
             .collect::<StoreResult<_>>()?;
-
-        let mut offered = conditions.clone();
-        offered.and("extension_id IS NOT NULL", []);
-        if let Some(ids) = filter.extensions.as_deref().filter(|ids| !ids.is_empty()) {
-            offered.and(
-                format!("extension_id IN ({})", placeholders(ids.len())),
-                ids.iter()
-                    .map(|id| Arg::from(id.to_string()))
-                    .collect::<Vec<_>>(),
-            );
-        }
-        let extensions = format!(
-            "SELECT extension_id, COUNT(*) AS calls, \
-             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered FROM {TABLE}"
-        );
-        let rest = format!("GROUP BY extension_id ORDER BY calls DESC, extension_id LIMIT {top}");
-        let busiest_extensions = fetch_where(self, &extensions, &offered, &rest)
-            .await?
+        let busiest_extensions = busiest_extensions
             .iter()
             .map(|row| {
                 Ok(ExtensionCalls {
@@ -456,23 +471,7 @@ impl CallLogRepo for SqlStore {
                 })
             })
             .collect::<StoreResult<_>>()?;
-
-        let mut conditions = conditions;
-        conditions.and(
-            "direction IN (?, ?)",
-            [
-                CallDirection::Inbound.as_str().into(),
-                CallDirection::Outbound.as_str().into(),
-            ],
-        );
-        let busiest = format!(
-            "SELECT CASE WHEN direction = '{inbound}' THEN to_number ELSE from_number END \
-             AS our_number, COUNT(*) AS calls FROM {TABLE}",
-            inbound = CallDirection::Inbound.as_str(),
-        );
-        let rest = format!("GROUP BY our_number ORDER BY calls DESC, our_number LIMIT {top}");
-        let busiest = fetch_where(self, &busiest, &conditions, &rest)
-            .await?
+        let busiest = busiest
             .iter()
             .map(|row| {
                 Ok(NumberCalls {
@@ -498,15 +497,24 @@ impl SqlStore {
         filter: &CallLogFilter,
         page: PageRequest,
     ) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
-        explain_page(
-            self,
-            TABLE,
-            COLUMNS,
-            &conditions(self, org, filter).await?,
-            NEWEST_FIRST,
-            page,
-        )
-        .await
+        list_query(&conditions(self, org, filter).await?, page)
+            .explain(self)
+            .await
+    }
+}
+
+fn list_query(matching: &Matching, page: PageRequest) -> PageQuery<'_> {
+    PageQuery {
+        table: TABLE,
+        columns: COLUMNS,
+        conditions: &matching.all,
+        order_by: NEWEST_FIRST,
+        page,
+        count: match &matching.halves {
+            Some(halves) => Count::EitherAtMost(LIST_COUNT_BOUND, halves),
+            None => Count::AtMost(LIST_COUNT_BOUND),
+        },
+        ids_first: true,
     }
 }
 
@@ -518,12 +526,15 @@ fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
-/// The WHERE clause of every read of many calls.
-async fn conditions(
-    store: &SqlStore,
-    org: OrgId,
-    filter: &CallLogFilter,
-) -> StoreResult<Conditions> {
+/// The WHERE clause of every read of many calls, and under an extension filter its two halves.
+struct Matching {
+    all: Conditions,
+    /// Calls offered to the extensions, and calls placed from their numbers: each an index range
+    /// of its own, for counting (see [`Count::EitherAtMost`]).
+    halves: Option<[Conditions; 2]>,
+}
+
+async fn conditions(store: &SqlStore, org: OrgId, filter: &CallLogFilter) -> StoreResult<Matching> {
     let mut conditions = Conditions::of_org(org);
     conditions.and_some("started_at >= ?", filter.from);
     conditions.and_some("started_at < ?", filter.to);
@@ -531,9 +542,10 @@ async fn conditions(
     conditions.and_some("status = ?", filter.status.map(|s| s.as_str()));
     conditions.and_some("call_sid = ?", filter.call_sid.as_deref());
     if let Some(number) = &filter.number {
-        let pattern = contains_pattern(number);
+        // The numbers' ends, as ranges of migration 0190's reversed copies.
+        let pattern = starts_with_pattern(&number.chars().rev().collect::<String>());
         conditions.and(
-            "(from_number LIKE ? ESCAPE '!' OR to_number LIKE ? ESCAPE '!')",
+            "(from_reversed LIKE ? ESCAPE '!' OR to_reversed LIKE ? ESCAPE '!')",
             [pattern.clone().into(), pattern.into()],
         );
     }
@@ -560,22 +572,31 @@ async fn conditions(
             .iter()
             .map(|row| text(row, "number").map(Arg::from))
             .collect::<StoreResult<Vec<_>>>()?;
+            let offered = format!("extension_id IN ({list})");
             if numbers.is_empty() {
-                conditions.and(
-                    format!("extension_id IN ({list})"),
-                    ids().collect::<Vec<_>>(),
-                );
+                conditions.and(offered, ids().collect::<Vec<_>>());
             } else {
+                let placed = format!(
+                    "(direction <> '{inbound}' AND from_number IN ({}))",
+                    placeholders(numbers.len()),
+                    inbound = CallDirection::Inbound.as_str(),
+                );
+                let (mut to, mut from) = (conditions.clone(), conditions.clone());
+                to.and(offered.clone(), ids().collect::<Vec<_>>());
+                from.and(placed.clone(), numbers.clone());
                 conditions.and(
-                    format!(
-                        "(extension_id IN ({list}) OR (direction <> '{inbound}' AND from_number IN ({})))",
-                        placeholders(numbers.len()),
-                        inbound = CallDirection::Inbound.as_str(),
-                    ),
+                    format!("({offered} OR {placed})"),
                     ids().chain(numbers).collect::<Vec<_>>(),
                 );
+                return Ok(Matching {
+                    all: conditions,
+                    halves: Some([to, from]),
+                });
             }
         }
     }
-    Ok(conditions)
+    Ok(Matching {
+        all: conditions,
+        halves: None,
+    })
 }

@@ -135,6 +135,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "invitation inviter",
         include_str!("../../../../migrations/mysql/0180_invitation_inviter.sql"),
     ),
+    (
+        190,
+        "call history search and stats",
+        include_str!("../../../../migrations/mysql/0190_call_history_search_and_stats.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -201,6 +206,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         180,
         "invitation inviter",
         include_str!("../../../../migrations/sqlite/0180_invitation_inviter.sql"),
+    ),
+    (
+        190,
+        "call history search and stats",
+        include_str!("../../../../migrations/sqlite/0190_call_history_search_and_stats.sql"),
     ),
 ];
 

@@ -118,6 +118,21 @@ pub(super) async fn fetch_where(
         .map_err(unavailable)
 }
 
+/// How a page's `total` is counted.
+#[derive(Clone, Copy)]
+pub(super) enum Count<'a> {
+    /// Every matching row.
+    Exact,
+    /// At most this many rows, or up to the page's end for a page beyond them: for lists that
+    /// grow without end (call history), where an exact count would read every match. One more
+    /// row is counted to tell whether there are more.
+    AtMost(i64),
+    /// [`Count::AtMost`] for conditions ending in one OR, given as the two sets that each keep
+    /// one side of it: counted as the UNION of both (of the rows' `id`), so that each side reads
+    /// its own index alone, where an OR merges the indexes and then reads every matching row.
+    EitherAtMost(i64, &'a [Conditions; 2]),
+}
+
 /// Counts the rows of `table` that meet `conditions` and reads one page of them.
 pub(super) async fn fetch_page<T>(
     store: &SqlStore,
@@ -128,79 +143,177 @@ pub(super) async fn fetch_page<T>(
     page: PageRequest,
     from_row: fn(&AnyRow) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
-    let count = bind_args(sqlx::query(AssertSqlSafe(count_sql)), &conditions.args)
-        .fetch_one(store.pool())
-        .await
-        .map_err(unavailable)?;
-    let rows = bind_args(sqlx::query(AssertSqlSafe(page_sql)), &conditions.args)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(store.pool())
-        .await
-        .map_err(unavailable)?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
-        total: big(&count, "n")?,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    let query = PageQuery {
+        table,
+        columns,
+        conditions,
+        order_by,
+        page,
+        count: Count::Exact,
+        ids_first: false,
+    };
+    query.fetch(store, from_row).await
 }
 
-/// The statements of [`fetch_page`]: the count, and the page (its last two placeholders are the
-/// limit and the offset).
-fn page_statements(
-    table: &str,
-    columns: &str,
-    conditions: &Conditions,
-    order_by: &str,
-    page: PageRequest,
-) -> (String, String) {
-    let filter = conditions.filter();
-    let order_by = match page.sort {
-        Some(sort) => Cow::Owned(format!(
-            "{} {}, {order_by}",
-            qualified(table, sort.column),
-            if sort.descending { "DESC" } else { "ASC" }
-        )),
-        None => Cow::Borrowed(order_by),
-    };
-    (
-        format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
-        format!(
-            "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
-        ),
-    )
+/// One page of a list, and how its `total` is counted.
+pub(super) struct PageQuery<'a> {
+    pub table: &'a str,
+    pub columns: &'a str,
+    pub conditions: &'a Conditions,
+    /// The list's own order; a requested sort goes before it.
+    pub order_by: &'a str,
+    pub page: PageRequest,
+    pub count: Count<'a>,
+    /// Find the page's `id`s first, then read those rows: an index that holds the filtered
+    /// columns answers the first read alone, so a filter that skips many rows to fill a page
+    /// visits only the rows it shows (for tables of wide rows that grow without end).
+    pub ids_first: bool,
 }
 
-/// The database's plan of each statement of [`fetch_page`] (`EXPLAIN` on MySQL, `EXPLAIN QUERY
-/// PLAN` on SQLite), one line per plan row with its columns as `name=value`; for benchmarks.
-pub(super) async fn explain_page(
-    store: &SqlStore,
-    table: &str,
-    columns: &str,
-    conditions: &Conditions,
-    order_by: &str,
-    page: PageRequest,
-) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
-    let (count_sql, page_sql) = page_statements(table, columns, conditions, order_by, page);
-    let explain = match store.dialect() {
-        Dialect::MySql => "EXPLAIN",
-        Dialect::Sqlite => "EXPLAIN QUERY PLAN",
-    };
-    let mut plans = Vec::new();
-    for (label, sql, paged) in [("count", count_sql, false), ("page", page_sql, true)] {
-        let mut query = bind_args(
-            sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))),
-            &conditions.args,
+/// A [`PageQuery`]'s statements.
+struct PageStatements {
+    /// Its placeholders are `count_args`, then the bound + 1 when there is a bound.
+    count: String,
+    count_args: Vec<Arg>,
+    bound: Option<i64>,
+    /// Its last two placeholders are the limit and the offset.
+    page: String,
+}
+
+impl PageQuery<'_> {
+    /// Counts the matching rows (as far as `count` says) and reads the page.
+    pub(super) async fn fetch<T>(
+        &self,
+        store: &SqlStore,
+        from_row: fn(&AnyRow) -> StoreResult<T>,
+    ) -> StoreResult<Page<T>> {
+        let statements = self.statements();
+        let count = bind_args(
+            sqlx::query(AssertSqlSafe(statements.count)),
+            &statements.count_args,
         );
-        if paged {
-            query = query.bind(page.limit()).bind(page.offset());
-        }
-        let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
-        plans.push((label, rows.iter().map(plan_line).collect()));
+        let count = match statements.bound {
+            Some(bound) => count.bind(bound + 1),
+            None => count,
+        };
+        let rows = bind_args(
+            sqlx::query(AssertSqlSafe(statements.page)),
+            &self.conditions.args,
+        )
+        .bind(self.page.limit())
+        .bind(self.page.offset());
+        // Neither waits for the other: two connections, one round trip.
+        let (counted, rows) =
+            tokio::try_join!(count.fetch_one(store.pool()), rows.fetch_all(store.pool()))
+                .map_err(unavailable)?;
+        let counted = big(&counted, "n")?;
+        let (total, total_capped) = match statements.bound {
+            Some(bound) if counted > bound => (bound, true),
+            _ => (counted, false),
+        };
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
+            total,
+            total_capped,
+            page: self.page.page,
+            per_page: self.page.per_page,
+        })
     }
-    Ok(plans)
+
+    /// The database's plan of each statement (`EXPLAIN` on MySQL, `EXPLAIN QUERY PLAN` on
+    /// SQLite), one line per plan row with its columns as `name=value`; for benchmarks.
+    pub(super) async fn explain(
+        &self,
+        store: &SqlStore,
+    ) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
+        let statements = self.statements();
+        let explain = match store.dialect() {
+            Dialect::MySql => "EXPLAIN",
+            Dialect::Sqlite => "EXPLAIN QUERY PLAN",
+        };
+        let mut plans = Vec::new();
+        for (label, sql, args, extra) in [
+            (
+                "count",
+                statements.count,
+                &statements.count_args,
+                statements.bound.map(|b| vec![b + 1]).unwrap_or_default(),
+            ),
+            (
+                "page",
+                statements.page,
+                &self.conditions.args,
+                vec![self.page.limit(), self.page.offset()],
+            ),
+        ] {
+            let mut query = bind_args(sqlx::query(AssertSqlSafe(format!("{explain} {sql}"))), args);
+            for value in extra {
+                query = query.bind(value);
+            }
+            let rows = query.fetch_all(store.pool()).await.map_err(unavailable)?;
+            plans.push((label, rows.iter().map(plan_line).collect()));
+        }
+        Ok(plans)
+    }
+
+    fn statements(&self) -> PageStatements {
+        let (table, filter) = (self.table, self.conditions.filter());
+        let order_by = match self.page.sort {
+            Some(sort) => Cow::Owned(format!(
+                "{} {}, {}",
+                qualified(table, sort.column),
+                if sort.descending { "DESC" } else { "ASC" },
+                self.order_by
+            )),
+            None => Cow::Borrowed(self.order_by),
+        };
+        let bound = |at_most: i64| Some(at_most.max(self.page.offset() + self.page.limit()));
+        let args = || self.conditions.args.clone();
+        let (count, count_args, bound) = match self.count {
+            Count::Exact => (
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
+                args(),
+                None,
+            ),
+            Count::AtMost(at_most) => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM \
+                     (SELECT 1 FROM {table} WHERE {filter} LIMIT ?) AS matched"
+                ),
+                args(),
+                bound(at_most),
+            ),
+            Count::EitherAtMost(at_most, [one, other]) => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT id FROM {table} WHERE {} \
+                     UNION SELECT id FROM {table} WHERE {} LIMIT ?) AS matched",
+                    one.filter(),
+                    other.filter()
+                ),
+                one.args.iter().chain(&other.args).cloned().collect(),
+                bound(at_most),
+            ),
+        };
+        let columns = self.columns;
+        let page = if self.ids_first {
+            // The derived table lets MySQL take a LIMIT inside IN.
+            format!(
+                "SELECT {columns} FROM {table} WHERE id IN (SELECT id FROM \
+                 (SELECT id FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?) \
+                 AS page) ORDER BY {order_by}"
+            )
+        } else {
+            format!(
+                "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT ? OFFSET ?"
+            )
+        };
+        PageStatements {
+            count,
+            count_args,
+            bound,
+            page,
+        }
+    }
 }
 
 fn plan_line(row: &AnyRow) -> String {
@@ -317,16 +430,23 @@ pub(super) fn insert_if_absent(
 /// (the one escape both dialects read the same way; a backslash is itself an escape in MySQL
 /// string literals).
 pub(super) fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
+    format!("%{}%", escape_like(needle))
+}
+
+/// A LIKE pattern matching what starts with `prefix` (an index range), for `LIKE ? ESCAPE '!'`.
+pub(super) fn starts_with_pattern(prefix: &str) -> String {
+    format!("{}%", escape_like(prefix))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '!' | '%' | '_') {
-            pattern.push('!');
+            escaped.push('!');
         }
-        pattern.push(c);
+        escaped.push(c);
     }
-    pattern.push('%');
-    pattern
+    escaped
 }
 
 /// How to read one table of tenant rows: the table (aliased when `columns` are qualified), the

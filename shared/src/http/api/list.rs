@@ -1,5 +1,5 @@
 //! List endpoints: `?page=2&per_page=50&sort=-created_at&q=smith&status=active`, answered with
-//! the envelope [`Paged`] `{data, page, per_page, total}`.
+//! the envelope [`Paged`] `{data, page, per_page, total, total_capped}`.
 //!
 //! A resource declares what its list accepts by implementing [`Listing`] on a marker type, then
 //! takes [`List<ThatType>`] as a handler argument:
@@ -270,8 +270,11 @@ pub struct Paged<T> {
     pub data: Vec<T>,
     pub page: u32,
     pub per_page: u32,
-    /// Matching items over all pages.
+    /// Matching items over all pages; with `total_capped`, how many were counted.
     pub total: i64,
+    /// More than `total` items match: lists that grow without end (call history) stop
+    /// counting at 10 000, or at the requested page's end beyond that. Show it as "10 000+".
+    pub total_capped: bool,
 }
 
 impl<T> Paged<T> {
@@ -282,6 +285,7 @@ impl<T> Paged<T> {
             page: page.page,
             per_page: page.per_page,
             total: page.total,
+            total_capped: page.total_capped,
         }
     }
 }

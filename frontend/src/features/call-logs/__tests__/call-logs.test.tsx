@@ -74,6 +74,41 @@ describe('call history', () => {
     })
   })
 
+  it('shows a long history as "10,000+" calls and offers the pages past the count', async () => {
+    const asked: URLSearchParams[] = []
+    const { user: u } = renderApp({
+      url: '/call-logs?page=400',
+      handlers: [
+        on('get', '/api/v1/call-logs', ({ url }) => {
+          asked.push(url.searchParams)
+          const rows = Array.from({ length: 25 }, (_, i) => callLog({ call_sid: `CA-${i}` }))
+          return { ...page(rows, 10_000, true), page: Number(url.searchParams.get('page')) }
+        }),
+        on('get', '/api/v1/extensions', () => page([desk])),
+      ],
+    })
+    await heading('Call history')
+    const pages = await screen.findByRole('navigation', { name: 'Calls pages' })
+    const n = (v: number) => v.toLocaleString()
+    expect(pages).toHaveTextContent(`${n(9_976)}–${n(10_000)} of ${n(10_000)}+`)
+    await u.click(within(pages).getByRole('button', { name: 'Next' }))
+    await waitFor(() => expect(asked.at(-1)?.get('page')).toBe('401'))
+  })
+
+  it('gives a short history its exact total and no page beyond it', async () => {
+    renderApp({
+      url: '/call-logs',
+      handlers: [
+        on('get', '/api/v1/call-logs', () => page([callLog(), callLog({ call_sid: 'CA-2' })])),
+        on('get', '/api/v1/extensions', () => page([desk])),
+      ],
+    })
+    const pages = await screen.findByRole('navigation', { name: 'Calls pages' })
+    expect(pages).toHaveTextContent('1–2 of 2')
+    expect(pages).not.toHaveTextContent('+')
+    expect(within(pages).getByRole('button', { name: 'Next' })).toBeDisabled()
+  })
+
   it('says when filters match nothing and clears them all', async () => {
     const { user: u, router } = renderApp({
       role: 'reporter',

@@ -12,7 +12,7 @@
 //! Filters (all four routes but the detail): `from`/`to` (a date, a local date-time, or an RFC
 //! 3339 instant; dates and local times are in the organization's time zone; `from` inclusive,
 //! `to` exclusive except that a date as `to` includes that whole day), `direction`, `status`,
-//! `number` (part of the calling or called number), `call_sid` (Cloudonix's call id, exactly)
+//! `number` (the end of the calling or called number), `call_sid` (Cloudonix's call id, exactly)
 //! and `extension` (an extension id: calls offered to it or placed from it).
 //!
 //! Owners, PBX admins and reporters read every call. A PBX user reads only the calls of their
@@ -81,7 +81,7 @@ const FILTERS: &[&str] = &[
     "call_sid",
     "extension",
 ];
-/// Longest `number` accepted: a part of a phone number, not a document.
+/// Longest `number` accepted: the end of a phone number, not a document.
 const MAX_NUMBER_LEN: usize = 64;
 /// The call_logs.call_sid column's width.
 const MAX_CALL_SID_LEN: usize = 128;
@@ -117,7 +117,8 @@ struct FilterParams {
     to: Option<String>,
     direction: Option<CallDirection>,
     status: Option<CallStatus>,
-    /// Part of the calling or the called number.
+    /// The end of the calling or the called number: `0123`, `5550123` and `+15105550123` all
+    /// find +15105550123 (numbers are matched from the right, whatever prefix they carry).
     #[param(max_length = 64)]
     number: Option<String>,
     /// Exactly this Cloudonix call id (`CallSid`).

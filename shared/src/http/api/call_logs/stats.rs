@@ -3,9 +3,10 @@
 //!
 //! Buckets are the organization's local hours or days, so a DST change shows as it was lived:
 //! the spring-forward day has 23 hourly buckets, the fall-back day 25 (the repeated hour twice,
-//! told apart by its offset). The store counts calls per 15-minute UTC slot; every time zone's
-//! offset is a multiple of 15 minutes, so each slot lies within one local hour and day, and
-//! regrouping slots here is exact.
+//! told apart by its offset). The store counts calls per UTC slot of 15 minutes, or longer when
+//! no bucket boundary falls inside ([`slot_length`]); every time zone's offset is a multiple of
+//! 15 minutes, so each slot lies within one local hour and day, and regrouping slots here is
+//! exact.
 
 use axum::Json;
 use axum::extract::State;
@@ -163,7 +164,7 @@ pub(super) async fn call_stats(
 
     let stored = state
         .store
-        .call_log_stats(caller.org(), &filter, SLOT_MS, TOP)
+        .call_log_stats(caller.org(), &filter, slot_length(&starts), TOP)
         .await?;
     let mut buckets: Vec<BucketCount> = starts
         .iter()
@@ -272,6 +273,19 @@ fn bucket_starts(from: i64, to: i64, tz: &TimeZone, bucket: Bucket) -> Vec<i64> 
     starts
 }
 
+/// The longest slot the store may count calls in without a bucket boundary falling inside one:
+/// the greatest common divisor of a day and the boundaries' times of day (every boundary after
+/// `from` is a multiple of [`SLOT_MS`]; the slot holding `from` ends by the next boundary). A
+/// year of London's days is then 8 760 hourly slots for the database to group, not 35 040.
+fn slot_length(starts: &[i64]) -> i64 {
+    fn gcd(a: i64, b: i64) -> i64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    starts[1..]
+        .iter()
+        .fold(DAY_MS, |g, start| gcd(g, start.rem_euclid(DAY_MS)))
+}
+
 fn local_start(ms: i64, tz: &TimeZone) -> String {
     Timestamp::from_millisecond(ms)
         .map(|t| {
@@ -292,6 +306,43 @@ mod tests {
 
     fn locals(starts: &[i64], tz: &TimeZone) -> Vec<String> {
         starts.iter().map(|&s| local_start(s, tz)).collect()
+    }
+
+    #[test]
+    fn slots_are_as_long_as_the_boundaries_allow() {
+        let days = |zone: &str, from: &str, to: &str| {
+            let tz = jiff::tz::db().get(zone).unwrap();
+            slot_length(&bucket_starts(utc(from), utc(to), &tz, Bucket::Day))
+        };
+        let hour = 3_600_000;
+        assert_eq!(
+            days("UTC", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+            DAY_MS
+        );
+        // London's midnights are 00:00 or 23:00 UTC; Kolkata's 18:30; Kathmandu's 18:15.
+        let london = days(
+            "Europe/London",
+            "2026-01-01T00:00:00Z",
+            "2027-01-01T00:00:00Z",
+        );
+        assert_eq!(london, hour);
+        let kolkata = days(
+            "Asia/Kolkata",
+            "2025-12-31T18:30:00Z",
+            "2026-02-01T00:00:00Z",
+        );
+        assert_eq!(kolkata, hour / 2);
+        let kathmandu = days(
+            "Asia/Kathmandu",
+            "2025-12-31T18:15:00Z",
+            "2026-02-01T00:00:00Z",
+        );
+        assert_eq!(kathmandu, SLOT_MS);
+        // A `from` inside a slot does not shorten it: its calls all belong to the first bucket.
+        assert_eq!(
+            days("UTC", "2026-01-01T09:07:13Z", "2026-01-09T00:00:00Z"),
+            DAY_MS
+        );
     }
 
     #[test]
