@@ -511,11 +511,24 @@ impl Pbx {
     }
 
     /// The call's status in the live view, as the API shows it.
+    /// The call's status in the live view, as the admin screen reads it. The screen reads again
+    /// after a refusal (the view's store stalling a moment: the AWS emulator under load), and so
+    /// does this, for up to 5 s.
     async fn live_status(&self, sid: &str) -> Option<String> {
-        let reply = self
+        let mut reply = self
             .pool
             .get("/api/v1/live-calls", &self.org.api_token)
             .await;
+        for _ in 0..25 {
+            if reply.status == 200 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            reply = self
+                .pool
+                .get("/api/v1/live-calls", &self.org.api_token)
+                .await;
+        }
         let list: Value = serde_json::from_str(&reply.body).ok()?;
         list["data"]
             .as_array()?
