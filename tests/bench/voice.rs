@@ -181,7 +181,14 @@ async fn main() {
         }
     })
     .await;
-    let redis_per_call = trips.redis as f64 / counted as f64;
+    let redis_commands: u64 = trips.redis.values().sum();
+    let redis_per_call = redis_commands as f64 / counted as f64;
+    let by_command = trips
+        .redis
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql_per_call = trips.sql as f64 / counted as f64;
 
     let cpu_before = opbx_tests::proc::cpu_ms(server.pid());
@@ -206,15 +213,9 @@ async fn main() {
     ));
     println!(
         "\nround trips per new call (cached configuration, {counted} calls, counted by the servers): \
-         Redis {redis_per_call:.2} (MONITOR: {} commands from clients, script-internal ones aside), \
+         Redis {redis_per_call:.2} (MONITOR: {redis_commands} commands from clients — {by_command} — script-internal ones aside), \
          SQL {sql_per_call:.2} (MariaDB Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {})",
-        trips.redis,
-        trips.questions,
-        trips.begin,
-        trips.commit,
-        trips.insert,
-        trips.select,
-        trips.update
+        trips.questions, trips.begin, trips.commit, trips.insert, trips.select, trips.update
     );
     println!(
         "opbx-local CPU per request during the open loop: {cpu_per_request:.3} ms (user + system)"
@@ -291,7 +292,8 @@ async fn floor_sequence(
 
 #[derive(Default)]
 struct Trips {
-    redis: u64,
+    /// Commands from clients, by name.
+    redis: std::collections::BTreeMap<String, u64>,
     questions: i64,
     begin: i64,
     commit: i64,
@@ -325,7 +327,7 @@ where
     assert!(ok.starts_with("+OK"), "MONITOR refused: {ok}");
     let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
     let counter = tokio::spawn(async move {
-        let mut commands = 0u64;
+        let mut commands = std::collections::BTreeMap::<String, u64>::new();
         let mut line = String::new();
         loop {
             line.clear();
@@ -336,7 +338,11 @@ where
                     if line.contains(" lua]") { continue; }
                     // The marker this function sends to know every earlier line has arrived.
                     if line.contains("opbx-bench-monitor-end") { break; }
-                    if line.contains('[') { commands += 1; }
+                    // `<time> [<db> <client>] "COMMAND" …`
+                    if let Some((_, rest)) = line.split_once("] \"") {
+                        let name = rest.split('"').next().unwrap_or_default().to_uppercase();
+                        *commands.entry(name).or_default() += 1;
+                    }
                 }
             }
         }
@@ -374,7 +380,7 @@ where
         .map(|r| r.unwrap())
         .unwrap_or_else(|_| {
             let _ = stop_tx.send(());
-            0
+            Default::default()
         });
     let delta = |name: &str| after[name] - before[name];
     // The second SHOW STATUS is itself a question.
