@@ -57,26 +57,42 @@ async fn behind(redis: &FaultProxy, mariadb: Option<&FaultProxy>) -> Fixture {
     Fixture::new(backend).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stopped_database_costs_a_call_one_sql_deadline() {
+/// A new call to the sequential group of the fixture.
+fn new_call(sid: &str) -> Value {
+    json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000",
+           "To": "+12125550110", "Direction": "inbound"})
+}
+
+/// Redis and MariaDB each behind a proxy, and a first call routed, which leaves the instance a
+/// copy of the configuration.
+async fn routed_once_behind_proxies() -> (FaultProxy, FaultProxy, Fixture) {
     let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
     let mariadb = FaultProxy::start(upstream(&test_database_url(), 3306)).await;
     let fx = behind(&redis, Some(&mariadb)).await;
-    let call = |sid: &str| {
-        json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000",
-               "To": "+12125550110", "Direction": "inbound"})
-    };
-    // A first call leaves this instance a copy of the configuration.
-    let first = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
+    let first = fx
+        .post("/webhooks/cloudonix/voice", new_call(&unique()))
+        .await;
     assert!(first.doc().child("Dial").is_some(), "{}", first.body);
+    (redis, mariadb, fx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_database_costs_a_call_one_sql_deadline() {
+    let (_redis, mariadb, fx) = routed_once_behind_proxies().await;
     // The port closes: new connections are refused, as by a stopped server, and sqlx retries
     // them until the deadline.
     drop(mariadb);
     tokio::time::sleep(Duration::from_millis(100)).await;
+    routed_within_a_second(&fx, &unique(), "stopped").await;
+}
+
+/// A new call answered with a routed `<Dial>` from the instance's copy, within a second, while
+/// the database is `state`.
+async fn routed_within_a_second(fx: &Fixture, sid: &str, state: &str) {
     let asked = Instant::now();
-    let during = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
+    let during = fx.post("/webhooks/cloudonix/voice", new_call(sid)).await;
     let took = asked.elapsed();
-    println!("voice webhook with the database stopped: {took:?}");
+    println!("voice webhook with the database {state}: {took:?}");
     assert_eq!(during.status, 200);
     assert!(
         during.doc().child("Dial").is_some(),
@@ -92,29 +108,11 @@ async fn a_stopped_database_costs_a_call_one_sql_deadline() {
 /// database answers again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_database_costs_a_call_one_statement_deadline_and_loses_no_call_log() {
-    let redis = FaultProxy::start(upstream(&test_redis_url(), 6379)).await;
-    let mariadb = FaultProxy::start(upstream(&test_database_url(), 3306)).await;
-    let fx = behind(&redis, Some(&mariadb)).await;
-    let call = |sid: &str| {
-        json!({"CallSid": sid, "Session": format!("s-{sid}"), "From": "+14155550000",
-               "To": "+12125550110", "Direction": "inbound"})
-    };
-    let first = fx.post("/webhooks/cloudonix/voice", call(&unique())).await;
-    assert!(first.doc().child("Dial").is_some(), "{}", first.body);
+    let (_redis, mariadb, fx) = routed_once_behind_proxies().await;
     mariadb.set(Mode::Blackhole);
     let sids = [unique(), unique()];
     for sid in &sids {
-        let asked = Instant::now();
-        let during = fx.post("/webhooks/cloudonix/voice", call(sid)).await;
-        let took = asked.elapsed();
-        println!("voice webhook with the database paused: {took:?}");
-        assert_eq!(during.status, 200);
-        assert!(
-            during.doc().child("Dial").is_some(),
-            "routed from the instance's copy: {}",
-            during.body
-        );
-        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+        routed_within_a_second(&fx, sid, "paused").await;
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(
