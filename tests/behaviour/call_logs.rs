@@ -7,7 +7,7 @@ use opbx::domain::destination::{Destination, PathStep};
 use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
 use opbx::domain::model::{CallDirection, CallLog, CallStatus};
 use opbx::ports::call_logs::{
-    CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot,
+    CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot, CallStep,
     ExtensionCalls, NumberCalls, belongs_to,
 };
 use opbx::ports::extensions::ExtensionRepo;
@@ -969,7 +969,115 @@ async fn paths_logged_before_reasons_read_back_without_them(b: Backend) {
     );
 }
 
+/// A callback's one statement: path appended, extension kept once set, a dial answered only
+/// from initiated or ringing, `updated_at` moved only by a change, the trace always; another
+/// organization's call is not found.
+async fn a_call_step_is_one_write_that_changes_only_what_it_should(b: Backend) {
+    let org = new_org(&b.store).await;
+    let log = call(org.id, "CA-step", T0);
+    let voice = entry(T0, TraceWebhook::Voice, "<Response><Dial/></Response>");
+    assert!(
+        b.store
+            .insert_call_log(&log, Some(&voice.line()))
+            .await
+            .unwrap()
+    );
+    let (alice, bob) = (ExtensionId::new(), ExtensionId::new());
+    let menu = [step(Destination::IvrMenu {
+        id: IvrMenuId::new(),
+    })];
+    let gather = entry(
+        T0 + 5_000,
+        TraceWebhook::Gather,
+        "<Response><Dial/></Response>",
+    );
+    let step_of = |dial_answered, extension_id, append_path, trace, at| CallStep {
+        dial_answered,
+        extension_id,
+        append_path,
+        trace,
+        at,
+    };
+    let gather_line = gather.line();
+    let first = step_of(false, Some(alice), &menu, &gather_line, T0 + 5_000);
+    assert!(
+        b.store
+            .record_call_step(org.id, "CA-step", &first)
+            .await
+            .unwrap()
+    );
+    let read = b.store.find_call_log(org.id, log.id).await.unwrap();
+    assert_eq!(read.path, [log.path.clone(), menu.to_vec()].concat());
+    assert_eq!(
+        (read.extension_id, read.status, read.updated_at),
+        (Some(alice), CallStatus::Initiated, T0 + 5_000)
+    );
+
+    let dial = entry(T0 + 9_000, TraceWebhook::Dial, "<Response/>");
+    let dial_line = dial.line();
+    let answered = step_of(true, Some(bob), &[], &dial_line, T0 + 9_000);
+    assert!(
+        b.store
+            .record_call_step(org.id, "CA-step", &answered)
+            .await
+            .unwrap()
+    );
+    let read = b.store.find_call_log(org.id, log.id).await.unwrap();
+    assert_eq!(
+        (
+            read.status,
+            read.answered_at,
+            read.extension_id,
+            read.updated_at
+        ),
+        (
+            CallStatus::Answered,
+            Some(T0 + 9_000),
+            Some(alice),
+            T0 + 9_000
+        )
+    );
+    assert_eq!(read.path.len(), 2, "nothing appended");
+
+    // A retried dial callback changes nothing but the trace.
+    let again = entry(T0 + 12_000, TraceWebhook::Dial, "<Response/>");
+    let again_line = again.line();
+    let retried = step_of(true, None, &[], &again_line, T0 + 12_000);
+    assert!(
+        b.store
+            .record_call_step(org.id, "CA-step", &retried)
+            .await
+            .unwrap()
+    );
+    let read = b.store.find_call_log(org.id, log.id).await.unwrap();
+    assert_eq!(
+        (read.answered_at, read.updated_at),
+        (Some(T0 + 9_000), T0 + 9_000)
+    );
+    let trace = b
+        .store
+        .find_call_trace(org.id, log.id, T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(trace.entries, vec![voice, gather, dial, again]);
+
+    let stranger = new_org(&b.store).await;
+    assert!(
+        !b.store
+            .record_call_step(stranger.id, "CA-step", &retried)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !b.store
+            .record_call_step(org.id, "CA-unknown", &retried)
+            .await
+            .unwrap()
+    );
+}
+
 opbx_tests::on_both_backends!(
+    a_call_step_is_one_write_that_changes_only_what_it_should,
     a_trace_keeps_every_request_in_order_up_to_its_cap,
     traces_expire_and_belong_to_their_organization,
     paths_logged_before_reasons_read_back_without_them,

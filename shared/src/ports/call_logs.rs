@@ -141,6 +141,16 @@ pub struct CallLogStats {
     pub busiest_extensions: Vec<ExtensionCalls>,
 }
 
+/// What one routing request adds to its call's log ([`CallLogRepo::record_call_step`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CallStep<'a> {
+    pub dial_answered: bool,
+    pub extension_id: Option<ExtensionId>,
+    pub append_path: &'a [PathStep],
+    pub trace: &'a TraceLine,
+    pub at: i64,
+}
+
 #[async_trait]
 pub trait CallLogRepo: Send + Sync {
     /// Idempotent on (organization, call SID). `trace` starts the call's trace (kept
@@ -155,6 +165,17 @@ pub trait CallLogRepo: Send + Sync {
     /// answers `true`, or answers `false` (writing nothing) when the organization already has a
     /// log of that CallSid.
     async fn insert_call_log(&self, log: &CallLog, trace: Option<&TraceLine>) -> StoreResult<bool>;
+    /// A callback's (or a repeated voice request's) whole write to the log of `call_sid`, in one
+    /// statement: its trace line, its path, the extension routing reached when the log names
+    /// none, and — when `step.dial_answered` — an initiated or ringing call answered at
+    /// `step.at`. `updated_at` moves only when something besides the trace changed. Answers
+    /// `false` (writing nothing) when the organization has no log of that CallSid.
+    async fn record_call_step(
+        &self,
+        org: OrgId,
+        call_sid: &str,
+        step: &CallStep<'_>,
+    ) -> StoreResult<bool>;
     /// Adds a line to the call's trace in one statement, when the request changed nothing else;
     /// a request that did goes in [`CallLogUpdate::trace`]. Beyond the cap it counts as dropped.
     async fn append_call_trace(

@@ -18,7 +18,7 @@ use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
 use crate::ports::call_logs::{
     ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
-    CallLogUpdate, CallSlot, ExtensionCalls, LIST_COUNT_BOUND, MISSED, NumberCalls,
+    CallLogUpdate, CallSlot, CallStep, ExtensionCalls, LIST_COUNT_BOUND, MISSED, NumberCalls,
 };
 use crate::ports::store::{Page, PageRequest, StoreError, StoreResult};
 
@@ -284,6 +284,56 @@ impl CallLogRepo for SqlStore {
         }
         tx.commit().await.map_err(unavailable)?;
         Ok(log)
+    }
+
+    async fn record_call_step(
+        &self,
+        org: OrgId,
+        call_sid: &str,
+        step: &CallStep<'_>,
+    ) -> StoreResult<bool> {
+        // MySQL assigns left to right and later expressions see earlier assignments (SQLite's
+        // see the old row): `updated_at` and `answered_at` read `status` before it changes.
+        let answerable = "? AND status IN (?, ?)";
+        let appended = match self.dialect() {
+            Dialect::MySql => {
+                "CONCAT(SUBSTRING(path, 1, CHAR_LENGTH(path) - 1), ',', SUBSTRING(?, 2))"
+            }
+            Dialect::Sqlite => "substr(path, 1, length(path) - 1) || ',' || substr(?, 2)",
+        };
+        let sql = AssertSqlSafe(format!(
+            "UPDATE {TABLE} SET              updated_at = CASE WHEN ({answerable}) OR (extension_id IS NULL AND ? IS NOT NULL)                OR ? <> '[]' THEN ? ELSE updated_at END,              answered_at = CASE WHEN {answerable} AND answered_at IS NULL THEN ? ELSE answered_at END,              status = CASE WHEN {answerable} THEN ? ELSE status END,              extension_id = COALESCE(extension_id, ?),              path = CASE WHEN ? = '[]' THEN path WHEN path = '[]' THEN ? ELSE {appended} END,              {} WHERE organization_id = ? AND call_sid = ?",
+            trace_append_sets(self.dialect())
+        ));
+        let (initiated, ringing) = (CallStatus::Initiated.as_str(), CallStatus::Ringing.as_str());
+        let extension = step.extension_id.map(|e| e.to_string());
+        let path = path_json(step.append_path);
+        let query = sqlx::query(sql)
+            .bind(step.dial_answered)
+            .bind(initiated)
+            .bind(ringing)
+            .bind(extension.clone())
+            .bind(path.clone())
+            .bind(step.at)
+            .bind(step.dial_answered)
+            .bind(initiated)
+            .bind(ringing)
+            .bind(step.at)
+            .bind(step.dial_answered)
+            .bind(initiated)
+            .bind(ringing)
+            .bind(CallStatus::Answered.as_str())
+            .bind(extension)
+            .bind(path.clone())
+            .bind(path.clone())
+            .bind(path);
+        let done = bind_trace_append(query, step.trace, self.trace_retention_ms())
+            .bind(org.to_string())
+            .bind(call_sid.to_owned())
+            .execute(self.pool())
+            .await
+            .map_err(unavailable)?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn append_call_trace(

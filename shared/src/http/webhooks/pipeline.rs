@@ -40,7 +40,7 @@ use crate::domain::now_ms;
 use crate::log_safe::Untrusted;
 use crate::observe::metrics::{self, Metric, store_call};
 use crate::observe::request;
-use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallLogUpdate};
+use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallStep};
 use crate::ports::coordination::{
     CallAdmission, CallStart, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
     RoundRobinTaken,
@@ -557,8 +557,8 @@ struct CallLogWrite {
 }
 
 impl CallLogWrite {
-    /// A new call's log is one INSERT; a callback, or a voice request whose log exists, reads
-    /// the log and updates it. Answers the log when this request created it.
+    /// A new call's log is one INSERT; a callback, or a voice request whose log exists, adds its
+    /// step to the log in one UPDATE. Answers the log when this request created it.
     async fn run(self) -> Result<Option<CallLog>, StoreError> {
         let Self {
             store,
@@ -571,45 +571,26 @@ impl CallLogWrite {
         if hook == Hook::Voice && store.insert_call_log(&new_log, Some(&line)).await? {
             return Ok(Some(new_log));
         }
-        let log = match store.find_call_log_by_sid(org, &new_log.call_sid).await {
-            Ok(log) => log,
-            // A callback of a call whose first request left no log (its write failed).
-            Err(StoreError::NotFound) => {
-                match store.create_call_log(&new_log, Some(&line)).await? {
-                    CallLogInsert::Created => {}
-                    CallLogInsert::AlreadyExists(existing) => {
-                        tracing::debug!("call log created concurrently");
-                        store.append_call_trace(org, existing.id, &line).await?;
-                    }
-                }
-                return Ok(None);
-            }
-            Err(e) => return Err(e),
+        let step = CallStep {
+            dial_answered,
+            extension_id: new_log.extension_id,
+            append_path: &new_log.path,
+            trace: &line,
+            at: new_log.updated_at,
         };
-        let now = new_log.updated_at;
-        let answered =
-            dial_answered && matches!(log.status, CallStatus::Initiated | CallStatus::Ringing);
-        let update = CallLogUpdate {
-            status: answered.then_some(CallStatus::Answered),
-            answered_at: (answered && log.answered_at.is_none()).then_some(now),
-            extension_id: new_log.extension_id.filter(|_| log.extension_id.is_none()),
-            append_path: new_log.path,
-            updated_at: now,
-            ..CallLogUpdate::default()
-        };
-        if update
-            == (CallLogUpdate {
-                updated_at: now,
-                ..CallLogUpdate::default()
-            })
+        if store
+            .record_call_step(org, &new_log.call_sid, &step)
+            .await?
         {
-            store.append_call_trace(org, log.id, &line).await?;
-        } else {
-            let update = CallLogUpdate {
-                trace: Some(line),
-                ..update
-            };
-            store.update_call_log(org, log.id, &update).await?;
+            return Ok(None);
+        }
+        // A callback of a call whose first request left no log (its write failed).
+        match store.create_call_log(&new_log, Some(&line)).await? {
+            CallLogInsert::Created => {}
+            CallLogInsert::AlreadyExists(existing) => {
+                tracing::debug!("call log created concurrently");
+                store.append_call_trace(org, existing.id, &line).await?;
+            }
         }
         Ok(None)
     }
