@@ -32,21 +32,28 @@ pub enum Failure<E> {
 pub type Probe = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
 
 pub struct Breaker {
-    store: &'static str,
-    deadline: Duration,
-    open: Arc<AtomicBool>,
-    probe: Probe,
+    state: Arc<State>,
     /// Set while a missed deadline is being checked ([`Self::confirming`]).
     suspect: Option<Arc<AtomicBool>>,
+}
+
+/// What the breaker and its probe tasks share.
+struct State {
+    store: &'static str,
+    deadline: Duration,
+    open: AtomicBool,
+    probe: Probe,
 }
 
 impl Breaker {
     pub fn new(store: &'static str, deadline: Duration, probe: Probe) -> Self {
         Self {
-            store,
-            deadline,
-            open: Arc::default(),
-            probe,
+            state: Arc::new(State {
+                store,
+                deadline,
+                open: AtomicBool::new(false),
+                probe,
+            }),
             suspect: None,
         }
     }
@@ -65,7 +72,7 @@ impl Breaker {
 
     /// Whether calls are currently being skipped.
     pub fn is_open(&self) -> bool {
-        self.open.load(Ordering::Acquire)
+        self.state.open.load(Ordering::Acquire)
     }
 
     /// Runs `op` within the deadline unless the breaker is open. `outage` tells a store error that
@@ -78,16 +85,17 @@ impl Breaker {
         if self.is_open() {
             return Err(Failure::Open);
         }
-        match tokio::time::timeout(self.deadline, op).await {
+        let deadline = self.state.deadline;
+        match tokio::time::timeout(deadline, op).await {
             Err(_) => {
                 match &self.suspect {
                     Some(suspect) => self.confirm(suspect),
-                    None => self.trip("no answer within the deadline"),
+                    None => self.state.clone().trip("no answer within the deadline"),
                 }
-                Err(Failure::Deadline(self.deadline))
+                Err(Failure::Deadline(deadline))
             }
             Ok(Err(e)) if outage(&e) => {
-                self.trip("unreachable");
+                self.state.clone().trip("unreachable");
                 Err(Failure::Store(e))
             }
             Ok(answered) => answered.map_err(Failure::Store),
@@ -100,30 +108,23 @@ impl Breaker {
         if self.is_open() || suspect.swap(true, Ordering::AcqRel) {
             return;
         }
-        let (suspect, open, probe, store) = (
-            suspect.clone(),
-            self.open.clone(),
-            self.probe.clone(),
-            self.store,
-        );
-        let reopen = Breaker {
-            store,
-            deadline: self.deadline,
-            open,
-            probe: probe.clone(),
-            suspect: None,
-        };
+        let (suspect, state) = (suspect.clone(), self.state.clone());
         tokio::spawn(async move {
-            if !matches!(tokio::time::timeout(PROBE_EVERY, probe()).await, Ok(true)) {
-                reopen.trip("no answer within the deadline, nor to a probe");
+            if !matches!(
+                tokio::time::timeout(PROBE_EVERY, (state.probe)()).await,
+                Ok(true)
+            ) {
+                state.trip("no answer within the deadline, nor to a probe");
             }
             suspect.store(false, Ordering::Release);
         });
     }
+}
 
+impl State {
     /// Opens the breaker and, when this call is the one that opened it, starts the probe that
     /// closes it again.
-    fn trip(&self, why: &'static str) {
+    fn trip(self: Arc<Self>, why: &'static str) {
         if self.open.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -132,12 +133,6 @@ impl Breaker {
             why,
             "store down: skipping it until a probe answers"
         );
-        let (open, probe, store, deadline) = (
-            self.open.clone(),
-            self.probe.clone(),
-            self.store,
-            self.deadline,
-        );
         // The first probe goes at once: a call can miss its deadline on a store that is up (a
         // starved CPU, one slow command), and such a false alarm then lasts one round trip
         // instead of a probe period, during which every call would skip a working store.
@@ -145,9 +140,10 @@ impl Breaker {
         tokio::spawn(async move {
             loop {
                 let next = tokio::time::Instant::now() + PROBE_EVERY;
-                if let Ok(true) = tokio::time::timeout(deadline.max(PROBE_EVERY), probe()).await {
-                    open.store(false, Ordering::Release);
-                    tracing::info!(store, "store back: using it again");
+                let patience = self.deadline.max(PROBE_EVERY);
+                if let Ok(true) = tokio::time::timeout(patience, (self.probe)()).await {
+                    self.open.store(false, Ordering::Release);
+                    tracing::info!(store = self.store, "store back: using it again");
                     return;
                 }
                 tokio::time::sleep_until(next).await;
