@@ -116,7 +116,8 @@ impl SqlStore {
             Err(Failure::Deadline(_)) => {}
             answered => return answered.map_err(unavailable),
         }
-        let give_up = tokio::time::Instant::now() + self.pool.options().get_acquire_timeout();
+        let patience = self.pool.options().get_acquire_timeout();
+        let give_up = tokio::time::Instant::now() + patience;
         loop {
             tokio::select! {
                 done = &mut op => return done,
@@ -125,7 +126,7 @@ impl SqlStore {
                         return Err(unavailable(Failure::Open));
                     }
                     if tokio::time::Instant::now() >= give_up {
-                        return Err(unavailable(Failure::Deadline(self.pool.options().get_acquire_timeout())));
+                        return Err(unavailable(Failure::Deadline(patience)));
                     }
                 }
             }
