@@ -40,25 +40,31 @@ pub async fn state_from_env(realtime: RealtimeConnector) -> Result<AppState, Sta
 }
 
 /// Entry point of every HTTP function that does not touch real-time state:
-/// `fn main() -> … { opbx::lambda::serve(opbx::http::health::router) }`. Such a function does not
+/// `fn main() -> … { opbx::lambda::serve(env!("CARGO_PKG_NAME"), opbx::http::health::router) }`,
+/// `name` being the function's crate, as its logs and metrics name it. Such a function does not
 /// link the AWS SDK; the others call `opbx_aws::lambda::serve`.
 /// The template sets `AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH=true` so stage names never reach the routes.
-pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
-    serve_with(make, connect_without_aws)
+pub fn serve(name: &'static str, make: fn(AppState) -> Router) -> Result<(), Error> {
+    serve_with(name, make, connect_without_aws)
 }
 
 /// [`serve`] with the real-time stores `realtime` connects.
-pub fn serve_with(make: fn(AppState) -> Router, realtime: RealtimeConnector) -> Result<(), Error> {
+pub fn serve_with(
+    name: &'static str,
+    make: fn(AppState) -> Router,
+    realtime: RealtimeConnector,
+) -> Result<(), Error> {
     block_on(async move {
         let state = state_from_env(realtime).await?;
-        lambda_http::run(observed_function(make(state))).await
+        lambda_http::run(observed_function(name, make(state))).await
     })
 }
 
 /// A function's router as it runs on Lambda: observed, and the invocation's metrics written as
 /// EMF once it is answered (one invocation at a time per instance, so they are its own).
-fn observed_function(router: Router) -> Router {
-    crate::observe::request::observed(router).layer(axum::middleware::map_response(
+fn observed_function(name: &'static str, router: Router) -> Router {
+    use crate::observe::request::{Function, observed};
+    observed(router, Function::Named(name)).layer(axum::middleware::map_response(
         |response: axum::response::Response| async move {
             crate::observe::emf::flush();
             response

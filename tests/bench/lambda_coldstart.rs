@@ -153,7 +153,7 @@ fn runtime_api(run: Shared) -> Router {
 }
 
 /// The event a function's first invocation gets: an HTTP API request for its first route (a GET
-/// when it has one), a WebSocket route event, an empty stream batch, or `{}` for migrate.
+/// when it has one), a WebSocket route event, an empty stream or queue batch, or `{}` for migrate.
 fn first_event(function: &str) -> Value {
     if let Some(f) = HTTP_FUNCTIONS.iter().find(|f| f.name == function) {
         let route = f
@@ -202,7 +202,7 @@ fn first_event(function: &str) -> Value {
         "ws-connect" => websocket("$connect", "CONNECT"),
         "ws-disconnect" => websocket("$disconnect", "DISCONNECT"),
         "ws-default" => websocket("$default", "MESSAGE"),
-        "presence-fanout" => json!({"Records": []}),
+        "presence-fanout" | "jobs-worker" => json!({"Records": []}),
         _ => json!({}),
     }
 }

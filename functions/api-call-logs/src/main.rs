@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::serve(opbx::http::api::call_logs::router)
+    opbx::lambda::serve(env!("CARGO_PKG_NAME"), opbx::http::api::call_logs::router)
 }

@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::serve(opbx::http::api::extensions::router)
+    opbx::lambda::serve(env!("CARGO_PKG_NAME"), opbx::http::api::extensions::router)
 }

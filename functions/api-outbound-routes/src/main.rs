@@ -1,3 +1,6 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::serve(opbx::http::api::outbound_routes::router)
+    opbx::lambda::serve(
+        env!("CARGO_PKG_NAME"),
+        opbx::http::api::outbound_routes::router,
+    )
 }

@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx::lambda::serve(opbx::http::api::voicemail::router)
+    opbx::lambda::serve(env!("CARGO_PKG_NAME"), opbx::http::api::voicemail::router)
 }

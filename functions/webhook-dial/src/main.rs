@@ -1,3 +1,3 @@
 fn main() -> Result<(), opbx::lambda::Error> {
-    opbx_aws::lambda::serve(opbx::http::webhooks::dial_router)
+    opbx_aws::lambda::serve(env!("CARGO_PKG_NAME"), opbx::http::webhooks::dial_router)
 }

@@ -13,8 +13,8 @@ use crate::dynamodb::live_calls::publish_stream;
 
 /// Entry point of the HTTP functions that track calls (the webhooks) or read live calls:
 /// `opbx::lambda::serve` with the DynamoDB live-calls store.
-pub fn serve(make: fn(AppState) -> Router) -> Result<(), Error> {
-    opbx::lambda::serve_with(make, crate::realtime)
+pub fn serve(name: &'static str, make: fn(AppState) -> Router) -> Result<(), Error> {
+    opbx::lambda::serve_with(name, make, crate::realtime)
 }
 
 /// Entry point of ws-connect and ws-disconnect, which keep the connection registry in DynamoDB.

@@ -287,7 +287,8 @@ pub fn all_functions(state: AppState) -> Router {
         .fold(Router::new(), |app, f| app.merge((f.router)(state.clone())))
         .method_not_allowed_fallback(unrouted::method_not_allowed)
         .merge(unrouted::router());
-    crate::observe::request::observed(app)
+    use crate::observe::request::{Function, observed};
+    observed(app, Function::ByRoute(function_of))
 }
 
 /// The function that serves `method` `path` (a route as axum matched it), for logs and metrics;

@@ -29,12 +29,26 @@ pub fn current_id() -> Option<String> {
     CURRENT.try_with(Clone::clone).ok()
 }
 
-/// `router` with a request id, a span and request metrics on every route and its fallback.
-pub fn observed(router: Router) -> Router {
-    router.layer(middleware::from_fn(observe))
+/// Which function a request's logs and metrics name.
+#[derive(Clone, Copy)]
+pub enum Function {
+    /// A Lambda function: its own name, whatever the route. Naming it rather than looking the
+    /// route up keeps the table of every function's router out of each function's binary.
+    Named(&'static str),
+    /// `opbx-local`: the function that serves the matched method and route on Lambda.
+    ByRoute(fn(&str, &str) -> &'static str),
 }
 
-async fn observe(request: Request, next: Next) -> Response {
+/// `router` with a request id, a span and request metrics on every route and its fallback.
+pub fn observed(router: Router, function: Function) -> Router {
+    router.layer(middleware::from_fn_with_state(function, observe))
+}
+
+async fn observe(
+    axum::extract::State(function): axum::extract::State<Function>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
     let route = request
@@ -42,7 +56,10 @@ async fn observe(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or("unrouted", |p| p.as_str())
         .to_owned();
-    let function = crate::http::function_of(request.method().as_str(), &route);
+    let function = match function {
+        Function::Named(name) => name,
+        Function::ByRoute(function_of) => function_of(request.method().as_str(), &route),
+    };
     let span = tracing::info_span!(
         "request",
         request_id = %id,
