@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use opbx::ports::coordination::{CallAdmission, Recorded, RoundRobinTaken};
+use opbx::ports::coordination::{CallAdmission, Finished, Recorded, RoundRobinTaken};
 use opbx_tests::Backend;
 
 const SHORT: Duration = Duration::from_millis(150);
@@ -379,11 +379,11 @@ async fn a_call_begins_with_its_lock_and_rate_count_and_finishes_with_its_answer
     let second = store.begin_call(&a).await.unwrap();
     assert!(second.busy && second.guard.is_none() && second.rate.is_none());
 
-    let recorded = store
+    let finished = store
         .finish_call(first.guard, &reply, b"<Response/>", LONG, None)
         .await
         .unwrap();
-    assert_eq!(recorded, Recorded::Stored);
+    assert!(matches!(finished, Finished::Recorded(Recorded::Stored)));
     // The lock is free again, and the retry gets the answer without holding it or being counted.
     let retry = store.begin_call(&a).await.unwrap();
     assert_eq!(retry.replay.as_deref(), Some(&b"<Response/>"[..]));
@@ -478,8 +478,91 @@ async fn a_round_robin_group_advances_once_per_call(b: Backend) {
     assert_eq!(store.round_robin_position(&org, "other").await.unwrap(), 0);
 
     // The pipeline's way: positions read in the first step, taken in the last one.
-    let (lock, reply) = (format!("call:{{{org}}}:c"), format!("voice:{{{org}}}:c"));
-    let start = store
+    let begin = |call: &'static str| {
+        let (store, org) = (store.clone(), org.clone());
+        async move {
+            let (lock, reply) = (
+                format!("call:{{{org}}}:{call}"),
+                format!("voice:{{{org}}}:{call}"),
+            );
+            let start = store
+                .begin_call(&CallAdmission {
+                    rate: None,
+                    round_robin_call: Some(call),
+                    ..admission(&org, &lock, &reply, "")
+                })
+                .await
+                .unwrap();
+            (start, reply)
+        }
+    };
+    let finish = |call: &'static str, guard, reply: String, position: i64| {
+        let (store, org) = (store.clone(), org.clone());
+        async move {
+            let positions = vec![(g.to_owned(), position)];
+            let taken = RoundRobinTaken {
+                org: &org,
+                call,
+                positions: &positions,
+            };
+            store
+                .finish_call(guard, &reply, b"x", LONG, Some(taken))
+                .await
+                .unwrap()
+        }
+    };
+    let ((c, c_reply), (d, d_reply)) = (begin("c").await, begin("d").await);
+    let Some(snapshot) = &c.round_robin else {
+        // Stores without a snapshot cannot take a position in their last step atomically: the
+        // pipeline is told to take it one by one instead, and nothing is recorded or released.
+        assert!(d.round_robin.is_none());
+        let Finished::Overtaken(Some(guard)) = finish("c", c.guard, c_reply.clone(), 2).await
+        else {
+            panic!("a position without a snapshot must be refused, the lock handed back");
+        };
+        assert!(store.recall(&c_reply).await.unwrap().is_none());
+        store.unlock(guard).await.unwrap();
+        store.unlock(d.guard.unwrap()).await.unwrap();
+        assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 2);
+        return;
+    };
+    // Stores that read it in the same step (Redis) see what the other calls left; two calls
+    // that read the same snapshot both see position 2.
+    assert_eq!(snapshot.counters.get(g), Some(&2));
+    assert!(snapshot.this_call.is_empty());
+    assert_eq!(d.round_robin.as_ref().unwrap().counters.get(g), Some(&2));
+    assert!(matches!(
+        finish("c", c.guard, c_reply.clone(), 2).await,
+        Finished::Recorded(Recorded::Stored)
+    ));
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    // The second call to take position 2 is overtaken: its answer is not recorded and it
+    // still holds its lock, to route again with a position of its own.
+    let Finished::Overtaken(Some(guard)) = finish("d", d.guard, d_reply.clone(), 2).await else {
+        panic!("a position another call took must be refused, the lock handed back");
+    };
+    assert!(store.recall(&d_reply).await.unwrap().is_none());
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    assert_eq!(advance("d").await, 3);
+    assert!(matches!(
+        store
+            .finish_call(Some(guard), &d_reply, b"y", LONG, None)
+            .await
+            .unwrap(),
+        Finished::Recorded(Recorded::Stored)
+    ));
+    assert!(
+        store
+            .try_lock(&format!("call:{{{org}}}:d"), LONG)
+            .await
+            .unwrap()
+            .is_some(),
+        "the lock handed back is released by the second finish"
+    );
+    // Another request of the first call that routes to the group again (a callback) finds its
+    // position and advances nothing.
+    let (lock, reply) = (format!("call:{{{org}}}:c"), format!("voice:{{{org}}}:c-2"));
+    let again = store
         .begin_call(&CallAdmission {
             rate: None,
             round_robin_call: Some("c"),
@@ -487,28 +570,15 @@ async fn a_round_robin_group_advances_once_per_call(b: Backend) {
         })
         .await
         .unwrap();
-    if let Some(snapshot) = &start.round_robin {
-        // Stores that read it in the same step (Redis) see what the other calls left.
-        assert_eq!(snapshot.counters.get(g), Some(&2));
-        assert!(snapshot.this_call.is_empty());
-    }
-    let positions = vec![(g.to_owned(), 2)];
-    let taken = RoundRobinTaken {
-        org: &org,
-        call: "c",
-        positions: &positions,
-    };
-    store
-        .finish_call(start.guard, &reply, b"x", LONG, Some(taken))
-        .await
-        .unwrap();
-    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
-    // A retry of the call that routes again takes the same position and advances nothing.
-    store
-        .finish_call(None, &reply, b"x", LONG, Some(taken))
-        .await
-        .unwrap();
-    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 3);
+    assert_eq!(
+        again.round_robin.as_ref().unwrap().this_call.get(g),
+        Some(&2)
+    );
+    assert!(matches!(
+        finish("c", again.guard, reply, 2).await,
+        Finished::Recorded(Recorded::Stored)
+    ));
+    assert_eq!(store.round_robin_position(&org, g).await.unwrap(), 4);
     assert_eq!(advance("c").await, 2);
 }
 

@@ -237,7 +237,8 @@ pub struct RoundRobinSnapshot {
 }
 
 /// The round-robin positions a call took from a [`RoundRobinSnapshot`]: `finish_call` remembers
-/// each for the call and advances its group's counter, once per call (a retry finds its memo).
+/// each for the call and advances its group's counter, once per call (a retry finds its memo),
+/// provided no other call took the position since the snapshot was read.
 #[derive(Debug, Clone, Copy)]
 pub struct RoundRobinTaken<'a> {
     pub org: &'a str,
@@ -261,6 +262,17 @@ pub struct CallStart {
     /// When asked for and the store reads it in the same step; otherwise routing advances the
     /// counters itself ([`CallGate::advance_round_robin`]).
     pub round_robin: Option<RoundRobinSnapshot>,
+}
+
+/// What [`CallGate::finish_call`] did.
+#[derive(Debug)]
+pub enum Finished {
+    /// The answer was recorded (or another delivery's found) and the lock released.
+    Recorded(Recorded),
+    /// Another call took a round-robin position this call read in its snapshot first: nothing
+    /// was recorded, and the lock, handed back, is still held. Routing again takes the positions
+    /// one by one ([`CallGate::advance_round_robin`]).
+    Overtaken(Option<LockGuard>),
 }
 
 /// The bookkeeping of one voice webhook in two steps, each one round trip on a shared store:
@@ -308,25 +320,17 @@ pub trait CallGate: Idempotency + Locks + Counters + RateLimits {
         reply: &[u8],
         ttl: Duration,
         taken: Option<RoundRobinTaken<'_>>,
-    ) -> Result<Recorded, CoordinationError> {
-        let recorded = self.record(replay_key, reply, ttl).await;
-        if let Some(taken) = taken {
-            for (group, position) in taken.positions {
-                let memo = round_robin_memo(taken.org, group, taken.call);
-                if self
-                    .record(&memo, position.to_string().as_bytes(), ttl)
-                    .await?
-                    == Recorded::Stored
-                {
-                    self.increment(&round_robin_counter(taken.org, group), 1)
-                        .await?;
-                }
-            }
+    ) -> Result<Finished, CoordinationError> {
+        // These steps cannot check and take a position atomically; the default `begin_call`
+        // reads no snapshot, so positions never come from one here.
+        if taken.is_some_and(|t| !t.positions.is_empty()) {
+            return Ok(Finished::Overtaken(guard));
         }
+        let recorded = self.record(replay_key, reply, ttl).await;
         if let Some(guard) = guard {
             self.unlock(guard).await?;
         }
-        recorded
+        recorded.map(Finished::Recorded)
     }
 
     /// Advances `group`'s counter once for `call`: the first request of the call gets the

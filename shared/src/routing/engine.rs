@@ -765,24 +765,36 @@ impl<'a> Engine<'a> {
 
     /// The member a round-robin call starts at. The group's counter advances once per call: a
     /// replayed or repeated request of the same call finds the position it was given (in the
-    /// snapshot of the call's first round trip, when there is one); a new position costs one
-    /// atomic round trip.
+    /// snapshot of the call's first round trip, when there is one). A new position is the
+    /// snapshot's counter, taken in the call's last round trip only if no other call took it in
+    /// the meantime (else the call is routed again, taking positions one by one); without a
+    /// snapshot it costs one atomic round trip.
     async fn round_robin_start(&mut self, group: RingGroupId, members: usize) -> u32 {
         let (org, group_key) = (self.call.org.to_string(), group.to_string());
         let members = members as i64;
+        let taken = self
+            .out
+            .round_robin
+            .iter()
+            .find(|(g, _)| *g == group_key)
+            .map(|(_, p)| *p);
         let result = match (self.mode, self.round_robin) {
             (Mode::DryRun, _) => {
                 self.coordination
                     .round_robin_position(&org, &group_key)
                     .await
             }
-            (Mode::Live, Some(snapshot)) if snapshot.this_call.contains_key(&group_key) => {
-                Ok(snapshot.this_call[&group_key])
-            }
-            // A new position is taken atomically, never from the snapshot: concurrent new calls
-            // read the same snapshot, and each taking the position it showed put them all on the
-            // same member (150 concurrent calls to a group of 3 started 64/50/36 on Redis).
-            (Mode::Live, _) => {
+            (Mode::Live, Some(snapshot)) => Ok(snapshot
+                .this_call
+                .get(&group_key)
+                .copied()
+                .or(taken)
+                .unwrap_or_else(|| {
+                    let position = snapshot.counters.get(&group_key).copied().unwrap_or(0);
+                    self.out.round_robin.push((group_key.clone(), position));
+                    position
+                })),
+            (Mode::Live, None) => {
                 self.coordination
                     .advance_round_robin(&org, &group_key, &self.call.call_sid, ROUND_ROBIN_MEMORY)
                     .await

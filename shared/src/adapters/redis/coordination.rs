@@ -15,7 +15,7 @@ use crate::adapters::memory::coordination::MemoryCoordination;
 use crate::adapters::redis::connection::{GuardedConnection, outage};
 use crate::ports::coordination::{
     Cache, CallAdmission, CallGate, CallStart, CircuitPolicy, Circuits, CoordinationError,
-    Counters, Idempotency, LockGuard, Locks, RateDecision, RateLimits, Recorded,
+    Counters, Finished, Idempotency, LockGuard, Locks, RateDecision, RateLimits, Recorded,
     RoundRobinSnapshot, RoundRobinTaken, config_version_key,
 };
 
@@ -169,13 +169,26 @@ static BEGIN_CALL: LazyLock<Script> = LazyLock::new(|| {
     )
 });
 
-/// A voice webhook's last step: [`RECORD`], the round-robin positions the call took (each
-/// remembered for the call and its counter advanced, once per call) and [`UNLOCK`], in one round
-/// trip. KEYS: reply, lock (an empty lock token skips the release), round-robin counters, this
-/// call's positions. ARGV: reply, TTL ms, lock token, then group/position pairs.
+/// A voice webhook's last step: [`RECORD`], the round-robin positions the call took from its
+/// snapshot (each remembered for the call and its counter advanced, once per call) and
+/// [`UNLOCK`], in one round trip — unless another call took one of those positions since the
+/// snapshot was read: then nothing is written and status 0 says so (the lock stays held).
+/// Returns `{status, existing reply}`, status 1 = done.
+/// KEYS: reply, lock (an empty lock token skips the release), round-robin counters, this call's
+/// positions. ARGV: reply, TTL ms, lock token, then group/position pairs.
 static FINISH_CALL: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
+        for i = 4, #ARGV, 2 do
+            local mine = redis.call('HGET', KEYS[4], ARGV[i])
+            if mine then
+                if mine ~= ARGV[i + 1] then
+                    return {0, false}
+                end
+            elseif (redis.call('HGET', KEYS[3], ARGV[i]) or '0') ~= ARGV[i + 1] then
+                return {0, false}
+            end
+        end
         local existing = false
         if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
             existing = redis.call('GET', KEYS[1])
@@ -191,7 +204,7 @@ static FINISH_CALL: LazyLock<Script> = LazyLock::new(|| {
         if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then
             redis.call('DEL', KEYS[2])
         end
-        return existing
+        return {1, existing}
         ",
     )
 });
@@ -568,7 +581,7 @@ impl CallGate for RedisCoordination {
         reply: &[u8],
         ttl: Duration,
         taken: Option<RoundRobinTaken<'_>>,
-    ) -> Result<Recorded, CoordinationError> {
+    ) -> Result<Finished, CoordinationError> {
         // Without a lock the slot is the reply's, which the script then does not touch; the
         // round-robin keys are the organization's, as the reply key is.
         let lock_key = guard.as_ref().map_or(replay_key, |g| g.key());
@@ -585,8 +598,13 @@ impl CallGate for RedisCoordination {
         for (group, position) in taken.map_or(&[][..], |t| t.positions) {
             script.arg(group).arg(*position);
         }
-        let existing: Option<Vec<u8>> = script.invoke_async(&mut self.connection.clone()).await?;
-        Ok(existing.map_or(Recorded::Stored, Recorded::Existing))
+        let (status, existing): (i64, Option<Vec<u8>>) =
+            script.invoke_async(&mut self.connection.clone()).await?;
+        Ok(if status == 0 {
+            Finished::Overtaken(guard)
+        } else {
+            Finished::Recorded(existing.map_or(Recorded::Stored, Recorded::Existing))
+        })
     }
 
     async fn advance_round_robin(

@@ -42,7 +42,7 @@ use crate::observe::metrics::{self, Metric, store_call};
 use crate::observe::request;
 use crate::ports::call_logs::{CallLogInsert, CallLogRepo, CallStep};
 use crate::ports::coordination::{
-    CallAdmission, CallStart, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
+    CallAdmission, CallStart, Finished, LockGuard, RateDecision, Recorded, RoundRobinSnapshot,
     RoundRobinTaken,
 };
 use crate::ports::store::StoreError;
@@ -52,6 +52,29 @@ use crate::routing::continuation::Continuation;
 use crate::routing::{
     CallFacts, CallbackInput, DialOutcome, Effect, Engine, Mode, Outcome, speech,
 };
+
+/// An answer, and what the call log records of it: the call's facts and the routing outcome
+/// (none for a refusal or an apology before routing).
+struct Decision {
+    xml: Vec<u8>,
+    routed: Option<(CallFacts, Outcome)>,
+}
+
+impl Decision {
+    fn unrecorded(response: cxml::Response) -> Self {
+        Self {
+            xml: response.to_xml().into_bytes(),
+            routed: None,
+        }
+    }
+
+    /// The round-robin positions routing took from the call's snapshot.
+    fn positions(&self) -> &[(String, i64)] {
+        self.routed
+            .as_ref()
+            .map_or(&[], |(_, outcome)| &outcome.round_robin)
+    }
+}
 
 /// Cloudonix may retry for a while; a day covers any retry of a live call.
 const REPLAY_MEMORY: Duration = Duration::from_secs(24 * 3600);
@@ -253,15 +276,52 @@ impl Request<'_> {
             // database, so the outage costs no configuration reads.
             None => (None, self.state.local.recent_version(self.org), None, None),
         };
-        let (xml, positions) = match self.admit(rate) {
-            Some(busy) => (busy.to_xml().into_bytes(), Vec::new()),
-            None => self.decide(version, snapshot.as_ref()).await,
-        };
+        let (mut guard, mut snapshot) = (guard, snapshot);
+        loop {
+            let decision = match self.admit(rate) {
+                Some(busy) => Decision::unrecorded(busy),
+                None => self.decide(version, snapshot.as_ref()).await,
+            };
+            let answer = if decision.positions().is_empty() {
+                // The answer's record and the call log are in different stores: neither waits
+                // for the other. A retry arriving in between replays the answer and writes
+                // nothing (the call log is keyed by the call).
+                let (answer, ()) =
+                    tokio::join!(self.finish(guard, &decision), self.record(&decision));
+                answer
+            } else {
+                // A position read in the snapshot counts only if no other call took it since:
+                // the call log records the answer once that is settled.
+                let answer = self.finish(guard, &decision).await;
+                if answer.is_ok() {
+                    self.record(&decision).await;
+                }
+                answer
+            };
+            match answer {
+                Ok(xml) => return xml,
+                Err(held) => {
+                    tracing::debug!(org = %self.org, "round-robin position taken by another call; routing again");
+                    (guard, snapshot) = (held, None);
+                }
+            }
+        }
+    }
+
+    /// Records `decision`'s answer for retries and releases the call's lock, in one round trip:
+    /// the answer to give (another delivery's, if it recorded first), or the lock, still held,
+    /// when a round-robin position the decision took went to another call first.
+    async fn finish(
+        &self,
+        guard: Option<LockGuard>,
+        decision: &Decision,
+    ) -> Result<Vec<u8>, Option<LockGuard>> {
         let org = self.org.to_string();
+        let positions = decision.positions();
         let taken = (!positions.is_empty()).then_some(RoundRobinTaken {
             org: &org,
             call: &self.call_sid,
-            positions: &positions,
+            positions,
         });
         let finished = store_call(
             self.state.coordination_backend,
@@ -269,17 +329,18 @@ impl Request<'_> {
             self.state.coordination.finish_call(
                 guard,
                 &self.replay_key,
-                &xml,
+                &decision.xml,
                 REPLAY_MEMORY,
                 taken,
             ),
         );
         match finished.await {
-            Ok(Recorded::Existing(first)) => first,
-            Ok(Recorded::Stored) => xml,
+            Ok(Finished::Recorded(Recorded::Existing(first))) => Ok(first),
+            Ok(Finished::Recorded(Recorded::Stored)) => Ok(decision.xml.clone()),
+            Ok(Finished::Overtaken(guard)) => Err(guard),
             Err(e) => {
                 tracing::warn!(error = %e, "could not remember the answer for retries; the call lock lapses by itself");
-                xml
+                Ok(decision.xml.clone())
             }
         }
     }
@@ -301,12 +362,13 @@ impl Request<'_> {
         None
     }
 
-    /// The answer's bytes, and the round-robin positions it took from `snapshot`.
+    /// Routes the request: the answer, with what the call log records of it (round-robin
+    /// positions taken from `snapshot` among it).
     async fn decide(
         &self,
         config_version: Option<i64>,
         snapshot: Option<&RoundRobinSnapshot>,
-    ) -> (Vec<u8>, Vec<(String, i64)>) {
+    ) -> Decision {
         let p = &self.params;
         let facts = CallFacts {
             org: self.org,
@@ -340,20 +402,17 @@ impl Request<'_> {
                     Err(e) => {
                         tracing::warn!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "callback with bad routing state");
                         self.count_routed("apology");
-                        return (
-                            cxml::Response::apology(speech::TECHNICAL_PROBLEM)
-                                .to_xml()
-                                .into_bytes(),
-                            Vec::new(),
-                        );
+                        return Decision::unrecorded(cxml::Response::apology(
+                            speech::TECHNICAL_PROBLEM,
+                        ));
                     }
                 }
             }
         };
-        self.count_routed(outcome.label());
-        let xml = outcome.response.to_xml().into_bytes();
-        self.record(&facts, &outcome, &xml).await;
-        (xml, outcome.round_robin)
+        Decision {
+            xml: outcome.response.to_xml().into_bytes(),
+            routed: Some((facts, outcome)),
+        }
     }
 
     fn org_label(&self) -> metrics::Labels {
@@ -371,9 +430,15 @@ impl Request<'_> {
         metrics::count(Metric::CallsRouted, labels);
     }
 
-    /// The call log and voicemail. A failure here is logged loudly but does not cost the caller
-    /// the call: the routing decision is still answered.
-    async fn record(&self, facts: &CallFacts, outcome: &Outcome, xml: &[u8]) {
+    /// The call log and voicemail of a routed answer, counted in the metrics once it is the one
+    /// given. A failure here is logged loudly but does not cost the caller the call: the routing
+    /// decision is still answered.
+    async fn record(&self, decision: &Decision) {
+        let Some((facts, outcome)) = &decision.routed else {
+            return;
+        };
+        let xml = &decision.xml;
+        self.count_routed(outcome.label());
         let line = trace::with_params(self.arrival.clone(), &self.params)
             .answered(StatusCode::OK.as_u16(), String::from_utf8_lossy(xml));
         let dialect = self.state.store.dialect().name();
