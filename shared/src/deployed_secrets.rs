@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use crate::adapters::aws_json::percent_encode;
 use crate::adapters::secrets_manager::{SecretsError, SecretsManager};
 use crate::config::{Config, ConfigError};
 
@@ -176,17 +177,6 @@ pub fn encryption_key(raw: &str) -> String {
         },
         Err(_) => raw.trim().to_owned(),
     }
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn percent_decode(s: &str) -> String {

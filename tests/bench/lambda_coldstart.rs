@@ -270,7 +270,7 @@ async fn prepare_dynamodb() -> String {
         return "DynamoDB: no emulator (AWS_ENDPOINT_URL_DYNAMODB unset), table calls time out"
             .into();
     };
-    let client = client().await;
+    let client = client();
     let _ = create_connections_table(&client, CONNECTIONS_TABLE).await;
     let _ = create_live_calls_table(&client, LIVE_CALLS_TABLE).await;
     format!("DynamoDB: {endpoint}")

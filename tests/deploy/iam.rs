@@ -122,9 +122,10 @@ fn resource_text(v: &Value) -> String {
         .unwrap_or_else(|| v.to_string())
 }
 
-/// The AWS SDK is linked only into the functions that call AWS: a function depends on `opbx-aws`
-/// exactly when its role may call DynamoDB or API Gateway. Without it, a function handed the
-/// tables would refuse real-time calls; with it needlessly, its zip grows by ≈1.9 MB.
+/// The DynamoDB and Management API adapters are linked only into the functions that call them: a
+/// function depends on `opbx-aws` exactly when its role may call DynamoDB or API Gateway. Without
+/// it, a function handed the tables would refuse real-time calls; with it needlessly, it carries
+/// code it never runs.
 #[test]
 fn functions_link_the_aws_adapters_exactly_when_their_role_calls_aws() {
     let template = Template::load();

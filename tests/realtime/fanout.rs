@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use opbx::adapters::memory::ws_hub::{ConnectionInfo, LocalHub};
 use opbx::domain::ids::OrgId;
 use opbx::domain::live_call::LiveCallChange;
 use opbx::domain::model::CallStatus;
 use opbx::domain::now_ms;
 use opbx::realtime::fanout::{Fanout, FanoutReport};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::sync::mpsc::Receiver;
 
 use crate::stores::{Stores, call, connection};
@@ -151,12 +150,9 @@ async fn the_live_calls_stream_on_moto_becomes_events_in_order() {
     live.put_live_call(&c).await.unwrap();
     // What DynamoDB's TTL does later: the ended call's removal is not news, the other one's is.
     for (org, id) in [(a, "streamed"), (b, "b-call")] {
+        let key = json!({"organization_id": {"S": org.to_string()}, "call_id": {"S": id}});
         client
-            .delete_item()
-            .table_name(&live_table)
-            .key("organization_id", AttributeValue::S(org.to_string()))
-            .key("call_id", AttributeValue::S(id.to_owned()))
-            .send()
+            .call("DeleteItem", &json!({"TableName": live_table, "Key": key}))
             .await
             .unwrap();
     }

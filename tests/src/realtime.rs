@@ -128,9 +128,9 @@ pub fn moto_endpoint() -> String {
 }
 
 /// A DynamoDB client on moto with a live-calls and a connections table of this test's own.
-pub async fn moto_tables() -> (aws_sdk_dynamodb::Client, String, String) {
+pub async fn moto_tables() -> (opbx_aws::dynamodb::Client, String, String) {
     let endpoint = moto_endpoint();
-    let client = opbx_aws::dynamodb::client().await;
+    let client = opbx_aws::dynamodb::client();
     let suffix = crate::unique();
     let live = format!("live-calls-{suffix}");
     let connections = format!("connections-{suffix}");
@@ -147,17 +147,15 @@ pub async fn moto_tables() -> (aws_sdk_dynamodb::Client, String, String) {
 
 /// The records of a table's DynamoDB stream on moto from the start, in the shape Lambda hands
 /// them to presence-fanout (moto's GetRecords answer has that shape).
-pub async fn stream_records(client: &aws_sdk_dynamodb::Client, table: &str) -> Value {
+pub async fn stream_records(client: &opbx_aws::dynamodb::Client, table: &str) -> Value {
     let described = client
-        .describe_table()
-        .table_name(table)
-        .send()
+        .call("DescribeTable", &json!({ "TableName": table }))
         .await
         .expect("describe table");
-    let arn = described
-        .table
-        .and_then(|t| t.latest_stream_arn)
-        .expect("the live-calls table has a stream");
+    let arn = described["Table"]["LatestStreamArn"]
+        .as_str()
+        .expect("the live-calls table has a stream")
+        .to_owned();
     let stream = streams_call("DescribeStream", json!({"StreamArn": arn})).await;
     let mut records = Vec::new();
     for shard in stream["StreamDescription"]["Shards"].as_array().unwrap() {

@@ -1,19 +1,20 @@
 //! Event push through API Gateway's Management API (`POST /@connections/{id}`), the production
-//! adapter of [`EventPush`]. `opbx-local` serves the same endpoint on its own sockets, so this
-//! adapter is tested against real WebSocket clients.
+//! adapter of [`EventPush`]: signed requests through `opbx`'s AWS client, without the generated
+//! SDK. `opbx-local` serves the same endpoint on its own sockets, so this adapter is tested
+//! against real WebSocket clients.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_apigatewaymanagement::Client;
-use aws_sdk_apigatewaymanagement::error::{DisplayErrorContext, SdkError};
-use aws_sdk_apigatewaymanagement::primitives::Blob;
-
+use opbx::adapters::aws_json::{AwsError, AwsHttp, Signing, percent_encode};
 use opbx::ports::event_push::{Delivery, EventPush, PushError};
 
-#[derive(Clone)]
+const TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Without a region or credentials in the environment every call fails (as the SDK did), rather
+/// than the function failing to start.
 pub struct ManagementApiPush {
-    client: Client,
+    http: Result<AwsHttp, String>,
 }
 
 impl ManagementApiPush {
@@ -21,70 +22,54 @@ impl ManagementApiPush {
     /// in AWS (`AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`). Region and credentials come from the
     /// environment as for every AWS client.
     pub async fn connect(endpoint: &str) -> Self {
-        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .timeout_config(
-                aws_config::timeout::TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(1))
-                    .operation_timeout(Duration::from_secs(3))
-                    .build(),
-            )
-            .load()
-            .await;
-        let config = aws_sdk_apigatewaymanagement::config::Builder::from(&shared)
-            .endpoint_url(endpoint)
-            .build();
         Self {
-            client: Client::from_conf(config),
+            http: AwsHttp::from_env("execute-api", Some(endpoint.to_owned()), TIMEOUT)
+                .map_err(|e| e.to_string()),
         }
     }
-}
 
-/// A Management API call's answer as a [`Delivery`]: API Gateway answers 410 for a connection
-/// that no longer exists, which the caller forgets rather than counts as a failure.
-fn delivery<T, E, R>(
-    operation: &str,
-    connection_id: &str,
-    result: Result<T, SdkError<E, R>>,
-    gone: fn(&E) -> bool,
-) -> Result<Delivery, PushError>
-where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    match result {
-        Ok(_) => Ok(Delivery::Delivered),
-        Err(e) if e.as_service_error().is_some_and(gone) => Ok(Delivery::Gone),
-        Err(e) => {
-            tracing::warn!(connection_id, operation, error = %DisplayErrorContext(&e), "Management API call failed");
-            Err(PushError(Box::new(e)))
-        }
+    /// One Management API call on a connection: API Gateway answers 410 for a connection that
+    /// no longer exists, which the caller forgets rather than counts as a failure.
+    async fn call(
+        &self,
+        operation: &'static str,
+        method: &str,
+        connection_id: &str,
+        payload: &[u8],
+    ) -> Result<Delivery, PushError> {
+        let path = format!("/@connections/{}", percent_encode(connection_id));
+        let answer = match &self.http {
+            Ok(http) => {
+                http.send(Signing::Json, method, &path, &[], payload.to_vec().into())
+                    .await
+            }
+            Err(missing) => Err(AwsError::Config(missing.clone())),
+        };
+        let failed = match answer {
+            Ok(a) if (200..300).contains(&a.status) => return Ok(Delivery::Delivered),
+            Ok(a) if a.status == 410 => return Ok(Delivery::Gone),
+            Ok(a) => AwsError::Refused {
+                service: "execute-api",
+                action: operation,
+                status: a.status,
+                detail: String::from_utf8_lossy(&a.body).chars().take(200).collect(),
+            },
+            Err(e) => e,
+        };
+        tracing::warn!(connection_id, operation, error = %failed, "Management API call failed");
+        Err(PushError(Box::new(failed)))
     }
 }
 
 #[async_trait]
 impl EventPush for ManagementApiPush {
     async fn post(&self, connection_id: &str, payload: &[u8]) -> Result<Delivery, PushError> {
-        let result = self
-            .client
-            .post_to_connection()
-            .connection_id(connection_id)
-            .data(Blob::new(payload))
-            .send()
-            .await;
-        delivery("PostToConnection", connection_id, result, |e| {
-            e.is_gone_exception()
-        })
+        self.call("PostToConnection", "POST", connection_id, payload)
+            .await
     }
 
     async fn close(&self, connection_id: &str) -> Result<Delivery, PushError> {
-        let result = self
-            .client
-            .delete_connection()
-            .connection_id(connection_id)
-            .send()
-            .await;
-        delivery("DeleteConnection", connection_id, result, |e| {
-            e.is_gone_exception()
-        })
+        self.call("DeleteConnection", "DELETE", connection_id, &[])
+            .await
     }
 }

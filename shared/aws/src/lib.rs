@@ -1,7 +1,7 @@
 //! OpBX's AWS adapters: live calls and the WebSocket connection registry in DynamoDB, event push
 //! through API Gateway's Management API, and the Lambda entry points of the functions that use
-//! them. Everything else lives in `opbx`, which does not depend on the AWS SDK, so a function
-//! that never calls AWS does not carry it.
+//! them, spoken to through `opbx`'s signed AWS client (no generated SDK). A function that never
+//! calls DynamoDB or API Gateway does not carry these adapters.
 //!
 //! Which function uses what (the template's IAM statements say the same):
 //! - live calls: webhook-voice, -gather, -dial, -session, -cdr and api-live-calls ([`lambda::serve`]);
@@ -49,7 +49,7 @@ pub async fn realtime_with_push(config: &RealtimeConfig) -> Realtime {
 async fn stores(config: &RealtimeConfig, hub: Arc<LocalHub>, push: Arc<dyn EventPush>) -> Realtime {
     match (&config.live_calls_table, &config.connections_table) {
         (Some(live_calls), Some(connections)) => {
-            let client = dynamodb::client().await;
+            let client = dynamodb::client();
             Realtime {
                 live_calls: Arc::new(GuardedLiveCalls::new(
                     Arc::new(DynamoLiveCalls::new(client.clone(), live_calls)),

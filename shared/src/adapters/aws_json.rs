@@ -1,11 +1,11 @@
-//! Signed AWS requests for the few AWS calls `opbx` itself makes: the JSON protocol (a signed
-//! HTTPS POST of a JSON body, the action named by `X-Amz-Target`) for Secrets Manager's
-//! `GetSecretValue` at init and SQS's messages, and plain signed REST requests and presigned URLs
-//! ([`AwsHttp`]) for S3's objects. Requests go through the hyper client OpBX already has for
+//! Signed AWS requests for every AWS call OpBX makes: the JSON protocol (a signed HTTPS POST of a
+//! JSON body, the action named by `X-Amz-Target`) for Secrets Manager's `GetSecretValue` at init,
+//! SQS's messages and DynamoDB (in `opbx-aws`), and plain signed REST requests and presigned URLs
+//! ([`AwsHttp`]) for S3's objects, SES and API Gateway's Management API. Requests go through the hyper client OpBX already has for
 //! Cloudonix and are signed by `aws-sigv4` with the credentials Lambda puts in every function's
 //! environment (its role's `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`):
-//! neither a generated SDK crate nor `aws-config`'s provider chain, so a function that does not
-//! call AWS otherwise links no AWS SDK (its zip stays small).
+//! neither a generated SDK crate nor `aws-config`'s provider chain, which made up about a quarter
+//! of each function that linked them (their zips went over 5 MB).
 
 use std::time::{Duration, SystemTime};
 
@@ -40,6 +40,28 @@ pub enum AwsError {
         status: u16,
         detail: String,
     },
+}
+
+impl AwsError {
+    /// Whether the service refused with the error named `name` (the end of its `__type`, which
+    /// may carry a namespace: `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`).
+    pub fn refused_as(&self, name: &str) -> bool {
+        matches!(self, Self::Refused { detail, .. }
+            if detail.split_whitespace().next().and_then(|t| t.rsplit('#').next()) == Some(name))
+    }
+}
+
+/// `s` with every byte but RFC 3986's unreserved ones percent-encoded: a path segment (or a
+/// URL's user info) as AWS signs and expects it.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// One AWS service spoken to in its JSON protocol.

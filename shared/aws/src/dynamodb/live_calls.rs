@@ -1,15 +1,12 @@
 //! Live calls in DynamoDB. Every write lands on the table's stream, which the presence-fanout
 //! function turns into WebSocket events ([`change_from_stream`]).
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
-use super::{corrupt, epoch_seconds, unavailable};
+use super::{Client, epoch_seconds, from_item, query_all, to_item};
 use opbx::domain::ids::OrgId;
 use opbx::domain::live_call::{LiveCall, LiveCallChange};
 use opbx::domain::now_ms;
@@ -41,74 +38,54 @@ impl DynamoLiveCalls {
     }
 }
 
-fn key(org: OrgId, call_id: &str) -> HashMap<String, AttributeValue> {
-    HashMap::from([
-        (
-            "organization_id".to_owned(),
-            AttributeValue::S(org.to_string()),
-        ),
-        ("call_id".to_owned(), AttributeValue::S(call_id.to_owned())),
-    ])
+fn key(org: OrgId, call_id: &str) -> Value {
+    json!({"organization_id": {"S": org.to_string()}, "call_id": {"S": call_id}})
 }
 
-fn decode(item: HashMap<String, AttributeValue>) -> StoreResult<LiveCall> {
-    serde_dynamo::from_item::<_, Item>(item)
-        .map(|i| i.call)
-        .map_err(corrupt)
+fn item(call: &LiveCall) -> StoreResult<Value> {
+    to_item(Item {
+        call: call.clone(),
+        ttl: epoch_seconds(expires_at(call)),
+    })
 }
 
 #[async_trait]
 impl LiveCalls for DynamoLiveCalls {
     async fn put_live_call(&self, call: &LiveCall) -> StoreResult<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item(call)?))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let request = json!({"TableName": self.table, "Item": item(call)?});
+        self.client.store_call("PutItem", &request).await?;
         Ok(())
     }
 
     /// One conditional PutItem. An entry left by an expired call (DynamoDB deletes lazily)
     /// counts as absent, like everywhere else.
     async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item(call)?))
-            .condition_expression("attribute_not_exists(call_id) OR #ttl < :now")
-            .expression_attribute_names("#ttl", crate::dynamodb::TTL_ATTRIBUTE)
-            .expression_attribute_values(
-                ":now",
-                AttributeValue::N(epoch_seconds(now_ms()).to_string()),
-            )
-            .send()
-            .await;
-        match put {
+        let request = json!({
+            "TableName": self.table,
+            "Item": item(call)?,
+            "ConditionExpression": "attribute_not_exists(call_id) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#ttl": super::TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": {":now": {"N": epoch_seconds(now_ms()).to_string()}},
+        });
+        match self.client.call("PutItem", &request).await {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(e)),
+            Err(e) if e.refused_as("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(super::unavailable(e)),
         }
     }
 
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(org, call_id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let call = decode(out.item.ok_or(StoreError::NotFound)?)?;
+        let request = json!({
+            "TableName": self.table,
+            "Key": key(org, call_id),
+            "ConsistentRead": true,
+        });
+        let mut answer = self.client.store_call("GetItem", &request).await?;
+        let found = match answer["Item"].take() {
+            Value::Object(item) if !item.is_empty() => Value::Object(item),
+            _ => return Err(StoreError::NotFound),
+        };
+        let call = from_item::<Item>(found)?.call;
         // DynamoDB deletes expired items lazily (within days), so expiry is checked here too.
         if expires_at(&call) <= now_ms() {
             return Err(StoreError::NotFound);
@@ -118,42 +95,21 @@ impl LiveCalls for DynamoLiveCalls {
 
     async fn list_live_calls(&self, org: OrgId) -> StoreResult<Vec<LiveCall>> {
         let now = now_ms();
-        let mut calls = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("organization_id = :org")
-                .expression_attribute_values(":org", AttributeValue::S(org.to_string()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items.unwrap_or_default() {
-                let call = decode(item)?;
-                if expires_at(&call) > now && !call.status.is_terminal() {
-                    calls.push(call);
-                }
-            }
-            start = out.last_evaluated_key.filter(|k| !k.is_empty());
-            if start.is_none() {
-                break;
-            }
-        }
+        let request = json!({
+            "TableName": self.table,
+            "KeyConditionExpression": "organization_id = :org",
+            "ExpressionAttributeValues": {":org": {"S": org.to_string()}},
+            "ConsistentRead": true,
+        });
+        let mut calls: Vec<LiveCall> = query_all::<Item>(&self.client, request)
+            .await?
+            .into_iter()
+            .map(|i| i.call)
+            .filter(|call| expires_at(call) > now && !call.status.is_terminal())
+            .collect();
         calls.sort_by(|a, b| (a.started_at, &a.call_id).cmp(&(b.started_at, &b.call_id)));
         Ok(calls)
     }
-}
-
-fn item(call: &LiveCall) -> StoreResult<HashMap<String, AttributeValue>> {
-    serde_dynamo::to_item(Item {
-        call: call.clone(),
-        ttl: epoch_seconds(expires_at(call)),
-    })
-    .map_err(corrupt)
 }
 
 /// The change one record of the live-calls stream describes. `None` (logged) for a record that is
@@ -216,15 +172,9 @@ mod tests {
                 name: "Front desk".into(),
             }),
         };
-        let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(Item {
-            call: call.clone(),
-            ttl: epoch_seconds(expires_at(&call)),
-        })
-        .unwrap();
-        assert_eq!(
-            item.get(TTL_ATTRIBUTE),
-            Some(&AttributeValue::N("1700043200".into()))
-        );
-        assert_eq!(decode(item).unwrap(), call);
+        let item = item(&call).unwrap();
+        assert_eq!(item[TTL_ATTRIBUTE], json!({"N": "1700043200"}));
+        assert_eq!(item["call_id"], json!({"S": "token-1"}));
+        assert_eq!(from_item::<Item>(item).unwrap().call, call);
     }
 }
