@@ -8,6 +8,7 @@ mod call_logs;
 mod cdrs;
 mod cloudonix_settings;
 mod conference_rooms;
+mod connection_pool;
 mod coordination;
 mod email;
 mod extensions;

@@ -8,7 +8,8 @@
 //! - the raw floor: Redis GET and MySQL point-select round trips from this process, and the
 //!   sequence a new call cannot go below: one Redis EVAL + one MySQL INSERT commit;
 //! - round trips per new call, counted by the servers (Redis MONITOR lines that are not a
-//!   script's own commands; MariaDB's Questions, BEGIN/COMMIT aside) over sequential new calls;
+//!   script's own commands; MariaDB's Questions, BEGIN/COMMIT aside; its pings printed beside)
+//!   over sequential new calls;
 //! - the CPU time opbx-local spent per request (/proc) during the open loop.
 //!
 //! Last line: `voice: p99 <X> ms at <R>/s, <Y>x floor, <N> Redis + <M> SQL round trips per new call`.
@@ -214,8 +215,15 @@ async fn main() {
     println!(
         "\nround trips per new call (cached configuration, {counted} calls, counted by the servers): \
          Redis {redis_per_call:.2} (MONITOR: {redis_commands} commands from clients — {by_command} — script-internal ones aside), \
-         SQL {sql_per_call:.2} (MariaDB Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {})",
-        trips.questions, trips.begin, trips.commit, trips.insert, trips.select, trips.update
+         SQL {sql_per_call:.2} (MariaDB Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {}; \
+         besides, {} pings: sqlx checks each connection as it returns to the pool, after the answer)",
+        trips.questions,
+        trips.begin,
+        trips.commit,
+        trips.insert,
+        trips.select,
+        trips.update,
+        trips.pings
     );
     println!(
         "opbx-local CPU per request during the open loop: {cpu_per_request:.3} ms (user + system)"
@@ -297,6 +305,7 @@ struct Trips {
     questions: i64,
     begin: i64,
     commit: i64,
+    pings: i64,
     insert: i64,
     select: i64,
     update: i64,
@@ -348,26 +357,12 @@ where
         }
         commands
     });
-    let status = || async {
-        let rows = sqlx::query(
-            "SHOW GLOBAL STATUS WHERE Variable_name IN \
-             ('Questions', 'Com_begin', 'Com_commit', 'Com_insert', 'Com_select', 'Com_update')",
-        )
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-        rows.iter()
-            .map(|row| {
-                use sqlx::Row;
-                let name: String = row.try_get(0).unwrap();
-                let value: String = row.try_get(1).unwrap();
-                (name, value.parse::<i64>().unwrap())
-            })
-            .collect::<std::collections::HashMap<_, _>>()
-    };
-    let before = status().await;
+    // One connection for both readings, taken before the first: the pool's own check of a
+    // connection (a ping) must not land between them.
+    let mut reader = store.pool().acquire().await.unwrap();
+    let before = global_status(&mut reader).await;
     work().await;
-    let after = status().await;
+    let after = global_status(&mut reader).await;
     let marker = redis::Client::open(redis_url).unwrap();
     let mut marker = marker.get_multiplexed_async_connection().await.unwrap();
     let _: () = redis::cmd("ECHO")
@@ -386,16 +381,41 @@ where
     // The second SHOW STATUS is itself a question.
     let questions = delta("Questions") - 1;
     let (begin, commit) = (delta("Com_begin"), delta("Com_commit"));
+    // Pings are not statements (MariaDB counts them as admin commands), but are printed: sqlx
+    // pings each connection as it returns to the pool, after the answer.
+    let pings = delta("Com_admin_commands");
     Trips {
         redis,
         questions,
         begin,
         commit,
+        pings,
         insert: delta("Com_insert"),
         select: delta("Com_select"),
         update: delta("Com_update"),
         sql: questions - begin - commit,
     }
+}
+
+/// MariaDB's global counters of statements and pings.
+async fn global_status(
+    connection: &mut sqlx::AnyConnection,
+) -> std::collections::HashMap<String, i64> {
+    use sqlx::Row;
+    sqlx::query(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_admin_commands', \
+         'Com_begin', 'Com_commit', 'Com_insert', 'Com_select', 'Com_update')",
+    )
+    .fetch_all(connection)
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| {
+        let name: String = row.try_get(0).unwrap();
+        let value: String = row.try_get(1).unwrap();
+        (name, value.parse::<i64>().unwrap())
+    })
+    .collect()
 }
 
 async fn measure<F, Fut>(n: usize, mut op: F) -> Stats

@@ -229,6 +229,8 @@ pub struct SqlStore {
 
 /// How long tools and tests wait for a connection (the pool is busy, or the server restarts).
 pub const TOOL_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// A pooled connection idle at least this long is pinged before it is used again.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// `OPBX_SQL_DEADLINE_MS`'s default: the longest a request waits for a database connection. A
 /// stopped server refuses connections and sqlx retries them until this deadline, so it is what
@@ -267,6 +269,19 @@ impl SqlStore {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(deadline)
+            // sqlx pings every connection it hands out: a second round trip to the database for
+            // each statement. A connection back from use moments ago is alive; one idle for
+            // longer (a Lambda instance between invocations, a database restarted meanwhile) is
+            // still checked first.
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= CHECK_IDLE_AFTER {
+                        sqlx::Connection::ping(connection).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(&url)
             .await
             .map_err(unavailable)?;

@@ -1,0 +1,59 @@
+//! The pool checks a connection before use only when it has been idle a while: a statement right
+//! after another is sent at once, not after a ping.
+
+use std::time::Duration;
+
+use opbx::adapters::sql::SqlStore;
+use sqlx::Row;
+
+async fn status(store: &SqlStore, name: &str) -> i64 {
+    let row = sqlx::query("SHOW SESSION STATUS WHERE Variable_name = ?")
+        .bind(name.to_owned())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    row.try_get::<String, _>(1).unwrap().parse().unwrap()
+}
+
+async fn connection_id(store: &SqlStore) -> i64 {
+    sqlx::query("SELECT CONNECTION_ID()")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_connection_used_moments_ago_is_not_pinged_first() {
+    let url = opbx_tests::empty_mysql_database().await;
+    let store = SqlStore::connect(&url, 1).await.unwrap();
+    // One connection, so every statement below runs on it; its session counts its pings (as
+    // admin commands).
+    let first = status(&store, "Com_admin_commands").await;
+    for _ in 0..5 {
+        connection_id(&store).await;
+    }
+    // sqlx pings each connection as it returns to the pool (after the statement's answer, so
+    // off its path): one ping for each of the six statements before the last reading, where a
+    // check before use too made it two.
+    assert_eq!(status(&store, "Com_admin_commands").await - first, 6);
+}
+
+#[tokio::test]
+async fn a_connection_that_died_while_idle_is_replaced_before_use() {
+    let url = opbx_tests::empty_mysql_database().await;
+    let store = SqlStore::connect(&url, 1).await.unwrap();
+    let dead = connection_id(&store).await;
+    let killer = SqlStore::connect(&url, 1).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("KILL {dead}")))
+        .execute(killer.pool())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let replaced = connection_id(&store).await;
+    assert_ne!(
+        replaced, dead,
+        "the idle connection was checked and a new one opened"
+    );
+}
