@@ -434,25 +434,41 @@ where
 }
 
 /// Sends `rate` requests per second on schedule; each latency counts from its scheduled time.
+/// Sends at `rate` requests/s for `seconds`, each timed from when it was due. The schedule is
+/// kept by a thread of its own (a thread sleep is precise to tens of microseconds; tokio's timer
+/// wakes at the next whole millisecond, which added up to a millisecond to every sample).
 async fn open_loop(pool: &Pool, tenants: &[Tenant], rate: u64, seconds: u64) -> Stats {
     let total = (rate * seconds) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
+    let calls: Vec<(String, String)> = (0..total)
+        .map(|i| {
+            let t = &tenants[i % tenants.len()];
+            (
+                t.key.clone(),
+                t.numbers[(i / tenants.len()) % t.numbers.len()].clone(),
+            )
+        })
+        .collect();
+    let (pool, runtime) = (pool.clone(), tokio::runtime::Handle::current());
     let started = Instant::now();
-    let mut tasks = Vec::with_capacity(total);
-    for i in 0..total {
-        let due = started + interval * i as u32;
-        tokio::time::sleep_until(due.into()).await;
-        let pool = pool.clone();
-        let t = &tenants[i % tenants.len()];
-        let (key, number) = (
-            t.key.clone(),
-            t.numbers[(i / tenants.len()) % t.numbers.len()].clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            send(&pool, &call_body(&number), &key).await;
-            due.elapsed()
-        }));
-    }
+    let scheduler = std::thread::spawn(move || {
+        let mut tasks = Vec::with_capacity(total);
+        for (i, (key, number)) in calls.into_iter().enumerate() {
+            let due = started + interval * i as u32;
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            let pool = pool.clone();
+            tasks.push(runtime.spawn(async move {
+                send(&pool, &call_body(&number), &key).await;
+                due.elapsed()
+            }));
+        }
+        tasks
+    });
+    let tasks = tokio::task::spawn_blocking(move || scheduler.join().unwrap())
+        .await
+        .unwrap();
     let mut samples = Vec::with_capacity(total);
     for t in tasks {
         samples.push(t.await.unwrap());
