@@ -57,3 +57,39 @@ async fn a_connection_that_died_while_idle_is_replaced_before_use() {
         "the idle connection was checked and a new one opened"
     );
 }
+
+#[tokio::test]
+async fn a_webhook_write_on_a_connection_that_died_moments_ago_goes_through_on_another() {
+    let url = opbx_tests::empty_mysql_database().await;
+    let store = SqlStore::connect(&url, 1).await.unwrap();
+    sqlx::query("CREATE TABLE written (id INT PRIMARY KEY)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let dead = connection_id(&store).await;
+    let killer = SqlStore::connect(&url, 1).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("KILL {dead}")))
+        .execute(killer.pool())
+        .await
+        .unwrap();
+    // At once: the pool does not check a connection it handed out moments ago.
+    let pool = store.pool().clone();
+    store
+        .write_within_webhook_deadline("test row", move || {
+            let pool = pool.clone();
+            async move {
+                sqlx::query("INSERT INTO written (id) VALUES (1)")
+                    .execute(&pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| opbx::ports::store::StoreError::Unavailable(Box::new(e)))
+            }
+        })
+        .await
+        .expect("the write is made again on a live connection");
+    let rows = sqlx::query("SELECT id FROM written")
+        .fetch_all(killer.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+}

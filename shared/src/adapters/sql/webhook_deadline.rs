@@ -209,22 +209,26 @@ impl SqlStore {
     }
 }
 
-/// Runs `write` again while its attempts end without a connection: such an attempt sent nothing,
-/// so making it again cannot write twice. (A write that reached the database is never repeated
-/// here; its own unique keys handle a redelivery.)
+/// Runs `write` again while its attempts end without a connection, or on a connection that turns
+/// out dead (pooled connections used within the last second are not checked first, so one that
+/// died meanwhile — a database restarted — fails on its first statement): such an attempt sent
+/// nothing to a live server, so making it again cannot write twice. (Were a statement cut off
+/// after it ran, its write's unique keys make the repeat harmless, as for a redelivery.)
 async fn until_sent<T, F: Future<Output = StoreResult<T>>>(
     write: &impl Fn() -> F,
 ) -> StoreResult<T> {
+    let mut pause = Duration::ZERO;
     loop {
         match write().await {
-            Err(StoreError::Unavailable(e))
-                if matches!(
-                    e.downcast_ref::<sqlx::Error>(),
-                    Some(sqlx::Error::PoolTimedOut)
-                ) =>
-            {
-                tokio::time::sleep(RETRY_PAUSE).await;
-            }
+            Err(StoreError::Unavailable(e)) => match e.downcast_ref::<sqlx::Error>() {
+                // The next attempt takes another connection at once; a database that keeps
+                // failing them is waited for like one that has none.
+                Some(sqlx::Error::Io(_)) if pause.is_zero() => pause = RETRY_PAUSE,
+                Some(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
+                    tokio::time::sleep(RETRY_PAUSE).await;
+                }
+                _ => return Err(StoreError::Unavailable(e)),
+            },
             done => return done,
         }
     }
