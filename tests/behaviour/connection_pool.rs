@@ -24,6 +24,18 @@ async fn connection_id(store: &SqlStore) -> i64 {
         .unwrap()
 }
 
+/// Kills the one connection of `store`'s pool from a store of its own: the dead connection's id,
+/// and that other store.
+async fn kill_connection(store: &SqlStore, url: &str) -> (i64, SqlStore) {
+    let dead = connection_id(store).await;
+    let killer = SqlStore::connect(url, 1).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("KILL {dead}")))
+        .execute(killer.pool())
+        .await
+        .unwrap();
+    (dead, killer)
+}
+
 #[tokio::test]
 async fn a_connection_used_moments_ago_is_not_pinged_first() {
     let url = opbx_tests::empty_mysql_database().await;
@@ -44,12 +56,7 @@ async fn a_connection_used_moments_ago_is_not_pinged_first() {
 async fn a_connection_that_died_while_idle_is_replaced_before_use() {
     let url = opbx_tests::empty_mysql_database().await;
     let store = SqlStore::connect(&url, 1).await.unwrap();
-    let dead = connection_id(&store).await;
-    let killer = SqlStore::connect(&url, 1).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("KILL {dead}")))
-        .execute(killer.pool())
-        .await
-        .unwrap();
+    let (dead, _) = kill_connection(&store, &url).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let replaced = connection_id(&store).await;
     assert_ne!(
@@ -66,12 +73,7 @@ async fn a_webhook_write_on_a_connection_that_died_moments_ago_goes_through_on_a
         .execute(store.pool())
         .await
         .unwrap();
-    let dead = connection_id(&store).await;
-    let killer = SqlStore::connect(&url, 1).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("KILL {dead}")))
-        .execute(killer.pool())
-        .await
-        .unwrap();
+    let (_, killer) = kill_connection(&store, &url).await;
     // At once: the pool does not check a connection it handed out moments ago.
     let pool = store.pool().clone();
     store
