@@ -5,7 +5,7 @@ use opbx::domain::call_trace::{
 };
 use opbx::domain::destination::{Destination, PathStep};
 use opbx::domain::ids::{CallLogId, ExtensionId, IvrMenuId, OrgId, PhoneNumberId, ScheduleId};
-use opbx::domain::model::{CallDirection, CallLog, CallStatus};
+use opbx::domain::model::{CallDirection, CallLog, CallStatus, Organization};
 use opbx::ports::call_logs::{
     CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogUpdate, CallSlot, CallStep,
     ExtensionCalls, NumberCalls, belongs_to,
@@ -804,9 +804,10 @@ fn entry(at: i64, webhook: TraceWebhook, response: &str) -> TraceEntry {
     )
 }
 
-async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
+/// A new organization's call, logged with its voice request's trace line (returned too).
+async fn call_with_voice_trace(b: &Backend, sid: &str) -> (Organization, CallLog, TraceEntry) {
     let org = new_org(&b.store).await;
-    let log = call(org.id, "CA-1", T0);
+    let log = call(org.id, sid, T0);
     let voice = entry(T0, TraceWebhook::Voice, "<Response><Dial/></Response>");
     assert!(
         b.store
@@ -814,6 +815,16 @@ async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
             .await
             .unwrap()
     );
+    (org, log, voice)
+}
+
+/// The trace of a call, read while it is kept.
+async fn trace_of(b: &Backend, org: OrgId, log: CallLogId) -> CallTrace {
+    b.store.find_call_trace(org, log, T0 + 1).await.unwrap()
+}
+
+async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
+    let (org, log, voice) = call_with_voice_trace(&b, "CA-1").await;
     // A callback that changes the log carries its line in the update; one that does not
     // appends it alone.
     let dial = entry(
@@ -836,11 +847,7 @@ async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
         .append_call_trace(org.id, log.id, &session.line())
         .await
         .unwrap();
-    let trace = b
-        .store
-        .find_call_trace(org.id, log.id, T0 + 1)
-        .await
-        .unwrap();
+    let trace = trace_of(&b, org.id, log.id).await;
     assert_eq!(trace.entries, vec![voice.clone(), dial, session]);
     assert_eq!(
         (trace.dropped, trace.kept_until),
@@ -870,11 +877,7 @@ async fn a_trace_keeps_every_request_in_order_up_to_its_cap(b: Backend) {
             .await
             .unwrap();
     }
-    let trace = b
-        .store
-        .find_call_trace(org.id, log.id, T0 + 1)
-        .await
-        .unwrap();
+    let trace = trace_of(&b, org.id, log.id).await;
     let stored: i64 = trace.entries.iter().map(|e| e.line().bytes()).sum();
     assert!(stored <= MAX_CALL_BYTES, "{stored} bytes kept");
     assert_eq!(trace.entries[0], voice);
@@ -973,15 +976,7 @@ async fn paths_logged_before_reasons_read_back_without_them(b: Backend) {
 /// from initiated or ringing, `updated_at` moved only by a change, the trace always; another
 /// organization's call is not found.
 async fn a_call_step_is_one_write_that_changes_only_what_it_should(b: Backend) {
-    let org = new_org(&b.store).await;
-    let log = call(org.id, "CA-step", T0);
-    let voice = entry(T0, TraceWebhook::Voice, "<Response><Dial/></Response>");
-    assert!(
-        b.store
-            .insert_call_log(&log, Some(&voice.line()))
-            .await
-            .unwrap()
-    );
+    let (org, log, voice) = call_with_voice_trace(&b, "CA-step").await;
     let (alice, bob) = (ExtensionId::new(), ExtensionId::new());
     let menu = [step(Destination::IvrMenu {
         id: IvrMenuId::new(),
@@ -1054,11 +1049,7 @@ async fn a_call_step_is_one_write_that_changes_only_what_it_should(b: Backend) {
         (read.answered_at, read.updated_at),
         (Some(T0 + 9_000), T0 + 9_000)
     );
-    let trace = b
-        .store
-        .find_call_trace(org.id, log.id, T0 + 1)
-        .await
-        .unwrap();
+    let trace = trace_of(&b, org.id, log.id).await;
     assert_eq!(trace.entries, vec![voice, gather, dial, again]);
 
     let stranger = new_org(&b.store).await;

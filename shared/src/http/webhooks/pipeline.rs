@@ -299,7 +299,7 @@ impl Request<'_> {
                 answer
             };
             match answer {
-                Ok(xml) => return xml,
+                Ok(first) => return first.unwrap_or(decision.xml),
                 Err(held) => {
                     tracing::debug!(org = %self.org, "round-robin position taken by another call; routing again");
                     (guard, snapshot) = (held, None);
@@ -309,13 +309,13 @@ impl Request<'_> {
     }
 
     /// Records `decision`'s answer for retries and releases the call's lock, in one round trip:
-    /// the answer to give (another delivery's, if it recorded first), or the lock, still held,
-    /// when a round-robin position the decision took went to another call first.
+    /// another delivery's answer when it recorded first (`None`: this one stands), or the lock,
+    /// still held, when a round-robin position the decision took went to another call first.
     async fn finish(
         &self,
         guard: Option<LockGuard>,
         decision: &Decision,
-    ) -> Result<Vec<u8>, Option<LockGuard>> {
+    ) -> Result<Option<Vec<u8>>, Option<LockGuard>> {
         let org = self.org.to_string();
         let positions = decision.positions();
         let taken = (!positions.is_empty()).then_some(RoundRobinTaken {
@@ -335,12 +335,12 @@ impl Request<'_> {
             ),
         );
         match finished.await {
-            Ok(Finished::Recorded(Recorded::Existing(first))) => Ok(first),
-            Ok(Finished::Recorded(Recorded::Stored)) => Ok(decision.xml.clone()),
+            Ok(Finished::Recorded(Recorded::Existing(first))) => Ok(Some(first)),
+            Ok(Finished::Recorded(Recorded::Stored)) => Ok(None),
             Ok(Finished::Overtaken(guard)) => Err(guard),
             Err(e) => {
                 tracing::warn!(error = %e, "could not remember the answer for retries; the call lock lapses by itself");
-                Ok(decision.xml.clone())
+                Ok(None)
             }
         }
     }
