@@ -60,6 +60,16 @@ pub fn serve_with(
     })
 }
 
+/// Entry point of a function whose answers stream ([`crate::http::Answer::Streamed`]): invoked
+/// through a Function URL in response-streaming mode, it sends the body as the router writes it
+/// instead of buffering it whole, so an answer is neither capped at 6 MB nor held in memory.
+pub fn serve_streaming(name: &'static str, make: fn(AppState) -> Router) -> Result<(), Error> {
+    block_on(async move {
+        let state = state_from_env(connect_without_aws).await?;
+        lambda_http::run_with_streaming_response(observed_function(name, make(state))).await
+    })
+}
+
 /// A function's router as it runs on Lambda: observed, and the invocation's metrics written as
 /// EMF once it is answered (one invocation at a time per instance, so they are its own).
 fn observed_function(name: &'static str, router: Router) -> Router {

@@ -72,7 +72,7 @@ pub async fn add_extension(state: &AppState, org: OrgId, user: Option<UserId>) -
 }
 
 /// An inbound call to a fresh number of `org`, started at `started_at`.
-fn call(org: OrgId, started_at: i64) -> CallLog {
+pub(crate) fn call(org: OrgId, started_at: i64) -> CallLog {
     CallLog {
         id: CallLogId::new(),
         organization_id: org,
@@ -97,7 +97,7 @@ fn call(org: OrgId, started_at: i64) -> CallLog {
     }
 }
 
-async fn store_call(state: &AppState, log: &CallLog) {
+pub(crate) async fn store_call(state: &AppState, log: &CallLog) {
     state.store.create_call_log(log, None).await.unwrap();
 }
 
@@ -168,7 +168,7 @@ fn field(r: &Reply, name: &str) -> Vec<String> {
         .collect()
 }
 
-fn utc(text: &str) -> i64 {
+pub(crate) fn utc(text: &str) -> i64 {
     text.parse::<jiff::Timestamp>().unwrap().as_millisecond()
 }
 
@@ -593,7 +593,11 @@ async fn pbx_users_see_only_their_own_extensions_calls(b: Backend) {
 }
 
 /// Sends `uri` and returns the status, headers and each data frame of the body as received.
-async fn frames(api: &Api, token: &str, uri: &str) -> (u16, axum::http::HeaderMap, Vec<String>) {
+pub(crate) async fn frames(
+    api: &Api,
+    token: &str,
+    uri: &str,
+) -> (u16, axum::http::HeaderMap, Vec<String>) {
     let request = Request::get(uri)
         .header("authorization", format!("Bearer {token}"))
         .body(Body::empty())

@@ -17,6 +17,7 @@ mod call_logs;
 mod cases;
 mod conference_rooms;
 mod config_support;
+mod export_on_lambda;
 mod extensions;
 mod fixtures;
 mod framework;

@@ -7,10 +7,12 @@
 //! the list and each filter (a week in the organization's time zone, direction, status, the end of
 //! a number, extension, CallSid), `call-logs/stats` (the default week and a whole year of days),
 //! and the CSV export of one organization's every call with opbx-local's memory before and after
-//! (RSS growth). Prints each filter's `EXPLAIN`. The seeded database is dropped at the end, or
+//! (RSS growth), through opbx-local and through `api-call-logs-export` run as on Lambda (response
+//! streaming). Prints each filter's `EXPLAIN`. The seeded database is dropped at the end, or
 //! kept with `--keep` (to try queries and plans on it by hand).
 //!
-//!   cargo build --release -p opbx-local && cargo build --release -p opbx-tests --bin bench-history
+//!   cargo build --release -p opbx-local -p api-call-logs-export
+//!   cargo build --release -p opbx-tests --bin bench-history
 //!   target/release/bench-history              # MariaDB, 1 000 000 calls
 //!   target/release/bench-history --sqlite     # SQLite, 100 000 calls
 //!   target/release/bench-history --calls 100000 --runs 20 --keep
@@ -224,6 +226,8 @@ async fn main() {
         (peak_after - rss_before).max(0.0)
     );
 
+    lambda_export(&db_url, &redis_url, &dir, &tenants[0].org.api_token).await;
+
     println!("\nQuery plans (count, then page) of each filter:");
     let t = &tenants[0];
     let org = t.org.org.id;
@@ -308,6 +312,56 @@ async fn main() {
     if !keep {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// The same export through `api-call-logs-export` run as on Lambda (its binary beside this one,
+/// answering a Function URL event in response-streaming mode), with that process's memory. The
+/// body is counted as it arrives, not kept.
+async fn lambda_export(db_url: &str, redis_url: &str, dir: &std::path::Path, token: &str) {
+    use opbx_tests::lambda_runtime::{Answer, LambdaProcess, http_event};
+    let bin = std::env::current_exe()
+        .unwrap()
+        .with_file_name("api-call-logs-export");
+    if !bin.exists() {
+        println!(
+            "\nCSV export on Lambda: not measured, build it first: cargo build --release -p api-call-logs-export"
+        );
+        return;
+    }
+    let function = LambdaProcess::start(
+        &bin,
+        &[("OPBX_DATABASE_URL", db_url), ("OPBX_REDIS_URL", redis_url)],
+        &dir.join("api-call-logs-export.log"),
+    )
+    .await;
+    let event = || http_event("GET", "/api/v1/call-logs/export.csv", Some(token));
+    let limit = Duration::from_secs(600);
+    // A first, small request so the process has started and connected before it is measured.
+    let warm = http_event(
+        "GET",
+        "/api/v1/call-logs/export.csv?call_sid=none",
+        Some(token),
+    );
+    function.invoke(warm, false, limit).await;
+    let (rss_before, _) = opbx_tests::proc::memory_mb(function.pid());
+    let t0 = Instant::now();
+    let answer = function.invoke(event(), false, limit).await;
+    let took = t0.elapsed();
+    let (rss_after, peak_after) = opbx_tests::proc::memory_mb(function.pid());
+    let Answer::Streamed(streamed) = answer else {
+        panic!("a streamed answer, got {answer:?}");
+    };
+    assert_eq!(streamed.status(), 200);
+    println!(
+        "CSV export on Lambda (api-call-logs-export, response streaming): {} rows, {:.1} MB in \
+         {:.2} s, {} pieces; RSS {rss_before:.1} MB before, {rss_after:.1} MB after, peak \
+         {peak_after:.1} MB: growth {:.1} MB",
+        streamed.lines - 1,
+        streamed.bytes as f64 / 1e6,
+        took.as_secs_f64(),
+        streamed.frames,
+        (peak_after - rss_before).max(0.0)
+    );
 }
 
 async fn seed(store: &SqlStore, calls: usize) -> Vec<Tenant> {

@@ -3,7 +3,7 @@
 //! admin-API flood cannot starve calls, access logs that never carry a secret path, and the
 //! admin UI served with security headers.
 
-use opbx::http::HTTP_FUNCTIONS;
+use opbx::http::{Answer, HTTP_FUNCTIONS};
 
 use crate::cfn::{Template, ref_target};
 
@@ -86,9 +86,25 @@ fn the_webhook_functions_have_reserved_concurrency() {
     let template = Template::load();
     let webhooks = webhook_functions();
     assert_eq!(webhooks.len(), 5, "{webhooks:?}");
+    let streamed: Vec<&str> = HTTP_FUNCTIONS
+        .iter()
+        .filter(|f| f.answer == Answer::Streamed)
+        .map(|f| f.name)
+        .collect();
     for f in template.rust_functions() {
         let reserved = &f.resource["Properties"]["ReservedConcurrentExecutions"];
-        if webhooks.contains(&f.binary) {
+        if streamed.contains(&f.binary) {
+            // Its Function URL has no API Gateway throttling: the reservation is its ceiling.
+            let branches = reserved["Fn::If"].as_array().unwrap_or_else(|| {
+                panic!(
+                    "{}: ReservedConcurrentExecutions: !If [ReserveExportConcurrency, …]",
+                    f.binary
+                )
+            });
+            assert_eq!(branches[0], "ReserveExportConcurrency", "{}", f.binary);
+            assert_eq!(ref_target(&branches[1]), Some("ExportReservedConcurrency"));
+            assert_eq!(ref_target(&branches[2]), Some("AWS::NoValue"));
+        } else if webhooks.contains(&f.binary) {
             let branches = reserved["Fn::If"].as_array().unwrap_or_else(|| {
                 panic!(
                     "{}: ReservedConcurrentExecutions: !If [ReserveWebhookConcurrency, …]",
@@ -101,12 +117,13 @@ fn the_webhook_functions_have_reserved_concurrency() {
         } else {
             assert!(
                 reserved.is_null(),
-                "{}: only webhooks reserve concurrency",
+                "{}: only webhooks and streamed functions reserve concurrency",
                 f.binary
             );
         }
     }
     assert!(template.doc["Parameters"]["WebhookReservedConcurrency"]["Default"].as_u64() > Some(0));
+    assert!(template.doc["Parameters"]["ExportReservedConcurrency"]["Default"].as_u64() > Some(0));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use opbx::http::HTTP_FUNCTIONS;
+use opbx::http::{Answer, HTTP_FUNCTIONS};
 use serde_json::Value;
 
 use crate::cfn::{Template, read, ref_target, repo_root, sub_text};
@@ -131,6 +131,74 @@ fn declared_routes(template: &Template, problems: &mut Vec<String>) -> BTreeMap<
                     f.binary
                 ));
             }
+        }
+    }
+    for (path, binary) in streamed_routes(template, problems) {
+        let key = ("GET".to_owned(), path.clone());
+        if let Some(other) = routes.insert(key, binary.clone()) {
+            problems.push(format!(
+                "template declares GET {path} on both {other} and {binary}"
+            ));
+        }
+    }
+    routes
+}
+
+/// (path, binary) of each CloudFront behavior whose origin is a function's URL: how a streamed
+/// function's routes are reached (GET only, CloudFront's default methods). Each such function must
+/// stream, and each streamed function must have its URL in streaming mode.
+fn streamed_routes(template: &Template, problems: &mut Vec<String>) -> Vec<(String, String)> {
+    let config = &template.resource("Distribution").expect("Distribution")["Properties"]["DistributionConfig"];
+    // Origin id → the function whose URL (`<Function>Url`, SAM's name for it) it fetches from.
+    let mut origins = BTreeMap::new();
+    for origin in config["Origins"].as_array().into_iter().flatten() {
+        for id in crate::cfn::referenced_ids(&origin["DomainName"]) {
+            if let Some(binary) = id
+                .strip_suffix("Url")
+                .and_then(|function| template.binary_of(function))
+            {
+                origins.insert(origin["Id"].as_str().unwrap_or_default(), binary);
+            }
+        }
+    }
+    let mut routes = Vec::new();
+    for behavior in config["CacheBehaviors"].as_array().into_iter().flatten() {
+        let origin = behavior["TargetOriginId"].as_str().unwrap_or_default();
+        let (Some(binary), Some(path)) = (origins.get(origin), behavior["PathPattern"].as_str())
+        else {
+            continue;
+        };
+        if behavior.get("AllowedMethods").is_some() {
+            problems.push(format!(
+                "{binary}: the behavior for {path} must keep CloudFront's default methods (GET, HEAD)"
+            ));
+        }
+        routes.push((path.to_owned(), binary.to_string()));
+    }
+    for f in template.rust_functions() {
+        let url = &f.resource["Properties"]["FunctionUrlConfig"];
+        let streams = url["InvokeMode"] == "RESPONSE_STREAM";
+        let listed = HTTP_FUNCTIONS.iter().find(|h| h.name == f.binary);
+        match listed.map(|h| h.answer) {
+            Some(Answer::Streamed) if !streams => problems.push(format!(
+                "{}: streams its answers, so it needs FunctionUrlConfig: {{AuthType: NONE, \
+                 InvokeMode: RESPONSE_STREAM}} and a CloudFront behavior per route",
+                f.binary
+            )),
+            Some(Answer::Buffered) | None if !url.is_null() => problems.push(format!(
+                "{}: a Function URL bypasses the HTTP API's throttling; only streamed functions \
+                 have one",
+                f.binary
+            )),
+            _ => {}
+        }
+        let main = crate::cfn::read(&format!("functions/{}/src/main.rs", f.binary));
+        if streams != main.contains("serve_streaming") {
+            problems.push(format!(
+                "{}: a function with a streaming URL calls opbx::lambda::serve_streaming, and \
+                 only such a function does",
+                f.binary
+            ));
         }
     }
     routes

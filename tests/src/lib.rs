@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod fake_cloudonix;
 pub mod fault_proxy;
 pub mod history;
+pub mod lambda_runtime;
 pub mod load;
 pub mod local;
 pub mod model;

@@ -27,6 +27,17 @@ pub struct HttpFunction {
     pub name: &'static str,
     pub routes: &'static [Route],
     pub router: fn(AppState) -> Router,
+    pub answer: Answer,
+}
+
+/// How a function answers on Lambda, and so how requests reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Whole answers of at most 6 MB: routes of the HTTP API (`lambda::serve`).
+    Buffered,
+    /// Answers streamed as they are written, of any length: a Function URL in response-streaming
+    /// mode that CloudFront routes the paths to (`lambda::serve_streaming`).
+    Streamed,
 }
 
 const fn route(method: &'static str, path: &'static str) -> Route {
@@ -38,21 +49,25 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
         name: "health",
         routes: &[route("GET", "/health")],
         router: health::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "webhook-voice",
         routes: &[route("POST", "/webhooks/cloudonix/voice")],
         router: webhooks::voice_router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "webhook-gather",
         routes: &[route("POST", "/webhooks/cloudonix/voice/gather")],
         router: webhooks::gather_router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "webhook-dial",
         routes: &[route("POST", "/webhooks/cloudonix/voice/dial")],
         router: webhooks::dial_router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-auth",
@@ -68,6 +83,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/auth/password-reset/confirm"),
         ],
         router: api::auth::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-users",
@@ -83,6 +99,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/users/invitations/{id}/resend"),
         ],
         router: api::users::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-routing",
@@ -92,11 +109,13 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/routing/references/{type}/{id}"),
         ],
         router: api::routing::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-audit-log",
         routes: &[route("GET", "/api/v1/audit-log")],
         router: api::audit_log::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-settings",
@@ -113,6 +132,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/jobs/{id}/retry"),
         ],
         router: api::settings::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "webhook-session",
@@ -121,26 +141,35 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", webhooks::session::SESSION_TOKEN_PATH),
         ],
         router: webhooks::session::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "webhook-cdr",
         routes: &[route("POST", webhooks::cdr::CDR_PATH)],
         router: webhooks::cdr::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-live-calls",
         routes: &[route("GET", "/api/v1/live-calls")],
         router: api::live_calls::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-call-logs",
         routes: &[
             route("GET", "/api/v1/call-logs"),
-            route("GET", "/api/v1/call-logs/export.csv"),
             route("GET", "/api/v1/call-logs/stats"),
             route("GET", "/api/v1/call-logs/{id}"),
         ],
         router: api::call_logs::router,
+        answer: Answer::Buffered,
+    },
+    HttpFunction {
+        name: "api-call-logs-export",
+        routes: &[route("GET", "/api/v1/call-logs/export.csv")],
+        router: api::call_logs::export_router,
+        answer: Answer::Streamed,
     },
     HttpFunction {
         name: "api-voicemail",
@@ -153,6 +182,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/voicemail/{id}/audio"),
         ],
         router: api::voicemail::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-extensions",
@@ -166,6 +196,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("POST", "/api/v1/extensions/{id}/sip-password/rotate"),
         ],
         router: api::extensions::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-phone-numbers",
@@ -177,6 +208,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/phone-numbers/{id}"),
         ],
         router: api::phone_numbers::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-ring-groups",
@@ -188,6 +220,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/ring-groups/{id}"),
         ],
         router: api::ring_groups::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-business-hours",
@@ -202,6 +235,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/business-hours/{id}/status"),
         ],
         router: api::business_hours::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-ivr-menus",
@@ -213,6 +247,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/ivr-menus/{id}"),
         ],
         router: api::ivr_menus::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-conference-rooms",
@@ -224,6 +259,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/conference-rooms/{id}"),
         ],
         router: api::conference_rooms::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-recordings",
@@ -236,6 +272,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/recordings/{id}/audio"),
         ],
         router: api::recordings::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-announcements",
@@ -247,6 +284,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/announcements/{id}"),
         ],
         router: api::announcements::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-outbound-routes",
@@ -258,6 +296,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("DELETE", "/api/v1/outbound-routes/{id}"),
         ],
         router: api::outbound_routes::router,
+        answer: Answer::Buffered,
     },
     HttpFunction {
         name: "api-platform",
@@ -276,6 +315,7 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
             route("GET", "/api/v1/platform/audit-log"),
         ],
         router: api::platform::router,
+        answer: Answer::Buffered,
     },
 ];
 

@@ -1,11 +1,13 @@
-//! The `api-call-logs` function: the organization's call history, read-only.
+//! The `api-call-logs` and `api-call-logs-export` functions: the organization's call history,
+//! read-only.
 //!
 //! - `GET /api/v1/call-logs`: newest first, paged, sortable; filters below.
 //! - `GET /api/v1/call-logs/{id}`: one call with the destinations it went through (named as
 //!   they are named now, with why it went to each), Cloudonix's CDR once it has arrived, and
 //!   the call's trace (every webhook request and its answer; see `domain::call_trace` for what
 //!   is kept and for how long).
-//! - `GET /api/v1/call-logs/export.csv`: every matching call as CSV, streamed ([`export`]).
+//! - `GET /api/v1/call-logs/export.csv`: every matching call as CSV, streamed ([`export`]); its
+//!   own function, `api-call-logs-export` ([`export_router`]).
 //! - `GET /api/v1/call-logs/stats`: counts per local hour or day, average wait and talk time,
 //!   busiest numbers and extensions ([`stats`]).
 //!
@@ -59,16 +61,32 @@ use crate::ports::organizations::OrganizationRepo;
 use crate::ports::references::ReferenceRepo;
 use crate::ports::store::StoreError;
 
+/// Every call-history route, for the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
+    history_routes().merge(export_routes())
+}
+
+fn history_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_call_logs))
-        .routes(routes!(export::export_call_logs))
         .routes(routes!(stats::call_stats))
         .routes(routes!(get_call_log))
 }
 
+fn export_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(export::export_call_logs))
+}
+
+/// The `api-call-logs` function: list, statistics and one call.
 pub fn router(state: AppState) -> axum::Router {
-    super::serve(routes(), state)
+    super::serve(history_routes(), state)
+}
+
+/// The `api-call-logs-export` function: the CSV export alone, because on Lambda it streams its
+/// answer (a Function URL in response-streaming mode, behind CloudFront), which API Gateway's
+/// HTTP API cannot do: it buffers every answer and caps it at 6 MB (about 25 000 calls).
+pub fn export_router(state: AppState) -> axum::Router {
+    super::serve(export_routes(), state)
 }
 
 /// The filter parameters every call-history read takes.
