@@ -4,6 +4,7 @@ mod audit_log;
 mod audited_writes;
 mod bootstrap;
 mod business_hours;
+mod call_history_sums;
 mod call_logs;
 mod cdrs;
 mod cloudonix_settings;

@@ -184,9 +184,20 @@ async fn main() {
             .await;
         stats.print(name);
     }
-    for (name, query) in [
-        ("stats, default (7 days)", ""),
-        ("stats, a year of days", "from=YEAR&bucket=day"),
+    // The first statistics of a period build the sums of its settled days (once per
+    // organization and day), so a year's first read per organization is measured apart.
+    for (name, query, requests) in [
+        ("stats, default (7 days)", "", runs.min(30)),
+        (
+            "stats, a year: first read per org",
+            "from=YEAR&bucket=day",
+            ORGS,
+        ),
+        (
+            "stats, a year of days",
+            "from=YEAR&bucket=day",
+            runs.min(30),
+        ),
     ] {
         let year_ago = jiff::Timestamp::from_millisecond(now_ms() - YEAR_MS + DAY_MS)
             .unwrap()
@@ -194,7 +205,7 @@ async fn main() {
             .date()
             .to_string();
         let stats = api
-            .measure(&server, runs.min(30), |i| {
+            .measure(&server, requests, |i| {
                 let t = &tenants[i % ORGS];
                 (
                     format!(

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor};
 
+use super::call_history_rollups;
 use super::query::{
     Arg, Conditions, Count, PageQuery, begin_write, fetch_where, insert_if_absent, placeholders,
     starts_with_pattern,
@@ -16,6 +17,7 @@ use crate::domain::call_trace::{CallTrace, MAX_CALL_BYTES, TraceLine};
 use crate::domain::destination::PathStep;
 use crate::domain::ids::{CallLogId, OrgId};
 use crate::domain::model::{CallDirection, CallLog, CallStatus};
+use crate::domain::now_ms;
 use crate::ports::call_logs::{
     ANSWERED, CallLogCursor, CallLogFilter, CallLogInsert, CallLogRepo, CallLogStats,
     CallLogUpdate, CallSlot, CallStep, ExtensionCalls, LIST_COUNT_BOUND, MISSED, NumberCalls,
@@ -188,6 +190,13 @@ impl CallLogRepo for SqlStore {
         .execute(self.pool())
         .await
         .map_err(unavailable)?;
+        call_history_rollups::forget_days(
+            self.pool(),
+            log.organization_id,
+            [log.started_at],
+            now_ms(),
+        )
+        .await?;
         let stored = self
             .find_call_log_by_sid(log.organization_id, &log.call_sid)
             .await?;
@@ -210,7 +219,17 @@ impl CallLogRepo for SqlStore {
             .execute(self.pool())
             .await
         {
-            Ok(_) => Ok(true),
+            Ok(_) => {
+                // No statement for a new call: its day is not summed.
+                call_history_rollups::forget_days(
+                    self.pool(),
+                    log.organization_id,
+                    [log.started_at],
+                    now_ms(),
+                )
+                .await?;
+                Ok(true)
+            }
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
             Err(e) => Err(unavailable(e)),
         }
@@ -272,6 +291,7 @@ impl CallLogRepo for SqlStore {
             return Err(StoreError::NotFound);
         }
         let mut log = find_one(&mut *tx, org, "id = ?", id.to_string()).await?;
+        call_history_rollups::forget_days(&mut *tx, org, [log.started_at], now_ms()).await?;
         if !update.append_path.is_empty() {
             log.path.extend(update.append_path.iter().cloned());
             sqlx::query("UPDATE call_logs SET path = ? WHERE organization_id = ? AND id = ?")
@@ -436,109 +456,149 @@ impl CallLogRepo for SqlStore {
         slot_ms: i64,
         top: u32,
     ) -> StoreResult<CallLogStats> {
-        let conditions = conditions(self, org, filter).await?.all;
-        let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
-        let is_answered = format!("status IN ({answered})");
-        // An answered call's wait and talk time in ms, NULL when unknown (COUNT and SUM skip it).
-        let wait = format!("CASE WHEN {is_answered} THEN answered_at - started_at END");
-        let talk = format!(
-            "CASE WHEN {is_answered} THEN COALESCE(billsec * 1000, ended_at - answered_at) END"
-        );
-        // Literals from code only: the slot length and the status lists.
-        // SUM is cast because MySQL sums integers as DECIMAL, which the Any driver cannot read.
-        let slots = format!(
-            "SELECT started_at - started_at % {slot_ms} AS slot, COUNT(*) AS calls, \
-             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered, \
-             COUNT(CASE WHEN status IN ({missed}) THEN 1 END) AS missed, \
-             COUNT(duration_seconds) AS timed, \
-             CAST(COALESCE(SUM(duration_seconds), 0) AS SIGNED) AS duration_seconds, \
-             COUNT({wait}) AS waited, CAST(COALESCE(SUM({wait}), 0) AS SIGNED) AS wait_ms, \
-             COUNT({talk}) AS talked, CAST(COALESCE(SUM({talk}), 0) AS SIGNED) AS talk_ms \
-             FROM {TABLE}",
-            missed = quoted(MISSED.iter().map(|s| s.as_str())),
-        );
-        let mut offered = conditions.clone();
-        offered.and("extension_id IS NOT NULL", []);
-        if let Some(ids) = filter.extensions.as_deref().filter(|ids| !ids.is_empty()) {
-            offered.and(
-                format!("extension_id IN ({})", placeholders(ids.len())),
-                ids.iter()
-                    .map(|id| Arg::from(id.to_string()))
-                    .collect::<Vec<_>>(),
-            );
+        if let Some(days) = call_history_rollups::summable_days(filter, now_ms()) {
+            let summed = call_history_rollups::stats(self, org, filter, days, slot_ms, top).await?;
+            if let Some(stats) = summed {
+                return Ok(stats);
+            }
         }
-        let extensions = format!(
-            "SELECT extension_id, COUNT(*) AS calls, \
-             COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered FROM {TABLE}"
-        );
-        let extensions_rest =
-            format!("GROUP BY extension_id ORDER BY calls DESC, extension_id LIMIT {top}");
-
-        let mut placed_or_received = conditions.clone();
-        placed_or_received.and(
-            "direction IN (?, ?)",
-            [
-                CallDirection::Inbound.as_str().into(),
-                CallDirection::Outbound.as_str().into(),
-            ],
-        );
-        let busiest = format!(
-            "SELECT CASE WHEN direction = '{inbound}' THEN to_number ELSE from_number END \
-             AS our_number, COUNT(*) AS calls FROM {TABLE}",
-            inbound = CallDirection::Inbound.as_str(),
-        );
-        let busiest_rest =
-            format!("GROUP BY our_number ORDER BY calls DESC, our_number LIMIT {top}");
-
-        // Each of the three reads a whole period of the organization's calls (a year: 100 000 of
-        // them at a busy tenant's rate), so they run at once, on three connections.
-        let (slots, busiest_extensions, busiest) = tokio::try_join!(
-            fetch_where(self, &slots, &conditions, "GROUP BY slot ORDER BY slot"),
-            fetch_where(self, &extensions, &offered, &extensions_rest),
-            fetch_where(self, &busiest, &placed_or_received, &busiest_rest),
-        )?;
-        let slots = slots
-            .iter()
-            .map(|row| {
-                Ok(CallSlot {
-                    start: big(row, "slot")?,
-                    calls: big(row, "calls")?,
-                    answered: big(row, "answered")?,
-                    missed: big(row, "missed")?,
-                    timed: big(row, "timed")?,
-                    duration_seconds: big(row, "duration_seconds")?,
-                    waited: big(row, "waited")?,
-                    wait_ms: big(row, "wait_ms")?,
-                    talked: big(row, "talked")?,
-                    talk_ms: big(row, "talk_ms")?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        let busiest_extensions = busiest_extensions
-            .iter()
-            .map(|row| {
-                Ok(ExtensionCalls {
-                    extension_id: parsed(row, "extension_id")?,
-                    calls: big(row, "calls")?,
-                    answered: big(row, "answered")?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        let busiest = busiest
-            .iter()
-            .map(|row| {
-                Ok(NumberCalls {
-                    number: text(row, "our_number")?,
-                    calls: big(row, "calls")?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(CallLogStats {
-            slots,
-            busiest,
-            busiest_extensions,
-        })
+        let conditions = conditions(self, org, filter).await?.all;
+        raw_stats(
+            self,
+            &conditions,
+            filter.extensions.as_deref(),
+            slot_ms,
+            Some(top),
+        )
+        .await
     }
+}
+
+/// What one slot of call statistics counts and sums, as a SELECT list over call logs: `calls`,
+/// `answered`, `missed`, `timed`, `duration_seconds`, `waited`, `wait_ms`, `talked`, `talk_ms`.
+/// Literals from code only (the status lists). SUMs are cast because MySQL sums integers as
+/// DECIMAL, which the Any driver cannot read.
+pub(super) fn slot_sums() -> String {
+    let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
+    let is_answered = format!("status IN ({answered})");
+    // An answered call's wait and talk time in ms, NULL when unknown (COUNT and SUM skip it).
+    let wait = format!("CASE WHEN {is_answered} THEN answered_at - started_at END");
+    let talk = format!(
+        "CASE WHEN {is_answered} THEN COALESCE(billsec * 1000, ended_at - answered_at) END"
+    );
+    format!(
+        "COUNT(*) AS calls, COUNT(CASE WHEN {is_answered} THEN 1 END) AS answered, \
+         COUNT(CASE WHEN status IN ({missed}) THEN 1 END) AS missed, \
+         COUNT(duration_seconds) AS timed, \
+         CAST(COALESCE(SUM(duration_seconds), 0) AS SIGNED) AS duration_seconds, \
+         COUNT({wait}) AS waited, CAST(COALESCE(SUM({wait}), 0) AS SIGNED) AS wait_ms, \
+         COUNT({talk}) AS talked, CAST(COALESCE(SUM({talk}), 0) AS SIGNED) AS talk_ms",
+        missed = quoted(MISSED.iter().map(|s| s.as_str())),
+    )
+}
+
+/// Calls offered to each extension: `extension_id`, `calls`, `answered`.
+pub(super) fn extension_sums() -> String {
+    let answered = quoted(ANSWERED.iter().map(|s| s.as_str()));
+    format!(
+        "extension_id, COUNT(*) AS calls, \
+         COUNT(CASE WHEN status IN ({answered}) THEN 1 END) AS answered"
+    )
+}
+
+/// The organization's own number of an inbound or outbound call (the called number of inbound
+/// calls, the calling number of outbound ones); the calls must be restricted to
+/// [`PLACED_OR_RECEIVED`].
+pub(super) fn our_number() -> String {
+    format!(
+        "CASE WHEN direction = '{}' THEN to_number ELSE from_number END",
+        CallDirection::Inbound.as_str()
+    )
+}
+
+pub(super) const PLACED_OR_RECEIVED: &str = "direction IN ('inbound', 'outbound')";
+
+/// Statistics read from the calls themselves. With `top`, the busiest lists are cut to it in
+/// SQL; without, they list every extension and number (for adding to per-day sums).
+pub(super) async fn raw_stats(
+    store: &SqlStore,
+    conditions: &Conditions,
+    extensions: Option<&[crate::domain::ids::ExtensionId]>,
+    slot_ms: i64,
+    top: Option<u32>,
+) -> StoreResult<CallLogStats> {
+    // Literals from code only: the slot length and the limit.
+    let slots = format!(
+        "SELECT started_at - started_at % {slot_ms} AS slot, {} FROM {TABLE}",
+        slot_sums()
+    );
+    let mut offered = conditions.clone();
+    offered.and("extension_id IS NOT NULL", []);
+    if let Some(ids) = extensions.filter(|ids| !ids.is_empty()) {
+        offered.and(
+            format!("extension_id IN ({})", placeholders(ids.len())),
+            ids.iter()
+                .map(|id| Arg::from(id.to_string()))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let limit = top.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+    let busiest_extensions = format!("SELECT {} FROM {TABLE}", extension_sums());
+    let extensions_rest =
+        format!("GROUP BY extension_id ORDER BY calls DESC, extension_id {limit}");
+    let mut placed_or_received = conditions.clone();
+    placed_or_received.and(PLACED_OR_RECEIVED, []);
+    let busiest = format!(
+        "SELECT {} AS our_number, COUNT(*) AS calls FROM {TABLE}",
+        our_number()
+    );
+    let busiest_rest = format!("GROUP BY our_number ORDER BY calls DESC, our_number {limit}");
+
+    // Each of the three reads a whole period of the organization's calls, so they run at once,
+    // on three connections.
+    let (slots, busiest_extensions, busiest) = tokio::try_join!(
+        fetch_where(store, &slots, conditions, "GROUP BY slot ORDER BY slot"),
+        fetch_where(store, &busiest_extensions, &offered, &extensions_rest),
+        fetch_where(store, &busiest, &placed_or_received, &busiest_rest),
+    )?;
+    Ok(CallLogStats {
+        slots: slots.iter().map(slot_row).collect::<StoreResult<_>>()?,
+        busiest: busiest.iter().map(number_row).collect::<StoreResult<_>>()?,
+        busiest_extensions: busiest_extensions
+            .iter()
+            .map(extension_row)
+            .collect::<StoreResult<_>>()?,
+    })
+}
+
+pub(super) fn slot_row(row: &AnyRow) -> StoreResult<CallSlot> {
+    Ok(CallSlot {
+        start: big(row, "slot")?,
+        calls: big(row, "calls")?,
+        answered: big(row, "answered")?,
+        missed: big(row, "missed")?,
+        timed: big(row, "timed")?,
+        duration_seconds: big(row, "duration_seconds")?,
+        waited: big(row, "waited")?,
+        wait_ms: big(row, "wait_ms")?,
+        talked: big(row, "talked")?,
+        talk_ms: big(row, "talk_ms")?,
+    })
+}
+
+pub(super) fn extension_row(row: &AnyRow) -> StoreResult<ExtensionCalls> {
+    Ok(ExtensionCalls {
+        extension_id: parsed(row, "extension_id")?,
+        calls: big(row, "calls")?,
+        answered: big(row, "answered")?,
+    })
+}
+
+pub(super) fn number_row(row: &AnyRow) -> StoreResult<NumberCalls> {
+    Ok(NumberCalls {
+        number: text(row, "our_number")?,
+        calls: big(row, "calls")?,
+    })
 }
 
 impl SqlStore {
@@ -558,6 +618,16 @@ impl SqlStore {
                 query = bind_log(query, log, None, self.trace_retention_ms());
             }
             query.execute(self.pool()).await.map_err(unavailable)?;
+        }
+        let mut started: std::collections::HashMap<OrgId, Vec<i64>> = Default::default();
+        for log in logs {
+            started
+                .entry(log.organization_id)
+                .or_default()
+                .push(log.started_at);
+        }
+        for (org, started) in started {
+            call_history_rollups::forget_days(self.pool(), org, started, now_ms()).await?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod announcements;
 mod app_user;
 mod audit_log;
 mod business_hours;
+mod call_history_rollups;
 mod call_logs;
 mod cdrs;
 mod cloudonix_settings;
@@ -140,6 +141,11 @@ const MYSQL_MIGRATIONS: &[(i64, &str, &str)] = &[
         "call history search and stats",
         include_str!("../../../../migrations/mysql/0190_call_history_search_and_stats.sql"),
     ),
+    (
+        200,
+        "call history rollups",
+        include_str!("../../../../migrations/mysql/0200_call_history_rollups.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -211,6 +217,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         190,
         "call history search and stats",
         include_str!("../../../../migrations/sqlite/0190_call_history_search_and_stats.sql"),
+    ),
+    (
+        200,
+        "call history rollups",
+        include_str!("../../../../migrations/sqlite/0200_call_history_rollups.sql"),
     ),
 ];
 
