@@ -9,7 +9,8 @@
 //!   sequence a new call cannot go below: one Redis EVAL + one MySQL INSERT commit;
 //! - round trips per new call, counted by the servers (Redis MONITOR lines that are not a
 //!   script's own commands; MariaDB's Questions, BEGIN/COMMIT aside; its pings printed beside)
-//!   over sequential new calls;
+//!   over sequential new calls, and per callback (a `<Dial>` answered: its step written, its live
+//!   call moved to answered);
 //! - the CPU time opbx-local spent per request (/proc) during the open loop.
 //!
 //! Last line: `voice: p99 <X> ms at <R>/s, <Y>x floor, <N> Redis + <M> SQL round trips per new call`.
@@ -192,6 +193,30 @@ async fn main() {
         .join(", ");
     let sql_per_call = trips.sql as f64 / counted as f64;
 
+    // Callbacks: each of `counted` new calls (not counted) answers its <Dial>, which writes the
+    // call's step and moves its live entry to answered.
+    let mut dialled = Vec::with_capacity(counted);
+    for i in 0..counted {
+        let t = &tenants[i % tenants.len()];
+        let body = call_body(&t.numbers[(i * 11) % t.numbers.len()]);
+        let reply = pool
+            .post("/webhooks/cloudonix/voice", Some(&t.key), &body)
+            .await;
+        if let Some(action) = dial_action(&reply.body) {
+            dialled.push((t, action, body));
+        }
+    }
+    let callbacks = dialled.len();
+    let callback_trips = count_round_trips(&redis_url, &store, || async {
+        for (t, action, body) in &dialled {
+            let answered = body.replacen('{', r#"{"DialCallStatus":"answered","#, 1);
+            let reply = pool.post(action, Some(&t.key), &answered).await;
+            assert_eq!(reply.status, 200, "unexpected answer: {reply:?}");
+        }
+    })
+    .await;
+    let callback_redis: u64 = callback_trips.redis.values().sum();
+
     let cpu_before = opbx_tests::proc::cpu_ms(server.pid());
     let cached = open_loop(&pool, &tenants, rate, seconds).await;
     let cpu_per_request = (opbx_tests::proc::cpu_ms(server.pid()) - cpu_before) / cached.n as f64;
@@ -224,6 +249,24 @@ async fn main() {
         trips.select,
         trips.update,
         trips.pings
+    );
+    println!(
+        "round trips per answered-dial callback ({callbacks} callbacks, counted by the servers): \
+         Redis {} ({}), SQL {} (Questions {} − BEGIN {} − COMMIT {}; INSERT {}, SELECT {}, UPDATE {})",
+        trim(callback_redis as f64 / callbacks as f64),
+        callback_trips
+            .redis
+            .iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        trim(callback_trips.sql as f64 / callbacks as f64),
+        callback_trips.questions,
+        callback_trips.begin,
+        callback_trips.commit,
+        callback_trips.insert,
+        callback_trips.select,
+        callback_trips.update,
     );
     println!(
         "opbx-local CPU per request during the open loop: {cpu_per_request:.3} ms (user + system)"
@@ -499,6 +542,19 @@ async fn send(pool: &Pool, body: &str, key: &str) {
         "not routed: {}",
         reply.body
     );
+}
+
+/// The path of an answer's `<Dial action>`, as opbx-local serves it.
+fn dial_action(cxml: &str) -> Option<String> {
+    let at = cxml.find("<Dial")?;
+    let rest = &cxml[at..];
+    let start = rest.find("action=\"")? + "action=\"".len();
+    let url = &rest[start..start + rest[start..].find('"')?];
+    let path = &url[url.find("voice/dial")?..];
+    Some(format!(
+        "/webhooks/cloudonix/{}",
+        path.replace("&amp;", "&")
+    ))
 }
 
 async fn voice(pool: &Pool, t: &Tenant, number: &str) {

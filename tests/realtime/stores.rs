@@ -157,6 +157,62 @@ async fn a_new_calls_insert_never_overwrites_a_live_entry(s: Stores) {
     );
 }
 
+async fn a_replace_lands_only_on_the_call_as_it_was_read(s: Stores) {
+    let org = OrgId::new();
+    let now = now_ms();
+    let seen = call(org, "tok", CallStatus::Ringing, now);
+    s.live_calls.put_live_call(&seen).await.unwrap();
+    let mut answered = seen.clone();
+    answered.status = CallStatus::Answered;
+    answered.updated_at = now + 1;
+    assert!(
+        s.live_calls
+            .replace_live_call(&answered, &seen)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        s.live_calls.find_live_call(org, "tok").await.unwrap(),
+        answered
+    );
+    // Read before that change: refused, and the newer call stays.
+    let mut stale = seen.clone();
+    stale.updated_at = now + 2;
+    assert!(!s.live_calls.replace_live_call(&stale, &seen).await.unwrap());
+    // A session update ended the call between the read and the replace (same instant).
+    let mut ended = answered.clone();
+    ended.status = CallStatus::Completed;
+    s.live_calls.put_live_call(&ended).await.unwrap();
+    assert!(
+        !s.live_calls
+            .replace_live_call(&stale, &answered)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        s.live_calls
+            .find_live_call(org, "tok")
+            .await
+            .unwrap()
+            .status,
+        CallStatus::Completed
+    );
+    // No entry (or another organization's): nothing to replace, nothing created.
+    let elsewhere = call(OrgId::new(), "tok", CallStatus::Answered, now);
+    assert!(
+        !s.live_calls
+            .replace_live_call(&elsewhere, &seen)
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        s.live_calls
+            .find_live_call(elsewhere.organization_id, "tok")
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 async fn connections_are_listed_per_organization_until_they_expire(s: Stores) {
     let (a, b) = (OrgId::new(), OrgId::new());
     let mine = connection(a, "AAAAAAAAAAAAAAA=", 60_000);
@@ -209,6 +265,7 @@ macro_rules! on_both_stores {
 
 on_both_stores!(
     a_new_calls_insert_never_overwrites_a_live_entry,
+    a_replace_lands_only_on_the_call_as_it_was_read,
     live_calls_are_listed_per_organization_oldest_first,
     a_put_replaces_the_call_and_an_ended_call_leaves_the_list,
     calls_nobody_updated_for_the_ttl_are_gone,

@@ -630,6 +630,9 @@ impl LiveCalls for LiveViewDown {
     async fn insert_live_call(&self, _: &LiveCall) -> StoreResult<bool> {
         Err(down())
     }
+    async fn replace_live_call(&self, _: &LiveCall, _: &LiveCall) -> StoreResult<bool> {
+        Err(down())
+    }
     async fn find_live_call(&self, _: OrgId, _: &str) -> StoreResult<LiveCall> {
         Err(down())
     }

@@ -35,6 +35,11 @@ pub trait LiveCalls: Send + Sync {
     /// Puts `call` only when the call has no entry yet (a new call's one write); `false` when it
     /// has one, which is left as it is.
     async fn insert_live_call(&self, call: &LiveCall) -> StoreResult<bool>;
+    /// Replaces the call with `call` only while it is still as `seen` left it (same status,
+    /// same `updated_at`): a compare and set, so that a routing callback, which moves the live
+    /// view without the tracking lock, cannot overwrite a newer event. `false` when the call
+    /// changed or went meanwhile.
+    async fn replace_live_call(&self, call: &LiveCall, seen: &LiveCall) -> StoreResult<bool>;
     /// The call, ended or not, unless it has expired (`NotFound`).
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall>;
     /// The organization's calls in progress (not ended, not expired), oldest first.

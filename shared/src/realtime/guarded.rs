@@ -74,6 +74,10 @@ impl LiveCalls for GuardedLiveCalls {
         self.run(self.inner.insert_live_call(call)).await
     }
 
+    async fn replace_live_call(&self, call: &LiveCall, seen: &LiveCall) -> StoreResult<bool> {
+        self.run(self.inner.replace_live_call(call, seen)).await
+    }
+
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
         self.run(self.inner.find_live_call(org, call_id)).await
     }

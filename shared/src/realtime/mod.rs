@@ -161,6 +161,9 @@ impl LiveCalls for NotLinked {
     async fn insert_live_call(&self, _: &LiveCall) -> StoreResult<bool> {
         not_linked()
     }
+    async fn replace_live_call(&self, _: &LiveCall, _: &LiveCall) -> StoreResult<bool> {
+        not_linked()
+    }
     async fn find_live_call(&self, _: OrgId, _: &str) -> StoreResult<LiveCall> {
         not_linked()
     }

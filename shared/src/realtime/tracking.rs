@@ -95,6 +95,34 @@ pub async fn track(
     result
 }
 
+/// A routing callback's news for the live view alone (an answered dial, a new location): the
+/// callback has already written its step to the call log in its one statement, so only the live
+/// call moves, by the same state machine as in [`track`], without the tracking lock or the call
+/// log's reads: read it, advance it, and replace it only if it is still what was read. `false`
+/// when the call has no live entry or another event changed it meanwhile: then [`track`].
+pub async fn move_live_call(
+    state: &AppState,
+    org: OrgId,
+    token: &str,
+    observation: &Observation,
+) -> StoreResult<bool> {
+    let live_calls = &state.realtime.live_calls;
+    let Some(live) = found(live_calls.find_live_call(org, token).await)? else {
+        return Ok(false);
+    };
+    let target =
+        advance(live.status, observation.status, observation.source).unwrap_or(live.status);
+    let next = next_live_call(org, token, Some(&live), None, target, observation);
+    if next == live {
+        return Ok(true);
+    }
+    let next = LiveCall {
+        updated_at: observation.at,
+        ..next
+    };
+    live_calls.replace_live_call(&next, &live).await
+}
+
 /// The call's tracking lock; its key differs from the voice webhook's call lock (keyed by
 /// CallSid), which is held while the voice webhook tracks the call. `None` when it cannot be
 /// had: the coordination store being down must not lose call events, and the state machine

@@ -74,6 +74,27 @@ impl LiveCalls for DynamoLiveCalls {
         }
     }
 
+    /// One conditional PutItem on the status and `updated_at` that were read.
+    async fn replace_live_call(&self, call: &LiveCall, seen: &LiveCall) -> StoreResult<bool> {
+        let status =
+            serde_json::to_value(seen.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let request = json!({
+            "TableName": self.table,
+            "Item": item(call)?,
+            "ConditionExpression": "#status = :status AND updated_at = :updated",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":status": {"S": status.as_str().unwrap_or_default()},
+                ":updated": {"N": seen.updated_at.to_string()},
+            },
+        });
+        match self.client.call("PutItem", &request).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.refused_as("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(super::unavailable(e)),
+        }
+    }
+
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
         let request = json!({
             "TableName": self.table,

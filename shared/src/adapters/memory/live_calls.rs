@@ -67,6 +67,21 @@ impl LiveCalls for MemoryLiveCalls {
         Ok(true)
     }
 
+    async fn replace_live_call(&self, call: &LiveCall, seen: &LiveCall) -> StoreResult<bool> {
+        {
+            let mut calls = self.calls();
+            let key = (call.organization_id, call.call_id.clone());
+            let current = calls.get(&key).filter(|c| live(c, now_ms()));
+            if !current.is_some_and(|c| (c.status, c.updated_at) == (seen.status, seen.updated_at))
+            {
+                return Ok(false);
+            }
+            calls.insert(key, call.clone());
+        }
+        self.announce(LiveCallChange::Updated(call.clone())).await;
+        Ok(true)
+    }
+
     async fn find_live_call(&self, org: OrgId, call_id: &str) -> StoreResult<LiveCall> {
         self.calls()
             .get(&(org, call_id.to_owned()))

@@ -507,7 +507,9 @@ impl Request<'_> {
     /// carry the session token, so that is the live call's key. A call whose log this request
     /// `created` usually has no live entry yet: one conditional write, under the call's lock,
     /// instead of the tracking lock and reads; when a session update came first, the full
-    /// tracking step.
+    /// tracking step. A callback has written its step to the call log already, so it moves the
+    /// live entry alone, by compare and set ([`tracking::move_live_call`]); the full tracking
+    /// step only when that entry is missing or changed meanwhile.
     async fn track_live_call(
         &self,
         facts: &CallFacts,
@@ -562,6 +564,16 @@ impl Request<'_> {
                 }
                 // Still going, within the live calls' own deadline; the caller does not wait.
                 Err(_) => return,
+            }
+        }
+        if self.hook == Hook::Callback {
+            match tracking::move_live_call(self.state, self.org, token, &observation).await {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(org = %self.org, call = %Untrusted(&self.call_sid), error = %e, "live call not updated");
+                    return;
+                }
             }
         }
         let tracking = tracking::track(self.state, self.org, token, &observation);
