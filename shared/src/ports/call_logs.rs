@@ -113,6 +113,21 @@ pub struct CallSlot {
     pub talk_ms: i64,
 }
 
+impl CallSlot {
+    /// Adds `other`'s counts and sums to this slot's; its start stays.
+    pub fn add(&mut self, other: &CallSlot) {
+        self.calls += other.calls;
+        self.answered += other.answered;
+        self.missed += other.missed;
+        self.timed += other.timed;
+        self.duration_seconds += other.duration_seconds;
+        self.waited += other.waited;
+        self.wait_ms += other.wait_ms;
+        self.talked += other.talked;
+        self.talk_ms += other.talk_ms;
+    }
+}
+
 /// How many calls one of the organization's numbers carried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberCalls {

@@ -171,19 +171,13 @@ pub(super) async fn stats(
         .chain(rest.slots.into_iter().map(Ok))
     {
         let slot = slot?;
-        let sum = by_slot.entry(slot.start).or_insert(CallSlot {
-            start: slot.start,
-            ..CallSlot::default()
-        });
-        sum.calls += slot.calls;
-        sum.answered += slot.answered;
-        sum.missed += slot.missed;
-        sum.timed += slot.timed;
-        sum.duration_seconds += slot.duration_seconds;
-        sum.waited += slot.waited;
-        sum.wait_ms += slot.wait_ms;
-        sum.talked += slot.talked;
-        sum.talk_ms += slot.talk_ms;
+        by_slot
+            .entry(slot.start)
+            .or_insert(CallSlot {
+                start: slot.start,
+                ..CallSlot::default()
+            })
+            .add(&slot);
     }
     let mut by_extension: HashMap<ExtensionId, (i64, i64)> = HashMap::new();
     for e in extensions

@@ -169,6 +169,18 @@ async fn find_one<'c>(
     from_row(&row)
 }
 
+/// After `log` was written: its day's sums are dropped if it may have been summed (a call logged
+/// late). No statement for a new call, whose day is never summed.
+async fn forget_day_of(store: &SqlStore, log: &CallLog) -> StoreResult<()> {
+    call_history_rollups::forget_days(
+        store.pool(),
+        log.organization_id,
+        [log.started_at],
+        now_ms(),
+    )
+    .await
+}
+
 #[async_trait]
 impl CallLogRepo for SqlStore {
     async fn create_call_log(
@@ -190,13 +202,7 @@ impl CallLogRepo for SqlStore {
         .execute(self.pool())
         .await
         .map_err(unavailable)?;
-        call_history_rollups::forget_days(
-            self.pool(),
-            log.organization_id,
-            [log.started_at],
-            now_ms(),
-        )
-        .await?;
+        forget_day_of(self, log).await?;
         let stored = self
             .find_call_log_by_sid(log.organization_id, &log.call_sid)
             .await?;
@@ -220,14 +226,7 @@ impl CallLogRepo for SqlStore {
             .await
         {
             Ok(_) => {
-                // No statement for a new call: its day is not summed.
-                call_history_rollups::forget_days(
-                    self.pool(),
-                    log.organization_id,
-                    [log.started_at],
-                    now_ms(),
-                )
-                .await?;
+                forget_day_of(self, log).await?;
                 Ok(true)
             }
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),

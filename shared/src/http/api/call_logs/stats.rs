@@ -186,15 +186,7 @@ pub(super) async fn call_stats(
         b.calls += slot.calls;
         b.answered += slot.answered;
         b.missed += slot.missed;
-        total.calls += slot.calls;
-        total.answered += slot.answered;
-        total.missed += slot.missed;
-        total.timed += slot.timed;
-        total.duration_seconds += slot.duration_seconds;
-        total.waited += slot.waited;
-        total.wait_ms += slot.wait_ms;
-        total.talked += slot.talked;
-        total.talk_ms += slot.talk_ms;
+        total.add(slot);
     }
     let offered: Vec<Destination> = stored
         .busiest_extensions
