@@ -17,14 +17,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{Any, AssertSqlSafe, Executor};
+use sqlx::{Any, AssertSqlSafe, Executor, Transaction};
 
 use super::call_logs::{
     PLACED_OR_RECEIVED, extension_row, extension_sums, number_row, our_number, raw_stats, slot_row,
     slot_sums,
 };
 use super::query::{Conditions, begin_write, fetch_where, placeholders};
-use super::{SqlStore, big, unavailable};
+use super::{Dialect, SqlStore, big, unavailable};
 use crate::domain::ids::{ExtensionId, OrgId};
 use crate::ports::call_logs::{CallLogFilter, CallLogStats, CallSlot, ExtensionCalls, NumberCalls};
 use crate::ports::store::StoreResult;
@@ -316,17 +316,36 @@ async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResul
             our_number()
         ),
     ];
-    let mut tx = begin_write(store).await?;
-    for sql in statements {
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(org.to_string())
-            .bind(first)
-            .bind(end)
-            .execute(&mut *tx)
+    let write = |mut tx: Transaction<'static, Any>| async move {
+        for sql in &statements {
+            sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(org.to_string())
+                .bind(first)
+                .bind(end)
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)
+    };
+    match store.dialect() {
+        // The calls are read without locking them. Under REPEATABLE READ, InnoDB's INSERT …
+        // SELECT locks every call it reads and the gap after the last one, which would hold up
+        // a new call's INSERT for the whole build when the organization had no call since the
+        // period. A write landing meanwhile deletes its day's claim, so what this build read of
+        // that day is never marked done.
+        Dialect::MySql => {
+            let mut conn = store.pool().acquire().await.map_err(unavailable)?;
+            sqlx::raw_sql(AssertSqlSafe(
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            ))
+            .execute(&mut *conn)
             .await
             .map_err(unavailable)?;
+            write(Transaction::begin(conn, None).await.map_err(unavailable)?).await?;
+        }
+        Dialect::Sqlite => write(begin_write(store).await?).await?,
     }
-    tx.commit().await.map_err(unavailable)?;
 
     let sql = AssertSqlSafe(format!(
         "UPDATE call_history_days SET done = 1 WHERE {} AND build = ?",
