@@ -112,15 +112,10 @@ pub async fn move_live_call(
     };
     let target =
         advance(live.status, observation.status, observation.source).unwrap_or(live.status);
-    let next = next_live_call(org, token, Some(&live), None, target, observation);
-    if next == live {
-        return Ok(true);
+    match changed_live_call(org, token, Some(&live), None, target, observation) {
+        Some(next) => live_calls.replace_live_call(&next, &live).await,
+        None => Ok(true),
     }
-    let next = LiveCall {
-        updated_at: observation.at,
-        ..next
-    };
-    live_calls.replace_live_call(&next, &live).await
 }
 
 /// The call's tracking lock; its key differs from the voice webhook's call lock (keyed by
@@ -209,15 +204,11 @@ async fn apply(
     // An ended call that has a call log needs no live entry to stay ended.
     let remembered = log.as_ref().is_some_and(|l| l.status.is_terminal());
     if live_readable && (live.is_some() || !(target.is_terminal() && remembered)) {
-        let next = next_live_call(org, token, live.as_ref(), log.as_ref(), target, observation);
-        if live.as_ref() != Some(&next) {
-            let next = LiveCall {
-                updated_at: observation.at,
-                ..next
-            };
-            if let Err(e) = state.realtime.live_calls.put_live_call(&next).await {
-                tracing::warn!(%org, error = %e, "live call not updated; it catches up with the call's next event");
-            }
+        let next = changed_live_call(org, token, live.as_ref(), log.as_ref(), target, observation);
+        if let Some(next) = next
+            && let Err(e) = state.realtime.live_calls.put_live_call(&next).await
+        {
+            tracing::warn!(%org, error = %e, "live call not updated; it catches up with the call's next event");
         }
     }
 
@@ -368,6 +359,23 @@ fn ended_at(target: CallStatus, observation: &Observation) -> Option<i64> {
 
 /// The live call after the observation, `updated_at` left as it was (the caller stamps it only
 /// when something changed).
+/// [`next_live_call`], updated at the observation, when it differs from `live`; `None` when the
+/// observation changes nothing there.
+fn changed_live_call(
+    org: OrgId,
+    token: &str,
+    live: Option<&LiveCall>,
+    log: Option<&CallLog>,
+    target: CallStatus,
+    observation: &Observation,
+) -> Option<LiveCall> {
+    let next = next_live_call(org, token, live, log, target, observation);
+    (live != Some(&next)).then_some(LiveCall {
+        updated_at: observation.at,
+        ..next
+    })
+}
+
 fn next_live_call(
     org: OrgId,
     token: &str,

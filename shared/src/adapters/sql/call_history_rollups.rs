@@ -43,9 +43,17 @@ fn day_of(ms: i64) -> i64 {
     ms - ms.rem_euclid(DAY_MS)
 }
 
-/// The settled whole days `[first, end)` of the filter's period, when the filter is a period
-/// alone and holds at least one.
-pub(super) fn summable_days(filter: &CallLogFilter, now: i64) -> Option<(i64, i64)> {
+/// A period `[from, to)` and its settled whole days `[first, end)`.
+pub(super) struct Summable {
+    from: i64,
+    to: i64,
+    first: i64,
+    end: i64,
+}
+
+/// The filter's period with its settled whole days, when the filter is a period alone and holds
+/// at least one such day.
+pub(super) fn summable_days(filter: &CallLogFilter, now: i64) -> Option<Summable> {
     let CallLogFilter {
         from: Some(from),
         to: Some(to),
@@ -60,7 +68,12 @@ pub(super) fn summable_days(filter: &CallLogFilter, now: i64) -> Option<(i64, i6
     };
     let first = day_of(from + DAY_MS - 1);
     let end = day_of(*to).min(day_of(now - SETTLED_AFTER_MS));
-    (end > first).then_some((first, end))
+    (end > first).then_some(Summable {
+        from: *from,
+        to: *to,
+        first,
+        end,
+    })
 }
 
 /// Drops the sums of the days of calls started at `started` that may have been summed, so that
@@ -94,14 +107,18 @@ pub(super) async fn forget_days<'c>(
     Ok(())
 }
 
-/// The statistics of `filter`'s period (a period alone, see [`summable_days`]) with its settled
-/// whole days `days` read from their sums, built first where missing. `None` when some of those
+/// The statistics of a period (see [`summable_days`]) with its settled whole days read from
+/// their sums, built first where missing. `None` when some of those
 /// days could not be summed (a write to their calls came in between): read the calls instead.
 pub(super) async fn stats(
     store: &SqlStore,
     org: OrgId,
-    filter: &CallLogFilter,
-    (first, end): (i64, i64),
+    Summable {
+        from,
+        to,
+        first,
+        end,
+    }: Summable,
     slot_ms: i64,
     top: u32,
 ) -> StoreResult<Option<CallLogStats>> {
@@ -109,18 +126,15 @@ pub(super) async fn stats(
     if let (Some(&earliest), Some(&latest)) = (missing.first(), missing.last()) {
         // A build that fails (two at once may deadlock) or is overtaken costs this read the
         // calls' own statistics, not an error.
-        if let Err(e) = build(store, org, earliest, latest + DAY_MS).await {
-            tracing::warn!(error = %e, "call history sums not built");
-            return Ok(None);
-        }
-        if !missing_days(store, org, earliest, latest + DAY_MS)
-            .await?
-            .is_empty()
-        {
-            return Ok(None);
+        match build(store, org, earliest, latest + DAY_MS).await {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => {
+                tracing::warn!(error = %e, "call history sums not built");
+                return Ok(None);
+            }
         }
     }
-    let (from, to) = (filter.from.unwrap_or(first), filter.to.unwrap_or(end));
     let mut edges = Conditions::of_org(org);
     edges.and(
         "((started_at >= ? AND started_at < ?) OR (started_at >= ? AND started_at < ?))",
@@ -136,17 +150,7 @@ pub(super) async fn stats(
     };
     let slots = format!(
         "SELECT slot - slot % {slot_ms} AS slot, {} FROM call_history_slots",
-        summed_columns(&[
-            "calls",
-            "answered",
-            "missed",
-            "timed",
-            "duration_seconds",
-            "waited",
-            "wait_ms",
-            "talked",
-            "talk_ms",
-        ])
+        summed_columns(&SLOT_COLUMNS)
     );
     let extensions = format!(
         "SELECT extension_id, {} FROM call_history_extensions",
@@ -224,6 +228,19 @@ pub(super) async fn stats(
     }))
 }
 
+/// What `call_history_slots` sums per slot, as [`slot_sums`] names it.
+const SLOT_COLUMNS: [&str; 9] = [
+    "calls",
+    "answered",
+    "missed",
+    "timed",
+    "duration_seconds",
+    "waited",
+    "wait_ms",
+    "talked",
+    "talk_ms",
+];
+
 /// `CAST(SUM(c) AS SIGNED) AS c, …`: MySQL sums integers as DECIMAL, which the Any driver cannot
 /// read.
 fn summed_columns(columns: &[&str]) -> String {
@@ -255,8 +272,9 @@ async fn missing_days(store: &SqlStore, org: OrgId, first: i64, end: i64) -> Sto
 /// Sums the calls of the days `[first, end)` again. Three steps, so that a write to those calls
 /// during the build leaves its days unsummed rather than summed from what the build read before
 /// the write: the days are claimed for this build (committed), their sums rewritten from the
-/// calls, then marked done where the claim still stands (a write deletes it).
-async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResult<()> {
+/// calls, then marked done where the claim still stands (a write deletes it). Whether every day
+/// was marked done.
+async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResult<bool> {
     let id = uuid::Uuid::now_v7().to_string();
     let days: Vec<i64> = (0..(end - first) / DAY_MS)
         .map(|i| first + i * DAY_MS)
@@ -295,10 +313,10 @@ async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResul
         ),
         format!("DELETE FROM call_history_numbers WHERE {}", in_days("day")),
         format!(
-            "INSERT INTO call_history_slots (organization_id, slot, calls, answered, missed, \
-             timed, duration_seconds, waited, wait_ms, talked, talk_ms) \
+            "INSERT INTO call_history_slots (organization_id, slot, {}) \
              SELECT organization_id, started_at - started_at % {SLOT_MS} AS slot, {} {calls} \
              GROUP BY organization_id, slot",
+            SLOT_COLUMNS.join(", "),
             slot_sums()
         ),
         format!(
@@ -351,7 +369,7 @@ async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResul
         "UPDATE call_history_days SET done = 1 WHERE {} AND build = ?",
         in_days("day")
     ));
-    sqlx::query(sql)
+    let marked = sqlx::query(sql)
         .bind(org.to_string())
         .bind(first)
         .bind(end)
@@ -359,5 +377,5 @@ async fn build(store: &SqlStore, org: OrgId, first: i64, end: i64) -> StoreResul
         .execute(store.pool())
         .await
         .map_err(unavailable)?;
-    Ok(())
+    Ok(marked.rows_affected() == days.len() as u64)
 }

@@ -456,7 +456,7 @@ impl CallLogRepo for SqlStore {
         top: u32,
     ) -> StoreResult<CallLogStats> {
         if let Some(days) = call_history_rollups::summable_days(filter, now_ms()) {
-            let summed = call_history_rollups::stats(self, org, filter, days, slot_ms, top).await?;
+            let summed = call_history_rollups::stats(self, org, days, slot_ms, top).await?;
             if let Some(stats) = summed {
                 return Ok(stats);
             }
